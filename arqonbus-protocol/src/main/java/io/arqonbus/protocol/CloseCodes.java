@@ -1,0 +1,33 @@
+package io.arqonbus.protocol;
+
+/**
+ * The WebSocket close codes the server uses (protocol §12). Codes below 4000 are the RFC 6455
+ * ones; 4000–4099 are ArqonBus's own. Every close carries a short reason text.
+ */
+public final class CloseCodes {
+    /** The server is shutting down; reconnect elsewhere or later. */
+    public static final int GOING_AWAY = 1001;
+    /** The peer violated the WebSocket protocol. */
+    public static final int PROTOCOL_ERROR = 1002;
+    /** A policy violation (authentication). */
+    public static final int POLICY_VIOLATION = 1008;
+    /** A frame or message was larger than the server accepts. */
+    public static final int MESSAGE_TOO_BIG = 1009;
+    /** The server hit an unexpected condition, or the keepalive timed out. */
+    public static final int INTERNAL_ERROR = 1011;
+    /** Try again later: the connection limit is reached. */
+    public static final int TRY_AGAIN_LATER = 1013;
+    /** Too many consecutive protocol violations. */
+    public static final int TOO_MANY_VIOLATIONS = 4000;
+    /** The client did not read fast enough; its pending output passed the budget. */
+    public static final int SLOW_CONSUMER = 4001;
+    /** The rate limit was exceeded repeatedly. */
+    public static final int RATE_LIMIT_EXCEEDED = 4002;
+    /** The token expired without a refresh. */
+    public static final int TOKEN_EXPIRED = 4003;
+    /** The connection was idle too long. */
+    public static final int IDLE_TIMEOUT = 4004;
+
+    private CloseCodes() {
+    }
+}

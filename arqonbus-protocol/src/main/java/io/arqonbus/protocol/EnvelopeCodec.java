@@ -1,0 +1,203 @@
+package io.arqonbus.protocol;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Decodes client frames into {@link Inbound} values and encodes envelopes to JSON.
+ *
+ * <p>Decoding happens once, at the edge: past this class the server only sees records. One
+ * instance is shared by the whole server and is safe for concurrent use.
+ */
+public final class EnvelopeCodec {
+    private final ObjectMapper mapper;
+    private final EnvelopeValidator validator;
+
+    public EnvelopeCodec(IdGenerator ids, Clock clock) {
+        this.mapper = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        this.validator = new EnvelopeValidator(ids, clock);
+    }
+
+    /** The Jackson mapper this codec uses (for building payload trees). */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Decodes one text frame. Never throws for bad input: bad input is an {@link Inbound.Invalid}. */
+    public Inbound decode(InputStream frame) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(frame);
+        } catch (JsonProcessingException e) {
+            return invalidJson("Invalid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return invalidJson("Invalid JSON: " + e.getMessage());
+        }
+        return decodeTree(root);
+    }
+
+    /** Decodes one text frame given as UTF-8 bytes. */
+    public Inbound decode(byte[] frame) {
+        return decode(new java.io.ByteArrayInputStream(frame));
+    }
+
+    /** Decodes one text frame given as a string. */
+    public Inbound decode(String frame) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(frame);
+        } catch (JsonProcessingException e) {
+            return invalidJson("Invalid JSON: " + e.getOriginalMessage());
+        }
+        return decodeTree(root);
+    }
+
+    private Inbound decodeTree(JsonNode root) {
+        if (root == null || root.isMissingNode()) {
+            return invalidJson("Invalid JSON: the frame is empty");
+        }
+        if (!root.isObject()) {
+            return invalidJson("Invalid JSON: the frame must be a JSON object, not " + kind(root));
+        }
+        return validator.validate((ObjectNode) root);
+    }
+
+    private static Inbound invalidJson(String sentence) {
+        return new Inbound.Invalid(ErrorCode.INVALID_JSON, sentence, List.of(sentence), null);
+    }
+
+    static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            case OBJECT, POJO -> "an object";
+            default -> "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** Writes an envelope as one JSON object. */
+    public void encode(Envelope envelope, OutputStream out) {
+        try (JsonGenerator gen = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            write(envelope, gen);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The envelope as UTF-8 JSON bytes. */
+    public byte[] encodeToBytes(Envelope envelope) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        encode(envelope, out);
+        return out.toByteArray();
+    }
+
+    /** The envelope as a JSON string. */
+    public String encodeToString(Envelope envelope) {
+        return new String(encodeToBytes(envelope), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The envelope as a JSON tree, for embedding inside another payload (history entries). */
+    public ObjectNode toTree(Envelope envelope) {
+        return mapper.valueToTree(new EnvelopeJson(envelope, this));
+    }
+
+    /** Writes any JSON tree (for frames that are not envelopes, such as telemetry). */
+    public byte[] writeTree(JsonNode node) {
+        try {
+            return mapper.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void write(Envelope e, JsonGenerator gen) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField("id", e.id());
+        gen.writeStringField("timestamp", e.timestamp());
+        gen.writeStringField("type", e.type().wireName());
+        gen.writeStringField("version", e.version());
+        gen.writeFieldName("payload");
+        mapper.writeTree(gen, e.payload());
+        gen.writeFieldName("args");
+        mapper.writeTree(gen, e.args());
+        gen.writeFieldName("metadata");
+        writeMetadata(gen, e.metadata(), e.position());
+        writeOptional(gen, "room", e.room());
+        writeOptional(gen, "channel", e.channel());
+        writeOptional(gen, "sender", e.sender());
+        writeOptional(gen, "command", e.command());
+        writeOptional(gen, "request_id", e.requestId());
+        writeOptional(gen, "status", e.status());
+        writeOptional(gen, "error", e.error());
+        writeOptional(gen, "error_code", e.errorCode());
+        if (e.to() != null) {
+            gen.writeArrayFieldStart("to");
+            for (String target : e.to()) {
+                gen.writeString(target);
+            }
+            gen.writeEndArray();
+        }
+        writeOptional(gen, "ack", e.ack());
+        gen.writeEndObject();
+    }
+
+    private void writeMetadata(JsonGenerator gen, ObjectNode metadata, StreamPosition position) throws IOException {
+        if (position == null) {
+            mapper.writeTree(gen, metadata);
+            return;
+        }
+        gen.writeStartObject();
+        var fields = metadata.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            String name = field.getKey();
+            if (!"offset".equals(name) && !"epoch".equals(name)) {
+                gen.writeFieldName(name);
+                mapper.writeTree(gen, field.getValue());
+            }
+        }
+        gen.writeNumberField("offset", position.offset());
+        gen.writeStringField("epoch", position.epoch());
+        gen.writeEndObject();
+    }
+
+    private static void writeOptional(JsonGenerator gen, String field, String value) throws IOException {
+        if (value != null) {
+            gen.writeStringField(field, value);
+        }
+    }
+
+    /** Lets Jackson serialize an envelope through {@link #write} when building trees. */
+    private record EnvelopeJson(Envelope envelope, EnvelopeCodec codec)
+            implements com.fasterxml.jackson.databind.JsonSerializable {
+        @Override
+        public void serialize(JsonGenerator gen, com.fasterxml.jackson.databind.SerializerProvider provider)
+                throws IOException {
+            codec.write(envelope, gen);
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator gen, com.fasterxml.jackson.databind.SerializerProvider provider,
+                com.fasterxml.jackson.databind.jsontype.TypeSerializer typeSer) throws IOException {
+            serialize(gen, provider);
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package io.arqonbus.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a decoded JSON object into an {@link Inbound}: fills defaults, accepts the seed (v0)
+ * conveniences and the original's legacy shapes, and collects every problem it finds.
+ */
+final class EnvelopeValidator {
+    /** A client-supplied id: {@code arq_} and then letters, digits, {@code _} or {@code -}, 5–128 chars. */
+    static final Pattern CLIENT_ENVELOPE_ID = Pattern.compile("arq_[A-Za-z0-9_-]{1,124}");
+    /** Room and channel names: 1–128 printable characters, no white space; rooms have no {@code :}. */
+    static final Pattern ROOM_NAME = Pattern.compile("[^\\s:\\p{Cntrl}]{1,128}");
+    static final Pattern CHANNEL_NAME = Pattern.compile("[^\\s\\p{Cntrl}]{1,128}");
+    static final int MAX_CLIENT_ID_LENGTH = 128;
+    static final int MAX_SHORT_TEXT = 256;
+
+    private static final List<String> IDENTIFICATION_FIELDS =
+            List.of("client_id", "client_type", "screen_name", "avatar", "personality");
+
+    private final IdGenerator ids;
+    private final Clock clock;
+
+    EnvelopeValidator(IdGenerator ids, Clock clock) {
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    Inbound validate(ObjectNode root) {
+        List<String> errors = new ArrayList<>();
+        String requestId = root.path("id").isTextual() ? root.get("id").asText() : null;
+        JsonNode typeNode = root.get("type");
+        if (typeNode == null || typeNode.isNull()) {
+            if (IDENTIFICATION_FIELDS.stream().anyMatch(root::has)) {
+                return identification(root, errors);
+            }
+            return invalid("'type' is required", List.of("'type' is required"), requestId);
+        }
+        if (!typeNode.isTextual()) {
+            return invalid("'type' must be a string", List.of("'type' must be a string"), requestId);
+        }
+        MessageType type = MessageType.fromWireName(typeNode.asText());
+        if (type == null) {
+            String sentence = "Unknown message type '" + abbreviate(typeNode.asText())
+                    + "'; expected one of message, event, command, response, error, telemetry, private";
+            return invalid(sentence, List.of(sentence), requestId);
+        }
+        if (!type.clientMaySend()) {
+            String sentence = "Clients may not send '" + type.wireName() + "' envelopes";
+            return invalid(sentence, List.of(sentence), requestId);
+        }
+
+        String id = text(root, "id", errors);
+        if (id != null && !CLIENT_ENVELOPE_ID.matcher(id).matches()) {
+            errors.add("'id' must start with 'arq_' and be 5-128 letters, digits, '_' or '-'");
+        }
+        String timestamp = text(root, "timestamp", errors);
+        if (timestamp != null) {
+            try {
+                timestamp = Timestamps.format(Timestamps.parse(timestamp));
+            } catch (DateTimeParseException e) {
+                errors.add("'timestamp' must be an ISO-8601 date-time");
+            }
+        }
+        String version = text(root, "version", errors);
+        if (version != null && !Envelope.VERSION.equals(version)) {
+            errors.add("'version' must be \"1.0\"");
+        }
+        ObjectNode payload = object(root, "payload", errors);
+        ObjectNode args = object(root, "args", errors);
+        ObjectNode metadata = object(root, "metadata", errors);
+
+        String room = text(root, "room", errors);
+        String channel = text(root, "channel", errors);
+        if (room != null && channel == null) {
+            int colon = room.indexOf(':');
+            if (colon >= 0) {
+                channel = room.substring(colon + 1);
+                room = room.substring(0, colon);
+            }
+        }
+        checkName("room", room, ROOM_NAME, errors);
+        checkName("channel", channel, CHANNEL_NAME, errors);
+
+        String command = text(root, "command", errors);
+        String requestIdField = text(root, "request_id", errors);
+        List<String> to = targets(root.get("to"), "to", errors);
+        String ack = text(root, "ack", errors);
+        if (ack != null && !"durable".equals(ack)) {
+            errors.add("'ack' must be \"durable\"");
+        }
+
+        // Seed conveniences and legacy shapes.
+        JsonNode message = root.get("message");
+        if (message != null && !message.isNull() && (payload == null || !payload.has("message"))) {
+            payload = payload == null ? root.objectNode() : payload.deepCopy();
+            payload.set("message", message);
+        }
+        if (type == MessageType.COMMAND) {
+            if (command == null && payload != null && payload.path("command").isTextual()) {
+                command = payload.get("command").asText();
+                if (args == null && payload.path("parameters").isObject()) {
+                    args = (ObjectNode) payload.get("parameters");
+                }
+            }
+            if (command == null || command.isBlank()) {
+                errors.add("'command' is required for command envelopes");
+            } else if (command.length() > MAX_SHORT_TEXT) {
+                errors.add("'command' is too long");
+            }
+        }
+        if (type == MessageType.PRIVATE && to == null && payload != null && payload.has("target")) {
+            to = targets(payload.get("target"), "payload.target", errors);
+        }
+        if (type == MessageType.TELEMETRY) {
+            if (payload == null || !payload.path("eventType").isTextual()
+                    || payload.get("eventType").asText().isBlank()) {
+                errors.add("telemetry envelopes need a string 'payload.eventType'");
+            }
+        }
+
+        if (!errors.isEmpty()) {
+            return invalid("Validation error: " + String.join("; ", errors), errors, requestId);
+        }
+        Envelope envelope = Envelope.builder(id != null ? id : ids.nextId(),
+                        timestamp != null ? timestamp : Timestamps.now(clock), type)
+                .payload(payload)
+                .args(args)
+                .metadata(metadata)
+                .room(room)
+                .channel(channel)
+                .command(command)
+                .requestId(requestIdField)
+                .to(to)
+                .ack(ack)
+                .build();
+        return new Inbound.Message(envelope);
+    }
+
+    private Inbound identification(ObjectNode root, List<String> errors) {
+        String clientId = text(root, "client_id", errors);
+        if (clientId != null && (clientId.isBlank() || clientId.length() > MAX_CLIENT_ID_LENGTH
+                || !CHANNEL_NAME.matcher(clientId).matches())) {
+            errors.add("'client_id' must be 1-128 printable characters without white space");
+        }
+        String clientType = text(root, "client_type", errors);
+        String screenName = text(root, "screen_name", errors);
+        if (clientType != null && clientType.length() > MAX_SHORT_TEXT) {
+            errors.add("'client_type' is too long");
+        }
+        if (screenName != null && screenName.length() > MAX_SHORT_TEXT) {
+            errors.add("'screen_name' is too long");
+        }
+        String room = text(root, "room", errors);
+        String channel = text(root, "channel", errors);
+        if (room != null && channel == null) {
+            int colon = room.indexOf(':');
+            if (colon >= 0) {
+                channel = room.substring(colon + 1);
+                room = room.substring(0, colon);
+            }
+        }
+        checkName("room", room, ROOM_NAME, errors);
+        checkName("channel", channel, CHANNEL_NAME, errors);
+        if (!errors.isEmpty()) {
+            return invalid("Validation error: " + String.join("; ", errors), errors, null);
+        }
+        JsonNode avatar = nullToMissing(root.get("avatar"));
+        JsonNode personality = nullToMissing(root.get("personality"));
+        return new Inbound.Identify(new Identification(clientId, clientType, room, channel, screenName,
+                avatar, personality));
+    }
+
+    private static JsonNode nullToMissing(JsonNode node) {
+        return node == null || node.isNull() ? null : node;
+    }
+
+    private static Inbound invalid(String sentence, List<String> errors, String requestId) {
+        return new Inbound.Invalid(ErrorCode.VALIDATION_ERROR, sentence, errors, requestId);
+    }
+
+    private static String text(ObjectNode root, String field, List<String> errors) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            errors.add("'" + field + "' must be a string, not " + EnvelopeCodec.kind(node));
+            return null;
+        }
+        return node.asText();
+    }
+
+    private static ObjectNode object(ObjectNode root, String field, List<String> errors) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            errors.add("'" + field + "' must be an object, not " + EnvelopeCodec.kind(node));
+            return null;
+        }
+        return (ObjectNode) node;
+    }
+
+    private static List<String> targets(JsonNode node, String field, List<String> errors) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return List.of(node.asText());
+        }
+        if (node.isArray()) {
+            List<String> out = new ArrayList<>(node.size());
+            for (JsonNode item : node) {
+                if (!item.isTextual()) {
+                    errors.add("'" + field + "' must list client ids as strings");
+                    return null;
+                }
+                out.add(item.asText());
+            }
+            if (out.isEmpty()) {
+                errors.add("'" + field + "' must name at least one client id");
+                return null;
+            }
+            return out;
+        }
+        errors.add("'" + field + "' must be a client id or a list of client ids");
+        return null;
+    }
+
+    private static void checkName(String field, String value, Pattern pattern, List<String> errors) {
+        if (value != null && !pattern.matcher(value).matches()) {
+            errors.add("'" + field + "' must be 1-128 printable characters without white space"
+                    + ("room".equals(field) ? " or ':'" : ""));
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+    }
+}

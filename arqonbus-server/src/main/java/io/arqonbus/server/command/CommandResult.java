@@ -1,0 +1,14 @@
+package io.arqonbus.server.command;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A command's success: the reply's {@code payload.message} and {@code payload.data}, and work
+ * to run after the reply was written (for example messages that must follow the reply).
+ */
+public record CommandResult(String message, ObjectNode data, Runnable afterReply) {
+
+    public CommandResult(String message, ObjectNode data) {
+        this(message, data, null);
+    }
+}

@@ -1,0 +1,108 @@
+package io.arqonbus.server.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads the {@code ARQONBUS_*} environment variables (the original ArqonBus's names, plus ours)
+ * into a {@link ServerConfig.Builder}. Unset variables leave the builder's value alone; a value
+ * that cannot be parsed is a {@link ConfigException} naming the variable.
+ */
+public final class EnvironmentConfig {
+    private final Map<String, String> env;
+
+    public EnvironmentConfig(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** Applies every variable that is set to the builder and returns it. */
+    public ServerConfig.Builder applyTo(ServerConfig.Builder b) {
+        string("ARQONBUS_SERVER_HOST", b::host);
+        integer("ARQONBUS_SERVER_PORT", b::port);
+        string("ARQONBUS_TELEMETRY_HOST", b::telemetryHost);
+        integer("ARQONBUS_TELEMETRY_PORT", b::telemetryPort);
+        string("ARQONBUS_HTTP_HOST", b::httpHost);
+        integer("ARQONBUS_HTTP_PORT", b::httpPort);
+        integer("ARQONBUS_MAX_MESSAGE_SIZE", b::maxMessageSize);
+        integer("ARQONBUS_MAX_FRAME_SIZE", b::maxFrameSize);
+        integer("ARQONBUS_MAX_CONNECTIONS", b::maxConnections);
+        bool("ARQONBUS_COMPRESSION", b::compression);
+        seconds("ARQONBUS_KEEPALIVE_INTERVAL_SECONDS", b::keepAliveInterval);
+        seconds("ARQONBUS_KEEPALIVE_TIMEOUT_SECONDS", b::keepAliveTimeout);
+        integer("ARQONBUS_MAX_VIOLATIONS", b::maxViolations);
+        integer("ARQONBUS_MAX_PENDING_BYTES", b::maxPendingBytes);
+        String policy = value("ARQONBUS_SLOW_CONSUMER_POLICY");
+        if (policy != null) {
+            try {
+                b.slowConsumerPolicy(SlowConsumerPolicy.valueOf(policy.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("ARQONBUS_SLOW_CONSUMER_POLICY: '" + policy + "' (expected: close or drop)");
+            }
+        }
+        integer("ARQONBUS_IO_THREADS", b::ioThreads);
+        bool("ARQONBUS_ENABLE_AUTH", b::authEnabled);
+        string("ARQONBUS_AUTH_JWT_SECRET", b::jwtSecret);
+        string("ARQONBUS_AUTH_JWT_ALGORITHM", v -> b.jwtAlgorithm(v.trim().toUpperCase(Locale.ROOT)));
+        integer("ARQONBUS_MAX_HISTORY_SIZE", b::maxHistorySize);
+        integer("ARQONBUS_MAX_HISTORY_LIMIT", b::maxHistoryLimit);
+        seconds("ARQONBUS_HISTORY_MAX_AGE_SECONDS", b::historyMaxAge);
+        bool("ARQONBUS_LEGACY_ACKS", b::legacyAcks);
+        integer("ARQONBUS_TELEMETRY_MAX_CLIENTS", b::telemetryMaxClients);
+        seconds("ARQONBUS_STATS_INTERVAL_SECONDS", b::statsInterval);
+        seconds("ARQONBUS_SHUTDOWN_GRACE_SECONDS", b::shutdownGrace);
+        bool("ARQONBUS_NATIVE_TRANSPORT", b::nativeTransport);
+        // Accepted for compatibility: history is always kept in memory by default (protocol §8).
+        bool("ARQONBUS_ENABLE_PERSISTENCE", ignored -> { });
+        return b;
+    }
+
+    private String value(String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    private void string(String name, java.util.function.Consumer<String> setter) {
+        String v = value(name);
+        if (v != null) {
+            setter.accept(v.trim());
+        }
+    }
+
+    private void integer(String name, java.util.function.IntConsumer setter) {
+        String v = value(name);
+        if (v != null) {
+            try {
+                setter.accept(Integer.parseInt(v.trim()));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name + ": '" + v + "' (expected: a whole number)");
+            }
+        }
+    }
+
+    private void seconds(String name, java.util.function.Consumer<Duration> setter) {
+        String v = value(name);
+        if (v != null) {
+            try {
+                setter.accept(Duration.ofMillis(Math.round(Double.parseDouble(v.trim()) * 1000)));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name + ": '" + v + "' (expected: a number of seconds)");
+            }
+        }
+    }
+
+    private void bool(String name, java.util.function.Consumer<Boolean> setter) {
+        String v = value(name);
+        if (v != null) {
+            setter.accept(parseBoolean(name, v));
+        }
+    }
+
+    static boolean parseBoolean(String name, String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new ConfigException(name + ": '" + v + "' (expected: true or false)");
+        };
+    }
+}

@@ -1,0 +1,307 @@
+package io.arqonbus.server.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The whole server configuration, immutable and validated. Build it with {@link #builder()};
+ * {@link EnvironmentConfig} fills a builder from the {@code ARQONBUS_*} variables, and the CLI's
+ * flags override both (flags &gt; env &gt; defaults). Every default is a {@code DEFAULT_*}
+ * constant; {@code docs/configuration.md} lists them all.
+ */
+public final class ServerConfig {
+    /** Default bus and telemetry bind host: {@value}. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** Default bus WebSocket port: {@value}. */
+    public static final int DEFAULT_PORT = 9100;
+    /** Default telemetry WebSocket port: {@value}. */
+    public static final int DEFAULT_TELEMETRY_PORT = 8081;
+    /** Default HTTP port: {@value}. */
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    /** Default largest accepted message, in bytes: {@value} (1 MiB). */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 1_048_576;
+    /** Default maximum number of concurrent bus connections: {@value}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    /** Default consecutive protocol violations before a close with 4000: {@value}. */
+    public static final int DEFAULT_MAX_VIOLATIONS = 10;
+    /** Default pending output per connection before the slow-consumer policy applies: {@value} bytes. */
+    public static final int DEFAULT_MAX_PENDING_BYTES = 4 * 1024 * 1024;
+    /** Default messages kept per {@code room:channel}: {@value}. */
+    public static final int DEFAULT_MAX_HISTORY_SIZE = 10_000;
+    /** Default maximum {@code limit} of one history request: {@value}. */
+    public static final int DEFAULT_MAX_HISTORY_LIMIT = 1000;
+    /** Default maximum telemetry WebSocket clients: {@value}. */
+    public static final int DEFAULT_TELEMETRY_MAX_CLIENTS = 500;
+    /** Default JWT algorithm: {@value}. */
+    public static final String DEFAULT_JWT_ALGORITHM = "HS256";
+    /** Default keepalive ping interval. */
+    public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(20);
+    /** Default time to wait for a pong before closing. */
+    public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default age after which history entries are dropped. */
+    public static final Duration DEFAULT_HISTORY_MAX_AGE = Duration.ofHours(24);
+    /** Default interval of the periodic stats log line and telemetry {@code stats} event. */
+    public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(60);
+    /** Default time given to clients to go away on shutdown. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+    private final String host;
+    private final int port;
+    private final String telemetryHost;
+    private final int telemetryPort;
+    private final String httpHost;
+    private final int httpPort;
+    private final int maxMessageSize;
+    private final int maxFrameSize;
+    private final int maxConnections;
+    private final boolean compression;
+    private final Duration keepAliveInterval;
+    private final Duration keepAliveTimeout;
+    private final int maxViolations;
+    private final int maxPendingBytes;
+    private final SlowConsumerPolicy slowConsumerPolicy;
+    private final int ioThreads;
+    private final boolean authEnabled;
+    private final String jwtSecret;
+    private final String jwtAlgorithm;
+    private final int maxHistorySize;
+    private final int maxHistoryLimit;
+    private final Duration historyMaxAge;
+    private final boolean legacyAcks;
+    private final int telemetryMaxClients;
+    private final Duration statsInterval;
+    private final Duration shutdownGrace;
+    private final boolean nativeTransport;
+
+    private ServerConfig(Builder b) {
+        host = b.host;
+        port = b.port;
+        telemetryHost = b.telemetryHost != null ? b.telemetryHost : b.host;
+        telemetryPort = b.telemetryPort;
+        httpHost = b.httpHost != null ? b.httpHost : b.host;
+        httpPort = b.httpPort;
+        maxMessageSize = b.maxMessageSize;
+        maxFrameSize = b.maxFrameSize > 0 ? b.maxFrameSize : (int) Math.min(Integer.MAX_VALUE - 16, 4L * b.maxMessageSize);
+        maxConnections = b.maxConnections;
+        compression = b.compression;
+        keepAliveInterval = b.keepAliveInterval;
+        keepAliveTimeout = b.keepAliveTimeout;
+        maxViolations = b.maxViolations;
+        maxPendingBytes = b.maxPendingBytes;
+        slowConsumerPolicy = b.slowConsumerPolicy;
+        ioThreads = b.ioThreads > 0 ? b.ioThreads : Runtime.getRuntime().availableProcessors();
+        authEnabled = b.authEnabled;
+        jwtSecret = b.jwtSecret;
+        jwtAlgorithm = b.jwtAlgorithm;
+        maxHistorySize = b.maxHistorySize;
+        maxHistoryLimit = b.maxHistoryLimit;
+        historyMaxAge = b.historyMaxAge;
+        legacyAcks = b.legacyAcks;
+        telemetryMaxClients = b.telemetryMaxClients;
+        statsInterval = b.statsInterval;
+        shutdownGrace = b.shutdownGrace;
+        nativeTransport = b.nativeTransport;
+    }
+
+    /** A builder holding every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults: the embedded server with no auth, no Redis, no config. */
+    public static ServerConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder pre-filled with this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Bus WebSocket bind host. */
+    public String host() { return host; }
+    /** Bus WebSocket port; 0 picks a free port. */
+    public int port() { return port; }
+    /** Telemetry WebSocket bind host. */
+    public String telemetryHost() { return telemetryHost; }
+    /** Telemetry WebSocket port; 0 picks a free port; -1 disables it. */
+    public int telemetryPort() { return telemetryPort; }
+    /** HTTP bind host. */
+    public String httpHost() { return httpHost; }
+    /** HTTP port; 0 picks a free port; -1 disables it. */
+    public int httpPort() { return httpPort; }
+    /** Largest message accepted; larger ones get {@code PAYLOAD_TOO_LARGE}. */
+    public int maxMessageSize() { return maxMessageSize; }
+    /** Largest WebSocket frame read at all; larger ones close the connection with 1009. */
+    public int maxFrameSize() { return maxFrameSize; }
+    /** Maximum concurrent bus connections; more are closed with 1013. */
+    public int maxConnections() { return maxConnections; }
+    /** Whether permessage-deflate is offered. */
+    public boolean compression() { return compression; }
+    /** Keepalive ping interval; zero disables keepalive. */
+    public Duration keepAliveInterval() { return keepAliveInterval; }
+    /** Time to wait for a pong before closing with 1011. */
+    public Duration keepAliveTimeout() { return keepAliveTimeout; }
+    /** Consecutive protocol violations before a close with 4000. */
+    public int maxViolations() { return maxViolations; }
+    /** Pending output bytes per connection before the slow-consumer policy applies. */
+    public int maxPendingBytes() { return maxPendingBytes; }
+    /** What happens to a slow consumer. */
+    public SlowConsumerPolicy slowConsumerPolicy() { return slowConsumerPolicy; }
+    /** Number of event loops. */
+    public int ioThreads() { return ioThreads; }
+    /** Whether JWT authentication is required at the handshake. */
+    public boolean authEnabled() { return authEnabled; }
+    /** The JWT HMAC secret, or {@code null}. */
+    public String jwtSecret() { return jwtSecret; }
+    /** The JWT algorithm. */
+    public String jwtAlgorithm() { return jwtAlgorithm; }
+    /** Messages kept per {@code room:channel}. */
+    public int maxHistorySize() { return maxHistorySize; }
+    /** Largest {@code limit} of one history request. */
+    public int maxHistoryLimit() { return maxHistoryLimit; }
+    /** Age after which history entries are dropped. */
+    public Duration historyMaxAge() { return historyMaxAge; }
+    /** Whether the original's {@code message_response} / {@code command_response} acks are sent. */
+    public boolean legacyAcks() { return legacyAcks; }
+    /** Maximum telemetry clients; more are closed with 1013. */
+    public int telemetryMaxClients() { return telemetryMaxClients; }
+    /** Interval of the stats log line; zero disables it. */
+    public Duration statsInterval() { return statsInterval; }
+    /** Time given to clients to leave on shutdown. */
+    public Duration shutdownGrace() { return shutdownGrace; }
+    /** Whether the native epoll transport is used when available. */
+    public boolean nativeTransport() { return nativeTransport; }
+
+    /** A mutable builder; {@link #build()} validates the whole configuration. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private String telemetryHost;
+        private int telemetryPort = DEFAULT_TELEMETRY_PORT;
+        private String httpHost;
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private int maxFrameSize;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private boolean compression;
+        private Duration keepAliveInterval = DEFAULT_KEEPALIVE_INTERVAL;
+        private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
+        private int maxViolations = DEFAULT_MAX_VIOLATIONS;
+        private int maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
+        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.CLOSE;
+        private int ioThreads;
+        private boolean authEnabled;
+        private String jwtSecret;
+        private String jwtAlgorithm = DEFAULT_JWT_ALGORITHM;
+        private int maxHistorySize = DEFAULT_MAX_HISTORY_SIZE;
+        private int maxHistoryLimit = DEFAULT_MAX_HISTORY_LIMIT;
+        private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
+        private boolean legacyAcks = true;
+        private int telemetryMaxClients = DEFAULT_TELEMETRY_MAX_CLIENTS;
+        private Duration statsInterval = DEFAULT_STATS_INTERVAL;
+        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+        private boolean nativeTransport = true;
+
+        private Builder() {
+        }
+
+        private Builder(ServerConfig c) {
+            host = c.host;
+            port = c.port;
+            telemetryHost = c.telemetryHost;
+            telemetryPort = c.telemetryPort;
+            httpHost = c.httpHost;
+            httpPort = c.httpPort;
+            maxMessageSize = c.maxMessageSize;
+            maxFrameSize = c.maxFrameSize;
+            maxConnections = c.maxConnections;
+            compression = c.compression;
+            keepAliveInterval = c.keepAliveInterval;
+            keepAliveTimeout = c.keepAliveTimeout;
+            maxViolations = c.maxViolations;
+            maxPendingBytes = c.maxPendingBytes;
+            slowConsumerPolicy = c.slowConsumerPolicy;
+            ioThreads = c.ioThreads;
+            authEnabled = c.authEnabled;
+            jwtSecret = c.jwtSecret;
+            jwtAlgorithm = c.jwtAlgorithm;
+            maxHistorySize = c.maxHistorySize;
+            maxHistoryLimit = c.maxHistoryLimit;
+            historyMaxAge = c.historyMaxAge;
+            legacyAcks = c.legacyAcks;
+            telemetryMaxClients = c.telemetryMaxClients;
+            statsInterval = c.statsInterval;
+            shutdownGrace = c.shutdownGrace;
+            nativeTransport = c.nativeTransport;
+        }
+
+        public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
+        public Builder port(int value) { port = value; return this; }
+        public Builder telemetryHost(String value) { telemetryHost = value; return this; }
+        public Builder telemetryPort(int value) { telemetryPort = value; return this; }
+        public Builder httpHost(String value) { httpHost = value; return this; }
+        public Builder httpPort(int value) { httpPort = value; return this; }
+        public Builder maxMessageSize(int value) { maxMessageSize = value; return this; }
+        public Builder maxFrameSize(int value) { maxFrameSize = value; return this; }
+        public Builder maxConnections(int value) { maxConnections = value; return this; }
+        public Builder compression(boolean value) { compression = value; return this; }
+        public Builder keepAliveInterval(Duration value) { keepAliveInterval = Objects.requireNonNull(value); return this; }
+        public Builder keepAliveTimeout(Duration value) { keepAliveTimeout = Objects.requireNonNull(value); return this; }
+        public Builder maxViolations(int value) { maxViolations = value; return this; }
+        public Builder maxPendingBytes(int value) { maxPendingBytes = value; return this; }
+        public Builder slowConsumerPolicy(SlowConsumerPolicy value) { slowConsumerPolicy = Objects.requireNonNull(value); return this; }
+        public Builder ioThreads(int value) { ioThreads = value; return this; }
+        public Builder authEnabled(boolean value) { authEnabled = value; return this; }
+        public Builder jwtSecret(String value) { jwtSecret = value; return this; }
+        public Builder jwtAlgorithm(String value) { jwtAlgorithm = Objects.requireNonNull(value); return this; }
+        public Builder maxHistorySize(int value) { maxHistorySize = value; return this; }
+        public Builder maxHistoryLimit(int value) { maxHistoryLimit = value; return this; }
+        public Builder historyMaxAge(Duration value) { historyMaxAge = Objects.requireNonNull(value); return this; }
+        public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
+        public Builder telemetryMaxClients(int value) { telemetryMaxClients = value; return this; }
+        public Builder statsInterval(Duration value) { statsInterval = Objects.requireNonNull(value); return this; }
+        public Builder shutdownGrace(Duration value) { shutdownGrace = Objects.requireNonNull(value); return this; }
+        public Builder nativeTransport(boolean value) { nativeTransport = value; return this; }
+
+        /** Validates every setting and builds the configuration. */
+        public ServerConfig build() {
+            checkPort("port", port, false);
+            checkPort("telemetry port", telemetryPort, true);
+            checkPort("http port", httpPort, true);
+            check(maxMessageSize >= 1024, "max message size: %d (expected: >= 1024)", maxMessageSize);
+            check(maxFrameSize == 0 || maxFrameSize >= maxMessageSize,
+                    "max frame size: %d (expected: >= max message size %d)", maxFrameSize, maxMessageSize);
+            check(maxConnections > 0, "max connections: %d (expected: > 0)", maxConnections);
+            check(!keepAliveInterval.isNegative(), "keepalive interval: %s (expected: >= 0)", keepAliveInterval);
+            check(keepAliveTimeout.isPositive(), "keepalive timeout: %s (expected: > 0)", keepAliveTimeout);
+            check(maxViolations > 0, "max violations: %d (expected: > 0)", maxViolations);
+            check(maxPendingBytes >= 64 * 1024, "max pending bytes: %d (expected: >= 65536)", maxPendingBytes);
+            check(ioThreads >= 0, "io threads: %d (expected: >= 0)", ioThreads);
+            check(maxHistorySize >= 0, "max history size: %d (expected: >= 0)", maxHistorySize);
+            check(maxHistoryLimit > 0, "max history limit: %d (expected: > 0)", maxHistoryLimit);
+            check(historyMaxAge.isPositive(), "history max age: %s (expected: > 0)", historyMaxAge);
+            check(telemetryMaxClients > 0, "telemetry max clients: %d (expected: > 0)", telemetryMaxClients);
+            check(!statsInterval.isNegative(), "stats interval: %s (expected: >= 0)", statsInterval);
+            check(!shutdownGrace.isNegative(), "shutdown grace: %s (expected: >= 0)", shutdownGrace);
+            if (authEnabled) {
+                check(jwtSecret != null && !jwtSecret.isEmpty(),
+                        "auth is enabled but no JWT secret is set (ARQONBUS_AUTH_JWT_SECRET)");
+                check(jwtAlgorithm.equals("HS256") || jwtAlgorithm.equals("HS384") || jwtAlgorithm.equals("HS512"),
+                        "JWT algorithm: %s (expected: HS256, HS384 or HS512)", jwtAlgorithm);
+            }
+            return new ServerConfig(this);
+        }
+
+        private static void checkPort(String name, int value, boolean mayDisable) {
+            check(value >= (mayDisable ? -1 : 0) && value <= 65535,
+                    "%s: %d (expected: 0-65535%s)", name, value, mayDisable ? ", or -1 to disable" : "");
+        }
+
+        private static void check(boolean ok, String format, Object... args) {
+            if (!ok) {
+                throw new ConfigException(String.format(format, args));
+            }
+        }
+    }
+}

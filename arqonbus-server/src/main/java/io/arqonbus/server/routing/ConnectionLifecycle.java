@@ -1,0 +1,152 @@
+package io.arqonbus.server.routing;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.ErrorCode;
+import io.arqonbus.protocol.Identification;
+import io.arqonbus.server.hub.BusChannel;
+import io.arqonbus.server.hub.ChannelKey;
+import io.arqonbus.server.hub.Hub;
+import io.arqonbus.server.hub.JoinResult;
+import io.arqonbus.server.metrics.BusMetrics;
+import io.arqonbus.server.session.ClientInfo;
+import io.arqonbus.server.session.Session;
+import io.arqonbus.server.session.SessionRegistry;
+import io.arqonbus.server.telemetry.TelemetryHub;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens when a connection opens, identifies itself, joins or leaves a channel, and
+ * closes: registry, welcome, join/leave notices to the other members, telemetry and activity.
+ * Every method runs on the session's own loop.
+ */
+public final class ConnectionLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLifecycle.class);
+    /** The channel a seed client that names only a room starts in. */
+    public static final String DEFAULT_CHANNEL = "general";
+
+    private final SessionRegistry sessions;
+    private final Hub hub;
+    private final Replies replies;
+    private final TelemetryHub telemetry;
+    private final AgentActivity activity;
+    private final BusMetrics metrics;
+    private final boolean authEnabled;
+
+    public ConnectionLifecycle(SessionRegistry sessions, Hub hub, Replies replies, TelemetryHub telemetry,
+            AgentActivity activity, BusMetrics metrics, boolean authEnabled) {
+        this.sessions = sessions;
+        this.hub = hub;
+        this.replies = replies;
+        this.telemetry = telemetry;
+        this.activity = activity;
+        this.metrics = metrics;
+        this.authEnabled = authEnabled;
+    }
+
+    /** A connection finished its handshake: register it and send the welcome. */
+    public void opened(Session session) {
+        sessions.register(session);
+        hub.sendTo(session, replies.welcome(session.clientId()));
+        ObjectNode data = client(session);
+        data.put("remote_address", String.valueOf(session.channel().remoteAddress()));
+        telemetry.emit("client_connected", data);
+        log.debug("event=client_connected client={} remote={}", session.clientId(), session.channel().remoteAddress());
+    }
+
+    /** A seed identification frame: take the requested id, record the metadata, join the room. */
+    public void identify(Session session, Identification id) {
+        String requested = id.clientId();
+        if (requested != null && !requested.equals(session.clientId())) {
+            if (authEnabled && !requested.equals(session.principal().subject())) {
+                reject(session, ErrorCode.AUTHORIZATION_ERROR,
+                        "client_id '" + requested + "' does not match the token's subject");
+                requested = null;
+            } else if (!sessions.rename(session, requested)) {
+                reject(session, ErrorCode.CLIENT_ID_TAKEN,
+                        "client_id '" + requested + "' is in use by another connection; keeping " + session.clientId());
+                requested = null;
+            }
+        }
+        ClientInfo old = session.info();
+        session.info(new ClientInfo(
+                id.clientType() != null ? id.clientType() : old.clientType(),
+                id.screenName() != null ? id.screenName() : old.screenName(),
+                id.avatar() != null ? id.avatar() : old.avatar(),
+                id.personality() != null ? id.personality() : old.personality(),
+                old.connectedAt()));
+        activity.record(session, "identified", null);
+        if (id.room() != null) {
+            join(session, ChannelKey.of(id.room(), id.channel() != null ? id.channel() : DEFAULT_CHANNEL));
+        }
+    }
+
+    private void reject(Session session, ErrorCode code, String sentence) {
+        metrics.error(code);
+        hub.sendTo(session, replies.error(code, sentence, List.of(sentence), null));
+    }
+
+    /** Joins a channel and tells its other members. */
+    public JoinResult join(Session session, ChannelKey key) {
+        JoinResult result = hub.join(session, key);
+        if (result.created()) {
+            ObjectNode data = JsonNodeFactory.instance.objectNode();
+            data.put("room", key.room());
+            data.put("channel", key.channel());
+            data.put("created_by", session.clientId());
+            telemetry.emit("channel_created", data);
+        }
+        if (result.joined()) {
+            notifyMembers(session, key, "join", result.channel().memberCount());
+            activity.record(session, "joined", key);
+        }
+        return result;
+    }
+
+    /** Leaves a channel and tells its other members; {@code null} when the session was not a member. */
+    public BusChannel leave(Session session, ChannelKey key) {
+        BusChannel channel = hub.leave(session, key);
+        if (channel != null) {
+            notifyMembers(session, key, "leave", channel.memberCount());
+            activity.record(session, "left", key);
+        }
+        return channel;
+    }
+
+    /** The connection ended: leave every channel, unregister, tell telemetry. */
+    public void closed(Session session) {
+        for (ChannelKey key : session.membershipSnapshot()) {
+            leave(session, key);
+        }
+        sessions.unregister(session);
+        activity.record(session, "disconnected", null);
+        telemetry.emit("client_disconnected", client(session));
+        log.debug("event=client_disconnected client={}", session.clientId());
+    }
+
+    private void notifyMembers(Session session, ChannelKey key, String event, int memberCount) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("event", event);
+        payload.put("client_id", session.clientId());
+        ClientInfo info = session.info();
+        if (info.screenName() != null) {
+            payload.put("screen_name", info.screenName());
+        } else {
+            payload.putNull("screen_name");
+        }
+        payload.put("client_type", info.typeOrUnknown());
+        payload.put("room", key.room());
+        payload.put("channel", key.channel());
+        payload.put("member_count", memberCount);
+        hub.send(key, replies.system(key.room(), key.channel(), payload), session);
+    }
+
+    private static ObjectNode client(Session session) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.put("client_id", session.clientId());
+        data.put("client_type", session.info().typeOrUnknown());
+        return data;
+    }
+}

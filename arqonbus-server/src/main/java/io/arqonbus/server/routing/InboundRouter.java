@@ -1,0 +1,192 @@
+package io.arqonbus.server.routing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.CloseCodes;
+import io.arqonbus.protocol.Envelope;
+import io.arqonbus.protocol.ErrorCode;
+import io.arqonbus.protocol.Inbound;
+import io.arqonbus.protocol.MessageType;
+import io.arqonbus.server.command.CommandDispatcher;
+import io.arqonbus.server.hub.ChannelKey;
+import io.arqonbus.server.hub.Hub;
+import io.arqonbus.server.metrics.BusMetrics;
+import io.arqonbus.server.session.Session;
+import io.arqonbus.server.session.SessionRegistry;
+import io.arqonbus.server.telemetry.TelemetryHub;
+import io.arqonbus.server.transport.Disconnector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Routes what a client sent (protocol §4): publications to a channel or a room, private
+ * messages, telemetry, commands, identification, and refusals. Runs on the sender's loop.
+ */
+public final class InboundRouter {
+    /** Where telemetry envelopes from bus clients are re-broadcast. */
+    public static final ChannelKey TELEMETRY_STREAM = ChannelKey.of("integriguard", "telemetry-stream");
+    /** The README's private-channel name. */
+    public static final String PM_CHANNEL = "pm";
+
+    private final Hub hub;
+    private final SessionRegistry sessions;
+    private final CommandDispatcher commands;
+    private final ConnectionLifecycle lifecycle;
+    private final AgentActivity activity;
+    private final TelemetryHub telemetry;
+    private final Replies replies;
+    private final BusMetrics metrics;
+    private final Disconnector disconnector;
+    private final int maxViolations;
+    private final boolean legacyAcks;
+
+    public InboundRouter(Hub hub, SessionRegistry sessions, CommandDispatcher commands, ConnectionLifecycle lifecycle,
+            AgentActivity activity, TelemetryHub telemetry, Replies replies, BusMetrics metrics,
+            Disconnector disconnector, int maxViolations, boolean legacyAcks) {
+        this.hub = hub;
+        this.sessions = sessions;
+        this.commands = commands;
+        this.lifecycle = lifecycle;
+        this.activity = activity;
+        this.telemetry = telemetry;
+        this.replies = replies;
+        this.metrics = metrics;
+        this.disconnector = disconnector;
+        this.maxViolations = maxViolations;
+        this.legacyAcks = legacyAcks;
+    }
+
+    /** Routes one decoded frame. */
+    public void route(Session session, Inbound inbound) {
+        switch (inbound) {
+            case Inbound.Invalid invalid ->
+                    refuse(session, invalid.code(), invalid.error(), invalid.errors(), invalid.requestId());
+            case Inbound.Identify identify -> {
+                session.goodFrame();
+                metrics.received();
+                lifecycle.identify(session, identify.identification());
+            }
+            case Inbound.Message message -> {
+                session.goodFrame();
+                metrics.received();
+                routeEnvelope(session, message.envelope());
+            }
+        }
+    }
+
+    private void routeEnvelope(Session session, Envelope envelope) {
+        MessageType type = envelope.type();
+        if (type == MessageType.COMMAND) {
+            commands.dispatch(session, envelope);
+        } else if (type == MessageType.TELEMETRY) {
+            routeTelemetry(session, envelope);
+        } else if (type == MessageType.PRIVATE || envelope.to() != null) {
+            routePrivate(session, envelope, targets(envelope));
+        } else if (envelope.room() == null) {
+            refuse(session, ErrorCode.VALIDATION_ERROR, "Validation error: 'room' is required",
+                    List.of("'room' is required"), envelope.id());
+        } else if (PM_CHANNEL.equals(envelope.channel())) {
+            List<String> targets = targets(envelope);
+            if (targets.isEmpty()) {
+                refuse(session, ErrorCode.VALIDATION_ERROR,
+                        "Validation error: messages to the 'pm' channel need a 'to' list or 'payload.target'",
+                        List.of("messages to the 'pm' channel need a 'to' list or 'payload.target'"), envelope.id());
+            } else {
+                routePrivate(session, envelope, targets);
+            }
+        } else if (envelope.channel() == null) {
+            Envelope delivered = hub.broadcastToRoom(session, envelope);
+            acknowledge(session, delivered);
+            activity.record(session, "message_sent", ChannelKey.roomWide(envelope.room()));
+        } else {
+            Envelope delivered = hub.publish(session, envelope);
+            acknowledge(session, delivered);
+            activity.record(session, "message_sent", ChannelKey.of(envelope.room(), envelope.channel()));
+        }
+    }
+
+    private void acknowledge(Session session, Envelope delivered) {
+        if (legacyAcks) {
+            hub.sendTo(session, replies.messageResponse(delivered));
+        }
+    }
+
+    private static List<String> targets(Envelope envelope) {
+        if (envelope.to() != null) {
+            return envelope.to();
+        }
+        JsonNode target = envelope.payload().get("target");
+        if (target == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        if (target.isTextual()) {
+            out.add(target.asText());
+        } else if (target.isArray()) {
+            target.forEach(t -> {
+                if (t.isTextual()) {
+                    out.add(t.asText());
+                }
+            });
+        }
+        return out;
+    }
+
+    private void routePrivate(Session session, Envelope envelope, List<String> targetIds) {
+        if (targetIds.isEmpty()) {
+            refuse(session, ErrorCode.VALIDATION_ERROR,
+                    "Validation error: private messages need a 'to' list or 'payload.target'",
+                    List.of("private messages need a 'to' list or 'payload.target'"), envelope.id());
+            return;
+        }
+        List<Session> found = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String id : new java.util.LinkedHashSet<>(targetIds)) {
+            Session target = sessions.find(id);
+            if (target == null || !target.isOpen()) {
+                missing.add(id);
+            } else {
+                found.add(target);
+            }
+        }
+        Envelope stamped = envelope.withSender(session.clientId());
+        if (!found.isEmpty()) {
+            hub.sendTo(found, stamped);
+            acknowledge(session, stamped);
+            activity.record(session, "private_message_sent", null);
+        }
+        if (!missing.isEmpty()) {
+            String sentence = "Unknown or offline target client" + (missing.size() > 1 ? "s: " : ": ")
+                    + String.join(", ", missing);
+            metrics.error(ErrorCode.NOT_FOUND);
+            ObjectNode extra = JsonNodeFactory.instance.objectNode();
+            var list = extra.putArray("missing");
+            missing.forEach(list::add);
+            hub.sendTo(session, replies.error(ErrorCode.NOT_FOUND, sentence, envelope.id(), extra));
+        }
+    }
+
+    private void routeTelemetry(Session session, Envelope envelope) {
+        Envelope onBus = envelope.toBuilder()
+                .room(TELEMETRY_STREAM.room())
+                .channel(TELEMETRY_STREAM.channel())
+                .build();
+        hub.publish(session, onBus);
+        ObjectNode data = envelope.payload().deepCopy();
+        data.put("source_client_id", session.clientId());
+        telemetry.emit(envelope.payload().get("eventType").asText(), data);
+    }
+
+    /**
+     * Answers a frame the server refuses with an error frame; after {@code maxViolations} in a
+     * row the connection is closed with 4000.
+     */
+    public void refuse(Session session, ErrorCode code, String sentence, List<String> errors, String requestId) {
+        metrics.error(code);
+        hub.sendTo(session, replies.error(code, sentence, errors, requestId));
+        if (session.violation() >= maxViolations) {
+            disconnector.close(session.channel(), CloseCodes.TOO_MANY_VIOLATIONS, "too many protocol violations");
+        }
+    }
+}

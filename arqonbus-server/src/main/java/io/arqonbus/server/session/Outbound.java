@@ -1,0 +1,113 @@
+package io.arqonbus.server.session;
+
+import io.arqonbus.server.config.SlowConsumerPolicy;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+
+/**
+ * A connection's way out: writes prepared frames on the connection's loop, batches flushes
+ * through the loop's {@link LoopContext}, and applies the slow-consumer policy when the bytes
+ * waiting for the socket pass the budget. Loop-confined.
+ */
+public final class Outbound {
+    /** What the outbound side reports to the rest of the server. */
+    public interface Listener {
+        /** A delivery was dropped under the {@code drop} policy. */
+        void dropped(int bytes);
+
+        /** The connection passed its budget under the {@code close} policy and must be closed. */
+        void slowConsumer(Channel channel, long pendingBytes);
+    }
+
+    private final Channel channel;
+    private final LoopContext loop;
+    private final long maxPendingBytes;
+    private final SlowConsumerPolicy policy;
+    private final Listener listener;
+    private Session session;
+    private boolean dirty;
+    private boolean closing;
+
+    public Outbound(Channel channel, LoopContext loop, long maxPendingBytes, SlowConsumerPolicy policy,
+            Listener listener) {
+        this.channel = channel;
+        this.loop = loop;
+        this.maxPendingBytes = maxPendingBytes;
+        this.policy = policy;
+        this.listener = listener;
+    }
+
+    /** Binds the session whose flushes the loop batches; called once, right after construction. */
+    public void bind(Session owner) {
+        this.session = owner;
+    }
+
+    /**
+     * Writes one prepared frame (a whole WebSocket frame, or a frame object) and takes ownership
+     * of it. Returns whether it was written.
+     */
+    public boolean write(ByteBuf frame) {
+        if (closing || !channel.isActive()) {
+            frame.release();
+            return false;
+        }
+        long pending = pendingBytes();
+        if (pending + frame.readableBytes() > maxPendingBytes) {
+            int size = frame.readableBytes();
+            frame.release();
+            if (policy == SlowConsumerPolicy.DROP) {
+                listener.dropped(size);
+            } else {
+                closing = true;
+                listener.slowConsumer(channel, pending);
+            }
+            return false;
+        }
+        channel.write(frame, channel.voidPromise());
+        markDirty();
+        return true;
+    }
+
+    /** Writes any outbound message (control frames) and schedules a flush. */
+    public void writeControl(Object message) {
+        if (!channel.isActive()) {
+            io.netty.util.ReferenceCountUtil.release(message);
+            return;
+        }
+        channel.write(message, channel.voidPromise());
+        markDirty();
+    }
+
+    private void markDirty() {
+        if (!dirty) {
+            dirty = true;
+            loop.markDirty(session);
+        }
+    }
+
+    /** Flushes now; called by the loop's batcher. */
+    void flush() {
+        dirty = false;
+        if (channel.isActive()) {
+            channel.flush();
+        }
+    }
+
+    /** Stops further writes; the connection is being closed. */
+    public void markClosing() {
+        closing = true;
+    }
+
+    /** Whether the connection is being closed. */
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /** Bytes written but not yet taken by the socket. */
+    public long pendingBytes() {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+}

@@ -1,0 +1,124 @@
+package io.arqonbus.server.session;
+
+import io.arqonbus.server.auth.Principal;
+import io.arqonbus.server.hub.ChannelKey;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One bus connection: who the client is, the channels it joined, and its way out.
+ *
+ * <p>Identity fields are volatile (commands on other loops read them for {@code status} and
+ * {@code channel_info}); memberships, the violation counter and the delivery stamp belong to the
+ * connection's own event loop and are touched only there.
+ */
+public final class Session {
+    private final Channel channel;
+    private final LoopContext loop;
+    private final Outbound outbound;
+    private final Principal principal;
+    private final Set<ChannelKey> memberships = new LinkedHashSet<>();
+    private volatile String clientId;
+    private volatile ClientInfo info;
+    private volatile Instant lastActivity;
+    private int violations;
+    private long deliveryStamp = -1;
+    private long lastActivitySample = Long.MIN_VALUE;
+
+    public Session(Channel channel, LoopContext loop, Outbound outbound, Principal principal, String clientId,
+            Instant connectedAt) {
+        this.channel = channel;
+        this.loop = loop;
+        this.outbound = outbound;
+        this.principal = principal;
+        this.clientId = clientId;
+        this.info = ClientInfo.anonymous(connectedAt);
+        this.lastActivity = connectedAt;
+    }
+
+    public Channel channel() { return channel; }
+    public LoopContext loop() { return loop; }
+    public Outbound outbound() { return outbound; }
+    public Principal principal() { return principal; }
+    public String clientId() { return clientId; }
+    public ClientInfo info() { return info; }
+    public Instant lastActivity() { return lastActivity; }
+
+    /** Changes the client id; only {@link SessionRegistry#rename} calls this. */
+    void clientId(String newId) {
+        this.clientId = newId;
+    }
+
+    /** Replaces what the client told about itself. */
+    public void info(ClientInfo newInfo) {
+        this.info = newInfo;
+    }
+
+    /** Records inbound activity. */
+    public void touch(Instant now) {
+        this.lastActivity = now;
+    }
+
+    /** Whether the connection is still open. */
+    public boolean isOpen() {
+        return channel.isActive() && !outbound.isClosing();
+    }
+
+    /** Writes a prepared frame; takes ownership of {@code frame}. Call on this session's loop. */
+    public boolean deliver(ByteBuf frame) {
+        return outbound.write(frame);
+    }
+
+    /** The channels this session joined (loop-confined, live view). */
+    public Set<ChannelKey> memberships() {
+        return memberships;
+    }
+
+    /** A copy of the memberships, safe to iterate while leaving. */
+    public List<ChannelKey> membershipSnapshot() {
+        return List.copyOf(memberships);
+    }
+
+    /** Counts one protocol violation and returns the run of consecutive ones. */
+    public int violation() {
+        return ++violations;
+    }
+
+    /** Resets the run of consecutive violations after a good frame. */
+    public void goodFrame() {
+        violations = 0;
+    }
+
+    /**
+     * Marks this session as served by a delivery with this stamp; returns {@code false} when it
+     * already was, so one publication reaches a connection once even through several channels.
+     */
+    public boolean stamp(long stamp) {
+        if (deliveryStamp == stamp) {
+            return false;
+        }
+        deliveryStamp = stamp;
+        return true;
+    }
+
+    /**
+     * Whether an activity event may be sent now, at most one per {@code intervalNanos}.
+     * Call on this session's loop.
+     */
+    public boolean sampleActivity(long nowNanos, long intervalNanos) {
+        if (lastActivitySample != Long.MIN_VALUE && nowNanos - lastActivitySample < intervalNanos) {
+            return false;
+        }
+        lastActivitySample = nowNanos;
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + clientId + " " + channel.remoteAddress() + "]";
+    }
+}

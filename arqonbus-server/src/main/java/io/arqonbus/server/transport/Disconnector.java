@@ -1,0 +1,73 @@
+package io.arqonbus.server.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.AttributeKey;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every server-initiated WebSocket close goes through here: it sends a close frame with a code
+ * and a short reason, logs once, and makes sure the TCP connection ends even if the peer never
+ * answers.
+ */
+public final class Disconnector {
+    private static final Logger log = LoggerFactory.getLogger(Disconnector.class);
+    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("arqonbus.closing");
+    /** How long a peer has to answer a close frame before the socket is dropped. */
+    private static final long CLOSE_WAIT_MILLIS = 2000;
+
+    /**
+     * Closes gracefully: close frame, then the socket once it is sent (or after a short wait).
+     * Safe to call from any thread and more than once.
+     */
+    public void close(Channel channel, int code, String reason) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> close(channel, code, reason));
+            return;
+        }
+        if (!markClosing(channel, code, reason)) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        }, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Closes at once: the close frame is attempted but the socket is dropped without waiting,
+     * for peers that do not read (slow consumers).
+     */
+    public void closeNow(Channel channel, int code, String reason) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> closeNow(channel, code, reason));
+            return;
+        }
+        if (!markClosing(channel, code, reason)) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+        channel.close();
+    }
+
+    /** Whether a close was already started for this channel. */
+    public static boolean isClosing(Channel channel) {
+        return Boolean.TRUE.equals(channel.attr(CLOSING).get());
+    }
+
+    private static boolean markClosing(Channel channel, int code, String reason) {
+        if (!channel.attr(CLOSING).compareAndSet(null, Boolean.TRUE)) {
+            return false;
+        }
+        if (!channel.isActive()) {
+            return false;
+        }
+        log.debug("event=close code={} reason=\"{}\" remote={}", code, reason, channel.remoteAddress());
+        return true;
+    }
+}

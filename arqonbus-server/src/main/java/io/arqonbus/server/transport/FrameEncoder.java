@@ -1,0 +1,71 @@
+package io.arqonbus.server.transport;
+
+import io.arqonbus.protocol.Envelope;
+import io.arqonbus.protocol.EnvelopeCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+
+/**
+ * Encodes an envelope straight into a complete, unmasked WebSocket text frame: header and JSON
+ * in one buffer. Server frames are never masked, so the same bytes are valid on every
+ * connection; fan-out hands each one a {@code retainedDuplicate()} and nothing is copied or
+ * framed again per subscriber. Such a buffer passes the pipeline's frame encoder untouched.
+ */
+public final class FrameEncoder {
+    /** Room left for the longest header: 2 bytes + 8 length bytes. */
+    private static final int MAX_HEADER = 10;
+    private static final int FIN_TEXT = 0x81;
+
+    private final EnvelopeCodec codec;
+    private final ByteBufAllocator allocator;
+
+    public FrameEncoder(EnvelopeCodec codec, ByteBufAllocator allocator) {
+        this.codec = codec;
+        this.allocator = allocator;
+    }
+
+    /** The envelope as one whole text frame; the caller owns the buffer. */
+    public ByteBuf encode(Envelope envelope) {
+        ByteBuf buf = allocator.directBuffer(512);
+        try {
+            buf.writerIndex(MAX_HEADER);
+            codec.encode(envelope, new ByteBufOutputStream(buf));
+            return frame(buf);
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+    }
+
+    /** Any UTF-8 JSON bytes as one whole text frame. */
+    public ByteBuf encode(byte[] json) {
+        ByteBuf buf = allocator.directBuffer(MAX_HEADER + json.length);
+        buf.writerIndex(MAX_HEADER);
+        buf.writeBytes(json);
+        return frame(buf);
+    }
+
+    /** Writes the header in front of the payload that starts at {@link #MAX_HEADER}. */
+    private static ByteBuf frame(ByteBuf buf) {
+        int length = buf.writerIndex() - MAX_HEADER;
+        int start;
+        if (length <= 125) {
+            start = MAX_HEADER - 2;
+            buf.setByte(start, FIN_TEXT);
+            buf.setByte(start + 1, length);
+        } else if (length <= 0xFFFF) {
+            start = MAX_HEADER - 4;
+            buf.setByte(start, FIN_TEXT);
+            buf.setByte(start + 1, 126);
+            buf.setShort(start + 2, length);
+        } else {
+            start = 0;
+            buf.setByte(0, FIN_TEXT);
+            buf.setByte(1, 127);
+            buf.setLong(2, length);
+        }
+        buf.readerIndex(start);
+        return buf;
+    }
+}

@@ -1,0 +1,21 @@
+package io.arqonbus.server.transport;
+
+/** The names of every handler in the bus, telemetry and HTTP pipelines, in pipeline order. */
+public final class HandlerNames {
+    public static final String HTTP_CODEC = "http-codec";
+    public static final String HTTP_AGGREGATOR = "http-aggregator";
+    public static final String WS_COMPRESSION = "ws-compression";
+    public static final String HANDSHAKE = "handshake";
+    /** Added by Netty's handshaker in place of the HTTP codec. */
+    public static final String WS_DECODER = "wsdecoder";
+    /** Added by Netty's handshaker in place of the HTTP codec. */
+    public static final String WS_ENCODER = "wsencoder";
+    public static final String KEEPALIVE = "keepalive";
+    public static final String FRAMES = "frames";
+    public static final String TELEMETRY_FRAMES = "telemetry-frames";
+    public static final String HTTP_API = "http-api";
+    public static final String EXCEPTION = "exception";
+
+    private HandlerNames() {
+    }
+}

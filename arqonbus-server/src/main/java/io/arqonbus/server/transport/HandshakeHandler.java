@@ -1,0 +1,131 @@
+package io.arqonbus.server.transport;
+
+import io.arqonbus.protocol.CloseCodes;
+import io.arqonbus.server.auth.AuthResult;
+import io.arqonbus.server.auth.Principal;
+import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.session.LoopContext;
+import io.arqonbus.server.session.Outbound;
+import io.arqonbus.server.session.Session;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Turns an HTTP upgrade request on any path into a bus session: authenticates it (refusing with
+ * the original's exact 401 answer), enforces the connection limit (1013 after the upgrade), runs
+ * the WebSocket handshake, and replaces itself with the keepalive and frame handlers.
+ */
+final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+    private final BusDependencies deps;
+    private final WebSocketDecoderConfig decoderConfig;
+
+    HandshakeHandler(BusDependencies deps) {
+        this.deps = deps;
+        ServerConfig config = deps.config();
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(config.maxFrameSize())
+                .allowExtensions(config.compression())
+                .closeOnProtocolViolation(true)
+                .build();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            handle(ctx, request);
+        } finally {
+            request.release();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            HttpResponses.sendAndClose(ctx, HttpResponses.json(HttpResponseStatus.BAD_REQUEST,
+                    "{\"error\":\"Bad Request\",\"details\":\"Malformed HTTP request\"}"));
+            return;
+        }
+        if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            FullHttpResponse response = HttpResponses.json(HttpResponseStatus.UPGRADE_REQUIRED,
+                    "{\"error\":\"Upgrade Required\",\"details\":\"This port speaks WebSocket; "
+                            + "HTTP endpoints are on the HTTP port\"}");
+            response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            HttpResponses.sendAndClose(ctx, response);
+            return;
+        }
+        AuthResult auth = deps.authenticator().authenticate(request);
+        if (auth instanceof AuthResult.Rejected rejected) {
+            deps.metrics().connectionRejected();
+            FullHttpResponse response = HttpResponses.json(HttpResponseStatus.UNAUTHORIZED,
+                    "{\"error\":\"Unauthorized\",\"details\":\"" + rejected.details() + "\"}");
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"arqonbus\"");
+            HttpResponses.sendAndClose(ctx, response);
+            return;
+        }
+        Principal principal = ((AuthResult.Accepted) auth).principal();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null, decoderConfig)
+                .newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            ctx.close();
+            return;
+        }
+        boolean overLimit = deps.openConnections().incrementAndGet() > deps.config().maxConnections();
+        Channel channel = ctx.channel();
+        channel.closeFuture().addListener(f -> deps.openConnections().decrementAndGet());
+        handshaker.handshake(channel, request).addListener(future -> {
+            if (!future.isSuccess()) {
+                channel.close();
+            } else if (overLimit) {
+                deps.metrics().connectionRejected();
+                ctx.pipeline().remove(this);
+                deps.disconnector().close(channel, CloseCodes.TRY_AGAIN_LATER, "connection limit reached");
+            } else {
+                upgraded(ctx, principal);
+            }
+        });
+    }
+
+    private void upgraded(ChannelHandlerContext ctx, Principal principal) {
+        Channel channel = ctx.channel();
+        ServerConfig config = deps.config();
+        LoopContext loop = deps.loops().of(channel.eventLoop());
+        Outbound outbound = new Outbound(channel, loop, config.maxPendingBytes(), config.slowConsumerPolicy(),
+                new Outbound.Listener() {
+                    @Override
+                    public void dropped(int bytes) {
+                        deps.metrics().slowConsumerDropped();
+                    }
+
+                    @Override
+                    public void slowConsumer(Channel ch, long pendingBytes) {
+                        deps.metrics().slowConsumerDisconnected();
+                        deps.disconnector().closeNow(ch, CloseCodes.SLOW_CONSUMER, "slow consumer");
+                    }
+                });
+        Session session = new Session(channel, loop, outbound, principal, deps.ids().nextClientId(),
+                deps.clock().instant());
+        outbound.bind(session);
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.replace(this, HandlerNames.KEEPALIVE, new KeepAliveHandler(config.keepAliveInterval(),
+                config.keepAliveTimeout(), outbound, deps.disconnector()));
+        pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.FRAMES, new BusFrameHandler(deps, session));
+        channel.closeFuture().addListener(f -> deps.lifecycle().closed(session));
+        deps.lifecycle().opened(session);
+    }
+}
