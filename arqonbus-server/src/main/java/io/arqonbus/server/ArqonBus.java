@@ -187,7 +187,7 @@ public final class ArqonBus implements AutoCloseable {
                     metrics, config.authEnabled());
             CommandRegistry registry = BuiltinCommands.registerAll(new CommandRegistry());
             CommandServices services = new CommandServices(config, info, clock, hub, history, sessions, lifecycle,
-                    metrics, codec, registry);
+                    metrics, codec, telemetry, registry);
             CommandDispatcher dispatcher = new CommandDispatcher(services, replies);
             InboundRouter router = new InboundRouter(hub, sessions, dispatcher, lifecycle, activity, telemetry,
                     replies, metrics, disconnector, config.maxViolations(), config.legacyAcks());

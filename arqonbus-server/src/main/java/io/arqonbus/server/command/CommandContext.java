@@ -99,6 +99,18 @@ public record CommandContext(Session session, Envelope request, CommandServices 
         return name;
     }
 
+    /** An optional room ({@code null} when absent); {@code room:"r:c"} yields room {@code r}. */
+    public String optionalRoom() throws CommandException {
+        String room = optionalString("room");
+        if (room == null) {
+            return null;
+        }
+        int colon = room.indexOf(':');
+        String name = colon >= 0 ? room.substring(0, colon) : room;
+        checkRoom(name);
+        return name;
+    }
+
     /** The optional channel: {@code args.channel}, or the part after {@code :} in {@code args.room}. */
     public String optionalChannel() throws CommandException {
         String channel = optionalString("channel");

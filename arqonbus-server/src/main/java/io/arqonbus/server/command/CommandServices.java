@@ -8,6 +8,7 @@ import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.routing.ConnectionLifecycle;
 import io.arqonbus.server.session.SessionRegistry;
+import io.arqonbus.server.telemetry.TelemetryHub;
 import java.time.Clock;
 
 /** The server parts commands work with, injected once into the dispatcher. */
@@ -21,5 +22,6 @@ public record CommandServices(
         ConnectionLifecycle lifecycle,
         BusMetrics metrics,
         EnvelopeCodec codec,
+        TelemetryHub telemetry,
         CommandRegistry registry) {
 }

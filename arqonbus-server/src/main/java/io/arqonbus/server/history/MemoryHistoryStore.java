@@ -1,6 +1,5 @@
 package io.arqonbus.server.history;
 
-import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.hub.ChannelKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,30 +50,51 @@ public final class MemoryHistoryStore implements HistoryStore {
         return ring == null ? List.of() : ring.latest(limit);
     }
 
+    /**
+     * Reads at most {@code limit} messages without sorting whole streams: each stream is walked
+     * from the end the window keeps (streams are in store order), into a heap bounded by the
+     * limit, and a walk stops as soon as the heap is full of messages closer to that end.
+     */
     @Override
     public List<StoredMessage> query(HistoryQuery query) {
-        List<StoredMessage> matches = new ArrayList<>();
-        for (var entry : rings.entrySet()) {
-            ChannelKey key = entry.getKey();
-            if (query.room() != null && !query.room().equals(key.room())) {
-                continue;
-            }
-            if (query.channel() != null && !query.channel().equals(key.channel())) {
-                continue;
-            }
-            entry.getValue().collect(query, matches);
+        if (query.limit() == 0) {
+            return List.of();
         }
-        Comparator<StoredMessage> oldestFirst = Comparator
-                .comparing((StoredMessage m) -> Timestamps.parse(m.envelope().timestamp()))
-                .thenComparing(StoredMessage::storedAt);
-        matches.sort(oldestFirst);
-        int from = Math.max(0, matches.size() - query.limit());
-        List<StoredMessage> newest = new ArrayList<>(matches.subList(from, matches.size()));
-        if (query.newestFirst()) {
-            java.util.Collections.reverse(newest);
+        boolean latest = query.window() == HistoryQuery.Window.LATEST;
+        // The heap's head is the candidate that leaves first when the heap is over the limit.
+        PriorityQueue<Candidate> heap = new PriorityQueue<>(latest ? STORE_ORDER : STORE_ORDER.reversed());
+        if (query.channel() != null) {
+            ChannelKey key = ChannelKey.of(query.room(), query.channel());
+            Ring ring = rings.get(key);
+            if (ring != null) {
+                ring.collect(key.toString(), query, heap, latest);
+            }
+        } else {
+            for (var entry : rings.entrySet()) {
+                ChannelKey key = entry.getKey();
+                if (query.room() == null || query.room().equals(key.room())) {
+                    entry.getValue().collect(key.toString(), query, heap, latest);
+                }
+            }
         }
-        return newest;
+        List<Candidate> picked = new ArrayList<>(heap);
+        picked.sort(query.newestFirst() ? STORE_ORDER.reversed() : STORE_ORDER);
+        List<StoredMessage> out = new ArrayList<>(picked.size());
+        for (Candidate c : picked) {
+            out.add(c.message());
+        }
+        return out;
     }
+
+    /** A message found by a query, with what orders it among messages of other streams. */
+    private record Candidate(StoredMessage message, String stream, long index) {
+    }
+
+    /** Store order: store time, then stream name, then place in the stream. */
+    private static final Comparator<Candidate> STORE_ORDER = Comparator
+            .comparing((Candidate c) -> c.message().storedAt())
+            .thenComparing(Candidate::stream)
+            .thenComparingLong(Candidate::index);
 
     @Override
     public void delete(ChannelKey key) {
@@ -121,18 +142,33 @@ public final class MemoryHistoryStore implements HistoryStore {
             return out;
         }
 
-        synchronized void collect(HistoryQuery query, List<StoredMessage> out) {
+        /**
+         * Offers this stream's messages in the query's range to the heap, walking from the end
+         * the window keeps and stopping once the heap is full of messages closer to that end.
+         */
+        synchronized void collect(String stream, HistoryQuery query, PriorityQueue<Candidate> heap,
+                boolean latest) {
             trimOld();
-            for (StoredMessage m : messages) {
-                if (query.since() == null && query.until() == null) {
-                    out.add(m);
+            int size = messages.size();
+            Iterator<StoredMessage> it = latest ? messages.descendingIterator() : messages.iterator();
+            for (int i = 0; it.hasNext(); i++) {
+                StoredMessage m = it.next();
+                Instant at = m.storedAt();
+                if (latest ? query.until() != null && !at.isBefore(query.until())
+                        : query.since() != null && at.isBefore(query.since())) {
                     continue;
                 }
-                Instant at = Timestamps.parse(m.envelope().timestamp());
-                if ((query.since() == null || !at.isBefore(query.since()))
-                        && (query.until() == null || at.isBefore(query.until()))) {
-                    out.add(m);
+                if (!query.inRange(at)) {
+                    return;
                 }
+                Candidate c = new Candidate(m, stream, latest ? size - 1L - i : i);
+                if (heap.size() >= query.limit()) {
+                    if (heap.comparator().compare(c, heap.peek()) <= 0) {
+                        return;
+                    }
+                    heap.poll();
+                }
+                heap.add(c);
             }
         }
 

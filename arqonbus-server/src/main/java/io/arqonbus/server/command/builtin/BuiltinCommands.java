@@ -12,6 +12,15 @@ public final class BuiltinCommands {
         return registry
                 .register(new PingCommand())
                 .register(new JoinChannelCommand())
-                .register(new LeaveChannelCommand());
+                .register(new LeaveChannelCommand())
+                .register(new StatusCommand())
+                .register(new HelpCommand())
+                .register(new ListChannelsCommand())
+                .register(new ChannelInfoCommand())
+                .register(new CreateChannelCommand())
+                .register(new DeleteChannelCommand())
+                .register(new HistoryCommand())
+                .register(new HistoryGetCommand())
+                .register(new HistoryReplayCommand());
     }
 }

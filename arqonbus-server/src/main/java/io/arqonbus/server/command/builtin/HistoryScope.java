@@ -1,0 +1,49 @@
+package io.arqonbus.server.command.builtin;
+
+import io.arqonbus.protocol.ErrorCode;
+import io.arqonbus.server.command.CommandContext;
+import io.arqonbus.server.command.CommandException;
+import io.arqonbus.server.hub.ChannelKey;
+import io.arqonbus.server.hub.Hub;
+
+/**
+ * What a history command reads: a room, a room and one channel, or (admins only) everything.
+ * A named room or channel must exist ({@code NOT_FOUND} otherwise).
+ *
+ * @param room    the room, or {@code null} for every room
+ * @param channel the channel, or {@code null} for every stream of the room
+ */
+record HistoryScope(String room, String channel) {
+
+    /** {@code args.room} (required) and {@code args.channel} (optional). */
+    static HistoryScope ofRoom(CommandContext context) throws CommandException {
+        String room = context.requiredRoom();
+        return checked(context.services().hub(), room, context.optionalChannel());
+    }
+
+    /** Like {@link #ofRoom}, but an admin may leave out the room to read every room. */
+    static HistoryScope ofRoomUnlessAdmin(CommandContext context) throws CommandException {
+        String room = context.optionalRoom();
+        String channel = context.optionalChannel();
+        if (room == null) {
+            if (!context.session().principal().isAdmin()) {
+                throw new CommandException(ErrorCode.AUTHORIZATION_ERROR,
+                        "'room' is required: only admins may read the history of every room");
+            }
+            if (channel != null) {
+                throw CommandException.validation("'channel' needs 'room'");
+            }
+            return new HistoryScope(null, null);
+        }
+        return checked(context.services().hub(), room, channel);
+    }
+
+    private static HistoryScope checked(Hub hub, String room, String channel) throws CommandException {
+        if (channel == null) {
+            ChannelViews.existingRoom(hub, room);
+        } else {
+            ChannelViews.existingChannel(hub, ChannelKey.of(room, channel));
+        }
+        return new HistoryScope(room, channel);
+    }
+}
