@@ -64,6 +64,10 @@ class MetricsEndpointTest {
             assertThat(families).as("metric families").containsKey(expected.getKey());
             assertThat(families.get(expected.getKey()).getType()).as(expected.getKey()).isEqualTo(expected.getValue());
         }
+        assertThat(families).containsKeys("arqonbus_deliveries_bytes_total", "arqonbus_slow_consumer_disconnects_total",
+                "arqonbus_slow_consumer_drops_total", "arqonbus_connections_rejected_total",
+                "arqonbus_command_duration_seconds");
+        assertThat(families.get("arqonbus_command_duration_seconds").getType()).isEqualTo(MetricType.SUMMARY);
         assertThat(families.get("arqonbus_errors_total").getMetrics())
                 .anySatisfy(m -> assertThat(m.getLabels()).containsEntry("code", "VALIDATION_ERROR"));
     }
