@@ -18,7 +18,10 @@ import io.arqonbus.server.command.builtin.BuiltinCommands;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.history.HistoryStore;
 import io.arqonbus.server.history.MemoryHistoryStore;
+import io.arqonbus.server.http.BusHealthCheck;
 import io.arqonbus.server.http.HttpApiServer;
+import io.arqonbus.server.http.HttpEndpoints;
+import io.arqonbus.server.http.LiveBusView;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.metrics.BusMetrics;
@@ -83,6 +86,7 @@ public final class ArqonBus implements AutoCloseable {
     // Set by start().
     private volatile Running running;
     private volatile boolean ready;
+    private volatile boolean draining;
 
     private ArqonBus(Builder builder) {
         this.config = builder.config;
@@ -215,8 +219,12 @@ public final class ArqonBus implements AutoCloseable {
                     hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections);
             InetSocketAddress http = null;
             if (config.httpPort() >= 0) {
+                LiveBusView view = new LiveBusView(info, clock, this::readiness, hub, sessions, telemetry, metrics,
+                        history, openConnections::get, bus, telemetryAddress);
                 http = bind(transports, boss, workers, config.httpHost(), config.httpPort(),
-                        new HttpApiServer(HttpApiServer.HttpApi.notFound()), serverChannels);
+                        new HttpApiServer(HttpEndpoints.router(view, new BusHealthCheck(workers, history))),
+                        serverChannels);
+                view.httpBoundTo(http);
             }
             state = new Running(info, boss, workers, serverChannels, bus, telemetryAddress, http, ids, codec,
                     hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections);
@@ -305,6 +313,7 @@ public final class ArqonBus implements AutoCloseable {
             stopped = new CompletableFuture<>();
             Running state = running;
             ready = false;
+            draining = true;
             if (state == null) {
                 stopped.complete(null);
                 return stopped;
@@ -324,8 +333,14 @@ public final class ArqonBus implements AutoCloseable {
 
     private void shutdown(Running state) throws InterruptedException {
         log.info("event=stopping clients={}", state.sessions().size());
+        // The HTTP port stays up (GET /ready answers 503 "draining") until the clients have left.
+        List<Channel> httpChannels = new ArrayList<>();
         for (Channel channel : state.serverChannels()) {
-            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            if (channel.localAddress() != null && channel.localAddress().equals(state.httpAddress())) {
+                httpChannels.add(channel);
+            } else {
+                channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
         }
         for (Session session : List.copyOf(state.sessions().all())) {
             state.disconnector().close(session.channel(), CloseCodes.GOING_AWAY, "server shutting down");
@@ -333,6 +348,9 @@ public final class ArqonBus implements AutoCloseable {
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         while (state.openConnections().get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
+        }
+        for (Channel channel : httpChannels) {
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         state.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         state.boss().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -375,6 +393,10 @@ public final class ArqonBus implements AutoCloseable {
     public ServerConfig config() { return config; }
     /** Whether the server accepts traffic (started and not draining). */
     public boolean isReady() { return ready && running != null; }
+    /** Starting, ready, or draining after {@link #stop()}; what {@code GET /ready} reports. */
+    public Readiness readiness() {
+        return draining ? Readiness.DRAINING : isReady() ? Readiness.READY : Readiness.STARTING;
+    }
     /** Facts about the running server. */
     public ServerInfo info() { return requireRunning().info(); }
     /** Where the bus WebSocket port is bound. */

@@ -1,45 +1,46 @@
 package io.arqonbus.server.http;
 
 import io.arqonbus.server.transport.HandlerNames;
-import io.arqonbus.server.transport.HttpResponses;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
-/** The HTTP port (protocol §10). */
+/**
+ * The HTTP port (protocol §9): HTTP/1.1 with keep-alive, requests up to 64 KiB, idle connections
+ * closed after a minute, answered by an {@link HttpRouter}.
+ *
+ * <p>Pipeline: {@code http-codec} → {@code http-keepalive} → {@code http-idle} →
+ * {@code http-aggregator} → {@code http-api}.
+ */
 public final class HttpApiServer extends ChannelInitializer<SocketChannel> {
-    private final HttpApi api;
+    /** The largest request (headers aside) the port aggregates. */
+    public static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** How long a connection may stay without traffic. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
-    public HttpApiServer(HttpApi api) {
-        this.api = api;
+    private final HttpRouter router;
+    private final long idleMillis;
+
+    public HttpApiServer(HttpRouter router) {
+        this(router, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    public HttpApiServer(HttpRouter router, Duration idleTimeout) {
+        this.router = router;
+        this.idleMillis = idleTimeout.toMillis();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ch.pipeline()
                 .addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec())
-                .addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(64 * 1024))
-                .addLast(HandlerNames.HTTP_API, new SimpleChannelInboundHandler<FullHttpRequest>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-                        api.handle(ctx, request);
-                    }
-                });
-    }
-
-    /** Answers one request. */
-    public interface HttpApi {
-        void handle(ChannelHandlerContext ctx, FullHttpRequest request);
-
-        /** Answers 404 to everything. */
-        static HttpApi notFound() {
-            return (ctx, request) -> HttpResponses.sendAndClose(ctx, HttpResponses.json(HttpResponseStatus.NOT_FOUND,
-                    "{\"error\":\"Not Found\"}"));
-        }
+                .addLast(HandlerNames.HTTP_KEEPALIVE, new HttpServerKeepAliveHandler())
+                .addLast(HandlerNames.HTTP_IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                .addLast(HandlerNames.HTTP_AGGREGATOR, new JsonHttpObjectAggregator(MAX_REQUEST_BYTES))
+                .addLast(HandlerNames.HTTP_API, new HttpRequestHandler(router));
     }
 }

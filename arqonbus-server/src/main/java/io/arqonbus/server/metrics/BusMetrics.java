@@ -27,6 +27,7 @@ public final class BusMetrics {
     private final Counter connectionsRejected;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Timer commandLatency;
+    private final VerbatimGauges verbatimGauges = new VerbatimGauges();
 
     public BusMetrics() {
         messagesReceived = Counter.builder("arqonbus.messages.received")
@@ -90,8 +91,19 @@ public final class BusMetrics {
         commandLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Registers a gauge read from {@code value} at each scrape. */
+    /**
+     * Registers a gauge read from {@code value} at each scrape. A name whose Prometheus form ends
+     * in a suffix the Prometheus model reserves for other types ({@code _total}, {@code _created},
+     * {@code _bucket}, {@code _info}) — the original's {@code arqonbus_rooms_total} and
+     * {@code arqonbus_channels_total} — would be renamed by the registry; such gauges are written
+     * by {@link #scrape()} under exactly the given name instead.
+     */
     public void gauge(String name, String description, Supplier<Number> value) {
+        String prometheusName = name.replace('.', '_');
+        if (VerbatimGauges.needsVerbatim(prometheusName)) {
+            verbatimGauges.add(prometheusName, description, value);
+            return;
+        }
         Gauge.builder(name, value).description(description).register(registry);
     }
 
@@ -110,9 +122,11 @@ public final class BusMetrics {
         return (long) slowConsumerDisconnects.count();
     }
 
-    /** The Prometheus text exposition of every meter. */
+    /** The Prometheus text exposition (format 0.0.4) of every meter. */
     public String scrape() {
-        return registry.scrape();
+        StringBuilder out = new StringBuilder(registry.scrape());
+        verbatimGauges.writeTo(out);
+        return out.toString();
     }
 
     /** The registry, for embedding applications that add their own meters. */

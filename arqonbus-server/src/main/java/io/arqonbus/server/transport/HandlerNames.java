@@ -14,6 +14,10 @@ public final class HandlerNames {
     public static final String FRAMES = "frames";
     public static final String TELEMETRY_FRAMES = "telemetry-frames";
     public static final String HTTP_API = "http-api";
+    /** HTTP port: keep-alive bookkeeping, after {@link #HTTP_CODEC}. */
+    public static final String HTTP_KEEPALIVE = "http-keepalive";
+    /** HTTP port: idle timeout, after {@link #HTTP_KEEPALIVE}. */
+    public static final String HTTP_IDLE = "http-idle";
     public static final String EXCEPTION = "exception";
 
     private HandlerNames() {

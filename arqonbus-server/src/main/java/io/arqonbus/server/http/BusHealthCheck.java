@@ -1,0 +1,31 @@
+package io.arqonbus.server.http;
+
+import io.arqonbus.server.history.HistoryStore;
+import io.netty.channel.EventLoopGroup;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Healthy while the event loops run and the history store answers. */
+public final class BusHealthCheck implements HealthCheck {
+    private final EventLoopGroup workers;
+    private final HistoryStore history;
+
+    public BusHealthCheck(EventLoopGroup workers, HistoryStore history) {
+        this.workers = workers;
+        this.history = history;
+    }
+
+    @Override
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>(2);
+        if (workers.isShuttingDown()) {
+            problems.add("event loops are shutting down");
+        }
+        try {
+            history.size();
+        } catch (RuntimeException e) {
+            problems.add("history store (" + history.backend() + ") is unavailable: " + e.getMessage());
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,18 @@
+package io.arqonbus.server.http;
+
+/** The HTTP port's routes. */
+public final class HttpEndpoints {
+    private HttpEndpoints() {
+    }
+
+    /** {@code /health}, {@code /ready}, {@code /version}, {@code /status} and {@code /metrics}. */
+    public static HttpRouter router(BusView view, HealthCheck health) {
+        return HttpRouter.builder()
+                .get("/health", new HealthEndpoint(view, health))
+                .get("/ready", new ReadyEndpoint(view))
+                .get("/version", new VersionEndpoint(view))
+                .get("/status", new StatusEndpoint(view))
+                .get("/metrics", new MetricsEndpoint(view))
+                .build();
+    }
+}
