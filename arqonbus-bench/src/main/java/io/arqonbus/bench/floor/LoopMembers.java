@@ -7,10 +7,16 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The members of one group served by one event loop; touched only on that loop. */
+/**
+ * The members of one group served by one event loop; touched only on that loop. Deliveries are
+ * written at once and flushed by one task queued behind them, so all messages the loop handles
+ * in one pass (a read batch, a run of tasks) reach each member with one flush.
+ */
 final class LoopMembers {
     private final EventLoop loop;
     private final List<Channel> members = new ArrayList<>();
+    private final Runnable flush = this::flushAll;
+    private boolean flushQueued;
 
     LoopMembers(EventLoop loop) {
         this.loop = loop;
@@ -34,7 +40,7 @@ final class LoopMembers {
 
     /**
      * On {@link #loop()}: writes a duplicate of {@code content} to every member except the sender,
-     * then flushes each once, then releases the reference the caller handed over.
+     * queues the flush (once per pass), then releases the reference the caller handed over.
      */
     void deliver(ByteBuf content, Channel sender) {
         try {
@@ -45,14 +51,19 @@ final class LoopMembers {
                     member.write(new TextWebSocketFrame(content.retainedDuplicate()), member.voidPromise());
                 }
             }
-            for (int i = 0; i < size; i++) {
-                Channel member = members.get(i);
-                if (member != sender) {
-                    member.flush();
-                }
+            if (!flushQueued && size > 0) {
+                flushQueued = true;
+                loop.execute(flush);
             }
         } finally {
             content.release();
+        }
+    }
+
+    private void flushAll() {
+        flushQueued = false;
+        for (int i = 0; i < members.size(); i++) {
+            members.get(i).flush();
         }
     }
 }
