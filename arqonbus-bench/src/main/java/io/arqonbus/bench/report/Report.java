@@ -35,6 +35,10 @@ public final class Report {
         json.put("transport", transport);
         json.put("threads", settings.threads());
         json.put("source_addresses", settings.sources().size());
+    }
+
+    /** The timing and size options of a publishing workload. */
+    public static void publishing(ObjectNode json, RunSettings settings) {
         json.put("payload_bytes", settings.payloadBytes());
         json.put("warmup_s", settings.warmup().toMillis() / 1000.0);
         json.put("duration_s", settings.duration().toMillis() / 1000.0);

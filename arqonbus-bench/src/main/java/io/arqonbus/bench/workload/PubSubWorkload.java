@@ -182,6 +182,7 @@ public final class PubSubWorkload {
 
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         Report.header(json, name, settings, client.transport());
+        Report.publishing(json, settings);
         json.put("channels", channels);
         json.put("subscribers_per_channel", subscribersPerChannel);
         json.put("subscribers", subscribers.size());
