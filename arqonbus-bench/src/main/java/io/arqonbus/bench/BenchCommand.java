@@ -1,0 +1,167 @@
+package io.arqonbus.bench;
+
+import io.arqonbus.bench.floor.FloorCommand;
+import io.arqonbus.bench.workload.ConnectionsWorkload;
+import io.arqonbus.bench.workload.PubSubWorkload;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code arqon bench}: the load generator and the floor server. Every workload prints one JSON
+ * line on stdout and a human summary on stderr (field meanings in docs/benchmarks.md).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        subcommands = {BenchCommand.FanOut.class, BenchCommand.ManyChannels.class, BenchCommand.Connections.class,
+                BenchCommand.Durable.class, FloorCommand.class},
+        description = {
+                "Load generator and floor server for ArqonBus (loopback only). Workloads:",
+                "",
+                "  fan-out        1 channel x S subscribers, 1 publisher, at --rate msgs/s or as fast as",
+                "                 --window (messages not yet delivered to all subscribers) allows.",
+                "                   bench fan-out --subscribers 1000 --port 9100 --server-pid <pid>",
+                "  many-channels  C channels x K subscribers, P publishers (publisher p -> channel p mod C).",
+                "                   bench many-channels --channels 100 --subscribers-per-channel 10 --publishers 100",
+                "  connections    N idle connections held for --hold seconds: connect rate, failures, drops,",
+                "                 server RSS per connection.",
+                "                   bench connections --connections 19000 --source-addresses 4 --hold 60",
+                "  durable        acked publishes: not available until durable publishes land (exits 2).",
+                "  floor          run the floor server (the smallest Netty WebSocket broadcast server).",
+                "                   bench floor --port 9200 --io-threads 1",
+                "",
+                "Dialects (--dialect): arqonbus (default), floor, socketio (bench/socketio/server.js).",
+                "Output: one JSON line on stdout, progress and a summary on stderr; --json-out FILE also",
+                "writes the line to a file. Exit codes: 0 ok, 1 loss/duplicates/drops/failures,",
+                "2 bad usage or unavailable workload, 3 set-up failed (connect/join).",
+                ""})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    /** Standalone entry point (the CLI registers this class as {@code arqon bench}). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    @Command(name = "fan-out", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"1 channel x S subscribers, 1 publisher: deliveries/s, deliveries per server CPU-second,",
+                    "loss, duplicates and publish->receive latency."})
+    static final class FanOut implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--subscribers", defaultValue = "100", description = "Subscribers S (default: ${DEFAULT-VALUE}).")
+        int subscribers;
+
+        @Option(names = "--rate", defaultValue = "0", description = "Messages per second; 0 = as fast as --window allows (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--window", defaultValue = "128", description = "Messages in flight (not yet delivered to all subscribers) at most, when --rate is 0 (default: ${DEFAULT-VALUE}).")
+        int window;
+
+        @Override
+        public Integer call() {
+            return WorkloadRunner.execute(spec, common, settings -> {
+                checkPubSub(1, subscribers, 1, rate, window);
+                return new PubSubWorkload("fan-out", 1, subscribers, 1, rate, window).run(settings);
+            });
+        }
+    }
+
+    @Command(name = "many-channels", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"C channels x K subscribers each, P publishers; publisher p publishes to channel p mod C."})
+    static final class ManyChannels implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--channels", defaultValue = "100", description = "Channels C (default: ${DEFAULT-VALUE}).")
+        int channels;
+
+        @Option(names = "--subscribers-per-channel", defaultValue = "10", description = "Subscribers K per channel (default: ${DEFAULT-VALUE}).")
+        int subscribersPerChannel;
+
+        @Option(names = "--publishers", description = "Publishers P (default: one per channel).")
+        Integer publishers;
+
+        @Option(names = "--rate", defaultValue = "0", description = "Total messages per second over all publishers; 0 = as fast as --window allows (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--window", defaultValue = "32", description = "Messages in flight per publisher at most, when --rate is 0 (default: ${DEFAULT-VALUE}).")
+        int window;
+
+        @Override
+        public Integer call() {
+            int p = publishers == null ? channels : publishers;
+            return WorkloadRunner.execute(spec, common, settings -> {
+                checkPubSub(channels, subscribersPerChannel, p, rate, window);
+                return new PubSubWorkload("many-channels", channels, subscribersPerChannel, p, rate, window).run(settings);
+            });
+        }
+    }
+
+    @Command(name = "connections", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"N idle connections held for --hold seconds: connect rate, failures, drops during the hold,",
+                    "server RSS per connection = (RSS after - RSS before) / N (needs --server-pid).",
+                    "Past ~28,000 connections use --source-addresses to get more ephemeral ports."})
+    static final class Connections implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--connections", defaultValue = "1000", description = "Connections N (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Option(names = "--hold", defaultValue = "10", description = "Seconds to hold them (default: ${DEFAULT-VALUE}).")
+        double hold;
+
+        @Override
+        public Integer call() {
+            return WorkloadRunner.execute(spec, common, settings -> {
+                CommonOptions.check(connections >= 1 && connections <= 1_000_000, "--connections must be 1..1000000");
+                CommonOptions.check(hold >= 0 && hold <= CommonOptions.MAX_SECONDS, "--hold must be 0..3600 seconds");
+                return new ConnectionsWorkload(connections, CommonOptions.seconds(hold)).run(settings);
+            });
+        }
+    }
+
+    @Command(name = "durable", mixinStandardHelpOptions = true,
+            description = {"Acked (durable) publishes: not available until durable publishes land in the server."})
+    static final class Durable implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getErr().println(
+                    "bench durable: not available until durable publishes land (protocol.md §12, \"ack\":\"durable\")");
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
+    }
+
+    static void checkPubSub(int channels, int subscribers, int publishers, double rate, int window) {
+        CommonOptions.check(channels >= 1 && channels <= 100_000, "--channels must be 1..100000");
+        CommonOptions.check(subscribers >= 1 && subscribers <= 1_000_000, "subscribers must be 1..1000000");
+        CommonOptions.check(publishers >= 1 && publishers <= 100_000, "--publishers must be 1..100000");
+        CommonOptions.check(rate >= 0 && rate <= 10_000_000, "--rate must be 0..10000000 messages per second");
+        CommonOptions.check(rate > 0 || window >= 1 && window <= 1_000_000, "--window must be 1..1000000");
+    }
+}

@@ -1,0 +1,221 @@
+package io.arqonbus.bench.load;
+
+import static io.arqonbus.bench.scan.ByteScan.NO_NUMBER;
+import static io.arqonbus.bench.scan.ByteScan.readLong;
+import static io.arqonbus.bench.scan.ByteScan.valueIndex;
+
+import io.arqonbus.bench.scan.ByteScan;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One load-generator connection. It becomes ready after the WebSocket upgrade and the dialect's
+ * greeting (the welcome frame, or Socket.IO's open and connect packets); a subscriber then joins
+ * its channel. In steady state a subscriber scans each text frame for {@code "bp":},
+ * {@code "bseq":} and {@code "bt":} and parses nothing else; everything else a connection
+ * receives (acks, notices) is discarded. Socket.IO pings ({@code 2}) are answered ({@code 3}).
+ */
+public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+    /** What the connection is for. */
+    public enum Role { SUBSCRIBER, PUBLISHER, IDLE }
+
+    private enum State { CONNECTING, GREETING, READY, JOINING, JOINED, CLOSED }
+
+    private static final byte[] PUBLISHER = ByteScan.marker("\"bp\":");
+    private static final byte[] SEQ = ByteScan.marker("\"bseq\":");
+    private static final byte[] TIME = ByteScan.marker("\"bt\":");
+
+    private final Dialect dialect;
+    private final Role role;
+    private final SeqTracker tracker;
+    private final CompletableFuture<BenchConnection> ready = new CompletableFuture<>();
+    private final CompletableFuture<BenchConnection> joined = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile State state = State.CONNECTING;
+    private volatile boolean closing;
+    private volatile boolean dropped;
+    private LoopStats stats;
+    private Channel channel;
+    private String joinId;
+
+    BenchConnection(Dialect dialect, Role role, SeqTracker tracker) {
+        this.dialect = dialect;
+        this.role = role;
+        this.tracker = tracker;
+    }
+
+    /** Completes when the connection may subscribe or publish. */
+    public CompletableFuture<BenchConnection> ready() {
+        return ready;
+    }
+
+    /** Completes when the join was confirmed. */
+    public CompletableFuture<BenchConnection> joined() {
+        return joined;
+    }
+
+    /** Completes when the connection closed, for whatever reason. */
+    public CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    /** Whether it closed after it was ready without this side asking. */
+    public boolean dropped() {
+        return dropped;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public SeqTracker tracker() {
+        return tracker;
+    }
+
+    /** Sends the join request for {@code room:channel}; completes {@link #joined()} on the reply. */
+    public void join(String room, String channelName, String requestId) {
+        channel.eventLoop().execute(() -> {
+            if (state != State.READY) {
+                joined.completeExceptionally(new IOException("join before the connection was ready (" + state + ")"));
+                return;
+            }
+            state = State.JOINING;
+            joinId = requestId;
+            channel.writeAndFlush(new TextWebSocketFrame(dialect.joinFrame(room, channelName, requestId)));
+        });
+    }
+
+    /** Closes it on purpose (not a drop). */
+    public void close() {
+        closing = true;
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    void attach(LoopStats loopStats) {
+        this.stats = loopStats;
+    }
+
+    /** The TCP connect itself failed (no channel became active). */
+    void connectFailed(Throwable cause) {
+        state = State.CLOSED;
+        ready.completeExceptionally(cause);
+        joined.completeExceptionally(cause);
+        closed.complete(null);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            state = State.GREETING;
+        } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+            fail(ctx, new IOException("WebSocket handshake timed out"));
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+        ByteBuf content = frame.content();
+        if (dialect.socketIo() && content.readableBytes() == 1 && content.getByte(content.readerIndex()) == '2') {
+            ctx.writeAndFlush(new TextWebSocketFrame("3"), ctx.voidPromise());
+            return;
+        }
+        State now = state;
+        if (now == State.JOINED || now == State.READY) {
+            if (role == Role.SUBSCRIBER) {
+                delivery(content);
+            }
+            return;
+        }
+        if (now == State.GREETING) {
+            greeting(ctx, content.toString(StandardCharsets.UTF_8));
+        } else if (now == State.JOINING) {
+            String outcome = dialect.joinReply(content.toString(StandardCharsets.UTF_8), joinId);
+            if (outcome != null && outcome.isEmpty()) {
+                state = State.JOINED;
+                joined.complete(this);
+            } else if (outcome != null) {
+                joined.completeExceptionally(new IOException(outcome));
+                fail(ctx, new IOException(outcome));
+            }
+        }
+    }
+
+    private void greeting(ChannelHandlerContext ctx, String text) {
+        if (dialect.socketIo()) {
+            if (text.startsWith("0{")) {
+                ctx.writeAndFlush(new TextWebSocketFrame("40"), ctx.voidPromise());
+            } else if (text.startsWith("40")) {
+                becomeReady();
+            } else if (text.startsWith("44")) {
+                fail(ctx, new IOException("socket.io refused the connection: " + text));
+            }
+        } else if (text.contains("\"welcome\"")) {
+            becomeReady();
+        }
+    }
+
+    private void becomeReady() {
+        state = State.READY;
+        ready.complete(this);
+    }
+
+    private void delivery(ByteBuf content) {
+        long receivedAt = System.nanoTime();
+        int at = valueIndex(content, PUBLISHER, content.readerIndex());
+        if (at < 0) {
+            return;
+        }
+        long publisher = readLong(content, at);
+        int seqAt = valueIndex(content, SEQ, at);
+        long seq = seqAt < 0 ? NO_NUMBER : readLong(content, seqAt);
+        int timeAt = seqAt < 0 ? -1 : valueIndex(content, TIME, seqAt);
+        long sentAt = timeAt < 0 ? NO_NUMBER : readLong(content, timeAt);
+        if (publisher == NO_NUMBER || seq == NO_NUMBER || sentAt == NO_NUMBER || publisher > Integer.MAX_VALUE) {
+            stats.countUnexpected();
+            return;
+        }
+        if (tracker.arrived((int) publisher, seq, stats)) {
+            stats.delivered((int) publisher, receivedAt - sentAt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        State was = state;
+        state = State.CLOSED;
+        if (!closing && (was == State.READY || was == State.JOINING || was == State.JOINED)) {
+            dropped = true;
+        }
+        IOException gone = new IOException("connection closed by the server while " + was.name().toLowerCase());
+        ready.completeExceptionally(gone);
+        joined.completeExceptionally(gone);
+        closed.complete(null);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(ctx, cause);
+    }
+
+    private void fail(ChannelHandlerContext ctx, Throwable cause) {
+        ready.completeExceptionally(cause);
+        joined.completeExceptionally(cause);
+        ctx.close();
+    }
+}

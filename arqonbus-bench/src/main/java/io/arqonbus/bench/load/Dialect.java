@@ -1,0 +1,93 @@
+package io.arqonbus.bench.load;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * The protocol a load run speaks. {@code arqonbus}: the real ArqonBus protocol (welcome frame,
+ * {@code join_channel} command answered by a {@code response}, {@code message} envelopes).
+ * {@code floor}: the same frames against the floor server. {@code socketio}: Socket.IO 4 over a
+ * raw Engine.IO v4 WebSocket against bench/socketio/server.js.
+ */
+public enum Dialect {
+    ARQONBUS("arqonbus"),
+    FLOOR("floor"),
+    SOCKETIO("socketio");
+
+    private final String label;
+
+    Dialect(String label) {
+        this.label = label;
+    }
+
+    /** The name used on the command line and in the JSON result. */
+    public String label() {
+        return label;
+    }
+
+    /** Parses {@code arqonbus}, {@code floor} or {@code socketio} (case-insensitive). */
+    public static Dialect parse(String text) {
+        String wanted = text.trim().toLowerCase(Locale.ROOT);
+        for (Dialect dialect : values()) {
+            if (dialect.label.equals(wanted)) {
+                return dialect;
+            }
+        }
+        throw new IllegalArgumentException("unknown dialect '" + text + "' (expected arqonbus, floor or socketio)");
+    }
+
+    /** Whether this is Socket.IO (Engine.IO packets) rather than JSON envelopes. */
+    public boolean socketIo() {
+        return this == SOCKETIO;
+    }
+
+    /** The WebSocket URI for {@code host:port}, with the Engine.IO path and query for Socket.IO. */
+    public URI endpoint(String host, int port) {
+        String path = socketIo() ? "/socket.io/?EIO=4&transport=websocket" : "/";
+        return URI.create("ws://" + host + ':' + port + path);
+    }
+
+    /** The group name for a room and channel: Socket.IO has rooms only, so they are joined with ':'. */
+    public String group(String room, String channel) {
+        return room + ':' + channel;
+    }
+
+    /** The text of a subscribe request; {@code requestId} correlates the reply (ack id 0 for Socket.IO). */
+    public String joinFrame(String room, String channel, String requestId) {
+        if (socketIo()) {
+            return "420[\"join\",\"" + group(room, channel) + "\"]";
+        }
+        return "{\"type\":\"command\",\"command\":\"join_channel\",\"args\":{\"room\":\"" + room + "\",\"channel\":\""
+                + channel + "\"},\"id\":\"" + requestId + "\"}";
+    }
+
+    /** The bytes of a publish frame before the payload object. */
+    String publishPrefix(String room, String channel) {
+        if (socketIo()) {
+            return "42[\"msg\",\"" + group(room, channel) + "\",";
+        }
+        return "{\"type\":\"message\",\"room\":\"" + room + "\",\"channel\":\"" + channel + "\",\"payload\":";
+    }
+
+    /** The bytes of a publish frame after the payload object. */
+    String publishSuffix() {
+        return socketIo() ? "]" : "}";
+    }
+
+    /**
+     * The outcome of a frame received while joining: {@code null} when it is not the reply,
+     * {@code ""} on success, otherwise the reason for a refusal.
+     */
+    String joinReply(String text, String requestId) {
+        if (socketIo()) {
+            if (text.startsWith("430")) {
+                return "";
+            }
+            return text.startsWith("44") ? "socket.io refused: " + text : null;
+        }
+        if (!text.contains("\"type\":\"response\"") || !text.contains('"' + requestId + '"')) {
+            return null;
+        }
+        return text.contains("\"status\":\"success\"") ? "" : "join_channel refused: " + text;
+    }
+}

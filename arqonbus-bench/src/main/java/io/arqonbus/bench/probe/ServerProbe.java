@@ -1,0 +1,97 @@
+package io.arqonbus.bench.probe;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a server process's CPU time (utime + stime from {@code /proc/<pid>/stat}, in clock ticks
+ * converted with {@code getconf CLK_TCK}) and resident memory ({@code VmRSS} from
+ * {@code /proc/<pid>/status}). Without a pid every sample is empty.
+ */
+public final class ServerProbe {
+    /** One reading; {@code cpuNanos} and {@code rssBytes} are -1 when unknown. */
+    public record Sample(long cpuNanos, long rssBytes) {
+        static final Sample NONE = new Sample(-1, -1);
+
+        public boolean known() {
+            return cpuNanos >= 0;
+        }
+    }
+
+    private final long pid;
+    private final long ticksPerSecond;
+
+    private ServerProbe(long pid, long ticksPerSecond) {
+        this.pid = pid;
+        this.ticksPerSecond = ticksPerSecond;
+    }
+
+    /** A probe of {@code pid}, or one that knows nothing when {@code pid} is null. */
+    public static ServerProbe of(Long pid) {
+        if (pid == null) {
+            return new ServerProbe(-1, 100);
+        }
+        if (!Files.isReadable(Path.of("/proc", Long.toString(pid), "stat"))) {
+            throw new IllegalArgumentException("no readable /proc/" + pid + "/stat: is the server pid right?");
+        }
+        return new ServerProbe(pid, clockTicks());
+    }
+
+    public Long pid() {
+        return pid < 0 ? null : pid;
+    }
+
+    /** The current CPU time and RSS of the server. */
+    public Sample sample() {
+        if (pid < 0) {
+            return Sample.NONE;
+        }
+        try {
+            return new Sample(cpuNanos(), rssBytes());
+        } catch (IOException | RuntimeException e) {
+            return Sample.NONE;
+        }
+    }
+
+    private long cpuNanos() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+        return parseCpuTicks(stat) * TimeUnit.SECONDS.toNanos(1) / ticksPerSecond;
+    }
+
+    /** utime + stime (fields 14 and 15) of a {@code /proc/<pid>/stat} line; the name may hold spaces and ')'. */
+    static long parseCpuTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        // fields[0] is field 3 (state); utime is field 14, stime field 15.
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    private long rssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.US_ASCII)) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.substring(6).replace("kB", "").trim()) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    private static long clockTicks() {
+        try {
+            Process process = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return 100;
+            }
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            long ticks = Long.parseLong(out);
+            return ticks > 0 ? ticks : 100;
+        } catch (IOException | NumberFormatException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package io.arqonbus.bench.workload;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.bench.load.BenchConnection;
+import io.arqonbus.bench.load.LoadClient;
+import io.arqonbus.bench.load.PublishTemplate;
+import io.arqonbus.bench.load.Publisher;
+import io.arqonbus.bench.load.SeqTracker;
+import io.arqonbus.bench.load.StatsBoard;
+import io.arqonbus.bench.probe.ServerProbe;
+import io.arqonbus.bench.report.Report;
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Publish/subscribe load: {@code channels} channels × {@code subscribersPerChannel} subscriber
+ * connections, {@code publishers} publisher connections (publisher p publishes to channel
+ * p mod channels). Fan-out is the case of one channel and one publisher.
+ *
+ * <p>Phases, each bounded: connect and join all subscribers; connect the publishers; publish for
+ * warm-up + duration (rates, CPU and latency are measured after the warm-up); wait for the drain
+ * (until every sent message reached every subscriber, or the drain time ends); count the missing
+ * tail as loss; close.
+ */
+public final class PubSubWorkload {
+    private static final String ROOM = "bench";
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private final String name;
+    private final int channels;
+    private final int subscribersPerChannel;
+    private final int publishers;
+    private final double rate;
+    private final int window;
+
+    /**
+     * @param rate   total messages per second over all publishers, 0 = as fast as the window allows
+     * @param window messages in flight per publisher when the rate is 0
+     */
+    public PubSubWorkload(String name, int channels, int subscribersPerChannel, int publishers, double rate,
+            int window) {
+        this.name = name;
+        this.channels = channels;
+        this.subscribersPerChannel = subscribersPerChannel;
+        this.publishers = publishers;
+        this.rate = rate;
+        this.window = window;
+    }
+
+    /** Runs it; returns the result (the JSON object and the human summary). */
+    public Report run(RunSettings settings) throws BenchException, InterruptedException {
+        StatsBoard board = new StatsBoard(publishers);
+        String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+        List<String> channelNames = new ArrayList<>(channels);
+        for (int c = 0; c < channels; c++) {
+            channelNames.add("c" + run + "-" + c);
+        }
+        try (LoadClient client = new LoadClient(settings.threads(), settings.uri(), settings.dialect(),
+                settings.sources(), board)) {
+            List<BenchConnection> all = new ArrayList<>();
+            try {
+                return measure(settings, client, board, run, channelNames, all);
+            } finally {
+                Opener.closeAll(all);
+            }
+        }
+    }
+
+    private Report measure(RunSettings settings, LoadClient client, StatsBoard board, String run,
+            List<String> channelNames, List<BenchConnection> all) throws BenchException, InterruptedException {
+        long setupDeadline = System.nanoTime() + settings.setupTimeout().toNanos();
+        int subscriberCount = channels * subscribersPerChannel;
+        Opener.Opened subs = Opener.open(subscriberCount, settings.connectConcurrency(), setupDeadline, i -> {
+            int channel = i / subscribersPerChannel;
+            BenchConnection connection = client.connect(i, BenchConnection.Role.SUBSCRIBER,
+                    new SeqTracker(publishers, publishersOf(channel)));
+            return new Opener.Started(connection, connection.ready().thenCompose(ready -> {
+                ready.join(ROOM, channelNames.get(channel), joinId(run, i));
+                return ready.joined();
+            }));
+        });
+        all.addAll(subs.connections());
+        if (subs.failed() > 0) {
+            throw new BenchException(subs.failed() + " of " + subscriberCount + " subscribers could not connect and join: "
+                    + subs.firstFailure());
+        }
+        Opener.Opened pubs = Opener.openReady(publishers, settings.connectConcurrency(), setupDeadline,
+                i -> client.connect(subscriberCount + i, BenchConnection.Role.PUBLISHER, null));
+        all.addAll(pubs.connections());
+        if (pubs.failed() > 0) {
+            throw new BenchException(pubs.failed() + " of " + publishers + " publishers could not connect: "
+                    + pubs.firstFailure());
+        }
+        List<Publisher> drivers = new ArrayList<>(publishers);
+        for (int p = 0; p < publishers; p++) {
+            PublishTemplate template = new PublishTemplate(settings.dialect(), ROOM, channelNames.get(p % channels), p,
+                    settings.payloadBytes());
+            drivers.add(new Publisher(p, pubs.connections().get(p), template, board, subscribersPerChannel,
+                    rate / publishers, window));
+        }
+        return publish(settings, client, board, subs.connections(), drivers);
+    }
+
+    private Report publish(RunSettings settings, LoadClient client, StatsBoard board, List<BenchConnection> subscribers,
+            List<Publisher> drivers) throws InterruptedException {
+        ServerProbe probe = settings.probe();
+        long start = System.nanoTime();
+        long warmEnd = start + settings.warmup().toNanos();
+        long end = warmEnd + settings.duration().toNanos();
+        drivers.forEach(d -> d.start(start, end));
+        boolean warm = settings.warmup().isZero();
+        long sentAtWarm = 0;
+        long deliveredAtWarm = 0;
+        ServerProbe.Sample cpuAtWarm = probe.sample();
+        long warmAt = start;
+        long lastSent = 0;
+        long lastDelivered = 0;
+        long lastTick = start;
+        int ticks = 0;
+        long maxTicks = (end - start) / SECOND + 2;
+        while (System.nanoTime() < end && ticks++ < maxTicks) {
+            long next = Math.min(end, lastTick + SECOND);
+            if (!warm && warmEnd < next) {
+                next = warmEnd;
+            }
+            parkUntil(next);
+            long now = System.nanoTime();
+            if (!warm && now >= warmEnd) {
+                warm = true;
+                warmAt = now;
+                sentAtWarm = sent(drivers);
+                deliveredAtWarm = board.delivered();
+                cpuAtWarm = probe.sample();
+                board.resetLatency();
+                ticks--;
+                continue;
+            }
+            long sent = sent(drivers);
+            long delivered = board.delivered();
+            double seconds = (now - lastTick) / 1e9;
+            progress(settings, String.format("[%s %s] %4.0fs sent=%d (%.0f/s) delivered=%d (%.0f/s) lost=%d dup=%d%s",
+                    name, settings.dialect().label(), (now - start) / 1e9, sent, (sent - lastSent) / seconds,
+                    delivered, (delivered - lastDelivered) / seconds, board.gaps(), board.duplicates(),
+                    now < warmEnd ? " (warm-up)" : ""));
+            lastSent = sent;
+            lastDelivered = delivered;
+            lastTick = now;
+        }
+        long[] finalSeq = new long[publishers];
+        for (Publisher driver : drivers) {
+            try {
+                finalSeq[driver.index()] = driver.done().get(2, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                driver.stop();
+                finalSeq[driver.index()] = driver.sent();
+            }
+        }
+        long stoppedAt = System.nanoTime();
+        long sentTotal = sum(finalSeq);
+        long deliveredAtEnd = board.delivered();
+        ServerProbe.Sample cpuAtEnd = probe.sample();
+        long expected = sentTotal * subscribersPerChannel;
+        long drainDeadline = System.nanoTime() + settings.drain().toNanos();
+        while (board.delivered() - board.duplicates() < expected && System.nanoTime() < drainDeadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        Histogram latency = board.takeLatency();
+        long tail = missingTail(subscribers, finalSeq);
+        long lost = board.gaps() + tail;
+        long dropped = subscribers.stream().filter(BenchConnection::dropped).count();
+        double measured = (stoppedAt - warmAt) / 1e9;
+
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        Report.header(json, name, settings, client.transport());
+        Report.publishing(json, settings);
+        json.put("channels", channels);
+        json.put("subscribers_per_channel", subscribersPerChannel);
+        json.put("subscribers", subscribers.size());
+        json.put("publishers", publishers);
+        json.put("rate", rate);
+        json.put("window", rate > 0 ? 0 : window);
+        json.put("measured_s", round(measured));
+        json.put("sent", sentTotal);
+        json.put("expected", expected);
+        json.put("delivered", board.delivered());
+        json.put("lost", lost);
+        json.put("duplicates", board.duplicates());
+        json.put("unexpected", board.unexpected());
+        json.put("dropped_connections", dropped);
+        json.put("publish_rate", round((sentTotal - sentAtWarm) / measured));
+        double deliveriesPerSecond = (deliveredAtEnd - deliveredAtWarm) / measured;
+        json.put("deliveries_per_s", round(deliveriesPerSecond));
+        Report.latency(json, latency);
+        Report.server(json, probe, cpuAtWarm, cpuAtEnd, deliveredAtEnd - deliveredAtWarm, measured);
+        List<String> errors = new ArrayList<>();
+        if (lost > 0) {
+            errors.add(lost + " deliveries lost");
+        }
+        if (board.duplicates() > 0) {
+            errors.add(board.duplicates() + " duplicate deliveries");
+        }
+        if (board.unexpected() > 0) {
+            errors.add(board.unexpected() + " frames with unreadable or foreign bench markers");
+        }
+        if (dropped > 0) {
+            errors.add(dropped + " subscribers were disconnected during the run");
+        }
+        return Report.finish(json, errors);
+    }
+
+    private int[] publishersOf(int channel) {
+        List<Integer> list = new ArrayList<>();
+        for (int p = channel; p < publishers; p += channels) {
+            list.add(p);
+        }
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static long missingTail(List<BenchConnection> subscribers, long[] finalSeq) throws InterruptedException {
+        Map<EventLoop, List<BenchConnection>> byLoop = new HashMap<>();
+        for (BenchConnection subscriber : subscribers) {
+            byLoop.computeIfAbsent(subscriber.channel().eventLoop(), l -> new ArrayList<>()).add(subscriber);
+        }
+        long missing = 0;
+        for (Map.Entry<EventLoop, List<BenchConnection>> entry : byLoop.entrySet()) {
+            try {
+                missing += entry.getKey().submit(() -> entry.getValue().stream()
+                        .mapToLong(s -> s.tracker().missingTail(finalSeq)).sum()).get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("could not read the subscribers' last sequence numbers", e);
+            }
+        }
+        return missing;
+    }
+
+    private static long sent(List<Publisher> drivers) {
+        long sum = 0;
+        for (Publisher driver : drivers) {
+            sum += driver.sent();
+        }
+        return sum;
+    }
+
+    private static long sum(long[] values) {
+        long sum = 0;
+        for (long value : values) {
+            sum += value;
+        }
+        return sum;
+    }
+
+    private static void parkUntil(long deadline) {
+        for (int i = 0; i < 1000; i++) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    static void progress(RunSettings settings, String line) {
+        if (settings.progress() != null) {
+            settings.progress().println(line);
+            settings.progress().flush();
+        }
+    }
+
+    static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+
+    private static String joinId(String run, int index) {
+        return "arq_bench_" + run + "_" + index;
+    }
+}

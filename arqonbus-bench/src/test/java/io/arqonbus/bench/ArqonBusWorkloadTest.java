@@ -1,0 +1,73 @@
+package io.arqonbus.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.arqonbus.server.ArqonBus;
+import io.arqonbus.server.config.ServerConfig;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The load generator against a real ArqonBus started in-process on loopback. */
+@Timeout(120)
+class ArqonBusWorkloadTest {
+    private static ArqonBus bus;
+    private static String port;
+
+    @BeforeAll
+    static void start() {
+        ServerConfig config = ServerConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .telemetryPort(0)
+                .httpPort(0)
+                .ioThreads(2)
+                .statsInterval(Duration.ZERO)
+                .shutdownGrace(Duration.ofSeconds(2))
+                .build();
+        bus = ArqonBus.builder().config(config).build();
+        bus.start().orTimeout(30, TimeUnit.SECONDS).join();
+        port = Integer.toString(bus.busAddress().getPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        bus.stop().orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void fanOutDeliversEveryMessageToEverySubscriberOnce() {
+        BenchRun run = BenchRun.of("fan-out", "--dialect", "arqonbus", "--port", port, "--subscribers", "10",
+                "--duration", "1", "--warmup", "0.2", "--threads", "2",
+                "--server-pid", Long.toString(ProcessHandle.current().pid()));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode json = run.json();
+        long sent = json.path("sent").asLong();
+        assertThat(sent).isPositive();
+        assertThat(json.path("delivered").asLong()).isEqualTo(sent * 10);
+        assertThat(json.path("lost").asLong()).isZero();
+        assertThat(json.path("duplicates").asLong()).isZero();
+        assertThat(json.path("unexpected").asLong()).isZero();
+        assertThat(json.path("dropped_connections").asLong()).isZero();
+        assertThat(json.path("latency_us").path("count").asLong()).isPositive();
+        assertThat(json.path("deliveries_per_server_cpu_s").asDouble()).isPositive();
+        assertThat(json.path("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void connectionsAreHeldAndCounted() {
+        BenchRun run = BenchRun.of("connections", "--port", port, "--connections", "50", "--hold", "1",
+                "--source-addresses", "2", "--threads", "2", "--quiet");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode json = run.json();
+        assertThat(json.path("connected").asInt()).isEqualTo(50);
+        assertThat(json.path("dropped").asInt()).isZero();
+        assertThat(json.path("server_rss_per_connection_bytes").isNull()).isTrue();
+    }
+}
