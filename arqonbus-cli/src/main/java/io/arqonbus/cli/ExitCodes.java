@@ -1,0 +1,14 @@
+package io.arqonbus.cli;
+
+/** The exit codes of {@code arqon}, documented in {@code docs/configuration.md}. */
+public final class ExitCodes {
+    /** Success; for {@code serve}, a graceful stop after SIGTERM or SIGINT. */
+    public static final int OK = 0;
+    /** A runtime failure: a port could not be bound, a server could not be reached, a timeout. */
+    public static final int FAILURE = 1;
+    /** A usage or configuration error: unknown flag, bad value, invalid configuration. */
+    public static final int USAGE = 2;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,57 @@
+package io.arqonbus.cli;
+
+import io.arqonbus.server.config.ConfigException;
+import java.io.PrintWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** The entry point of {@code arqon.jar}. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(CliEnvironment.system(), out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs one {@code arqon} command line and returns its exit code ({@link ExitCodes}); never
+     * calls {@link System#exit}.
+     */
+    public static int run(CliEnvironment environment, PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(environment, out, err).execute(args);
+    }
+
+    /** The configured picocli command line (for tests that inspect parsing). */
+    public static CommandLine commandLine(CliEnvironment environment, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new ArqonCommand(environment));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            if (e instanceof CliException cli) {
+                cl.getErr().println("arqon: " + cli.getMessage());
+                cl.getErr().flush();
+                return cli.exitCode();
+            }
+            if (e instanceof ConfigException config) {
+                cl.getErr().println("arqon: invalid configuration: " + config.getMessage());
+                cl.getErr().flush();
+                return ExitCodes.USAGE;
+            }
+            log.error("event=command_failed command={} error={}", cl.getCommandName(), e.toString(), e);
+            cl.getErr().println("arqon: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            cl.getErr().flush();
+            return ExitCodes.FAILURE;
+        });
+        return commandLine;
+    }
+}

@@ -1,0 +1,164 @@
+package io.arqonbus.cli.server;
+
+import io.arqonbus.server.config.EnvironmentConfig;
+import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.config.SlowConsumerPolicy;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import picocli.CommandLine.Option;
+
+/**
+ * The server flags shared by {@code serve} and {@code check-config}. Every field is {@code null}
+ * until its flag is given, so precedence is simply: defaults, then {@code ARQONBUS_*} variables
+ * ({@link EnvironmentConfig}), then the flags that were given.
+ */
+public final class ServerOptions {
+    @Option(names = "--host", paramLabel = "HOST",
+            description = "Bus bind host (env ARQONBUS_SERVER_HOST, default 127.0.0.1); also the default "
+                    + "telemetry and HTTP host.")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "Bus WebSocket port; 0 picks a free port (env ARQONBUS_SERVER_PORT, default 9100).")
+    Integer port;
+
+    @Option(names = "--telemetry-host", paramLabel = "HOST",
+            description = "Telemetry bind host (env ARQONBUS_TELEMETRY_HOST, default: the bus host).")
+    String telemetryHost;
+
+    @Option(names = "--telemetry-port", paramLabel = "PORT",
+            description = "Telemetry WebSocket port; 0 = free port, -1 = off (env ARQONBUS_TELEMETRY_PORT, "
+                    + "default 8081).")
+    Integer telemetryPort;
+
+    @Option(names = "--http-host", paramLabel = "HOST",
+            description = "HTTP bind host (env ARQONBUS_HTTP_HOST, default: the bus host).")
+    String httpHost;
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "HTTP port; 0 = free port, -1 = off (env ARQONBUS_HTTP_PORT, default 8080).")
+    Integer httpPort;
+
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "Event loops (env ARQONBUS_IO_THREADS, default: number of cores).")
+    Integer ioThreads;
+
+    @Option(names = "--compression", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Offer permessage-deflate (env ARQONBUS_COMPRESSION, default false).")
+    Boolean compression;
+
+    @Option(names = "--max-message-size", paramLabel = "BYTES",
+            description = "Largest accepted message (env ARQONBUS_MAX_MESSAGE_SIZE, default 1048576).")
+    Integer maxMessageSize;
+
+    @Option(names = "--max-frame-size", paramLabel = "BYTES",
+            description = "Largest WebSocket frame before a 1009 close (env ARQONBUS_MAX_FRAME_SIZE, "
+                    + "default 4 x max message size).")
+    Integer maxFrameSize;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Concurrent bus connections; more are closed with 1013 (env ARQONBUS_MAX_CONNECTIONS, "
+                    + "default 1000).")
+    Integer maxConnections;
+
+    @Option(names = "--slow-consumer-policy", paramLabel = "close|drop",
+            description = "What happens to a client that cannot keep up (env ARQONBUS_SLOW_CONSUMER_POLICY, "
+                    + "default close).")
+    SlowConsumerPolicy slowConsumerPolicy;
+
+    @Option(names = "--auth", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Require a JWT at the handshake (env ARQONBUS_ENABLE_AUTH, default false).")
+    Boolean auth;
+
+    @Option(names = "--jwt-secret", paramLabel = "SECRET",
+            description = "JWT HMAC secret, required with --auth (env ARQONBUS_AUTH_JWT_SECRET; prefer the "
+                    + "variable: flags are visible in the process list).")
+    String jwtSecret;
+
+    @Option(names = "--jwt-algorithm", paramLabel = "ALG",
+            description = "HS256, HS384 or HS512 (env ARQONBUS_AUTH_JWT_ALGORITHM, default HS256).")
+    String jwtAlgorithm;
+
+    @Option(names = "--max-history-size", paramLabel = "N",
+            description = "Messages kept per room:channel (env ARQONBUS_MAX_HISTORY_SIZE, default 10000).")
+    Integer maxHistorySize;
+
+    @Option(names = "--legacy-acks", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Send the original's message_response/command_response acks (env ARQONBUS_LEGACY_ACKS, "
+                    + "default true).")
+    Boolean legacyAcks;
+
+    @Option(names = "--stats-interval-seconds", paramLabel = "SECONDS",
+            description = "Interval of the event=stats log line; 0 = off (env ARQONBUS_STATS_INTERVAL_SECONDS, "
+                    + "default 60).")
+    Double statsIntervalSeconds;
+
+    @Option(names = "--shutdown-grace-seconds", paramLabel = "SECONDS",
+            description = "Time clients get to leave after the 1001 close (env ARQONBUS_SHUTDOWN_GRACE_SECONDS, "
+                    + "default 5).")
+    Double shutdownGraceSeconds;
+
+    /**
+     * Resolves the effective configuration: defaults, then {@code env}, then the flags given.
+     *
+     * @throws io.arqonbus.server.config.ConfigException when a value is unparsable or out of range
+     */
+    public ResolvedConfig resolve(Map<String, String> env) {
+        ServerConfig.Builder builder = new EnvironmentConfig(env).applyTo(ServerConfig.builder());
+        Map<Setting, String> sources = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            String value = env.get(setting.envVar());
+            sources.put(setting, value == null || value.isBlank() ? "default" : "env " + setting.envVar());
+        }
+        flag(Setting.HOST, host, builder::host, sources);
+        flag(Setting.PORT, port, builder::port, sources);
+        flag(Setting.TELEMETRY_HOST, telemetryHost, builder::telemetryHost, sources);
+        flag(Setting.TELEMETRY_PORT, telemetryPort, builder::telemetryPort, sources);
+        flag(Setting.HTTP_HOST, httpHost, builder::httpHost, sources);
+        flag(Setting.HTTP_PORT, httpPort, builder::httpPort, sources);
+        flag(Setting.IO_THREADS, ioThreads, builder::ioThreads, sources);
+        flag(Setting.COMPRESSION, compression, builder::compression, sources);
+        flag(Setting.MAX_MESSAGE_SIZE, maxMessageSize, builder::maxMessageSize, sources);
+        flag(Setting.MAX_FRAME_SIZE, maxFrameSize, builder::maxFrameSize, sources);
+        flag(Setting.MAX_CONNECTIONS, maxConnections, builder::maxConnections, sources);
+        flag(Setting.SLOW_CONSUMER_POLICY, slowConsumerPolicy, builder::slowConsumerPolicy, sources);
+        flag(Setting.AUTH, auth, builder::authEnabled, sources);
+        flag(Setting.JWT_SECRET, jwtSecret, builder::jwtSecret, sources);
+        flag(Setting.JWT_ALGORITHM, jwtAlgorithm == null ? null : jwtAlgorithm.trim().toUpperCase(java.util.Locale.ROOT),
+                builder::jwtAlgorithm, sources);
+        flag(Setting.MAX_HISTORY_SIZE, maxHistorySize, builder::maxHistorySize, sources);
+        flag(Setting.LEGACY_ACKS, legacyAcks, builder::legacyAcks, sources);
+        flag(Setting.STATS_INTERVAL, seconds(statsIntervalSeconds), builder::statsInterval, sources);
+        flag(Setting.SHUTDOWN_GRACE, seconds(shutdownGraceSeconds), builder::shutdownGrace, sources);
+        derived(Setting.TELEMETRY_HOST, sources, "bus host");
+        derived(Setting.HTTP_HOST, sources, "bus host");
+        derived(Setting.IO_THREADS, sources, "number of cores");
+        derived(Setting.MAX_FRAME_SIZE, sources, "4 x max message size");
+        return new ResolvedConfig(builder.build(), sources);
+    }
+
+    private static <T> void flag(Setting setting, T value, Consumer<T> setter, Map<Setting, String> sources) {
+        if (value != null) {
+            setter.accept(value);
+            sources.put(setting, "flag " + setting.flag());
+        }
+    }
+
+    private static void derived(Setting setting, Map<Setting, String> sources, String from) {
+        if (sources.get(setting).equals("default")) {
+            sources.put(setting, "default (" + from + ")");
+        }
+    }
+
+    private static Duration seconds(Double value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isNaN() || value.isInfinite()) {
+            throw new io.arqonbus.server.config.ConfigException("seconds: " + value + " (expected: a finite number)");
+        }
+        return Duration.ofMillis(Math.round(value * 1000));
+    }
+}

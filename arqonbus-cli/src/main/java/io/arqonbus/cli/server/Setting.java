@@ -1,0 +1,91 @@
+package io.arqonbus.cli.server;
+
+import io.arqonbus.server.config.ServerConfig;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Every server setting as {@code check-config} shows it: its name, environment variable, flag
+ * (if it has one) and how to read its effective value from a {@link ServerConfig}.
+ */
+public enum Setting {
+    HOST("host", "ARQONBUS_SERVER_HOST", "--host", ServerConfig::host),
+    PORT("port", "ARQONBUS_SERVER_PORT", "--port", c -> Integer.toString(c.port())),
+    TELEMETRY_HOST("telemetry_host", "ARQONBUS_TELEMETRY_HOST", "--telemetry-host", ServerConfig::telemetryHost),
+    TELEMETRY_PORT("telemetry_port", "ARQONBUS_TELEMETRY_PORT", "--telemetry-port", c -> port(c.telemetryPort())),
+    HTTP_HOST("http_host", "ARQONBUS_HTTP_HOST", "--http-host", ServerConfig::httpHost),
+    HTTP_PORT("http_port", "ARQONBUS_HTTP_PORT", "--http-port", c -> port(c.httpPort())),
+    IO_THREADS("io_threads", "ARQONBUS_IO_THREADS", "--io-threads", c -> Integer.toString(c.ioThreads())),
+    NATIVE_TRANSPORT("native_transport", "ARQONBUS_NATIVE_TRANSPORT", null, c -> bool(c.nativeTransport())),
+    COMPRESSION("compression", "ARQONBUS_COMPRESSION", "--compression", c -> bool(c.compression())),
+    MAX_MESSAGE_SIZE("max_message_size", "ARQONBUS_MAX_MESSAGE_SIZE", "--max-message-size",
+            c -> Integer.toString(c.maxMessageSize())),
+    MAX_FRAME_SIZE("max_frame_size", "ARQONBUS_MAX_FRAME_SIZE", "--max-frame-size",
+            c -> Integer.toString(c.maxFrameSize())),
+    MAX_CONNECTIONS("max_connections", "ARQONBUS_MAX_CONNECTIONS", "--max-connections",
+            c -> Integer.toString(c.maxConnections())),
+    MAX_VIOLATIONS("max_violations", "ARQONBUS_MAX_VIOLATIONS", null, c -> Integer.toString(c.maxViolations())),
+    MAX_PENDING_BYTES("max_pending_bytes", "ARQONBUS_MAX_PENDING_BYTES", null,
+            c -> Integer.toString(c.maxPendingBytes())),
+    SLOW_CONSUMER_POLICY("slow_consumer_policy", "ARQONBUS_SLOW_CONSUMER_POLICY", "--slow-consumer-policy",
+            c -> c.slowConsumerPolicy().name().toLowerCase(Locale.ROOT)),
+    KEEPALIVE_INTERVAL("keepalive_interval_seconds", "ARQONBUS_KEEPALIVE_INTERVAL_SECONDS", null,
+            c -> seconds(c.keepAliveInterval())),
+    KEEPALIVE_TIMEOUT("keepalive_timeout_seconds", "ARQONBUS_KEEPALIVE_TIMEOUT_SECONDS", null,
+            c -> seconds(c.keepAliveTimeout())),
+    TELEMETRY_MAX_CLIENTS("telemetry_max_clients", "ARQONBUS_TELEMETRY_MAX_CLIENTS", null,
+            c -> Integer.toString(c.telemetryMaxClients())),
+    AUTH("auth", "ARQONBUS_ENABLE_AUTH", "--auth", c -> bool(c.authEnabled())),
+    JWT_SECRET("jwt_secret", "ARQONBUS_AUTH_JWT_SECRET", "--jwt-secret",
+            c -> c.jwtSecret() == null ? "(none)" : "********"),
+    JWT_ALGORITHM("jwt_algorithm", "ARQONBUS_AUTH_JWT_ALGORITHM", "--jwt-algorithm", ServerConfig::jwtAlgorithm),
+    MAX_HISTORY_SIZE("max_history_size", "ARQONBUS_MAX_HISTORY_SIZE", "--max-history-size",
+            c -> Integer.toString(c.maxHistorySize())),
+    HISTORY_MAX_AGE("history_max_age_seconds", "ARQONBUS_HISTORY_MAX_AGE_SECONDS", null,
+            c -> seconds(c.historyMaxAge())),
+    MAX_HISTORY_LIMIT("max_history_limit", "ARQONBUS_MAX_HISTORY_LIMIT", null,
+            c -> Integer.toString(c.maxHistoryLimit())),
+    LEGACY_ACKS("legacy_acks", "ARQONBUS_LEGACY_ACKS", "--legacy-acks", c -> bool(c.legacyAcks())),
+    STATS_INTERVAL("stats_interval_seconds", "ARQONBUS_STATS_INTERVAL_SECONDS", "--stats-interval-seconds",
+            c -> seconds(c.statsInterval())),
+    SHUTDOWN_GRACE("shutdown_grace_seconds", "ARQONBUS_SHUTDOWN_GRACE_SECONDS", "--shutdown-grace-seconds",
+            c -> seconds(c.shutdownGrace()));
+
+    private final String key;
+    private final String envVar;
+    private final String flag;
+    private final Function<ServerConfig, String> reader;
+
+    Setting(String key, String envVar, String flag, Function<ServerConfig, String> reader) {
+        this.key = key;
+        this.envVar = envVar;
+        this.flag = flag;
+        this.reader = reader;
+    }
+
+    /** The name shown by {@code check-config}. */
+    public String key() { return key; }
+    /** The environment variable. */
+    public String envVar() { return envVar; }
+    /** The long flag, or {@code null} when the setting is environment-only. */
+    public String flag() { return flag; }
+
+    /** The effective value as text (secrets masked). */
+    public String read(ServerConfig config) {
+        return reader.apply(config);
+    }
+
+    private static String port(int port) {
+        return port < 0 ? "-1 (disabled)" : Integer.toString(port);
+    }
+
+    private static String bool(boolean value) {
+        return Boolean.toString(value);
+    }
+
+    private static String seconds(Duration d) {
+        long millis = d.toMillis();
+        return millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0);
+    }
+}

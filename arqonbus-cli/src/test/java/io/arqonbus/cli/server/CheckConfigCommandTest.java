@@ -1,0 +1,43 @@
+package io.arqonbus.cli.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.arqonbus.cli.CliRunner;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CheckConfigCommandTest {
+    @Test
+    void printsEverySettingWithItsSourceAndExitsZero() {
+        CliRunner.Result result = new CliRunner(Map.of("ARQONBUS_SERVER_PORT", "9200",
+                "ARQONBUS_AUTH_JWT_SECRET", "top-secret"))
+                .run("check-config", "--http-port", "9300");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).containsPattern("(?m)^port +9200 +env ARQONBUS_SERVER_PORT$")
+                .containsPattern("(?m)^http_port +9300 +flag --http-port$")
+                .containsPattern("(?m)^telemetry_port +8081 +default$")
+                .containsPattern("(?m)^jwt_secret +\\*+ +env ARQONBUS_AUTH_JWT_SECRET$")
+                .doesNotContain("top-secret")
+                .endsWith("configuration OK" + System.lineSeparator());
+        for (Setting setting : Setting.values()) {
+            assertThat(result.out()).contains(setting.key());
+        }
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void invalidConfigurationExitsTwoWithTheReason() {
+        CliRunner.Result auth = new CliRunner().run("check-config", "--auth");
+        assertThat(auth.exitCode()).isEqualTo(2);
+        assertThat(auth.err()).startsWith("arqon: invalid configuration: auth is enabled but no JWT secret");
+
+        CliRunner.Result port = new CliRunner().run("check-config", "--port", "70000");
+        assertThat(port.exitCode()).isEqualTo(2);
+        assertThat(port.err()).contains("port: 70000");
+
+        CliRunner.Result env = new CliRunner(Map.of("ARQONBUS_COMPRESSION", "maybe")).run("check-config");
+        assertThat(env.exitCode()).isEqualTo(2);
+        assertThat(env.err()).contains("ARQONBUS_COMPRESSION: 'maybe'");
+        assertThat(env.out()).isEmpty();
+    }
+}

@@ -1,0 +1,110 @@
+package io.arqonbus.cli.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.arqonbus.cli.CliEnvironment;
+import io.arqonbus.cli.CliRunner;
+import io.arqonbus.cli.Main;
+import io.arqonbus.server.config.ConfigException;
+import io.arqonbus.server.config.SlowConsumerPolicy;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ServerOptionsTest {
+    private static ServerOptions parse(String... args) {
+        CommandLine cli = Main.commandLine(new CliEnvironment(Map.of(), new CliRunner.ManualStopSignal()),
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        CommandLine.ParseResult result = cli.parseArgs(args);
+        ServeCommand serve = (ServeCommand) result.subcommand().commandSpec().userObject();
+        return serve.options;
+    }
+
+    @Test
+    void defaultsWhenNothingIsGiven() {
+        ResolvedConfig resolved = parse("serve").resolve(Map.of());
+        assertThat(resolved.config().port()).isEqualTo(9100);
+        assertThat(resolved.config().telemetryPort()).isEqualTo(8081);
+        assertThat(resolved.config().httpPort()).isEqualTo(8080);
+        assertThat(resolved.config().host()).isEqualTo("127.0.0.1");
+        assertThat(resolved.source(Setting.PORT)).isEqualTo("default");
+        assertThat(resolved.source(Setting.HTTP_HOST)).isEqualTo("default (bus host)");
+    }
+
+    @Test
+    void environmentOverridesDefaultsAndFlagsOverrideEnvironment() {
+        Map<String, String> env = Map.of("ARQONBUS_SERVER_PORT", "9200", "ARQONBUS_HTTP_PORT", "9201",
+                "ARQONBUS_MAX_CONNECTIONS", "50");
+        ResolvedConfig resolved = parse("serve", "--port", "9300", "--max-connections=60").resolve(env);
+        assertThat(resolved.config().port()).isEqualTo(9300);
+        assertThat(resolved.source(Setting.PORT)).isEqualTo("flag --port");
+        assertThat(resolved.config().httpPort()).isEqualTo(9201);
+        assertThat(resolved.source(Setting.HTTP_PORT)).isEqualTo("env ARQONBUS_HTTP_PORT");
+        assertThat(resolved.config().maxConnections()).isEqualTo(60);
+        assertThat(resolved.source(Setting.MAX_CONNECTIONS)).isEqualTo("flag --max-connections");
+    }
+
+    @Test
+    void everyFlagReachesTheConfiguration() {
+        ResolvedConfig resolved = parse("serve", "--host", "127.0.0.2", "--port", "1", "--telemetry-host", "127.0.0.3",
+                "--telemetry-port", "-1", "--http-host", "127.0.0.4", "--http-port", "3", "--io-threads", "3",
+                "--compression", "--max-message-size", "2048", "--max-frame-size", "4096", "--max-connections", "7",
+                "--slow-consumer-policy", "DROP", "--auth", "--jwt-secret", "s3cret", "--jwt-algorithm", "hs512",
+                "--max-history-size", "5", "--legacy-acks=false", "--stats-interval-seconds", "0",
+                "--shutdown-grace-seconds", "1.5").resolve(Map.of());
+        var c = resolved.config();
+        assertThat(c.host()).isEqualTo("127.0.0.2");
+        assertThat(c.port()).isEqualTo(1);
+        assertThat(c.telemetryHost()).isEqualTo("127.0.0.3");
+        assertThat(c.telemetryPort()).isEqualTo(-1);
+        assertThat(c.httpHost()).isEqualTo("127.0.0.4");
+        assertThat(c.httpPort()).isEqualTo(3);
+        assertThat(c.ioThreads()).isEqualTo(3);
+        assertThat(c.compression()).isTrue();
+        assertThat(c.maxMessageSize()).isEqualTo(2048);
+        assertThat(c.maxFrameSize()).isEqualTo(4096);
+        assertThat(c.maxConnections()).isEqualTo(7);
+        assertThat(c.slowConsumerPolicy()).isEqualTo(SlowConsumerPolicy.DROP);
+        assertThat(c.authEnabled()).isTrue();
+        assertThat(c.jwtSecret()).isEqualTo("s3cret");
+        assertThat(c.jwtAlgorithm()).isEqualTo("HS512");
+        assertThat(c.maxHistorySize()).isEqualTo(5);
+        assertThat(c.legacyAcks()).isFalse();
+        assertThat(c.statsInterval()).isEqualTo(Duration.ZERO);
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMillis(1500));
+        for (Setting setting : Setting.values()) {
+            if (setting.flag() != null) {
+                assertThat(resolved.source(setting)).as(setting.key()).isEqualTo("flag " + setting.flag());
+            }
+        }
+    }
+
+    @Test
+    void booleanFlagCanTurnOffWhatTheEnvironmentTurnedOn() {
+        Map<String, String> env = Map.of("ARQONBUS_ENABLE_AUTH", "true", "ARQONBUS_AUTH_JWT_SECRET", "x");
+        assertThat(parse("serve").resolve(env).config().authEnabled()).isTrue();
+        assertThat(parse("serve", "--auth=false").resolve(env).config().authEnabled()).isFalse();
+    }
+
+    @Test
+    void invalidCombinationsAreConfigErrors() {
+        assertThatThrownBy(() -> parse("serve", "--auth").resolve(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("no JWT secret");
+        assertThatThrownBy(() -> parse("serve").resolve(Map.of("ARQONBUS_SERVER_PORT", "many")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ARQONBUS_SERVER_PORT");
+    }
+
+    @Test
+    void unparsableFlagIsAUsageError() {
+        CliRunner.Result result = new CliRunner().run("serve", "--port", "abc");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--port").contains("abc");
+        assertThat(new CliRunner().run("serve", "--no-such-flag").exitCode()).isEqualTo(2);
+        assertThat(new CliRunner().run("no-such-command").exitCode()).isEqualTo(2);
+        assertThat(new CliRunner().run().exitCode()).isEqualTo(2);
+    }
+}
