@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  * {@code arqon bench}: the load generator and the floor server. Every workload prints one JSON
  * line on stdout and a human summary on stderr (field meanings in docs/benchmarks.md).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpWidth = 110,
         subcommands = {BenchCommand.FanOut.class, BenchCommand.ManyChannels.class, BenchCommand.Connections.class,
                 BenchCommand.Durable.class, FloorCommand.class},
         description = {

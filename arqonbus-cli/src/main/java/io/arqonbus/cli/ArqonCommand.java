@@ -1,5 +1,6 @@
 package io.arqonbus.cli;
 
+import io.arqonbus.bench.BenchCommand;
 import io.arqonbus.cli.remote.StatusCommand;
 import io.arqonbus.cli.remote.TailCommand;
 import io.arqonbus.cli.remote.VersionCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
         versionProvider = ArqonCommand.Version.class,
         description = "ArqonBus: a structured WebSocket message bus.",
         subcommands = {ServeCommand.class, CheckConfigCommand.class, VersionCommand.class, StatusCommand.class,
-                TailCommand.class})
+                TailCommand.class, BenchCommand.class})
 public final class ArqonCommand implements Runnable {
     private final CliEnvironment environment;
 
@@ -38,7 +39,7 @@ public final class ArqonCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: serve, check-config, version, status or tail");
+        throw new ParameterException(spec.commandLine(), "Missing command: serve, check-config, version, status, tail or bench");
     }
 
     /** {@code arqon --version}: the version of this build (no server needed). */
