@@ -132,12 +132,16 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--hold", defaultValue = "10", description = "Seconds to hold them (default: ${DEFAULT-VALUE}).")
         double hold;
 
+        @Option(names = "--heap", description = {"Also measure the server's live heap per connection: runs a full GC in",
+                "the server before and after (jcmd GC.run, GC.heap_info; needs --server-pid of a JVM)."})
+        boolean heap;
+
         @Override
         public Integer call() {
             return WorkloadRunner.execute(spec, common, settings -> {
                 CommonOptions.check(connections >= 1 && connections <= 1_000_000, "--connections must be 1..1000000");
                 CommonOptions.check(hold >= 0 && hold <= CommonOptions.MAX_SECONDS, "--hold must be 0..3600 seconds");
-                return new ConnectionsWorkload(connections, CommonOptions.seconds(hold)).run(settings);
+                return new ConnectionsWorkload(connections, CommonOptions.seconds(hold), heap).run(settings);
             });
         }
     }

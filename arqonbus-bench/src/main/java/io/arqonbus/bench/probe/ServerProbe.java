@@ -77,6 +77,73 @@ public final class ServerProbe {
         return -1;
     }
 
+    /**
+     * The server's live heap: asks the server JVM for a full collection and then for its heap
+     * usage, with the {@code jcmd} next to the server's own {@code java}. Returns -1 when that is
+     * not possible (no pid, not a JVM, jcmd missing or slow).
+     */
+    public long liveHeapBytes() {
+        if (pid < 0) {
+            return -1;
+        }
+        try {
+            Path jcmd = jcmdOf(pid);
+            if (jcmd == null || run(jcmd, "GC.run") == null) {
+                return -1;
+            }
+            String info = run(jcmd, "GC.heap_info");
+            return info == null ? -1 : parseHeapUsed(info);
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static Path jcmdOf(long pid) {
+        return ProcessHandle.of(pid)
+                .flatMap(handle -> handle.info().command())
+                .map(command -> Path.of(command).resolveSibling("jcmd"))
+                .filter(Files::isExecutable)
+                .orElse(null);
+    }
+
+    private String run(Path jcmd, String what) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), what)
+                .redirectErrorStream(true).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            return null;
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Heap bytes in use from {@code GC.heap_info}: the {@code used NK} of every heap or generation
+     * line (G1 prints one "garbage-first heap" line; serial and parallel print one per
+     * generation), leaving out Metaspace and class space.
+     */
+    static long parseHeapUsed(String heapInfo) {
+        long usedKiB = 0;
+        boolean found = false;
+        java.util.regex.Pattern used = java.util.regex.Pattern.compile("used (\\d+)K");
+        for (String line : heapInfo.split("\\R")) {
+            String trimmed = line.trim();
+            boolean heapLine = trimmed.contains(" heap ") || trimmed.contains("generation");
+            if (!heapLine || trimmed.startsWith("Metaspace") || trimmed.startsWith("class space")) {
+                continue;
+            }
+            java.util.regex.Matcher m = used.matcher(trimmed);
+            if (m.find()) {
+                usedKiB += Long.parseLong(m.group(1));
+                found = true;
+            }
+        }
+        return found ? usedKiB * 1024 : -1;
+    }
+
     private static long clockTicks() {
         try {
             Process process = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();

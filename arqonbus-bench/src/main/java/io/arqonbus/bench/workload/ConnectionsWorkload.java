@@ -21,14 +21,17 @@ import java.util.concurrent.locks.LockSupport;
 public final class ConnectionsWorkload {
     private final int connections;
     private final Duration hold;
+    private final boolean measureHeap;
 
-    public ConnectionsWorkload(int connections, Duration hold) {
+    public ConnectionsWorkload(int connections, Duration hold, boolean measureHeap) {
         this.connections = connections;
         this.hold = hold;
+        this.measureHeap = measureHeap;
     }
 
     public Report run(RunSettings settings) throws InterruptedException {
         ServerProbe probe = settings.probe();
+        long heapBefore = measureHeap ? probe.liveHeapBytes() : -1;
         ServerProbe.Sample before = probe.sample();
         try (LoadClient client = new LoadClient(settings.threads(), settings.uri(), settings.dialect(),
                 settings.sources(), new StatsBoard(0))) {
@@ -54,6 +57,7 @@ public final class ConnectionsWorkload {
                             rss(probe.sample())));
                 }
                 ServerProbe.Sample after = probe.sample();
+                long heapAfter = measureHeap ? probe.liveHeapBytes() : -1;
                 long dropped = dropped(opened.connections());
 
                 ObjectNode json = JsonNodeFactory.instance.objectNode();
@@ -76,6 +80,15 @@ public final class ConnectionsWorkload {
                 } else {
                     json.putNull("server_rss_before_bytes").putNull("server_rss_after_bytes")
                             .putNull("server_rss_per_connection_bytes").putNull("server_cpu_s");
+                }
+                if (heapBefore >= 0 && heapAfter >= 0) {
+                    json.put("server_heap_before_bytes", heapBefore);
+                    json.put("server_heap_after_bytes", heapAfter);
+                    json.put("server_heap_per_connection_bytes",
+                            connected > 0 ? (heapAfter - heapBefore) / connected : 0);
+                } else {
+                    json.putNull("server_heap_before_bytes").putNull("server_heap_after_bytes")
+                            .putNull("server_heap_per_connection_bytes");
                 }
                 List<String> errors = new ArrayList<>();
                 if (opened.failed() > 0) {
