@@ -3,6 +3,7 @@ package io.arqonbus.server.transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.arqonbus.server.session.Outbound;
 import io.netty.util.AttributeKey;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,19 +16,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class Disconnector {
     private static final Logger log = LoggerFactory.getLogger(Disconnector.class);
-    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("arqonbus.closing");
+    private static final AttributeKey<Boolean> CLOSING = Outbound.CLOSING;
     /** How long a peer has to answer a close frame before the socket is dropped. */
     private static final long CLOSE_WAIT_MILLIS = 2000;
 
     /**
      * Closes gracefully: close frame, then the socket once it is sent (or after a short wait).
-     * Safe to call from any thread and more than once.
+     * Safe to call from any thread and more than once. The close is always queued on the
+     * connection's loop, behind the deliveries already queued for it (an error frame followed by
+     * a 4000 close arrives in that order); nothing is written after the close frame.
      */
     public void close(Channel channel, int code, String reason) {
-        if (!channel.eventLoop().inEventLoop()) {
-            channel.eventLoop().execute(() -> close(channel, code, reason));
-            return;
-        }
+        channel.eventLoop().execute(() -> closeOnLoop(channel, code, reason));
+    }
+
+    private void closeOnLoop(Channel channel, int code, String reason) {
         if (!markClosing(channel, code, reason)) {
             return;
         }
