@@ -43,19 +43,18 @@ public final class Disconnector {
     }
 
     /**
-     * Closes at once: the close frame is attempted but the socket is dropped without waiting,
-     * for peers that do not read (slow consumers).
+     * Closes without waiting for queued deliveries, for peers that do not read (slow consumers):
+     * from now on nothing more is written, the close frame goes out behind the bytes already
+     * pending (so a peer that resumes reading sees the code), and the socket is dropped when the
+     * close frame is sent or after the close wait, whichever comes first. Pending output stays
+     * bounded by the budget that triggered the close.
      */
     public void closeNow(Channel channel, int code, String reason) {
         if (!channel.eventLoop().inEventLoop()) {
             channel.eventLoop().execute(() -> closeNow(channel, code, reason));
             return;
         }
-        if (!markClosing(channel, code, reason)) {
-            return;
-        }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
-        channel.close();
+        closeOnLoop(channel, code, reason);
     }
 
     /** Whether a close was already started for this channel. */

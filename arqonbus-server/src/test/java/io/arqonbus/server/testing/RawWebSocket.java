@@ -53,25 +53,30 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Connection options. */
     public record Options(Map<String, String> headers, boolean compression, int receiveBuffer,
-            boolean answerPings, int maxFramePayload) {
+            boolean answerPings, int maxFramePayload, boolean countOnly) {
         public static Options defaults() {
-            return new Options(Map.of(), false, 0, true, 64 * 1024 * 1024);
+            return new Options(Map.of(), false, 0, true, 64 * 1024 * 1024, false);
         }
 
         public Options withHeaders(Map<String, String> value) {
-            return new Options(value, compression, receiveBuffer, answerPings, maxFramePayload);
+            return new Options(value, compression, receiveBuffer, answerPings, maxFramePayload, countOnly);
         }
 
         public Options withCompression() {
-            return new Options(headers, true, receiveBuffer, answerPings, maxFramePayload);
+            return new Options(headers, true, receiveBuffer, answerPings, maxFramePayload, countOnly);
         }
 
         public Options withReceiveBuffer(int bytes) {
-            return new Options(headers, compression, bytes, answerPings, maxFramePayload);
+            return new Options(headers, compression, bytes, answerPings, maxFramePayload, countOnly);
         }
 
         public Options withoutPongs() {
-            return new Options(headers, compression, receiveBuffer, false, maxFramePayload);
+            return new Options(headers, compression, receiveBuffer, false, maxFramePayload, countOnly);
+        }
+
+        /** Keeps only the welcome; later frames are counted, not stored (for high-volume tests). */
+        public Options countingOnly() {
+            return new Options(headers, compression, receiveBuffer, answerPings, maxFramePayload, true);
         }
     }
 
@@ -80,6 +85,8 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String lastCounted;
     private final List<byte[]> pings = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Close> closeFrame = new CompletableFuture<>();
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
@@ -104,7 +111,7 @@ public final class RawWebSocket implements AutoCloseable {
                         if (options.compression()) {
                             ch.pipeline().addLast(WebSocketClientCompressionHandler.INSTANCE);
                         }
-                        ch.pipeline().addLast(ws.new Handler(handshaker, options.answerPings()));
+                        ch.pipeline().addLast(ws.new Handler(handshaker, options.answerPings(), options.countOnly()));
                     }
                 });
         if (options.receiveBuffer() > 0) {
@@ -122,10 +129,13 @@ public final class RawWebSocket implements AutoCloseable {
     private final class Handler extends SimpleChannelInboundHandler<Object> {
         private final WebSocketClientHandshaker handshaker;
         private final boolean answerPings;
+        private final boolean countOnly;
+        private boolean first = true;
 
-        Handler(WebSocketClientHandshaker handshaker, boolean answerPings) {
+        Handler(WebSocketClientHandshaker handshaker, boolean answerPings, boolean countOnly) {
             this.handshaker = handshaker;
             this.answerPings = answerPings;
+            this.countOnly = countOnly;
         }
 
         @Override
@@ -151,7 +161,15 @@ public final class RawWebSocket implements AutoCloseable {
                 return;
             }
             switch (frame) {
-                case TextWebSocketFrame text -> texts.add(text.text());
+                case TextWebSocketFrame text -> {
+                    if (countOnly && !first) {
+                        lastCounted = text.text();
+                        counted.incrementAndGet();
+                    } else {
+                        texts.add(text.text());
+                    }
+                    first = false;
+                }
                 case PingWebSocketFrame ping -> {
                     pings.add(ByteBufUtil.getBytes(ping.content()));
                     if (answerPings) {
@@ -191,6 +209,12 @@ public final class RawWebSocket implements AutoCloseable {
     public void stopReading() {
         channel.config().setAutoRead(false);
         channel.eventLoop().submit(() -> null).syncUninterruptibly();
+    }
+
+    /** Reads again after {@link #stopReading()}. */
+    public void resumeReading() {
+        channel.config().setAutoRead(true);
+        channel.read();
     }
 
     /** The next text frame as JSON. */
@@ -237,6 +261,16 @@ public final class RawWebSocket implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Text frames counted (not stored) after the welcome, with {@link Options#countingOnly()}. */
+    public long counted() {
+        return counted.get();
+    }
+
+    /** The last counted text frame. */
+    public String lastCounted() {
+        return lastCounted;
     }
 
     /** The payloads of the pings the server sent. */
