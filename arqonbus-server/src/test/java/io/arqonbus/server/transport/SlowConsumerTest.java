@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * while a hundred subscribers that read get every message.
  */
 class SlowConsumerTest {
-    static final int MAX_PENDING = 64 * 1024;
+    static final int MAX_PENDING = 256 * 1024;
 
     @RegisterExtension
     @Order(1)
@@ -68,14 +68,15 @@ class SlowConsumerTest {
         int published = 0;
         int maxMessages = 4000;
         while (published < maxMessages && server.bus().metrics().slowConsumerDisconnectsTotal() == 0) {
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 20; i++) {
                 publisher.send("{\"type\":\"message\",\"room\":\"slow\",\"channel\":\"feed\",\"payload\":{\"seq\":"
                         + published + ",\"fill\":\"" + body + "\"}}");
                 published++;
             }
-            // Let the fan-out drain so the readers never become slow themselves.
+            // Let the fan-out drain (20 KiB per reader per round, far below the budget) so the
+            // readers never become slow themselves, even on a loaded machine.
             int target = published;
-            await().atMost(T).until(() -> readers.get(0).counted() - before[0] >= target);
+            await().atMost(Duration.ofSeconds(30)).until(() -> readers.get(0).counted() - before[0] >= target);
         }
         assertThat(published).isLessThan(maxMessages);
         // The stuck client reads again: behind what was pending it finds the 4001 close frame.
@@ -87,7 +88,7 @@ class SlowConsumerTest {
         for (int i = 0; i < readers.size(); i++) {
             RawWebSocket r = readers.get(i);
             long start = before[i];
-            await().atMost(T).until(() -> r.counted() - start >= total);
+            await().atMost(Duration.ofSeconds(30)).until(() -> r.counted() - start >= total);
             assertThat(r.counted() - start).isEqualTo(total + 1); // + the stuck client's leave notice
             assertThat(r.isOpen()).isTrue();
         }
