@@ -74,7 +74,7 @@ final class EnvelopeValidator {
         }
         ObjectNode payload = object(root, "payload", errors);
         ObjectNode args = object(root, "args", errors);
-        ObjectNode metadata = object(root, "metadata", errors);
+        ObjectNode metadata = withoutPosition(object(root, "metadata", errors));
 
         String room = text(root, "room", errors);
         String channel = text(root, "channel", errors);
@@ -148,6 +148,8 @@ final class EnvelopeValidator {
         if (clientId != null && (clientId.isBlank() || clientId.length() > MAX_CLIENT_ID_LENGTH
                 || !CHANNEL_NAME.matcher(clientId).matches())) {
             errors.add("'client_id' must be 1-128 printable characters without white space");
+        } else if (clientId != null && Identification.isReserved(clientId)) {
+            errors.add("'client_id' '" + clientId + "' is reserved for the server");
         }
         String clientType = text(root, "client_type", errors);
         String screenName = text(root, "screen_name", errors);
@@ -175,6 +177,17 @@ final class EnvelopeValidator {
         JsonNode personality = nullToMissing(root.get("personality"));
         return new Inbound.Identify(new Identification(clientId, clientType, room, channel, screenName,
                 avatar, personality));
+    }
+
+    /** Stream positions are server-assigned: a client's {@code offset} and {@code epoch} are dropped. */
+    private static ObjectNode withoutPosition(ObjectNode metadata) {
+        if (metadata == null || !(metadata.has("offset") || metadata.has("epoch"))) {
+            return metadata;
+        }
+        ObjectNode copy = metadata.deepCopy();
+        copy.remove("offset");
+        copy.remove("epoch");
+        return copy;
     }
 
     private static JsonNode nullToMissing(JsonNode node) {

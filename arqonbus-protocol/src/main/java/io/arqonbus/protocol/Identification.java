@@ -22,4 +22,12 @@ public record Identification(
         String screenName,
         JsonNode avatar,
         JsonNode personality) {
+
+    /** Sender names the server stamps on its own frames; no client may take them (any case). */
+    public static final java.util.Set<String> RESERVED_CLIENT_IDS = java.util.Set.of("arqonbus", "op-cron", "op-omega");
+
+    /** Whether a client id is reserved for the server, compared case-insensitively. */
+    public static boolean isReserved(String clientId) {
+        return RESERVED_CLIENT_IDS.contains(clientId.toLowerCase(java.util.Locale.ROOT));
+    }
 }

@@ -182,9 +182,9 @@ public final class ArqonBus implements AutoCloseable {
             FrameEncoder encoder = new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT);
             Hub hub = new Hub(loops, history, encoder, metrics, ids, clock);
             SessionRegistry sessions = new SessionRegistry();
-            TelemetryHub telemetry = new TelemetryHub(codec, clock);
             Replies replies = new Replies(ids, clock);
             Disconnector disconnector = new Disconnector();
+            TelemetryHub telemetry = new TelemetryHub(codec, clock, config.maxPendingBytes(), disconnector);
             ExceptionHandler exceptionHandler = new ExceptionHandler(disconnector);
             AgentActivity activity = new AgentActivity(hub, replies, telemetry);
             ConnectionLifecycle lifecycle = new ConnectionLifecycle(sessions, hub, replies, telemetry, activity,
@@ -345,6 +345,7 @@ public final class ArqonBus implements AutoCloseable {
         for (Session session : List.copyOf(state.sessions().all())) {
             state.disconnector().close(session.channel(), CloseCodes.GOING_AWAY, "server shutting down");
         }
+        state.telemetry().closeAll();
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         while (state.openConnections().get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);

@@ -217,7 +217,7 @@ public final class Hub {
         try {
             for (int loop : channel.activeLoops()) {
                 frame.retain();
-                loops.get(loop).loop().execute(
+                loops.get(loop).enqueue(
                         Deliveries.toChannel(frame, channel.local(loop), exclude, metrics));
             }
         } finally {
@@ -242,7 +242,7 @@ public final class Hub {
         try {
             for (int i = 0; i < loops.size(); i++) {
                 frame.retain();
-                loops.get(i).loop().execute(Deliveries.toRoom(frame, channels, i, stamp, sender, metrics));
+                loops.get(i).enqueue(Deliveries.toRoom(frame, channels, i, stamp, sender, metrics));
             }
         } finally {
             frame.release();
@@ -253,7 +253,7 @@ public final class Hub {
     /** Sends one envelope to one session, on that session's loop. */
     public void sendTo(Session target, Envelope envelope) {
         ByteBuf frame = encoder.encode(envelope);
-        target.loop().execute(Deliveries.toSession(frame, target, metrics));
+        target.loop().enqueue(Deliveries.toSession(frame, target, metrics));
     }
 
     /** Sends one envelope to several sessions, encoded once. */
@@ -261,7 +261,7 @@ public final class Hub {
         ByteBuf frame = encoder.encode(envelope);
         try {
             for (Session target : targets) {
-                target.loop().execute(Deliveries.toSession(frame.retainedDuplicate(), target, metrics));
+                target.loop().enqueue(Deliveries.toSession(frame.retainedDuplicate(), target, metrics));
             }
         } finally {
             frame.release();

@@ -56,18 +56,25 @@ public final class ConnectionLifecycle {
         log.debug("event=client_connected client={} remote={}", session.clientId(), session.channel().remoteAddress());
     }
 
-    /** A seed identification frame: take the requested id, record the metadata, join the room. */
-    public void identify(Session session, Identification id) {
+    /**
+     * A seed identification frame: take the requested id, record the metadata, join the room.
+     *
+     * @return {@code false} when the requested client id was refused (an error frame was sent)
+     */
+    public boolean identify(Session session, Identification id) {
+        boolean accepted = true;
         String requested = id.clientId();
         if (requested != null && !requested.equals(session.clientId())) {
             if (authEnabled && !requested.equals(session.principal().subject())) {
                 reject(session, ErrorCode.AUTHORIZATION_ERROR,
                         "client_id '" + requested + "' does not match the token's subject");
                 requested = null;
+                accepted = false;
             } else if (!sessions.rename(session, requested)) {
                 reject(session, ErrorCode.CLIENT_ID_TAKEN,
                         "client_id '" + requested + "' is in use by another connection; keeping " + session.clientId());
                 requested = null;
+                accepted = false;
             }
         }
         ClientInfo old = session.info();
@@ -81,6 +88,7 @@ public final class ConnectionLifecycle {
         if (id.room() != null) {
             join(session, ChannelKey.of(id.room(), id.channel() != null ? id.channel() : DEFAULT_CHANNEL));
         }
+        return accepted;
     }
 
     private void reject(Session session, ErrorCode code, String sentence) {

@@ -57,52 +57,66 @@ public final class InboundRouter {
         this.legacyAcks = legacyAcks;
     }
 
-    /** Routes one decoded frame. */
+    /**
+     * Routes one decoded frame. The run of consecutive violations is reset only by a frame that
+     * was routed: a publication, a private message that reached a target, a command (whatever
+     * its reply), telemetry, or an accepted identification. Refused frames count; answers that
+     * are not refusals ({@code NOT_FOUND} for offline targets, command error replies) neither
+     * count nor reset.
+     */
     public void route(Session session, Inbound inbound) {
         switch (inbound) {
             case Inbound.Invalid invalid ->
                     refuse(session, invalid.code(), invalid.error(), invalid.errors(), invalid.requestId());
             case Inbound.Identify identify -> {
-                session.goodFrame();
                 metrics.received();
-                lifecycle.identify(session, identify.identification());
+                if (lifecycle.identify(session, identify.identification())) {
+                    session.goodFrame();
+                }
             }
             case Inbound.Message message -> {
-                session.goodFrame();
                 metrics.received();
-                routeEnvelope(session, message.envelope());
+                if (routeEnvelope(session, message.envelope())) {
+                    session.goodFrame();
+                }
             }
         }
     }
 
-    private void routeEnvelope(Session session, Envelope envelope) {
+    /** Routes an envelope; {@code true} when it was routed, {@code false} when refused or undeliverable. */
+    private boolean routeEnvelope(Session session, Envelope envelope) {
         MessageType type = envelope.type();
         if (type == MessageType.COMMAND) {
             commands.dispatch(session, envelope);
+            return true;
         } else if (type == MessageType.TELEMETRY) {
             routeTelemetry(session, envelope);
+            return true;
         } else if (type == MessageType.PRIVATE || envelope.to() != null) {
-            routePrivate(session, envelope, targets(envelope));
+            return routePrivate(session, envelope, targets(envelope));
         } else if (envelope.room() == null) {
             refuse(session, ErrorCode.VALIDATION_ERROR, "Validation error: 'room' is required",
                     List.of("'room' is required"), envelope.id());
+            return false;
         } else if (PM_CHANNEL.equals(envelope.channel())) {
             List<String> targets = targets(envelope);
             if (targets.isEmpty()) {
                 refuse(session, ErrorCode.VALIDATION_ERROR,
                         "Validation error: messages to the 'pm' channel need a 'to' list or 'payload.target'",
                         List.of("messages to the 'pm' channel need a 'to' list or 'payload.target'"), envelope.id());
-            } else {
-                routePrivate(session, envelope, targets);
+                return false;
             }
+            return routePrivate(session, envelope, targets);
         } else if (envelope.channel() == null) {
             Envelope delivered = hub.broadcastToRoom(session, envelope);
             acknowledge(session, delivered);
             activity.record(session, "message_sent", ChannelKey.roomWide(envelope.room()));
+            return true;
         } else {
             Envelope delivered = hub.publish(session, envelope);
             acknowledge(session, delivered);
             activity.record(session, "message_sent", ChannelKey.of(envelope.room(), envelope.channel()));
+            return true;
         }
     }
 
@@ -133,12 +147,12 @@ public final class InboundRouter {
         return out;
     }
 
-    private void routePrivate(Session session, Envelope envelope, List<String> targetIds) {
+    private boolean routePrivate(Session session, Envelope envelope, List<String> targetIds) {
         if (targetIds.isEmpty()) {
             refuse(session, ErrorCode.VALIDATION_ERROR,
                     "Validation error: private messages need a 'to' list or 'payload.target'",
                     List.of("private messages need a 'to' list or 'payload.target'"), envelope.id());
-            return;
+            return false;
         }
         List<Session> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -165,6 +179,7 @@ public final class InboundRouter {
             missing.forEach(list::add);
             hub.sendTo(session, replies.error(ErrorCode.NOT_FOUND, sentence, envelope.id(), extra));
         }
+        return !found.isEmpty();
     }
 
     private void routeTelemetry(Session session, Envelope envelope) {

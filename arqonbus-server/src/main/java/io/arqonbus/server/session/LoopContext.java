@@ -29,13 +29,19 @@ public final class LoopContext {
         return loop;
     }
 
-    /** Runs the task on this loop: now when already on it, else queued. */
+    /**
+     * Queues a delivery (or any task that writes to this loop's connections) at the end of this
+     * loop's task queue, even when called on the loop itself. Every frame to a connection goes
+     * through here, so replies, notices and fan-out reach a connection in the order they were
+     * caused, and a close queued later never overtakes them.
+     */
+    public void enqueue(Runnable task) {
+        loop.execute(task);
+    }
+
+    /** Same as {@link #enqueue}: never runs the task inline. */
     public void execute(Runnable task) {
-        if (loop.inEventLoop()) {
-            task.run();
-        } else {
-            loop.execute(task);
-        }
+        enqueue(task);
     }
 
     /**

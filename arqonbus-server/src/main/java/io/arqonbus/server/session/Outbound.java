@@ -4,6 +4,7 @@ import io.arqonbus.server.config.SlowConsumerPolicy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.AttributeKey;
 
 /**
  * A connection's way out: writes prepared frames on the connection's loop, batches flushes
@@ -19,6 +20,12 @@ public final class Outbound {
         /** The connection passed its budget under the {@code close} policy and must be closed. */
         void slowConsumer(Channel channel, long pendingBytes);
     }
+
+    /**
+     * Set on a channel once a close was started (by the transport's {@code Disconnector}); from
+     * then on nothing more is written to it.
+     */
+    public static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("arqonbus.closing");
 
     private final Channel channel;
     private final LoopContext loop;
@@ -48,7 +55,7 @@ public final class Outbound {
      * of it. Returns whether it was written.
      */
     public boolean write(ByteBuf frame) {
-        if (closing || !channel.isActive()) {
+        if (isClosing() || !channel.isActive()) {
             frame.release();
             return false;
         }
@@ -101,7 +108,7 @@ public final class Outbound {
 
     /** Whether the connection is being closed. */
     public boolean isClosing() {
-        return closing;
+        return closing || Boolean.TRUE.equals(channel.attr(CLOSING).get());
     }
 
     /** Bytes written but not yet taken by the socket. */

@@ -6,7 +6,10 @@ import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.Timestamps;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.arqonbus.protocol.CloseCodes;
+import io.arqonbus.server.transport.Disconnector;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.time.Clock;
 import java.util.Set;
@@ -24,10 +27,25 @@ public final class TelemetryHub {
     private final ConcurrentHashMap<Channel, TelemetryClient> clients = new ConcurrentHashMap<>();
     private final EnvelopeCodec codec;
     private final Clock clock;
+    private final long maxPendingBytes;
+    private final Disconnector disconnector;
 
-    public TelemetryHub(EnvelopeCodec codec, Clock clock) {
+    /**
+     * @param maxPendingBytes a client with more than this waiting to be sent is closed with 4001
+     * @param disconnector    closes slow clients and, on shutdown, every client
+     */
+    public TelemetryHub(EnvelopeCodec codec, Clock clock, long maxPendingBytes, Disconnector disconnector) {
         this.codec = codec;
         this.clock = clock;
+        this.maxPendingBytes = maxPendingBytes;
+        this.disconnector = disconnector;
+    }
+
+    /** Closes every telemetry client with 1001 (server shutting down). */
+    public void closeAll() {
+        for (Channel channel : clients.keySet()) {
+            disconnector.close(channel, CloseCodes.GOING_AWAY, "server shutting down");
+        }
     }
 
     /** Adds a client that receives every event until it subscribes to a subset. */
@@ -55,14 +73,24 @@ public final class TelemetryHub {
         ByteBuf bytes = Unpooled.wrappedBuffer(codec.writeTree(event));
         try {
             for (TelemetryClient client : clients.values()) {
-                if (client.wants(eventType) && client.channel().isActive()) {
-                    client.channel().writeAndFlush(new TextWebSocketFrame(bytes.retainedDuplicate()),
-                            client.channel().voidPromise());
+                Channel channel = client.channel();
+                if (!client.wants(eventType) || !channel.isActive() || Disconnector.isClosing(channel)) {
+                    continue;
                 }
+                if (pendingBytes(channel) + bytes.readableBytes() > maxPendingBytes) {
+                    disconnector.closeNow(channel, CloseCodes.SLOW_CONSUMER, "slow consumer");
+                    continue;
+                }
+                channel.writeAndFlush(new TextWebSocketFrame(bytes.retainedDuplicate()), channel.voidPromise());
             }
         } finally {
             bytes.release();
         }
+    }
+
+    private static long pendingBytes(Channel channel) {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /** One telemetry client and its event filter (empty: everything). */

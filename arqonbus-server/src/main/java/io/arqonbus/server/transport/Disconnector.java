@@ -3,6 +3,7 @@ package io.arqonbus.server.transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.arqonbus.server.session.Outbound;
 import io.netty.util.AttributeKey;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,19 +16,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class Disconnector {
     private static final Logger log = LoggerFactory.getLogger(Disconnector.class);
-    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("arqonbus.closing");
+    private static final AttributeKey<Boolean> CLOSING = Outbound.CLOSING;
     /** How long a peer has to answer a close frame before the socket is dropped. */
     private static final long CLOSE_WAIT_MILLIS = 2000;
 
     /**
      * Closes gracefully: close frame, then the socket once it is sent (or after a short wait).
-     * Safe to call from any thread and more than once.
+     * Safe to call from any thread and more than once. The close is always queued on the
+     * connection's loop, behind the deliveries already queued for it (an error frame followed by
+     * a 4000 close arrives in that order); nothing is written after the close frame.
      */
     public void close(Channel channel, int code, String reason) {
-        if (!channel.eventLoop().inEventLoop()) {
-            channel.eventLoop().execute(() -> close(channel, code, reason));
-            return;
-        }
+        channel.eventLoop().execute(() -> closeOnLoop(channel, code, reason));
+    }
+
+    private void closeOnLoop(Channel channel, int code, String reason) {
         if (!markClosing(channel, code, reason)) {
             return;
         }
@@ -40,19 +43,18 @@ public final class Disconnector {
     }
 
     /**
-     * Closes at once: the close frame is attempted but the socket is dropped without waiting,
-     * for peers that do not read (slow consumers).
+     * Closes without waiting for queued deliveries, for peers that do not read (slow consumers):
+     * from now on nothing more is written, the close frame goes out behind the bytes already
+     * pending (so a peer that resumes reading sees the code), and the socket is dropped when the
+     * close frame is sent or after the close wait, whichever comes first. Pending output stays
+     * bounded by the budget that triggered the close.
      */
     public void closeNow(Channel channel, int code, String reason) {
         if (!channel.eventLoop().inEventLoop()) {
             channel.eventLoop().execute(() -> closeNow(channel, code, reason));
             return;
         }
-        if (!markClosing(channel, code, reason)) {
-            return;
-        }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
-        channel.close();
+        closeOnLoop(channel, code, reason);
     }
 
     /** Whether a close was already started for this channel. */

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.ReferenceCountUtil;
@@ -88,9 +89,20 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         boolean overLimit = deps.openConnections().incrementAndGet() > deps.config().maxConnections();
         Channel channel = ctx.channel();
         channel.closeFuture().addListener(f -> deps.openConnections().decrementAndGet());
-        handshaker.handshake(channel, request).addListener(future -> {
+        io.netty.channel.ChannelFuture handshake;
+        try {
+            handshake = handshaker.handshake(channel, request);
+        } catch (WebSocketServerHandshakeException e) {
+            badUpgrade(ctx, e);
+            return;
+        }
+        handshake.addListener(future -> {
             if (!future.isSuccess()) {
-                channel.close();
+                if (future.cause() instanceof WebSocketServerHandshakeException e && channel.isActive()) {
+                    badUpgrade(ctx, e);
+                } else {
+                    channel.close();
+                }
             } else if (overLimit) {
                 deps.metrics().connectionRejected();
                 ctx.pipeline().remove(this);
@@ -99,6 +111,13 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 upgraded(ctx, principal);
             }
         });
+    }
+
+    /** An upgrade request Netty's handshaker refuses (e.g. no {@code Sec-WebSocket-Key}): 400 JSON. */
+    private static void badUpgrade(ChannelHandlerContext ctx, WebSocketServerHandshakeException e) {
+        String details = "Invalid WebSocket upgrade request: " + String.valueOf(e.getMessage()).replace("\"", "'");
+        HttpResponses.sendAndClose(ctx, HttpResponses.json(HttpResponseStatus.BAD_REQUEST,
+                "{\"error\":\"Bad Request\",\"details\":\"" + details + "\"}"));
     }
 
     private void upgraded(ChannelHandlerContext ctx, Principal principal) {

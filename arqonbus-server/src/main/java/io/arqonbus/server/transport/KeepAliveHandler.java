@@ -2,7 +2,6 @@ package io.arqonbus.server.transport;
 
 import io.arqonbus.protocol.CloseCodes;
 import io.arqonbus.server.session.Outbound;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -12,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Server keepalive: a ping every interval; a connection from which nothing (pong or any other
- * frame) arrives within the timeout after a ping is closed with 1011.
+ * frame) arrives within the timeout after a ping is closed with 1011. Each ping carries its
+ * sequence number (8 bytes, big-endian, 1, 2, …) so a pong can be matched to its ping when
+ * debugging a connection.
  */
 final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
     private final long intervalNanos;
@@ -22,6 +23,7 @@ final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> pinger;
     private long lastInboundNanos = System.nanoTime();
     private boolean pingOutstanding;
+    private long sequence;
 
     KeepAliveHandler(Duration interval, Duration timeout, Outbound outbound, Disconnector disconnector) {
         this.intervalNanos = interval.toNanos();
@@ -44,7 +46,7 @@ final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         pingOutstanding = true;
-        outbound.writeControl(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+        outbound.writeControl(new PingWebSocketFrame(ctx.alloc().buffer(Long.BYTES).writeLong(++sequence)));
         ctx.executor().schedule(() -> {
             if (pingOutstanding && ctx.channel().isActive()) {
                 cancel();
