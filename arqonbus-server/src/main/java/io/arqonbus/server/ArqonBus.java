@@ -183,7 +183,7 @@ public final class ArqonBus implements AutoCloseable {
             Hub hub = new Hub(loops, history, encoder, metrics, ids, clock);
             SessionRegistry sessions = new SessionRegistry();
             Replies replies = new Replies(ids, clock);
-            Disconnector disconnector = new Disconnector();
+            Disconnector disconnector = new Disconnector(config.closeWait());
             TelemetryHub telemetry = new TelemetryHub(codec, clock, config.maxPendingBytes(), disconnector);
             ExceptionHandler exceptionHandler = new ExceptionHandler(disconnector);
             AgentActivity activity = new AgentActivity(hub, replies, telemetry);

@@ -51,6 +51,7 @@ public final class EnvironmentConfig {
         integer("ARQONBUS_TELEMETRY_MAX_CLIENTS", b::telemetryMaxClients);
         seconds("ARQONBUS_STATS_INTERVAL_SECONDS", b::statsInterval);
         seconds("ARQONBUS_SHUTDOWN_GRACE_SECONDS", b::shutdownGrace);
+        seconds("ARQONBUS_CLOSE_WAIT_SECONDS", b::closeWait);
         bool("ARQONBUS_NATIVE_TRANSPORT", b::nativeTransport);
         // Accepted for compatibility: history is always kept in memory by default (protocol §8).
         bool("ARQONBUS_ENABLE_PERSISTENCE", ignored -> { });

@@ -44,6 +44,8 @@ public final class ServerConfig {
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(60);
     /** Default time given to clients to go away on shutdown. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    /** How long a peer has to take a close frame before the socket is dropped. */
+    public static final Duration DEFAULT_CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final String host;
     private final int port;
@@ -71,6 +73,7 @@ public final class ServerConfig {
     private final int telemetryMaxClients;
     private final Duration statsInterval;
     private final Duration shutdownGrace;
+    private final Duration closeWait;
     private final boolean nativeTransport;
 
     private ServerConfig(Builder b) {
@@ -100,6 +103,7 @@ public final class ServerConfig {
         telemetryMaxClients = b.telemetryMaxClients;
         statsInterval = b.statsInterval;
         shutdownGrace = b.shutdownGrace;
+        closeWait = b.closeWait;
         nativeTransport = b.nativeTransport;
     }
 
@@ -170,6 +174,8 @@ public final class ServerConfig {
     public Duration statsInterval() { return statsInterval; }
     /** Time given to clients to leave on shutdown. */
     public Duration shutdownGrace() { return shutdownGrace; }
+    /** How long a peer has to take a close frame (e.g. a slow consumer's 4001) before the socket is dropped. */
+    public Duration closeWait() { return closeWait; }
     /** Whether the native epoll transport is used when available. */
     public boolean nativeTransport() { return nativeTransport; }
 
@@ -201,6 +207,7 @@ public final class ServerConfig {
         private int telemetryMaxClients = DEFAULT_TELEMETRY_MAX_CLIENTS;
         private Duration statsInterval = DEFAULT_STATS_INTERVAL;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+        private Duration closeWait = DEFAULT_CLOSE_WAIT;
         private boolean nativeTransport = true;
 
         private Builder() {
@@ -233,6 +240,7 @@ public final class ServerConfig {
             telemetryMaxClients = c.telemetryMaxClients;
             statsInterval = c.statsInterval;
             shutdownGrace = c.shutdownGrace;
+            closeWait = c.closeWait;
             nativeTransport = c.nativeTransport;
         }
 
@@ -262,6 +270,7 @@ public final class ServerConfig {
         public Builder telemetryMaxClients(int value) { telemetryMaxClients = value; return this; }
         public Builder statsInterval(Duration value) { statsInterval = Objects.requireNonNull(value); return this; }
         public Builder shutdownGrace(Duration value) { shutdownGrace = Objects.requireNonNull(value); return this; }
+        public Builder closeWait(Duration value) { closeWait = Objects.requireNonNull(value); return this; }
         public Builder nativeTransport(boolean value) { nativeTransport = value; return this; }
 
         /** Validates every setting and builds the configuration. */
@@ -284,6 +293,7 @@ public final class ServerConfig {
             check(telemetryMaxClients > 0, "telemetry max clients: %d (expected: > 0)", telemetryMaxClients);
             check(!statsInterval.isNegative(), "stats interval: %s (expected: >= 0)", statsInterval);
             check(!shutdownGrace.isNegative(), "shutdown grace: %s (expected: >= 0)", shutdownGrace);
+            check(closeWait.isPositive(), "close wait: %s (expected: > 0)", closeWait);
             if (authEnabled) {
                 check(jwtSecret != null && !jwtSecret.isEmpty(),
                         "auth is enabled but no JWT secret is set (ARQONBUS_AUTH_JWT_SECRET)");

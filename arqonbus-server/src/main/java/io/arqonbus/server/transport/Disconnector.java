@@ -17,8 +17,12 @@ import org.slf4j.LoggerFactory;
 public final class Disconnector {
     private static final Logger log = LoggerFactory.getLogger(Disconnector.class);
     private static final AttributeKey<Boolean> CLOSING = Outbound.CLOSING;
-    /** How long a peer has to answer a close frame before the socket is dropped. */
-    private static final long CLOSE_WAIT_MILLIS = 2000;
+    /** How long a peer has to take a close frame before the socket is dropped. */
+    private final long closeWaitMillis;
+
+    public Disconnector(java.time.Duration closeWait) {
+        this.closeWaitMillis = closeWait.toMillis();
+    }
 
     /**
      * Closes gracefully: close frame, then the socket once it is sent (or after a short wait).
@@ -39,7 +43,7 @@ public final class Disconnector {
             if (channel.isOpen()) {
                 channel.close();
             }
-        }, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        }, closeWaitMillis, TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -26,7 +26,10 @@ class SlowConsumerTest {
 
     @RegisterExtension
     @Order(1)
-    static final ArqonBusExtension server = new ArqonBusExtension(b -> b.maxPendingBytes(MAX_PENDING).legacyAcks(false));
+    static final ArqonBusExtension server = new ArqonBusExtension(b -> b.maxPendingBytes(MAX_PENDING).legacyAcks(false)
+            // The stuck client resumes reading only after the test saw the disconnect counted;
+            // give it ample time to still find the 4001 frame behind its pending bytes.
+            .closeWait(Duration.ofSeconds(60)));
     @RegisterExtension
     @Order(2)
     static final RawClients raw = new RawClients(server);
@@ -78,9 +81,9 @@ class SlowConsumerTest {
             int target = published;
             await().atMost(Duration.ofSeconds(30)).until(() -> readers.get(0).counted() - before[0] >= target);
         }
-        assertThat(published).isLessThan(maxMessages);
         // The stuck client reads again: behind what was pending it finds the 4001 close frame.
         stuck.resumeReading();
+        assertThat(published).isLessThan(maxMessages);
         RawWebSocket.Close close = stuck.closeFrame().get(T.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(close.code()).isEqualTo(CloseCodes.SLOW_CONSUMER);
         assertThat(close.reason()).isEqualTo("slow consumer");

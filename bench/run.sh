@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# bench/run.sh — measures ArqonBus against the floor server (and Socket.IO 4 for fan-out) on this
+# machine and writes the medians and ratios into docs/benchmarks.md.
+#
+#   bench/run.sh              # the full table: every workload, 3 runs each, alternating servers
+#   RUNS=1 QUICK=1 bench/run.sh   # a short smoke run (5 s workloads, no 19k connections)
+#
+# The server under test is pinned to CPU $SERVER_CPU (default 0) with one I/O thread; the load tool
+# to CPU $LOAD_CPU (default 1). For every run and every workload the servers are started fresh, one
+# after the other (ArqonBus, floor, Socket.IO), so slow drift of the machine hits all of them alike.
+# Raw JSON lines go to bench/results/<UTC time>/results.jsonl; bench/summarize.py turns them into the
+# table. Only loopback addresses are used; every workload is bounded in time.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=../.mvn/select-jdk.sh
+. "$ROOT/.mvn/select-jdk.sh"
+
+RUNS="${RUNS:-3}"
+QUICK="${QUICK:-0}"
+SERVER_CPU="${SERVER_CPU:-0}"
+LOAD_CPU="${LOAD_CPU:-1}"
+PORT="${PORT:-19100}"
+if [ "$QUICK" = 1 ]; then
+  DURATION="${DURATION:-5}"; WARMUP="${WARMUP:-2}"; HOLD="${HOLD:-5}"; CONNECTION_COUNTS="${CONNECTION_COUNTS:-1000}"
+else
+  DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-3}"; HOLD="${HOLD:-60}"; CONNECTION_COUNTS="${CONNECTION_COUNTS:-1000 10000 19000}"
+fi
+OUT="${OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+RESULTS="$OUT/results.jsonl"
+mkdir -p "$OUT"
+: > "$RESULTS"
+
+command -v taskset >/dev/null || { echo "bench/run.sh: taskset is missing (util-linux)" >&2; exit 1; }
+[ "$(nproc)" -ge 2 ] || { echo "bench/run.sh: needs at least 2 CPUs (server and load tool pinned apart)" >&2; exit 1; }
+
+echo "bench/run.sh: building arqon.jar ..." >&2
+./mvnw -B -q -DskipTests -pl arqonbus-cli -am package >&2
+export ARQON_NO_BUILD=1
+
+SOCKETIO=0
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  if [ ! -d bench/socketio/node_modules/socket.io ]; then
+    echo "bench/run.sh: installing socket.io (npm) ..." >&2
+    (cd bench/socketio && npm install --no-audit --no-fund --silent >&2) || true
+  fi
+  [ -d bench/socketio/node_modules/socket.io ] && SOCKETIO=1
+fi
+[ "$SOCKETIO" = 1 ] || echo "bench/run.sh: node/npm or socket.io unavailable; the Socket.IO column stays empty" >&2
+
+SERVER_PID=""
+
+wait_for_port() {
+  local port="$1" deadline=$((SECONDS + 60))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      return 0
+    fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "bench/run.sh: the server exited before listening; see $OUT/server.log" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "bench/run.sh: nothing listens on $port after 60 s" >&2
+  return 1
+}
+
+start_server() {
+  local kind="$1"
+  case "$kind" in
+    arqonbus)
+      ARQONBUS_STATS_INTERVAL_SECONDS=0 ARQONBUS_MAX_CONNECTIONS=20000 ARQONBUS_KEEPALIVE_INTERVAL_SECONDS=0 \
+        taskset -c "$SERVER_CPU" ./arqon serve --port "$PORT" --io-threads 1 --telemetry-port -1 --http-port -1 \
+        >>"$OUT/server.log" 2>&1 &
+      ;;
+    floor)
+      taskset -c "$SERVER_CPU" ./arqon bench floor --port "$PORT" --io-threads 1 >>"$OUT/server.log" 2>&1 &
+      ;;
+    socketio)
+      taskset -c "$SERVER_CPU" node bench/socketio/server.js "$PORT" >>"$OUT/server.log" 2>&1 &
+      ;;
+  esac
+  SERVER_PID=$!
+  wait_for_port "$PORT"
+}
+
+stop_server() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    local deadline=$((SECONDS + 20))
+    while kill -0 "$SERVER_PID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+}
+trap stop_server EXIT
+
+# measure <label> <server kind> <bench arguments…>: one fresh server, one workload, one JSON line.
+measure() {
+  local label="$1" kind="$2"
+  shift 2
+  start_server "$kind"
+  local line status=0
+  line="$(taskset -c "$LOAD_CPU" ./arqon bench "$@" --dialect "$kind" --port "$PORT" --server-pid "$SERVER_PID" \
+          --quiet 2>>"$OUT/load.log")" || status=$?
+  stop_server
+  if [ -z "$line" ]; then
+    echo "bench/run.sh: $label on $kind produced no result (exit $status); see $OUT/load.log" >&2
+    return 0
+  fi
+  printf '{"label":"%s","server":"%s","run":%d,"exit":%d,"result":%s}\n' \
+      "$label" "$kind" "$RUN" "$status" "$line" >> "$RESULTS"
+  echo "bench/run.sh: run $RUN $label $kind: $(summary "$line")" >&2
+}
+
+summary() {
+  python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(", ".join(f"{k}={r.get(k)}" for k in ("deliveries_per_s","deliveries_per_server_cpu_s","lost","duplicates","held","server_rss_per_connection_bytes","server_heap_per_connection_bytes") if k in r))' "$1"
+}
+
+servers=(arqonbus floor)
+TIMING=(--duration "$DURATION" --warmup "$WARMUP")
+for RUN in $(seq 1 "$RUNS"); do
+  for kind in "${servers[@]}" socketio; do
+    [ "$kind" = socketio ] && [ "$SOCKETIO" = 0 ] && continue
+    measure "fan-out 1x1000 max" "$kind" fan-out --subscribers 1000 --payload-bytes 128 "${TIMING[@]}"
+  done
+  for kind in "${servers[@]}"; do
+    measure "fan-out 1x100 max" "$kind" fan-out --subscribers 100 --payload-bytes 128 "${TIMING[@]}"
+  done
+  for kind in "${servers[@]}"; do
+    measure "many-channels 100x10 max" "$kind" many-channels --channels 100 --subscribers-per-channel 10 \
+        --publishers 100 --payload-bytes 128 "${TIMING[@]}"
+  done
+  for kind in "${servers[@]}"; do
+    measure "fan-out 1x1000 at 20000/s" "$kind" fan-out --subscribers 1000 --rate 20 --payload-bytes 128 "${TIMING[@]}"
+  done
+  for count in $CONNECTION_COUNTS; do
+    hold="$HOLD"
+    [ "$count" -lt 19000 ] && [ "$HOLD" -gt 10 ] && hold=10
+    for kind in "${servers[@]}"; do
+      measure "connections $count" "$kind" connections --connections "$count" --source-addresses 4 \
+          --hold "$hold" --heap --setup-timeout 120
+    done
+  done
+done
+
+python3 "$ROOT/bench/summarize.py" "$RESULTS" --machine "$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" \
+    --command "$(basename "$0") (RUNS=$RUNS QUICK=$QUICK DURATION=$DURATION WARMUP=$WARMUP HOLD=$HOLD)" \
+    --write "$ROOT/docs/benchmarks.md"
+echo "bench/run.sh: results in $RESULTS and docs/benchmarks.md" >&2

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's results.jsonl into the result tables of docs/benchmarks.md.
+
+Each input line: {"label", "server", "run", "exit", "result": <the load tool's JSON line>}.
+Medians are taken over the runs of one (label, server); ratios are ArqonBus / floor (or
+ArqonBus / Socket.IO). The tables replace what lies between the markers
+<!-- bench:results:begin --> and <!-- bench:results:end --> in the target file.
+"""
+import argparse
+import datetime
+import json
+import statistics
+import sys
+
+BEGIN = "<!-- bench:results:begin -->"
+END = "<!-- bench:results:end -->"
+
+
+def load(path):
+    runs = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                row = json.loads(line)
+                runs.setdefault((row["label"], row["server"]), []).append(row["result"])
+    return runs
+
+
+def med(results, *keys):
+    values = []
+    for r in results:
+        v = r
+        for k in keys:
+            v = v.get(k) if isinstance(v, dict) else None
+        if isinstance(v, (int, float)):
+            values.append(v)
+    return statistics.median(values) if values else None
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "–"
+    if digits == 0:
+        return f"{v:,.0f}"
+    return f"{v:,.{digits}f}"
+
+
+def ratio(a, b):
+    return a / b if a is not None and b not in (None, 0) else None
+
+
+def verdict(value, target, higher_is_better=True):
+    if value is None:
+        return "–"
+    ok = value >= target if higher_is_better else value <= target
+    return "yes" if ok else "**no**"
+
+
+def render(runs, machine, command):
+    out = []
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    count = max((len(v) for v in runs.values()), default=0)
+    out.append(f"Measured {date} by `{command}` on {machine}. Server pinned to one CPU with one I/O thread, the load tool "
+               f"on the other CPU; medians of {count} run(s) per cell, servers started fresh and alternated.")
+    out.append("")
+
+    def get(label, server):
+        return runs.get((label, server), [])
+
+    out.append("### Targets")
+    out.append("")
+    out.append("| workload | figure | ArqonBus | floor | ratio | target | met |")
+    out.append("|---|---|---|---|---|---|---|")
+    for label, target in (("fan-out 1x1000 max", 0.85), ("fan-out 1x100 max", 0.75), ("many-channels 100x10 max", 0.60)):
+        a, f = get(label, "arqonbus"), get(label, "floor")
+        for name, key in (("deliveries/s", "deliveries_per_s"), ("deliveries per server CPU-s", "deliveries_per_server_cpu_s")):
+            ma, mf = med(a, key), med(f, key)
+            r = ratio(ma, mf)
+            out.append(f"| {label} | {name} | {fmt(ma)} | {fmt(mf)} | {fmt(r, 2)} | ≥ {target:.2f} | {verdict(r, target)} |")
+    label = "fan-out 1x1000 at 20000/s"
+    a, f = get(label, "arqonbus"), get(label, "floor")
+    pa, pf = med(a, "latency_us", "p99"), med(f, "latency_us", "p99")
+    r = ratio(pa, pf)
+    out.append(f"| {label} | p99 latency µs | {fmt(pa)} | {fmt(pf)} | {fmt(r, 2)} | ≤ 1.25 | {verdict(r, 1.25, False)} |")
+    la, lf = med(a, "lost"), med(f, "lost")
+    out.append(f"| {label} | lost (median) | {fmt(la)} | {fmt(lf)} | | 0 | {verdict(la, 0, False) if la is not None else '–'} |")
+    label = "connections 19000"
+    a, f = get(label, "arqonbus"), get(label, "floor")
+    ha, hf = med(a, "held"), med(f, "held")
+    out.append(f"| 19,000 idle connections | held for the whole hold | {fmt(ha)} | {fmt(hf)} | | 19,000 | {verdict(ha, 19000)} |")
+    ra, rf = med(a, "server_rss_per_connection_bytes"), med(f, "server_rss_per_connection_bytes")
+    r = ratio(ra, rf)
+    out.append(f"| 19,000 idle connections | server RSS per connection, bytes | {fmt(ra)} | {fmt(rf)} | {fmt(r, 2)} | ≤ 1.50 | {verdict(r, 1.5, False)} |")
+    label = "fan-out 1x1000 max"
+    s = get(label, "socketio")
+    ma, ms = med(get(label, "arqonbus"), "deliveries_per_s"), med(s, "deliveries_per_s")
+    r = ratio(ma, ms)
+    out.append(f"| vs Socket.IO 4, fan-out 1x1000 | deliveries/s (ArqonBus / Socket.IO {fmt(ms)}) | {fmt(ma)} | | {fmt(r, 1)} | ≥ 5 | {verdict(r, 5)} |")
+    out.append("")
+
+    out.append("### Every figure (medians)")
+    out.append("")
+    out.append("| workload | server | deliveries/s | deliveries per server CPU-s | server CPU use | p50 µs | p99 µs | p99.9 µs | max µs | lost | duplicates |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for (label, server), results in sorted(runs.items()):
+        if label.startswith("connections"):
+            continue
+        out.append(f"| {label} | {server} | {fmt(med(results, 'deliveries_per_s'))} | "
+                   f"{fmt(med(results, 'deliveries_per_server_cpu_s'))} | {fmt(med(results, 'server_cpu_util'), 2)} | "
+                   f"{fmt(med(results, 'latency_us', 'p50'))} | {fmt(med(results, 'latency_us', 'p99'))} | "
+                   f"{fmt(med(results, 'latency_us', 'p999'))} | {fmt(med(results, 'latency_us', 'max'))} | "
+                   f"{fmt(med(results, 'lost'))} | {fmt(med(results, 'duplicates'))} |")
+    out.append("")
+
+    out.append("### Memory per idle connection")
+    out.append("")
+    out.append("| connections | server | held | connect rate /s | RSS before, MiB | RSS per connection, bytes | live heap per connection, bytes |")
+    out.append("|---|---|---|---|---|---|---|")
+    conn = sorted(((int(label.split()[1]), server), results) for (label, server), results in runs.items()
+                  if label.startswith("connections"))
+    for (n, server), results in conn:
+        before = med(results, "server_rss_before_bytes")
+        out.append(f"| {n:,} | {server} | {fmt(med(results, 'held'))} | {fmt(med(results, 'connect_rate_per_s'))} | "
+                   f"{fmt(before / 2**20 if before else None)} | {fmt(med(results, 'server_rss_per_connection_bytes'))} | "
+                   f"{fmt(med(results, 'server_heap_per_connection_bytes'))} |")
+    out.append("")
+    largest = {}
+    for (n, server), results in conn:
+        largest[server] = (n, results)
+    if "arqonbus" in largest:
+        n, results = largest["arqonbus"]
+        per = med(results, "server_rss_per_connection_bytes")
+        base = med(results, "server_rss_before_bytes")
+        heap = med(results, "server_heap_per_connection_bytes")
+        if per and base:
+            out.append(f"Projection for ArqonBus from the {n:,}-connection run (RSS = idle RSS + connections × RSS per connection; "
+                       f"file-descriptor limits aside): 100,000 connections ≈ {(base + per * 100_000) / 2**30:.2f} GiB, "
+                       f"1,000,000 connections ≈ {(base + per * 1_000_000) / 2**30:.1f} GiB"
+                       + (f"; of which live heap ≈ {heap * 100_000 / 2**30:.2f} GiB and {heap * 1_000_000 / 2**30:.1f} GiB." if heap else "."))
+            out.append("")
+    return "\n".join(out)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("results")
+    parser.add_argument("--machine", default="this machine")
+    parser.add_argument("--command", default="bench/run.sh")
+    parser.add_argument("--write", help="the markdown file whose marked section is replaced")
+    args = parser.parse_args()
+    text = render(load(args.results), args.machine, args.command)
+    if not args.write:
+        print(text)
+        return
+    with open(args.write) as f:
+        doc = f.read()
+    block = f"{BEGIN}\n{text}\n{END}"
+    if BEGIN in doc and END in doc:
+        doc = doc[:doc.index(BEGIN)] + block + doc[doc.index(END) + len(END):]
+    else:
+        doc = doc.rstrip() + "\n\n## Results\n\n" + block + "\n"
+    with open(args.write, "w") as f:
+        f.write(doc)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
