@@ -4,6 +4,7 @@
 #
 #   bench/run.sh              # the full table: every workload, 3 runs each, alternating servers
 #   RUNS=1 QUICK=1 bench/run.sh   # a short smoke run (5 s workloads, no 19k connections)
+#   ONLY='many-channels' RUNS=1 bench/run.sh   # only the workloads whose label matches (grep -E)
 #
 # The server under test is pinned to CPU $SERVER_CPU (default 0) with one I/O thread; the load tool
 # to CPU $LOAD_CPU (default 1). For every run and every workload the servers are started fresh, one
@@ -102,6 +103,9 @@ trap stop_server EXIT
 measure() {
   local label="$1" kind="$2"
   shift 2
+  if [ -n "${ONLY:-}" ] && ! grep -Eq -- "$ONLY" <<<"$label"; then
+    return 0
+  fi
   start_server "$kind"
   local line status=0
   line="$(taskset -c "$LOAD_CPU" ./arqon bench "$@" --dialect "$kind" --port "$PORT" --server-pid "$SERVER_PID" \
@@ -147,7 +151,9 @@ for RUN in $(seq 1 "$RUNS"); do
   done
 done
 
+WRITE=(--write "$ROOT/docs/benchmarks.md")
+[ -n "${ONLY:-}" ] && WRITE=()   # a partial run prints its tables instead of replacing the document's
 python3 "$ROOT/bench/summarize.py" "$RESULTS" --machine "$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" \
     --command "$(basename "$0") (RUNS=$RUNS QUICK=$QUICK DURATION=$DURATION WARMUP=$WARMUP HOLD=$HOLD)" \
-    --write "$ROOT/docs/benchmarks.md"
-echo "bench/run.sh: results in $RESULTS and docs/benchmarks.md" >&2
+    "${WRITE[@]}"
+echo "bench/run.sh: results in $RESULTS" >&2

@@ -73,7 +73,12 @@ final class FloorHandler extends SimpleChannelInboundHandler<TextWebSocketFrame>
                     new String(lastChannel, StandardCharsets.UTF_8));
             lastGroup = group;
         }
-        group.forward(content, ctx.channel());
+        ByteBuf whole = TextFrames.of(ctx.alloc(), content);
+        try {
+            group.forward(whole, ctx.channel());
+        } finally {
+            whole.release();
+        }
     }
 
     private void command(ChannelHandlerContext ctx, ByteBuf content) {

@@ -29,8 +29,8 @@ final class Group {
     }
 
     /**
-     * Forwards {@code content} to every member but the sender: one task per event loop, each
-     * holding one reference to the same bytes.
+     * Forwards {@code content} (a whole WebSocket frame, still owned by the caller) to every member
+     * but the sender: one task per event loop, each holding one reference to the same bytes.
      */
     void forward(ByteBuf content, Channel sender) {
         for (LoopMembers members : loops) {

@@ -3,7 +3,6 @@ package io.arqonbus.bench.floor;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +38,7 @@ final class LoopMembers {
     }
 
     /**
-     * On {@link #loop()}: writes a duplicate of {@code content} to every member except the sender,
+     * On {@link #loop()}: writes a duplicate of {@code content} (a whole WebSocket frame) to every member except the sender,
      * queues the flush (once per pass), then releases the reference the caller handed over.
      */
     void deliver(ByteBuf content, Channel sender) {
@@ -48,7 +47,7 @@ final class LoopMembers {
             for (int i = 0; i < size; i++) {
                 Channel member = members.get(i);
                 if (member != sender) {
-                    member.write(new TextWebSocketFrame(content.retainedDuplicate()), member.voidPromise());
+                    member.write(content.retainedDuplicate(), member.voidPromise());
                 }
             }
             if (!flushQueued && size > 0) {
