@@ -2,6 +2,7 @@ package io.arqonbus.protocol;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,7 +54,23 @@ public final class EnvelopeCodec {
 
     /** Decodes one text frame given as UTF-8 bytes. */
     public Inbound decode(byte[] frame) {
-        return decode(new java.io.ByteArrayInputStream(frame));
+        return decode(frame, 0, frame.length);
+    }
+
+    /** Decodes one text frame given as UTF-8 bytes {@code frame[offset, offset + length)}. */
+    public Inbound decode(byte[] frame, int offset, int length) {
+        JsonNode root;
+        try (JsonParser parser = mapper.getFactory().createParser(frame, offset, length)) {
+            root = mapper.readTree(parser);
+            if (root != null && parser.nextToken() != null) {
+                return invalidJson("Invalid JSON: trailing content after the JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            return invalidJson("Invalid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return invalidJson("Invalid JSON: " + e.getMessage());
+        }
+        return decodeTree(root);
     }
 
     /** Decodes one text frame given as a string. */
@@ -135,9 +152,9 @@ public final class EnvelopeCodec {
         gen.writeStringField("type", e.type().wireName());
         gen.writeStringField("version", e.version());
         gen.writeFieldName("payload");
-        mapper.writeTree(gen, e.payload());
+        JsonTrees.write(gen, e.payload(), mapper);
         gen.writeFieldName("args");
-        mapper.writeTree(gen, e.args());
+        JsonTrees.write(gen, e.args(), mapper);
         gen.writeFieldName("metadata");
         writeMetadata(gen, e.metadata(), e.position());
         writeOptional(gen, "room", e.room());
@@ -161,7 +178,7 @@ public final class EnvelopeCodec {
 
     private void writeMetadata(JsonGenerator gen, ObjectNode metadata, StreamPosition position) throws IOException {
         if (position == null) {
-            mapper.writeTree(gen, metadata);
+            JsonTrees.write(gen, metadata, mapper);
             return;
         }
         gen.writeStartObject();
@@ -171,7 +188,7 @@ public final class EnvelopeCodec {
             String name = field.getKey();
             if (!"offset".equals(name) && !"epoch".equals(name)) {
                 gen.writeFieldName(name);
-                mapper.writeTree(gen, field.getValue());
+                JsonTrees.write(gen, field.getValue(), mapper);
             }
         }
         gen.writeNumberField("offset", position.offset());

@@ -1,7 +1,9 @@
 package io.arqonbus.protocol;
 
 import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,14 +19,64 @@ public final class Timestamps {
     private Timestamps() {
     }
 
+    /** The last formatted millisecond: many envelopes are stamped within the same one. */
+    private static volatile Formatted last = new Formatted(Long.MIN_VALUE, "");
+
+    private record Formatted(long epochMillis, String text) {
+    }
+
     /** Formats an instant as {@code 2026-11-22T04:05:00.445Z}. */
     public static String format(Instant instant) {
-        return UTC_MILLIS.format(instant.truncatedTo(ChronoUnit.MILLIS));
+        return formatMillis(instant.toEpochMilli());
     }
 
     /** The current time of this clock, formatted. */
     public static String now(Clock clock) {
-        return format(clock.instant());
+        return formatMillis(clock.millis());
+    }
+
+    /** Formats epoch milliseconds as {@code 2026-11-22T04:05:00.445Z} (years 0–9999; others through java.time). */
+    public static String formatMillis(long epochMillis) {
+        Formatted cached = last;
+        if (cached.epochMillis() == epochMillis) {
+            return cached.text();
+        }
+        String text = render(epochMillis);
+        last = new Formatted(epochMillis, text);
+        return text;
+    }
+
+    private static String render(long epochMillis) {
+        long days = Math.floorDiv(epochMillis, 86_400_000L);
+        int millisOfDay = (int) Math.floorMod(epochMillis, 86_400_000L);
+        LocalDate date = LocalDate.ofEpochDay(days);
+        int year = date.getYear();
+        if (year < 0 || year > 9999) {
+            return UTC_MILLIS.format(Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.MILLIS));
+        }
+        byte[] out = new byte[24];
+        put(out, 0, year, 4);
+        out[4] = '-';
+        put(out, 5, date.getMonthValue(), 2);
+        out[7] = '-';
+        put(out, 8, date.getDayOfMonth(), 2);
+        out[10] = 'T';
+        put(out, 11, millisOfDay / 3_600_000, 2);
+        out[13] = ':';
+        put(out, 14, millisOfDay / 60_000 % 60, 2);
+        out[16] = ':';
+        put(out, 17, millisOfDay / 1000 % 60, 2);
+        out[19] = '.';
+        put(out, 20, millisOfDay % 1000, 3);
+        out[23] = 'Z';
+        return new String(out, StandardCharsets.US_ASCII);
+    }
+
+    private static void put(byte[] out, int at, int value, int digits) {
+        for (int i = at + digits - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /**

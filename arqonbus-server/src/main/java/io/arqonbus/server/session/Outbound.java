@@ -3,6 +3,7 @@ package io.arqonbus.server.session;
 import io.arqonbus.server.config.SlowConsumerPolicy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.AttributeKey;
 
@@ -33,6 +34,12 @@ public final class Outbound {
     private final SlowConsumerPolicy policy;
     private final Listener listener;
     private Session session;
+    /**
+     * Where prepared frames enter the pipeline: the context of its first handler, so a write goes
+     * straight to the socket without passing every handler (prepared frames need no encoding).
+     * {@code null} until the WebSocket pipeline is in place; then the channel's own write is used.
+     */
+    private ChannelHandlerContext wire;
     private boolean dirty;
     private boolean closing;
 
@@ -43,6 +50,14 @@ public final class Outbound {
         this.maxPendingBytes = maxPendingBytes;
         this.policy = policy;
         this.listener = listener;
+    }
+
+    /**
+     * Sends prepared frames in at {@code first}, the pipeline's first handler, from now on.
+     * Called on the connection's loop once the WebSocket pipeline is complete.
+     */
+    public void writeAt(ChannelHandlerContext first) {
+        this.wire = first;
     }
 
     /** Binds the session whose flushes the loop batches; called once, right after construction. */
@@ -71,7 +86,12 @@ public final class Outbound {
             }
             return false;
         }
-        channel.write(frame, channel.voidPromise());
+        ChannelHandlerContext at = wire;
+        if (at != null && !at.isRemoved()) {
+            at.write(frame, channel.voidPromise());
+        } else {
+            channel.write(frame, channel.voidPromise());
+        }
         markDirty();
         return true;
     }
@@ -97,7 +117,12 @@ public final class Outbound {
     void flush() {
         dirty = false;
         if (channel.isActive()) {
-            channel.flush();
+            ChannelHandlerContext at = wire;
+            if (at != null && !at.isRemoved()) {
+                at.flush();
+            } else {
+                channel.flush();
+            }
         }
     }
 

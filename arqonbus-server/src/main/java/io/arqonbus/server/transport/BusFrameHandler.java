@@ -4,7 +4,6 @@ import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.protocol.Inbound;
 import io.arqonbus.server.session.Session;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -115,7 +114,15 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
         } else if (refusal == ErrorCode.PAYLOAD_TOO_LARGE) {
             refuse(refusal, "The message is larger than the maximum message size of " + maxMessageSize + " bytes");
         } else {
-            Inbound inbound = deps.codec().decode(new ByteBufInputStream(message.duplicate()));
+            Inbound inbound;
+            int length = message.readableBytes();
+            if (message.hasArray()) {
+                inbound = deps.codec().decode(message.array(), message.arrayOffset() + message.readerIndex(), length);
+            } else {
+                byte[] bytes = new byte[length];
+                message.getBytes(message.readerIndex(), bytes);
+                inbound = deps.codec().decode(bytes, 0, length);
+            }
             deps.router().route(session, inbound);
         }
     }

@@ -144,6 +144,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         pipeline.replace(this, HandlerNames.KEEPALIVE, new KeepAliveHandler(config.keepAliveInterval(),
                 config.keepAliveTimeout(), outbound, deps.disconnector()));
         pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.FRAMES, new BusFrameHandler(deps, session));
+        // Prepared frames are whole WebSocket frames: they enter at the first handler and reach
+        // the socket without passing the frame encoder and the handlers above it.
+        outbound.writeAt(pipeline.firstContext());
         channel.closeFuture().addListener(f -> deps.lifecycle().closed(session));
         deps.lifecycle().opened(session);
     }
