@@ -110,6 +110,51 @@ public final class EnvelopeCodec {
         };
     }
 
+    /**
+     * Reads back an envelope this server encoded itself (history kept as bytes): no client rules
+     * apply, the sender is kept, and {@code metadata.offset}/{@code metadata.epoch} become the
+     * stream position again.
+     *
+     * @throws UncheckedIOException when the bytes are not such an envelope
+     */
+    public Envelope decodeStored(byte[] json) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new UncheckedIOException(new IOException("a stored envelope must be a JSON object"));
+        }
+        ObjectNode metadata = root.get("metadata") instanceof ObjectNode m ? m : null;
+        StreamPosition position = null;
+        if (metadata != null && metadata.path("offset").canConvertToLong() && metadata.path("epoch").isTextual()) {
+            position = new StreamPosition(metadata.get("offset").asLong(), metadata.get("epoch").asText());
+            metadata.remove("offset");
+            metadata.remove("epoch");
+        }
+        List<String> to = null;
+        if (root.get("to") instanceof com.fasterxml.jackson.databind.node.ArrayNode targets) {
+            to = new java.util.ArrayList<>(targets.size());
+            for (JsonNode target : targets) {
+                to.add(target.asText());
+            }
+        }
+        return new Envelope(root.path("id").asText(), root.path("timestamp").asText(),
+                MessageType.fromWireName(root.path("type").asText()), textOrNull(root, "version"),
+                root.get("payload") instanceof ObjectNode p ? p : null,
+                root.get("args") instanceof ObjectNode a ? a : null, metadata,
+                textOrNull(root, "room"), textOrNull(root, "channel"), textOrNull(root, "sender"),
+                textOrNull(root, "command"), textOrNull(root, "request_id"), textOrNull(root, "status"),
+                textOrNull(root, "error"), textOrNull(root, "error_code"), to, textOrNull(root, "ack"), position);
+    }
+
+    private static String textOrNull(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
     /** Writes an envelope as one JSON object. */
     public void encode(Envelope envelope, OutputStream out) {
         try (JsonGenerator gen = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {

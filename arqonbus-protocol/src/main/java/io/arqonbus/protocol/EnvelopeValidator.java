@@ -249,10 +249,31 @@ final class EnvelopeValidator {
     }
 
     private static void checkName(String field, String value, Pattern pattern, List<String> errors) {
-        if (value != null && !pattern.matcher(value).matches()) {
+        if (value != null && !isName(value, pattern == ROOM_NAME)) {
             errors.add("'" + field + "' must be 1-128 printable characters without white space"
                     + ("room".equals(field) ? " or ':'" : ""));
         }
+    }
+
+    /**
+     * Whether {@code value} matches {@link #ROOM_NAME} (no {@code ':'}) or {@link #CHANNEL_NAME}:
+     * 1 to 128 code points, none of them white space ({@code \\s}) or control characters. The
+     * same rule as the patterns, checked by hand because it runs for every publication.
+     */
+    static boolean isName(String value, boolean room) {
+        int length = value.length();
+        if (length == 0) {
+            return false;
+        }
+        int codePoints = 0;
+        for (int i = 0; i < length; ) {
+            int c = value.codePointAt(i);
+            i += Character.charCount(c);
+            if (++codePoints > 128 || c <= 0x20 || c == 0x7F || (room && c == ':')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String abbreviate(String text) {

@@ -1,11 +1,56 @@
 package io.arqonbus.server.history;
 
 import io.arqonbus.protocol.Envelope;
+import io.arqonbus.protocol.EnvelopeCodec;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
- * One publication kept in history: the envelope exactly as it was delivered (sender and
- * stream position stamped) and when the store took it.
+ * One publication kept in history: the envelope exactly as it was delivered (sender and stream
+ * position stamped), kept as the UTF-8 JSON bytes that went on the wire, and when the store took
+ * it. Keeping bytes rather than the decoded tree makes an entry one small array instead of dozens
+ * of objects, which is what lets a full history stay cheap for the garbage collector; the
+ * envelope is decoded again only when history is read.
  */
-public record StoredMessage(Envelope envelope, Instant storedAt) {
+public final class StoredMessage {
+    private final byte[] json;
+    private final Instant storedAt;
+    private final EnvelopeCodec codec;
+
+    private StoredMessage(byte[] json, Instant storedAt, EnvelopeCodec codec) {
+        this.json = Objects.requireNonNull(json, "json");
+        this.storedAt = Objects.requireNonNull(storedAt, "storedAt");
+        this.codec = Objects.requireNonNull(codec, "codec");
+    }
+
+    /**
+     * A stored message from the envelope's encoded JSON.
+     *
+     * @param json     the envelope as encoded by {@code codec}; kept as given, not copied
+     * @param storedAt when the store took it
+     * @param codec    the codec that encoded it, used to decode it again
+     */
+    public static StoredMessage of(byte[] json, Instant storedAt, EnvelopeCodec codec) {
+        return new StoredMessage(json, storedAt, codec);
+    }
+
+    /** A stored message of an envelope (encodes it; for callers off the hot path). */
+    public static StoredMessage of(Envelope envelope, Instant storedAt, EnvelopeCodec codec) {
+        return new StoredMessage(codec.encodeToBytes(envelope), storedAt, codec);
+    }
+
+    /** The envelope as it was delivered, decoded from the stored bytes (a new object each call). */
+    public Envelope envelope() {
+        return codec.decodeStored(json);
+    }
+
+    /** The stored JSON bytes; callers must not modify them. */
+    public byte[] json() {
+        return json;
+    }
+
+    /** When the store took the message. */
+    public Instant storedAt() {
+        return storedAt;
+    }
 }

@@ -190,9 +190,15 @@ public final class Hub {
                         .sender(sender == null ? envelope.sender() : sender.clientId())
                         .position(new StreamPosition(channel.nextOffset(), channel.epoch()))
                         .build();
-                history.append(key, new StoredMessage(stamped, clock.instant()));
+                ByteBuf frame = encoder.encode(stamped);
+                try {
+                    history.append(key, StoredMessage.of(FrameEncoder.json(frame), clock.instant(), encoder.codec()));
+                } catch (RuntimeException e) {
+                    frame.release();
+                    throw e;
+                }
                 publications.incrementAndGet();
-                fanOut(channel, encoder.encode(stamped), sender);
+                fanOut(channel, frame, sender);
                 return stamped;
             }
         }
@@ -234,9 +240,15 @@ public final class Hub {
     public Envelope broadcastToRoom(Session sender, Envelope envelope) {
         Room room = rooms.computeIfAbsent(envelope.room(), Room::new);
         Envelope stamped = envelope.withSender(sender == null ? envelope.sender() : sender.clientId());
-        history.append(ChannelKey.roomWide(envelope.room()), new StoredMessage(stamped, clock.instant()));
-        publications.incrementAndGet();
         ByteBuf frame = encoder.encode(stamped);
+        try {
+            history.append(ChannelKey.roomWide(envelope.room()),
+                    StoredMessage.of(FrameEncoder.json(frame), clock.instant(), encoder.codec()));
+        } catch (RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+        publications.incrementAndGet();
         long stamp = stamps.incrementAndGet();
         Collection<BusChannel> channels = List.copyOf(room.channels());
         try {

@@ -38,6 +38,21 @@ public final class FrameEncoder {
         }
     }
 
+    /** The codec frames are encoded with. */
+    public EnvelopeCodec codec() {
+        return codec;
+    }
+
+    /** A copy of the JSON inside a frame made by {@link #encode}: the frame without its header. */
+    public static byte[] json(ByteBuf frame) {
+        int start = frame.readerIndex();
+        int lengthByte = frame.getUnsignedByte(start + 1) & 0x7F;
+        int header = lengthByte == 127 ? 10 : lengthByte == 126 ? 4 : 2;
+        byte[] json = new byte[frame.readableBytes() - header];
+        frame.getBytes(start + header, json);
+        return json;
+    }
+
     /** Any UTF-8 JSON bytes as one whole text frame. */
     public ByteBuf encode(byte[] json) {
         ByteBuf buf = allocator.directBuffer(MAX_HEADER + json.length);
