@@ -178,7 +178,7 @@ public final class ArqonBus implements AutoCloseable {
             EnvelopeCodec codec = new EnvelopeCodec(ids, clock);
             LoopContexts loops = new LoopContexts(workers);
             BusMetrics metrics = new BusMetrics();
-            HistoryStore history = new MemoryHistoryStore(config.maxHistorySize(), config.historyMaxAge(), clock);
+            HistoryStore history = new MemoryHistoryStore(config.maxHistorySize(), config.historyMaxAge(), clock, codec);
             FrameEncoder encoder = new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT);
             Hub hub = new Hub(loops, history, encoder, metrics, ids, clock);
             SessionRegistry sessions = new SessionRegistry();

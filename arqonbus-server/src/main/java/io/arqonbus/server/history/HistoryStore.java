@@ -1,6 +1,8 @@
 package io.arqonbus.server.history;
 
 import io.arqonbus.server.hub.ChannelKey;
+import io.netty.buffer.ByteBuf;
+import java.time.Instant;
 
 import java.util.List;
 
@@ -13,8 +15,15 @@ import java.util.List;
  */
 public interface HistoryStore extends AutoCloseable {
 
-    /** Appends one publication to its channel's stream. */
-    void append(ChannelKey key, StoredMessage message);
+    /**
+     * Appends one publication to its channel's stream.
+     *
+     * @param json     the envelope's UTF-8 JSON exactly as delivered; the store takes its own
+     *                 reference to what it keeps ({@code retain}/copy), the caller keeps and
+     *                 releases its own
+     * @param storedAt when the store took it
+     */
+    void append(ChannelKey key, ByteBuf json, Instant storedAt);
 
     /** The last {@code limit} messages of one stream, oldest first. */
     List<StoredMessage> latest(ChannelKey key, int limit);

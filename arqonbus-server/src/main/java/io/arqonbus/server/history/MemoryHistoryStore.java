@@ -1,6 +1,9 @@
 package io.arqonbus.server.history;
 
+import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.hub.ChannelKey;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * The default store: a bounded ring per stream in memory, trimmed by count on append and by age
  * on append and read. Each ring is guarded by its own monitor, held only for a pointer append or
  * a copy.
+ *
+ * <p>A ring keeps a reference to the delivered JSON bytes themselves (a retained slice of the
+ * frame the hub encoded once), outside the Java heap: a full history of a million messages is a
+ * million small objects for the garbage collector to skip over, not a million byte arrays or trees
+ * to copy. Reads copy what they return under the ring's monitor, so an entry trimmed right after
+ * a read is never touched again; trimmed entries are released at once.
  */
 public final class MemoryHistoryStore implements HistoryStore {
     private final ConcurrentHashMap<ChannelKey, Ring> rings = new ConcurrentHashMap<>();
@@ -24,24 +33,34 @@ public final class MemoryHistoryStore implements HistoryStore {
     private final int maxPerStream;
     private final Duration maxAge;
     private final Clock clock;
+    private final EnvelopeCodec codec;
 
     /**
      * @param maxPerStream messages kept per stream (0 keeps none)
      * @param maxAge       messages older than this are dropped
      * @param clock        the clock ages are measured with
+     * @param codec        decodes what reads return
      */
-    public MemoryHistoryStore(int maxPerStream, Duration maxAge, Clock clock) {
+    public MemoryHistoryStore(int maxPerStream, Duration maxAge, Clock clock, EnvelopeCodec codec) {
         this.maxPerStream = maxPerStream;
         this.maxAge = maxAge;
         this.clock = clock;
+        this.codec = codec;
     }
 
     @Override
-    public void append(ChannelKey key, StoredMessage message) {
+    public void append(ChannelKey key, ByteBuf json, Instant storedAt) {
         if (maxPerStream == 0) {
             return;
         }
-        rings.computeIfAbsent(key, k -> new Ring()).append(message);
+        rings.computeIfAbsent(key, k -> new Ring()).append(new Entry(json.retainedSlice(), storedAt));
+    }
+
+    /** What a ring holds: the JSON (one reference, released when trimmed) and the store time. */
+    private record Entry(ByteBuf json, Instant storedAt) {
+        StoredMessage copy(EnvelopeCodec codec) {
+            return StoredMessage.of(ByteBufUtil.getBytes(json), storedAt, codec);
+        }
     }
 
     @Override
@@ -87,12 +106,15 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     /** A message found by a query, with what orders it among messages of other streams. */
-    private record Candidate(StoredMessage message, String stream, long index) {
+    private record Candidate(Instant storedAt, String stream, long index, StoredMessage message) {
+        Candidate with(StoredMessage copy) {
+            return new Candidate(storedAt, stream, index, copy);
+        }
     }
 
     /** Store order: store time, then stream name, then place in the stream. */
     private static final Comparator<Candidate> STORE_ORDER = Comparator
-            .comparing((Candidate c) -> c.message().storedAt())
+            .comparing(Candidate::storedAt)
             .thenComparing(Candidate::stream)
             .thenComparingLong(Candidate::index);
 
@@ -114,15 +136,28 @@ public final class MemoryHistoryStore implements HistoryStore {
         return "memory";
     }
 
+    /** Releases everything kept. */
+    @Override
+    public void close() {
+        for (ChannelKey key : List.copyOf(rings.keySet())) {
+            delete(key);
+        }
+    }
+
     /** One stream's ring, guarded by its own monitor. */
     private final class Ring {
-        private final ArrayDeque<StoredMessage> messages = new ArrayDeque<>();
+        private final ArrayDeque<Entry> messages = new ArrayDeque<>();
+        private boolean cleared;
 
-        synchronized void append(StoredMessage message) {
-            messages.addLast(message);
+        synchronized void append(Entry entry) {
+            if (cleared) {
+                entry.json().release();
+                return;
+            }
+            messages.addLast(entry);
             size.incrementAndGet();
             while (messages.size() > maxPerStream) {
-                messages.removeFirst();
+                messages.removeFirst().json().release();
                 size.decrementAndGet();
             }
             trimOld();
@@ -132,11 +167,11 @@ public final class MemoryHistoryStore implements HistoryStore {
             trimOld();
             int skip = Math.max(0, messages.size() - limit);
             List<StoredMessage> out = new ArrayList<>(Math.min(limit, messages.size()));
-            Iterator<StoredMessage> it = messages.iterator();
+            Iterator<Entry> it = messages.iterator();
             for (int i = 0; it.hasNext(); i++) {
-                StoredMessage m = it.next();
+                Entry m = it.next();
                 if (i >= skip) {
-                    out.add(m);
+                    out.add(m.copy(codec));
                 }
             }
             return out;
@@ -150,9 +185,9 @@ public final class MemoryHistoryStore implements HistoryStore {
                 boolean latest) {
             trimOld();
             int size = messages.size();
-            Iterator<StoredMessage> it = latest ? messages.descendingIterator() : messages.iterator();
+            Iterator<Entry> it = latest ? messages.descendingIterator() : messages.iterator();
             for (int i = 0; it.hasNext(); i++) {
-                StoredMessage m = it.next();
+                Entry m = it.next();
                 Instant at = m.storedAt();
                 if (latest ? query.until() != null && !at.isBefore(query.until())
                         : query.since() != null && at.isBefore(query.since())) {
@@ -161,26 +196,31 @@ public final class MemoryHistoryStore implements HistoryStore {
                 if (!query.inRange(at)) {
                     return;
                 }
-                Candidate c = new Candidate(m, stream, latest ? size - 1L - i : i);
+                Candidate c = new Candidate(m.storedAt(), stream, latest ? size - 1L - i : i, null);
                 if (heap.size() >= query.limit()) {
                     if (heap.comparator().compare(c, heap.peek()) <= 0) {
                         return;
                     }
                     heap.poll();
                 }
-                heap.add(c);
+                // Copied under the monitor: the entry may be trimmed and released right after.
+                heap.add(c.with(m.copy(codec)));
             }
         }
 
         synchronized void clear() {
+            cleared = true;
             size.addAndGet(-messages.size());
+            for (Entry entry : messages) {
+                entry.json().release();
+            }
             messages.clear();
         }
 
         private void trimOld() {
             Instant oldest = clock.instant().minus(maxAge);
             while (!messages.isEmpty() && messages.peekFirst().storedAt().isBefore(oldest)) {
-                messages.removeFirst();
+                messages.removeFirst().json().release();
                 size.decrementAndGet();
             }
         }

@@ -34,11 +34,6 @@ public final class StoredMessage {
         return new StoredMessage(json, storedAt, codec);
     }
 
-    /** A stored message of an envelope (encodes it; for callers off the hot path). */
-    public static StoredMessage of(Envelope envelope, Instant storedAt, EnvelopeCodec codec) {
-        return new StoredMessage(codec.encodeToBytes(envelope), storedAt, codec);
-    }
-
     /** The envelope as it was delivered, decoded from the stored bytes (a new object each call). */
     public Envelope envelope() {
         return codec.decodeStored(json);

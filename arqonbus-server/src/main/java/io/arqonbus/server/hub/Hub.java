@@ -4,7 +4,6 @@ import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.history.HistoryStore;
-import io.arqonbus.server.history.StoredMessage;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.session.LoopContexts;
 import io.arqonbus.server.session.Session;
@@ -192,7 +191,7 @@ public final class Hub {
                         .build();
                 ByteBuf frame = encoder.encode(stamped);
                 try {
-                    history.append(key, StoredMessage.of(FrameEncoder.json(frame), clock.instant(), encoder.codec()));
+                    history.append(key, FrameEncoder.jsonOf(frame), clock.instant());
                 } catch (RuntimeException e) {
                     frame.release();
                     throw e;
@@ -242,8 +241,7 @@ public final class Hub {
         Envelope stamped = envelope.withSender(sender == null ? envelope.sender() : sender.clientId());
         ByteBuf frame = encoder.encode(stamped);
         try {
-            history.append(ChannelKey.roomWide(envelope.room()),
-                    StoredMessage.of(FrameEncoder.json(frame), clock.instant(), encoder.codec()));
+            history.append(ChannelKey.roomWide(envelope.room()), FrameEncoder.jsonOf(frame), clock.instant());
         } catch (RuntimeException e) {
             frame.release();
             throw e;

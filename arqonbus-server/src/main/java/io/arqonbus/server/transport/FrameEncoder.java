@@ -43,14 +43,15 @@ public final class FrameEncoder {
         return codec;
     }
 
-    /** A copy of the JSON inside a frame made by {@link #encode}: the frame without its header. */
-    public static byte[] json(ByteBuf frame) {
+    /**
+     * The JSON inside a frame made by {@link #encode}: a slice of the frame without its header,
+     * sharing the frame's memory and reference count (not retained).
+     */
+    public static ByteBuf jsonOf(ByteBuf frame) {
         int start = frame.readerIndex();
         int lengthByte = frame.getUnsignedByte(start + 1) & 0x7F;
         int header = lengthByte == 127 ? 10 : lengthByte == 126 ? 4 : 2;
-        byte[] json = new byte[frame.readableBytes() - header];
-        frame.getBytes(start + header, json);
-        return json;
+        return frame.slice(start + header, frame.readableBytes() - header);
     }
 
     /** Any UTF-8 JSON bytes as one whole text frame. */
