@@ -26,7 +26,7 @@ PORT="${PORT:-19100}"
 if [ "$QUICK" = 1 ]; then
   DURATION="${DURATION:-5}"; WARMUP="${WARMUP:-2}"; HOLD="${HOLD:-5}"; CONNECTION_COUNTS="${CONNECTION_COUNTS:-1000}"
 else
-  DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-3}"; HOLD="${HOLD:-60}"; CONNECTION_COUNTS="${CONNECTION_COUNTS:-1000 10000 19000}"
+  DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-10}"; HOLD="${HOLD:-60}"; CONNECTION_COUNTS="${CONNECTION_COUNTS:-1000 10000 19000}"
 fi
 OUT="${OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 RESULTS="$OUT/results.jsonl"
@@ -154,6 +154,6 @@ done
 WRITE=(--write "$ROOT/docs/benchmarks.md")
 [ -n "${ONLY:-}" ] && WRITE=()   # a partial run prints its tables instead of replacing the document's
 python3 "$ROOT/bench/summarize.py" "$RESULTS" --machine "$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" \
-    --command "$(basename "$0") (RUNS=$RUNS QUICK=$QUICK DURATION=$DURATION WARMUP=$WARMUP HOLD=$HOLD)" \
+    --command "bench/run.sh (RUNS=$RUNS QUICK=$QUICK DURATION=$DURATION WARMUP=$WARMUP HOLD=$HOLD)" \
     "${WRITE[@]}"
 echo "bench/run.sh: results in $RESULTS" >&2
