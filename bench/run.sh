@@ -131,6 +131,10 @@ for RUN in $(seq 1 "$RUNS"); do
     [ "$kind" = socketio ] && [ "$SOCKETIO" = 0 ] && continue
     measure "fan-out 1x1000 max" "$kind" fan-out --subscribers 1000 --payload-bytes 128 "${TIMING[@]}"
   done
+  # The same with the floor's frames padded to the length of ArqonBus's envelope frames (a 128-byte
+  # payload makes a ~395-byte envelope; the floor forwards the ~200-byte client frame as it is).
+  measure "fan-out 1x1000 max, floor frames as long as ArqonBus's" floor fan-out --subscribers 1000 \
+      --payload-bytes 330 "${TIMING[@]}"
   for kind in "${servers[@]}"; do
     measure "fan-out 1x100 max" "$kind" fan-out --subscribers 100 --payload-bytes 128 "${TIMING[@]}"
   done
