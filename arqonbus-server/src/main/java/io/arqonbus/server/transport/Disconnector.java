@@ -1,7 +1,7 @@
 package io.arqonbus.server.transport;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.arqonbus.server.session.Outbound;
 import io.netty.util.AttributeKey;
@@ -38,7 +38,18 @@ public final class Disconnector {
         if (!markClosing(channel, code, reason)) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        // Once the close frame is in the socket, end our side with a FIN behind it rather than
+        // closing at once: a close() while the peer's last frames (a pong, its own close frame)
+        // still sit unread in our receive queue makes the kernel answer with a reset, which throws
+        // away the unsent close frame, and a slow peer would never see its code. The peer answers
+        // the FIN by closing its side; the timer below covers peers that never do.
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(future -> {
+            if (future.isSuccess() && channel instanceof DuplexChannel duplex && duplex.isActive()) {
+                duplex.shutdownOutput();
+            } else {
+                channel.close();
+            }
+        });
         channel.eventLoop().schedule(() -> {
             if (channel.isOpen()) {
                 channel.close();
