@@ -2,7 +2,6 @@ package io.arqonbus.protocol;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +10,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -39,32 +37,19 @@ public final class EnvelopeCodec {
         return mapper;
     }
 
-    /** Decodes one text frame. Never throws for bad input: bad input is an {@link Inbound.Invalid}. */
-    public Inbound decode(InputStream frame) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(frame);
-        } catch (JsonProcessingException e) {
-            return invalidJson("Invalid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            return invalidJson("Invalid JSON: " + e.getMessage());
-        }
-        return decodeTree(root);
-    }
-
     /** Decodes one text frame given as UTF-8 bytes. */
     public Inbound decode(byte[] frame) {
         return decode(frame, 0, frame.length);
     }
 
-    /** Decodes one text frame given as UTF-8 bytes {@code frame[offset, offset + length)}. */
+    /**
+     * Decodes one text frame given as UTF-8 bytes {@code frame[offset, offset + length)}. Never
+     * throws for bad input: bad input is an {@link Inbound.Invalid}.
+     */
     public Inbound decode(byte[] frame, int offset, int length) {
         JsonNode root;
-        try (JsonParser parser = mapper.getFactory().createParser(frame, offset, length)) {
-            root = mapper.readTree(parser);
-            if (root != null && parser.nextToken() != null) {
-                return invalidJson("Invalid JSON: trailing content after the JSON object");
-            }
+        try {
+            root = mapper.readTree(frame, offset, length);
         } catch (JsonProcessingException e) {
             return invalidJson("Invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

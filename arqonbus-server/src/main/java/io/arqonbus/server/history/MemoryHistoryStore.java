@@ -196,7 +196,7 @@ public final class MemoryHistoryStore implements HistoryStore {
                 if (!query.inRange(at)) {
                     return;
                 }
-                Candidate c = new Candidate(m.storedAt(), stream, latest ? size - 1L - i : i, null);
+                Candidate c = new Candidate(at, stream, latest ? size - 1L - i : i, null);
                 if (heap.size() >= query.limit()) {
                     if (heap.comparator().compare(c, heap.peek()) <= 0) {
                         return;

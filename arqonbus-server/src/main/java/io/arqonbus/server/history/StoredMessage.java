@@ -39,11 +39,6 @@ public final class StoredMessage {
         return codec.decodeStored(json);
     }
 
-    /** The stored JSON bytes; callers must not modify them. */
-    public byte[] json() {
-        return json;
-    }
-
     /** When the store took the message. */
     public Instant storedAt() {
         return storedAt;

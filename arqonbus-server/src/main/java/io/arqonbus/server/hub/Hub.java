@@ -189,18 +189,27 @@ public final class Hub {
                         .sender(sender == null ? envelope.sender() : sender.clientId())
                         .position(new StreamPosition(channel.nextOffset(), channel.epoch()))
                         .build();
-                ByteBuf frame = encoder.encode(stamped);
-                try {
-                    history.append(key, FrameEncoder.jsonOf(frame), clock.instant());
-                } catch (RuntimeException e) {
-                    frame.release();
-                    throw e;
-                }
-                publications.incrementAndGet();
+                ByteBuf frame = encodeAndStore(key, stamped);
                 fanOut(channel, frame, sender);
                 return stamped;
             }
         }
+    }
+
+    /**
+     * Encodes a publication once into its frame and appends the frame's JSON to the stream's
+     * history; the caller owns the returned frame.
+     */
+    private ByteBuf encodeAndStore(ChannelKey stream, Envelope stamped) {
+        ByteBuf frame = encoder.encode(stamped);
+        try {
+            history.append(stream, FrameEncoder.jsonOf(frame), clock.instant());
+        } catch (RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+        publications.incrementAndGet();
+        return frame;
     }
 
     /**
@@ -239,14 +248,7 @@ public final class Hub {
     public Envelope broadcastToRoom(Session sender, Envelope envelope) {
         Room room = rooms.computeIfAbsent(envelope.room(), Room::new);
         Envelope stamped = envelope.withSender(sender == null ? envelope.sender() : sender.clientId());
-        ByteBuf frame = encoder.encode(stamped);
-        try {
-            history.append(ChannelKey.roomWide(envelope.room()), FrameEncoder.jsonOf(frame), clock.instant());
-        } catch (RuntimeException e) {
-            frame.release();
-            throw e;
-        }
-        publications.incrementAndGet();
+        ByteBuf frame = encodeAndStore(ChannelKey.roomWide(envelope.room()), stamped);
         long stamp = stamps.incrementAndGet();
         Collection<BusChannel> channels = List.copyOf(room.channels());
         try {

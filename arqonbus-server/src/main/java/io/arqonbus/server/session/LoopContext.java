@@ -39,11 +39,6 @@ public final class LoopContext {
         loop.execute(task);
     }
 
-    /** Same as {@link #enqueue}: never runs the task inline. */
-    public void execute(Runnable task) {
-        enqueue(task);
-    }
-
     /**
      * Remembers that the session has unflushed writes. All such sessions are flushed once, by a
      * task queued behind the work that is already waiting on this loop, so a burst of

@@ -4,6 +4,7 @@ import io.arqonbus.server.config.SlowConsumerPolicy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.AttributeKey;
 
@@ -86,14 +87,15 @@ public final class Outbound {
             }
             return false;
         }
-        ChannelHandlerContext at = wire;
-        if (at != null && !at.isRemoved()) {
-            at.write(frame, channel.voidPromise());
-        } else {
-            channel.write(frame, channel.voidPromise());
-        }
+        entry().write(frame, channel.voidPromise());
         markDirty();
         return true;
+    }
+
+    /** Where prepared frames go in: the first handler's context, or the channel before that is set. */
+    private ChannelOutboundInvoker entry() {
+        ChannelHandlerContext at = wire;
+        return at != null && !at.isRemoved() ? at : channel;
     }
 
     /** Writes any outbound message (control frames) and schedules a flush. */
@@ -117,12 +119,7 @@ public final class Outbound {
     void flush() {
         dirty = false;
         if (channel.isActive()) {
-            ChannelHandlerContext at = wire;
-            if (at != null && !at.isRemoved()) {
-                at.flush();
-            } else {
-                channel.flush();
-            }
+            entry().flush();
         }
     }
 

@@ -38,11 +38,6 @@ public final class FrameEncoder {
         }
     }
 
-    /** The codec frames are encoded with. */
-    public EnvelopeCodec codec() {
-        return codec;
-    }
-
     /**
      * The JSON inside a frame made by {@link #encode}: a slice of the frame without its header,
      * sharing the frame's memory and reference count (not retained).
