@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +21,9 @@ public final class ServerProbe {
             return cpuNanos >= 0;
         }
     }
+
+    /** The {@code used NK} figure of a {@code GC.heap_info} line. */
+    private static final java.util.regex.Pattern USED_KIB = java.util.regex.Pattern.compile("used (\\d+)K");
 
     private final long pid;
     private final long ticksPerSecond;
@@ -110,14 +114,27 @@ public final class ServerProbe {
     }
 
     private String run(Path jcmd, String what) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), what)
-                .redirectErrorStream(true).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            return null;
+        return output(Duration.ofSeconds(30), jcmd.toString(), Long.toString(pid), what);
+    }
+
+    /**
+     * What a command printed (stdout and stderr), or {@code null} when it failed or did not finish
+     * within {@code timeout}. The output goes to a temporary file, so a silent or chatty command
+     * can neither outlast the timeout nor block on a full pipe.
+     */
+    private static String output(Duration timeout, String... command) throws IOException, InterruptedException {
+        Path file = Files.createTempFile("arqonbus-probe", ".out");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(file.toFile()).start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return null;
+            }
+            return process.exitValue() == 0 ? Files.readString(file, StandardCharsets.UTF_8) : null;
+        } finally {
+            Files.deleteIfExists(file);
         }
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     /**
@@ -128,14 +145,13 @@ public final class ServerProbe {
     static long parseHeapUsed(String heapInfo) {
         long usedKiB = 0;
         boolean found = false;
-        java.util.regex.Pattern used = java.util.regex.Pattern.compile("used (\\d+)K");
         for (String line : heapInfo.split("\\R")) {
             String trimmed = line.trim();
             boolean heapLine = trimmed.contains(" heap ") || trimmed.contains("generation");
             if (!heapLine || trimmed.startsWith("Metaspace") || trimmed.startsWith("class space")) {
                 continue;
             }
-            java.util.regex.Matcher m = used.matcher(trimmed);
+            java.util.regex.Matcher m = USED_KIB.matcher(trimmed);
             if (m.find()) {
                 usedKiB += Long.parseLong(m.group(1));
                 found = true;
@@ -146,13 +162,11 @@ public final class ServerProbe {
 
     private static long clockTicks() {
         try {
-            Process process = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            String out = output(Duration.ofSeconds(5), "getconf", "CLK_TCK");
+            if (out == null) {
                 return 100;
             }
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            long ticks = Long.parseLong(out);
+            long ticks = Long.parseLong(out.trim());
             return ticks > 0 ? ticks : 100;
         } catch (IOException | NumberFormatException e) {
             return 100;
