@@ -54,6 +54,10 @@ public record Envelope(
 
     /** The only protocol version. */
     public static final String VERSION = "1.0";
+    /** The {@code ack} value that asks for an acknowledgement once the store confirmed the append. */
+    public static final String DURABLE_ACK = "durable";
+    /** The {@code metadata} field that carries a publication's idempotency key. */
+    public static final String IDEMPOTENCY_KEY = "idempotency_key";
 
     public Envelope {
         Objects.requireNonNull(id, "id");

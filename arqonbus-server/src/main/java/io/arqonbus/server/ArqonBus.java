@@ -8,6 +8,7 @@ import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.protocol.MessageType;
+import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.auth.Authenticator;
 import io.arqonbus.server.auth.JwtAuthenticator;
@@ -17,7 +18,7 @@ import io.arqonbus.server.command.CommandServices;
 import io.arqonbus.server.command.builtin.BuiltinCommands;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.history.HistoryStore;
-import io.arqonbus.server.history.MemoryHistoryStore;
+import io.arqonbus.server.history.HistoryStores;
 import io.arqonbus.server.http.BusHealthCheck;
 import io.arqonbus.server.http.HttpApiServer;
 import io.arqonbus.server.http.HttpEndpoints;
@@ -51,6 +52,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -173,14 +175,17 @@ public final class ArqonBus implements AutoCloseable {
         EventLoopGroup boss = transports.newGroup(1, "arqonbus-accept");
         EventLoopGroup workers = transports.newGroup(config.ioThreads(), "arqonbus-io");
         List<Channel> serverChannels = new ArrayList<>();
+        HistoryStore history = null;
         try {
             IdGenerator ids = new IdGenerator();
             EnvelopeCodec codec = new EnvelopeCodec(ids, clock);
             LoopContexts loops = new LoopContexts(workers);
             BusMetrics metrics = new BusMetrics();
-            HistoryStore history = new MemoryHistoryStore(config.maxHistorySize(), config.historyMaxAge(), clock, codec);
+            history = HistoryStores.create(config, clock, codec);
+            Map<ChannelKey, StreamPosition> heads = history.open();
             FrameEncoder encoder = new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT);
-            Hub hub = new Hub(loops, history, encoder, metrics, ids, clock);
+            Hub hub = new Hub(loops, history, heads, encoder, metrics, ids, clock, config.dedupWindow(),
+                    Hub.DEFAULT_DEDUP_MAX_KEYS);
             SessionRegistry sessions = new SessionRegistry();
             Replies replies = new Replies(ids, clock);
             Disconnector disconnector = new Disconnector(config.closeWait());
@@ -236,6 +241,9 @@ public final class ArqonBus implements AutoCloseable {
             }
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (history != null) {
+                history.close();
+            }
             throw e;
         }
     }
@@ -379,7 +387,7 @@ public final class ArqonBus implements AutoCloseable {
                 .sender(Hub.SERVER_SENDER)
                 .payload(payload == null ? null : (ObjectNode) payload)
                 .build();
-        return state.hub().publish(null, envelope);
+        return state.hub().publish(null, envelope).delivered();
     }
 
     private Running requireRunning() {

@@ -89,7 +89,7 @@ public class HubFanOutBenchmark {
         IdGenerator ids = new IdGenerator();
         EnvelopeCodec codec = new EnvelopeCodec(ids, clock);
         LoopContexts loops = new LoopContexts(group);
-        hub = new Hub(loops, new MemoryHistoryStore(10_000, Duration.ofHours(1), clock, codec),
+        hub = new Hub(loops, new MemoryHistoryStore(10_000, Duration.ofHours(1), clock, codec), java.util.Map.of(),
                 new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT), new BusMetrics(), ids, clock);
 
         LocalAddress address = new LocalAddress("hub-fanout-" + System.nanoTime());

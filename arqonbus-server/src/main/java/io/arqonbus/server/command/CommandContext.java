@@ -65,6 +65,22 @@ public record CommandContext(Session session, Envelope request, CommandServices 
         return value;
     }
 
+    /** An optional whole number in {@code [min, max]}, or {@code fallback} when absent. */
+    public long optionalLong(String name, long fallback, long min, long max) throws CommandException {
+        JsonNode node = args().get(name);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw CommandException.validation("'" + name + "' must be a whole number");
+        }
+        long value = node.asLong();
+        if (value < min || value > max) {
+            throw CommandException.validation("'" + name + "' must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
     /** An optional boolean, or {@code fallback} when absent. */
     public boolean optionalBoolean(String name, boolean fallback) throws CommandException {
         JsonNode node = args().get(name);

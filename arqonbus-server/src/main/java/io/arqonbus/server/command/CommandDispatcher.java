@@ -2,8 +2,11 @@ package io.arqonbus.server.command;
 
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.ErrorCode;
+import io.arqonbus.server.history.StoreUnavailableException;
 import io.arqonbus.server.routing.Replies;
 import io.arqonbus.server.session.Session;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,30 +27,69 @@ public final class CommandDispatcher {
         this.legacyAcks = services.config().legacyAcks();
     }
 
-    /** Runs the command and writes its reply to the caller. Call on the caller's loop. */
+    /**
+     * Runs the command and writes its reply to the caller. Call on the caller's loop; a command
+     * that waits for a store is answered on the same loop when its future completes.
+     */
     public void dispatch(Session session, Envelope request) {
         long started = System.nanoTime();
         Command command = services.registry().find(request.command());
+        if (command == null) {
+            answer(session, request, null, fail(request, ErrorCode.UNKNOWN_COMMAND, "Unknown command: "
+                    + request.command() + ". Send the 'help' command for the list."), started);
+            return;
+        }
+        if (command.adminOnly() && !session.principal().isAdmin()) {
+            answer(session, request, null, fail(request, ErrorCode.AUTHORIZATION_ERROR,
+                    "Command '" + command.name() + "' requires the admin role"), started);
+            return;
+        }
+        CompletableFuture<CommandResult> future;
+        try {
+            CommandContext context = new CommandContext(session, request, services);
+            future = command instanceof AsyncCommand async
+                    ? async.executeAsync(context)
+                    : CompletableFuture.completedFuture(command.execute(context));
+        } catch (CommandException | RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        if (future.isDone()) {
+            finish(session, request, future, started);
+        } else {
+            CompletableFuture<CommandResult> pending = future;
+            pending.whenComplete((result, error) ->
+                    session.channel().eventLoop().execute(() -> finish(session, request, pending, started)));
+        }
+    }
+
+    private void finish(Session session, Envelope request, CompletableFuture<CommandResult> future, long started) {
         CommandResult result = null;
         Envelope reply;
-        if (command == null) {
-            reply = fail(request, ErrorCode.UNKNOWN_COMMAND, "Unknown command: " + request.command()
-                    + ". Send the 'help' command for the list.");
-        } else if (command.adminOnly() && !session.principal().isAdmin()) {
-            reply = fail(request, ErrorCode.AUTHORIZATION_ERROR, "Command '" + command.name() + "' requires the admin role");
-        } else {
-            try {
-                result = command.execute(new CommandContext(session, request, services));
-                reply = replies.response(request, result.message(), result.data());
-            } catch (CommandException e) {
-                reply = fail(request, e.code(), e.getMessage());
-            } catch (RuntimeException e) {
-                log.warn("event=command_failed code=EXECUTION_ERROR command={} client={} msg=\"The command threw\"",
-                        request.command(), session.clientId(), e);
-                reply = fail(request, ErrorCode.EXECUTION_ERROR, "Command '" + request.command() + "' failed: "
-                        + e.getClass().getSimpleName());
-            }
+        try {
+            result = future.join();
+            reply = replies.response(request, result.message(), result.data());
+        } catch (CompletionException e) {
+            reply = failure(session, request, e.getCause());
+        } catch (RuntimeException e) {
+            reply = failure(session, request, e);
         }
+        answer(session, request, result, reply, started);
+    }
+
+    private Envelope failure(Session session, Envelope request, Throwable error) {
+        if (error instanceof CommandException e) {
+            return fail(request, e.code(), e.getMessage());
+        }
+        if (error instanceof StoreUnavailableException e) {
+            return fail(request, ErrorCode.STORAGE_UNAVAILABLE, "The store is unavailable: " + e.getMessage());
+        }
+        log.warn("event=command_failed code=EXECUTION_ERROR command={} client={} msg=\"The command threw\"",
+                request.command(), session.clientId(), error);
+        return fail(request, ErrorCode.EXECUTION_ERROR, "Command '" + request.command() + "' failed: "
+                + error.getClass().getSimpleName());
+    }
+
+    private void answer(Session session, Envelope request, CommandResult result, Envelope reply, long started) {
         services.hub().sendTo(session, reply);
         if (legacyAcks) {
             services.hub().sendTo(session, replies.commandAck(request, "success".equals(reply.status())));

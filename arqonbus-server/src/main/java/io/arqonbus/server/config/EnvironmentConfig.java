@@ -47,6 +47,8 @@ public final class EnvironmentConfig {
         integer("ARQONBUS_MAX_HISTORY_SIZE", b::maxHistorySize);
         integer("ARQONBUS_MAX_HISTORY_LIMIT", b::maxHistoryLimit);
         seconds("ARQONBUS_HISTORY_MAX_AGE_SECONDS", b::historyMaxAge);
+        integer("ARQONBUS_RECOVERY_MAX_MESSAGES", b::recoveryMaxMessages);
+        seconds("ARQONBUS_DEDUP_WINDOW_SECONDS", b::dedupWindow);
         bool("ARQONBUS_LEGACY_ACKS", b::legacyAcks);
         integer("ARQONBUS_TELEMETRY_MAX_CLIENTS", b::telemetryMaxClients);
         seconds("ARQONBUS_STATS_INTERVAL_SECONDS", b::statsInterval);

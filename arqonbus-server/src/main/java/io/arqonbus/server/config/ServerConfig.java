@@ -30,6 +30,10 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_HISTORY_SIZE = 10_000;
     /** Default maximum {@code limit} of one history request: {@value}. */
     public static final int DEFAULT_MAX_HISTORY_LIMIT = 1000;
+    /** Default largest number of publications one recovery sends: {@value}. */
+    public static final int DEFAULT_RECOVERY_MAX_MESSAGES = 1000;
+    /** Default time an idempotency key is remembered per channel. */
+    public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(5);
     /** Default maximum telemetry WebSocket clients: {@value}. */
     public static final int DEFAULT_TELEMETRY_MAX_CLIENTS = 500;
     /** Default JWT algorithm: {@value}. */
@@ -68,6 +72,8 @@ public final class ServerConfig {
     private final String jwtAlgorithm;
     private final int maxHistorySize;
     private final int maxHistoryLimit;
+    private final int recoveryMaxMessages;
+    private final Duration dedupWindow;
     private final Duration historyMaxAge;
     private final boolean legacyAcks;
     private final int telemetryMaxClients;
@@ -98,6 +104,8 @@ public final class ServerConfig {
         jwtAlgorithm = b.jwtAlgorithm;
         maxHistorySize = b.maxHistorySize;
         maxHistoryLimit = b.maxHistoryLimit;
+        recoveryMaxMessages = b.recoveryMaxMessages;
+        dedupWindow = b.dedupWindow;
         historyMaxAge = b.historyMaxAge;
         legacyAcks = b.legacyAcks;
         telemetryMaxClients = b.telemetryMaxClients;
@@ -164,6 +172,10 @@ public final class ServerConfig {
     public int maxHistorySize() { return maxHistorySize; }
     /** Largest {@code limit} of one history request. */
     public int maxHistoryLimit() { return maxHistoryLimit; }
+    /** Most publications one recovery sends; more missed means {@code recovered: false}. */
+    public int recoveryMaxMessages() { return recoveryMaxMessages; }
+    /** How long a channel remembers an idempotency key. */
+    public Duration dedupWindow() { return dedupWindow; }
     /** Age after which history entries are dropped. */
     public Duration historyMaxAge() { return historyMaxAge; }
     /** Whether the original's {@code message_response} / {@code command_response} acks are sent. */
@@ -202,6 +214,8 @@ public final class ServerConfig {
         private String jwtAlgorithm = DEFAULT_JWT_ALGORITHM;
         private int maxHistorySize = DEFAULT_MAX_HISTORY_SIZE;
         private int maxHistoryLimit = DEFAULT_MAX_HISTORY_LIMIT;
+        private int recoveryMaxMessages = DEFAULT_RECOVERY_MAX_MESSAGES;
+        private Duration dedupWindow = DEFAULT_DEDUP_WINDOW;
         private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
         private boolean legacyAcks = true;
         private int telemetryMaxClients = DEFAULT_TELEMETRY_MAX_CLIENTS;
@@ -235,6 +249,8 @@ public final class ServerConfig {
             jwtAlgorithm = c.jwtAlgorithm;
             maxHistorySize = c.maxHistorySize;
             maxHistoryLimit = c.maxHistoryLimit;
+            recoveryMaxMessages = c.recoveryMaxMessages;
+            dedupWindow = c.dedupWindow;
             historyMaxAge = c.historyMaxAge;
             legacyAcks = c.legacyAcks;
             telemetryMaxClients = c.telemetryMaxClients;
@@ -265,6 +281,8 @@ public final class ServerConfig {
         public Builder jwtAlgorithm(String value) { jwtAlgorithm = Objects.requireNonNull(value); return this; }
         public Builder maxHistorySize(int value) { maxHistorySize = value; return this; }
         public Builder maxHistoryLimit(int value) { maxHistoryLimit = value; return this; }
+        public Builder recoveryMaxMessages(int value) { recoveryMaxMessages = value; return this; }
+        public Builder dedupWindow(Duration value) { dedupWindow = Objects.requireNonNull(value); return this; }
         public Builder historyMaxAge(Duration value) { historyMaxAge = Objects.requireNonNull(value); return this; }
         public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
         public Builder telemetryMaxClients(int value) { telemetryMaxClients = value; return this; }
@@ -289,6 +307,8 @@ public final class ServerConfig {
             check(ioThreads >= 0, "io threads: %d (expected: >= 0)", ioThreads);
             check(maxHistorySize >= 0, "max history size: %d (expected: >= 0)", maxHistorySize);
             check(maxHistoryLimit > 0, "max history limit: %d (expected: > 0)", maxHistoryLimit);
+            check(recoveryMaxMessages >= 0, "recovery max messages: %d (expected: >= 0)", recoveryMaxMessages);
+            check(!dedupWindow.isNegative(), "dedup window: %s (expected: >= 0)", dedupWindow);
             check(historyMaxAge.isPositive(), "history max age: %s (expected: > 0)", historyMaxAge);
             check(telemetryMaxClients > 0, "telemetry max clients: %d (expected: > 0)", telemetryMaxClients);
             check(!statsInterval.isNegative(), "stats interval: %s (expected: >= 0)", statsInterval);

@@ -1,31 +1,32 @@
 package io.arqonbus.server.history;
 
 import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.hub.ChannelKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The default store: a bounded ring per stream in memory, trimmed by count on append and by age
  * on append and read. Each ring is guarded by its own monitor, held only for a pointer append or
- * a copy.
+ * a copy. Nothing survives a restart ({@link #durable()} is {@code false}); every future it returns
+ * is already complete.
  *
  * <p>A ring keeps a reference to the delivered JSON bytes themselves (a retained slice of the
- * frame the hub encoded once), outside the Java heap: a full history of a million messages is a
- * million small objects for the garbage collector to skip over, not a million byte arrays or trees
- * to copy. Reads copy what they return under the ring's monitor, so an entry trimmed right after
- * a read is never touched again; trimmed entries are released at once.
+ * frame the hub encoded once), outside the Java heap, in parallel arrays (offset, time, bytes)
+ * rather than one object per entry. Reads copy what they return under the ring's monitor, so an
+ * entry trimmed right after a read is never touched again; trimmed entries are released at once.
  */
 public final class MemoryHistoryStore implements HistoryStore {
     private final ConcurrentHashMap<ChannelKey, Ring> rings = new ConcurrentHashMap<>();
@@ -49,24 +50,24 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
-    public void append(ChannelKey key, ByteBuf json, Instant storedAt) {
-        if (maxPerStream == 0) {
-            return;
-        }
-        rings.computeIfAbsent(key, k -> new Ring()).append(new Entry(json.retainedSlice(), storedAt));
-    }
-
-    /** What a ring holds: the JSON (one reference, released when trimmed) and the store time. */
-    private record Entry(ByteBuf json, Instant storedAt) {
-        StoredMessage copy(EnvelopeCodec codec) {
-            return StoredMessage.of(ByteBufUtil.getBytes(json), storedAt, codec);
-        }
+    public Map<ChannelKey, StreamPosition> open() {
+        return Map.of();
     }
 
     @Override
-    public List<StoredMessage> latest(ChannelKey key, int limit) {
+    public CompletableFuture<Void> append(ChannelKey key, StreamPosition position, ByteBuf json, Instant storedAt) {
+        if (maxPerStream > 0) {
+            rings.computeIfAbsent(key, k -> new Ring()).append(position, json, storedAt);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<List<StoredMessage>> read(ChannelKey key, long afterOffset, int limit,
+            boolean newestFirst) {
         Ring ring = rings.get(key);
-        return ring == null ? List.of() : ring.latest(limit);
+        return CompletableFuture.completedFuture(
+                ring == null || limit <= 0 ? List.of() : ring.read(afterOffset, limit, newestFirst));
     }
 
     /**
@@ -75,9 +76,9 @@ public final class MemoryHistoryStore implements HistoryStore {
      * limit, and a walk stops as soon as the heap is full of messages closer to that end.
      */
     @Override
-    public List<StoredMessage> query(HistoryQuery query) {
+    public CompletableFuture<List<StoredMessage>> query(HistoryQuery query) {
         if (query.limit() == 0) {
-            return List.of();
+            return CompletableFuture.completedFuture(List.of());
         }
         boolean latest = query.window() == HistoryQuery.Window.LATEST;
         // The heap's head is the candidate that leaves first when the heap is over the limit.
@@ -102,28 +103,26 @@ public final class MemoryHistoryStore implements HistoryStore {
         for (Candidate c : picked) {
             out.add(c.message());
         }
-        return out;
+        return CompletableFuture.completedFuture(out);
     }
 
     /** A message found by a query, with what orders it among messages of other streams. */
-    private record Candidate(Instant storedAt, String stream, long index, StoredMessage message) {
-        Candidate with(StoredMessage copy) {
-            return new Candidate(storedAt, stream, index, copy);
-        }
+    private record Candidate(Instant storedAt, String stream, long offset, StoredMessage message) {
     }
 
     /** Store order: store time, then stream name, then place in the stream. */
     private static final Comparator<Candidate> STORE_ORDER = Comparator
             .comparing(Candidate::storedAt)
             .thenComparing(Candidate::stream)
-            .thenComparingLong(Candidate::index);
+            .thenComparingLong(Candidate::offset);
 
     @Override
-    public void delete(ChannelKey key) {
+    public CompletableFuture<Void> delete(ChannelKey key) {
         Ring ring = rings.remove(key);
         if (ring != null) {
             ring.clear();
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
@@ -136,6 +135,11 @@ public final class MemoryHistoryStore implements HistoryStore {
         return "memory";
     }
 
+    @Override
+    public boolean durable() {
+        return false;
+    }
+
     /** Releases everything kept. */
     @Override
     public void close() {
@@ -144,34 +148,59 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
     }
 
-    /** One stream's ring, guarded by its own monitor. */
+    /**
+     * One stream's entries in offset order, in three parallel circular arrays that grow up to
+     * {@code maxPerStream}; guarded by its own monitor.
+     */
     private final class Ring {
-        private final ArrayDeque<Entry> messages = new ArrayDeque<>();
+        private long[] offsets = new long[8];
+        private long[] storedAtNanos = new long[8];
+        private ByteBuf[] jsons = new ByteBuf[8];
+        private int head;
+        private int count;
+        private String epoch;
         private boolean cleared;
 
-        synchronized void append(Entry entry) {
+        synchronized void append(StreamPosition position, ByteBuf json, Instant storedAt) {
             if (cleared) {
-                entry.json().release();
                 return;
             }
-            messages.addLast(entry);
+            if (epoch != null && !epoch.equals(position.epoch())) {
+                dropOldest(count);
+            }
+            epoch = position.epoch();
+            if (count == jsons.length) {
+                if (count >= maxPerStream) {
+                    dropOldest(1);
+                } else {
+                    grow();
+                }
+            }
+            int at = slot(count);
+            offsets[at] = position.offset();
+            storedAtNanos[at] = nanos(storedAt);
+            jsons[at] = json.retainedSlice();
+            count++;
             size.incrementAndGet();
-            while (messages.size() > maxPerStream) {
-                messages.removeFirst().json().release();
-                size.decrementAndGet();
+            while (count > maxPerStream) {
+                dropOldest(1);
             }
             trimOld();
         }
 
-        synchronized List<StoredMessage> latest(int limit) {
+        synchronized List<StoredMessage> read(long afterOffset, int limit, boolean newestFirst) {
             trimOld();
-            int skip = Math.max(0, messages.size() - limit);
-            List<StoredMessage> out = new ArrayList<>(Math.min(limit, messages.size()));
-            Iterator<Entry> it = messages.iterator();
-            for (int i = 0; it.hasNext(); i++) {
-                Entry m = it.next();
-                if (i >= skip) {
-                    out.add(m.copy(codec));
+            int first = firstAfter(afterOffset);
+            int available = count - first;
+            int n = Math.min(limit, available);
+            List<StoredMessage> out = new ArrayList<>(n);
+            if (newestFirst) {
+                for (int i = count - 1; i >= count - n; i--) {
+                    out.add(copy(i));
+                }
+            } else {
+                for (int i = first; i < first + n; i++) {
+                    out.add(copy(i));
                 }
             }
             return out;
@@ -181,14 +210,11 @@ public final class MemoryHistoryStore implements HistoryStore {
          * Offers this stream's messages in the query's range to the heap, walking from the end
          * the window keeps and stopping once the heap is full of messages closer to that end.
          */
-        synchronized void collect(String stream, HistoryQuery query, PriorityQueue<Candidate> heap,
-                boolean latest) {
+        synchronized void collect(String stream, HistoryQuery query, PriorityQueue<Candidate> heap, boolean latest) {
             trimOld();
-            int size = messages.size();
-            Iterator<Entry> it = latest ? messages.descendingIterator() : messages.iterator();
-            for (int i = 0; it.hasNext(); i++) {
-                Entry m = it.next();
-                Instant at = m.storedAt();
+            for (int k = 0; k < count; k++) {
+                int i = latest ? count - 1 - k : k;
+                Instant at = instant(storedAtNanos[slot(i)]);
                 if (latest ? query.until() != null && !at.isBefore(query.until())
                         : query.since() != null && at.isBefore(query.since())) {
                     continue;
@@ -196,7 +222,7 @@ public final class MemoryHistoryStore implements HistoryStore {
                 if (!query.inRange(at)) {
                     return;
                 }
-                Candidate c = new Candidate(at, stream, latest ? size - 1L - i : i, null);
+                Candidate c = new Candidate(at, stream, offsets[slot(i)], null);
                 if (heap.size() >= query.limit()) {
                     if (heap.comparator().compare(c, heap.peek()) <= 0) {
                         return;
@@ -204,25 +230,81 @@ public final class MemoryHistoryStore implements HistoryStore {
                     heap.poll();
                 }
                 // Copied under the monitor: the entry may be trimmed and released right after.
-                heap.add(c.with(m.copy(codec)));
+                heap.add(new Candidate(at, stream, c.offset(), copy(i)));
             }
         }
 
         synchronized void clear() {
             cleared = true;
-            size.addAndGet(-messages.size());
-            for (Entry entry : messages) {
-                entry.json().release();
-            }
-            messages.clear();
+            dropOldest(count);
         }
 
-        private void trimOld() {
-            Instant oldest = clock.instant().minus(maxAge);
-            while (!messages.isEmpty() && messages.peekFirst().storedAt().isBefore(oldest)) {
-                messages.removeFirst().json().release();
+        /** The index (0 = oldest) of the first entry with an offset greater than {@code after}. */
+        private int firstAfter(long after) {
+            int lo = 0;
+            int hi = count;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (offsets[slot(mid)] <= after) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        private StoredMessage copy(int index) {
+            int at = slot(index);
+            return StoredMessage.of(ByteBufUtil.getBytes(jsons[at]), offsets[at], instant(storedAtNanos[at]), codec);
+        }
+
+        private int slot(int index) {
+            return (head + index) % jsons.length;
+        }
+
+        private void grow() {
+            int capacity = (int) Math.min((long) jsons.length * 2, Math.max(maxPerStream, jsons.length));
+            long[] o = new long[capacity];
+            long[] t = new long[capacity];
+            ByteBuf[] j = new ByteBuf[capacity];
+            for (int i = 0; i < count; i++) {
+                int at = slot(i);
+                o[i] = offsets[at];
+                t[i] = storedAtNanos[at];
+                j[i] = jsons[at];
+            }
+            offsets = o;
+            storedAtNanos = t;
+            jsons = j;
+            head = 0;
+        }
+
+        private void dropOldest(int n) {
+            for (int k = 0; k < n; k++) {
+                jsons[head].release();
+                jsons[head] = null;
+                head = (head + 1) % jsons.length;
+                count--;
                 size.decrementAndGet();
             }
         }
+
+        private void trimOld() {
+            long oldest = nanos(clock.instant().minus(maxAge));
+            int n = 0;
+            while (n < count && storedAtNanos[slot(n)] < oldest) {
+                n++;
+            }
+            dropOldest(n);
+        }
+    }
+
+    private static long nanos(Instant at) {
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+    }
+
+    private static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
 }

@@ -1,7 +1,9 @@
 package io.arqonbus.server.hub;
 
 import io.arqonbus.server.session.Session;
+import io.arqonbus.protocol.StreamPosition;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and one {@link LocalMembers} per event loop for fan-out. {@code activeLoops} lists the loops
  * that have members; a publication is handed to each of them once. Offsets, the active-loop
  * set and membership changes are guarded by this object's monitor; fan-out reads are lock-free.
+ *
+ * <p>A publication whose store has not confirmed it yet waits in {@code pending}; publications are
+ * released to members strictly in offset order, each once its append completed.
  */
 public final class BusChannel {
     private static final int[] NO_LOOPS = new int[0];
@@ -24,20 +29,25 @@ public final class BusChannel {
     private final String type;
     private final boolean hardcoded;
     private final String epoch;
+    private final ArrayDeque<PendingPublication> pending = new ArrayDeque<>();
+    private IdempotencyWindow idempotency;
     private final Set<Session> members = ConcurrentHashMap.newKeySet();
     private final LocalMembers[] byLoop;
     private volatile int[] activeLoops = NO_LOOPS;
     private long lastOffset;
+    private long releasedOffset;
     private boolean deleted;
 
-    BusChannel(ChannelKey key, Instant createdAt, String createdBy, String type, boolean hardcoded, String epoch,
-            int loops) {
+    BusChannel(ChannelKey key, Instant createdAt, String createdBy, String type, boolean hardcoded,
+            StreamPosition head, int loops) {
         this.key = key;
         this.createdAt = createdAt;
         this.createdBy = createdBy;
         this.type = type;
         this.hardcoded = hardcoded;
-        this.epoch = epoch;
+        this.epoch = head.epoch();
+        this.lastOffset = head.offset();
+        this.releasedOffset = head.offset();
         this.byLoop = new LocalMembers[loops];
         for (int i = 0; i < loops; i++) {
             byLoop[i] = new LocalMembers();
@@ -71,8 +81,33 @@ public final class BusChannel {
         return lastOffset;
     }
 
+    /**
+     * The position of the latest publication released to members (stored, or refused by a store
+     * but not needing it): what a joining member sees next is after it.
+     */
+    public synchronized StreamPosition releasedPosition() {
+        return new StreamPosition(releasedOffset, epoch);
+    }
+
     long nextOffset() {
         return ++lastOffset;
+    }
+
+    void released(long offset) {
+        releasedOffset = offset;
+    }
+
+    /** Publications waiting for their store, in offset order; guarded by this monitor. */
+    ArrayDeque<PendingPublication> pending() {
+        return pending;
+    }
+
+    /** The channel's idempotency keys, made on first use; guarded by this monitor. */
+    IdempotencyWindow idempotency(java.time.Duration window, int maxKeys) {
+        if (idempotency == null) {
+            idempotency = new IdempotencyWindow(window, maxKeys);
+        }
+        return idempotency;
     }
 
     boolean isDeleted() {

@@ -13,14 +13,25 @@ final class Deliveries {
     private Deliveries() {
     }
 
-    /** A channel publication for one loop's members of the channel. */
-    static Runnable toChannel(ByteBuf frame, LocalMembers members, Session exclude, BusMetrics metrics) {
+    /**
+     * A channel publication (or notice, offset 0) for one loop's members of the channel; a member
+     * recovering the channel holds it back instead.
+     */
+    static Runnable toChannel(ByteBuf frame, ChannelKey key, long offset, LocalMembers members, Session exclude,
+            BusMetrics metrics) {
         return () -> {
             int size = frame.readableBytes();
             int sent = 0;
             try {
                 for (Session session : members.sessions()) {
-                    if (session != exclude && session.deliver(frame.retainedDuplicate())) {
+                    if (session == exclude) {
+                        continue;
+                    }
+                    ByteBuf copy = frame.retainedDuplicate();
+                    if (session.isRecovering() && session.hold(key, offset, copy)) {
+                        continue;
+                    }
+                    if (session.deliver(copy)) {
                         sent++;
                     }
                 }

@@ -1,33 +1,48 @@
 package io.arqonbus.server.hub;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.history.HistoryStore;
+import io.arqonbus.server.history.StoreUnavailableException;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.session.LoopContexts;
 import io.arqonbus.server.session.Session;
 import io.arqonbus.server.transport.FrameEncoder;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rooms, channels, memberships and fan-out.
  *
- * <p>A publication is stamped with its channel's next offset, stored, encoded once into a
- * complete WebSocket frame, and handed once to every event loop that serves members of the
- * channel; that loop writes a {@code retainedDuplicate()} to each of its local members. Offset,
- * store and hand-off happen under the channel's monitor so every loop sees a channel's
- * publications in offset order. Joins and leaves run on the member's own loop.
+ * <p>A publication is stamped with its channel's next offset, encoded once into a complete
+ * WebSocket frame, appended to the history store, and — once the store confirmed the append —
+ * handed once to every event loop that serves members of the channel; that loop writes a
+ * {@code retainedDuplicate()} to each of its local members. Offsets are given and publications
+ * released under the channel's monitor, strictly in offset order, so every loop sees a channel's
+ * publications in offset order and a joining member's position is exact. Joins and leaves run on
+ * the member's own loop.
  */
 public final class Hub {
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
     /** The sender name the server stamps on its own frames. */
     public static final String SERVER_SENDER = "arqonbus";
+    /** How long an idempotency key is remembered by default (five minutes). */
+    public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(5);
+    /** How many idempotency keys a channel remembers at most by default: {@value}. */
+    public static final int DEFAULT_DEDUP_MAX_KEYS = 100_000;
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final LoopContexts loops;
@@ -38,15 +53,31 @@ public final class Hub {
     private final Clock clock;
     private final AtomicLong stamps = new AtomicLong();
     private final AtomicLong publications = new AtomicLong();
+    private final ConcurrentHashMap<ChannelKey, StreamPosition> heads;
+    private final Duration dedupWindow;
+    private final int dedupMaxKeys;
 
-    public Hub(LoopContexts loops, HistoryStore history, FrameEncoder encoder, BusMetrics metrics, IdGenerator ids,
-            Clock clock) {
+    /**
+     * @param heads the positions of the streams the store already holds; a channel made for one
+     *              of them continues its offsets and epoch
+     */
+    public Hub(LoopContexts loops, HistoryStore history, Map<ChannelKey, StreamPosition> heads, FrameEncoder encoder,
+            BusMetrics metrics, IdGenerator ids, Clock clock) {
+        this(loops, history, heads, encoder, metrics, ids, clock, DEFAULT_DEDUP_WINDOW, DEFAULT_DEDUP_MAX_KEYS);
+    }
+
+    /** Like the other constructor, with the idempotency window and its bound per channel. */
+    public Hub(LoopContexts loops, HistoryStore history, Map<ChannelKey, StreamPosition> heads, FrameEncoder encoder,
+            BusMetrics metrics, IdGenerator ids, Clock clock, Duration dedupWindow, int dedupMaxKeys) {
         this.loops = loops;
         this.history = history;
+        this.heads = new ConcurrentHashMap<>(heads);
         this.encoder = encoder;
         this.metrics = metrics;
         this.ids = ids;
         this.clock = clock;
+        this.dedupWindow = dedupWindow;
+        this.dedupMaxKeys = dedupMaxKeys;
     }
 
     // ---- channels -------------------------------------------------------------------------
@@ -94,18 +125,34 @@ public final class Hub {
     }
 
     /**
-     * Creates a channel if it does not exist.
+     * Creates a channel if it does not exist; a channel whose stream the store already holds
+     * continues its position.
      *
      * @return the channel and whether this call created it
      */
     public JoinResult create(ChannelKey key, String createdBy, String type, boolean hardcoded) {
-        Room room = rooms.computeIfAbsent(key.room(), Room::new);
+        Room room = roomFor(key.room());
         boolean[] created = {false};
         BusChannel channel = room.channelMap().computeIfAbsent(key.channel(), name -> {
             created[0] = true;
-            return new BusChannel(key, clock.instant(), createdBy, type, hardcoded, newEpoch(), loops.size());
+            StreamPosition head = heads.remove(key);
+            return new BusChannel(key, clock.instant(), createdBy, type, hardcoded,
+                    head != null ? head : new StreamPosition(0, newEpoch()), loops.size());
         });
-        return new JoinResult(channel, created[0], false);
+        return new JoinResult(channel, created[0], false, null, false);
+    }
+
+    /** The room, made when missing (its room-wide stream continuing a stored one). */
+    private Room roomFor(String name) {
+        Room room = rooms.get(name);
+        if (room != null) {
+            return room;
+        }
+        return rooms.computeIfAbsent(name, n -> {
+            ChannelKey stream = ChannelKey.roomWide(n);
+            StreamPosition head = heads.remove(stream);
+            return new Room(n, stream, head != null ? head : new StreamPosition(0, newEpoch()));
+        });
     }
 
     /** Outcome of {@link #delete}. */
@@ -125,7 +172,12 @@ public final class Hub {
             channel.markDeleted();
             room.channelMap().remove(key.channel(), channel);
         }
-        history.delete(key);
+        history.delete(key).whenComplete((v, e) -> {
+            if (e != null) {
+                log.warn("event=history_delete_failed code=STORAGE_UNAVAILABLE stream={} msg=\"{}\"", key,
+                        e.getMessage());
+            }
+        });
         return DeleteOutcome.DELETED;
     }
 
@@ -137,9 +189,21 @@ public final class Hub {
 
     /** Joins the session to the channel, creating it if needed. Call on the session's loop. */
     public JoinResult join(Session session, ChannelKey key) {
+        return join(session, key, null, 0);
+    }
+
+    /**
+     * Joins the session to the channel, creating it if needed, and starts a recovery from
+     * {@code recover} when one is possible: same epoch, and between 1 and {@code maxRecovery}
+     * publications missed. While a recovery runs, the channel's live frames for this session are
+     * held back (see {@link Session#hold}) until the caller ends it. Call on the session's loop.
+     *
+     * @param recover the last position the client saw, or {@code null}
+     */
+    public JoinResult join(Session session, ChannelKey key, StreamPosition recover, int maxRecovery) {
         while (true) {
-            JoinResult created = create(key, session.clientId(), "dynamic", false);
-            BusChannel channel = created.channel();
+            JoinResult made = create(key, session.clientId(), "dynamic", false);
+            BusChannel channel = made.channel();
             synchronized (channel) {
                 if (channel.isDeleted()) {
                     continue;
@@ -148,7 +212,16 @@ public final class Hub {
                 if (joined) {
                     session.memberships().add(key);
                 }
-                return new JoinResult(channel, created.created(), joined);
+                StreamPosition now = channel.releasedPosition();
+                boolean recovering = false;
+                if (recover != null && recover.epoch().equals(now.epoch())) {
+                    long missed = now.offset() - recover.offset();
+                    recovering = missed > 0 && missed <= maxRecovery;
+                    if (recovering) {
+                        session.startRecovery(key, now.offset());
+                    }
+                }
+                return new JoinResult(channel, made.created(), joined, now, recovering);
             }
         }
     }
@@ -172,12 +245,23 @@ public final class Hub {
 
     /**
      * Publishes to the envelope's {@code room:channel}: stamps sender and position, stores, and
-     * delivers to every member but the sender. Creates the channel if needed.
+     * delivers to every member but the sender once the store took it, in offset order. Creates the
+     * channel if needed.
      *
-     * @return the envelope as delivered
+     * <p>A publication with {@code "ack":"durable"} is delivered only when the store confirmed it,
+     * and refused at once while the store is down; any other publication is delivered even when the
+     * store failed (the failure is counted). A publication repeating an idempotency key seen in the
+     * channel within the dedup window is neither stored nor delivered again.
      */
-    public Envelope publish(Session sender, Envelope envelope) {
+    public Publication publish(Session sender, Envelope envelope) {
         ChannelKey key = ChannelKey.of(envelope.room(), envelope.channel());
+        String senderId = sender == null ? envelope.sender() : sender.clientId();
+        boolean mustStore = Envelope.DURABLE_ACK.equals(envelope.ack());
+        if (mustStore && !history.health().available()) {
+            return new Publication(envelope.withSender(senderId), CompletableFuture.failedFuture(
+                    new StoreUnavailableException(history.health().detail())), false);
+        }
+        String idempotencyKey = idempotencyKey(envelope);
         while (true) {
             BusChannel channel = create(key, sender == null ? SERVER_SENDER : sender.clientId(), "dynamic", false)
                     .channel();
@@ -185,31 +269,84 @@ public final class Hub {
                 if (channel.isDeleted()) {
                     continue;
                 }
-                Envelope stamped = envelope.toBuilder()
-                        .sender(sender == null ? envelope.sender() : sender.clientId())
-                        .position(new StreamPosition(channel.nextOffset(), channel.epoch()))
-                        .build();
-                ByteBuf frame = encodeAndStore(key, stamped);
-                fanOut(channel, frame, sender);
-                return stamped;
+                Instant now = clock.instant();
+                IdempotencyWindow seen = null;
+                if (idempotencyKey != null) {
+                    seen = channel.idempotency(dedupWindow, dedupMaxKeys);
+                    CompletableFuture<StreamPosition> first = seen.find(idempotencyKey, now);
+                    if (first != null) {
+                        metrics.duplicatePublication();
+                        return new Publication(envelope.withSender(senderId), first, true);
+                    }
+                }
+                StreamPosition position = new StreamPosition(channel.nextOffset(), channel.epoch());
+                Envelope stamped = envelope.toBuilder().sender(senderId).position(position).build();
+                ByteBuf frame = encoder.encode(stamped);
+                CompletableFuture<Void> appended = append(key, position, frame, now);
+                publications.incrementAndGet();
+                CompletableFuture<StreamPosition> stored = appended.thenApply(v -> position);
+                if (seen != null) {
+                    remember(channel, seen, idempotencyKey, stored, now);
+                }
+                channel.pending().addLast(new PendingPublication(position.offset(), frame, appended, mustStore, sender));
+                if (appended.isDone()) {
+                    release(channel);
+                } else {
+                    appended.whenComplete((v, e) -> release(channel));
+                }
+                return new Publication(stamped, stored, false);
             }
         }
     }
 
-    /**
-     * Encodes a publication once into its frame and appends the frame's JSON to the stream's
-     * history; the caller owns the returned frame.
-     */
-    private ByteBuf encodeAndStore(ChannelKey stream, Envelope stamped) {
-        ByteBuf frame = encoder.encode(stamped);
+    private static String idempotencyKey(Envelope envelope) {
+        JsonNode key = envelope.metadata().get(Envelope.IDEMPOTENCY_KEY);
+        return key != null && key.isTextual() ? key.asText() : null;
+    }
+
+    /** Remembers a key; a key whose publication the store refused is forgotten, so a retry counts. */
+    private static void remember(BusChannel channel, IdempotencyWindow seen, String key,
+            CompletableFuture<StreamPosition> stored, Instant now) {
+        seen.remember(key, stored, now);
+        stored.whenComplete((position, error) -> {
+            if (error != null) {
+                synchronized (channel) {
+                    seen.forget(key, stored);
+                }
+            }
+        });
+    }
+
+    private CompletableFuture<Void> append(ChannelKey key, StreamPosition position, ByteBuf frame, Instant now) {
         try {
-            history.append(stream, FrameEncoder.jsonOf(frame), clock.instant());
+            return history.append(key, position, FrameEncoder.jsonOf(frame), now);
         } catch (RuntimeException e) {
-            frame.release();
-            throw e;
+            return CompletableFuture.failedFuture(e);
         }
-        publications.incrementAndGet();
-        return frame;
+    }
+
+    /**
+     * Releases the channel's publications whose appends completed, in offset order, stopping at the
+     * first still waiting: each is fanned out, or dropped when it needed the store and the store
+     * failed.
+     */
+    private void release(BusChannel channel) {
+        synchronized (channel) {
+            PendingPublication next;
+            while ((next = channel.pending().peekFirst()) != null && next.stored().isDone()) {
+                channel.pending().pollFirst();
+                boolean failed = next.stored().isCompletedExceptionally();
+                if (failed) {
+                    metrics.storeAppendFailed();
+                }
+                if (failed && next.mustStore() || channel.isDeleted()) {
+                    next.frame().release();
+                } else {
+                    fanOut(channel, next.frame(), next.exclude(), next.offset());
+                }
+                channel.released(next.offset());
+            }
+        }
     }
 
     /**
@@ -223,16 +360,17 @@ public final class Hub {
         }
         ByteBuf frame = encoder.encode(envelope);
         synchronized (channel) {
-            fanOut(channel, frame, exclude);
+            fanOut(channel, frame, exclude, 0);
         }
     }
 
-    private void fanOut(BusChannel channel, ByteBuf frame, Session exclude) {
+    /** Hands the frame once to each loop with members; takes ownership of {@code frame}. */
+    private void fanOut(BusChannel channel, ByteBuf frame, Session exclude, long offset) {
         try {
             for (int loop : channel.activeLoops()) {
                 frame.retain();
                 loops.get(loop).enqueue(
-                        Deliveries.toChannel(frame, channel.local(loop), exclude, metrics));
+                        Deliveries.toChannel(frame, channel.key(), offset, channel.local(loop), exclude, metrics));
             }
         } finally {
             frame.release();
@@ -241,14 +379,24 @@ public final class Hub {
 
     /**
      * Broadcasts to every member of any channel of the room, each once, except the sender, and
-     * stores the message in the room's own stream.
+     * stores the message in the room's own stream (positions of room streams stay internal).
      *
      * @return the envelope as delivered
      */
     public Envelope broadcastToRoom(Session sender, Envelope envelope) {
-        Room room = rooms.computeIfAbsent(envelope.room(), Room::new);
+        Room room = roomFor(envelope.room());
         Envelope stamped = envelope.withSender(sender == null ? envelope.sender() : sender.clientId());
-        ByteBuf frame = encodeAndStore(ChannelKey.roomWide(envelope.room()), stamped);
+        ByteBuf frame = encoder.encode(stamped);
+        CompletableFuture<Void> appended;
+        synchronized (room) {
+            appended = append(room.streamKey(), room.nextPosition(), frame, clock.instant());
+        }
+        appended.whenComplete((v, e) -> {
+            if (e != null) {
+                metrics.storeAppendFailed();
+            }
+        });
+        publications.incrementAndGet();
         long stamp = stamps.incrementAndGet();
         Collection<BusChannel> channels = List.copyOf(room.channels());
         try {
@@ -266,6 +414,19 @@ public final class Hub {
     public void sendTo(Session target, Envelope envelope) {
         ByteBuf frame = encoder.encode(envelope);
         target.loop().enqueue(Deliveries.toSession(frame, target, metrics));
+    }
+
+    /** Sends envelope JSON exactly as stored (a recovered publication) to one session, on its loop. */
+    public void sendStored(Session target, byte[] json) {
+        ByteBuf frame = encoder.encode(json);
+        target.loop().enqueue(Deliveries.toSession(frame, target, metrics));
+    }
+
+    /** Sends prepared frames (held back during a recovery) to one session, in order, on its loop. */
+    public void sendFrames(Session target, List<ByteBuf> frames) {
+        for (ByteBuf frame : frames) {
+            target.loop().enqueue(Deliveries.toSession(frame, target, metrics));
+        }
     }
 
     /** Sends one envelope to several sessions, encoded once. */

@@ -27,6 +27,8 @@ public final class BusMetrics {
     private final Counter connectionsRejected;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Timer commandLatency;
+    private final Counter storeAppendFailures;
+    private final Counter duplicatePublications;
     private final VerbatimGauges verbatimGauges = new VerbatimGauges();
 
     public BusMetrics() {
@@ -48,9 +50,28 @@ public final class BusMetrics {
                     .tag("code", code.name())
                     .register(registry));
         }
+        storeAppendFailures = Counter.builder("arqonbus.store.append.failures")
+                .description("Publications the history store could not confirm").register(registry);
+        duplicatePublications = Counter.builder("arqonbus.publications.duplicate")
+                .description("Publications not stored again because their idempotency key was seen").register(registry);
         commandLatency = Timer.builder("arqonbus.command.duration")
                 .description("Time to run a command")
                 .register(registry);
+    }
+
+    /** The store could not confirm one append. */
+    public void storeAppendFailed() {
+        storeAppendFailures.increment();
+    }
+
+    /** A publication repeated an idempotency key and was not stored again. */
+    public void duplicatePublication() {
+        duplicatePublications.increment();
+    }
+
+    /** How many appends the store could not confirm. */
+    public long storeAppendFailuresTotal() {
+        return (long) storeAppendFailures.count();
     }
 
     /** One envelope came in. */

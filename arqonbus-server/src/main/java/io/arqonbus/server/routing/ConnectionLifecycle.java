@@ -3,6 +3,7 @@ package io.arqonbus.server.routing;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.ErrorCode;
+import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.protocol.Identification;
 import io.arqonbus.server.hub.BusChannel;
 import io.arqonbus.server.hub.ChannelKey;
@@ -98,7 +99,15 @@ public final class ConnectionLifecycle {
 
     /** Joins a channel and tells its other members. */
     public JoinResult join(Session session, ChannelKey key) {
-        JoinResult result = hub.join(session, key);
+        return join(session, key, null, 0);
+    }
+
+    /**
+     * Joins a channel, starting a recovery from {@code recover} when one is possible (see
+     * {@link Hub#join(Session, ChannelKey, StreamPosition, int)}), and tells its other members.
+     */
+    public JoinResult join(Session session, ChannelKey key, StreamPosition recover, int maxRecovery) {
+        JoinResult result = hub.join(session, key, recover, maxRecovery);
         if (result.created()) {
             ObjectNode data = JsonNodeFactory.instance.objectNode();
             data.put("room", key.room());
@@ -125,6 +134,7 @@ public final class ConnectionLifecycle {
 
     /** The connection ended: leave every channel, unregister, tell telemetry. */
     public void closed(Session session) {
+        session.dropRecoveries();
         for (ChannelKey key : session.membershipSnapshot()) {
             leave(session, key);
         }

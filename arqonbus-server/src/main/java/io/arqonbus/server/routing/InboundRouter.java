@@ -11,6 +11,7 @@ import io.arqonbus.protocol.MessageType;
 import io.arqonbus.server.command.CommandDispatcher;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
+import io.arqonbus.server.hub.Publication;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.session.Session;
 import io.arqonbus.server.session.SessionRegistry;
@@ -28,6 +29,8 @@ public final class InboundRouter {
     public static final ChannelKey TELEMETRY_STREAM = ChannelKey.of("integriguard", "telemetry-stream");
     /** The README's private-channel name. */
     public static final String PM_CHANNEL = "pm";
+    /** The longest idempotency key: {@value} characters. */
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 
     private final Hub hub;
     private final SessionRegistry sessions;
@@ -113,11 +116,47 @@ public final class InboundRouter {
             activity.record(session, "message_sent", ChannelKey.roomWide(envelope.room()));
             return true;
         } else {
-            Envelope delivered = hub.publish(session, envelope);
-            acknowledge(session, delivered);
+            if (!validIdempotencyKey(session, envelope)) {
+                return false;
+            }
+            Publication publication = hub.publish(session, envelope);
+            acknowledge(session, publication.delivered());
+            if (Envelope.DURABLE_ACK.equals(envelope.ack())) {
+                acknowledgeStored(session, envelope, publication);
+            }
             activity.record(session, "message_sent", ChannelKey.of(envelope.room(), envelope.channel()));
             return true;
         }
+    }
+
+    private boolean validIdempotencyKey(Session session, Envelope envelope) {
+        JsonNode key = envelope.metadata().get(Envelope.IDEMPOTENCY_KEY);
+        if (key == null || key.isTextual() && !key.asText().isEmpty()
+                && key.asText().length() <= MAX_IDEMPOTENCY_KEY_LENGTH) {
+            return true;
+        }
+        String problem = "'metadata." + Envelope.IDEMPOTENCY_KEY + "' must be a non-empty string of at most "
+                + MAX_IDEMPOTENCY_KEY_LENGTH + " characters";
+        refuse(session, ErrorCode.VALIDATION_ERROR, "Validation error: " + problem, List.of(problem), envelope.id());
+        return false;
+    }
+
+    /**
+     * The durable ack (protocol §12): once the store confirmed the append, an {@code ack} with the
+     * position; when it could not, a {@code STORAGE_UNAVAILABLE} error frame.
+     */
+    private void acknowledgeStored(Session session, Envelope envelope, Publication publication) {
+        publication.stored().whenComplete((position, error) -> {
+            if (error == null) {
+                hub.sendTo(session, replies.durableAck(envelope.id(), position, publication.duplicate()));
+            } else {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                metrics.error(ErrorCode.STORAGE_UNAVAILABLE);
+                hub.sendTo(session, replies.error(ErrorCode.STORAGE_UNAVAILABLE,
+                        "The message was not stored, and not delivered: " + cause.getMessage(),
+                        List.of(String.valueOf(cause.getMessage())), envelope.id()));
+            }
+        });
     }
 
     private void acknowledge(Session session, Envelope delivered) {

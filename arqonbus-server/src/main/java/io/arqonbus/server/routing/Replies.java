@@ -6,6 +6,7 @@ import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.protocol.MessageType;
+import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.hub.Hub;
 import java.time.Clock;
@@ -68,6 +69,22 @@ public final class Replies {
                 .channel(published.channel())
                 .requestId(published.id())
                 .status("success")
+                .build();
+    }
+
+    /**
+     * The durable ack (protocol §12):
+     * {@code {"type":"ack","request_id":<message id>,"status":"success","payload":{"offset","epoch","duplicate"}}}.
+     */
+    public Envelope durableAck(String messageId, StreamPosition position, boolean duplicate) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("offset", position.offset());
+        payload.put("epoch", position.epoch());
+        payload.put("duplicate", duplicate);
+        return server(MessageType.ACK)
+                .requestId(messageId)
+                .status("success")
+                .payload(payload)
                 .build();
     }
 

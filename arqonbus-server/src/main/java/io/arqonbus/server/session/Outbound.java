@@ -92,6 +92,17 @@ public final class Outbound {
         return true;
     }
 
+    /**
+     * Closes the connection as a slow consumer (4001) whatever the policy: used when frames it
+     * should have received had to be dropped (a recovery held back more than it may).
+     */
+    public void closeAsSlowConsumer() {
+        if (!closing) {
+            closing = true;
+            listener.slowConsumer(channel, pendingBytes());
+        }
+    }
+
     /** Where prepared frames go in: the first handler's context, or the channel before that is set. */
     private ChannelOutboundInvoker entry() {
         ChannelHandlerContext at = wire;

@@ -5,8 +5,10 @@ import io.arqonbus.server.hub.ChannelKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,6 +30,7 @@ public final class Session {
     private int violations;
     private long deliveryStamp = -1;
     private long lastActivitySample = Long.MIN_VALUE;
+    private Map<ChannelKey, HeldFrames> recovering;
 
     public Session(Channel channel, LoopContext loop, Outbound outbound, Principal principal, String clientId,
             Instant connectedAt) {
@@ -115,6 +118,70 @@ public final class Session {
         }
         lastActivitySample = nowNanos;
         return true;
+    }
+
+    // ---- recovery (loop-confined) ---------------------------------------------------------
+
+    /** How many live frames of one channel are held back at most during a recovery: {@value}. */
+    public static final int MAX_HELD_FRAMES = 10_000;
+
+    /**
+     * Starts holding back this channel's live frames while a recovery reads what was missed up to
+     * {@code recoveredUpTo}. Call on this session's loop.
+     */
+    public void startRecovery(ChannelKey key, long recoveredUpTo) {
+        if (recovering == null) {
+            recovering = new HashMap<>();
+        }
+        HeldFrames old = recovering.put(key, new HeldFrames(recoveredUpTo, MAX_HELD_FRAMES));
+        if (old != null) {
+            old.release();
+        }
+    }
+
+    /** Whether any recovery is running (cheap; checked per delivery). */
+    public boolean isRecovering() {
+        return recovering != null;
+    }
+
+    /**
+     * Holds a live frame back when a recovery of its channel runs; returns {@code false} (and keeps
+     * no reference) otherwise. Takes ownership of {@code frame} when it returns {@code true}.
+     */
+    public boolean hold(ChannelKey key, long offset, ByteBuf frame) {
+        HeldFrames held = recovering == null ? null : recovering.get(key);
+        if (held == null) {
+            return false;
+        }
+        held.add(offset, frame);
+        return true;
+    }
+
+    /**
+     * Ends a recovery: the held frames to send now, in order (those the recovery covered are
+     * released), or {@code null} when too many arrived to hold and some were dropped.
+     */
+    public List<ByteBuf> endRecovery(ChannelKey key) {
+        HeldFrames held = recovering == null ? null : recovering.remove(key);
+        if (recovering != null && recovering.isEmpty()) {
+            recovering = null;
+        }
+        if (held == null) {
+            return List.of();
+        }
+        if (held.overflowed()) {
+            held.release();
+            return null;
+        }
+        return held.drain();
+    }
+
+    /** Releases whatever recoveries hold (the connection closed). */
+    public void dropRecoveries() {
+        if (recovering != null) {
+            recovering.values().forEach(HeldFrames::release);
+            recovering = null;
+        }
     }
 
     @Override

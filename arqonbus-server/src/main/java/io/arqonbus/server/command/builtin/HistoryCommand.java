@@ -2,19 +2,23 @@ package io.arqonbus.server.command.builtin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.server.command.Command;
+import io.arqonbus.server.command.AsyncCommand;
 import io.arqonbus.server.command.CommandContext;
 import io.arqonbus.server.command.CommandException;
 import io.arqonbus.server.command.CommandResult;
 import io.arqonbus.server.history.HistoryQuery;
 import io.arqonbus.server.history.StoredMessage;
+import io.arqonbus.server.hub.ChannelKey;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code history {room, channel?, limit=50}}: the last {@code limit} messages of a channel, or of
- * every stream of a room, oldest first.
+ * {@code history {room, channel?, limit=50, since?, reverse=false}}: the last {@code limit} messages
+ * of a channel, or of every stream of a room, oldest first ({@code reverse}: newest first). With
+ * {@code since} (an offset; needs a channel) the messages after that offset instead: the oldest
+ * {@code limit} of them, or with {@code reverse} the newest {@code limit}.
  */
-final class HistoryCommand implements Command {
+final class HistoryCommand implements AsyncCommand {
     /** The default {@code limit}: {@value}. */
     static final int DEFAULT_LIMIT = 50;
 
@@ -25,15 +29,31 @@ final class HistoryCommand implements Command {
 
     @Override
     public String description() {
-        return "Recent messages of a room or room:channel, oldest first; args {room, channel?, limit=50}";
+        return "Recent messages of a room or room:channel, oldest first; args {room, channel?, limit=50, since? (offset), "
+                + "reverse=false}";
     }
 
     @Override
-    public CommandResult execute(CommandContext context) throws CommandException {
+    public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
         HistoryScope scope = HistoryScope.ofRoom(context);
         int limit = context.optionalInt("limit", DEFAULT_LIMIT, 1, context.services().config().maxHistoryLimit());
-        List<StoredMessage> messages = context.services().history().query(new HistoryQuery(
-                scope.room(), scope.channel(), null, null, limit, HistoryQuery.Window.LATEST, false));
+        boolean reverse = context.optionalBoolean("reverse", false);
+        long since = context.optionalLong("since", -1, 0, Long.MAX_VALUE);
+        CompletableFuture<List<StoredMessage>> read;
+        if (since >= 0) {
+            if (scope.channel() == null) {
+                throw CommandException.validation("'since' needs a channel");
+            }
+            read = context.services().history().read(ChannelKey.of(scope.room(), scope.channel()), since, limit, reverse);
+        } else {
+            read = context.services().history().query(new HistoryQuery(
+                    scope.room(), scope.channel(), null, null, limit, HistoryQuery.Window.LATEST, reverse));
+        }
+        return read.thenApply(messages -> answer(context, scope, limit, messages));
+    }
+
+    private static CommandResult answer(CommandContext context, HistoryScope scope, int limit,
+            List<StoredMessage> messages) {
         ObjectNode data = context.object();
         data.put("room", scope.room());
         if (scope.channel() != null) {

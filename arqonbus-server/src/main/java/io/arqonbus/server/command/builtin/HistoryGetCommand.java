@@ -3,7 +3,7 @@ package io.arqonbus.server.command.builtin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Timestamps;
-import io.arqonbus.server.command.Command;
+import io.arqonbus.server.command.AsyncCommand;
 import io.arqonbus.server.command.CommandContext;
 import io.arqonbus.server.command.CommandException;
 import io.arqonbus.server.command.CommandResult;
@@ -12,13 +12,14 @@ import io.arqonbus.server.history.HistoryQuery;
 import io.arqonbus.server.history.StoredMessage;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The original's {@code history.get} (alias {@code op.history.get}) {@code {room?, channel?,
  * limit=100, since?, until?}}: stored envelopes, most recent first. The room may be left out by
  * admins only.
  */
-final class HistoryGetCommand implements Command {
+final class HistoryGetCommand implements AsyncCommand {
     /** The default {@code limit}: {@value}. */
     static final int DEFAULT_LIMIT = 100;
 
@@ -38,7 +39,7 @@ final class HistoryGetCommand implements Command {
     }
 
     @Override
-    public CommandResult execute(CommandContext context) throws CommandException {
+    public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
         CommandServices services = context.services();
         HistoryScope scope = HistoryScope.ofRoomUnlessAdmin(context);
         int limit = context.optionalInt("limit", DEFAULT_LIMIT, 1, services.config().maxHistoryLimit());
@@ -47,17 +48,19 @@ final class HistoryGetCommand implements Command {
         if (since != null && until != null && until.isBefore(since)) {
             throw CommandException.validation("'until' must not be before 'since'");
         }
-        List<StoredMessage> messages = services.history().query(new HistoryQuery(
-                scope.room(), scope.channel(), since, until, limit, HistoryQuery.Window.LATEST, true));
-        ArrayNode entries = HistoryEntries.operator(messages, services.codec(), services.history().backend());
-        ObjectNode data = context.object();
-        data.set("entries", entries);
-        data.put("count", entries.size());
-        putScope(data, scope);
-        putInstant(data, "since", since);
-        putInstant(data, "until", until);
-        data.put("limit", limit);
-        return new CommandResult("History retrieved", data);
+        return services.history().query(new HistoryQuery(
+                scope.room(), scope.channel(), since, until, limit, HistoryQuery.Window.LATEST, true))
+                .thenApply(messages -> {
+                    ArrayNode entries = HistoryEntries.operator(messages, services.codec(), services.history().backend());
+                    ObjectNode data = context.object();
+                    data.set("entries", entries);
+                    data.put("count", entries.size());
+                    putScope(data, scope);
+                    putInstant(data, "since", since);
+                    putInstant(data, "until", until);
+                    data.put("limit", limit);
+                    return new CommandResult("History retrieved", data);
+                });
     }
 
     static void putScope(ObjectNode data, HistoryScope scope) {

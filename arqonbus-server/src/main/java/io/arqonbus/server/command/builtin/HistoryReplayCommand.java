@@ -3,7 +3,7 @@ package io.arqonbus.server.command.builtin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Timestamps;
-import io.arqonbus.server.command.Command;
+import io.arqonbus.server.command.AsyncCommand;
 import io.arqonbus.server.command.CommandContext;
 import io.arqonbus.server.command.CommandException;
 import io.arqonbus.server.command.CommandResult;
@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The original's {@code history.replay} (alias {@code op.history.replay}) {@code {from_ts, to_ts,
@@ -22,7 +23,7 @@ import java.util.List;
  * {@code [from_ts, to_ts)}, oldest first. With {@code strict_sequence} they come in store order
  * (each channel's offsets ascending); without, by the envelopes' own timestamps.
  */
-final class HistoryReplayCommand implements Command {
+final class HistoryReplayCommand implements AsyncCommand {
     /** The default {@code limit}: {@value}. */
     static final int DEFAULT_LIMIT = 1000;
     /** The largest {@code limit}: {@value}. */
@@ -45,7 +46,7 @@ final class HistoryReplayCommand implements Command {
     }
 
     @Override
-    public CommandResult execute(CommandContext context) throws CommandException {
+    public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
         long started = System.nanoTime();
         CommandServices services = context.services();
         Instant from = requiredInstant(context, "from_ts");
@@ -56,22 +57,24 @@ final class HistoryReplayCommand implements Command {
         HistoryScope scope = HistoryScope.ofRoomUnlessAdmin(context);
         int limit = context.optionalInt("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         boolean strict = context.optionalBoolean("strict_sequence", true);
-        List<StoredMessage> messages = services.history().query(new HistoryQuery(
-                scope.room(), scope.channel(), from, to, limit, HistoryQuery.Window.EARLIEST, false));
-        if (!strict) {
-            messages = byEnvelopeTime(messages);
-        }
-        ArrayNode entries = HistoryEntries.operator(messages, services.codec(), services.history().backend());
-        ObjectNode data = context.object();
-        data.set("entries", entries);
-        data.put("count", entries.size());
-        HistoryGetCommand.putScope(data, scope);
-        HistoryGetCommand.putInstant(data, "since", from);
-        HistoryGetCommand.putInstant(data, "until", to);
-        data.put("limit", limit);
-        data.put("strict_sequence", strict);
-        data.put("latency_ms", (System.nanoTime() - started) / 1_000_000.0);
-        return new CommandResult("History replayed", data);
+        return services.history().query(new HistoryQuery(
+                scope.room(), scope.channel(), from, to, limit, HistoryQuery.Window.EARLIEST, false))
+                .thenApply(messages -> {
+                    if (!strict) {
+                        messages = byEnvelopeTime(messages);
+                    }
+                    ArrayNode entries = HistoryEntries.operator(messages, services.codec(), services.history().backend());
+                    ObjectNode data = context.object();
+                    data.set("entries", entries);
+                    data.put("count", entries.size());
+                    HistoryGetCommand.putScope(data, scope);
+                    HistoryGetCommand.putInstant(data, "since", from);
+                    HistoryGetCommand.putInstant(data, "until", to);
+                    data.put("limit", limit);
+                    data.put("strict_sequence", strict);
+                    data.put("latency_ms", (System.nanoTime() - started) / 1_000_000.0);
+                    return new CommandResult("History replayed", data);
+                });
     }
 
     private static Instant requiredInstant(CommandContext context, String name) throws CommandException {

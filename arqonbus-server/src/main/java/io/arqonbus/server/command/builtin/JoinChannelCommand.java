@@ -1,15 +1,28 @@
 package io.arqonbus.server.command.builtin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.server.command.Command;
+import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.command.AsyncCommand;
 import io.arqonbus.server.command.CommandContext;
 import io.arqonbus.server.command.CommandException;
 import io.arqonbus.server.command.CommandResult;
+import io.arqonbus.server.history.StoredMessage;
 import io.arqonbus.server.hub.ChannelKey;
+import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.hub.JoinResult;
+import io.arqonbus.server.session.Session;
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
-/** {@code join_channel {room, channel}}: joins, creating the channel when it does not exist. */
-final class JoinChannelCommand implements Command {
+/**
+ * {@code join_channel {room, channel, recover?: {offset, epoch}}}: joins, creating the channel when
+ * it does not exist. With {@code recover}, the publications missed since that position follow the
+ * reply, in order, before any live one — or the reply says {@code recovered: false} and nothing
+ * partial is sent (protocol §12).
+ */
+final class JoinChannelCommand implements AsyncCommand {
     @Override
     public String name() {
         return "join_channel";
@@ -17,18 +30,86 @@ final class JoinChannelCommand implements Command {
 
     @Override
     public String description() {
-        return "Join room:channel (created if it does not exist); args {room, channel} or {room:\"r:c\"}";
+        return "Join room:channel (created if it does not exist); args {room, channel} or {room:\"r:c\"}, "
+                + "recover? {offset, epoch}";
     }
 
     @Override
-    public CommandResult execute(CommandContext context) throws CommandException {
+    public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
         ChannelKey key = context.requiredChannel();
-        JoinResult result = context.services().lifecycle().join(context.session(), key);
+        StreamPosition recover = recoverArg(context);
+        Session session = context.session();
+        int bound = context.services().config().recoveryMaxMessages();
+        JoinResult result = context.services().lifecycle().join(session, key, recover, bound);
+        StreamPosition now = result.position();
         ObjectNode data = context.object();
         data.put("room", key.room());
         data.put("channel", key.channel());
         data.put("member_count", result.channel().memberCount());
         data.put("created", result.created());
-        return new CommandResult("Joined " + key, data);
+        data.put("offset", now.offset());
+        data.put("epoch", now.epoch());
+        if (recover == null) {
+            return CompletableFuture.completedFuture(new CommandResult("Joined " + key, data));
+        }
+        long missed = now.offset() - recover.offset();
+        data.put("missed", missed);
+        if (!result.recovering()) {
+            boolean upToDate = missed == 0 && recover.epoch().equals(now.epoch());
+            data.put("recovered", upToDate);
+            return CompletableFuture.completedFuture(new CommandResult("Joined " + key, data));
+        }
+        Hub hub = context.services().hub();
+        return context.services().history().read(key, recover.offset(), (int) missed, false)
+                .handle((messages, error) -> {
+                    boolean complete = error == null && covers(messages, recover.offset(), now.offset());
+                    data.put("recovered", complete);
+                    List<StoredMessage> replay = complete ? messages : List.of();
+                    return new CommandResult((complete ? "Joined " + key + ", recovered " + missed : "Joined " + key
+                            + ", could not recover"), data, () -> {
+                                for (StoredMessage m : replay) {
+                                    hub.sendStored(session, m.json());
+                                }
+                                List<ByteBuf> held = session.endRecovery(key);
+                                if (held == null) {
+                                    session.outbound().closeAsSlowConsumer();
+                                } else {
+                                    hub.sendFrames(session, held);
+                                }
+                            });
+                });
+    }
+
+    /** Whether the read holds exactly the offsets {@code after + 1 … upTo}. */
+    private static boolean covers(List<StoredMessage> messages, long after, long upTo) {
+        if (messages.size() != upTo - after) {
+            return false;
+        }
+        long expected = after + 1;
+        for (StoredMessage m : messages) {
+            if (m.offset() != expected++) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static StreamPosition recoverArg(CommandContext context) throws CommandException {
+        JsonNode recover = context.args().get("recover");
+        if (recover == null || recover.isNull()) {
+            return null;
+        }
+        if (!recover.isObject()) {
+            throw CommandException.validation("'recover' must be an object {offset, epoch}");
+        }
+        JsonNode offset = recover.get("offset");
+        JsonNode epoch = recover.get("epoch");
+        if (offset == null || !offset.isIntegralNumber() || !offset.canConvertToLong() || offset.asLong() < 0) {
+            throw CommandException.validation("'recover.offset' must be a whole number >= 0");
+        }
+        if (epoch == null || !epoch.isTextual()) {
+            throw CommandException.validation("'recover.epoch' must be a string");
+        }
+        return new StreamPosition(offset.asLong(), epoch.asText());
     }
 }
