@@ -416,16 +416,25 @@ public final class Hub {
         target.loop().enqueue(Deliveries.toSession(frame, target, metrics));
     }
 
-    /** Sends envelope JSON exactly as stored (a recovered publication) to one session, on its loop. */
-    public void sendStored(Session target, byte[] json) {
-        ByteBuf frame = encoder.encode(json);
-        target.loop().enqueue(Deliveries.toSession(frame, target, metrics));
-    }
-
-    /** Sends prepared frames (held back during a recovery) to one session, in order, on its loop. */
-    public void sendFrames(Session target, List<ByteBuf> frames) {
-        for (ByteBuf frame : frames) {
-            target.loop().enqueue(Deliveries.toSession(frame, target, metrics));
+    /**
+     * Ends a recovery on the session's loop: writes the recovered publications (JSON exactly as
+     * stored, in order), then the live frames held back meanwhile, then lets live frames through.
+     * When more arrived than could be held, the connection is closed as a slow consumer (4001)
+     * rather than leave a silent gap. Call on the session's loop, after the join reply was written.
+     */
+    public void finishRecovery(Session session, ChannelKey key, List<byte[]> recovered) {
+        for (byte[] json : recovered) {
+            Deliveries.toSession(encoder.encode(json), session, metrics).run();
+        }
+        List<ByteBuf> held = session.endRecovery(key);
+        if (held == null) {
+            log.warn("event=recovery_overflow code=SLOW_CONSUMER client={} stream={} msg=\"More live messages "
+                    + "arrived during the recovery than can be held; closing\"", session.clientId(), key);
+            session.outbound().closeAsSlowConsumer();
+            return;
+        }
+        for (ByteBuf frame : held) {
+            Deliveries.toSession(frame, session, metrics).run();
         }
     }
 
