@@ -57,6 +57,7 @@ public final class EnvironmentConfig {
         bool("ARQONBUS_NATIVE_TRANSPORT", b::nativeTransport);
         // Accepted for compatibility: history is always kept in memory by default (protocol §8).
         bool("ARQONBUS_ENABLE_PERSISTENCE", ignored -> { });
+        new RedisEnvironment(env).applyTo(b);
         return b;
     }
 
