@@ -28,7 +28,7 @@ public record RedisConfig(String backend, String host, int port, String username
     /** Default key prefix: {@value}. */
     public static final String DEFAULT_KEY_PREFIX = "arqonbus:";
     /** Default command timeout. */
-    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
     public RedisConfig {
         Objects.requireNonNull(backend, "backend");

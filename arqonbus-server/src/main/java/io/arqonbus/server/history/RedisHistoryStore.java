@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * connection, so appends are pipelined and complete in the order they were made; nothing blocks
  * the caller but {@link #open()} and {@link #close()}.
  *
- * <p>An append is one {@code EVAL} of {@link RedisScripts#APPEND} (an epoch change drops the
+ * <p>An append is one {@code EVALSHA} of {@link RedisScripts#APPEND} (an epoch change drops the
  * stream; the entry is trimmed to the count bound with an exact {@code MAXLEN}). Reads by offset
  * and time queries run {@link RedisScripts#READ}, which turns the age bound and the query's times
  * into offset bounds inside Redis and returns at most {@code limit} entries per stream. Entries past
@@ -78,10 +78,12 @@ public final class RedisHistoryStore implements HistoryStore {
     private final EnvelopeCodec codec;
     private final RedisKeys keys;
     private final Duration trimInterval;
+    private final String appendDigest;
     private final String readDigest;
     private final String trimDigest;
     private final ConcurrentHashMap<ChannelKey, Stream> streams = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
+    private final java.util.concurrent.atomic.AtomicBoolean reloading = new java.util.concurrent.atomic.AtomicBoolean();
     private ClientResources resources;
     private RedisClient client;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
@@ -103,6 +105,7 @@ public final class RedisHistoryStore implements HistoryStore {
         this.codec = codec;
         this.keys = new RedisKeys(config.keyPrefix());
         this.trimInterval = clamp(maxAge.dividedBy(10), Duration.ofSeconds(1), Duration.ofMinutes(1));
+        this.appendDigest = sha1(RedisScripts.APPEND);
         this.readDigest = sha1(RedisScripts.READ);
         this.trimDigest = sha1(RedisScripts.TRIM);
     }
@@ -162,7 +165,9 @@ public final class RedisHistoryStore implements HistoryStore {
                         .build());
             }
             try {
-                connection = client.connect(ByteArrayCodec.INSTANCE);
+                StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE);
+                conn.sync().scriptLoad(RedisScripts.APPEND);
+                connection = conn;
             } catch (RedisException e) {
                 throw unavailable(e);
             }
@@ -229,7 +234,7 @@ public final class RedisHistoryStore implements HistoryStore {
         String epoch = position.epoch();
         CompletableFuture<Object> sent;
         try {
-            sent = conn.async().<Object>eval(RedisScripts.APPEND, ScriptOutputType.INTEGER, streamKeys,
+            sent = conn.async().<Object>evalsha(appendDigest, ScriptOutputType.INTEGER, streamKeys,
                     bytes(epoch), bytes(Long.toString(position.offset())), bytes(Integer.toString(maxPerStream)),
                     ByteBufUtil.getBytes(json), bytes(Long.toString(storedAt.toEpochMilli())))
                     .toCompletableFuture();
@@ -239,11 +244,25 @@ public final class RedisHistoryStore implements HistoryStore {
         Stream stream = streams.computeIfAbsent(key, k -> new Stream());
         return sent.handle((ok, error) -> {
             if (error != null) {
+                if (rootCause(error) instanceof RedisNoScriptException) {
+                    // Redis lost its script cache (a restart): this append fails, later ones work.
+                    reloadAppendScript(conn);
+                }
                 throw unavailable(error);
             }
             stream.appended(epoch, maxPerStream);
             return null;
         });
+    }
+
+    /**
+     * Loads the append script again. Appends are never retried with a plain EVAL: a retry could
+     * land after a later append of the same stream, and order matters more than one message.
+     */
+    private void reloadAppendScript(StatefulRedisConnection<byte[], byte[]> conn) {
+        if (reloading.compareAndSet(false, true)) {
+            conn.async().scriptLoad(RedisScripts.APPEND).whenComplete((sha, e) -> reloading.set(false));
+        }
     }
 
     @Override
@@ -352,7 +371,7 @@ public final class RedisHistoryStore implements HistoryStore {
             RedisAsyncCommands<byte[], byte[]> redis = conn.async();
             return redis.<Object>evalsha(digest, ScriptOutputType.MULTI, k, args).toCompletableFuture()
                     .exceptionallyCompose(error -> {
-                        Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                        Throwable cause = rootCause(error);
                         if (cause instanceof RedisNoScriptException) {
                             return redis.<Object>eval(body, ScriptOutputType.MULTI, k, args).toCompletableFuture();
                         }
@@ -490,12 +509,17 @@ public final class RedisHistoryStore implements HistoryStore {
         return new StoreUnavailableException(config.backend() + " at " + config.address() + " is not connected");
     }
 
-    private StoreUnavailableException unavailable(Throwable error) {
+    private static Throwable rootCause(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
+        return cause;
+    }
+
+    private StoreUnavailableException unavailable(Throwable error) {
+        Throwable cause = rootCause(error);
         if (cause instanceof StoreUnavailableException sue) {
             return sue;
         }
@@ -530,8 +554,12 @@ public final class RedisHistoryStore implements HistoryStore {
     }
 
     private static String sha1(String script) {
+        return sha1(bytes(script));
+    }
+
+    private static String sha1(byte[] script) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(bytes(script));
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(script);
             return java.util.HexFormat.of().formatHex(digest);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
