@@ -425,14 +425,18 @@ public final class RedisHistoryStore implements HistoryStore {
         }
     }
 
-    /** Answers once Redis answered a {@code PING}; fails with {@link StoreUnavailableException}. */
+    /**
+     * Completes once Redis answered, having (re)loaded the append script — so a Redis that
+     * restarted and lost its script cache takes appends again at once; fails with
+     * {@link StoreUnavailableException}.
+     */
     public CompletableFuture<Void> ping() {
         StatefulRedisConnection<byte[], byte[]> conn = connection;
         if (conn == null) {
             return CompletableFuture.failedFuture(notConnected());
         }
         try {
-            return conn.async().ping().toCompletableFuture().handle((pong, error) -> {
+            return conn.async().scriptLoad(RedisScripts.APPEND).toCompletableFuture().handle((sha, error) -> {
                 if (error != null) {
                     throw unavailable(error);
                 }
