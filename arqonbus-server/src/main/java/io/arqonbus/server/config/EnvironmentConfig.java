@@ -61,6 +61,15 @@ public final class EnvironmentConfig {
         return b;
     }
 
+    /**
+     * The Redis store at {@code url} (a flag's value, {@code name} in errors), refined by the
+     * environment's {@code ARQONBUS_REDIS_PASSWORD}, {@code _KEY_PREFIX} and {@code _TIMEOUT_SECONDS}
+     * (or their {@code ARQONBUS_VALKEY_*} twins).
+     */
+    public RedisConfig redisFromUrl(String name, String url) {
+        return new RedisEnvironment(env).fromFlag(name, url);
+    }
+
     private String value(String name) {
         String v = env.get(name);
         return v == null || v.isBlank() ? null : v;

@@ -57,6 +57,17 @@ final class RedisEnvironment {
                 config = config.withSsl(EnvironmentConfig.parseBoolean(sslVar, value(sslVar)));
             }
         }
+        return refine(config, backend);
+    }
+
+    /** A Redis URL given as a flag, with the password, key prefix and timeout the environment sets. */
+    RedisConfig fromFlag(String name, String url) {
+        String backend = value("ARQONBUS_STORAGE_BACKEND");
+        boolean valkey = backend != null && backend.trim().toLowerCase(Locale.ROOT).startsWith("valkey");
+        return refine(RedisConfig.parseUrl(name, url), valkey ? "valkey" : "redis");
+    }
+
+    private RedisConfig refine(RedisConfig config, String backend) {
         String password = valueOf("PASSWORD");
         if (password != null && config.password() == null) {
             config = config.withPassword(password);

@@ -305,6 +305,8 @@ public final class ServerConfig {
         public Builder nativeTransport(boolean value) { nativeTransport = value; return this; }
         /** Keeps history in Redis (or Valkey); {@code null} keeps it elsewhere. */
         public Builder redis(RedisConfig value) { redis = value; return this; }
+        /** The Redis store set so far, or {@code null} (lets a flag refine what the environment set). */
+        public RedisConfig redis() { return redis; }
         public Builder storageMode(StorageMode value) { storageMode = Objects.requireNonNull(value); return this; }
 
         /** Validates every setting and builds the configuration. */
