@@ -138,7 +138,7 @@ public final class RedisHistoryStore implements HistoryStore {
             if (client == null) {
                 resources = DefaultClientResources.builder()
                         .ioThreadPoolSize(2)
-                        .computationThreadPoolSize(1)
+                        .computationThreadPoolSize(2)
                         .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
                                 TimeUnit.MILLISECONDS))
                         .build();
