@@ -81,6 +81,9 @@ public final class ServerConfig {
     private final Duration shutdownGrace;
     private final Duration closeWait;
     private final boolean nativeTransport;
+    // file history store
+    private final StoreLocation store;
+    private final StoreSync storeSync;
 
     private ServerConfig(Builder b) {
         host = b.host;
@@ -113,6 +116,8 @@ public final class ServerConfig {
         shutdownGrace = b.shutdownGrace;
         closeWait = b.closeWait;
         nativeTransport = b.nativeTransport;
+        store = b.store;
+        storeSync = b.storeSync;
     }
 
     /** A builder holding every default. */
@@ -190,6 +195,10 @@ public final class ServerConfig {
     public Duration closeWait() { return closeWait; }
     /** Whether the native epoll transport is used when available. */
     public boolean nativeTransport() { return nativeTransport; }
+    /** Where history is kept: memory, or a durable store in a directory. */
+    public StoreLocation store() { return store; }
+    /** When the file store forces appends to disk. */
+    public StoreSync storeSync() { return storeSync; }
 
     /** A mutable builder; {@link #build()} validates the whole configuration. */
     public static final class Builder {
@@ -223,6 +232,8 @@ public final class ServerConfig {
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Duration closeWait = DEFAULT_CLOSE_WAIT;
         private boolean nativeTransport = true;
+        private StoreLocation store = StoreLocation.MEMORY;
+        private StoreSync storeSync = StoreSync.ALWAYS;
 
         private Builder() {
         }
@@ -258,6 +269,8 @@ public final class ServerConfig {
             shutdownGrace = c.shutdownGrace;
             closeWait = c.closeWait;
             nativeTransport = c.nativeTransport;
+            store = c.store;
+            storeSync = c.storeSync;
         }
 
         public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
@@ -290,6 +303,8 @@ public final class ServerConfig {
         public Builder shutdownGrace(Duration value) { shutdownGrace = Objects.requireNonNull(value); return this; }
         public Builder closeWait(Duration value) { closeWait = Objects.requireNonNull(value); return this; }
         public Builder nativeTransport(boolean value) { nativeTransport = value; return this; }
+        public Builder store(StoreLocation value) { store = Objects.requireNonNull(value, "store"); return this; }
+        public Builder storeSync(StoreSync value) { storeSync = Objects.requireNonNull(value, "storeSync"); return this; }
 
         /** Validates every setting and builds the configuration. */
         public ServerConfig build() {

@@ -11,6 +11,10 @@ public final class HistoryStores {
 
     /** The configured store, not yet opened. */
     public static HistoryStore create(ServerConfig config, Clock clock, EnvelopeCodec codec) {
+        if (config.store().isFile()) {
+            return new RocksHistoryStore(config.store().directory(), config.maxHistorySize(), config.historyMaxAge(),
+                    config.storeSync(), clock, codec);
+        }
         return new MemoryHistoryStore(config.maxHistorySize(), config.historyMaxAge(), clock, codec);
     }
 }
