@@ -46,6 +46,8 @@ public enum Setting {
             c -> seconds(c.historyMaxAge())),
     MAX_HISTORY_LIMIT("max_history_limit", "ARQONBUS_MAX_HISTORY_LIMIT", null,
             c -> Integer.toString(c.maxHistoryLimit())),
+    STORE("store", "ARQONBUS_STORE", "--store", c -> c.store().toString()),
+    STORE_SYNC("store_sync", "ARQONBUS_STORE_SYNC", "--store-sync", c -> c.storeSync().toString()),
     LEGACY_ACKS("legacy_acks", "ARQONBUS_LEGACY_ACKS", "--legacy-acks", c -> bool(c.legacyAcks())),
     STATS_INTERVAL("stats_interval_seconds", "ARQONBUS_STATS_INTERVAL_SECONDS", "--stats-interval-seconds",
             c -> seconds(c.statsInterval())),

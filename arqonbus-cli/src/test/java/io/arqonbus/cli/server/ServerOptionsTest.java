@@ -8,8 +8,11 @@ import io.arqonbus.cli.CliRunner;
 import io.arqonbus.cli.Main;
 import io.arqonbus.server.config.ConfigException;
 import io.arqonbus.server.config.SlowConsumerPolicy;
+import io.arqonbus.server.config.StoreLocation;
+import io.arqonbus.server.config.StoreSync;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,7 +58,8 @@ class ServerOptionsTest {
                 "--compression", "--max-message-size", "2048", "--max-frame-size", "4096", "--max-connections", "7",
                 "--slow-consumer-policy", "DROP", "--auth", "--jwt-secret", "s3cret", "--jwt-algorithm", "hs512",
                 "--max-history-size", "5", "--legacy-acks=false", "--stats-interval-seconds", "0",
-                "--shutdown-grace-seconds", "1.5").resolve(Map.of());
+                "--shutdown-grace-seconds", "1.5",
+                "--store", "file:/var/lib/arqonbus", "--store-sync", "none").resolve(Map.of());
         var c = resolved.config();
         assertThat(c.host()).isEqualTo("127.0.0.2");
         assertThat(c.port()).isEqualTo(1);
@@ -76,11 +80,39 @@ class ServerOptionsTest {
         assertThat(c.legacyAcks()).isFalse();
         assertThat(c.statsInterval()).isEqualTo(Duration.ZERO);
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.store()).isEqualTo(StoreLocation.file(Path.of("/var/lib/arqonbus")));
+        assertThat(c.storeSync()).isEqualTo(StoreSync.NONE);
         for (Setting setting : Setting.values()) {
             if (setting.flag() != null) {
                 assertThat(resolved.source(setting)).as(setting.key()).isEqualTo("flag " + setting.flag());
             }
         }
+    }
+
+    @Test
+    void theHistoryStoreIsMemoryUnlessAFileDirectoryIsGiven() {
+        assertThat(parse("serve").resolve(Map.of()).config().store()).isEqualTo(StoreLocation.MEMORY);
+        assertThat(parse("serve").resolve(Map.of()).config().storeSync()).isEqualTo(StoreSync.ALWAYS);
+
+        ResolvedConfig env = parse("serve").resolve(Map.of("ARQONBUS_STORE", "file:./data",
+                "ARQONBUS_STORE_SYNC", "None"));
+        assertThat(env.config().store().directory()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
+        assertThat(env.config().store().toString()).isEqualTo("file:" + Path.of("data").toAbsolutePath().normalize());
+        assertThat(env.config().storeSync()).isEqualTo(StoreSync.NONE);
+        assertThat(env.source(Setting.STORE)).isEqualTo("env ARQONBUS_STORE");
+
+        ResolvedConfig flag = parse("serve", "--store", "memory").resolve(Map.of("ARQONBUS_STORE", "file:data"));
+        assertThat(flag.config().store()).isEqualTo(StoreLocation.MEMORY);
+        assertThat(flag.source(Setting.STORE)).isEqualTo("flag --store");
+
+        assertThatThrownBy(() -> parse("serve", "--store", "disk").resolve(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--store: 'disk' (expected: memory or file:<directory>)");
+        assertThatThrownBy(() -> parse("serve").resolve(Map.of("ARQONBUS_STORE", "file:")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ARQONBUS_STORE: 'file:'");
+        assertThatThrownBy(() -> parse("serve", "--store-sync", "sometimes").resolve(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--store-sync: 'sometimes' (expected: always or none)");
     }
 
     @Test
