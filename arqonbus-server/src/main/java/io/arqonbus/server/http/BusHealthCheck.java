@@ -1,11 +1,12 @@
 package io.arqonbus.server.http;
 
 import io.arqonbus.server.history.HistoryStore;
+import io.arqonbus.server.history.StoreHealth;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Healthy while the event loops run and the history store answers. */
+/** Healthy while the event loops run and the history store answers and reports itself available. */
 public final class BusHealthCheck implements HealthCheck {
     private final EventLoopGroup workers;
     private final HistoryStore history;
@@ -23,6 +24,10 @@ public final class BusHealthCheck implements HealthCheck {
         }
         try {
             history.size();
+            StoreHealth health = history.health();
+            if (!health.available()) {
+                problems.add("history store (" + history.backend() + ") is unavailable: " + health.detail());
+            }
         } catch (RuntimeException e) {
             problems.add("history store (" + history.backend() + ") is unavailable: " + e.getMessage());
         }

@@ -10,6 +10,9 @@ import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.StoreLocation;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +33,7 @@ class FileStoreRestartTest {
 
     private ArqonBus start() {
         ServerConfig config = ServerConfig.builder()
-                .host("127.0.0.1").port(0).telemetryPort(-1).httpPort(-1).ioThreads(2)
+                .host("127.0.0.1").port(0).telemetryPort(-1).httpPort(0).ioThreads(2)
                 .statsInterval(Duration.ZERO).shutdownGrace(Duration.ofMillis(200))
                 .store(StoreLocation.file(data.resolve("history")))
                 .build();
@@ -46,6 +49,14 @@ class FileStoreRestartTest {
 
     /** Publishes {@code {"n": n}} asking for a durable ack; returns the ack's payload. */
     private static JsonNode publishDurably(ArqonBusClient client, int n) throws Exception {
+        send(client, n);
+        JsonNode ack = client.await(f -> "ack".equals(f.path("type").asText())
+                && ("arq_m" + n).equals(f.path("request_id").asText()), TIMEOUT);
+        assertThat(ack.path("status").asText()).isEqualTo("success");
+        return ack.path("payload");
+    }
+
+    private static void send(ArqonBusClient client, int n) {
         ObjectNode frame = ArqonBusClient.object();
         frame.put("id", "arq_m" + n);
         frame.put("type", "message");
@@ -54,10 +65,6 @@ class FileStoreRestartTest {
         frame.put("ack", "durable");
         frame.set("payload", ArqonBusClient.object().put("n", n));
         client.send(frame);
-        JsonNode ack = client.await(f -> "ack".equals(f.path("type").asText())
-                && ("arq_m" + n).equals(f.path("request_id").asText()), TIMEOUT);
-        assertThat(ack.path("status").asText()).isEqualTo("success");
-        return ack.path("payload");
     }
 
     private static JsonNode command(ArqonBusClient client, String name, ObjectNode args) {
@@ -125,6 +132,31 @@ class FileStoreRestartTest {
             }
         } finally {
             second.stop().orTimeout(30, TimeUnit.SECONDS).join();
+        }
+    }
+
+    @Test
+    void aStoreThatCannotWriteTellsDurablePublishersAndTurnsHealthDegraded() throws Exception {
+        ArqonBus bus = start();
+        try (ArqonBusClient client = connect(bus)) {
+            publishDurably(client, 1);
+            ((RocksHistoryStore) bus.history()).engine().close(); // the disk goes away
+
+            send(client, 2);
+            JsonNode error = client.await(f -> "error".equals(f.path("type").asText())
+                    && "arq_m2".equals(f.path("request_id").asText()), TIMEOUT);
+            assertThat(error.path("error_code").asText()).isEqualTo("STORAGE_UNAVAILABLE");
+
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + bus.httpAddress().getPort() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("degraded").contains("history store (file) is unavailable");
+            // The connection stays usable.
+            JsonNode pong = command(client, "ping", ArqonBusClient.object());
+            assertThat(pong).isNotNull();
+        } finally {
+            bus.stop().orTimeout(30, TimeUnit.SECONDS).join();
         }
     }
 }

@@ -116,7 +116,7 @@ class RocksHistoryStoreTest extends DurableHistoryStoreContract {
         Path dir = temp.resolve("crash");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), CrashingWriter.class.getName(), dir.toString(), "300")
+                "-cp", System.getProperty("java.class.path"), CrashingWriter.class.getName(), dir.toString(), "100")
                 .redirectErrorStream(true)
                 .start();
         long lastConfirmed = 0;
@@ -133,7 +133,7 @@ class RocksHistoryStoreTest extends DurableHistoryStoreContract {
         }
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).as("child output %s", output).isEqualTo(CrashingWriter.HALTED);
-        assertThat(lastConfirmed).as("child output %s", output).isEqualTo(300);
+        assertThat(lastConfirmed).as("child output %s", output).isEqualTo(100);
 
         HistoryStore again = track(new RocksHistoryStore(dir, 100_000, Duration.ofDays(3650), StoreSync.ALWAYS,
                 clock, codec));
