@@ -40,7 +40,7 @@ final class RocksReader {
     /** See {@link HistoryStore#read}. */
     List<StoredMessage> read(ChannelKey key, long afterOffset, int limit, boolean newestFirst) {
         StreamState s = streams.get(key);
-        if (s == null || s.count() == 0 || limit <= 0) {
+        if (s == null || s.count() == 0 || limit <= 0 || afterOffset >= s.lastOffset()) {
             return List.of();
         }
         long cutoff = cutoff();

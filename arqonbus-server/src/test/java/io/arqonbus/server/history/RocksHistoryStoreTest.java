@@ -221,5 +221,7 @@ class RocksHistoryStoreTest extends DurableHistoryStoreContract {
         assertThat(store.health().available()).isTrue();
         assertThat(offsets(join(store.read(EXPLORE, 0, 10, false)))).containsExactly(1L, 2L, 3L);
         assertThat(store.size()).isEqualTo(3);
+        assertThat(join(store.read(EXPLORE, Long.MAX_VALUE, 10, false))).isEmpty();
+        assertThat(offsets(join(store.read(EXPLORE, -5, 10, false)))).containsExactly(1L, 2L, 3L);
     }
 }
