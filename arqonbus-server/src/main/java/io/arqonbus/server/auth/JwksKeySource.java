@@ -90,7 +90,7 @@ final class JwksKeySource implements KeySource {
         if (pending == null) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return pending.handle((entries, error) -> error == null ? select(entries, kid) : List.of());
+        return pending.thenApply(entries -> select(entries, kid));
     }
 
     private boolean mayRefetch() {

@@ -35,8 +35,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class JwtAuthenticator implements Authenticator {
     private static final Logger log = LoggerFactory.getLogger(JwtAuthenticator.class);
-    /** The longest token considered: {@value} characters. */
-    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    /**
+     * The longest token considered: {@value} characters (a handshake's headers cannot carry more
+     * anyway; this bounds tokens sent with {@code refresh}).
+     */
+    public static final int MAX_TOKEN_LENGTH = 8 * 1024;
 
     private final JWSAlgorithm algorithm;
     private final KeySource keys;
@@ -121,10 +124,11 @@ public final class JwtAuthenticator implements Authenticator {
                     + header.getCriticalParams() + " that the server does not understand"));
         }
         CompletableFuture<List<VerificationKey>> candidates = keys.keysFor(header);
-        if (candidates.isDone()) {
+        if (candidates.isDone() && !candidates.isCompletedExceptionally()) {
             return done(check(jwt, claims, candidates.getNow(List.of())));
         }
-        return candidates.handle((list, error) -> check(jwt, claims, error == null ? list : List.of()));
+        return candidates.handle((list, error) -> error == null ? check(jwt, claims, list)
+                : AuthResult.Rejected.invalid("the keys could not be fetched: " + rootMessage(error)));
     }
 
     private AuthResult check(SignedJWT jwt, JWTClaimsSet claims, List<VerificationKey> candidates) {
@@ -163,6 +167,14 @@ public final class JwtAuthenticator implements Authenticator {
         } catch (ParseException e) {
             return AuthResult.Rejected.invalid("a claim has the wrong type: " + e.getMessage());
         }
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable cause = error;
+        for (int i = 0; i < 5 && cause.getCause() != null; i++) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     private static CompletableFuture<AuthResult> done(AuthResult result) {

@@ -13,8 +13,8 @@ interface KeySource extends AutoCloseable {
 
     /**
      * The keys that may have signed a token with this header (the algorithm was already checked).
-     * Complete at once when the keys are cached; later when a fetch must run first. Never fails:
-     * no key is an empty list.
+     * Complete at once when the keys are cached; later when a fetch must run first. No key is an
+     * empty list; the future fails only when the keys could not be fetched.
      */
     CompletableFuture<List<VerificationKey>> keysFor(JWSHeader header);
 
