@@ -165,7 +165,7 @@ public final class ArqonBus implements AutoCloseable {
                 ready = true;
                 log.info("event=started transport={} bus={} telemetry={} http={} auth={} history={} version={}",
                         running.info().transport(), running.busAddress(), running.telemetryAddress(),
-                        running.httpAddress(), config.authEnabled() ? "jwt" : "off", running.history().backend(),
+                        running.httpAddress(), config.authEnabled() ? "jwt-" + config.jwtAlgorithm() : "off", running.history().backend(),
                         running.info().version());
                 started.complete(this);
             } catch (Throwable e) {

@@ -231,6 +231,19 @@ class TokenCommandsTest {
     }
 
     @Test
+    void checkConfigReadsThePublicKeyAndRefusesOneThatDoesNotFit() {
+        CliRunner.Result good = new CliRunner().run("check-config", "--auth", "--jwt-algorithm", "RS256",
+                "--jwt-public-key-file", rsaPublic.toString());
+        assertThat(good.exitCode()).as(good.err()).isZero();
+        assertThat(good.out()).contains("jwt_public_key_file").contains(rsaPublic.toString());
+        CliRunner.Result mismatch = new CliRunner().run("check-config", "--auth", "--jwt-algorithm", "ES256",
+                "--jwt-public-key-file", rsaPublic.toString());
+        assertThat(mismatch.exitCode()).isEqualTo(2);
+        assertThat(mismatch.err()).startsWith("arqon: invalid configuration: JWT public key file")
+                .contains("ES256 needs an EC public key");
+    }
+
+    @Test
     void aGeneratedTokenOpensARealServerAndCarriesItsClaims() throws Exception {
         String token = gen("--secret", SECRET, "--sub", "frank", "--role", "admin", "--tenant", "acme");
         try (ArqonBusClient client = ArqonBusClient.connect(URI.create("ws://127.0.0.1:" + bus.busAddress().getPort()),
