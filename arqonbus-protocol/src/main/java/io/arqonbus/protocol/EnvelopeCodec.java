@@ -2,6 +2,7 @@ package io.arqonbus.protocol;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,8 +46,54 @@ public final class EnvelopeCodec {
     /**
      * Decodes one text frame given as UTF-8 bytes {@code frame[offset, offset + length)}. Never
      * throws for bad input: bad input is an {@link Inbound.Invalid}.
+     *
+     * <p>A frame is read field by field with a streaming parser: only the values of the
+     * top-level fields the validator reads are kept (small trees for {@code payload},
+     * {@code args} and {@code metadata}), with no tree for the frame as a whole. A frame that is not one well-formed JSON object is decoded again as a tree by
+     * {@link #decodeTree(byte[], int, int)}, which words the refusal.
      */
     public Inbound decode(byte[] frame, int offset, int length) {
+        try (JsonParser parser = mapper.getFactory().createParser(frame, offset, length)) {
+            FrameFields fields = FrameFields.read(parser);
+            if (fields != null) {
+                return validator.validate(fields);
+            }
+        } catch (IOException e) {
+            // Refused below, in the tree decoder's words.
+        }
+        return decodeTree(frame, offset, length);
+    }
+
+    /** Decodes one text frame given as a string. */
+    public Inbound decode(String frame) {
+        try (JsonParser parser = mapper.getFactory().createParser(frame)) {
+            FrameFields fields = FrameFields.read(parser);
+            if (fields != null) {
+                return validator.validate(fields);
+            }
+        } catch (IOException e) {
+            // Refused below, in the tree decoder's words.
+        }
+        return decodeTree(frame);
+    }
+
+    /** {@link #decodeTree(byte[], int, int)} for a frame given as a string. */
+    Inbound decodeTree(String frame) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(frame);
+        } catch (JsonProcessingException e) {
+            return invalidJson("Invalid JSON: " + e.getOriginalMessage());
+        }
+        return decodeRoot(root);
+    }
+
+    /**
+     * Decodes one text frame as a whole JSON tree first: the decoder before the streaming one,
+     * kept for refusals (its error sentences are the documented ones) and as the reference the
+     * streaming decoder is tested against.
+     */
+    Inbound decodeTree(byte[] frame, int offset, int length) {
         JsonNode root;
         try {
             root = mapper.readTree(frame, offset, length);
@@ -55,28 +102,17 @@ public final class EnvelopeCodec {
         } catch (IOException e) {
             return invalidJson("Invalid JSON: " + e.getMessage());
         }
-        return decodeTree(root);
+        return decodeRoot(root);
     }
 
-    /** Decodes one text frame given as a string. */
-    public Inbound decode(String frame) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(frame);
-        } catch (JsonProcessingException e) {
-            return invalidJson("Invalid JSON: " + e.getOriginalMessage());
-        }
-        return decodeTree(root);
-    }
-
-    private Inbound decodeTree(JsonNode root) {
+    private Inbound decodeRoot(JsonNode root) {
         if (root == null || root.isMissingNode()) {
             return invalidJson("Invalid JSON: the frame is empty");
         }
         if (!root.isObject()) {
             return invalidJson("Invalid JSON: the frame must be a JSON object, not " + kind(root));
         }
-        return validator.validate((ObjectNode) root);
+        return validator.validate(FrameFields.of((ObjectNode) root));
     }
 
     private static Inbound invalidJson(String sentence) {
