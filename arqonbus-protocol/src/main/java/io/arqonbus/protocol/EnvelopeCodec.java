@@ -178,11 +178,42 @@ public final class EnvelopeCodec {
 
     /** Writes an envelope as one JSON object. */
     public void encode(Envelope envelope, OutputStream out) {
+        encode(envelope, out, null);
+    }
+
+    /**
+     * Writes an envelope as one JSON object, letting {@code splice} supply the payload's JSON
+     * bytes instead of the tree being encoded, or learn where the payload's bytes went.
+     */
+    public void encode(Envelope envelope, OutputStream out, PayloadSplice splice) {
         try (JsonGenerator gen = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
-            write(envelope, gen);
+            write(envelope, gen, splice);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Lets the caller of {@link #encode(Envelope, OutputStream, PayloadSplice)} reuse a payload's
+     * encoded JSON: the legacy {@code message_response} echoes the payload of the publication
+     * that was encoded just before it. Calls come in order on the encoding thread, with the
+     * generator flushed, so the output holds every byte written so far.
+     */
+    public interface PayloadSplice {
+        /** Whether {@link #writePayload} can write this envelope's payload. */
+        boolean canWrite(Envelope envelope);
+
+        /** Writes the payload's JSON bytes to the output (the {@code :} before it is written). */
+        void writePayload() throws IOException;
+
+        /** Whether to be told where this envelope's payload lands in the output. */
+        boolean wantsPayload(Envelope envelope);
+
+        /** The output ends with the payload's field name; the next byte is the {@code :} before its value. */
+        void payloadStarts();
+
+        /** The output ends with the payload's last byte. */
+        void payloadEnded(Envelope envelope);
     }
 
     /** The envelope as UTF-8 JSON bytes. */
@@ -211,14 +242,14 @@ public final class EnvelopeCodec {
         }
     }
 
-    void write(Envelope e, JsonGenerator gen) throws IOException {
+    void write(Envelope e, JsonGenerator gen, PayloadSplice splice) throws IOException {
         gen.writeStartObject();
         gen.writeStringField("id", e.id());
         gen.writeStringField("timestamp", e.timestamp());
         gen.writeStringField("type", e.type().wireName());
         gen.writeStringField("version", e.version());
         gen.writeFieldName("payload");
-        JsonTrees.write(gen, e.payload(), mapper);
+        writePayload(e, gen, splice);
         gen.writeFieldName("args");
         JsonTrees.write(gen, e.args(), mapper);
         gen.writeFieldName("metadata");
@@ -240,6 +271,24 @@ public final class EnvelopeCodec {
         }
         writeOptional(gen, "ack", e.ack());
         gen.writeEndObject();
+    }
+
+    private void writePayload(Envelope e, JsonGenerator gen, PayloadSplice splice) throws IOException {
+        if (splice == null) {
+            JsonTrees.write(gen, e.payload(), mapper);
+        } else if (splice.canWrite(e)) {
+            gen.writeRawValue(""); // the ':' and the generator's state of a written value
+            gen.flush();
+            splice.writePayload();
+        } else if (splice.wantsPayload(e)) {
+            gen.flush();
+            splice.payloadStarts();
+            JsonTrees.write(gen, e.payload(), mapper);
+            gen.flush();
+            splice.payloadEnded(e);
+        } else {
+            JsonTrees.write(gen, e.payload(), mapper);
+        }
     }
 
     private void writeMetadata(JsonGenerator gen, ObjectNode metadata, StreamPosition position) throws IOException {
@@ -274,7 +323,7 @@ public final class EnvelopeCodec {
         @Override
         public void serialize(JsonGenerator gen, com.fasterxml.jackson.databind.SerializerProvider provider)
                 throws IOException {
-            codec.write(envelope, gen);
+            codec.write(envelope, gen, null);
         }
 
         @Override

@@ -5,12 +5,17 @@ import io.arqonbus.protocol.EnvelopeCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Encodes an envelope straight into a complete, unmasked WebSocket text frame: header and JSON
  * in one buffer. Server frames are never masked, so the same bytes are valid on every
  * connection; fan-out hands each one a {@code retainedDuplicate()} and nothing is copied or
  * framed again per subscriber. Such a buffer passes the pipeline's frame encoder untouched.
+ *
+ * <p>Each thread keeps the payload bytes of the last publication it encoded ({@link PayloadEcho}),
+ * so the legacy {@code message_response} that echoes that payload right after copies them
+ * instead of encoding the payload tree again.
  */
 public final class FrameEncoder {
     /** Room left for the longest header: 2 bytes + 8 length bytes. */
@@ -19,6 +24,12 @@ public final class FrameEncoder {
 
     private final EnvelopeCodec codec;
     private final ByteBufAllocator allocator;
+    private final FastThreadLocal<PayloadEcho> echoes = new FastThreadLocal<>() {
+        @Override
+        protected PayloadEcho initialValue() {
+            return new PayloadEcho();
+        }
+    };
 
     public FrameEncoder(EnvelopeCodec codec, ByteBufAllocator allocator) {
         this.codec = codec;
@@ -28,13 +39,17 @@ public final class FrameEncoder {
     /** The envelope as one whole text frame; the caller owns the buffer. */
     public ByteBuf encode(Envelope envelope) {
         ByteBuf buf = allocator.directBuffer(512);
+        PayloadEcho echo = echoes.get();
         try {
             buf.writerIndex(MAX_HEADER);
-            codec.encode(envelope, new ByteBufOutputStream(buf));
+            echo.bind(buf);
+            codec.encode(envelope, new ByteBufOutputStream(buf), echo);
             return frame(buf);
         } catch (RuntimeException e) {
             buf.release();
             throw e;
+        } finally {
+            echo.unbind();
         }
     }
 
