@@ -193,6 +193,11 @@ public final class EnvelopeCodec {
         }
     }
 
+    /** A writer of envelopes to {@code out}, for one thread; see {@link EnvelopeWriter}. */
+    public EnvelopeWriter newWriter(OutputStream out) {
+        return new EnvelopeWriter(this, out);
+    }
+
     /**
      * Lets the caller of {@link #encode(Envelope, OutputStream, PayloadSplice)} reuse a payload's
      * encoded JSON: the legacy {@code message_response} echoes the payload of the publication
