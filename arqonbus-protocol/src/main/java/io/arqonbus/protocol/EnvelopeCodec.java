@@ -49,7 +49,8 @@ public final class EnvelopeCodec {
      *
      * <p>A frame is read field by field with a streaming parser: only the values of the
      * top-level fields the validator reads are kept (small trees for {@code payload},
-     * {@code args} and {@code metadata}), with no tree for the frame as a whole. A frame that is not one well-formed JSON object is decoded again as a tree by
+     * {@code args} and {@code metadata}), with no tree for the frame as a whole. A frame that is
+     * not one well-formed JSON object is decoded again as a tree by
      * {@link #decodeTree(byte[], int, int)}, which words the refusal.
      */
     public Inbound decode(byte[] frame, int offset, int length) {
@@ -178,16 +179,8 @@ public final class EnvelopeCodec {
 
     /** Writes an envelope as one JSON object. */
     public void encode(Envelope envelope, OutputStream out) {
-        encode(envelope, out, null);
-    }
-
-    /**
-     * Writes an envelope as one JSON object, letting {@code splice} supply the payload's JSON
-     * bytes instead of the tree being encoded, or learn where the payload's bytes went.
-     */
-    public void encode(Envelope envelope, OutputStream out, PayloadSplice splice) {
         try (JsonGenerator gen = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
-            write(envelope, gen, splice);
+            write(envelope, gen, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -199,10 +192,10 @@ public final class EnvelopeCodec {
     }
 
     /**
-     * Lets the caller of {@link #encode(Envelope, OutputStream, PayloadSplice)} reuse a payload's
-     * encoded JSON: the legacy {@code message_response} echoes the payload of the publication
-     * that was encoded just before it. Calls come in order on the encoding thread, with the
-     * generator flushed, so the output holds every byte written so far.
+     * Lets the caller of {@link EnvelopeWriter#write} reuse a payload's encoded JSON: the legacy
+     * {@code message_response} echoes the payload of the publication that was encoded just
+     * before it. Calls come in order on the encoding thread, with the generator flushed, so the
+     * output holds every byte written so far.
      */
     public interface PayloadSplice {
         /** Whether {@link #writePayload} can write this envelope's payload. */
