@@ -4,6 +4,7 @@ import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.ServerInfo;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.history.HistoryStore;
+import io.arqonbus.server.inspect.CasilPolicyHolder;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.routing.ConnectionLifecycle;
@@ -23,5 +24,6 @@ public record CommandServices(
         BusMetrics metrics,
         EnvelopeCodec codec,
         TelemetryHub telemetry,
-        CommandRegistry registry) {
+        CommandRegistry registry,
+        CasilPolicyHolder casil) {
 }

@@ -1,5 +1,7 @@
 package io.arqonbus.server.config;
 
+import io.arqonbus.server.inspect.CasilPolicyException;
+import io.arqonbus.server.inspect.CasilPolicyParser;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -57,7 +59,19 @@ public final class EnvironmentConfig {
         bool("ARQONBUS_NATIVE_TRANSPORT", b::nativeTransport);
         // Accepted for compatibility: history is always kept in memory by default (protocol §8).
         bool("ARQONBUS_ENABLE_PERSISTENCE", ignored -> { });
+        casil(b);
         return b;
+    }
+
+    /** The {@code ARQONBUS_CASIL_*} variables (protocol §7) over the builder's policy. */
+    private void casil(ServerConfig.Builder b) {
+        if (CasilPolicyParser.anySet(env)) {
+            try {
+                b.casil(CasilPolicyParser.fromEnvironment(env, b.casilSoFar()));
+            } catch (CasilPolicyException e) {
+                throw new ConfigException(String.join("; ", e.problems()));
+            }
+        }
     }
 
     private String value(String name) {

@@ -1,5 +1,6 @@
 package io.arqonbus.server.config;
 
+import io.arqonbus.server.inspect.CasilPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -81,6 +82,7 @@ public final class ServerConfig {
     private final Duration shutdownGrace;
     private final Duration closeWait;
     private final boolean nativeTransport;
+    private final CasilPolicy casil;
 
     private ServerConfig(Builder b) {
         host = b.host;
@@ -113,6 +115,7 @@ public final class ServerConfig {
         shutdownGrace = b.shutdownGrace;
         closeWait = b.closeWait;
         nativeTransport = b.nativeTransport;
+        casil = b.casil;
     }
 
     /** A builder holding every default. */
@@ -190,6 +193,8 @@ public final class ServerConfig {
     public Duration closeWait() { return closeWait; }
     /** Whether the native epoll transport is used when available. */
     public boolean nativeTransport() { return nativeTransport; }
+    /** The CASIL content-inspection policy at start (protocol §7); {@code op.casil.reload} replaces it at run time. */
+    public CasilPolicy casil() { return casil; }
 
     /** A mutable builder; {@link #build()} validates the whole configuration. */
     public static final class Builder {
@@ -223,6 +228,7 @@ public final class ServerConfig {
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Duration closeWait = DEFAULT_CLOSE_WAIT;
         private boolean nativeTransport = true;
+        private CasilPolicy casil = CasilPolicy.defaults();
 
         private Builder() {
         }
@@ -258,6 +264,7 @@ public final class ServerConfig {
             shutdownGrace = c.shutdownGrace;
             closeWait = c.closeWait;
             nativeTransport = c.nativeTransport;
+            casil = c.casil;
         }
 
         public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
@@ -290,6 +297,9 @@ public final class ServerConfig {
         public Builder shutdownGrace(Duration value) { shutdownGrace = Objects.requireNonNull(value); return this; }
         public Builder closeWait(Duration value) { closeWait = Objects.requireNonNull(value); return this; }
         public Builder nativeTransport(boolean value) { nativeTransport = value; return this; }
+        public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
+        /** The CASIL policy set so far (the environment applies its variables over it). */
+        CasilPolicy casilSoFar() { return casil; }
 
         /** Validates every setting and builds the configuration. */
         public ServerConfig build() {
