@@ -71,14 +71,14 @@ public final class CasilInspector implements Inspector {
         String text = walk.text();
         int kinds = SecretKind.detect(text, text.toLowerCase(Locale.ROOT));
         boolean custom = false;
-        List<Pattern> patterns = policy.compiledPatterns();
+        List<Pattern> patterns = policy.operatorPatterns();
         if (!patterns.isEmpty()) {
             CharSequence guarded = new DeadlineCharSequence(text, deadline);
             for (int i = 0; i < patterns.size() && !custom; i++) {
                 custom = patterns.get(i).matcher(guarded).find();
             }
         }
-        boolean redactable = walk.keyHit() || custom
+        boolean redactable = walk.keyHit() || custom || (kinds & policy.builtinRedactionKinds()) != 0
                 || !policy.redactionDottedPaths().isEmpty()
                         && Redactor.dottedPathPresent(payload, policy.redactionDottedPaths());
         boolean oversize = policy.maxPayloadBytes() > 0 && walk.size() > policy.maxPayloadBytes();

@@ -66,6 +66,8 @@ public final class CasilPolicy {
     private final Set<String> redactionKeys;
     private final List<String[]> redactionDottedPaths;
     private final List<Pattern> compiledPatterns;
+    private final List<Pattern> operatorPatterns;
+    private final int builtinRedactionKinds;
     private final ConcurrentHashMap<ChannelKey, Boolean> scopeCache = new ConcurrentHashMap<>();
 
     private CasilPolicy(Builder b, List<Pattern> compiled) {
@@ -102,6 +104,19 @@ public final class CasilPolicy {
         redactionKeys = Set.copyOf(keys);
         redactionDottedPaths = List.copyOf(dotted);
         compiledPatterns = List.copyOf(compiled);
+        List<Pattern> operator = new ArrayList<>();
+        int builtins = 0;
+        for (int i = 0; i < redactionPatterns.size(); i++) {
+            SecretKind kind = redactionPatterns.get(i).startsWith(BUILTIN_PREFIX)
+                    ? SecretKind.byWireName(redactionPatterns.get(i).substring(BUILTIN_PREFIX.length())) : null;
+            if (kind == null) {
+                operator.add(compiled.get(i));
+            } else {
+                builtins |= 1 << kind.ordinal();
+            }
+        }
+        operatorPatterns = List.copyOf(operator);
+        builtinRedactionKinds = builtins;
     }
 
     /** The defaults of protocol §7 (disabled). */
@@ -148,8 +163,18 @@ public final class CasilPolicy {
     Set<String> redactionKeys() { return redactionKeys; }
     /** Dotted paths from the payload's root, split at the dots. */
     List<String[]> redactionDottedPaths() { return redactionDottedPaths; }
-    /** {@code redaction_patterns}, compiled ({@code builtin:} names resolved). */
+    /** {@code redaction_patterns}, compiled ({@code builtin:} names resolved), for redacting. */
     List<Pattern> compiledPatterns() { return compiledPatterns; }
+    /**
+     * The operator's own expressions among {@code redaction_patterns} (not {@code builtin:}
+     * names), run over the inspected text under the time budget.
+     */
+    List<Pattern> operatorPatterns() { return operatorPatterns; }
+    /**
+     * The built-in kinds named in {@code redaction_patterns}, as a bit set: found by the
+     * detectors' pass (with its cheap hints), never by a second regex run.
+     */
+    int builtinRedactionKinds() { return builtinRedactionKinds; }
 
     /**
      * Whether envelopes to this address are inspected; {@code null} is an envelope without a room

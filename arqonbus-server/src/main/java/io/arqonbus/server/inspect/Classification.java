@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * "oversize_payload":true,"redacted":2,"inspection_truncated":true,"inspection_failed":true}}.
  *
  * @param secretKinds   the built-in kinds found, as a bit set over {@link SecretKind}
- * @param customPattern whether a {@code redaction_patterns} expression matched
+ * @param customPattern whether an operator expression of {@code redaction_patterns} matched (not a {@code builtin:} name)
  * @param oversize      whether the payload is larger than {@code max_payload_bytes}
  * @param redactable    whether something is to be redacted (a key of {@code redaction_paths} or a pattern match)
  * @param redacted      how many values or matches were replaced in the transported copy

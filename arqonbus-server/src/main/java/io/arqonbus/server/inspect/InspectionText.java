@@ -122,7 +122,19 @@ final class InspectionText {
             }
             case BOOLEAN -> scalar(node.booleanValue() ? "true" : "false");
             case NULL, MISSING -> scalar("null");
-            default -> scalar(node.asText());
+            default -> number(node);
+        }
+    }
+
+    private void number(JsonNode node) {
+        if ((node.isInt() || node.isLong()) && budget >= 20) {
+            int before = text.length();
+            text.append(node.longValue());
+            int n = text.length() - before;
+            budget -= n;
+            size += n;
+        } else {
+            scalar(node.asText());
         }
     }
 
@@ -138,12 +150,14 @@ final class InspectionText {
             }
             return;
         }
-        int n = Math.min(s.length(), budget);
-        text.append(s, 0, n);
-        budget -= n;
-        if (n < s.length()) {
-            truncated = true;
+        if (s.length() <= budget) {
+            text.append(s);
+            budget -= s.length();
+            return;
         }
+        text.append(s, 0, budget);
+        budget = 0;
+        truncated = true;
     }
 
     /** The bytes of a string as a JSON string literal in UTF-8, quotes and escapes included. */
