@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where routing meets inspection: picks the envelopes CASIL looks at ({@code message},
- * {@code event}, {@code private}, {@code command}), runs the {@link Inspector}, and reports each
+ * Where routing meets inspection: picks the envelopes CASIL looks at (every type a client may
+ * send except {@code telemetry}: {@code message}, {@code event}, {@code private}, and
+ * {@code response}/{@code error}, which route like messages, and {@code command}), runs the {@link Inspector}, and reports each
  * decision: a counter by decision, a {@code casil_decision} telemetry event and a log line for
  * every decision other than a plain {@code allow} (as the policy's {@code metadata_to_*} say).
  *
@@ -70,8 +71,9 @@ public final class InspectionGate {
             return Inspection.PASS;
         }
         MessageType type = envelope.type();
-        boolean inspected = type == MessageType.MESSAGE || type == MessageType.EVENT || type == MessageType.PRIVATE
-                || type == MessageType.COMMAND && !EXEMPT_COMMANDS.contains(envelope.command());
+        // Everything a client can publish: message/event/private, and response/error, which route like messages.
+        boolean inspected = type == MessageType.COMMAND ? !EXEMPT_COMMANDS.contains(envelope.command())
+                : type != MessageType.TELEMETRY;
         if (!inspected) {
             return Inspection.PASS;
         }
