@@ -22,6 +22,9 @@ import io.arqonbus.server.history.HistoryQuery;
 import io.arqonbus.server.history.HistoryStore;
 import io.arqonbus.server.history.HistoryStores;
 import io.arqonbus.server.http.BusHealthCheck;
+import io.arqonbus.server.inspect.CasilInspector;
+import io.arqonbus.server.inspect.CasilPolicyHolder;
+import io.arqonbus.server.inspect.InspectionGate;
 import io.arqonbus.server.http.HttpApiServer;
 import io.arqonbus.server.http.HttpEndpoints;
 import io.arqonbus.server.http.LiveBusView;
@@ -163,10 +166,11 @@ public final class ArqonBus implements AutoCloseable {
             try {
                 running = boot();
                 ready = true;
-                log.info("event=started transport={} bus={} telemetry={} http={} auth={} history={} version={}",
+                log.info("event=started transport={} bus={} telemetry={} http={} auth={} history={} casil={} version={}",
                         running.info().transport(), running.busAddress(), running.telemetryAddress(),
-                        running.httpAddress(), config.authEnabled() ? "jwt-" + config.jwtAlgorithm() : "off", running.history().backend(),
-                        running.info().version());
+                        running.httpAddress(), config.authEnabled() ? "jwt-" + config.jwtAlgorithm() : "off",
+                        running.history().backend(),
+                        config.casil().enabled() ? config.casil().mode().wireName() : "off", running.info().version());
                 started.complete(this);
             } catch (Throwable e) {
                 started.completeExceptionally(e);
@@ -207,12 +211,15 @@ public final class ArqonBus implements AutoCloseable {
             AgentActivity activity = new AgentActivity(hub, replies, telemetry);
             ConnectionLifecycle lifecycle = new ConnectionLifecycle(sessions, hub, replies, telemetry, activity,
                     metrics, config.authEnabled());
+            CasilPolicyHolder casil = new CasilPolicyHolder(config.casil());
+            InspectionGate inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry,
+                    metrics.registry());
             CommandRegistry registry = BuiltinCommands.registerAll(new CommandRegistry());
             CommandServices services = new CommandServices(config, info, clock, hub, history, sessions, lifecycle,
-                    metrics, codec, telemetry, registry, authenticator);
+                    metrics, codec, telemetry, registry, authenticator, casil);
             CommandDispatcher dispatcher = new CommandDispatcher(services, replies);
             InboundRouter router = new InboundRouter(hub, sessions, dispatcher, lifecycle, activity, telemetry,
-                    replies, metrics, disconnector, config.maxViolations(), config.legacyAcks());
+                    replies, metrics, disconnector, config.maxViolations(), config.legacyAcks(), inspection);
             AtomicInteger openConnections = new AtomicInteger();
             BusDependencies deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle,
                     loops, metrics, disconnector, exceptionHandler, openConnections);

@@ -85,7 +85,38 @@ public enum Setting {
             c -> c.redis() == null ? "memory" : c.redis().backend()),
     REDIS_URL("redis_url", "ARQONBUS_REDIS_URL", "--redis-url",
             c -> c.redis() == null ? "(none)" : c.redis().display()),
-    STORAGE_MODE("storage_mode", "ARQONBUS_STORAGE_MODE", "--storage-mode", c -> c.storageMode().wireName());
+    STORAGE_MODE("storage_mode", "ARQONBUS_STORAGE_MODE", "--storage-mode", c -> c.storageMode().wireName()),
+    CASIL_ENABLED("casil_enabled", "ARQONBUS_CASIL_ENABLED", null, c -> bool(c.casil().enabled())),
+    CASIL_MODE("casil_mode", "ARQONBUS_CASIL_MODE", null, c -> c.casil().mode().wireName()),
+    CASIL_DEFAULT_DECISION("casil_default_decision", "ARQONBUS_CASIL_DEFAULT_DECISION", null,
+            c -> c.casil().blockByDefault() ? "block" : "allow"),
+    CASIL_SCOPE_INCLUDE("casil_scope_include", "ARQONBUS_CASIL_SCOPE_INCLUDE", null,
+            c -> list(c.casil().scopeInclude())),
+    CASIL_SCOPE_EXCLUDE("casil_scope_exclude", "ARQONBUS_CASIL_SCOPE_EXCLUDE", null,
+            c -> list(c.casil().scopeExclude())),
+    CASIL_MAX_PAYLOAD_BYTES("casil_max_payload_bytes", "ARQONBUS_CASIL_MAX_PAYLOAD_BYTES", null,
+            c -> Integer.toString(c.casil().maxPayloadBytes())),
+    CASIL_MAX_INSPECT_BYTES("casil_max_inspect_bytes", "ARQONBUS_CASIL_MAX_INSPECT_BYTES", null,
+            c -> Integer.toString(c.casil().maxInspectBytes())),
+    CASIL_MAX_PATTERNS("casil_max_patterns", "ARQONBUS_CASIL_MAX_PATTERNS", null,
+            c -> Integer.toString(c.casil().maxPatterns())),
+    CASIL_BLOCK_ON_PROBABLE_SECRET("casil_block_on_probable_secret", "ARQONBUS_CASIL_BLOCK_ON_PROBABLE_SECRET", null,
+            c -> bool(c.casil().blockOnProbableSecret())),
+    CASIL_REDACTION_PATHS("casil_redaction_paths", "ARQONBUS_CASIL_REDACTION_PATHS", null,
+            c -> list(c.casil().redactionPaths())),
+    CASIL_REDACTION_PATTERNS("casil_redaction_patterns", "ARQONBUS_CASIL_REDACTION_PATTERNS", null,
+            c -> c.casil().redactionPatterns().isEmpty() ? "(none)"
+                    : c.casil().redactionPatterns().size() + " pattern(s)"),
+    CASIL_TRANSPORT_REDACTION("casil_transport_redaction", "ARQONBUS_CASIL_TRANSPORT_REDACTION", null,
+            c -> bool(c.casil().transportRedaction())),
+    CASIL_NEVER_LOG_PAYLOAD_FOR("casil_never_log_payload_for", "ARQONBUS_CASIL_NEVER_LOG_PAYLOAD_FOR", null,
+            c -> list(c.casil().neverLogPayloadFor())),
+    CASIL_METADATA_TO_LOGS("casil_metadata_to_logs", "ARQONBUS_CASIL_METADATA_TO_LOGS", null,
+            c -> bool(c.casil().metadataToLogs())),
+    CASIL_METADATA_TO_TELEMETRY("casil_metadata_to_telemetry", "ARQONBUS_CASIL_METADATA_TO_TELEMETRY", null,
+            c -> bool(c.casil().metadataToTelemetry())),
+    CASIL_METADATA_TO_ENVELOPE("casil_metadata_to_envelope", "ARQONBUS_CASIL_METADATA_TO_ENVELOPE", null,
+            c -> bool(c.casil().metadataToEnvelope()));
 
     private final String key;
     private final String envVar;
@@ -117,6 +148,10 @@ public enum Setting {
 
     private static String port(int port) {
         return port < 0 ? "-1 (disabled)" : Integer.toString(port);
+    }
+
+    private static String list(java.util.List<String> values) {
+        return values.isEmpty() ? "(none)" : String.join(",", values);
     }
 
     private static String bool(boolean value) {

@@ -5,6 +5,7 @@ import io.arqonbus.server.ServerInfo;
 import io.arqonbus.server.auth.Authenticator;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.history.HistoryStore;
+import io.arqonbus.server.inspect.CasilPolicyHolder;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.routing.ConnectionLifecycle;
@@ -25,5 +26,6 @@ public record CommandServices(
         EnvelopeCodec codec,
         TelemetryHub telemetry,
         CommandRegistry registry,
-        Authenticator authenticator) {
+        Authenticator authenticator,
+        CasilPolicyHolder casil) {
 }

@@ -1,5 +1,7 @@
 package io.arqonbus.server.config;
 
+import io.arqonbus.server.inspect.CasilPolicyException;
+import io.arqonbus.server.inspect.CasilPolicyParser;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
@@ -78,6 +80,8 @@ public final class EnvironmentConfig {
         bool("ARQONBUS_ENABLE_PERSISTENCE", ignored -> { });
         new RedisEnvironment(env).applyTo(b);
         known.addAll(RedisEnvironment.NAMES);
+        casil(b);
+        known.addAll(CasilPolicyParser.envNames());
         return b;
     }
 
@@ -93,6 +97,17 @@ public final class EnvironmentConfig {
      */
     public RedisConfig redisFromUrl(String name, String url) {
         return new RedisEnvironment(env).fromFlag(name, url);
+    }
+
+    /** The {@code ARQONBUS_CASIL_*} variables (protocol §7) over the builder's policy. */
+    private void casil(ServerConfig.Builder b) {
+        if (CasilPolicyParser.anySet(env)) {
+            try {
+                b.casil(CasilPolicyParser.fromEnvironment(env, b.casilSoFar()));
+            } catch (CasilPolicyException e) {
+                throw new ConfigException(String.join("; ", e.problems()));
+            }
+        }
     }
 
     private String value(String name) {

@@ -1,6 +1,7 @@
 package io.arqonbus.server.config;
 
 import io.arqonbus.server.auth.ChannelPermissions;
+import io.arqonbus.server.inspect.CasilPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -126,6 +127,7 @@ public final class ServerConfig {
     // file history store
     private final StoreLocation store;
     private final StoreSync storeSync;
+    private final CasilPolicy casil;
 
     private ServerConfig(Builder b) {
         host = b.host;
@@ -176,6 +178,7 @@ public final class ServerConfig {
         storageMode = b.storageMode;
         store = b.store;
         storeSync = b.storeSync;
+        casil = b.casil;
     }
 
     /** A builder holding every default. */
@@ -289,6 +292,8 @@ public final class ServerConfig {
     public StoreLocation store() { return store; }
     /** When the file store forces appends to disk. */
     public StoreSync storeSync() { return storeSync; }
+    /** The CASIL content-inspection policy at start (protocol §7); {@code op.casil.reload} replaces it at run time. */
+    public CasilPolicy casil() { return casil; }
 
     /** A mutable builder; {@link #build()} validates the whole configuration. */
     public static final class Builder {
@@ -340,6 +345,7 @@ public final class ServerConfig {
         private StorageMode storageMode = StorageMode.DEGRADED;
         private StoreLocation store = StoreLocation.MEMORY;
         private StoreSync storeSync = StoreSync.ALWAYS;
+        private CasilPolicy casil = CasilPolicy.defaults();
 
         private Builder() {
         }
@@ -393,6 +399,7 @@ public final class ServerConfig {
             storageMode = c.storageMode;
             store = c.store;
             storeSync = c.storeSync;
+            casil = c.casil;
         }
 
         public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
@@ -447,6 +454,9 @@ public final class ServerConfig {
         public Builder storageMode(StorageMode value) { storageMode = Objects.requireNonNull(value); return this; }
         public Builder store(StoreLocation value) { store = Objects.requireNonNull(value, "store"); return this; }
         public Builder storeSync(StoreSync value) { storeSync = Objects.requireNonNull(value, "storeSync"); return this; }
+        public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
+        /** The CASIL policy set so far (the environment applies its variables over it). */
+        CasilPolicy casilSoFar() { return casil; }
 
         /** Validates every setting and builds the configuration. */
         public ServerConfig build() {

@@ -13,6 +13,8 @@ import io.arqonbus.server.command.CommandDispatcher;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.hub.Publication;
+import io.arqonbus.server.inspect.Inspection;
+import io.arqonbus.server.inspect.InspectionGate;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.session.Session;
 import io.arqonbus.server.session.SessionRegistry;
@@ -45,10 +47,11 @@ public final class InboundRouter {
     private final Disconnector disconnector;
     private final int maxViolations;
     private final boolean legacyAcks;
+    private final InspectionGate inspection;
 
     public InboundRouter(Hub hub, SessionRegistry sessions, CommandDispatcher commands, ConnectionLifecycle lifecycle,
             AgentActivity activity, TelemetryHub telemetry, Replies replies, BusMetrics metrics,
-            Disconnector disconnector, int maxViolations, boolean legacyAcks) {
+            Disconnector disconnector, int maxViolations, boolean legacyAcks, InspectionGate inspection) {
         this.hub = hub;
         this.sessions = sessions;
         this.commands = commands;
@@ -60,6 +63,7 @@ public final class InboundRouter {
         this.disconnector = disconnector;
         this.maxViolations = maxViolations;
         this.legacyAcks = legacyAcks;
+        this.inspection = inspection;
     }
 
     /**
@@ -90,6 +94,12 @@ public final class InboundRouter {
 
     /** Routes an envelope; {@code true} when it was routed, {@code false} when refused or undeliverable. */
     private boolean routeEnvelope(Session session, Envelope envelope) {
+        Inspection inspected = inspection.check(session.clientId(), envelope);
+        if (inspected.blocked()) {
+            blockedByInspection(session, envelope, inspected);
+            return false;
+        }
+        envelope = inspected.envelopeOr(envelope);
         MessageType type = envelope.type();
         if (type == MessageType.COMMAND) {
             commands.dispatch(session, envelope);
@@ -144,6 +154,20 @@ public final class InboundRouter {
         String sentence = "Not allowed to publish to " + address;
         refuse(session, ErrorCode.AUTHORIZATION_ERROR, sentence, List.of(sentence), envelope.id());
         return false;
+    }
+
+    /**
+     * CASIL blocked the envelope (protocol §7): an error frame with its code, {@code payload.reason},
+     * {@code room} and {@code channel}, correlated by {@code request_id}; nothing is delivered or
+     * stored. Not counted as a protocol violation.
+     */
+    private void blockedByInspection(Session session, Envelope envelope, Inspection inspected) {
+        ObjectNode extra = JsonNodeFactory.instance.objectNode();
+        extra.put("reason", inspected.reason());
+        extra.put("room", envelope.room());
+        extra.put("channel", envelope.channel());
+        metrics.error(inspected.blockCode());
+        hub.sendTo(session, replies.error(inspected.blockCode(), inspected.sentence(), envelope.id(), extra));
     }
 
     private boolean validIdempotencyKey(Session session, Envelope envelope) {

@@ -22,6 +22,8 @@ public final class BuiltinCommands {
                 .register(new HistoryCommand())
                 .register(new HistoryGetCommand())
                 .register(new HistoryReplayCommand())
-                .register(new RefreshCommand());
+                .register(new RefreshCommand())
+                .register(new CasilGetCommand())
+                .register(new CasilReloadCommand());
     }
 }
