@@ -89,8 +89,10 @@ class ServerOptionsTest {
         assertThat(c.jwtAudience()).isEqualTo("aud");
         assertThat(c.jwtClockSkew()).isEqualTo(Duration.ofSeconds(5));
         for (Setting setting : Setting.values()) {
-            // The public-key settings exclude the secret; everyKeyFlagReachesTheConfiguration covers them.
-            if (setting.flag() != null && setting != Setting.JWT_PUBLIC_KEY_FILE && setting != Setting.JWKS_URL) {
+            // The public-key settings exclude the secret (everyKeyFlagReachesTheConfiguration covers them),
+            // and the file store excludes Redis (theFileStoreFlagsReachTheConfiguration covers it).
+            if (setting.flag() != null && setting != Setting.JWT_PUBLIC_KEY_FILE && setting != Setting.JWKS_URL
+                    && setting != Setting.STORE && setting != Setting.STORE_SYNC) {
                 assertThat(resolved.source(setting)).as(setting.key()).isEqualTo("flag " + setting.flag());
             }
         }
