@@ -17,6 +17,7 @@ import io.arqonbus.server.command.CommandRegistry;
 import io.arqonbus.server.command.CommandServices;
 import io.arqonbus.server.command.builtin.BuiltinCommands;
 import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.history.HistoryQuery;
 import io.arqonbus.server.history.HistoryStore;
 import io.arqonbus.server.history.HistoryStores;
 import io.arqonbus.server.http.BusHealthCheck;
@@ -50,12 +51,16 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,6 +191,7 @@ public final class ArqonBus implements AutoCloseable {
             FrameEncoder encoder = new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT);
             Hub hub = new Hub(loops, history, heads, encoder, metrics, ids, clock, config.dedupWindow(),
                     Hub.DEFAULT_DEDUP_MAX_KEYS);
+            rememberIdempotencyKeys(hub, history, heads.keySet());
             SessionRegistry sessions = new SessionRegistry();
             Replies replies = new Replies(ids, clock);
             Disconnector disconnector = new Disconnector(config.closeWait());
@@ -245,6 +251,34 @@ public final class ArqonBus implements AutoCloseable {
                 history.close();
             }
             throw e;
+        }
+    }
+
+    /** How many recent publications per stream are read at start-up for their idempotency keys. */
+    private static final int REMEMBERED_KEYS_PER_STREAM = 10_000;
+
+    /**
+     * Reads, before traffic starts, the publications each stored channel kept within the dedup
+     * window, so their idempotency keys survive a restart (a durable store only; the in-memory
+     * store starts empty).
+     */
+    private void rememberIdempotencyKeys(Hub hub, HistoryStore history, Set<ChannelKey> streams) {
+        Instant since = clock.instant().minus(hub.dedupWindow());
+        for (ChannelKey key : streams) {
+            if (key.channel() == null) {
+                continue;
+            }
+            try {
+                hub.rememberStored(key, history.query(new HistoryQuery(key.room(),
+                        key.channel(), since, null, REMEMBERED_KEYS_PER_STREAM,
+                        HistoryQuery.Window.LATEST, false)).get(30, TimeUnit.SECONDS));
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("event=idempotency_keys_not_loaded code=STORAGE_UNAVAILABLE stream={} msg=\"{}\"", key,
+                        e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the store", e);
+            }
         }
     }
 

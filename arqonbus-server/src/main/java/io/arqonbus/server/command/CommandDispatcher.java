@@ -95,7 +95,9 @@ public final class CommandDispatcher {
             services.hub().sendTo(session, replies.commandAck(request, "success".equals(reply.status())));
         }
         if (result != null && result.afterReply() != null) {
-            result.afterReply().run();
+            // Queued behind the reply, so it runs after the reply was written and after any
+            // delivery already queued for this connection.
+            session.loop().enqueue(result.afterReply());
         }
         services.metrics().commandRan(System.nanoTime() - started);
     }

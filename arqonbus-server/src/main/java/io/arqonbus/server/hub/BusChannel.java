@@ -110,6 +110,11 @@ public final class BusChannel {
         return idempotency;
     }
 
+    /** Starts with keys remembered from the store (a restart); call before the channel is shared. */
+    void idempotency(IdempotencyWindow remembered) {
+        idempotency = remembered;
+    }
+
     boolean isDeleted() {
         return deleted;
     }

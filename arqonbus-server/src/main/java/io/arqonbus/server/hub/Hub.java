@@ -6,6 +6,7 @@ import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.history.HistoryStore;
 import io.arqonbus.server.history.StoreUnavailableException;
+import io.arqonbus.server.history.StoredMessage;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.session.LoopContexts;
 import io.arqonbus.server.session.Session;
@@ -54,6 +55,7 @@ public final class Hub {
     private final AtomicLong stamps = new AtomicLong();
     private final AtomicLong publications = new AtomicLong();
     private final ConcurrentHashMap<ChannelKey, StreamPosition> heads;
+    private final ConcurrentHashMap<ChannelKey, IdempotencyWindow> rememberedKeys = new ConcurrentHashMap<>();
     private final Duration dedupWindow;
     private final int dedupMaxKeys;
 
@@ -136,8 +138,13 @@ public final class Hub {
         BusChannel channel = room.channelMap().computeIfAbsent(key.channel(), name -> {
             created[0] = true;
             StreamPosition head = heads.remove(key);
-            return new BusChannel(key, clock.instant(), createdBy, type, hardcoded,
+            BusChannel made = new BusChannel(key, clock.instant(), createdBy, type, hardcoded,
                     head != null ? head : new StreamPosition(0, newEpoch()), loops.size());
+            IdempotencyWindow remembered = rememberedKeys.remove(key);
+            if (remembered != null) {
+                made.idempotency(remembered);
+            }
+            return made;
         });
         return new JoinResult(channel, created[0], false, null, false);
     }
@@ -153,6 +160,28 @@ public final class Hub {
             StreamPosition head = heads.remove(stream);
             return new Room(n, stream, head != null ? head : new StreamPosition(0, newEpoch()));
         });
+    }
+
+    /**
+     * Remembers the idempotency keys of publications a durable store kept from before a restart,
+     * so a publisher retrying after a crash is not stored twice. Call before traffic starts, in
+     * store order.
+     */
+    public void rememberStored(ChannelKey key, List<StoredMessage> recent) {
+        for (StoredMessage message : recent) {
+            JsonNode idempotencyKey = message.envelope().metadata().get(Envelope.IDEMPOTENCY_KEY);
+            if (idempotencyKey != null && idempotencyKey.isTextual()) {
+                StreamPosition position = message.envelope().position();
+                rememberedKeys.computeIfAbsent(key, k -> new IdempotencyWindow(dedupWindow, dedupMaxKeys))
+                        .remember(idempotencyKey.asText(), CompletableFuture.completedFuture(position),
+                                message.storedAt());
+            }
+        }
+    }
+
+    /** How long a channel remembers an idempotency key. */
+    public Duration dedupWindow() {
+        return dedupWindow;
     }
 
     /** Outcome of {@link #delete}. */
@@ -416,16 +445,25 @@ public final class Hub {
         target.loop().enqueue(Deliveries.toSession(frame, target, metrics));
     }
 
-    /** Sends envelope JSON exactly as stored (a recovered publication) to one session, on its loop. */
-    public void sendStored(Session target, byte[] json) {
-        ByteBuf frame = encoder.encode(json);
-        target.loop().enqueue(Deliveries.toSession(frame, target, metrics));
-    }
-
-    /** Sends prepared frames (held back during a recovery) to one session, in order, on its loop. */
-    public void sendFrames(Session target, List<ByteBuf> frames) {
-        for (ByteBuf frame : frames) {
-            target.loop().enqueue(Deliveries.toSession(frame, target, metrics));
+    /**
+     * Ends a recovery on the session's loop: writes the recovered publications (JSON exactly as
+     * stored, in order), then the live frames held back meanwhile, then lets live frames through.
+     * When more arrived than could be held, the connection is closed as a slow consumer (4001)
+     * rather than leave a silent gap. Call on the session's loop, after the join reply was written.
+     */
+    public void finishRecovery(Session session, ChannelKey key, List<byte[]> recovered) {
+        for (byte[] json : recovered) {
+            Deliveries.toSession(encoder.encode(json), session, metrics).run();
+        }
+        List<ByteBuf> held = session.endRecovery(key);
+        if (held == null) {
+            log.warn("event=recovery_overflow code=SLOW_CONSUMER client={} stream={} msg=\"More live messages "
+                    + "arrived during the recovery than can be held; closing\"", session.clientId(), key);
+            session.outbound().closeAsSlowConsumer();
+            return;
+        }
+        for (ByteBuf frame : held) {
+            Deliveries.toSession(frame, session, metrics).run();
         }
     }
 

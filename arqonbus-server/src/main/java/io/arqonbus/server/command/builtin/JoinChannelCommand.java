@@ -12,7 +12,6 @@ import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.hub.JoinResult;
 import io.arqonbus.server.session.Session;
-import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -64,19 +63,10 @@ final class JoinChannelCommand implements AsyncCommand {
                 .handle((messages, error) -> {
                     boolean complete = error == null && covers(messages, recover.offset(), now.offset());
                     data.put("recovered", complete);
-                    List<StoredMessage> replay = complete ? messages : List.of();
-                    return new CommandResult((complete ? "Joined " + key + ", recovered " + missed : "Joined " + key
-                            + ", could not recover"), data, () -> {
-                                for (StoredMessage m : replay) {
-                                    hub.sendStored(session, m.json());
-                                }
-                                List<ByteBuf> held = session.endRecovery(key);
-                                if (held == null) {
-                                    session.outbound().closeAsSlowConsumer();
-                                } else {
-                                    hub.sendFrames(session, held);
-                                }
-                            });
+                    List<byte[]> replay = complete ? messages.stream().map(StoredMessage::json).toList() : List.of();
+                    String message = complete ? "Joined " + key + ", recovered " + missed
+                            : "Joined " + key + ", could not recover";
+                    return new CommandResult(message, data, () -> hub.finishRecovery(session, key, replay));
                 });
     }
 
