@@ -151,12 +151,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     @Command(name = "durable", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Acknowledged publishes (\"ack\":\"durable\", protocol §12): P publishers to C channels",
-                    "(publisher p -> channel p mod C), each with at most --window messages waiting for their ack.",
-                    "Reports acks/s, publish->ack latency, STORAGE_UNAVAILABLE errors and duplicate acks; --verify",
-                    "then reads every channel's history by offset and checks each acked message is there exactly",
-                    "once, at its acked offset, in publication order. The server's store decides what is measured",
-                    "(memory by default; see docs/benchmarks.md for the disk and Redis stores)."})
+            description = {"Acknowledged publishes (\"ack\":\"durable\", protocol §12): P publishers to",
+                    "C channels (publisher p -> channel p mod C), each with at most --window",
+                    "messages waiting for their ack. Reports acks/s, publish->ack latency,",
+                    "STORAGE_UNAVAILABLE errors and duplicate acks. --verify then reads every",
+                    "channel's history by offset and checks that each acked message is there",
+                    "exactly once, at its acked offset, in publication order. The server's store",
+                    "is what is measured (memory by default; docs/benchmarks.md shows how to run",
+                    "the disk and Redis stores)."})
     static final class Durable implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -177,9 +179,9 @@ public final class BenchCommand implements Callable<Integer> {
                 description = "Give each message its id as metadata.idempotency_key (default: on; --no-idempotency-keys: off).")
         boolean idempotencyKeys;
 
-        @Option(names = "--verify", description = {"At the end, read every channel's history (history since=<offset>,",
-                "1000 per request) and check the acks against it. The server must keep every message of the",
-                "run (--max-history-size)."})
+        @Option(names = "--verify", description = "At the end, read every channel's history (history since=<offset>, "
+                + "1000 per request) and check the acks against it. The server must keep every message of the run "
+                + "(--max-history-size).")
         boolean verify;
 
         @Override
