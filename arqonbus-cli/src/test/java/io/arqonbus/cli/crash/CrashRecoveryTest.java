@@ -30,12 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Each run prints one {@code event=crash_test …} line with the counts (in the surefire output file).
  */
-@Timeout(120)
+@Timeout(180)
 class CrashRecoveryTest {
     private static final int TOTAL = 20_000;
     private static final int KILL_AT = 8_000;
     private static final int WINDOW = 64;
-    private static final Duration PUBLISH_LIMIT = Duration.ofSeconds(50);
+    /** A bound, not the expected time: a run takes 10–40 s on a busy two-core machine. */
+    private static final Duration PUBLISH_LIMIT = Duration.ofSeconds(80);
     private static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(30);
     private static final List<String> RETENTION = List.of("--max-history-size", "100000");
 
