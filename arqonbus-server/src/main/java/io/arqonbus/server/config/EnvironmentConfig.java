@@ -48,6 +48,12 @@ public final class EnvironmentConfig {
         integer("ARQONBUS_MAX_HISTORY_LIMIT", b::maxHistoryLimit);
         seconds("ARQONBUS_HISTORY_MAX_AGE_SECONDS", b::historyMaxAge);
         integer("ARQONBUS_RECOVERY_MAX_MESSAGES", b::recoveryMaxMessages);
+        integer("ARQONBUS_RATE_LIMIT_PER_SECOND", b::rateLimitPerSecond);
+        integer("ARQONBUS_RATE_LIMIT_BURST", b::rateLimitBurst);
+        integer("ARQONBUS_RATE_LIMIT_CLOSE_AFTER", b::rateLimitCloseAfter);
+        integer("ARQONBUS_MAX_CHANNELS_PER_CONNECTION", b::maxChannelsPerConnection);
+        seconds("ARQONBUS_HANDSHAKE_TIMEOUT_SECONDS", b::handshakeTimeout);
+        seconds("ARQONBUS_IDLE_TIMEOUT_SECONDS", b::idleTimeout);
         seconds("ARQONBUS_DEDUP_WINDOW_SECONDS", b::dedupWindow);
         bool("ARQONBUS_LEGACY_ACKS", b::legacyAcks);
         integer("ARQONBUS_TELEMETRY_MAX_CLIENTS", b::telemetryMaxClients);

@@ -30,6 +30,21 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_HISTORY_SIZE = 10_000;
     /** Default maximum {@code limit} of one history request: {@value}. */
     public static final int DEFAULT_MAX_HISTORY_LIMIT = 1000;
+    /** Default idle timeout: off (keepalive pings still find dead peers). */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ZERO;
+    /** Default time a new connection has to complete its WebSocket upgrade. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default number of channels one connection may be a member of: {@value}. */
+    public static final int DEFAULT_MAX_CHANNELS_PER_CONNECTION = 1_000;
+    /** Default number of rate-limited messages (less than a second apart) that close a connection with 4002: {@value}. */
+    public static final int DEFAULT_RATE_LIMIT_CLOSE_AFTER = 100;
+    /** Default number of messages a connection may send at once above its rate (token bucket size): {@value}. */
+    public static final int DEFAULT_RATE_LIMIT_BURST = 100_000;
+    /**
+     * Default messages per second one connection may send: {@value} — a guard against floods, well
+     * above what one publisher sends in the benchmarks (about 20,000 a second at most).
+     */
+    public static final int DEFAULT_RATE_LIMIT_PER_SECOND = 50_000;
     /** Default largest number of publications one recovery sends: {@value}. */
     public static final int DEFAULT_RECOVERY_MAX_MESSAGES = 1000;
     /** Default time an idempotency key is remembered per channel. */
@@ -72,6 +87,12 @@ public final class ServerConfig {
     private final String jwtAlgorithm;
     private final int maxHistorySize;
     private final int maxHistoryLimit;
+    private final Duration idleTimeout;
+    private final Duration handshakeTimeout;
+    private final int maxChannelsPerConnection;
+    private final int rateLimitCloseAfter;
+    private final int rateLimitBurst;
+    private final int rateLimitPerSecond;
     private final int recoveryMaxMessages;
     private final Duration dedupWindow;
     private final Duration historyMaxAge;
@@ -104,6 +125,12 @@ public final class ServerConfig {
         jwtAlgorithm = b.jwtAlgorithm;
         maxHistorySize = b.maxHistorySize;
         maxHistoryLimit = b.maxHistoryLimit;
+        idleTimeout = b.idleTimeout;
+        handshakeTimeout = b.handshakeTimeout;
+        maxChannelsPerConnection = b.maxChannelsPerConnection;
+        rateLimitCloseAfter = b.rateLimitCloseAfter;
+        rateLimitBurst = b.rateLimitBurst;
+        rateLimitPerSecond = b.rateLimitPerSecond;
         recoveryMaxMessages = b.recoveryMaxMessages;
         dedupWindow = b.dedupWindow;
         historyMaxAge = b.historyMaxAge;
@@ -172,6 +199,18 @@ public final class ServerConfig {
     public int maxHistorySize() { return maxHistorySize; }
     /** Largest {@code limit} of one history request. */
     public int maxHistoryLimit() { return maxHistoryLimit; }
+    /** Time without a message from the client after which the connection is closed with 4004; zero turns it off. */
+    public Duration idleTimeout() { return idleTimeout; }
+    /** Time a new connection has to complete its WebSocket upgrade. */
+    public Duration handshakeTimeout() { return handshakeTimeout; }
+    /** Channels one connection may be a member of. */
+    public int maxChannelsPerConnection() { return maxChannelsPerConnection; }
+    /** Rate-limited messages, less than a second apart, after which the connection is closed with 4002. */
+    public int rateLimitCloseAfter() { return rateLimitCloseAfter; }
+    /** Messages a connection may send at once above its rate (token bucket size). */
+    public int rateLimitBurst() { return rateLimitBurst; }
+    /** Messages per second a connection may send (token bucket refill); 0 turns the limit off. */
+    public int rateLimitPerSecond() { return rateLimitPerSecond; }
     /** Most publications one recovery sends; more missed means {@code recovered: false}. */
     public int recoveryMaxMessages() { return recoveryMaxMessages; }
     /** How long a channel remembers an idempotency key. */
@@ -214,6 +253,12 @@ public final class ServerConfig {
         private String jwtAlgorithm = DEFAULT_JWT_ALGORITHM;
         private int maxHistorySize = DEFAULT_MAX_HISTORY_SIZE;
         private int maxHistoryLimit = DEFAULT_MAX_HISTORY_LIMIT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private int maxChannelsPerConnection = DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+        private int rateLimitCloseAfter = DEFAULT_RATE_LIMIT_CLOSE_AFTER;
+        private int rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
+        private int rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
         private int recoveryMaxMessages = DEFAULT_RECOVERY_MAX_MESSAGES;
         private Duration dedupWindow = DEFAULT_DEDUP_WINDOW;
         private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
@@ -249,6 +294,12 @@ public final class ServerConfig {
             jwtAlgorithm = c.jwtAlgorithm;
             maxHistorySize = c.maxHistorySize;
             maxHistoryLimit = c.maxHistoryLimit;
+            idleTimeout = c.idleTimeout;
+            handshakeTimeout = c.handshakeTimeout;
+            maxChannelsPerConnection = c.maxChannelsPerConnection;
+            rateLimitCloseAfter = c.rateLimitCloseAfter;
+            rateLimitBurst = c.rateLimitBurst;
+            rateLimitPerSecond = c.rateLimitPerSecond;
             recoveryMaxMessages = c.recoveryMaxMessages;
             dedupWindow = c.dedupWindow;
             historyMaxAge = c.historyMaxAge;
@@ -281,6 +332,12 @@ public final class ServerConfig {
         public Builder jwtAlgorithm(String value) { jwtAlgorithm = Objects.requireNonNull(value); return this; }
         public Builder maxHistorySize(int value) { maxHistorySize = value; return this; }
         public Builder maxHistoryLimit(int value) { maxHistoryLimit = value; return this; }
+        public Builder idleTimeout(Duration value) { idleTimeout = Objects.requireNonNull(value); return this; }
+        public Builder handshakeTimeout(Duration value) { handshakeTimeout = Objects.requireNonNull(value); return this; }
+        public Builder maxChannelsPerConnection(int value) { maxChannelsPerConnection = value; return this; }
+        public Builder rateLimitCloseAfter(int value) { rateLimitCloseAfter = value; return this; }
+        public Builder rateLimitBurst(int value) { rateLimitBurst = value; return this; }
+        public Builder rateLimitPerSecond(int value) { rateLimitPerSecond = value; return this; }
         public Builder recoveryMaxMessages(int value) { recoveryMaxMessages = value; return this; }
         public Builder dedupWindow(Duration value) { dedupWindow = Objects.requireNonNull(value); return this; }
         public Builder historyMaxAge(Duration value) { historyMaxAge = Objects.requireNonNull(value); return this; }
@@ -307,6 +364,12 @@ public final class ServerConfig {
             check(ioThreads >= 0, "io threads: %d (expected: >= 0)", ioThreads);
             check(maxHistorySize >= 0, "max history size: %d (expected: >= 0)", maxHistorySize);
             check(maxHistoryLimit > 0, "max history limit: %d (expected: > 0)", maxHistoryLimit);
+            check(!idleTimeout.isNegative(), "idle timeout: %s (expected: >= 0)", idleTimeout);
+            check(handshakeTimeout.isPositive(), "handshake timeout: %s (expected: > 0)", handshakeTimeout);
+            check(maxChannelsPerConnection > 0, "max channels per connection: %d (expected: > 0)", maxChannelsPerConnection);
+            check(rateLimitCloseAfter > 0, "rate limit close after: %d (expected: > 0)", rateLimitCloseAfter);
+            check(rateLimitBurst > 0, "rate limit burst: %d (expected: > 0)", rateLimitBurst);
+            check(rateLimitPerSecond >= 0, "rate limit: %d (expected: >= 0)", rateLimitPerSecond);
             check(recoveryMaxMessages >= 0, "recovery max messages: %d (expected: >= 0)", recoveryMaxMessages);
             check(!dedupWindow.isNegative(), "dedup window: %s (expected: >= 0)", dedupWindow);
             check(historyMaxAge.isPositive(), "history max age: %s (expected: > 0)", historyMaxAge);

@@ -59,6 +59,15 @@ public final class BusMetrics {
                 .register(registry);
     }
 
+    /** A connection was closed by a limit ({@code rate_limit}, {@code idle_timeout}, {@code handshake_timeout}). */
+    public void limitClose(String reason) {
+        Counter.builder("arqonbus.limit.closes")
+                .description("Connections closed by a limit, by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
     /** The store could not confirm one append. */
     public void storeAppendFailed() {
         storeAppendFailures.increment();

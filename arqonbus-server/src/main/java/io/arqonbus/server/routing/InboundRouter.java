@@ -232,6 +232,11 @@ public final class InboundRouter {
         telemetry.emit(envelope.payload().get("eventType").asText(), data);
     }
 
+    /** Answers a message dropped by the rate limit; not a protocol violation. */
+    public void rateLimited(Session session, String sentence) {
+        hub.sendTo(session, replies.error(ErrorCode.RATE_LIMITED, sentence, List.of(sentence), null));
+    }
+
     /**
      * Answers a frame the server refuses with an error frame; after {@code maxViolations} in a
      * row the connection is closed with 4000.

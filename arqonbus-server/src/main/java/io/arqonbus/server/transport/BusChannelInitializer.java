@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 
 /**
- * The bus pipeline before the upgrade: HTTP codec, aggregator, optional permessage-deflate
+ * The bus pipeline before the upgrade: the handshake timeout, HTTP codec, aggregator, optional permessage-deflate
  * negotiation, the handshake, and the exception handler. The handshake replaces itself with the
  * keepalive and frame handlers once the connection is a WebSocket.
  */
@@ -25,6 +25,8 @@ public final class BusChannelInitializer extends ChannelInitializer<SocketChanne
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
+        p.addLast(HandlerNames.HANDSHAKE_TIMEOUT, new HandshakeTimeoutHandler(deps.config().handshakeTimeout(),
+                deps.metrics()));
         p.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec());
         p.addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
         if (deps.config().compression()) {

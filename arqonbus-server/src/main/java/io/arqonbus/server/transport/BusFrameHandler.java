@@ -1,7 +1,9 @@
 package io.arqonbus.server.transport;
 
+import io.arqonbus.protocol.CloseCodes;
 import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.protocol.Inbound;
+import io.arqonbus.server.limits.TokenBucket;
 import io.arqonbus.server.session.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -30,11 +32,23 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
     private CompositeByteBuf fragments;
     /** Whether the message being received is binary or too large and is being skipped. */
     private ErrorCode skipping;
+    /** The connection's message rate limit, or {@code null} when off. */
+    private final TokenBucket rate;
+    private final int rateLimitCloseAfter;
+    /** Rate-limited messages since the last quiet second (a second without one). */
+    private int rateLimited;
+    private long lastRateLimitedNanos;
+    private final String rateLimitSentence;
 
     BusFrameHandler(BusDependencies deps, Session session) {
         this.deps = deps;
         this.session = session;
         this.maxMessageSize = deps.config().maxMessageSize();
+        int perSecond = deps.config().rateLimitPerSecond();
+        this.rate = perSecond > 0 ? new TokenBucket(perSecond, deps.config().rateLimitBurst(), System.nanoTime()) : null;
+        this.rateLimitCloseAfter = deps.config().rateLimitCloseAfter();
+        this.rateLimitSentence = "Too many messages: at most " + perSecond + " per second (burst "
+                + deps.config().rateLimitBurst() + "); this message was dropped";
     }
 
     @Override
@@ -109,6 +123,10 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
         ErrorCode refusal = skipping;
         skipping = null;
         session.touch(deps.clock().instant());
+        if (rate != null && !rate.tryTake(System.nanoTime())) {
+            rateLimited();
+            return;
+        }
         if (refusal == ErrorCode.UNSUPPORTED_FRAME) {
             refuse(refusal, "Binary frames are not supported; send JSON envelopes as text frames");
         } else if (refusal == ErrorCode.PAYLOAD_TOO_LARGE) {
@@ -125,6 +143,27 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
             }
             deps.router().route(session, inbound);
         }
+    }
+
+    /**
+     * A message over the connection's rate: not read at all (no decoding), answered with a
+     * {@code RATE_LIMITED} error frame. A connection that keeps sending over its rate — {@code
+     * rateLimitCloseAfter} rate-limited messages with less than a second between one and the next —
+     * is closed with 4002. Rate-limited messages do not count as protocol violations.
+     */
+    private void rateLimited() {
+        deps.metrics().error(ErrorCode.RATE_LIMITED);
+        long now = System.nanoTime();
+        if (now - lastRateLimitedNanos > 1_000_000_000L) {
+            rateLimited = 0;
+        }
+        lastRateLimitedNanos = now;
+        if (++rateLimited >= rateLimitCloseAfter) {
+            deps.metrics().limitClose("rate_limit");
+            deps.disconnector().close(session.channel(), CloseCodes.RATE_LIMIT_EXCEEDED, "rate limit exceeded");
+            return;
+        }
+        deps.router().rateLimited(session, rateLimitSentence);
     }
 
     private void refuse(ErrorCode code, String sentence) {

@@ -11,6 +11,8 @@ public final class HandlerNames {
     /** Added by Netty's handshaker in place of the HTTP codec. */
     public static final String WS_ENCODER = "wsencoder";
     public static final String KEEPALIVE = "keepalive";
+    public static final String HANDSHAKE_TIMEOUT = "handshake-timeout";
+    public static final String IDLE_TIMEOUT = "idle-timeout";
     public static final String FRAMES = "frames";
     public static final String TELEMETRY_FRAMES = "telemetry-frames";
     public static final String HTTP_API = "http-api";

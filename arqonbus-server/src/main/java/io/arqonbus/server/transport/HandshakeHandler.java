@@ -144,6 +144,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         pipeline.replace(this, HandlerNames.KEEPALIVE, new KeepAliveHandler(config.keepAliveInterval(),
                 config.keepAliveTimeout(), outbound, deps.disconnector()));
         pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.FRAMES, new BusFrameHandler(deps, session));
+        if (config.idleTimeout().isPositive()) {
+            pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.IDLE_TIMEOUT,
+                    new IdleTimeoutHandler(config.idleTimeout(), deps.disconnector(), deps.metrics()));
+        }
         // Prepared frames are whole WebSocket frames: they enter at the first handler and reach
         // the socket without passing the frame encoder and the handlers above it.
         outbound.writeAt(pipeline.firstContext());

@@ -2,6 +2,7 @@ package io.arqonbus.server.command.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.command.AsyncCommand;
 import io.arqonbus.server.command.CommandContext;
@@ -38,6 +39,11 @@ final class JoinChannelCommand implements AsyncCommand {
         ChannelKey key = context.requiredChannel();
         StreamPosition recover = recoverArg(context);
         Session session = context.session();
+        int maxChannels = context.services().config().maxChannelsPerConnection();
+        if (!session.memberships().contains(key) && session.memberships().size() >= maxChannels) {
+            throw new CommandException(ErrorCode.MAX_SUBSCRIBERS, "This connection is already a member of "
+                    + maxChannels + " channels (ARQONBUS_MAX_CHANNELS_PER_CONNECTION); leave one first");
+        }
         int bound = context.services().config().recoveryMaxMessages();
         JoinResult result = context.services().lifecycle().join(session, key, recover, bound);
         StreamPosition now = result.position();
