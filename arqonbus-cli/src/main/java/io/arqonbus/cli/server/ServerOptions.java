@@ -1,20 +1,31 @@
 package io.arqonbus.cli.server;
 
+import io.arqonbus.server.config.ConfigException;
+import io.arqonbus.server.config.ConfigFile;
 import io.arqonbus.server.config.EnvironmentConfig;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.SlowConsumerPolicy;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /**
  * The server flags shared by {@code serve} and {@code check-config}. Every field is {@code null}
- * until its flag is given, so precedence is simply: defaults, then {@code ARQONBUS_*} variables
- * ({@link EnvironmentConfig}), then the flags that were given.
+ * until its flag is given, so precedence is simply: defaults, then the configuration file
+ * ({@link ConfigFile}), then {@code ARQONBUS_*} variables ({@link EnvironmentConfig}), then the
+ * flags that were given.
  */
 public final class ServerOptions {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A YAML (or JSON) configuration file: any ARQONBUS_X_Y variable as x_y, and the channel "
+                    + "permissions (env ARQONBUS_CONFIG_FILE). Flags and variables override it.")
+    Path configFile;
+
     @Option(names = "--host", paramLabel = "HOST",
             description = "Bus bind host (env ARQONBUS_SERVER_HOST, default 127.0.0.1); also the default "
                     + "telemetry and HTTP host.")
@@ -106,11 +117,31 @@ public final class ServerOptions {
      * @throws io.arqonbus.server.config.ConfigException when a value is unparsable or out of range
      */
     public ResolvedConfig resolve(Map<String, String> env) {
-        ServerConfig.Builder builder = new EnvironmentConfig(env).applyTo(ServerConfig.builder());
+        ConfigFile file = configFile(env);
+        Map<String, String> layered = new HashMap<>(file == null ? Map.of() : file.settings());
+        env.forEach((name, value) -> {
+            if (value != null && !value.isBlank()) {
+                layered.put(name, value);
+            }
+        });
+        EnvironmentConfig variables = new EnvironmentConfig(layered);
+        ServerConfig.Builder builder = variables.applyTo(ServerConfig.builder());
+        if (file != null) {
+            for (String name : file.settings().keySet()) {
+                if (!variables.knownNames().contains(name)) {
+                    throw new ConfigException("config file " + file.path() + ": unknown setting '"
+                            + name.substring("ARQONBUS_".length()).toLowerCase(Locale.ROOT)
+                            + "' (every ARQONBUS_X_Y variable can be written as x_y)");
+                }
+            }
+            builder.permissions(file.permissions());
+        }
         Map<Setting, String> sources = new EnumMap<>(Setting.class);
         for (Setting setting : Setting.values()) {
             String value = env.get(setting.envVar());
-            sources.put(setting, value == null || value.isBlank() ? "default" : "env " + setting.envVar());
+            boolean fromFile = file != null && file.settings().containsKey(setting.envVar());
+            sources.put(setting, value != null && !value.isBlank() ? "env " + setting.envVar()
+                    : fromFile ? "file " + file.path() : "default");
         }
         flag(Setting.HOST, host, builder::host, sources);
         flag(Setting.PORT, port, builder::port, sources);
@@ -126,7 +157,7 @@ public final class ServerOptions {
         flag(Setting.SLOW_CONSUMER_POLICY, slowConsumerPolicy, builder::slowConsumerPolicy, sources);
         flag(Setting.AUTH, auth, builder::authEnabled, sources);
         flag(Setting.JWT_SECRET, jwtSecret, builder::jwtSecret, sources);
-        flag(Setting.JWT_ALGORITHM, jwtAlgorithm == null ? null : jwtAlgorithm.trim().toUpperCase(java.util.Locale.ROOT),
+        flag(Setting.JWT_ALGORITHM, jwtAlgorithm == null ? null : jwtAlgorithm.trim().toUpperCase(Locale.ROOT),
                 builder::jwtAlgorithm, sources);
         flag(Setting.MAX_HISTORY_SIZE, maxHistorySize, builder::maxHistorySize, sources);
         flag(Setting.LEGACY_ACKS, legacyAcks, builder::legacyAcks, sources);
@@ -137,6 +168,15 @@ public final class ServerOptions {
         derived(Setting.IO_THREADS, sources, "number of cores");
         derived(Setting.MAX_FRAME_SIZE, sources, "4 x max message size");
         return new ResolvedConfig(builder.build(), sources);
+    }
+
+    /** The configuration file named by {@code --config} or {@code ARQONBUS_CONFIG_FILE}, or {@code null}. */
+    private ConfigFile configFile(Map<String, String> env) {
+        if (configFile != null) {
+            return ConfigFile.load(configFile);
+        }
+        String named = env.get("ARQONBUS_CONFIG_FILE");
+        return named == null || named.isBlank() ? null : ConfigFile.load(Path.of(named.trim()));
     }
 
     private static <T> void flag(Setting setting, T value, Consumer<T> setter, Map<Setting, String> sources) {

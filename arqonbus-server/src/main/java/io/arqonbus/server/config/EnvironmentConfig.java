@@ -1,8 +1,10 @@
 package io.arqonbus.server.config;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the {@code ARQONBUS_*} environment variables (the original ArqonBus's names, plus ours)
@@ -11,6 +13,7 @@ import java.util.Map;
  */
 public final class EnvironmentConfig {
     private final Map<String, String> env;
+    private final Set<String> known = new HashSet<>();
 
     public EnvironmentConfig(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -66,7 +69,13 @@ public final class EnvironmentConfig {
         return b;
     }
 
+    /** Every variable name {@link #applyTo} reads (known after it ran). */
+    public Set<String> knownNames() {
+        return Set.copyOf(known);
+    }
+
     private String value(String name) {
+        known.add(name);
         String v = env.get(name);
         return v == null || v.isBlank() ? null : v;
     }

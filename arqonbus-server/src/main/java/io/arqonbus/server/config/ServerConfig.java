@@ -1,5 +1,6 @@
 package io.arqonbus.server.config;
 
+import io.arqonbus.server.auth.ChannelPermissions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -95,6 +96,7 @@ public final class ServerConfig {
     private final int rateLimitPerSecond;
     private final int recoveryMaxMessages;
     private final Duration dedupWindow;
+    private final ChannelPermissions permissions;
     private final Duration historyMaxAge;
     private final boolean legacyAcks;
     private final int telemetryMaxClients;
@@ -133,6 +135,7 @@ public final class ServerConfig {
         rateLimitPerSecond = b.rateLimitPerSecond;
         recoveryMaxMessages = b.recoveryMaxMessages;
         dedupWindow = b.dedupWindow;
+        permissions = b.permissions;
         historyMaxAge = b.historyMaxAge;
         legacyAcks = b.legacyAcks;
         telemetryMaxClients = b.telemetryMaxClients;
@@ -215,6 +218,8 @@ public final class ServerConfig {
     public int recoveryMaxMessages() { return recoveryMaxMessages; }
     /** How long a channel remembers an idempotency key. */
     public Duration dedupWindow() { return dedupWindow; }
+    /** Channel permissions by role, or {@code null}: every connection may do everything. */
+    public ChannelPermissions permissions() { return permissions; }
     /** Age after which history entries are dropped. */
     public Duration historyMaxAge() { return historyMaxAge; }
     /** Whether the original's {@code message_response} / {@code command_response} acks are sent. */
@@ -261,6 +266,7 @@ public final class ServerConfig {
         private int rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
         private int recoveryMaxMessages = DEFAULT_RECOVERY_MAX_MESSAGES;
         private Duration dedupWindow = DEFAULT_DEDUP_WINDOW;
+        private ChannelPermissions permissions;
         private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
         private boolean legacyAcks = true;
         private int telemetryMaxClients = DEFAULT_TELEMETRY_MAX_CLIENTS;
@@ -302,6 +308,7 @@ public final class ServerConfig {
             rateLimitPerSecond = c.rateLimitPerSecond;
             recoveryMaxMessages = c.recoveryMaxMessages;
             dedupWindow = c.dedupWindow;
+            permissions = c.permissions;
             historyMaxAge = c.historyMaxAge;
             legacyAcks = c.legacyAcks;
             telemetryMaxClients = c.telemetryMaxClients;
@@ -340,6 +347,8 @@ public final class ServerConfig {
         public Builder rateLimitPerSecond(int value) { rateLimitPerSecond = value; return this; }
         public Builder recoveryMaxMessages(int value) { recoveryMaxMessages = value; return this; }
         public Builder dedupWindow(Duration value) { dedupWindow = Objects.requireNonNull(value); return this; }
+        /** Channel permissions by role; {@code null} (the default) allows everything. */
+        public Builder permissions(ChannelPermissions value) { permissions = value; return this; }
         public Builder historyMaxAge(Duration value) { historyMaxAge = Objects.requireNonNull(value); return this; }
         public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
         public Builder telemetryMaxClients(int value) { telemetryMaxClients = value; return this; }

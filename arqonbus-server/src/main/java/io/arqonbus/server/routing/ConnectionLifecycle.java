@@ -3,8 +3,9 @@ package io.arqonbus.server.routing;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.ErrorCode;
-import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.protocol.Identification;
+import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.auth.ChannelAction;
 import io.arqonbus.server.hub.BusChannel;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
@@ -87,7 +88,12 @@ public final class ConnectionLifecycle {
                 old.connectedAt()));
         activity.record(session, "identified", null);
         if (id.room() != null) {
-            join(session, ChannelKey.of(id.room(), id.channel() != null ? id.channel() : DEFAULT_CHANNEL));
+            ChannelKey key = ChannelKey.of(id.room(), id.channel() != null ? id.channel() : DEFAULT_CHANNEL);
+            if (session.grants().allows(ChannelAction.SUBSCRIBE, key)) {
+                join(session, key);
+            } else {
+                reject(session, ErrorCode.AUTHORIZATION_ERROR, "Not allowed to subscribe to " + key);
+            }
         }
         return accepted;
     }

@@ -8,6 +8,7 @@ import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.protocol.Inbound;
 import io.arqonbus.protocol.MessageType;
+import io.arqonbus.server.auth.ChannelAction;
 import io.arqonbus.server.command.CommandDispatcher;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
@@ -19,6 +20,7 @@ import io.arqonbus.server.telemetry.TelemetryHub;
 import io.arqonbus.server.transport.Disconnector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Routes what a client sent (protocol §4): publications to a channel or a room, private
@@ -110,6 +112,8 @@ public final class InboundRouter {
                 return false;
             }
             return routePrivate(session, envelope, targets);
+        } else if (!mayPublish(session, envelope)) {
+            return false;
         } else if (envelope.channel() == null) {
             Envelope delivered = hub.broadcastToRoom(session, envelope);
             acknowledge(session, delivered);
@@ -127,6 +131,19 @@ public final class InboundRouter {
             activity.record(session, "message_sent", ChannelKey.of(envelope.room(), envelope.channel()));
             return true;
         }
+    }
+
+    /** Refuses a publication outside the sender's permitted patterns (a room broadcast is {@code room:*}). */
+    private boolean mayPublish(Session session, Envelope envelope) {
+        ChannelKey key = envelope.channel() == null ? ChannelKey.roomWide(envelope.room())
+                : ChannelKey.of(envelope.room(), envelope.channel());
+        if (session.grants().allows(ChannelAction.PUBLISH, key)) {
+            return true;
+        }
+        String address = envelope.room() + ":" + (envelope.channel() == null ? "*" : envelope.channel());
+        String sentence = "Not allowed to publish to " + address;
+        refuse(session, ErrorCode.AUTHORIZATION_ERROR, sentence, List.of(sentence), envelope.id());
+        return false;
     }
 
     private boolean validIdempotencyKey(Session session, Envelope envelope) {
@@ -197,7 +214,7 @@ public final class InboundRouter {
         List<String> missing = new ArrayList<>();
         for (String id : new java.util.LinkedHashSet<>(targetIds)) {
             Session target = sessions.find(id);
-            if (target == null || !target.isOpen()) {
+            if (target == null || !target.isOpen() || !sameTenant(session, target)) {
                 missing.add(id);
             } else {
                 found.add(target);
@@ -219,6 +236,14 @@ public final class InboundRouter {
             hub.sendTo(session, replies.error(ErrorCode.NOT_FOUND, sentence, envelope.id(), extra));
         }
         return !found.isEmpty();
+    }
+
+    /**
+     * Private messages stay inside a tenant: a target of another tenant is answered as unknown,
+     * so a sender cannot even learn that it exists.
+     */
+    private static boolean sameTenant(Session sender, Session target) {
+        return Objects.equals(sender.principal().tenantId(), target.principal().tenantId());
     }
 
     private void routeTelemetry(Session session, Envelope envelope) {

@@ -1,5 +1,6 @@
 package io.arqonbus.server.session;
 
+import io.arqonbus.server.auth.Grants;
 import io.arqonbus.server.auth.Principal;
 import io.arqonbus.server.hub.ChannelKey;
 import io.netty.buffer.ByteBuf;
@@ -31,6 +32,7 @@ public final class Session {
     private long deliveryStamp = -1;
     private long lastActivitySample = Long.MIN_VALUE;
     private Map<ChannelKey, HeldFrames> recovering;
+    private Grants grants = Grants.ALL;
 
     public Session(Channel channel, LoopContext loop, Outbound outbound, Principal principal, String clientId,
             Instant connectedAt) {
@@ -118,6 +120,16 @@ public final class Session {
         }
         lastActivitySample = nowNanos;
         return true;
+    }
+
+    /** What this connection may do with which channels (everything unless permissions are configured). */
+    public Grants grants() {
+        return grants;
+    }
+
+    /** Sets the connection's grants, compiled once from its principal when it opens. */
+    public void grants(Grants value) {
+        this.grants = value;
     }
 
     // ---- recovery (loop-confined) ---------------------------------------------------------

@@ -140,6 +140,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         Session session = new Session(channel, loop, outbound, principal, deps.ids().nextClientId(),
                 deps.clock().instant());
         outbound.bind(session);
+        if (config.permissions() != null) {
+            session.grants(config.permissions().grantsFor(principal));
+        }
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.replace(this, HandlerNames.KEEPALIVE, new KeepAliveHandler(config.keepAliveInterval(),
                 config.keepAliveTimeout(), outbound, deps.disconnector()));

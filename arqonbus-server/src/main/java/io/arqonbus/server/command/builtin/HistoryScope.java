@@ -1,6 +1,7 @@
 package io.arqonbus.server.command.builtin;
 
 import io.arqonbus.protocol.ErrorCode;
+import io.arqonbus.server.auth.ChannelAction;
 import io.arqonbus.server.command.CommandContext;
 import io.arqonbus.server.command.CommandException;
 import io.arqonbus.server.hub.ChannelKey;
@@ -18,7 +19,7 @@ record HistoryScope(String room, String channel) {
     /** {@code args.room} (required) and {@code args.channel} (optional). */
     static HistoryScope ofRoom(CommandContext context) throws CommandException {
         String room = context.requiredRoom();
-        return checked(context.services().hub(), room, context.optionalChannel());
+        return checked(context, room, context.optionalChannel());
     }
 
     /** Like {@link #ofRoom}, but an admin may leave out the room to read every room. */
@@ -33,12 +34,24 @@ record HistoryScope(String room, String channel) {
             if (channel != null) {
                 throw CommandException.validation("'channel' needs 'room'");
             }
+            if (!context.session().grants().allows(ChannelAction.HISTORY, "*")) {
+                throw new CommandException(ErrorCode.AUTHORIZATION_ERROR,
+                        "Not allowed to read the history of every room");
+            }
             return new HistoryScope(null, null);
         }
-        return checked(context.services().hub(), room, channel);
+        return checked(context, room, channel);
     }
 
-    private static HistoryScope checked(Hub hub, String room, String channel) throws CommandException {
+    /** The scope, if it exists and the caller may read its history. */
+    private static HistoryScope checked(CommandContext context, String room, String channel)
+            throws CommandException {
+        ChannelKey key = channel == null ? ChannelKey.roomWide(room) : ChannelKey.of(room, channel);
+        if (!context.session().grants().allows(ChannelAction.HISTORY, key)) {
+            throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Not allowed to read the history of "
+                    + room + ":" + (channel == null ? "*" : channel));
+        }
+        Hub hub = context.services().hub();
         if (channel == null) {
             ChannelViews.existingRoom(hub, room);
         } else {

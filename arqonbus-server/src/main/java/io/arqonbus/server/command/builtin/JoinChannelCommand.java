@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.auth.ChannelAction;
 import io.arqonbus.server.command.AsyncCommand;
 import io.arqonbus.server.command.CommandContext;
 import io.arqonbus.server.command.CommandException;
@@ -39,6 +40,9 @@ final class JoinChannelCommand implements AsyncCommand {
         ChannelKey key = context.requiredChannel();
         StreamPosition recover = recoverArg(context);
         Session session = context.session();
+        if (!session.grants().allows(ChannelAction.SUBSCRIBE, key)) {
+            throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Not allowed to subscribe to " + key);
+        }
         int maxChannels = context.services().config().maxChannelsPerConnection();
         if (!session.memberships().contains(key) && session.memberships().size() >= maxChannels) {
             throw new CommandException(ErrorCode.MAX_SUBSCRIBERS, "This connection is already a member of "

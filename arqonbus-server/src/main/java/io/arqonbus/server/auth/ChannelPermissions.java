@@ -1,0 +1,130 @@
+package io.arqonbus.server.auth;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Channel permissions by role: for each role, the {@code room:channel} patterns it may subscribe
+ * to, publish to and read the history of. A pattern is a glob over {@code room:channel} ({@code *}
+ * any run of characters, {@code ?} one character) and may name the connection's own claims:
+ * {@code {sub}} and {@code {tenant}} (a pattern naming a claim the token lacks matches nothing).
+ * A role that is not listed may do nothing; connections without a token have the
+ * {@code anonymousRole}.
+ *
+ * <p>Immutable. Compile it for one connection with {@link #grantsFor(Principal)}.
+ */
+public final class ChannelPermissions {
+    private final Map<String, Map<ChannelAction, List<String>>> roles;
+    private final String anonymousRole;
+
+    /**
+     * @param roles         role (case-insensitive) → action → patterns
+     * @param anonymousRole the role of connections without a token (auth off), or {@code null} for
+     *                      none (they may do nothing)
+     * @throws IllegalArgumentException when a pattern is not valid
+     */
+    public ChannelPermissions(Map<String, Map<ChannelAction, List<String>>> roles, String anonymousRole) {
+        Map<String, Map<ChannelAction, List<String>>> copy = new java.util.HashMap<>();
+        roles.forEach((role, actions) -> {
+            Map<ChannelAction, List<String>> byAction = new EnumMap<>(ChannelAction.class);
+            actions.forEach((action, patterns) -> {
+                for (String pattern : patterns) {
+                    validate(pattern);
+                }
+                byAction.put(action, List.copyOf(patterns));
+            });
+            copy.put(role.toLowerCase(Locale.ROOT), byAction);
+        });
+        this.roles = Map.copyOf(copy);
+        this.anonymousRole = anonymousRole == null ? null : anonymousRole.toLowerCase(Locale.ROOT);
+    }
+
+    private static void validate(String pattern) {
+        if (pattern == null || pattern.isBlank()) {
+            throw new IllegalArgumentException("a channel pattern must not be empty");
+        }
+        String rest = pattern.replace("{sub}", "").replace("{tenant}", "");
+        if (rest.indexOf('{') >= 0 || rest.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("channel pattern '" + pattern
+                    + "': the only placeholders are {sub} and {tenant}");
+        }
+    }
+
+    /** The role's patterns for an action, as configured (for docs and tests). */
+    public List<String> patterns(String role, ChannelAction action) {
+        Map<ChannelAction, List<String>> actions = roles.get(role.toLowerCase(Locale.ROOT));
+        return actions == null ? List.of() : actions.getOrDefault(action, List.of());
+    }
+
+    /** The grants of one connection: its role's patterns with its claims filled in, compiled. */
+    public Grants grantsFor(Principal principal) {
+        String role = principal.role() != null ? principal.role().toLowerCase(Locale.ROOT) : anonymousRole;
+        Map<ChannelAction, List<String>> actions = role == null ? null : roles.get(role);
+        Map<ChannelAction, Pattern> compiled = new EnumMap<>(ChannelAction.class);
+        for (ChannelAction action : ChannelAction.values()) {
+            List<String> parts = new ArrayList<>();
+            for (String pattern : actions == null ? List.<String>of() : actions.getOrDefault(action, List.of())) {
+                String filled = fill(pattern, principal);
+                if (filled != null) {
+                    parts.add(globToRegex(filled));
+                }
+            }
+            compiled.put(action, parts.isEmpty() ? null : Pattern.compile(String.join("|", parts)));
+        }
+        return new Grants(compiled);
+    }
+
+    private static String fill(String pattern, Principal principal) {
+        String out = pattern;
+        if (out.contains("{sub}")) {
+            if (principal.subject() == null) {
+                return null;
+            }
+            out = out.replace("{sub}", principal.subject());
+        }
+        if (out.contains("{tenant}")) {
+            if (principal.tenantId() == null) {
+                return null;
+            }
+            out = out.replace("{tenant}", principal.tenantId());
+        }
+        return out;
+    }
+
+    /** A glob as a regular expression: {@code *} any run, {@code ?} one character, the rest literal. */
+    static String globToRegex(String glob) {
+        StringBuilder regex = new StringBuilder("(?:");
+        StringBuilder literal = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            if (c == '*' || c == '?') {
+                if (!literal.isEmpty()) {
+                    regex.append(Pattern.quote(literal.toString()));
+                    literal.setLength(0);
+                }
+                regex.append(c == '*' ? ".*" : ".");
+            } else {
+                literal.append(c);
+            }
+        }
+        if (!literal.isEmpty()) {
+            regex.append(Pattern.quote(literal.toString()));
+        }
+        return regex.append(')').toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChannelPermissions p && roles.equals(p.roles)
+                && Objects.equals(anonymousRole, p.anonymousRole);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(roles, anonymousRole);
+    }
+}
