@@ -63,7 +63,7 @@ class CrashRecoveryTest {
 
     @Test
     void theCheckNoticesThatTheMemoryStoreLosesAckedMessages() throws Exception {
-        Crash crash = crash("memory", Map.of(), List.of(), 3_000, 1_000);
+        Crash crash = crash("memory", Map.of(), List.of(), 5_000, 1_000);
 
         assertThat(crash.before().acked()).as(crash.summary()).isGreaterThanOrEqualTo(1_000);
         assertThat(crash.before().missing()).as(crash.summary()).isEqualTo(crash.before().acked());
@@ -89,7 +89,8 @@ class CrashRecoveryTest {
         long started = System.nanoTime();
         thread.start();
         try {
-            await().atMost(PUBLISH_LIMIT).until(() -> publisher.acked() >= killAt || publisher.done().isDone());
+            await().atMost(PUBLISH_LIMIT).pollInterval(Duration.ofMillis(5))
+                    .until(() -> publisher.acked() >= killAt || publisher.done().isDone());
             assertThat(publisher.done()).as("publishing ended before the kill: %s", publisher.done()).isNotDone();
             current.set(null);
             first.kill();
