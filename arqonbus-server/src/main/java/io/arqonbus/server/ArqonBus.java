@@ -215,6 +215,10 @@ public final class ArqonBus implements AutoCloseable {
 
             bootstrapScienceRoom(hub);
             registerGauges(metrics, sessions, hub, telemetry, info, openConnections);
+            HistoryStore store = history;
+            metrics.gauge("arqonbus.storage.available",
+                    "1 while the history store is reachable, 0 while it is down (history in memory, durable acks refused)",
+                    () -> store.health().available() ? 1 : 0);
 
             InetSocketAddress bus = bind(transports, boss, workers, config.host(), config.port(),
                     new BusChannelInitializer(deps), serverChannels);

@@ -5,6 +5,7 @@ import io.arqonbus.server.config.ConfigFile;
 import io.arqonbus.server.config.EnvironmentConfig;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.SlowConsumerPolicy;
+import io.arqonbus.server.config.StorageMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -111,6 +112,17 @@ public final class ServerOptions {
                     + "default 5).")
     Double shutdownGraceSeconds;
 
+    // Redis history store (issue 4)
+    @Option(names = "--redis-url", paramLabel = "URL",
+            description = "Keep history in Redis Streams at redis://[[user]:password@]host[:port][/db] (rediss:// for "
+                    + "TLS); same as ARQONBUS_STORAGE_BACKEND=redis with ARQONBUS_REDIS_URL.")
+    String redisUrl;
+
+    @Option(names = "--storage-mode", paramLabel = "degraded|strict",
+            description = "While Redis is unreachable: degraded = serve history from memory and refuse durable acks "
+                    + "(default); strict = refuse to start, refuse durable writes (env ARQONBUS_STORAGE_MODE).")
+    String storageMode;
+
     /**
      * Resolves the effective configuration: defaults, then {@code env}, then the flags given.
      *
@@ -163,6 +175,7 @@ public final class ServerOptions {
         flag(Setting.LEGACY_ACKS, legacyAcks, builder::legacyAcks, sources);
         flag(Setting.STATS_INTERVAL, seconds(statsIntervalSeconds), builder::statsInterval, sources);
         flag(Setting.SHUTDOWN_GRACE, seconds(shutdownGraceSeconds), builder::shutdownGrace, sources);
+        redisFlags(builder, layered, sources);
         derived(Setting.TELEMETRY_HOST, sources, "bus host");
         derived(Setting.HTTP_HOST, sources, "bus host");
         derived(Setting.IO_THREADS, sources, "number of cores");
@@ -177,6 +190,18 @@ public final class ServerOptions {
         }
         String named = env.get("ARQONBUS_CONFIG_FILE");
         return named == null || named.isBlank() ? null : ConfigFile.load(Path.of(named.trim()));
+    }
+
+    private void redisFlags(ServerConfig.Builder builder, Map<String, String> env, Map<Setting, String> sources) {
+        if (redisUrl != null) {
+            builder.redis(new EnvironmentConfig(env).redisFromUrl("--redis-url", redisUrl));
+            sources.put(Setting.REDIS_URL, "flag --redis-url");
+            sources.put(Setting.STORAGE_BACKEND, "flag --redis-url");
+        }
+        if (storageMode != null) {
+            builder.storageMode(StorageMode.parse("--storage-mode", storageMode));
+            sources.put(Setting.STORAGE_MODE, "flag --storage-mode");
+        }
     }
 
     private static <T> void flag(Setting setting, T value, Consumer<T> setter, Map<Setting, String> sources) {

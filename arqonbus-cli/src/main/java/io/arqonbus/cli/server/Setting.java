@@ -66,7 +66,13 @@ public enum Setting {
     STATS_INTERVAL("stats_interval_seconds", "ARQONBUS_STATS_INTERVAL_SECONDS", "--stats-interval-seconds",
             c -> seconds(c.statsInterval())),
     SHUTDOWN_GRACE("shutdown_grace_seconds", "ARQONBUS_SHUTDOWN_GRACE_SECONDS", "--shutdown-grace-seconds",
-            c -> seconds(c.shutdownGrace()));
+            c -> seconds(c.shutdownGrace())),
+    // Redis history store (issue 4)
+    STORAGE_BACKEND("storage_backend", "ARQONBUS_STORAGE_BACKEND", null,
+            c -> c.redis() == null ? "memory" : c.redis().backend()),
+    REDIS_URL("redis_url", "ARQONBUS_REDIS_URL", "--redis-url",
+            c -> c.redis() == null ? "(none)" : c.redis().display()),
+    STORAGE_MODE("storage_mode", "ARQONBUS_STORAGE_MODE", "--storage-mode", c -> c.storageMode().wireName());
 
     private final String key;
     private final String envVar;

@@ -68,6 +68,21 @@ class ServeCommandTest {
     }
 
     @Test
+    void strictStorageWithoutRedisIsARuntimeFailure() throws IOException {
+        int nothingThere;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nothingThere = free.getLocalPort();
+        }
+        CliRunner.Result result = new CliRunner(Map.of("ARQONBUS_REDIS_TIMEOUT_SECONDS", "1")).run("serve",
+                "--port", "0", "--telemetry-port", "-1", "--http-port", "-1",
+                "--redis-url", "redis://127.0.0.1:" + nothingThere, "--storage-mode", "strict");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).startsWith("arqon: could not start: ")
+                .contains("ARQONBUS_STORAGE_MODE=strict").contains("127.0.0.1:" + nothingThere);
+        assertThat(result.out()).doesNotContain("ready");
+    }
+
+    @Test
     void invalidConfigurationIsAUsageErrorBeforeAnythingIsBound() {
         CliRunner.Result result = new CliRunner(Map.of("ARQONBUS_ENABLE_AUTH", "true")).run("serve", "--port", "0");
         assertThat(result.exitCode()).isEqualTo(2);

@@ -8,6 +8,7 @@ import io.arqonbus.cli.CliRunner;
 import io.arqonbus.cli.Main;
 import io.arqonbus.server.config.ConfigException;
 import io.arqonbus.server.config.SlowConsumerPolicy;
+import io.arqonbus.server.config.StorageMode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -55,7 +56,8 @@ class ServerOptionsTest {
                 "--compression", "--max-message-size", "2048", "--max-frame-size", "4096", "--max-connections", "7",
                 "--slow-consumer-policy", "DROP", "--auth", "--jwt-secret", "s3cret", "--jwt-algorithm", "hs512",
                 "--max-history-size", "5", "--legacy-acks=false", "--stats-interval-seconds", "0",
-                "--shutdown-grace-seconds", "1.5").resolve(Map.of());
+                "--shutdown-grace-seconds", "1.5", "--redis-url", "redis://127.0.0.1:6390/2",
+                "--storage-mode", "strict").resolve(Map.of());
         var c = resolved.config();
         assertThat(c.host()).isEqualTo("127.0.0.2");
         assertThat(c.port()).isEqualTo(1);
@@ -76,6 +78,8 @@ class ServerOptionsTest {
         assertThat(c.legacyAcks()).isFalse();
         assertThat(c.statsInterval()).isEqualTo(Duration.ZERO);
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.redis().display()).isEqualTo("redis://127.0.0.1:6390/2");
+        assertThat(c.storageMode()).isEqualTo(StorageMode.STRICT);
         for (Setting setting : Setting.values()) {
             if (setting.flag() != null) {
                 assertThat(resolved.source(setting)).as(setting.key()).isEqualTo("flag " + setting.flag());
@@ -88,6 +92,24 @@ class ServerOptionsTest {
         Map<String, String> env = Map.of("ARQONBUS_ENABLE_AUTH", "true", "ARQONBUS_AUTH_JWT_SECRET", "x");
         assertThat(parse("serve").resolve(env).config().authEnabled()).isTrue();
         assertThat(parse("serve", "--auth=false").resolve(env).config().authEnabled()).isFalse();
+    }
+
+    @Test
+    void redisUrlFlagSelectsRedisAndKeepsWhatTheEnvironmentSaidAboutIt() {
+        Map<String, String> env = Map.of("ARQONBUS_STORAGE_BACKEND", "valkey", "ARQONBUS_VALKEY_PASSWORD", "pw",
+                "ARQONBUS_REDIS_KEY_PREFIX", "bus1:");
+        ResolvedConfig resolved = parse("serve", "--redis-url", "redis://127.0.0.1:7000").resolve(env);
+        assertThat(resolved.config().redis().backend()).isEqualTo("valkey");
+        assertThat(resolved.config().redis().password()).isEqualTo("pw");
+        assertThat(resolved.config().redis().keyPrefix()).isEqualTo("bus1:");
+        assertThat(resolved.config().redis().port()).isEqualTo(7000);
+        assertThat(Setting.REDIS_URL.read(resolved.config())).isEqualTo("redis://:********@127.0.0.1:7000");
+        assertThat(resolved.source(Setting.REDIS_URL)).isEqualTo("flag --redis-url");
+        assertThat(Setting.STORAGE_MODE.read(resolved.config())).isEqualTo("degraded");
+        assertThatThrownBy(() -> parse("serve", "--redis-url", "http://x").resolve(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--redis-url");
+        assertThatThrownBy(() -> parse("serve", "--storage-mode", "lax").resolve(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("degraded or strict");
     }
 
     @Test

@@ -66,12 +66,23 @@ public final class EnvironmentConfig {
         bool("ARQONBUS_NATIVE_TRANSPORT", b::nativeTransport);
         // Accepted for compatibility: history is always kept in memory by default (protocol §8).
         bool("ARQONBUS_ENABLE_PERSISTENCE", ignored -> { });
+        new RedisEnvironment(env).applyTo(b);
+        known.addAll(RedisEnvironment.NAMES);
         return b;
     }
 
     /** Every variable name {@link #applyTo} reads (known after it ran). */
     public Set<String> knownNames() {
         return Set.copyOf(known);
+    }
+
+    /**
+     * The Redis store at {@code url} (a flag's value, {@code name} in errors), refined by the
+     * environment's {@code ARQONBUS_REDIS_PASSWORD}, {@code _KEY_PREFIX} and {@code _TIMEOUT_SECONDS}
+     * (or their {@code ARQONBUS_VALKEY_*} twins).
+     */
+    public RedisConfig redisFromUrl(String name, String url) {
+        return new RedisEnvironment(env).fromFlag(name, url);
     }
 
     private String value(String name) {

@@ -104,6 +104,9 @@ public final class ServerConfig {
     private final Duration shutdownGrace;
     private final Duration closeWait;
     private final boolean nativeTransport;
+    // Redis history store (issue 4)
+    private final RedisConfig redis;
+    private final StorageMode storageMode;
 
     private ServerConfig(Builder b) {
         host = b.host;
@@ -143,6 +146,8 @@ public final class ServerConfig {
         shutdownGrace = b.shutdownGrace;
         closeWait = b.closeWait;
         nativeTransport = b.nativeTransport;
+        redis = b.redis;
+        storageMode = b.storageMode;
     }
 
     /** A builder holding every default. */
@@ -234,6 +239,10 @@ public final class ServerConfig {
     public Duration closeWait() { return closeWait; }
     /** Whether the native epoll transport is used when available. */
     public boolean nativeTransport() { return nativeTransport; }
+    /** The Redis (or Valkey) history store, or {@code null} to keep history elsewhere. */
+    public RedisConfig redis() { return redis; }
+    /** What happens while the Redis history store cannot be reached. */
+    public StorageMode storageMode() { return storageMode; }
 
     /** A mutable builder; {@link #build()} validates the whole configuration. */
     public static final class Builder {
@@ -274,6 +283,8 @@ public final class ServerConfig {
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Duration closeWait = DEFAULT_CLOSE_WAIT;
         private boolean nativeTransport = true;
+        private RedisConfig redis;
+        private StorageMode storageMode = StorageMode.DEGRADED;
 
         private Builder() {
         }
@@ -316,6 +327,8 @@ public final class ServerConfig {
             shutdownGrace = c.shutdownGrace;
             closeWait = c.closeWait;
             nativeTransport = c.nativeTransport;
+            redis = c.redis;
+            storageMode = c.storageMode;
         }
 
         public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
@@ -356,6 +369,11 @@ public final class ServerConfig {
         public Builder shutdownGrace(Duration value) { shutdownGrace = Objects.requireNonNull(value); return this; }
         public Builder closeWait(Duration value) { closeWait = Objects.requireNonNull(value); return this; }
         public Builder nativeTransport(boolean value) { nativeTransport = value; return this; }
+        /** Keeps history in Redis (or Valkey); {@code null} keeps it elsewhere. */
+        public Builder redis(RedisConfig value) { redis = value; return this; }
+        /** The Redis store set so far, or {@code null} (lets a flag refine what the environment set). */
+        public RedisConfig redis() { return redis; }
+        public Builder storageMode(StorageMode value) { storageMode = Objects.requireNonNull(value); return this; }
 
         /** Validates every setting and builds the configuration. */
         public ServerConfig build() {

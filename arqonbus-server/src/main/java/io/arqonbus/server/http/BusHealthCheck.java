@@ -1,11 +1,15 @@
 package io.arqonbus.server.http;
 
 import io.arqonbus.server.history.HistoryStore;
+import io.arqonbus.server.history.StoreHealth;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Healthy while the event loops run and the history store answers. */
+/**
+ * Healthy while the event loops run and the history store is reachable (a Redis store that is
+ * down, whether history falls back to memory or durable writes are refused, is a problem).
+ */
 public final class BusHealthCheck implements HealthCheck {
     private final EventLoopGroup workers;
     private final HistoryStore history;
@@ -22,7 +26,11 @@ public final class BusHealthCheck implements HealthCheck {
             problems.add("event loops are shutting down");
         }
         try {
-            history.size();
+            StoreHealth health = history.health();
+            if (!health.available()) {
+                problems.add(health.detail() != null ? health.detail()
+                        : "history store (" + history.backend() + ") is unavailable");
+            }
         } catch (RuntimeException e) {
             problems.add("history store (" + history.backend() + ") is unavailable: " + e.getMessage());
         }

@@ -9,7 +9,7 @@ public final class HttpEndpoints {
     public static HttpRouter router(BusView view, HealthCheck health) {
         return HttpRouter.builder()
                 .get("/health", new HealthEndpoint(view, health))
-                .get("/ready", new ReadyEndpoint(view))
+                .get("/ready", new ReadyEndpoint(view, health))
                 .get("/version", new VersionEndpoint(view))
                 .get("/status", new StatusEndpoint(view))
                 .get("/metrics", new MetricsEndpoint(view))
