@@ -6,6 +6,8 @@ import io.arqonbus.server.config.EnvironmentConfig;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.SlowConsumerPolicy;
 import io.arqonbus.server.config.StorageMode;
+import io.arqonbus.server.config.StoreLocation;
+import io.arqonbus.server.config.StoreSync;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -97,6 +99,17 @@ public final class ServerOptions {
             description = "Messages kept per room:channel (env ARQONBUS_MAX_HISTORY_SIZE, default 10000).")
     Integer maxHistorySize;
 
+    // file history store
+    @Option(names = "--store", paramLabel = "memory|file:DIR",
+            description = "Where history is kept: memory, or a durable store in directory DIR, created when "
+                    + "missing (env ARQONBUS_STORE, default memory).")
+    String store;
+
+    @Option(names = "--store-sync", paramLabel = "always|none",
+            description = "File store: fsync every group of appends before confirming it (always), or leave "
+                    + "flushing to the OS (none) (env ARQONBUS_STORE_SYNC, default always).")
+    String storeSync;
+
     @Option(names = "--legacy-acks", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "Send the original's message_response/command_response acks (env ARQONBUS_LEGACY_ACKS, "
                     + "default true).")
@@ -172,6 +185,9 @@ public final class ServerOptions {
         flag(Setting.JWT_ALGORITHM, jwtAlgorithm == null ? null : jwtAlgorithm.trim().toUpperCase(Locale.ROOT),
                 builder::jwtAlgorithm, sources);
         flag(Setting.MAX_HISTORY_SIZE, maxHistorySize, builder::maxHistorySize, sources);
+        flag(Setting.STORE, store == null ? null : StoreLocation.parse("--store", store), builder::store, sources);
+        flag(Setting.STORE_SYNC, storeSync == null ? null : StoreSync.parse("--store-sync", storeSync),
+                builder::storeSync, sources);
         flag(Setting.LEGACY_ACKS, legacyAcks, builder::legacyAcks, sources);
         flag(Setting.STATS_INTERVAL, seconds(statsIntervalSeconds), builder::statsInterval, sources);
         flag(Setting.SHUTDOWN_GRACE, seconds(shutdownGraceSeconds), builder::shutdownGrace, sources);

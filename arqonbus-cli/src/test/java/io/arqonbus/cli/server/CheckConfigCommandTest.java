@@ -16,6 +16,7 @@ class CheckConfigCommandTest {
         assertThat(result.out()).containsPattern("(?m)^port +9200 +env ARQONBUS_SERVER_PORT$")
                 .containsPattern("(?m)^http_port +9300 +flag --http-port$")
                 .containsPattern("(?m)^telemetry_port +8081 +default$")
+                .containsPattern("(?m)^store +memory +default$")
                 .containsPattern("(?m)^jwt_secret +\\*+ +env ARQONBUS_AUTH_JWT_SECRET$")
                 .doesNotContain("top-secret")
                 .endsWith("configuration OK" + System.lineSeparator());

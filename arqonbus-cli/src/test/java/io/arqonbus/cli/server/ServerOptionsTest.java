@@ -7,10 +7,14 @@ import io.arqonbus.cli.CliEnvironment;
 import io.arqonbus.cli.CliRunner;
 import io.arqonbus.cli.Main;
 import io.arqonbus.server.config.ConfigException;
+import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.SlowConsumerPolicy;
 import io.arqonbus.server.config.StorageMode;
+import io.arqonbus.server.config.StoreLocation;
+import io.arqonbus.server.config.StoreSync;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -88,6 +92,32 @@ class ServerOptionsTest {
     }
 
     @Test
+    void theHistoryStoreIsMemoryUnlessAFileDirectoryIsGiven() {
+        assertThat(parse("serve").resolve(Map.of()).config().store()).isEqualTo(StoreLocation.MEMORY);
+        assertThat(parse("serve").resolve(Map.of()).config().storeSync()).isEqualTo(StoreSync.ALWAYS);
+
+        ResolvedConfig env = parse("serve").resolve(Map.of("ARQONBUS_STORE", "file:./data",
+                "ARQONBUS_STORE_SYNC", "None"));
+        assertThat(env.config().store().directory()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
+        assertThat(env.config().store().toString()).isEqualTo("file:" + Path.of("data").toAbsolutePath().normalize());
+        assertThat(env.config().storeSync()).isEqualTo(StoreSync.NONE);
+        assertThat(env.source(Setting.STORE)).isEqualTo("env ARQONBUS_STORE");
+
+        ResolvedConfig flag = parse("serve", "--store", "memory").resolve(Map.of("ARQONBUS_STORE", "file:data"));
+        assertThat(flag.config().store()).isEqualTo(StoreLocation.MEMORY);
+        assertThat(flag.source(Setting.STORE)).isEqualTo("flag --store");
+
+        assertThatThrownBy(() -> parse("serve", "--store", "disk").resolve(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--store: 'disk' (expected: memory or file:<directory>)");
+        assertThatThrownBy(() -> parse("serve").resolve(Map.of("ARQONBUS_STORE", "file:")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ARQONBUS_STORE: 'file:'");
+        assertThatThrownBy(() -> parse("serve", "--store-sync", "sometimes").resolve(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--store-sync: 'sometimes' (expected: always or none)");
+    }
+
+    @Test
     void booleanFlagCanTurnOffWhatTheEnvironmentTurnedOn() {
         Map<String, String> env = Map.of("ARQONBUS_ENABLE_AUTH", "true", "ARQONBUS_AUTH_JWT_SECRET", "x");
         assertThat(parse("serve").resolve(env).config().authEnabled()).isTrue();
@@ -128,5 +158,20 @@ class ServerOptionsTest {
         assertThat(new CliRunner().run("serve", "--no-such-flag").exitCode()).isEqualTo(2);
         assertThat(new CliRunner().run("no-such-command").exitCode()).isEqualTo(2);
         assertThat(new CliRunner().run().exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void theFileStoreFlagsReachTheConfiguration() {
+        ServerConfig c = parse("serve", "--store", "file:/var/lib/arqonbus", "--store-sync", "none")
+                .resolve(Map.of()).config();
+        assertThat(c.store()).isEqualTo(StoreLocation.file(Path.of("/var/lib/arqonbus")));
+        assertThat(c.storeSync()).isEqualTo(StoreSync.NONE);
+    }
+
+    @Test
+    void redisAndAFileStoreTogetherAreRefused() {
+        assertThatThrownBy(() -> parse("serve", "--store", "file:/tmp/x", "--redis-url", "redis://127.0.0.1:6390")
+                .resolve(Map.of()))
+                .hasMessageContaining("either");
     }
 }

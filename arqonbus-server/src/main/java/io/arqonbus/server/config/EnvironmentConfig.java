@@ -64,6 +64,9 @@ public final class EnvironmentConfig {
         seconds("ARQONBUS_SHUTDOWN_GRACE_SECONDS", b::shutdownGrace);
         seconds("ARQONBUS_CLOSE_WAIT_SECONDS", b::closeWait);
         bool("ARQONBUS_NATIVE_TRANSPORT", b::nativeTransport);
+        // file history store
+        string("ARQONBUS_STORE", v -> b.store(StoreLocation.parse("ARQONBUS_STORE", v)));
+        string("ARQONBUS_STORE_SYNC", v -> b.storeSync(StoreSync.parse("ARQONBUS_STORE_SYNC", v)));
         // Accepted for compatibility: history is always kept in memory by default (protocol §8).
         bool("ARQONBUS_ENABLE_PERSISTENCE", ignored -> { });
         new RedisEnvironment(env).applyTo(b);

@@ -107,6 +107,9 @@ public final class ServerConfig {
     // Redis history store (issue 4)
     private final RedisConfig redis;
     private final StorageMode storageMode;
+    // file history store
+    private final StoreLocation store;
+    private final StoreSync storeSync;
 
     private ServerConfig(Builder b) {
         host = b.host;
@@ -148,6 +151,8 @@ public final class ServerConfig {
         nativeTransport = b.nativeTransport;
         redis = b.redis;
         storageMode = b.storageMode;
+        store = b.store;
+        storeSync = b.storeSync;
     }
 
     /** A builder holding every default. */
@@ -243,6 +248,10 @@ public final class ServerConfig {
     public RedisConfig redis() { return redis; }
     /** What happens while the Redis history store cannot be reached. */
     public StorageMode storageMode() { return storageMode; }
+    /** Where history is kept: memory, or a durable store in a directory. */
+    public StoreLocation store() { return store; }
+    /** When the file store forces appends to disk. */
+    public StoreSync storeSync() { return storeSync; }
 
     /** A mutable builder; {@link #build()} validates the whole configuration. */
     public static final class Builder {
@@ -285,6 +294,8 @@ public final class ServerConfig {
         private boolean nativeTransport = true;
         private RedisConfig redis;
         private StorageMode storageMode = StorageMode.DEGRADED;
+        private StoreLocation store = StoreLocation.MEMORY;
+        private StoreSync storeSync = StoreSync.ALWAYS;
 
         private Builder() {
         }
@@ -329,6 +340,8 @@ public final class ServerConfig {
             nativeTransport = c.nativeTransport;
             redis = c.redis;
             storageMode = c.storageMode;
+            store = c.store;
+            storeSync = c.storeSync;
         }
 
         public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
@@ -374,6 +387,8 @@ public final class ServerConfig {
         /** The Redis store set so far, or {@code null} (lets a flag refine what the environment set). */
         public RedisConfig redis() { return redis; }
         public Builder storageMode(StorageMode value) { storageMode = Objects.requireNonNull(value); return this; }
+        public Builder store(StoreLocation value) { store = Objects.requireNonNull(value, "store"); return this; }
+        public Builder storeSync(StoreSync value) { storeSync = Objects.requireNonNull(value, "storeSync"); return this; }
 
         /** Validates every setting and builds the configuration. */
         public ServerConfig build() {
@@ -404,6 +419,9 @@ public final class ServerConfig {
             check(!statsInterval.isNegative(), "stats interval: %s (expected: >= 0)", statsInterval);
             check(!shutdownGrace.isNegative(), "shutdown grace: %s (expected: >= 0)", shutdownGrace);
             check(closeWait.isPositive(), "close wait: %s (expected: > 0)", closeWait);
+            check(redis == null || !store.isFile(),
+                    "history can be kept either in Redis (ARQONBUS_STORAGE_BACKEND=redis) or in a directory "
+                    + "(ARQONBUS_STORE=file:...), not both");
             if (authEnabled) {
                 check(jwtSecret != null && !jwtSecret.isEmpty(),
                         "auth is enabled but no JWT secret is set (ARQONBUS_AUTH_JWT_SECRET)");

@@ -18,6 +18,10 @@ public final class HistoryStores {
         if (config.redis() != null) {
             return redis(config, clock, codec);
         }
+        if (config.store().isFile()) {
+            return new RocksHistoryStore(config.store().directory(), config.maxHistorySize(), config.historyMaxAge(),
+                    config.storeSync(), clock, codec);
+        }
         return memory(config, clock, codec);
     }
 
