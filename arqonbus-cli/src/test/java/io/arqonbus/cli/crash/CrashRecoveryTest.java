@@ -46,7 +46,8 @@ class CrashRecoveryTest {
     @Test
     void embeddedStoreKeepsEveryAckedMessageThroughSigkill() throws Exception {
         Path data = dir.resolve("data");
-        Crash crash = crash("file", Map.of(), List.of("--store", "file:" + data), TOTAL, KILL_AT);
+        Crash crash = crash("file", Map.of(), List.of("--store", "file:" + data, "--store-sync", "always"),
+                TOTAL, KILL_AT);
 
         crash.assertEveryAckedMessageOnceInOrder();
     }
