@@ -192,6 +192,7 @@ public final class ArqonBus implements AutoCloseable {
             Hub hub = new Hub(loops, history, heads, encoder, metrics, ids, clock, config.dedupWindow(),
                     Hub.DEFAULT_DEDUP_MAX_KEYS);
             rememberIdempotencyKeys(hub, history, heads.keySet());
+            hub.restore(heads.keySet());
             SessionRegistry sessions = new SessionRegistry();
             Replies replies = new Replies(ids, clock);
             Disconnector disconnector = new Disconnector(config.closeWait());

@@ -28,8 +28,8 @@ public final class BusHealthCheck implements HealthCheck {
         try {
             StoreHealth health = history.health();
             if (!health.available()) {
-                problems.add(health.detail() != null ? health.detail()
-                        : "history store (" + history.backend() + ") is unavailable");
+                problems.add("history store (" + history.backend() + ") is unavailable"
+                        + (health.detail() != null ? ": " + health.detail() : ""));
             }
         } catch (RuntimeException e) {
             problems.add("history store (" + history.backend() + ") is unavailable: " + e.getMessage());

@@ -184,6 +184,21 @@ public final class Hub {
         return dedupWindow;
     }
 
+    /**
+     * Makes the rooms and channels of the streams a durable store already holds, before traffic
+     * starts, so their history can be read and their positions continue even before anyone joins.
+     * Channels made this way are owned by the server ({@code created_by} {@value #SERVER_SENDER}).
+     */
+    public void restore(Collection<ChannelKey> streams) {
+        for (ChannelKey key : List.copyOf(streams)) {
+            if (key.channel() == null) {
+                roomFor(key.room());
+            } else {
+                create(key, SERVER_SENDER, "dynamic", false);
+            }
+        }
+    }
+
     /** Outcome of {@link #delete}. */
     public enum DeleteOutcome { DELETED, NOT_FOUND, NOT_EMPTY }
 

@@ -95,7 +95,12 @@ class FileStoreRestartTest {
 
         ArqonBus second = start();
         try (ArqonBusClient client = connect(second)) {
-            // The hub makes a channel again on first use (here the join), from the stream's head.
+            // The stored channels exist again before anyone joins: their history can be read and
+            // channel_info shows the stream's position.
+            JsonNode info = command(client, "channel_info",
+                    ArqonBusClient.object().put("room", "ledger").put("channel", "main"));
+            assertThat(info.path("offset").asLong()).as("%s", info).isEqualTo(5);
+            assertThat(info.path("epoch").asText()).isEqualTo(epoch);
             JsonNode joined = command(client, "join_channel",
                     ArqonBusClient.object().put("room", "ledger").put("channel", "main"));
             assertThat(joined.path("offset").asLong()).as("%s", joined).isEqualTo(5);

@@ -29,7 +29,10 @@ class SlowConsumerTest {
     static final ArqonBusExtension server = new ArqonBusExtension(b -> b.maxPendingBytes(MAX_PENDING).legacyAcks(false)
             // The stuck client resumes reading only after the test saw the disconnect counted;
             // give it ample time to still find the 4001 frame behind its pending bytes.
-            .closeWait(Duration.ofSeconds(60)));
+            .closeWait(Duration.ofSeconds(60))
+            // The stuck client answers no pings: on a slow machine keepalive (20 s + 10 s) would
+            // close it with 1011 before its output passes the budget. This test is about the budget.
+            .keepAliveInterval(Duration.ZERO));
     @RegisterExtension
     @Order(2)
     static final RawClients raw = new RawClients(server);
