@@ -6,6 +6,8 @@ import io.arqonbus.cli.remote.TailCommand;
 import io.arqonbus.cli.remote.VersionCommand;
 import io.arqonbus.cli.server.CheckConfigCommand;
 import io.arqonbus.cli.server.ServeCommand;
+import io.arqonbus.cli.token.CheckTokenCommand;
+import io.arqonbus.cli.token.GenTokenCommand;
 import io.arqonbus.server.ServerInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Spec;
         versionProvider = ArqonCommand.Version.class,
         description = "ArqonBus: a structured WebSocket message bus.",
         subcommands = {ServeCommand.class, CheckConfigCommand.class, VersionCommand.class, StatusCommand.class,
-                TailCommand.class, BenchCommand.class})
+                TailCommand.class, GenTokenCommand.class, CheckTokenCommand.class, BenchCommand.class})
 public final class ArqonCommand implements Runnable {
     private final CliEnvironment environment;
 
@@ -39,7 +41,8 @@ public final class ArqonCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: serve, check-config, version, status, tail or bench");
+        throw new ParameterException(spec.commandLine(), "Missing command: serve, check-config, version, "
+                + "status, tail, gen-token, check-token or bench");
     }
 
     /** {@code arqon --version}: the version of this build (no server needed). */

@@ -2,6 +2,7 @@ package io.arqonbus.protocol;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,8 +46,55 @@ public final class EnvelopeCodec {
     /**
      * Decodes one text frame given as UTF-8 bytes {@code frame[offset, offset + length)}. Never
      * throws for bad input: bad input is an {@link Inbound.Invalid}.
+     *
+     * <p>A frame is read field by field with a streaming parser: only the values of the
+     * top-level fields the validator reads are kept (small trees for {@code payload},
+     * {@code args} and {@code metadata}), with no tree for the frame as a whole. A frame that is
+     * not one well-formed JSON object is decoded again as a tree by
+     * {@link #decodeTree(byte[], int, int)}, which words the refusal.
      */
     public Inbound decode(byte[] frame, int offset, int length) {
+        try (JsonParser parser = mapper.getFactory().createParser(frame, offset, length)) {
+            FrameFields fields = FrameFields.read(parser);
+            if (fields != null) {
+                return validator.validate(fields);
+            }
+        } catch (IOException e) {
+            // Refused below, in the tree decoder's words.
+        }
+        return decodeTree(frame, offset, length);
+    }
+
+    /** Decodes one text frame given as a string. */
+    public Inbound decode(String frame) {
+        try (JsonParser parser = mapper.getFactory().createParser(frame)) {
+            FrameFields fields = FrameFields.read(parser);
+            if (fields != null) {
+                return validator.validate(fields);
+            }
+        } catch (IOException e) {
+            // Refused below, in the tree decoder's words.
+        }
+        return decodeTree(frame);
+    }
+
+    /** {@link #decodeTree(byte[], int, int)} for a frame given as a string. */
+    Inbound decodeTree(String frame) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(frame);
+        } catch (JsonProcessingException e) {
+            return invalidJson("Invalid JSON: " + e.getOriginalMessage());
+        }
+        return decodeRoot(root);
+    }
+
+    /**
+     * Decodes one text frame as a whole JSON tree first: the decoder before the streaming one,
+     * kept for refusals (its error sentences are the documented ones) and as the reference the
+     * streaming decoder is tested against.
+     */
+    Inbound decodeTree(byte[] frame, int offset, int length) {
         JsonNode root;
         try {
             root = mapper.readTree(frame, offset, length);
@@ -55,28 +103,17 @@ public final class EnvelopeCodec {
         } catch (IOException e) {
             return invalidJson("Invalid JSON: " + e.getMessage());
         }
-        return decodeTree(root);
+        return decodeRoot(root);
     }
 
-    /** Decodes one text frame given as a string. */
-    public Inbound decode(String frame) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(frame);
-        } catch (JsonProcessingException e) {
-            return invalidJson("Invalid JSON: " + e.getOriginalMessage());
-        }
-        return decodeTree(root);
-    }
-
-    private Inbound decodeTree(JsonNode root) {
+    private Inbound decodeRoot(JsonNode root) {
         if (root == null || root.isMissingNode()) {
             return invalidJson("Invalid JSON: the frame is empty");
         }
         if (!root.isObject()) {
             return invalidJson("Invalid JSON: the frame must be a JSON object, not " + kind(root));
         }
-        return validator.validate((ObjectNode) root);
+        return validator.validate(FrameFields.of((ObjectNode) root));
     }
 
     private static Inbound invalidJson(String sentence) {
@@ -143,10 +180,38 @@ public final class EnvelopeCodec {
     /** Writes an envelope as one JSON object. */
     public void encode(Envelope envelope, OutputStream out) {
         try (JsonGenerator gen = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
-            write(envelope, gen);
+            write(envelope, gen, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A writer of envelopes to {@code out}, for one thread; see {@link EnvelopeWriter}. */
+    public EnvelopeWriter newWriter(OutputStream out) {
+        return new EnvelopeWriter(this, out);
+    }
+
+    /**
+     * Lets the caller of {@link EnvelopeWriter#write} reuse a payload's encoded JSON: the legacy
+     * {@code message_response} echoes the payload of the publication that was encoded just
+     * before it. Calls come in order on the encoding thread, with the generator flushed, so the
+     * output holds every byte written so far.
+     */
+    public interface PayloadSplice {
+        /** Whether {@link #writePayload} can write this envelope's payload. */
+        boolean canWrite(Envelope envelope);
+
+        /** Writes the payload's JSON bytes to the output (the {@code :} before it is written). */
+        void writePayload() throws IOException;
+
+        /** Whether to be told where this envelope's payload lands in the output. */
+        boolean wantsPayload(Envelope envelope);
+
+        /** The output ends with the payload's field name; the next byte is the {@code :} before its value. */
+        void payloadStarts();
+
+        /** The output ends with the payload's last byte. */
+        void payloadEnded(Envelope envelope);
     }
 
     /** The envelope as UTF-8 JSON bytes. */
@@ -175,14 +240,14 @@ public final class EnvelopeCodec {
         }
     }
 
-    void write(Envelope e, JsonGenerator gen) throws IOException {
+    void write(Envelope e, JsonGenerator gen, PayloadSplice splice) throws IOException {
         gen.writeStartObject();
         gen.writeStringField("id", e.id());
         gen.writeStringField("timestamp", e.timestamp());
         gen.writeStringField("type", e.type().wireName());
         gen.writeStringField("version", e.version());
         gen.writeFieldName("payload");
-        JsonTrees.write(gen, e.payload(), mapper);
+        writePayload(e, gen, splice);
         gen.writeFieldName("args");
         JsonTrees.write(gen, e.args(), mapper);
         gen.writeFieldName("metadata");
@@ -204,6 +269,24 @@ public final class EnvelopeCodec {
         }
         writeOptional(gen, "ack", e.ack());
         gen.writeEndObject();
+    }
+
+    private void writePayload(Envelope e, JsonGenerator gen, PayloadSplice splice) throws IOException {
+        if (splice == null) {
+            JsonTrees.write(gen, e.payload(), mapper);
+        } else if (splice.canWrite(e)) {
+            gen.writeRawValue(""); // the ':' and the generator's state of a written value
+            gen.flush();
+            splice.writePayload();
+        } else if (splice.wantsPayload(e)) {
+            gen.flush();
+            splice.payloadStarts();
+            JsonTrees.write(gen, e.payload(), mapper);
+            gen.flush();
+            splice.payloadEnded(e);
+        } else {
+            JsonTrees.write(gen, e.payload(), mapper);
+        }
     }
 
     private void writeMetadata(JsonGenerator gen, ObjectNode metadata, StreamPosition position) throws IOException {
@@ -238,7 +321,7 @@ public final class EnvelopeCodec {
         @Override
         public void serialize(JsonGenerator gen, com.fasterxml.jackson.databind.SerializerProvider provider)
                 throws IOException {
-            codec.write(envelope, gen);
+            codec.write(envelope, gen, null);
         }
 
         @Override

@@ -1,7 +1,9 @@
 package io.arqonbus.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.FrameFields.Field;
 import java.time.Clock;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -9,7 +11,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Turns a decoded JSON object into an {@link Inbound}: fills defaults, accepts the seed (v0)
+ * Turns the top-level fields of a client's JSON object into an {@link Inbound}: fills defaults, accepts the seed (v0)
  * conveniences and the original's legacy shapes, and collects every problem it finds.
  */
 final class EnvelopeValidator {
@@ -24,8 +26,8 @@ final class EnvelopeValidator {
     static final int MAX_CLIENT_ID_LENGTH = 128;
     static final int MAX_SHORT_TEXT = 256;
 
-    private static final List<String> IDENTIFICATION_FIELDS =
-            List.of("client_id", "client_type", "screen_name", "avatar", "personality");
+    private static final List<Field> IDENTIFICATION_FIELDS =
+            List.of(Field.CLIENT_ID, Field.CLIENT_TYPE, Field.SCREEN_NAME, Field.AVATAR, Field.PERSONALITY);
 
     private final IdGenerator ids;
     private final Clock clock;
@@ -35,10 +37,10 @@ final class EnvelopeValidator {
         this.clock = clock;
     }
 
-    Inbound validate(ObjectNode root) {
+    Inbound validate(FrameFields root) {
         List<String> errors = new ArrayList<>();
-        String requestId = root.path("id").isTextual() ? root.get("id").asText() : null;
-        JsonNode typeNode = root.get("type");
+        String requestId = root.get(Field.ID) instanceof JsonNode idNode && idNode.isTextual() ? idNode.asText() : null;
+        JsonNode typeNode = root.get(Field.TYPE);
         if (typeNode == null || typeNode.isNull()) {
             if (IDENTIFICATION_FIELDS.stream().anyMatch(root::has)) {
                 return identification(root, errors);
@@ -59,11 +61,11 @@ final class EnvelopeValidator {
             return invalid(sentence, List.of(sentence), requestId);
         }
 
-        String id = text(root, "id", errors);
+        String id = text(root, Field.ID, errors);
         if (id != null && !CLIENT_ENVELOPE_ID.matcher(id).matches()) {
             errors.add("'id' must start with 'arq_' and be 5-128 letters, digits, '_' or '-'");
         }
-        String timestamp = text(root, "timestamp", errors);
+        String timestamp = text(root, Field.TIMESTAMP, errors);
         if (timestamp != null) {
             try {
                 timestamp = Timestamps.format(Timestamps.parse(timestamp));
@@ -71,16 +73,16 @@ final class EnvelopeValidator {
                 errors.add("'timestamp' must be an ISO-8601 date-time");
             }
         }
-        String version = text(root, "version", errors);
+        String version = text(root, Field.VERSION, errors);
         if (version != null && !Envelope.VERSION.equals(version)) {
             errors.add("'version' must be \"1.0\"");
         }
-        ObjectNode payload = object(root, "payload", errors);
-        ObjectNode args = object(root, "args", errors);
-        ObjectNode metadata = withoutPosition(object(root, "metadata", errors));
+        ObjectNode payload = object(root, Field.PAYLOAD, errors);
+        ObjectNode args = object(root, Field.ARGS, errors);
+        ObjectNode metadata = withoutPosition(object(root, Field.METADATA, errors));
 
-        String room = text(root, "room", errors);
-        String channel = text(root, "channel", errors);
+        String room = text(root, Field.ROOM, errors);
+        String channel = text(root, Field.CHANNEL, errors);
         if (room != null && channel == null) {
             int colon = room.indexOf(':');
             if (colon >= 0) {
@@ -91,18 +93,18 @@ final class EnvelopeValidator {
         checkName("room", room, true, errors);
         checkName("channel", channel, false, errors);
 
-        String command = text(root, "command", errors);
-        String requestIdField = text(root, "request_id", errors);
-        List<String> to = targets(root.get("to"), "to", errors);
-        String ack = text(root, "ack", errors);
+        String command = text(root, Field.COMMAND, errors);
+        String requestIdField = text(root, Field.REQUEST_ID, errors);
+        List<String> to = targets(root.get(Field.TO), "to", errors);
+        String ack = text(root, Field.ACK, errors);
         if (ack != null && !"durable".equals(ack)) {
             errors.add("'ack' must be \"durable\"");
         }
 
         // Seed conveniences and legacy shapes.
-        JsonNode message = root.get("message");
+        JsonNode message = root.get(Field.MESSAGE);
         if (message != null && !message.isNull() && (payload == null || !payload.has("message"))) {
-            payload = payload == null ? root.objectNode() : payload.deepCopy();
+            payload = payload == null ? JsonNodeFactory.instance.objectNode() : payload.deepCopy();
             payload.set("message", message);
         }
         if (type == MessageType.COMMAND) {
@@ -146,24 +148,24 @@ final class EnvelopeValidator {
         return new Inbound.Message(envelope);
     }
 
-    private Inbound identification(ObjectNode root, List<String> errors) {
-        String clientId = text(root, "client_id", errors);
+    private Inbound identification(FrameFields root, List<String> errors) {
+        String clientId = text(root, Field.CLIENT_ID, errors);
         if (clientId != null && (clientId.isBlank() || clientId.length() > MAX_CLIENT_ID_LENGTH
                 || !isName(clientId, false))) {
             errors.add("'client_id' must be 1-128 printable characters without white space");
         } else if (clientId != null && Identification.isReserved(clientId)) {
             errors.add("'client_id' '" + clientId + "' is reserved for the server");
         }
-        String clientType = text(root, "client_type", errors);
-        String screenName = text(root, "screen_name", errors);
+        String clientType = text(root, Field.CLIENT_TYPE, errors);
+        String screenName = text(root, Field.SCREEN_NAME, errors);
         if (clientType != null && clientType.length() > MAX_SHORT_TEXT) {
             errors.add("'client_type' is too long");
         }
         if (screenName != null && screenName.length() > MAX_SHORT_TEXT) {
             errors.add("'screen_name' is too long");
         }
-        String room = text(root, "room", errors);
-        String channel = text(root, "channel", errors);
+        String room = text(root, Field.ROOM, errors);
+        String channel = text(root, Field.CHANNEL, errors);
         if (room != null && channel == null) {
             int colon = room.indexOf(':');
             if (colon >= 0) {
@@ -176,8 +178,8 @@ final class EnvelopeValidator {
         if (!errors.isEmpty()) {
             return invalid("Validation error: " + String.join("; ", errors), errors, null);
         }
-        JsonNode avatar = nullToMissing(root.get("avatar"));
-        JsonNode personality = nullToMissing(root.get("personality"));
+        JsonNode avatar = nullToMissing(root.get(Field.AVATAR));
+        JsonNode personality = nullToMissing(root.get(Field.PERSONALITY));
         return new Inbound.Identify(new Identification(clientId, clientType, room, channel, screenName,
                 avatar, personality));
     }
@@ -201,25 +203,25 @@ final class EnvelopeValidator {
         return new Inbound.Invalid(ErrorCode.VALIDATION_ERROR, sentence, errors, requestId);
     }
 
-    private static String text(ObjectNode root, String field, List<String> errors) {
+    private static String text(FrameFields root, Field field, List<String> errors) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isTextual()) {
-            errors.add("'" + field + "' must be a string, not " + EnvelopeCodec.kind(node));
+            errors.add("'" + field.wireName() + "' must be a string, not " + EnvelopeCodec.kind(node));
             return null;
         }
         return node.asText();
     }
 
-    private static ObjectNode object(ObjectNode root, String field, List<String> errors) {
+    private static ObjectNode object(FrameFields root, Field field, List<String> errors) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isObject()) {
-            errors.add("'" + field + "' must be an object, not " + EnvelopeCodec.kind(node));
+            errors.add("'" + field.wireName() + "' must be an object, not " + EnvelopeCodec.kind(node));
             return null;
         }
         return (ObjectNode) node;

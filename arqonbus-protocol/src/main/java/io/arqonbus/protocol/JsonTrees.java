@@ -1,20 +1,70 @@
 package io.arqonbus.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonTokenId;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Writes a JSON tree straight to a generator, node by node. The hot path writes a payload tree
- * once per publication (and once more for the legacy ack); going through
- * {@code ObjectMapper.writeTree} would look up a serializer and create a provider every time.
- * Nodes other than the plain JSON types (binary, POJO) fall back to the mapper.
+ * Reads and writes JSON trees straight from a parser and to a generator, node by node. The hot
+ * path reads a payload tree once per publication and writes it once; going through
+ * {@code ObjectMapper.readTree}/{@code writeTree} would create a deserialization context or a
+ * serializer provider and look up a (de)serializer every time. Writing, nodes other than the
+ * plain JSON types (binary, POJO) fall back to the mapper.
  */
 final class JsonTrees {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
     private JsonTrees() {
+    }
+
+    /**
+     * Reads the value at the parser's current token, leaving the parser on its last token. Builds
+     * the nodes {@code ObjectMapper.readTree} builds under the default configuration: integers as
+     * int, long or big-integer nodes by size, every other number as a double node, a repeated
+     * name's last value in the first one's place. Recurses once per nesting level, which the
+     * parser's nesting limit (1,000 by default) bounds.
+     */
+    static JsonNode read(JsonParser parser) throws IOException {
+        return switch (parser.currentTokenId()) {
+            case JsonTokenId.ID_START_OBJECT -> readObject(parser);
+            case JsonTokenId.ID_START_ARRAY -> readArray(parser);
+            case JsonTokenId.ID_STRING -> NODES.textNode(parser.getText());
+            case JsonTokenId.ID_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> NODES.numberNode(parser.getIntValue());
+                case LONG -> NODES.numberNode(parser.getLongValue());
+                default -> NODES.numberNode(parser.getBigIntegerValue());
+            };
+            case JsonTokenId.ID_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
+            case JsonTokenId.ID_TRUE -> NODES.booleanNode(true);
+            case JsonTokenId.ID_FALSE -> NODES.booleanNode(false);
+            case JsonTokenId.ID_NULL -> NODES.nullNode();
+            default -> throw new IOException("unexpected token " + parser.currentToken());
+        };
+    }
+
+    private static ObjectNode readObject(JsonParser parser) throws IOException {
+        ObjectNode object = NODES.objectNode();
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            parser.nextToken();
+            object.replace(name, read(parser));
+        }
+        return object;
+    }
+
+    private static ArrayNode readArray(JsonParser parser) throws IOException {
+        ArrayNode array = NODES.arrayNode();
+        while (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+            array.add(read(parser));
+        }
+        return array;
     }
 
     static void write(JsonGenerator gen, JsonNode node, ObjectMapper fallback) throws IOException {

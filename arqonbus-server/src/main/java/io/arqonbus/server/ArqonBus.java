@@ -12,6 +12,7 @@ import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.auth.Authenticator;
 import io.arqonbus.server.auth.JwtAuthenticator;
+import io.arqonbus.server.auth.JwtSettings;
 import io.arqonbus.server.command.CommandDispatcher;
 import io.arqonbus.server.command.CommandRegistry;
 import io.arqonbus.server.command.CommandServices;
@@ -148,7 +149,8 @@ public final class ArqonBus implements AutoCloseable {
             BusMetrics metrics,
             Disconnector disconnector,
             Replies replies,
-            AtomicInteger openConnections) {
+            AtomicInteger openConnections,
+            Authenticator authenticator) {
     }
 
     /** Binds every port; completes when the server accepts traffic. */
@@ -163,7 +165,7 @@ public final class ArqonBus implements AutoCloseable {
                 ready = true;
                 log.info("event=started transport={} bus={} telemetry={} http={} auth={} history={} version={}",
                         running.info().transport(), running.busAddress(), running.telemetryAddress(),
-                        running.httpAddress(), config.authEnabled() ? "jwt" : "off", running.history().backend(),
+                        running.httpAddress(), config.authEnabled() ? "jwt-" + config.jwtAlgorithm() : "off", running.history().backend(),
                         running.info().version());
                 started.complete(this);
             } catch (Throwable e) {
@@ -181,7 +183,11 @@ public final class ArqonBus implements AutoCloseable {
         EventLoopGroup workers = transports.newGroup(config.ioThreads(), "arqonbus-io");
         List<Channel> serverChannels = new ArrayList<>();
         HistoryStore history = null;
+        Authenticator authenticator = Authenticator.none();
         try {
+            authenticator = config.authEnabled()
+                    ? JwtAuthenticator.create(JwtSettings.from(config), clock)
+                    : Authenticator.none();
             IdGenerator ids = new IdGenerator();
             EnvelopeCodec codec = new EnvelopeCodec(ids, clock);
             LoopContexts loops = new LoopContexts(workers);
@@ -203,13 +209,10 @@ public final class ArqonBus implements AutoCloseable {
                     metrics, config.authEnabled());
             CommandRegistry registry = BuiltinCommands.registerAll(new CommandRegistry());
             CommandServices services = new CommandServices(config, info, clock, hub, history, sessions, lifecycle,
-                    metrics, codec, telemetry, registry);
+                    metrics, codec, telemetry, registry, authenticator);
             CommandDispatcher dispatcher = new CommandDispatcher(services, replies);
             InboundRouter router = new InboundRouter(hub, sessions, dispatcher, lifecycle, activity, telemetry,
                     replies, metrics, disconnector, config.maxViolations(), config.legacyAcks());
-            Authenticator authenticator = config.authEnabled()
-                    ? new JwtAuthenticator(config.jwtSecret(), config.jwtAlgorithm())
-                    : Authenticator.none();
             AtomicInteger openConnections = new AtomicInteger();
             BusDependencies deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle,
                     loops, metrics, disconnector, exceptionHandler, openConnections);
@@ -232,7 +235,7 @@ public final class ArqonBus implements AutoCloseable {
                 telemetryServer.boundTo(telemetryAddress.getHostString(), telemetryAddress.getPort());
             }
             Running state = new Running(info, boss, workers, serverChannels, bus, telemetryAddress, null, ids, codec,
-                    hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections);
+                    hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections, authenticator);
             InetSocketAddress http = null;
             if (config.httpPort() >= 0) {
                 LiveBusView view = new LiveBusView(info, clock, this::readiness, hub, sessions, telemetry, metrics,
@@ -243,7 +246,7 @@ public final class ArqonBus implements AutoCloseable {
                 view.httpBoundTo(http);
             }
             state = new Running(info, boss, workers, serverChannels, bus, telemetryAddress, http, ids, codec,
-                    hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections);
+                    hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections, authenticator);
             scheduleStats(state);
             return state;
         } catch (RuntimeException | InterruptedException e) {
@@ -255,6 +258,7 @@ public final class ArqonBus implements AutoCloseable {
             if (history != null) {
                 history.close();
             }
+            authenticator.close();
             throw e;
         }
     }
@@ -403,6 +407,7 @@ public final class ArqonBus implements AutoCloseable {
         state.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         state.boss().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         state.history().close();
+        state.authenticator().close();
         log.info("event=stopped");
     }
 

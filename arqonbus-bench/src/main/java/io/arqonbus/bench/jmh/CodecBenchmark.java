@@ -4,6 +4,8 @@ import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.protocol.Inbound;
+import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.routing.Replies;
 import io.arqonbus.server.transport.FrameEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -22,8 +24,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The codec's cost per message: decoding and validating a client publish frame, and encoding a
- * stamped envelope into a complete WebSocket frame (what the hub does once per publication).
+ * The codec's cost per message: decoding and validating a client publish frame, encoding a
+ * stamped envelope into a complete WebSocket frame (what the hub does once per publication), and
+ * that frame followed by the legacy {@code message_response} that echoes its payload (what a
+ * publication costs with legacy acks on).
  *
  * <pre>java -cp arqonbus-cli/target/arqon.jar org.openjdk.jmh.Main CodecBenchmark</pre>
  */
@@ -43,6 +47,7 @@ public class CodecBenchmark {
     private FrameEncoder encoder;
     private byte[] publishBytes;
     private Envelope stamped;
+    private Envelope ack;
 
     @Setup
     public void setUp() {
@@ -54,7 +59,11 @@ public class CodecBenchmark {
         if (!(decoded instanceof Inbound.Message message)) {
             throw new IllegalStateException("the sample frame does not decode: " + decoded);
         }
-        stamped = message.envelope().withSender("arq_client_0123456789abcdef0123456789abcdef");
+        stamped = message.envelope().toBuilder()
+                .sender("arq_client_0123456789abcdef0123456789abcdef")
+                .position(new StreamPosition(123_456, "a1b2c3d4"))
+                .build();
+        ack = new Replies(ids, Clock.systemUTC()).messageResponse(stamped);
     }
 
     /** Text frame bytes to a validated envelope record. */
@@ -69,6 +78,17 @@ public class CodecBenchmark {
         ByteBuf frame = encoder.encode(stamped);
         int size = frame.readableBytes();
         frame.release();
+        return size;
+    }
+
+    /** The publication's frame and then its legacy ack's frame (both released after). */
+    @Benchmark
+    public int encodeFrameAndAck() {
+        ByteBuf frame = encoder.encode(stamped);
+        ByteBuf ackFrame = encoder.encode(ack);
+        int size = frame.readableBytes() + ackFrame.readableBytes();
+        frame.release();
+        ackFrame.release();
         return size;
     }
 }

@@ -2,6 +2,8 @@ package io.arqonbus.cli.server;
 
 import io.arqonbus.cli.ArqonCommand;
 import io.arqonbus.cli.ExitCodes;
+import io.arqonbus.server.auth.JwtAuthenticator;
+import io.arqonbus.server.auth.JwtSettings;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,6 +33,10 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ResolvedConfig resolved = options.resolve(parent.environment().env());
+        if (resolved.config().authEnabled() && resolved.config().jwtPublicKeyFile() != null) {
+            // Reads the key and checks that it fits the algorithm, as serve would (a JWKS is not fetched).
+            JwtAuthenticator.create(JwtSettings.from(resolved.config()), java.time.Clock.systemUTC()).close();
+        }
         PrintWriter out = spec.commandLine().getOut();
         int keyWidth = "setting".length();
         int valueWidth = "value".length();

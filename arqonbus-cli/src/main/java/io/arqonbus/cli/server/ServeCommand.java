@@ -54,6 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
             } catch (CompletionException e) {
                 bus.stop();
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof io.arqonbus.server.config.ConfigException invalid) {
+                    throw invalid; // e.g. a JWT key that does not fit the algorithm: exit 2
+                }
                 log.error("event=start_failed error={}", String.valueOf(cause.getMessage()));
                 throw new CliException(ExitCodes.FAILURE, "could not start: " + cause.getMessage(), cause);
             }

@@ -92,8 +92,31 @@ public final class ServerOptions {
     String jwtSecret;
 
     @Option(names = "--jwt-algorithm", paramLabel = "ALG",
-            description = "HS256, HS384 or HS512 (env ARQONBUS_AUTH_JWT_ALGORITHM, default HS256).")
+            description = "The algorithm every token must use: HS256/384/512 (with --jwt-secret), RS256/384/512 or "
+                    + "ES256/384/512 (with --jwt-public-key-file or --jwks-url) (env ARQONBUS_AUTH_JWT_ALGORITHM, "
+                    + "default HS256).")
     String jwtAlgorithm;
+
+    @Option(names = "--jwt-public-key-file", paramLabel = "PEM",
+            description = "PEM public key or certificate that verifies RS*/ES* tokens "
+                    + "(env ARQONBUS_AUTH_JWT_PUBLIC_KEY_FILE).")
+    String jwtPublicKeyFile;
+
+    @Option(names = "--jwks-url", paramLabel = "URL",
+            description = "JWKS document whose keys verify RS*/ES* tokens, picked by kid (env ARQONBUS_AUTH_JWKS_URL).")
+    String jwksUrl;
+
+    @Option(names = "--jwt-issuer", paramLabel = "ISS",
+            description = "Required iss claim (env ARQONBUS_AUTH_JWT_ISSUER, default: any).")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", paramLabel = "AUD",
+            description = "Value the aud claim must contain (env ARQONBUS_AUTH_JWT_AUDIENCE, default: any).")
+    String jwtAudience;
+
+    @Option(names = "--jwt-clock-skew-seconds", paramLabel = "SECONDS",
+            description = "Tolerance for exp/nbf/iat (env ARQONBUS_AUTH_JWT_CLOCK_SKEW_SECONDS, default 30).")
+    Double jwtClockSkewSeconds;
 
     @Option(names = "--max-history-size", paramLabel = "N",
             description = "Messages kept per room:channel (env ARQONBUS_MAX_HISTORY_SIZE, default 10000).")
@@ -184,6 +207,11 @@ public final class ServerOptions {
         flag(Setting.JWT_SECRET, jwtSecret, builder::jwtSecret, sources);
         flag(Setting.JWT_ALGORITHM, jwtAlgorithm == null ? null : jwtAlgorithm.trim().toUpperCase(Locale.ROOT),
                 builder::jwtAlgorithm, sources);
+        flag(Setting.JWT_PUBLIC_KEY_FILE, jwtPublicKeyFile, builder::jwtPublicKeyFile, sources);
+        flag(Setting.JWKS_URL, jwksUrl, builder::jwksUrl, sources);
+        flag(Setting.JWT_ISSUER, jwtIssuer, builder::jwtIssuer, sources);
+        flag(Setting.JWT_AUDIENCE, jwtAudience, builder::jwtAudience, sources);
+        flag(Setting.JWT_CLOCK_SKEW, seconds(jwtClockSkewSeconds), builder::jwtClockSkew, sources);
         flag(Setting.MAX_HISTORY_SIZE, maxHistorySize, builder::maxHistorySize, sources);
         flag(Setting.STORE, store == null ? null : StoreLocation.parse("--store", store), builder::store, sources);
         flag(Setting.STORE_SYNC, storeSync == null ? null : StoreSync.parse("--store-sync", storeSync),

@@ -40,6 +40,17 @@ public enum Setting {
     JWT_SECRET("jwt_secret", "ARQONBUS_AUTH_JWT_SECRET", "--jwt-secret",
             c -> c.jwtSecret() == null ? "(none)" : "********"),
     JWT_ALGORITHM("jwt_algorithm", "ARQONBUS_AUTH_JWT_ALGORITHM", "--jwt-algorithm", ServerConfig::jwtAlgorithm),
+    JWT_PUBLIC_KEY_FILE("jwt_public_key_file", "ARQONBUS_AUTH_JWT_PUBLIC_KEY_FILE", "--jwt-public-key-file",
+            c -> orNone(c.jwtPublicKeyFile())),
+    JWKS_URL("jwks_url", "ARQONBUS_AUTH_JWKS_URL", "--jwks-url", c -> orNone(c.jwksUrl())),
+    JWT_ISSUER("jwt_issuer", "ARQONBUS_AUTH_JWT_ISSUER", "--jwt-issuer", c -> orNone(c.jwtIssuer())),
+    JWT_AUDIENCE("jwt_audience", "ARQONBUS_AUTH_JWT_AUDIENCE", "--jwt-audience", c -> orNone(c.jwtAudience())),
+    JWT_CLOCK_SKEW("jwt_clock_skew_seconds", "ARQONBUS_AUTH_JWT_CLOCK_SKEW_SECONDS", "--jwt-clock-skew-seconds",
+            c -> seconds(c.jwtClockSkew())),
+    JWKS_REFRESH("jwks_refresh_seconds", "ARQONBUS_AUTH_JWKS_REFRESH_SECONDS", null,
+            c -> seconds(c.jwksRefreshInterval())),
+    JWKS_MIN_REFETCH("jwks_min_refetch_seconds", "ARQONBUS_AUTH_JWKS_MIN_REFETCH_SECONDS", null,
+            c -> seconds(c.jwksMinRefetchInterval())),
     MAX_HISTORY_SIZE("max_history_size", "ARQONBUS_MAX_HISTORY_SIZE", "--max-history-size",
             c -> Integer.toString(c.maxHistorySize())),
     HISTORY_MAX_AGE("history_max_age_seconds", "ARQONBUS_HISTORY_MAX_AGE_SECONDS", null,
@@ -98,6 +109,10 @@ public enum Setting {
     /** The effective value as text (secrets masked). */
     public String read(ServerConfig config) {
         return reader.apply(config);
+    }
+
+    private static String orNone(String value) {
+        return value == null ? "(none)" : value;
     }
 
     private static String port(int port) {

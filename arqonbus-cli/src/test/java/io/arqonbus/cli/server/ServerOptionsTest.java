@@ -59,6 +59,7 @@ class ServerOptionsTest {
                 "--telemetry-port", "-1", "--http-host", "127.0.0.4", "--http-port", "3", "--io-threads", "3",
                 "--compression", "--max-message-size", "2048", "--max-frame-size", "4096", "--max-connections", "7",
                 "--slow-consumer-policy", "DROP", "--auth", "--jwt-secret", "s3cret", "--jwt-algorithm", "hs512",
+                "--jwt-issuer", "iss", "--jwt-audience", "aud", "--jwt-clock-skew-seconds", "5",
                 "--max-history-size", "5", "--legacy-acks=false", "--stats-interval-seconds", "0",
                 "--shutdown-grace-seconds", "1.5", "--redis-url", "redis://127.0.0.1:6390/2",
                 "--storage-mode", "strict").resolve(Map.of());
@@ -84,8 +85,12 @@ class ServerOptionsTest {
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.redis().display()).isEqualTo("redis://127.0.0.1:6390/2");
         assertThat(c.storageMode()).isEqualTo(StorageMode.STRICT);
+        assertThat(c.jwtIssuer()).isEqualTo("iss");
+        assertThat(c.jwtAudience()).isEqualTo("aud");
+        assertThat(c.jwtClockSkew()).isEqualTo(Duration.ofSeconds(5));
         for (Setting setting : Setting.values()) {
-            if (setting.flag() != null) {
+            // The public-key settings exclude the secret; everyKeyFlagReachesTheConfiguration covers them.
+            if (setting.flag() != null && setting != Setting.JWT_PUBLIC_KEY_FILE && setting != Setting.JWKS_URL) {
                 assertThat(resolved.source(setting)).as(setting.key()).isEqualTo("flag " + setting.flag());
             }
         }
@@ -115,6 +120,22 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> parse("serve", "--store-sync", "sometimes").resolve(Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("--store-sync: 'sometimes' (expected: always or none)");
+    }
+
+    @Test
+    void everyKeyFlagReachesTheConfiguration(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.nio.file.Path pem = java.nio.file.Files.writeString(dir.resolve("k.pem"), io.arqonbus.server.auth.PemKeys
+                .pem("PUBLIC KEY", generator.generateKeyPair().getPublic().getEncoded()));
+        ResolvedConfig file = parse("serve", "--auth", "--jwt-algorithm", "rs256", "--jwt-public-key-file",
+                pem.toString()).resolve(Map.of());
+        assertThat(file.config().jwtPublicKeyFile()).isEqualTo(pem.toString());
+        assertThat(file.source(Setting.JWT_PUBLIC_KEY_FILE)).isEqualTo("flag --jwt-public-key-file");
+        ResolvedConfig jwks = parse("serve", "--auth", "--jwt-algorithm", "ES256", "--jwks-url",
+                "http://127.0.0.1:1/jwks.json").resolve(Map.of());
+        assertThat(jwks.config().jwksUrl()).isEqualTo("http://127.0.0.1:1/jwks.json");
+        assertThat(jwks.source(Setting.JWKS_URL)).isEqualTo("flag --jwks-url");
     }
 
     @Test

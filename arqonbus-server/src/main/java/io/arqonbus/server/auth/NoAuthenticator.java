@@ -1,6 +1,7 @@
 package io.arqonbus.server.auth;
 
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.concurrent.CompletableFuture;
 
 /** Auth off: every handshake is accepted as {@link Principal#ANONYMOUS}. Stateless. */
 final class NoAuthenticator implements Authenticator {
@@ -11,13 +12,13 @@ final class NoAuthenticator implements Authenticator {
     }
 
     @Override
-    public AuthResult authenticate(HttpRequest request) {
-        return ACCEPTED;
+    public CompletableFuture<AuthResult> authenticate(HttpRequest request) {
+        return CompletableFuture.completedFuture(ACCEPTED);
     }
 
     @Override
-    public AuthResult verify(String token) {
-        return ACCEPTED;
+    public CompletableFuture<AuthResult> verify(String token) {
+        return CompletableFuture.completedFuture(ACCEPTED);
     }
 
     @Override

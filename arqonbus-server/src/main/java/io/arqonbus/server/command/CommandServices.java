@@ -2,6 +2,7 @@ package io.arqonbus.server.command;
 
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.ServerInfo;
+import io.arqonbus.server.auth.Authenticator;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.history.HistoryStore;
 import io.arqonbus.server.hub.Hub;
@@ -23,5 +24,6 @@ public record CommandServices(
         BusMetrics metrics,
         EnvelopeCodec codec,
         TelemetryHub telemetry,
-        CommandRegistry registry) {
+        CommandRegistry registry,
+        Authenticator authenticator) {
 }

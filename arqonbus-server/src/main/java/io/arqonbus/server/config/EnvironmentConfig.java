@@ -47,6 +47,13 @@ public final class EnvironmentConfig {
         bool("ARQONBUS_ENABLE_AUTH", b::authEnabled);
         string("ARQONBUS_AUTH_JWT_SECRET", b::jwtSecret);
         string("ARQONBUS_AUTH_JWT_ALGORITHM", v -> b.jwtAlgorithm(v.trim().toUpperCase(Locale.ROOT)));
+        string("ARQONBUS_AUTH_JWT_PUBLIC_KEY_FILE", b::jwtPublicKeyFile);
+        string("ARQONBUS_AUTH_JWKS_URL", b::jwksUrl);
+        string("ARQONBUS_AUTH_JWT_ISSUER", b::jwtIssuer);
+        string("ARQONBUS_AUTH_JWT_AUDIENCE", b::jwtAudience);
+        seconds("ARQONBUS_AUTH_JWT_CLOCK_SKEW_SECONDS", b::jwtClockSkew);
+        seconds("ARQONBUS_AUTH_JWKS_REFRESH_SECONDS", b::jwksRefreshInterval);
+        seconds("ARQONBUS_AUTH_JWKS_MIN_REFETCH_SECONDS", b::jwksMinRefetchInterval);
         integer("ARQONBUS_MAX_HISTORY_SIZE", b::maxHistorySize);
         integer("ARQONBUS_MAX_HISTORY_LIMIT", b::maxHistoryLimit);
         seconds("ARQONBUS_HISTORY_MAX_AGE_SECONDS", b::historyMaxAge);

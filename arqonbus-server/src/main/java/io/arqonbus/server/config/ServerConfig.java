@@ -54,6 +54,15 @@ public final class ServerConfig {
     public static final int DEFAULT_TELEMETRY_MAX_CLIENTS = 500;
     /** Default JWT algorithm: {@value}. */
     public static final String DEFAULT_JWT_ALGORITHM = "HS256";
+    /** The JWT algorithms the server verifies: HMAC with a shared secret, RSA and ECDSA with a public key. */
+    public static final java.util.List<String> JWT_ALGORITHMS =
+            java.util.List.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512");
+    /** Default tolerance for {@code exp}, {@code nbf} and {@code iat} against the server's clock. */
+    public static final Duration DEFAULT_JWT_CLOCK_SKEW = Duration.ofSeconds(30);
+    /** Default interval between two periodic fetches of the JWKS document. */
+    public static final Duration DEFAULT_JWKS_REFRESH_INTERVAL = Duration.ofMinutes(5);
+    /** Default shortest time between two JWKS fetches caused by tokens with an unknown {@code kid}. */
+    public static final Duration DEFAULT_JWKS_MIN_REFETCH_INTERVAL = Duration.ofSeconds(10);
     /** Default keepalive ping interval. */
     public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(20);
     /** Default time to wait for a pong before closing. */
@@ -86,6 +95,13 @@ public final class ServerConfig {
     private final boolean authEnabled;
     private final String jwtSecret;
     private final String jwtAlgorithm;
+    private final String jwtPublicKeyFile;
+    private final String jwksUrl;
+    private final String jwtIssuer;
+    private final String jwtAudience;
+    private final Duration jwtClockSkew;
+    private final Duration jwksRefreshInterval;
+    private final Duration jwksMinRefetchInterval;
     private final int maxHistorySize;
     private final int maxHistoryLimit;
     private final Duration idleTimeout;
@@ -131,6 +147,13 @@ public final class ServerConfig {
         authEnabled = b.authEnabled;
         jwtSecret = b.jwtSecret;
         jwtAlgorithm = b.jwtAlgorithm;
+        jwtPublicKeyFile = b.jwtPublicKeyFile;
+        jwksUrl = b.jwksUrl;
+        jwtIssuer = b.jwtIssuer;
+        jwtAudience = b.jwtAudience;
+        jwtClockSkew = b.jwtClockSkew;
+        jwksRefreshInterval = b.jwksRefreshInterval;
+        jwksMinRefetchInterval = b.jwksMinRefetchInterval;
         maxHistorySize = b.maxHistorySize;
         maxHistoryLimit = b.maxHistoryLimit;
         idleTimeout = b.idleTimeout;
@@ -206,8 +229,22 @@ public final class ServerConfig {
     public boolean authEnabled() { return authEnabled; }
     /** The JWT HMAC secret, or {@code null}. */
     public String jwtSecret() { return jwtSecret; }
-    /** The JWT algorithm. */
+    /** The JWT algorithm every token must name in its header ({@link #JWT_ALGORITHMS}). */
     public String jwtAlgorithm() { return jwtAlgorithm; }
+    /** The PEM file with the public key (or certificate) that verifies RS/ES tokens, or {@code null}. */
+    public String jwtPublicKeyFile() { return jwtPublicKeyFile; }
+    /** The URL of the JWKS document whose keys verify RS/ES tokens, or {@code null}. */
+    public String jwksUrl() { return jwksUrl; }
+    /** The {@code iss} every token must carry, or {@code null} for any. */
+    public String jwtIssuer() { return jwtIssuer; }
+    /** The value every token's {@code aud} must contain, or {@code null} for any. */
+    public String jwtAudience() { return jwtAudience; }
+    /** Tolerance for {@code exp}, {@code nbf} and {@code iat}; a connection closes at {@code exp} plus this. */
+    public Duration jwtClockSkew() { return jwtClockSkew; }
+    /** Interval between periodic JWKS fetches. */
+    public Duration jwksRefreshInterval() { return jwksRefreshInterval; }
+    /** Shortest time between two JWKS fetches caused by an unknown {@code kid}. */
+    public Duration jwksMinRefetchInterval() { return jwksMinRefetchInterval; }
     /** Messages kept per {@code room:channel}. */
     public int maxHistorySize() { return maxHistorySize; }
     /** Largest {@code limit} of one history request. */
@@ -274,6 +311,13 @@ public final class ServerConfig {
         private boolean authEnabled;
         private String jwtSecret;
         private String jwtAlgorithm = DEFAULT_JWT_ALGORITHM;
+        private String jwtPublicKeyFile;
+        private String jwksUrl;
+        private String jwtIssuer;
+        private String jwtAudience;
+        private Duration jwtClockSkew = DEFAULT_JWT_CLOCK_SKEW;
+        private Duration jwksRefreshInterval = DEFAULT_JWKS_REFRESH_INTERVAL;
+        private Duration jwksMinRefetchInterval = DEFAULT_JWKS_MIN_REFETCH_INTERVAL;
         private int maxHistorySize = DEFAULT_MAX_HISTORY_SIZE;
         private int maxHistoryLimit = DEFAULT_MAX_HISTORY_LIMIT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -320,6 +364,13 @@ public final class ServerConfig {
             authEnabled = c.authEnabled;
             jwtSecret = c.jwtSecret;
             jwtAlgorithm = c.jwtAlgorithm;
+            jwtPublicKeyFile = c.jwtPublicKeyFile;
+            jwksUrl = c.jwksUrl;
+            jwtIssuer = c.jwtIssuer;
+            jwtAudience = c.jwtAudience;
+            jwtClockSkew = c.jwtClockSkew;
+            jwksRefreshInterval = c.jwksRefreshInterval;
+            jwksMinRefetchInterval = c.jwksMinRefetchInterval;
             maxHistorySize = c.maxHistorySize;
             maxHistoryLimit = c.maxHistoryLimit;
             idleTimeout = c.idleTimeout;
@@ -363,6 +414,13 @@ public final class ServerConfig {
         public Builder authEnabled(boolean value) { authEnabled = value; return this; }
         public Builder jwtSecret(String value) { jwtSecret = value; return this; }
         public Builder jwtAlgorithm(String value) { jwtAlgorithm = Objects.requireNonNull(value); return this; }
+        public Builder jwtPublicKeyFile(String value) { jwtPublicKeyFile = blankToNull(value); return this; }
+        public Builder jwksUrl(String value) { jwksUrl = blankToNull(value); return this; }
+        public Builder jwtIssuer(String value) { jwtIssuer = blankToNull(value); return this; }
+        public Builder jwtAudience(String value) { jwtAudience = blankToNull(value); return this; }
+        public Builder jwtClockSkew(Duration value) { jwtClockSkew = Objects.requireNonNull(value); return this; }
+        public Builder jwksRefreshInterval(Duration value) { jwksRefreshInterval = Objects.requireNonNull(value); return this; }
+        public Builder jwksMinRefetchInterval(Duration value) { jwksMinRefetchInterval = Objects.requireNonNull(value); return this; }
         public Builder maxHistorySize(int value) { maxHistorySize = value; return this; }
         public Builder maxHistoryLimit(int value) { maxHistoryLimit = value; return this; }
         public Builder idleTimeout(Duration value) { idleTimeout = Objects.requireNonNull(value); return this; }
@@ -423,12 +481,58 @@ public final class ServerConfig {
                     "history can be kept either in Redis (ARQONBUS_STORAGE_BACKEND=redis) or in a directory "
                     + "(ARQONBUS_STORE=file:...), not both");
             if (authEnabled) {
-                check(jwtSecret != null && !jwtSecret.isEmpty(),
-                        "auth is enabled but no JWT secret is set (ARQONBUS_AUTH_JWT_SECRET)");
-                check(jwtAlgorithm.equals("HS256") || jwtAlgorithm.equals("HS384") || jwtAlgorithm.equals("HS512"),
-                        "JWT algorithm: %s (expected: HS256, HS384 or HS512)", jwtAlgorithm);
+                checkAuth();
             }
             return new ServerConfig(this);
+        }
+
+        /** The auth settings must name one way to verify tokens that fits the algorithm. */
+        private void checkAuth() {
+            check(JWT_ALGORITHMS.contains(jwtAlgorithm), "JWT algorithm: %s (expected: one of %s; 'none' is never accepted)",
+                    jwtAlgorithm, String.join(", ", JWT_ALGORITHMS));
+            check(!jwtClockSkew.isNegative() && jwtClockSkew.compareTo(Duration.ofMinutes(10)) <= 0,
+                    "JWT clock skew: %s (expected: 0 to 600 seconds)", jwtClockSkew);
+            if (jwtAlgorithm.startsWith("HS")) {
+                check(jwtSecret != null && !jwtSecret.isEmpty(),
+                        "auth is enabled but no JWT secret is set (ARQONBUS_AUTH_JWT_SECRET)");
+                check(jwtPublicKeyFile == null && jwksUrl == null,
+                        "JWT algorithm %s verifies with the shared secret; a public key file or JWKS URL is only for "
+                                + "RS*, ES* algorithms (unset ARQONBUS_AUTH_JWT_PUBLIC_KEY_FILE / ARQONBUS_AUTH_JWKS_URL "
+                                + "or set ARQONBUS_AUTH_JWT_ALGORITHM)", jwtAlgorithm);
+                return;
+            }
+            check(jwtSecret == null,
+                    "JWT algorithm %s verifies with a public key, never with ARQONBUS_AUTH_JWT_SECRET: unset the secret",
+                    jwtAlgorithm);
+            check(jwtPublicKeyFile != null || jwksUrl != null,
+                    "JWT algorithm %s needs a public key: set ARQONBUS_AUTH_JWT_PUBLIC_KEY_FILE or ARQONBUS_AUTH_JWKS_URL",
+                    jwtAlgorithm);
+            check(jwtPublicKeyFile == null || jwksUrl == null,
+                    "set either ARQONBUS_AUTH_JWT_PUBLIC_KEY_FILE or ARQONBUS_AUTH_JWKS_URL, not both");
+            if (jwtPublicKeyFile != null) {
+                java.nio.file.Path path = java.nio.file.Path.of(jwtPublicKeyFile);
+                check(java.nio.file.Files.isRegularFile(path) && java.nio.file.Files.isReadable(path),
+                        "JWT public key file: %s (expected: a readable PEM file)", jwtPublicKeyFile);
+            }
+            if (jwksUrl != null) {
+                java.net.URI uri;
+                try {
+                    uri = new java.net.URI(jwksUrl);
+                } catch (java.net.URISyntaxException e) {
+                    throw new ConfigException("JWKS URL: " + jwksUrl + " (expected: an http or https URL)");
+                }
+                check(uri.isAbsolute() && ("http".equalsIgnoreCase(uri.getScheme())
+                                || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null,
+                        "JWKS URL: %s (expected: an http or https URL)", jwksUrl);
+                check(jwksRefreshInterval.compareTo(Duration.ofSeconds(1)) >= 0,
+                        "JWKS refresh interval: %s (expected: >= 1 second)", jwksRefreshInterval);
+                check(!jwksMinRefetchInterval.isNegative(),
+                        "JWKS minimum refetch interval: %s (expected: >= 0)", jwksMinRefetchInterval);
+            }
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.trim();
         }
 
         private static void checkPort(String name, int value, boolean mayDisable) {

@@ -2,6 +2,7 @@ package io.arqonbus.server.session;
 
 import io.arqonbus.server.auth.Grants;
 import io.arqonbus.server.auth.Principal;
+import io.arqonbus.server.auth.TokenExpiry;
 import io.arqonbus.server.hub.ChannelKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -23,7 +24,8 @@ public final class Session {
     private final Channel channel;
     private final LoopContext loop;
     private final Outbound outbound;
-    private final Principal principal;
+    private volatile Principal principal;
+    private TokenExpiry tokenExpiry;
     private final Set<ChannelKey> memberships = new LinkedHashSet<>();
     private volatile String clientId;
     private volatile ClientInfo info;
@@ -52,6 +54,22 @@ public final class Session {
     public String clientId() { return clientId; }
     public ClientInfo info() { return info; }
     public Instant lastActivity() { return lastActivity; }
+
+    /**
+     * Replaces the principal after a token refresh; the caller checked that the new token names
+     * the same subject. Call on this session's loop.
+     */
+    public void principal(Principal refreshed) {
+        this.principal = refreshed;
+    }
+
+    /** The timer that closes the connection when its token expires, or {@code null} without auth. */
+    public TokenExpiry tokenExpiry() { return tokenExpiry; }
+
+    /** Sets the token expiry timer (once, when the connection opens with auth on). */
+    public void tokenExpiry(TokenExpiry expiry) {
+        this.tokenExpiry = expiry;
+    }
 
     /** Changes the client id; only {@link SessionRegistry#rename} calls this. */
     void clientId(String newId) {

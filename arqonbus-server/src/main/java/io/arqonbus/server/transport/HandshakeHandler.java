@@ -3,6 +3,7 @@ package io.arqonbus.server.transport;
 import io.arqonbus.protocol.CloseCodes;
 import io.arqonbus.server.auth.AuthResult;
 import io.arqonbus.server.auth.Principal;
+import io.arqonbus.server.auth.TokenExpiry;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.session.LoopContext;
 import io.arqonbus.server.session.Outbound;
@@ -21,13 +22,19 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns an HTTP upgrade request on any path into a bus session: authenticates it (refusing with
- * the original's exact 401 answer), enforces the connection limit (1013 after the upgrade), runs
+ * the original's exact 401 answer; when a key must be fetched first, the upgrade finishes on this
+ * loop once it is in, without blocking the loop), starts the token expiry timer, enforces the connection limit (1013 after the upgrade), runs
  * the WebSocket handshake, and replaces itself with the keepalive and frame handlers.
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
     private final BusDependencies deps;
     private final WebSocketDecoderConfig decoderConfig;
 
@@ -68,9 +75,39 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             HttpResponses.sendAndClose(ctx, response);
             return;
         }
-        AuthResult auth = deps.authenticator().authenticate(request);
+        CompletableFuture<AuthResult> auth = deps.authenticator().authenticate(request);
+        if (auth.isDone()) {
+            authenticated(ctx, request, auth.getNow(null));
+            return;
+        }
+        // A key must be fetched first (JWKS): wait off the loop, read nothing meanwhile, and
+        // finish the upgrade on this loop when the answer is in.
+        request.retain();
+        ctx.channel().config().setAutoRead(false);
+        auth.whenComplete((result, error) -> {
+            try {
+                ctx.executor().execute(() -> {
+                    try {
+                        if (ctx.channel().isActive()) {
+                            ctx.channel().config().setAutoRead(true);
+                            authenticated(ctx, request, error == null ? result
+                                    : AuthResult.Rejected.invalid("verification failed: " + error));
+                        }
+                    } finally {
+                        request.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                request.release();
+            }
+        });
+    }
+
+    private void authenticated(ChannelHandlerContext ctx, FullHttpRequest request, AuthResult auth) {
         if (auth instanceof AuthResult.Rejected rejected) {
             deps.metrics().connectionRejected();
+            log.debug("event=auth_rejected remote={} details=\"{}\" reason=\"{}\"", ctx.channel().remoteAddress(),
+                    rejected.details(), String.valueOf(rejected.reason()).replace('"', '\''));
             FullHttpResponse response = HttpResponses.json(HttpResponseStatus.UNAUTHORIZED,
                     "{\"error\":\"Unauthorized\",\"details\":\"" + rejected.details() + "\"}");
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"arqonbus\"");
@@ -142,6 +179,15 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         outbound.bind(session);
         if (config.permissions() != null) {
             session.grants(config.permissions().grantsFor(principal));
+        }
+        if (deps.authenticator().enabled()) {
+            TokenExpiry expiry = new TokenExpiry(channel.eventLoop(), deps.clock(), config.jwtClockSkew(), () -> {
+                log.debug("event=token_expired client={}", session.clientId());
+                deps.disconnector().close(channel, CloseCodes.TOKEN_EXPIRED, "token expired");
+            });
+            session.tokenExpiry(expiry);
+            expiry.watch(principal.expiresAt());
+            channel.closeFuture().addListener(f -> expiry.stop());
         }
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.replace(this, HandlerNames.KEEPALIVE, new KeepAliveHandler(config.keepAliveInterval(),

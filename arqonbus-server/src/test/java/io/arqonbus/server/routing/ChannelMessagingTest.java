@@ -47,6 +47,8 @@ class ChannelMessagingTest {
         assertThat(delivered.path("metadata").path("offset").asLong()).isEqualTo(1);
         JsonNode ack = a.await(f -> "message_response".equals(f.path("type").asText()), T);
         assertThat(ack.path("payload").path("text").asText()).isEqualTo("hello");
+        assertThat(ack.path("payload")).isEqualTo(delivered.path("payload"));
+        assertThat(ack.path("request_id").asText()).isEqualTo(delivered.path("id").asText());
 
         // A second publication proves ordering and that the sender never receives its own message.
         a.publish("lab", "fanout", Map.of("text", "second"));

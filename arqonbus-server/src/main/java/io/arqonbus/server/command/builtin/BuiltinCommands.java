@@ -21,6 +21,7 @@ public final class BuiltinCommands {
                 .register(new DeleteChannelCommand())
                 .register(new HistoryCommand())
                 .register(new HistoryGetCommand())
-                .register(new HistoryReplayCommand());
+                .register(new HistoryReplayCommand())
+                .register(new RefreshCommand());
     }
 }

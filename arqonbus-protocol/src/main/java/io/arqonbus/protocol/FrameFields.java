@@ -1,0 +1,107 @@
+package io.arqonbus.protocol;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * The top-level fields of a client frame that {@link EnvelopeValidator} reads, one slot each;
+ * every other field of the frame is read (so the JSON is checked as a whole) and dropped. When a
+ * field occurs twice the last value wins, as in a Jackson tree.
+ */
+final class FrameFields {
+    /** The fields the validator reads, with their wire names. */
+    enum Field {
+        ID("id"), TYPE("type"), TIMESTAMP("timestamp"), VERSION("version"), PAYLOAD("payload"), ARGS("args"),
+        METADATA("metadata"), ROOM("room"), CHANNEL("channel"), COMMAND("command"), REQUEST_ID("request_id"),
+        TO("to"), ACK("ack"), MESSAGE("message"), CLIENT_ID("client_id"), CLIENT_TYPE("client_type"),
+        SCREEN_NAME("screen_name"), AVATAR("avatar"), PERSONALITY("personality");
+
+        private static final Field[] ALL = values();
+        private final String wireName;
+
+        Field(String wireName) {
+            this.wireName = wireName;
+        }
+
+        String wireName() {
+            return wireName;
+        }
+
+        /** The field with this wire name, or {@code null}. */
+        static Field of(String name) {
+            return switch (name) {
+                case "id" -> ID;
+                case "type" -> TYPE;
+                case "timestamp" -> TIMESTAMP;
+                case "version" -> VERSION;
+                case "payload" -> PAYLOAD;
+                case "args" -> ARGS;
+                case "metadata" -> METADATA;
+                case "room" -> ROOM;
+                case "channel" -> CHANNEL;
+                case "command" -> COMMAND;
+                case "request_id" -> REQUEST_ID;
+                case "to" -> TO;
+                case "ack" -> ACK;
+                case "message" -> MESSAGE;
+                case "client_id" -> CLIENT_ID;
+                case "client_type" -> CLIENT_TYPE;
+                case "screen_name" -> SCREEN_NAME;
+                case "avatar" -> AVATAR;
+                case "personality" -> PERSONALITY;
+                default -> null;
+            };
+        }
+    }
+
+    private final JsonNode[] values = new JsonNode[Field.ALL.length];
+
+    private FrameFields() {
+    }
+
+    /** The fields of a decoded tree. */
+    static FrameFields of(ObjectNode root) {
+        FrameFields fields = new FrameFields();
+        for (Field field : Field.ALL) {
+            fields.values[field.ordinal()] = root.get(field.wireName);
+        }
+        return fields;
+    }
+
+    /**
+     * Reads one frame from a fresh parser, field by field: only the values of the fields above
+     * become trees. Returns {@code null} when the frame is not a single JSON object (another
+     * value, or tokens after the object); the caller then decodes it as a tree, which words the
+     * refusal.
+     *
+     * @throws IOException when the JSON is malformed or passes the parser's limits
+     */
+    static FrameFields read(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        FrameFields fields = new FrameFields();
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            parser.nextToken();
+            JsonNode value = JsonTrees.read(parser);
+            Field field = Field.of(name);
+            if (field != null) {
+                fields.values[field.ordinal()] = value;
+            }
+        }
+        return parser.nextToken() == null ? fields : null;
+    }
+
+    /** The field's value ({@code NullNode} for an explicit {@code null}), or {@code null} when absent. */
+    JsonNode get(Field field) {
+        return values[field.ordinal()];
+    }
+
+    /** Whether the frame has the field, even as {@code null}. */
+    boolean has(Field field) {
+        return values[field.ordinal()] != null;
+    }
+}
