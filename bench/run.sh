@@ -5,6 +5,7 @@
 #   bench/run.sh              # the full table: every workload, 3 runs each, alternating servers
 #   RUNS=1 QUICK=1 bench/run.sh   # a short smoke run (5 s workloads, no 19k connections)
 #   ONLY='many-channels' RUNS=1 bench/run.sh   # only the workloads whose label matches (grep -E)
+#   ONLY=durable RUNS=1 bench/run.sh          # durable acks (memory store); runs only when ONLY selects it
 #
 # The server under test is pinned to CPU $SERVER_CPU (default 0) with one I/O thread; the load tool
 # to CPU $LOAD_CPU (default 1). For every run and every workload the servers are started fresh, one
@@ -121,7 +122,7 @@ measure() {
 }
 
 summary() {
-  python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(", ".join(f"{k}={r.get(k)}" for k in ("deliveries_per_s","deliveries_per_server_cpu_s","lost","duplicates","held","server_rss_per_connection_bytes","server_heap_per_connection_bytes") if k in r))' "$1"
+  python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(", ".join(f"{k}={r.get(k)}" for k in ("deliveries_per_s","deliveries_per_server_cpu_s","acks_per_s","acks_per_server_cpu_s","storage_errors","lost","duplicates","held","server_rss_per_connection_bytes","server_heap_per_connection_bytes") if k in r))' "$1"
 }
 
 servers=(arqonbus floor)
@@ -145,6 +146,12 @@ for RUN in $(seq 1 "$RUNS"); do
   for kind in "${servers[@]}"; do
     measure "fan-out 1x1000 at 20000/s" "$kind" fan-out --subscribers 1000 --rate 20 --payload-bytes 128 "${TIMING[@]}"
   done
+  # Durable acks against the memory store: only when ONLY selects it (ONLY=durable), not part of the full table.
+  # The disk and Redis stores are measured by hand (docs/benchmarks.md, "Durable acks").
+  if [ -n "${ONLY:-}" ]; then
+    measure "durable 4 publishers x 1 channel, memory store" arqonbus durable --publishers 4 --channels 1 --window 64 \
+        --payload-bytes 128 "${TIMING[@]}"
+  fi
   for count in $CONNECTION_COUNTS; do
     hold="$HOLD"
     [ "$count" -lt 19000 ] && [ "$HOLD" -gt 10 ] && hold=10

@@ -111,7 +111,7 @@ def render(runs, machine, command):
     out.append("| workload | server | deliveries/s | deliveries per server CPU-s | server CPU use | p50 µs | p99 µs | p99.9 µs | max µs | lost | duplicates |")
     out.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for (label, server), results in sorted(runs.items()):
-        if label.startswith("connections"):
+        if label.startswith("connections") or label.startswith("durable"):
             continue
         out.append(f"| {label} | {server} | {fmt(med(results, 'deliveries_per_s'))} | "
                    f"{fmt(med(results, 'deliveries_per_server_cpu_s'))} | {fmt(med(results, 'server_cpu_util'), 2)} | "
@@ -119,6 +119,20 @@ def render(runs, machine, command):
                    f"{fmt(med(results, 'latency_us', 'p999'))} | {fmt(med(results, 'latency_us', 'max'))} | "
                    f"{fmt(med(results, 'lost'))} | {fmt(med(results, 'duplicates'))} |")
     out.append("")
+
+    durable = sorted((key, results) for key, results in runs.items() if key[0].startswith("durable"))
+    if durable:
+        out.append("### Durable acks (medians)")
+        out.append("")
+        out.append("| workload | server | acks/s | acks per server CPU-s | server CPU use | p50 µs | p99 µs | p99.9 µs | max µs | storage errors | unanswered |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+        for (label, server), results in durable:
+            out.append(f"| {label} | {server} | {fmt(med(results, 'acks_per_s'))} | "
+                       f"{fmt(med(results, 'acks_per_server_cpu_s'))} | {fmt(med(results, 'server_cpu_util'), 2)} | "
+                       f"{fmt(med(results, 'latency_us', 'p50'))} | {fmt(med(results, 'latency_us', 'p99'))} | "
+                       f"{fmt(med(results, 'latency_us', 'p999'))} | {fmt(med(results, 'latency_us', 'max'))} | "
+                       f"{fmt(med(results, 'storage_errors'))} | {fmt(med(results, 'unanswered'))} |")
+        out.append("")
 
     out.append("### Memory per idle connection")
     out.append("")

@@ -2,6 +2,7 @@ package io.arqonbus.bench;
 
 import io.arqonbus.bench.floor.FloorCommand;
 import io.arqonbus.bench.workload.ConnectionsWorkload;
+import io.arqonbus.bench.workload.DurableWorkload;
 import io.arqonbus.bench.workload.PubSubWorkload;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -29,14 +30,17 @@ import picocli.CommandLine.Spec;
                 "  connections    N idle connections held for --hold seconds: connect rate, failures, drops,",
                 "                 server RSS per connection.",
                 "                   bench connections --connections 19000 --source-addresses 4 --hold 60",
-                "  durable        acked publishes: not available until durable publishes land (exits 2).",
+                "  durable        P publishers x C channels publishing with \"ack\":\"durable\", at most --window",
+                "                 unacked messages each: acks/s, publish->ack latency, storage errors;",
+                "                 --verify checks every acked message is in the history exactly once, in order.",
+                "                   bench durable --publishers 4 --window 64 --duration 10 --verify",
                 "  floor          run the floor server (the smallest Netty WebSocket broadcast server).",
                 "                   bench floor --port 9200 --io-threads 1",
                 "",
                 "Dialects (--dialect): arqonbus (default), floor, socketio (bench/socketio/server.js).",
                 "Output: one JSON line on stdout, progress and a summary on stderr; --json-out FILE also",
-                "writes the line to a file. Exit codes: 0 ok, 1 loss/duplicates/drops/failures,",
-                "2 bad usage or unavailable workload, 3 set-up failed (connect/join).",
+                "writes the line to a file. Exit codes: 0 ok, 1 loss/duplicates/drops/failures/errors,",
+                "2 bad usage, 3 set-up failed (connect/join).",
                 ""})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -146,18 +150,48 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "durable", mixinStandardHelpOptions = true,
-            description = {"Acked (durable) publishes: not available until durable publishes land in the server."})
+    @Command(name = "durable", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Acknowledged publishes (\"ack\":\"durable\", protocol §12): P publishers to",
+                    "C channels (publisher p -> channel p mod C), each with at most --window",
+                    "messages waiting for their ack. Reports acks/s, publish->ack latency,",
+                    "STORAGE_UNAVAILABLE errors and duplicate acks. --verify then reads every",
+                    "channel's history by offset and checks that each acked message is there",
+                    "exactly once, at its acked offset, in publication order. The server's store",
+                    "is what is measured (memory by default; docs/benchmarks.md shows how to run",
+                    "the disk and Redis stores)."})
     static final class Durable implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--publishers", defaultValue = "1", description = "Publishers P (default: ${DEFAULT-VALUE}).")
+        int publishers;
+
+        @Option(names = "--channels", defaultValue = "1", description = "Channels C (default: ${DEFAULT-VALUE}).")
+        int channels;
+
+        @Option(names = "--window", defaultValue = "64", description = "Messages waiting for their ack per publisher at most (default: ${DEFAULT-VALUE}).")
+        int window;
+
+        @Option(names = "--idempotency-keys", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Give each message its id as metadata.idempotency_key (default: on; --no-idempotency-keys: off).")
+        boolean idempotencyKeys;
+
+        @Option(names = "--verify", description = "At the end, read every channel's history (history since=<offset>, "
+                + "1000 per request) and check the acks against it. The server must keep every message of the run "
+                + "(--max-history-size).")
+        boolean verify;
+
         @Override
         public Integer call() {
-            spec.commandLine().getErr().println(
-                    "bench durable: not available until durable publishes land (protocol.md §12, \"ack\":\"durable\")");
-            spec.commandLine().getErr().flush();
-            return 2;
+            return WorkloadRunner.execute(spec, common, settings -> {
+                CommonOptions.check(publishers >= 1 && publishers <= 10_000, "--publishers must be 1..10000");
+                CommonOptions.check(channels >= 1 && channels <= publishers, "--channels must be 1..publishers");
+                CommonOptions.check(window >= 1 && window <= 100_000, "--window must be 1..100000");
+                return new DurableWorkload(channels, publishers, window, idempotencyKeys, verify).run(settings);
+            });
         }
     }
 

@@ -26,6 +26,7 @@ class ArqonBusWorkloadTest {
                 .telemetryPort(0)
                 .httpPort(0)
                 .ioThreads(2)
+                .maxHistorySize(1_000_000)
                 .statsInterval(Duration.ZERO)
                 .shutdownGrace(Duration.ofSeconds(2))
                 .build();
@@ -56,6 +57,32 @@ class ArqonBusWorkloadTest {
         assertThat(json.path("dropped_connections").asLong()).isZero();
         assertThat(json.path("latency_us").path("count").asLong()).isPositive();
         assertThat(json.path("deliveries_per_server_cpu_s").asDouble()).isPositive();
+        assertThat(json.path("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void durableAcksEveryMessageAndTheHistoryHoldsEachOnceInOrder() {
+        BenchRun run = BenchRun.of("durable", "--port", port, "--publishers", "3", "--channels", "2", "--window", "16",
+                "--duration", "1", "--warmup", "0.2", "--threads", "2", "--verify",
+                "--server-pid", Long.toString(ProcessHandle.current().pid()));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode json = run.json();
+        long sent = json.path("sent").asLong();
+        assertThat(sent).isPositive();
+        assertThat(json.path("acked").asLong()).isEqualTo(sent);
+        assertThat(json.path("unanswered").asLong()).isZero();
+        assertThat(json.path("storage_errors").asLong()).isZero();
+        assertThat(json.path("duplicates").asLong()).isZero();
+        assertThat(json.path("acks_per_s").asDouble()).isPositive();
+        assertThat(json.path("latency_us").path("count").asLong()).isPositive();
+        assertThat(json.path("acks_per_server_cpu_s").asDouble()).isPositive();
+        JsonNode verify = json.path("verify");
+        assertThat(verify.path("present").asLong()).isEqualTo(sent);
+        assertThat(verify.path("entries").asLong()).isEqualTo(sent);
+        assertThat(verify.path("missing").asLong()).isZero();
+        assertThat(verify.path("stored_twice").asLong()).isZero();
+        assertThat(verify.path("out_of_order").asLong()).isZero();
         assertThat(json.path("ok").asBoolean()).isTrue();
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The command surface: help, the durable placeholder, refusals. */
+/** The command surface: help, refusals. */
 class BenchCommandTest {
     @Test
     void helpDocumentsEveryWorkload() {
@@ -16,11 +16,17 @@ class BenchCommandTest {
     }
 
     @Test
-    void durableIsNotAvailableYet() {
-        BenchRun run = BenchRun.of("durable");
+    void durableSpeaksOnlyArqonBus() {
+        BenchRun run = BenchRun.of("durable", "--dialect", "floor", "--port", "1", "--quiet");
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("not available until durable publishes land");
+        assertThat(run.err()).contains("durable needs --dialect arqonbus");
+    }
+
+    @Test
+    void durableRefusesBadShapes() {
+        assertThat(BenchRun.of("durable", "--window", "0").exit()).isEqualTo(2);
+        assertThat(BenchRun.of("durable", "--publishers", "2", "--channels", "3").exit()).isEqualTo(2);
     }
 
     @Test

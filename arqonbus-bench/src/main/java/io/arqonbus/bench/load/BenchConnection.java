@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  * greeting (the welcome frame, or Socket.IO's open and connect packets); a subscriber then joins
  * its channel. In steady state a subscriber scans each text frame for {@code "bp":},
  * {@code "bseq":} and {@code "bt":} and parses nothing else; everything else a connection
- * receives (acks, notices) is discarded. Socket.IO pings ({@code 2}) are answered ({@code 3}).
+ * receives (acks, notices) is discarded, unless a publisher was given a {@link ReplyHandler}.
+ * Socket.IO pings ({@code 2}) are answered ({@code 3}).
  */
 public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSocketFrame> {
     /** What the connection is for. */
@@ -41,6 +42,7 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
     private volatile State state = State.CONNECTING;
     private volatile boolean closing;
     private volatile boolean dropped;
+    private volatile ReplyHandler replies;
     private LoopStats stats;
     private Channel channel;
     private String joinId;
@@ -77,6 +79,16 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
 
     public SeqTracker tracker() {
         return tracker;
+    }
+
+    /** The stats of the connection's event loop (known once the channel was initialised). */
+    LoopStats stats() {
+        return stats;
+    }
+
+    /** Hands every frame a ready publisher receives to {@code handler} (set it before publishing). */
+    public void replies(ReplyHandler handler) {
+        this.replies = handler;
     }
 
     /** Sends the join request for {@code room:channel}; completes {@link #joined()} on the reply. */
@@ -138,6 +150,8 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
         if (now == State.JOINED || now == State.READY) {
             if (role == Role.SUBSCRIBER) {
                 delivery(content);
+            } else if (replies != null) {
+                replies.reply(content);
             }
             return;
         }

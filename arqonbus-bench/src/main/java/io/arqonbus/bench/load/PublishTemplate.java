@@ -9,30 +9,67 @@ import java.util.Arrays;
 /**
  * Builds one publisher's frames without allocating anything but the buffer: the payload is
  * {@code {"bp":<publisher>,"bseq":<seq>,"bt":<System.nanoTime()>,"pad":"xxx…"}}, padded so the
- * payload object is about {@code payloadBytes} long.
+ * payload object is about {@code payloadBytes} long. A {@linkplain #durable durable} template also
+ * gives each message the id {@code <idPrefix><seq>}, {@code "ack":"durable"} and optionally the
+ * same text as its {@code metadata.idempotency_key}.
+ *
+ * <p>A frame is {@code parts[0] seq parts[1] seq … parts[n-1] seq ,"bt":<time> tail}: the fixed
+ * byte runs are prepared once.
  */
 public final class PublishTemplate {
-    private static final byte[] SEQ = ByteScan.marker(",\"bseq\":");
+    private static final String SEQ = ",\"bseq\":";
     private static final byte[] TIME = ByteScan.marker(",\"bt\":");
 
-    private final byte[] head;
+    private final byte[][] parts;
     private final byte[] tail;
     private final int estimatedSize;
 
+    /** A plain publish (fan-out, many-channels). */
     public PublishTemplate(Dialect dialect, String room, String channel, int publisher, int payloadBytes) {
-        head = (dialect.publishPrefix(room, channel) + "{\"bp\":" + publisher).getBytes(StandardCharsets.UTF_8);
+        this(new String[] {dialect.publishPrefix(room, channel) + "{\"bp\":" + publisher + SEQ},
+                publisher, payloadBytes, dialect.publishSuffix());
+    }
+
+    private PublishTemplate(String[] parts, int publisher, int payloadBytes, String suffix) {
+        this.parts = new byte[parts.length][];
+        int size = 0;
+        for (int i = 0; i < parts.length; i++) {
+            this.parts[i] = parts[i].getBytes(StandardCharsets.UTF_8);
+            size += this.parts[i].length + 20;
+        }
         int fixed = ("{\"bp\":" + publisher + ",\"bseq\":1000000,\"bt\":" + System.nanoTime() + ",\"pad\":\"\"}").length();
         char[] pad = new char[Math.max(0, payloadBytes - fixed)];
         Arrays.fill(pad, 'x');
-        tail = (",\"pad\":\"" + new String(pad) + "\"}" + dialect.publishSuffix()).getBytes(StandardCharsets.UTF_8);
-        estimatedSize = head.length + SEQ.length + TIME.length + tail.length + 40;
+        tail = (",\"pad\":\"" + new String(pad) + "\"}" + suffix).getBytes(StandardCharsets.UTF_8);
+        estimatedSize = size + TIME.length + tail.length + 20;
+    }
+
+    /**
+     * A durable publish in the ArqonBus protocol:
+     * {@code {"type":"message","room":…,"channel":…,"ack":"durable","id":"<idPrefix><seq>",
+     * "metadata":{"idempotency_key":"<idPrefix><seq>"},"payload":{…}}} (no metadata when
+     * {@code idempotencyKey} is false).
+     *
+     * @param idPrefix starts with {@code arq_}; letters, digits, {@code _} and {@code -} only
+     */
+    public static PublishTemplate durable(String room, String channel, int publisher, int payloadBytes,
+            String idPrefix, boolean idempotencyKey) {
+        String head = "{\"type\":\"message\",\"room\":\"" + room + "\",\"channel\":\"" + channel
+                + "\",\"ack\":\"durable\",\"id\":\"" + idPrefix;
+        String payload = "\",\"payload\":{\"bp\":" + publisher + SEQ;
+        String[] parts = idempotencyKey
+                ? new String[] {head, "\",\"metadata\":{\"idempotency_key\":\"" + idPrefix, "\"}" + payload.substring(1)}
+                : new String[] {head, payload};
+        return new PublishTemplate(parts, publisher, payloadBytes, "}");
     }
 
     /** A new buffer holding the frame text for {@code seq}, stamped with the current {@link System#nanoTime()}. */
     public ByteBuf frame(ByteBufAllocator alloc, long seq) {
         ByteBuf buf = alloc.buffer(estimatedSize);
-        buf.writeBytes(head).writeBytes(SEQ);
-        ByteScan.writeLong(buf, seq);
+        for (byte[] part : parts) {
+            buf.writeBytes(part);
+            ByteScan.writeLong(buf, seq);
+        }
         buf.writeBytes(TIME);
         ByteScan.writeLong(buf, System.nanoTime());
         buf.writeBytes(tail);

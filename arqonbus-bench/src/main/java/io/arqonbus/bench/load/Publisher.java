@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * of the task writes at most {@link #BATCH} frames and flushes once; it stops at the end time or
  * when the connection is gone.
  */
-public final class Publisher implements Runnable {
+public final class Publisher implements Runnable, PublishDriver {
     /** Frames written per task run at most. */
     static final int BATCH = 256;
     private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -51,16 +51,19 @@ public final class Publisher implements Runnable {
         this.window = window;
     }
 
+    @Override
     public int index() {
         return index;
     }
 
     /** Messages written so far; after {@link #done()} also the last sequence number. */
+    @Override
     public long sent() {
         return sent;
     }
 
     /** Completes with the number of messages sent once publishing ended. */
+    @Override
     public CompletableFuture<Long> done() {
         return done;
     }
@@ -73,6 +76,7 @@ public final class Publisher implements Runnable {
     }
 
     /** Stops early (from any thread). */
+    @Override
     public void stop() {
         stopped = true;
     }

@@ -44,7 +44,7 @@ public final class Report {
         json.put("duration_s", settings.duration().toMillis() / 1000.0);
     }
 
-    /** {@code latency_us}: publish→receive latency in microseconds from the histogram (nanoseconds). */
+    /** {@code latency_us}: publish→receive (or publish→ack) latency in microseconds from the histogram (nanoseconds). */
     public static void latency(ObjectNode json, Histogram nanos) {
         ObjectNode latency = json.putObject("latency_us");
         latency.put("count", nanos.getTotalCount());
@@ -62,19 +62,27 @@ public final class Report {
     /** The server's CPU and memory over the measured window; nulls when no {@code --server-pid} was given. */
     public static void server(ObjectNode json, ServerProbe probe, ServerProbe.Sample from, ServerProbe.Sample to,
             long deliveries, double seconds) {
+        server(json, probe, from, to, "deliveries_per_server_cpu_s", deliveries, seconds);
+    }
+
+    /**
+     * The same with {@code count} events (deliveries, acks, …) per server CPU-second reported as
+     * {@code perCpuField}.
+     */
+    public static void server(ObjectNode json, ServerProbe probe, ServerProbe.Sample from, ServerProbe.Sample to,
+            String perCpuField, long count, double seconds) {
         json.put("server_pid", probe.pid());
         if (!from.known() || !to.known()) {
-            json.putNull("server_cpu_s").putNull("server_cpu_util").putNull("deliveries_per_server_cpu_s")
-                    .putNull("server_rss_bytes");
+            json.putNull("server_cpu_s").putNull("server_cpu_util").putNull(perCpuField).putNull("server_rss_bytes");
             return;
         }
         double cpu = (to.cpuNanos() - from.cpuNanos()) / 1e9;
         json.put("server_cpu_s", round(cpu, 3));
         json.put("server_cpu_util", round(cpu / seconds, 3));
         if (cpu > 0) {
-            json.put("deliveries_per_server_cpu_s", round(deliveries / cpu, 1));
+            json.put(perCpuField, round(count / cpu, 1));
         } else {
-            json.putNull("deliveries_per_server_cpu_s");
+            json.putNull(perCpuField);
         }
         json.put("server_rss_bytes", to.rssBytes());
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.bench.load.BenchConnection;
 import io.arqonbus.bench.load.LoadClient;
+import io.arqonbus.bench.load.PublishDriver;
 import io.arqonbus.bench.load.PublishTemplate;
 import io.arqonbus.bench.load.Publisher;
 import io.arqonbus.bench.load.SeqTracker;
@@ -34,7 +35,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class PubSubWorkload {
     private static final String ROOM = "bench";
-    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final String name;
     private final int channels;
@@ -118,53 +118,9 @@ public final class PubSubWorkload {
         long warmEnd = start + settings.warmup().toNanos();
         long end = warmEnd + settings.duration().toNanos();
         drivers.forEach(d -> d.start(start, end));
-        boolean warm = settings.warmup().isZero();
-        long sentAtWarm = 0;
-        long deliveredAtWarm = 0;
-        ServerProbe.Sample cpuAtWarm = probe.sample();
-        long warmAt = start;
-        long lastSent = 0;
-        long lastDelivered = 0;
-        long lastTick = start;
-        int ticks = 0;
-        long maxTicks = (end - start) / SECOND + 2;
-        while (System.nanoTime() < end && ticks++ < maxTicks) {
-            long next = Math.min(end, lastTick + SECOND);
-            if (!warm && warmEnd < next) {
-                next = warmEnd;
-            }
-            parkUntil(next);
-            long now = System.nanoTime();
-            if (!warm && now >= warmEnd) {
-                warm = true;
-                warmAt = now;
-                sentAtWarm = sent(drivers);
-                deliveredAtWarm = board.delivered();
-                cpuAtWarm = probe.sample();
-                board.resetLatency();
-                ticks--;
-                continue;
-            }
-            long sent = sent(drivers);
-            long delivered = board.delivered();
-            double seconds = (now - lastTick) / 1e9;
-            progress(settings, String.format("[%s %s] %4.0fs sent=%d (%.0f/s) delivered=%d (%.0f/s) lost=%d dup=%d%s",
-                    name, settings.dialect().label(), (now - start) / 1e9, sent, (sent - lastSent) / seconds,
-                    delivered, (delivered - lastDelivered) / seconds, board.gaps(), board.duplicates(),
-                    now < warmEnd ? " (warm-up)" : ""));
-            lastSent = sent;
-            lastDelivered = delivered;
-            lastTick = now;
-        }
-        long[] finalSeq = new long[publishers];
-        for (Publisher driver : drivers) {
-            try {
-                finalSeq[driver.index()] = driver.done().get(2, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                driver.stop();
-                finalSeq[driver.index()] = driver.sent();
-            }
-        }
+        Progress progress = new Progress(settings, board, drivers, start, probe.sample());
+        Ticks.run(start, warmEnd, end, progress);
+        long[] finalSeq = finalCounts(drivers, publishers);
         long stoppedAt = System.nanoTime();
         long sentTotal = sum(finalSeq);
         long deliveredAtEnd = board.delivered();
@@ -178,7 +134,7 @@ public final class PubSubWorkload {
         long tail = missingTail(subscribers, finalSeq);
         long lost = board.gaps() + tail;
         long dropped = subscribers.stream().filter(BenchConnection::dropped).count();
-        double measured = (stoppedAt - warmAt) / 1e9;
+        double measured = (stoppedAt - progress.warmAt) / 1e9;
 
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         Report.header(json, name, settings, client.transport());
@@ -197,11 +153,11 @@ public final class PubSubWorkload {
         json.put("duplicates", board.duplicates());
         json.put("unexpected", board.unexpected());
         json.put("dropped_connections", dropped);
-        json.put("publish_rate", round((sentTotal - sentAtWarm) / measured));
-        double deliveriesPerSecond = (deliveredAtEnd - deliveredAtWarm) / measured;
+        json.put("publish_rate", round((sentTotal - progress.sentAtWarm) / measured));
+        double deliveriesPerSecond = (deliveredAtEnd - progress.deliveredAtWarm) / measured;
         json.put("deliveries_per_s", round(deliveriesPerSecond));
         Report.latency(json, latency);
-        Report.server(json, probe, cpuAtWarm, cpuAtEnd, deliveredAtEnd - deliveredAtWarm, measured);
+        Report.server(json, probe, progress.cpuAtWarm, cpuAtEnd, deliveredAtEnd - progress.deliveredAtWarm, measured);
         List<String> errors = new ArrayList<>();
         if (lost > 0) {
             errors.add(lost + " deliveries lost");
@@ -216,6 +172,50 @@ public final class PubSubWorkload {
             errors.add(dropped + " subscribers were disconnected during the run");
         }
         return Report.finish(json, errors);
+    }
+
+    /** The snapshot at the end of the warm-up and the once-a-second progress line. */
+    private final class Progress implements Ticks.Listener {
+        private final RunSettings settings;
+        private final StatsBoard board;
+        private final List<Publisher> drivers;
+        private final long start;
+        long sentAtWarm;
+        long deliveredAtWarm;
+        ServerProbe.Sample cpuAtWarm;
+        long warmAt;
+        private long lastSent;
+        private long lastDelivered;
+
+        Progress(RunSettings settings, StatsBoard board, List<Publisher> drivers, long start, ServerProbe.Sample cpu) {
+            this.settings = settings;
+            this.board = board;
+            this.drivers = drivers;
+            this.start = start;
+            this.cpuAtWarm = cpu;
+            this.warmAt = start;
+        }
+
+        @Override
+        public void warm(long now) {
+            warmAt = now;
+            sentAtWarm = sent(drivers);
+            deliveredAtWarm = board.delivered();
+            cpuAtWarm = settings.probe().sample();
+            board.resetLatency();
+        }
+
+        @Override
+        public void tick(long now, double seconds, boolean warmingUp) {
+            long sent = sent(drivers);
+            long delivered = board.delivered();
+            progress(settings, String.format("[%s %s] %4.0fs sent=%d (%.0f/s) delivered=%d (%.0f/s) lost=%d dup=%d%s",
+                    name, settings.dialect().label(), (now - start) / 1e9, sent, (sent - lastSent) / seconds,
+                    delivered, (delivered - lastDelivered) / seconds, board.gaps(), board.duplicates(),
+                    warmingUp ? " (warm-up)" : ""));
+            lastSent = sent;
+            lastDelivered = delivered;
+        }
     }
 
     private int[] publishersOf(int channel) {
@@ -243,30 +243,38 @@ public final class PubSubWorkload {
         return missing;
     }
 
-    private static long sent(List<Publisher> drivers) {
+    /**
+     * Waits (up to two seconds) for every driver to finish and returns each one's final count by
+     * index; a driver that does not finish in time is stopped and its count so far taken.
+     */
+    static long[] finalCounts(List<? extends PublishDriver> drivers, int size) throws InterruptedException {
+        long[] counts = new long[size];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (PublishDriver driver : drivers) {
+            try {
+                counts[driver.index()] = driver.done().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                driver.stop();
+                counts[driver.index()] = driver.sent();
+            }
+        }
+        return counts;
+    }
+
+    static long sent(List<? extends PublishDriver> drivers) {
         long sum = 0;
-        for (Publisher driver : drivers) {
+        for (PublishDriver driver : drivers) {
             sum += driver.sent();
         }
         return sum;
     }
 
-    private static long sum(long[] values) {
+    static long sum(long[] values) {
         long sum = 0;
         for (long value : values) {
             sum += value;
         }
         return sum;
-    }
-
-    private static void parkUntil(long deadline) {
-        for (int i = 0; i < 1000; i++) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            LockSupport.parkNanos(left);
-        }
     }
 
     static void progress(RunSettings settings, String line) {
