@@ -46,6 +46,9 @@ class SlowConsumerTest {
             RawWebSocket r = raw.connect(RawWebSocket.Options.defaults().countingOnly());
             r.next(T); // the welcome
             r.send("{\"id\":\"arq_j\",\"type\":\"command\",\"command\":\"join_channel\",\"args\":{\"room\":\"slow\",\"channel\":\"feed\"}}");
+            // Joined before the next one joins, so each reader gets exactly the later joiners' notices
+            // (two joins on different loops may otherwise land in either order).
+            await().atMost(T).until(() -> r.counted() >= 1);
             readers.add(r);
         }
         // Joined: one reply each (legacy acks are off), plus the notices of later joiners.
