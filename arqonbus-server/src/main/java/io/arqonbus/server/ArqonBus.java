@@ -30,6 +30,7 @@ import io.arqonbus.server.http.HttpEndpoints;
 import io.arqonbus.server.http.LiveBusView;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
+import io.arqonbus.server.limits.ConnectionsPerSubject;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.routing.AgentActivity;
 import io.arqonbus.server.routing.ConnectionLifecycle;
@@ -222,7 +223,8 @@ public final class ArqonBus implements AutoCloseable {
                     replies, metrics, disconnector, config.maxViolations(), config.legacyAcks(), inspection);
             AtomicInteger openConnections = new AtomicInteger();
             BusDependencies deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle,
-                    loops, metrics, disconnector, exceptionHandler, openConnections);
+                    loops, metrics, disconnector, exceptionHandler, openConnections,
+                    new ConnectionsPerSubject(config.maxConnectionsPerClient()));
 
             bootstrapScienceRoom(hub);
             registerGauges(metrics, sessions, hub, telemetry, info, openConnections);

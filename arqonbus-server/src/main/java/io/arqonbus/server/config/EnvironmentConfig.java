@@ -60,6 +60,9 @@ public final class EnvironmentConfig {
         integer("ARQONBUS_MAX_HISTORY_LIMIT", b::maxHistoryLimit);
         seconds("ARQONBUS_HISTORY_MAX_AGE_SECONDS", b::historyMaxAge);
         integer("ARQONBUS_RECOVERY_MAX_MESSAGES", b::recoveryMaxMessages);
+        integer("ARQONBUS_MAX_CONNECTIONS_PER_CLIENT", b::maxConnectionsPerClient);
+        string("ARQONBUS_ALLOWED_ORIGINS", v -> b.allowedOrigins(java.util.Arrays.stream(v.split(","))
+                .map(String::trim).filter(o -> !o.isEmpty()).toList()));
         integer("ARQONBUS_RATE_LIMIT_PER_SECOND", b::rateLimitPerSecond);
         integer("ARQONBUS_RATE_LIMIT_BURST", b::rateLimitBurst);
         integer("ARQONBUS_RATE_LIMIT_CLOSE_AFTER", b::rateLimitCloseAfter);

@@ -3,6 +3,7 @@ package io.arqonbus.server.config;
 import io.arqonbus.server.auth.ChannelPermissions;
 import io.arqonbus.server.inspect.CasilPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -32,6 +33,8 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_HISTORY_SIZE = 10_000;
     /** Default maximum {@code limit} of one history request: {@value}. */
     public static final int DEFAULT_MAX_HISTORY_LIMIT = 1000;
+    /** Default number of connections one authenticated subject may hold at once: {@value}. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 100;
     /** Default idle timeout: off (keepalive pings still find dead peers). */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ZERO;
     /** Default time a new connection has to complete its WebSocket upgrade. */
@@ -114,6 +117,8 @@ public final class ServerConfig {
     private final int recoveryMaxMessages;
     private final Duration dedupWindow;
     private final ChannelPermissions permissions;
+    private final List<String> allowedOrigins;
+    private final int maxConnectionsPerClient;
     private final Duration historyMaxAge;
     private final boolean legacyAcks;
     private final int telemetryMaxClients;
@@ -167,6 +172,8 @@ public final class ServerConfig {
         recoveryMaxMessages = b.recoveryMaxMessages;
         dedupWindow = b.dedupWindow;
         permissions = b.permissions;
+        allowedOrigins = List.copyOf(b.allowedOrigins);
+        maxConnectionsPerClient = b.maxConnectionsPerClient;
         historyMaxAge = b.historyMaxAge;
         legacyAcks = b.legacyAcks;
         telemetryMaxClients = b.telemetryMaxClients;
@@ -270,6 +277,10 @@ public final class ServerConfig {
     public Duration dedupWindow() { return dedupWindow; }
     /** Channel permissions by role, or {@code null}: every connection may do everything. */
     public ChannelPermissions permissions() { return permissions; }
+    /** Browser origins allowed to connect to the bus port; empty allows every origin. */
+    public List<String> allowedOrigins() { return allowedOrigins; }
+    /** Connections one authenticated subject may hold at once; 0 means no bound. */
+    public int maxConnectionsPerClient() { return maxConnectionsPerClient; }
     /** Age after which history entries are dropped. */
     public Duration historyMaxAge() { return historyMaxAge; }
     /** Whether the original's {@code message_response} / {@code command_response} acks are sent. */
@@ -334,6 +345,8 @@ public final class ServerConfig {
         private int recoveryMaxMessages = DEFAULT_RECOVERY_MAX_MESSAGES;
         private Duration dedupWindow = DEFAULT_DEDUP_WINDOW;
         private ChannelPermissions permissions;
+        private List<String> allowedOrigins = List.of();
+        private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
         private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
         private boolean legacyAcks = true;
         private int telemetryMaxClients = DEFAULT_TELEMETRY_MAX_CLIENTS;
@@ -388,6 +401,8 @@ public final class ServerConfig {
             recoveryMaxMessages = c.recoveryMaxMessages;
             dedupWindow = c.dedupWindow;
             permissions = c.permissions;
+            allowedOrigins = c.allowedOrigins;
+            maxConnectionsPerClient = c.maxConnectionsPerClient;
             historyMaxAge = c.historyMaxAge;
             legacyAcks = c.legacyAcks;
             telemetryMaxClients = c.telemetryMaxClients;
@@ -440,6 +455,9 @@ public final class ServerConfig {
         public Builder dedupWindow(Duration value) { dedupWindow = Objects.requireNonNull(value); return this; }
         /** Channel permissions by role; {@code null} (the default) allows everything. */
         public Builder permissions(ChannelPermissions value) { permissions = value; return this; }
+        /** Browser origins allowed to connect; empty (the default) allows every origin. */
+        public Builder allowedOrigins(List<String> value) { allowedOrigins = List.copyOf(value); return this; }
+        public Builder maxConnectionsPerClient(int value) { maxConnectionsPerClient = value; return this; }
         public Builder historyMaxAge(Duration value) { historyMaxAge = Objects.requireNonNull(value); return this; }
         public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
         public Builder telemetryMaxClients(int value) { telemetryMaxClients = value; return this; }
@@ -480,6 +498,8 @@ public final class ServerConfig {
             check(rateLimitCloseAfter > 0, "rate limit close after: %d (expected: > 0)", rateLimitCloseAfter);
             check(rateLimitBurst > 0, "rate limit burst: %d (expected: > 0)", rateLimitBurst);
             check(rateLimitPerSecond >= 0, "rate limit: %d (expected: >= 0)", rateLimitPerSecond);
+            check(maxConnectionsPerClient >= 0, "max connections per client: %d (expected: >= 0)",
+                    maxConnectionsPerClient);
             check(recoveryMaxMessages >= 0, "recovery max messages: %d (expected: >= 0)", recoveryMaxMessages);
             check(!dedupWindow.isNegative(), "dedup window: %s (expected: >= 0)", dedupWindow);
             check(historyMaxAge.isPositive(), "history max age: %s (expected: > 0)", historyMaxAge);

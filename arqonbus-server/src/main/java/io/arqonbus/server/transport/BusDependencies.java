@@ -4,6 +4,7 @@ import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.server.auth.Authenticator;
 import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.limits.ConnectionsPerSubject;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.routing.ConnectionLifecycle;
 import io.arqonbus.server.routing.InboundRouter;
@@ -24,5 +25,6 @@ public record BusDependencies(
         BusMetrics metrics,
         Disconnector disconnector,
         ExceptionHandler exceptionHandler,
-        AtomicInteger openConnections) {
+        AtomicInteger openConnections,
+        ConnectionsPerSubject connectionsPerSubject) {
 }

@@ -37,6 +37,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
     private final BusDependencies deps;
     private final WebSocketDecoderConfig decoderConfig;
+    private final OriginAllowList origins;
 
     HandshakeHandler(BusDependencies deps) {
         this.deps = deps;
@@ -46,6 +47,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 .allowExtensions(config.compression())
                 .closeOnProtocolViolation(true)
                 .build();
+        this.origins = new OriginAllowList(config.allowedOrigins());
     }
 
     @Override
@@ -73,6 +75,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                             + "HTTP endpoints are on the HTTP port\"}");
             response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
             HttpResponses.sendAndClose(ctx, response);
+            return;
+        }
+        if (!origins.allows(request.headers().get(HttpHeaderNames.ORIGIN))) {
+            deps.metrics().connectionRejected();
+            HttpResponses.sendAndClose(ctx, HttpResponses.json(HttpResponseStatus.FORBIDDEN,
+                    "{\"error\":\"Forbidden\",\"details\":\"Origin not allowed\"}"));
             return;
         }
         CompletableFuture<AuthResult> auth = deps.authenticator().authenticate(request);
@@ -126,6 +134,11 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         boolean overLimit = deps.openConnections().incrementAndGet() > deps.config().maxConnections();
         Channel channel = ctx.channel();
         channel.closeFuture().addListener(f -> deps.openConnections().decrementAndGet());
+        String subject = principal.subject();
+        boolean overSubjectLimit = !deps.connectionsPerSubject().tryOpen(subject);
+        if (!overSubjectLimit) {
+            channel.closeFuture().addListener(f -> deps.connectionsPerSubject().closed(subject));
+        }
         io.netty.channel.ChannelFuture handshake;
         try {
             handshake = handshaker.handshake(channel, request);
@@ -140,10 +153,11 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 } else {
                     channel.close();
                 }
-            } else if (overLimit) {
+            } else if (overLimit || overSubjectLimit) {
                 deps.metrics().connectionRejected();
                 ctx.pipeline().remove(this);
-                deps.disconnector().close(channel, CloseCodes.TRY_AGAIN_LATER, "connection limit reached");
+                deps.disconnector().close(channel, CloseCodes.TRY_AGAIN_LATER, overLimit ? "connection limit reached"
+                        : "connection limit for this client reached");
             } else {
                 upgraded(ctx, principal);
             }
