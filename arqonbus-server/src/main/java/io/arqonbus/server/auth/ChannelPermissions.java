@@ -5,7 +5,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -115,16 +114,5 @@ public final class ChannelPermissions {
             regex.append(Pattern.quote(literal.toString()));
         }
         return regex.append(')').toString();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ChannelPermissions p && roles.equals(p.roles)
-                && Objects.equals(anonymousRole, p.anonymousRole);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(roles, anonymousRole);
     }
 }

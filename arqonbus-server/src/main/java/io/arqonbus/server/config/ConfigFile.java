@@ -67,7 +67,7 @@ public final class ConfigFile {
         }
         Map<String, String> settings = new LinkedHashMap<>();
         ChannelPermissions permissions = null;
-        for (var field : (Iterable<Map.Entry<String, JsonNode>>) root::fields) {
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
             if (key.equals("permissions")) {
@@ -103,7 +103,7 @@ public final class ConfigFile {
         }
         String anonymousRole = null;
         Map<String, Map<ChannelAction, List<String>>> roles = new HashMap<>();
-        for (var field : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             switch (field.getKey()) {
                 case "anonymous_role" -> {
                     if (!field.getValue().isTextual()) {
@@ -128,13 +128,13 @@ public final class ConfigFile {
             throw new ConfigException(where + " must map role names to {subscribe, publish, history}");
         }
         Map<String, Map<ChannelAction, List<String>>> roles = new HashMap<>();
-        for (var role : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+        for (Map.Entry<String, JsonNode> role : node.properties()) {
             String at = where + "." + role.getKey();
             if (!role.getValue().isObject()) {
                 throw new ConfigException(at + " must map actions (subscribe, publish, history) to pattern lists");
             }
             Map<ChannelAction, List<String>> actions = new EnumMap<>(ChannelAction.class);
-            for (var action : (Iterable<Map.Entry<String, JsonNode>>) role.getValue()::fields) {
+            for (Map.Entry<String, JsonNode> action : role.getValue().properties()) {
                 ChannelAction parsed = null;
                 for (ChannelAction a : ChannelAction.values()) {
                     if (a.key().equals(action.getKey())) {

@@ -137,9 +137,8 @@ public final class Hub {
         boolean[] created = {false};
         BusChannel channel = room.channelMap().computeIfAbsent(key.channel(), name -> {
             created[0] = true;
-            StreamPosition head = heads.remove(key);
-            BusChannel made = new BusChannel(key, clock.instant(), createdBy, type, hardcoded,
-                    head != null ? head : new StreamPosition(0, newEpoch()), loops.size());
+            BusChannel made = new BusChannel(key, clock.instant(), createdBy, type, hardcoded, startPosition(key),
+                    loops.size());
             IdempotencyWindow remembered = rememberedKeys.remove(key);
             if (remembered != null) {
                 made.idempotency(remembered);
@@ -157,9 +156,14 @@ public final class Hub {
         }
         return rooms.computeIfAbsent(name, n -> {
             ChannelKey stream = ChannelKey.roomWide(n);
-            StreamPosition head = heads.remove(stream);
-            return new Room(n, stream, head != null ? head : new StreamPosition(0, newEpoch()));
+            return new Room(n, stream, startPosition(stream));
         });
+    }
+
+    /** Where a new stream starts: the stored head when the store holds it, else offset 0 in a new epoch. */
+    private StreamPosition startPosition(ChannelKey stream) {
+        StreamPosition head = heads.remove(stream);
+        return head != null ? head : new StreamPosition(0, newEpoch());
     }
 
     /**
@@ -169,11 +173,11 @@ public final class Hub {
      */
     public void rememberStored(ChannelKey key, List<StoredMessage> recent) {
         for (StoredMessage message : recent) {
-            JsonNode idempotencyKey = message.envelope().metadata().get(Envelope.IDEMPOTENCY_KEY);
-            if (idempotencyKey != null && idempotencyKey.isTextual()) {
-                StreamPosition position = message.envelope().position();
+            Envelope stored = message.envelope();
+            String idempotencyKey = idempotencyKey(stored);
+            if (idempotencyKey != null) {
                 rememberedKeys.computeIfAbsent(key, k -> new IdempotencyWindow(dedupWindow, dedupMaxKeys))
-                        .remember(idempotencyKey.asText(), CompletableFuture.completedFuture(position),
+                        .remember(idempotencyKey, CompletableFuture.completedFuture(stored.position()),
                                 message.storedAt());
             }
         }
@@ -332,10 +336,12 @@ public final class Hub {
                 if (seen != null) {
                     remember(channel, seen, idempotencyKey, stored, now);
                 }
-                channel.pending().addLast(new PendingPublication(position.offset(), frame, appended, mustStore, sender));
-                if (appended.isDone()) {
-                    release(channel);
+                if (appended.isDone() && channel.pending().isEmpty()) {
+                    // The usual case with the in-memory store: nothing waits ahead of it.
+                    release(channel, position.offset(), frame, appended, mustStore, sender);
                 } else {
+                    channel.pending().addLast(
+                            new PendingPublication(position.offset(), frame, appended, mustStore, sender));
                     appended.whenComplete((v, e) -> release(channel));
                 }
                 return new Publication(stamped, stored, false);
@@ -379,18 +385,27 @@ public final class Hub {
             PendingPublication next;
             while ((next = channel.pending().peekFirst()) != null && next.stored().isDone()) {
                 channel.pending().pollFirst();
-                boolean failed = next.stored().isCompletedExceptionally();
-                if (failed) {
-                    metrics.storeAppendFailed();
-                }
-                if (failed && next.mustStore() || channel.isDeleted()) {
-                    next.frame().release();
-                } else {
-                    fanOut(channel, next.frame(), next.exclude(), next.offset());
-                }
-                channel.released(next.offset());
+                release(channel, next.offset(), next.frame(), next.stored(), next.mustStore(), next.exclude());
             }
         }
+    }
+
+    /**
+     * Releases one publication whose append completed: fans it out, or drops it when it needed the
+     * store and the store failed. Call holding the channel's monitor, in offset order.
+     */
+    private void release(BusChannel channel, long offset, ByteBuf frame, CompletableFuture<Void> stored,
+            boolean mustStore, Session exclude) {
+        boolean failed = stored.isCompletedExceptionally();
+        if (failed) {
+            metrics.storeAppendFailed();
+        }
+        if (failed && mustStore || channel.isDeleted()) {
+            frame.release();
+        } else {
+            fanOut(channel, frame, exclude, offset);
+        }
+        channel.released(offset);
     }
 
     /**
