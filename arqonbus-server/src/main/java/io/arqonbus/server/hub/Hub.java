@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,7 @@ public final class Hub {
     private final ConcurrentHashMap<ChannelKey, IdempotencyWindow> rememberedKeys = new ConcurrentHashMap<>();
     private final Duration dedupWindow;
     private final int dedupMaxKeys;
+    private final CopyOnWriteArrayList<PublicationListener> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param heads the positions of the streams the store already holds; a channel made for one
@@ -80,6 +82,29 @@ public final class Hub {
         this.clock = clock;
         this.dedupWindow = dedupWindow;
         this.dedupMaxKeys = dedupMaxKeys;
+    }
+
+    // ---- listeners ------------------------------------------------------------------------
+
+    /**
+     * Lets {@code listener} observe every publication delivered from now on.
+     *
+     * @return removes the listener
+     */
+    public Runnable addListener(PublicationListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void notifyListeners(Envelope delivered, Session sender) {
+        for (PublicationListener listener : listeners) {
+            try {
+                listener.published(delivered, sender);
+            } catch (RuntimeException e) {
+                log.warn("event=listener_failed code=INTERNAL_ERROR listener={} msg=\"{}\"",
+                        listener.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 
     // ---- channels -------------------------------------------------------------------------
@@ -338,10 +363,9 @@ public final class Hub {
                 }
                 if (appended.isDone() && channel.pending().isEmpty()) {
                     // The usual case with the in-memory store: nothing waits ahead of it.
-                    release(channel, position.offset(), frame, appended, mustStore, sender);
+                    release(channel, stamped, frame, appended, mustStore, sender);
                 } else {
-                    channel.pending().addLast(
-                            new PendingPublication(position.offset(), frame, appended, mustStore, sender));
+                    channel.pending().addLast(new PendingPublication(stamped, frame, appended, mustStore, sender));
                     appended.whenComplete((v, e) -> release(channel));
                 }
                 return new Publication(stamped, stored, false);
@@ -385,7 +409,7 @@ public final class Hub {
             PendingPublication next;
             while ((next = channel.pending().peekFirst()) != null && next.stored().isDone()) {
                 channel.pending().pollFirst();
-                release(channel, next.offset(), next.frame(), next.stored(), next.mustStore(), next.exclude());
+                release(channel, next.envelope(), next.frame(), next.stored(), next.mustStore(), next.exclude());
             }
         }
     }
@@ -394,8 +418,9 @@ public final class Hub {
      * Releases one publication whose append completed: fans it out, or drops it when it needed the
      * store and the store failed. Call holding the channel's monitor, in offset order.
      */
-    private void release(BusChannel channel, long offset, ByteBuf frame, CompletableFuture<Void> stored,
+    private void release(BusChannel channel, Envelope stamped, ByteBuf frame, CompletableFuture<Void> stored,
             boolean mustStore, Session exclude) {
+        long offset = stamped.position().offset();
         boolean failed = stored.isCompletedExceptionally();
         if (failed) {
             metrics.storeAppendFailed();
@@ -404,6 +429,9 @@ public final class Hub {
             frame.release();
         } else {
             fanOut(channel, frame, exclude, offset);
+            if (!listeners.isEmpty()) {
+                notifyListeners(stamped, exclude);
+            }
         }
         channel.released(offset);
     }
@@ -465,6 +493,9 @@ public final class Hub {
             }
         } finally {
             frame.release();
+        }
+        if (!listeners.isEmpty()) {
+            notifyListeners(stamped, sender);
         }
         return stamped;
     }
