@@ -1,5 +1,6 @@
 package io.arqonbus.server.inspect;
 
+import io.arqonbus.server.pattern.Glob;
 import java.util.List;
 
 /**
@@ -34,33 +35,7 @@ final class ScopePattern {
         if (star == pattern.length() - 1 && pattern.indexOf('?') < 0) {
             return target.startsWith(pattern.substring(0, star));
         }
-        return glob(pattern, target);
-    }
-
-    /** Iterative glob matching with one backtrack point: linear in practice, never exponential. */
-    private static boolean glob(String pattern, String text) {
-        int p = 0;
-        int t = 0;
-        int starP = -1;
-        int starT = 0;
-        while (t < text.length()) {
-            if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
-                p++;
-                t++;
-            } else if (p < pattern.length() && pattern.charAt(p) == '*') {
-                starP = p++;
-                starT = t;
-            } else if (starP >= 0) {
-                p = starP + 1;
-                t = ++starT;
-            } else {
-                return false;
-            }
-        }
-        while (p < pattern.length() && pattern.charAt(p) == '*') {
-            p++;
-        }
-        return p == pattern.length();
+        return Glob.matches(pattern, target);
     }
 
     List<String> patterns() {
