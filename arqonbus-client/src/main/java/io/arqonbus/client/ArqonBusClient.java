@@ -66,8 +66,19 @@ public final class ArqonBusClient implements AutoCloseable {
      * @param headers extra handshake headers, e.g. {@code Authorization: Bearer …}
      */
     public static CompletableFuture<ArqonBusClient> connect(URI uri, Map<String, String> headers) {
+        return connect(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), uri, headers);
+    }
+
+    /**
+     * Connects through the given HTTP client, e.g. one whose {@code SSLContext} trusts the
+     * server's certificate for {@code wss://}, and completes once the welcome has arrived.
+     *
+     * @param http    the client that opens the WebSocket
+     * @param uri     {@code ws://host:port/…} or {@code wss://host:port/…}
+     * @param headers extra handshake headers, e.g. {@code Authorization: Bearer …}
+     */
+    public static CompletableFuture<ArqonBusClient> connect(HttpClient http, URI uri, Map<String, String> headers) {
         ArqonBusClient client = new ArqonBusClient();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         headers.forEach(builder::header);
         return builder.buildAsync(uri, client.new Listener())

@@ -18,6 +18,7 @@ import io.arqonbus.server.command.CommandRegistry;
 import io.arqonbus.server.command.CommandServices;
 import io.arqonbus.server.command.builtin.BuiltinCommands;
 import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.config.TlsConfig;
 import io.arqonbus.server.history.HistoryQuery;
 import io.arqonbus.server.history.HistoryStore;
 import io.arqonbus.server.history.HistoryStores;
@@ -41,6 +42,7 @@ import io.arqonbus.server.session.Session;
 import io.arqonbus.server.session.SessionRegistry;
 import io.arqonbus.server.telemetry.TelemetryHub;
 import io.arqonbus.server.telemetry.TelemetryServer;
+import io.arqonbus.server.tls.ServerTls;
 import io.arqonbus.server.transport.BusChannelInitializer;
 import io.arqonbus.server.transport.BusDependencies;
 import io.arqonbus.server.transport.Disconnector;
@@ -167,9 +169,10 @@ public final class ArqonBus implements AutoCloseable {
             try {
                 running = boot();
                 ready = true;
-                log.info("event=started transport={} bus={} telemetry={} http={} auth={} history={} casil={} version={}",
-                        running.info().transport(), running.busAddress(), running.telemetryAddress(),
-                        running.httpAddress(), config.authEnabled() ? "jwt-" + config.jwtAlgorithm() : "off",
+                log.info("event=started transport={} bus={} telemetry={} http={} tls={} auth={} history={} casil={} "
+                        + "version={}", running.info().transport(), running.busAddress(), running.telemetryAddress(),
+                        running.httpAddress(), config.tls() == null ? "off" : config.tls().portList(),
+                        config.authEnabled() ? "jwt-" + config.jwtAlgorithm() : "off",
                         running.history().backend(),
                         config.casil().enabled() ? config.casil().mode().wireName() : "off", running.info().version());
                 started.complete(this);
@@ -190,6 +193,7 @@ public final class ArqonBus implements AutoCloseable {
         HistoryStore history = null;
         Authenticator authenticator = Authenticator.none();
         try {
+            ServerTls tls = config.tls() == null ? null : ServerTls.create(config.tls());
             authenticator = config.authEnabled()
                     ? JwtAuthenticator.create(JwtSettings.from(config), clock)
                     : Authenticator.none();
@@ -234,13 +238,13 @@ public final class ArqonBus implements AutoCloseable {
                     () -> store.health().available() ? 1 : 0);
 
             InetSocketAddress bus = bind(transports, boss, workers, config.host(), config.port(),
-                    new BusChannelInitializer(deps), serverChannels);
+                    secured(tls, TlsConfig.Port.BUS, new BusChannelInitializer(deps)), serverChannels);
             InetSocketAddress telemetryAddress = null;
             if (config.telemetryPort() >= 0) {
                 TelemetryServer telemetryServer = new TelemetryServer(telemetry, codec, clock, disconnector,
                         exceptionHandler, config.telemetryMaxClients());
                 telemetryAddress = bind(transports, boss, workers, config.telemetryHost(), config.telemetryPort(),
-                        telemetryServer, serverChannels);
+                        secured(tls, TlsConfig.Port.TELEMETRY, telemetryServer), serverChannels);
                 telemetryServer.boundTo(telemetryAddress.getHostString(), telemetryAddress.getPort());
             }
             Running state = new Running(info, boss, workers, serverChannels, bus, telemetryAddress, null, ids, codec,
@@ -248,9 +252,10 @@ public final class ArqonBus implements AutoCloseable {
             InetSocketAddress http = null;
             if (config.httpPort() >= 0) {
                 LiveBusView view = new LiveBusView(info, clock, this::readiness, hub, sessions, telemetry, metrics,
-                        history, openConnections::get, bus, telemetryAddress);
+                        history, openConnections::get, bus, telemetryAddress, config.tls());
                 http = bind(transports, boss, workers, config.httpHost(), config.httpPort(),
-                        new HttpApiServer(HttpEndpoints.router(view, new BusHealthCheck(workers, history))),
+                        secured(tls, TlsConfig.Port.HTTP,
+                                new HttpApiServer(HttpEndpoints.router(view, new BusHealthCheck(workers, history)))),
                         serverChannels);
                 view.httpBoundTo(http);
             }
@@ -298,6 +303,11 @@ public final class ArqonBus implements AutoCloseable {
                 throw new IllegalStateException("interrupted while reading the store", e);
             }
         }
+    }
+
+    /** The port's initializer, behind TLS when the port speaks it. */
+    private static ChannelHandler secured(ServerTls tls, TlsConfig.Port port, ChannelHandler initializer) {
+        return tls == null ? initializer : tls.wrap(port, initializer);
     }
 
     private InetSocketAddress bind(Transports transports, EventLoopGroup boss, EventLoopGroup workers, String host,

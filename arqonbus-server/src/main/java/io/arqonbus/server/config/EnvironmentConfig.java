@@ -76,6 +76,10 @@ public final class EnvironmentConfig {
         seconds("ARQONBUS_SHUTDOWN_GRACE_SECONDS", b::shutdownGrace);
         seconds("ARQONBUS_CLOSE_WAIT_SECONDS", b::closeWait);
         bool("ARQONBUS_NATIVE_TRANSPORT", b::nativeTransport);
+        string("ARQONBUS_TLS_CERT_FILE", b::tlsCertFile);
+        string("ARQONBUS_TLS_KEY_FILE", b::tlsKeyFile);
+        string("ARQONBUS_TLS_KEY_PASSWORD", b::tlsKeyPassword);
+        string("ARQONBUS_TLS_PORTS", v -> b.tlsPorts(TlsConfig.parsePorts("ARQONBUS_TLS_PORTS", v)));
         // file history store
         string("ARQONBUS_STORE", v -> b.store(StoreLocation.parse("ARQONBUS_STORE", v)));
         string("ARQONBUS_STORE_SYNC", v -> b.storeSync(StoreSync.parse("ARQONBUS_STORE_SYNC", v)));

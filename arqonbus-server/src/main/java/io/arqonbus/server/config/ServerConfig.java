@@ -133,6 +133,7 @@ public final class ServerConfig {
     private final StoreLocation store;
     private final StoreSync storeSync;
     private final CasilPolicy casil;
+    private final TlsConfig tls;
 
     private ServerConfig(Builder b) {
         host = b.host;
@@ -186,6 +187,8 @@ public final class ServerConfig {
         store = b.store;
         storeSync = b.storeSync;
         casil = b.casil;
+        tls = b.tlsCertFile == null && b.tlsKeyFile == null ? null
+                : new TlsConfig(b.tlsCertFile, b.tlsKeyFile, b.tlsKeyPassword, b.tlsPorts);
     }
 
     /** A builder holding every default. */
@@ -297,6 +300,8 @@ public final class ServerConfig {
     public boolean nativeTransport() { return nativeTransport; }
     /** The Redis (or Valkey) history store, or {@code null} to keep history elsewhere. */
     public RedisConfig redis() { return redis; }
+    /** TLS on the server's ports, or {@code null} when every port is plain. */
+    public TlsConfig tls() { return tls; }
     /** What happens while the Redis history store cannot be reached. */
     public StorageMode storageMode() { return storageMode; }
     /** Where history is kept: memory, or a durable store in a directory. */
@@ -359,6 +364,10 @@ public final class ServerConfig {
         private StoreLocation store = StoreLocation.MEMORY;
         private StoreSync storeSync = StoreSync.ALWAYS;
         private CasilPolicy casil = CasilPolicy.defaults();
+        private String tlsCertFile;
+        private String tlsKeyFile;
+        private String tlsKeyPassword;
+        private java.util.Set<TlsConfig.Port> tlsPorts = java.util.EnumSet.allOf(TlsConfig.Port.class);
 
         private Builder() {
         }
@@ -415,6 +424,12 @@ public final class ServerConfig {
             store = c.store;
             storeSync = c.storeSync;
             casil = c.casil;
+            if (c.tls != null) {
+                tlsCertFile = c.tls.certFile();
+                tlsKeyFile = c.tls.keyFile();
+                tlsKeyPassword = c.tls.keyPassword();
+                tlsPorts = c.tls.ports();
+            }
         }
 
         public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
@@ -473,6 +488,14 @@ public final class ServerConfig {
         public Builder store(StoreLocation value) { store = Objects.requireNonNull(value, "store"); return this; }
         public Builder storeSync(StoreSync value) { storeSync = Objects.requireNonNull(value, "storeSync"); return this; }
         public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
+        /** The PEM certificate chain that turns TLS on (with {@link #tlsKeyFile}). */
+        public Builder tlsCertFile(String value) { tlsCertFile = blankToNull(value); return this; }
+        /** The PEM PKCS#8 private key of the certificate. */
+        public Builder tlsKeyFile(String value) { tlsKeyFile = blankToNull(value); return this; }
+        /** The private key's password, for an encrypted key. */
+        public Builder tlsKeyPassword(String value) { tlsKeyPassword = blankToNull(value); return this; }
+        /** The ports that speak TLS when it is on (default: all three). */
+        public Builder tlsPorts(java.util.Set<TlsConfig.Port> value) { tlsPorts = java.util.Set.copyOf(value); return this; }
         /** The CASIL policy set so far (the environment applies its variables over it). */
         CasilPolicy casilSoFar() { return casil; }
 
@@ -512,6 +535,12 @@ public final class ServerConfig {
                     + "(ARQONBUS_STORE=file:...), not both");
             if (authEnabled) {
                 checkAuth();
+            }
+            check((tlsCertFile == null) == (tlsKeyFile == null),
+                    "TLS needs both a certificate and its private key (ARQONBUS_TLS_CERT_FILE and ARQONBUS_TLS_KEY_FILE)");
+            check(tlsKeyPassword == null || tlsKeyFile != null, "a TLS key password is set but no TLS key file");
+            if (tlsCertFile != null) {
+                new TlsConfig(tlsCertFile, tlsKeyFile, tlsKeyPassword, tlsPorts).validate();
             }
             return new ServerConfig(this);
         }

@@ -2,6 +2,7 @@ package io.arqonbus.server.http;
 
 import io.arqonbus.server.Readiness;
 import io.arqonbus.server.ServerInfo;
+import io.arqonbus.server.config.TlsConfig;
 import io.arqonbus.server.history.HistoryStore;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.metrics.BusMetrics;
@@ -25,6 +26,7 @@ public final class LiveBusView implements BusView {
     private final BusMetrics metrics;
     private final HistoryStore history;
     private final IntSupplier openConnections;
+    private final TlsConfig tls;
     private final String websocketUrl;
     private final String telemetryUrl;
     private volatile String httpUrl;
@@ -35,7 +37,8 @@ public final class LiveBusView implements BusView {
      */
     public LiveBusView(ServerInfo info, Clock clock, Supplier<Readiness> readiness, Hub hub,
             SessionRegistry sessions, TelemetryHub telemetry, BusMetrics metrics, HistoryStore history,
-            IntSupplier openConnections, InetSocketAddress busAddress, InetSocketAddress telemetryAddress) {
+            IntSupplier openConnections, InetSocketAddress busAddress, InetSocketAddress telemetryAddress,
+            TlsConfig tls) {
         this.info = info;
         this.clock = clock;
         this.readiness = readiness;
@@ -45,13 +48,18 @@ public final class LiveBusView implements BusView {
         this.metrics = metrics;
         this.history = history;
         this.openConnections = openConnections;
-        this.websocketUrl = url("ws", busAddress);
-        this.telemetryUrl = url("ws", telemetryAddress);
+        this.tls = tls;
+        this.websocketUrl = url(secure(TlsConfig.Port.BUS) ? "wss" : "ws", busAddress);
+        this.telemetryUrl = url(secure(TlsConfig.Port.TELEMETRY) ? "wss" : "ws", telemetryAddress);
+    }
+
+    private boolean secure(TlsConfig.Port port) {
+        return tls != null && tls.covers(port);
     }
 
     /** Records where the HTTP port is bound (known only after binding). */
     public void httpBoundTo(InetSocketAddress address) {
-        httpUrl = url("http", address);
+        httpUrl = url(secure(TlsConfig.Port.HTTP) ? "https" : "http", address);
     }
 
     private static String url(String scheme, InetSocketAddress address) {

@@ -21,6 +21,8 @@ public final class HandlerNames {
     /** HTTP port: idle timeout, after {@link #HTTP_KEEPALIVE}. */
     public static final String HTTP_IDLE = "http-idle";
     public static final String EXCEPTION = "exception";
+    /** The TLS handler, first in the pipeline of a port that speaks TLS. */
+    public static final String TLS = "tls";
 
     private HandlerNames() {
     }

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.ReferenceCountUtil;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -124,7 +125,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         Principal principal = ((AuthResult.Accepted) auth).principal();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null, decoderConfig)
+                (ctx.pipeline().get(HandlerNames.TLS) != null ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null, decoderConfig)
                 .newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -211,10 +212,22 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.IDLE_TIMEOUT,
                     new IdleTimeoutHandler(config.idleTimeout(), deps.disconnector(), deps.metrics()));
         }
-        // Prepared frames are whole WebSocket frames: they enter at the first handler and reach
-        // the socket without passing the frame encoder and the handlers above it.
-        outbound.writeAt(pipeline.firstContext());
+        // Prepared frames are whole WebSocket frames: they enter at the first handler (behind TLS
+        // when the port speaks it) and reach the socket without passing the frame encoder and the
+        // handlers above it.
+        outbound.writeAt(wireContext(pipeline));
         channel.closeFuture().addListener(f -> deps.lifecycle().closed(session));
         deps.lifecycle().opened(session);
+    }
+
+    /**
+     * Where prepared frames enter the pipeline: writing at a context passes the frame only to the
+     * handlers before it, so the context right behind the TLS handler keeps TLS in the path, and
+     * the first context of a plain pipeline goes straight to the socket.
+     */
+    private static ChannelHandlerContext wireContext(ChannelPipeline pipeline) {
+        List<String> names = pipeline.names();
+        int tls = names.indexOf(HandlerNames.TLS);
+        return tls < 0 ? pipeline.firstContext() : pipeline.context(names.get(tls + 1));
     }
 }
