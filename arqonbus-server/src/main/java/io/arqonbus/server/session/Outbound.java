@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 
 /**
@@ -30,6 +31,8 @@ public final class Outbound {
     public static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("arqonbus.closing");
 
     private final Channel channel;
+    /** The channel's {@link #CLOSING} attribute, looked up once (a map lookup per delivery otherwise). */
+    private final Attribute<Boolean> closingMark;
     private final LoopContext loop;
     private final long maxPendingBytes;
     private final SlowConsumerPolicy policy;
@@ -47,6 +50,7 @@ public final class Outbound {
     public Outbound(Channel channel, LoopContext loop, long maxPendingBytes, SlowConsumerPolicy policy,
             Listener listener) {
         this.channel = channel;
+        this.closingMark = channel.attr(CLOSING);
         this.loop = loop;
         this.maxPendingBytes = maxPendingBytes;
         this.policy = policy;
@@ -141,7 +145,7 @@ public final class Outbound {
 
     /** Whether the connection is being closed. */
     public boolean isClosing() {
-        return closing || Boolean.TRUE.equals(channel.attr(CLOSING).get());
+        return closing || closingMark.get() != null;
     }
 
     /** Bytes written but not yet taken by the socket. */
