@@ -1,7 +1,9 @@
 package io.arqonbus.server.config;
 
 import io.arqonbus.server.auth.ChannelPermissions;
+import io.arqonbus.server.cron.CronSettings;
 import io.arqonbus.server.inspect.CasilPolicy;
+import io.arqonbus.server.omega.OmegaSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -133,6 +135,9 @@ public final class ServerConfig {
     private final StoreLocation store;
     private final StoreSync storeSync;
     private final CasilPolicy casil;
+    // operator lanes (issue 6)
+    private final CronSettings cron;
+    private final OmegaSettings omega;
 
     private ServerConfig(Builder b) {
         host = b.host;
@@ -186,6 +191,8 @@ public final class ServerConfig {
         store = b.store;
         storeSync = b.storeSync;
         casil = b.casil;
+        cron = b.cron;
+        omega = b.omega;
     }
 
     /** A builder holding every default. */
@@ -305,6 +312,10 @@ public final class ServerConfig {
     public StoreSync storeSync() { return storeSync; }
     /** The CASIL content-inspection policy at start (protocol §7); {@code op.casil.reload} replaces it at run time. */
     public CasilPolicy casil() { return casil; }
+    /** Bounds of the cron lane ({@code op.cron.*}). */
+    public CronSettings cron() { return cron; }
+    /** The omega lab lane ({@code op.omega.*}). */
+    public OmegaSettings omega() { return omega; }
 
     /** A mutable builder; {@link #build()} validates the whole configuration. */
     public static final class Builder {
@@ -359,6 +370,8 @@ public final class ServerConfig {
         private StoreLocation store = StoreLocation.MEMORY;
         private StoreSync storeSync = StoreSync.ALWAYS;
         private CasilPolicy casil = CasilPolicy.defaults();
+        private CronSettings cron = CronSettings.defaults();
+        private OmegaSettings omega = OmegaSettings.defaults();
 
         private Builder() {
         }
@@ -415,6 +428,8 @@ public final class ServerConfig {
             store = c.store;
             storeSync = c.storeSync;
             casil = c.casil;
+            cron = c.cron;
+            omega = c.omega;
         }
 
         public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
@@ -475,6 +490,10 @@ public final class ServerConfig {
         public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
         /** The CASIL policy set so far (the environment applies its variables over it). */
         CasilPolicy casilSoFar() { return casil; }
+        public Builder cron(CronSettings value) { cron = Objects.requireNonNull(value, "cron"); return this; }
+        CronSettings cronSoFar() { return cron; }
+        public Builder omega(OmegaSettings value) { omega = Objects.requireNonNull(value, "omega"); return this; }
+        OmegaSettings omegaSoFar() { return omega; }
 
         /** Validates every setting and builds the configuration. */
         public ServerConfig build() {
