@@ -8,6 +8,7 @@ import com.cronutils.parser.CronParser;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -102,8 +103,10 @@ public final class CronExpression {
 
     /** The next time the expression matches strictly after {@code after}, or empty when it never does again. */
     public Optional<Instant> next(Instant after) {
-        return executionTime.nextExecution(ZonedDateTime.ofInstant(after, ZoneOffset.UTC))
-                .map(ZonedDateTime::toInstant);
+        // Matches fall on whole seconds; from a whole second the library's answer carries no fraction.
+        Instant from = after.truncatedTo(ChronoUnit.SECONDS);
+        return executionTime.nextExecution(ZonedDateTime.ofInstant(from, ZoneOffset.UTC))
+                .map(next -> next.toInstant().truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** The expression as given (fields separated by one space). */
