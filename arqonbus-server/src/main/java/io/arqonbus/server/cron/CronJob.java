@@ -71,6 +71,7 @@ final class CronJob {
     /** An entry of {@code op.cron.list}. */
     ObjectNode listed() {
         ObjectNode out = scheduled();
+        out.set("payload", spec.payload().deepCopy());
         out.put("owner_client_id", ownerId());
         out.put("runs", runs);
         putNextRun(out);

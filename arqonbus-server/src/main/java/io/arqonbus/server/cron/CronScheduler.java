@@ -450,9 +450,7 @@ public final class CronScheduler implements AutoCloseable {
     }
 
     private static ObjectNode toJson(CronJob job) {
-        ObjectNode out = job.listed();
-        out.set("payload", job.spec.payload().deepCopy());
-        return out;
+        return job.listed();
     }
 
     private CronJob fromJson(ObjectNode json) throws InvalidCronException {
