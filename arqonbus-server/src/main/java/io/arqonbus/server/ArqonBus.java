@@ -19,6 +19,7 @@ import io.arqonbus.server.command.CommandServices;
 import io.arqonbus.server.command.builtin.BuiltinCommands;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.TlsConfig;
+import io.arqonbus.server.cron.CronScheduler;
 import io.arqonbus.server.history.HistoryQuery;
 import io.arqonbus.server.history.HistoryStore;
 import io.arqonbus.server.history.HistoryStores;
@@ -33,6 +34,7 @@ import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.limits.ConnectionsPerSubject;
 import io.arqonbus.server.metrics.BusMetrics;
+import io.arqonbus.server.omega.OmegaLab;
 import io.arqonbus.server.routing.AgentActivity;
 import io.arqonbus.server.routing.ConnectionLifecycle;
 import io.arqonbus.server.routing.InboundRouter;
@@ -101,6 +103,8 @@ public final class ArqonBus implements AutoCloseable {
     private volatile Running running;
     private volatile boolean ready;
     private volatile boolean draining;
+    // The cron lane's scheduler thread, stopped in shutdown() (set by boot()).
+    private volatile CronScheduler cron;
 
     private ArqonBus(Builder builder) {
         this.config = builder.config;
@@ -219,7 +223,12 @@ public final class ArqonBus implements AutoCloseable {
             CasilPolicyHolder casil = new CasilPolicyHolder(config.casil());
             InspectionGate inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry,
                     metrics.registry());
+            CronScheduler cronScheduler = new CronScheduler(config.cron(), hub, ids, clock,
+                    config.store().isFile() ? config.store().directory() : null);
+            cron = cronScheduler;
             CommandRegistry registry = BuiltinCommands.registerAll(new CommandRegistry());
+            BuiltinCommands.registerCron(registry, cronScheduler);
+            BuiltinCommands.registerOmega(registry, new OmegaLab(config.omega(), hub, ids, clock));
             CommandServices services = new CommandServices(config, info, clock, hub, history, sessions, lifecycle,
                     metrics, codec, telemetry, registry, authenticator, casil);
             CommandDispatcher dispatcher = new CommandDispatcher(services, replies);
@@ -232,6 +241,8 @@ public final class ArqonBus implements AutoCloseable {
 
             bootstrapScienceRoom(hub);
             registerGauges(metrics, sessions, hub, telemetry, info, openConnections);
+            metrics.gauge("arqonbus.cron.jobs", "Cron jobs scheduled now (op.cron.schedule)", cronScheduler::size);
+            cronScheduler.restore();
             HistoryStore store = history;
             metrics.gauge("arqonbus.storage.available",
                     "1 while the history store is reachable, 0 while it is down (history in memory, durable acks refused)",
@@ -264,6 +275,9 @@ public final class ArqonBus implements AutoCloseable {
             scheduleStats(state);
             return state;
         } catch (RuntimeException | InterruptedException e) {
+            if (cron != null) {
+                cron.close();
+            }
             for (Channel channel : serverChannels) {
                 channel.close();
             }
@@ -422,6 +436,10 @@ public final class ArqonBus implements AutoCloseable {
         }
         for (Channel channel : httpChannels) {
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        CronScheduler scheduler = cron;
+        if (scheduler != null) {
+            scheduler.close();
         }
         state.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         state.boss().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -89,6 +89,7 @@ public final class EnvironmentConfig {
         known.addAll(RedisEnvironment.NAMES);
         casil(b);
         known.addAll(CasilPolicyParser.envNames());
+        operatorLanes(b);
         return b;
     }
 
@@ -104,6 +105,39 @@ public final class EnvironmentConfig {
      */
     public RedisConfig redisFromUrl(String name, String url) {
         return new RedisEnvironment(env).fromFlag(name, url);
+    }
+
+    /** The {@code ARQONBUS_CRON_*} and {@code ARQONBUS_OMEGA_*} variables (operator lanes, protocol §5). */
+    private void operatorLanes(ServerConfig.Builder b) {
+        lane("ARQONBUS_CRON_MAX_JOBS_PER_CLIENT", () -> integer("ARQONBUS_CRON_MAX_JOBS_PER_CLIENT",
+                v -> b.cron(b.cronSoFar().withMaxJobsPerClient(v))));
+        lane("ARQONBUS_CRON_MAX_JOBS", () -> integer("ARQONBUS_CRON_MAX_JOBS",
+                v -> b.cron(b.cronSoFar().withMaxJobs(v))));
+        lane("ARQONBUS_CRON_MIN_INTERVAL_SECONDS", () -> seconds("ARQONBUS_CRON_MIN_INTERVAL_SECONDS",
+                v -> b.cron(b.cronSoFar().withMinInterval(v))));
+        lane("ARQONBUS_CRON_MAX_REPEAT_COUNT", () -> integer("ARQONBUS_CRON_MAX_REPEAT_COUNT",
+                v -> b.cron(b.cronSoFar().withMaxRepeatCount(v))));
+        lane("ARQONBUS_OMEGA_ENABLED", () -> bool("ARQONBUS_OMEGA_ENABLED",
+                v -> b.omega(b.omegaSoFar().withEnabled(v))));
+        lane("ARQONBUS_OMEGA_LAB_ROOM", () -> string("ARQONBUS_OMEGA_LAB_ROOM",
+                v -> b.omega(b.omegaSoFar().withLabRoom(v))));
+        lane("ARQONBUS_OMEGA_LAB_CHANNEL", () -> string("ARQONBUS_OMEGA_LAB_CHANNEL",
+                v -> b.omega(b.omegaSoFar().withLabChannel(v))));
+        lane("ARQONBUS_OMEGA_MAX_EVENTS", () -> integer("ARQONBUS_OMEGA_MAX_EVENTS",
+                v -> b.omega(b.omegaSoFar().withMaxEvents(v))));
+        lane("ARQONBUS_OMEGA_MAX_SUBSTRATES", () -> integer("ARQONBUS_OMEGA_MAX_SUBSTRATES",
+                v -> b.omega(b.omegaSoFar().withMaxSubstrates(v))));
+    }
+
+    /** Runs one setting of a lane; a value out of its range is a {@link ConfigException} naming the variable. */
+    private static void lane(String name, Runnable apply) {
+        try {
+            apply.run();
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name + ": " + e.getMessage());
+        }
     }
 
     /** The {@code ARQONBUS_CASIL_*} variables (protocol §7) over the builder's policy. */

@@ -1,7 +1,9 @@
 package io.arqonbus.server.config;
 
 import io.arqonbus.server.auth.ChannelPermissions;
+import io.arqonbus.server.cron.CronSettings;
 import io.arqonbus.server.inspect.CasilPolicy;
+import io.arqonbus.server.omega.OmegaSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -134,6 +136,9 @@ public final class ServerConfig {
     private final StoreSync storeSync;
     private final CasilPolicy casil;
     private final TlsConfig tls;
+    // operator lanes (issue 6)
+    private final CronSettings cron;
+    private final OmegaSettings omega;
 
     private ServerConfig(Builder b) {
         host = b.host;
@@ -189,6 +194,8 @@ public final class ServerConfig {
         casil = b.casil;
         tls = b.tlsCertFile == null && b.tlsKeyFile == null ? null
                 : new TlsConfig(b.tlsCertFile, b.tlsKeyFile, b.tlsKeyPassword, b.tlsPorts);
+        cron = b.cron;
+        omega = b.omega;
     }
 
     /** A builder holding every default. */
@@ -310,6 +317,10 @@ public final class ServerConfig {
     public StoreSync storeSync() { return storeSync; }
     /** The CASIL content-inspection policy at start (protocol §7); {@code op.casil.reload} replaces it at run time. */
     public CasilPolicy casil() { return casil; }
+    /** Bounds of the cron lane ({@code op.cron.*}). */
+    public CronSettings cron() { return cron; }
+    /** The omega lab lane ({@code op.omega.*}). */
+    public OmegaSettings omega() { return omega; }
 
     /** A mutable builder; {@link #build()} validates the whole configuration. */
     public static final class Builder {
@@ -368,6 +379,8 @@ public final class ServerConfig {
         private String tlsKeyFile;
         private String tlsKeyPassword;
         private java.util.Set<TlsConfig.Port> tlsPorts = java.util.EnumSet.allOf(TlsConfig.Port.class);
+        private CronSettings cron = CronSettings.defaults();
+        private OmegaSettings omega = OmegaSettings.defaults();
 
         private Builder() {
         }
@@ -430,6 +443,8 @@ public final class ServerConfig {
                 tlsKeyPassword = c.tls.keyPassword();
                 tlsPorts = c.tls.ports();
             }
+            cron = c.cron;
+            omega = c.omega;
         }
 
         public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
@@ -498,6 +513,10 @@ public final class ServerConfig {
         public Builder tlsPorts(java.util.Set<TlsConfig.Port> value) { tlsPorts = java.util.Set.copyOf(value); return this; }
         /** The CASIL policy set so far (the environment applies its variables over it). */
         CasilPolicy casilSoFar() { return casil; }
+        public Builder cron(CronSettings value) { cron = Objects.requireNonNull(value, "cron"); return this; }
+        CronSettings cronSoFar() { return cron; }
+        public Builder omega(OmegaSettings value) { omega = Objects.requireNonNull(value, "omega"); return this; }
+        OmegaSettings omegaSoFar() { return omega; }
 
         /** Validates every setting and builds the configuration. */
         public ServerConfig build() {

@@ -1,6 +1,8 @@
 package io.arqonbus.server.command.builtin;
 
 import io.arqonbus.server.command.CommandRegistry;
+import io.arqonbus.server.cron.CronScheduler;
+import io.arqonbus.server.omega.OmegaLab;
 
 /** Registers every built-in command. */
 public final class BuiltinCommands {
@@ -25,5 +27,29 @@ public final class BuiltinCommands {
                 .register(new RefreshCommand())
                 .register(new CasilGetCommand())
                 .register(new CasilReloadCommand());
+    }
+
+    /** Adds the cron lane's commands ({@code op.cron.schedule|list|cancel}) and returns the registry. */
+    public static CommandRegistry registerCron(CommandRegistry registry, CronScheduler scheduler) {
+        return registry
+                .register(new CronScheduleCommand(scheduler))
+                .register(new CronListCommand(scheduler))
+                .register(new CronCancelCommand(scheduler));
+    }
+
+    /**
+     * Adds the omega lab lane's commands ({@code op.omega.*}) and returns the registry. They are
+     * registered whether or not the lane is enabled: off, they answer {@code FEATURE_DISABLED}
+     * (but {@code op.omega.status}, which says so).
+     */
+    public static CommandRegistry registerOmega(CommandRegistry registry, OmegaLab lab) {
+        return registry
+                .register(new OmegaStatusCommand(lab))
+                .register(new OmegaRegisterSubstrateCommand(lab))
+                .register(new OmegaListSubstratesCommand(lab))
+                .register(new OmegaUnregisterSubstrateCommand(lab))
+                .register(new OmegaEmitEventCommand(lab))
+                .register(new OmegaListEventsCommand(lab))
+                .register(new OmegaClearEventsCommand(lab));
     }
 }

@@ -24,6 +24,8 @@ final class CommandCalls {
                 args.put((String) pairs[i], s);
             } else if (value instanceof Integer n) {
                 args.put((String) pairs[i], n);
+            } else if (value instanceof Double d) {
+                args.put((String) pairs[i], d);
             } else if (value instanceof Boolean b) {
                 args.put((String) pairs[i], b);
             } else if (value instanceof JsonNode node) {
