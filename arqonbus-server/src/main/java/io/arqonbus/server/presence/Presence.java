@@ -24,9 +24,9 @@ import java.util.TreeMap;
  * connection that closes — cleanly or not — leaves it at once.
  *
  * <p>The caller must be allowed to subscribe to {@code room:channel} ({@code room:*} for a whole
- * room); a private channel is shown only to the clients it admits. A caller with a tenant sees only
- * the clients of its tenant; admins see everyone and every private channel. Thread-safe: it reads
- * concurrent structures only.
+ * room); a private channel is shown only to the clients it admits and to admins. A caller sees only
+ * the clients of its own tenant (with auth off nobody has one, so everyone is shown), as filtered
+ * subscriptions and private messages do. Thread-safe: it reads concurrent structures only.
  */
 public final class Presence {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -50,7 +50,7 @@ public final class Presence {
         }
         ChannelKey key = channel == null ? ChannelKey.roomWide(room) : ChannelKey.of(room, channel);
         boolean admin = viewer.principal().isAdmin();
-        if (!admin && !viewer.grants().allows(ChannelAction.SUBSCRIBE, key)) {
+        if (!viewer.grants().allows(ChannelAction.SUBSCRIBE, key)) {
             throw new PresenceException(ErrorCode.AUTHORIZATION_ERROR, "Not allowed to subscribe to "
                     + room + ":" + (channel == null ? "*" : channel));
         }
@@ -64,11 +64,11 @@ public final class Presence {
             if (!admin && !admits(one, viewer)) {
                 throw new PresenceException(ErrorCode.AUTHORIZATION_ERROR, "Channel " + key + " is private");
             }
-            collect(one, viewer, admin, rows);
+            collect(one, viewer, rows);
         } else {
             for (BusChannel each : found.channels()) {
                 if (admin || admits(each, viewer)) {
-                    collect(each, viewer, admin, rows);
+                    collect(each, viewer, rows);
                 }
             }
         }
@@ -87,10 +87,10 @@ public final class Presence {
         return channel.admits(viewer.clientId(), viewer.principal().subject());
     }
 
-    private static void collect(BusChannel channel, Viewer viewer, boolean admin, Map<String, Row> rows) {
+    private static void collect(BusChannel channel, Viewer viewer, Map<String, Row> rows) {
         for (Session member : channel.members()) {
             Instant joined = channel.joinedAt(member);
-            if (joined == null || !admin && !Objects.equals(member.principal().tenantId(),
+            if (joined == null || !Objects.equals(member.principal().tenantId(),
                     viewer.principal().tenantId())) {
                 continue;
             }
