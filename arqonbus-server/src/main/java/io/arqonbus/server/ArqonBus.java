@@ -33,6 +33,12 @@ import io.arqonbus.server.http.LiveBusView;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.limits.ConnectionsPerSubject;
+import io.arqonbus.server.presence.Presence;
+import io.arqonbus.server.presence.PresenceCommands;
+import io.arqonbus.server.presence.PresenceEndpoint;
+import io.arqonbus.server.presence.Typing;
+import io.arqonbus.server.subscription.SubscriptionCommands;
+import io.arqonbus.server.subscription.Subscriptions;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.omega.OmegaLab;
 import io.arqonbus.server.routing.AgentActivity;
@@ -229,6 +235,12 @@ public final class ArqonBus implements AutoCloseable {
             CommandRegistry registry = BuiltinCommands.registerAll(new CommandRegistry());
             BuiltinCommands.registerCron(registry, cronScheduler);
             BuiltinCommands.registerOmega(registry, new OmegaLab(config.omega(), hub, ids, clock));
+            Subscriptions subscriptions = new Subscriptions(loops.size(), ids, config.maxSubscriptionsPerConnection());
+            hub.filteredReceivers(subscriptions);
+            Presence presence = new Presence(hub);
+            SubscriptionCommands.register(registry, subscriptions);
+            PresenceCommands.register(registry, presence, new Typing(hub, replies));
+            PresenceEndpoint presenceEndpoint = new PresenceEndpoint(presence, authenticator, config.permissions());
             CommandServices services = new CommandServices(config, info, clock, hub, history, sessions, lifecycle,
                     metrics, codec, telemetry, registry, authenticator, casil);
             CommandDispatcher dispatcher = new CommandDispatcher(services, replies);
@@ -265,8 +277,9 @@ public final class ArqonBus implements AutoCloseable {
                 LiveBusView view = new LiveBusView(info, clock, this::readiness, hub, sessions, telemetry, metrics,
                         history, openConnections::get, bus, telemetryAddress, config.tls());
                 http = bind(transports, boss, workers, config.httpHost(), config.httpPort(),
-                        secured(tls, TlsConfig.Port.HTTP,
-                                new HttpApiServer(HttpEndpoints.router(view, new BusHealthCheck(workers, history)))),
+                        secured(tls, TlsConfig.Port.HTTP, new HttpApiServer(
+                                HttpEndpoints.routes(view, new BusHealthCheck(workers, history))
+                                        .getBelow(PresenceEndpoint.PREFIX, presenceEndpoint).build())),
                         serverChannels);
                 view.httpBoundTo(http);
             }

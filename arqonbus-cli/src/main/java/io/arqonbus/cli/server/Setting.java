@@ -65,6 +65,8 @@ public enum Setting {
             c -> Integer.toString(c.rateLimitCloseAfter())),
     MAX_CHANNELS_PER_CONNECTION("max_channels_per_connection", "ARQONBUS_MAX_CHANNELS_PER_CONNECTION", null,
             c -> Integer.toString(c.maxChannelsPerConnection())),
+    MAX_SUBSCRIPTIONS_PER_CONNECTION("max_subscriptions_per_connection", "ARQONBUS_MAX_SUBSCRIPTIONS_PER_CONNECTION",
+            null, c -> Integer.toString(c.maxSubscriptionsPerConnection())),
     HANDSHAKE_TIMEOUT("handshake_timeout_seconds", "ARQONBUS_HANDSHAKE_TIMEOUT_SECONDS", null,
             c -> seconds(c.handshakeTimeout())),
     IDLE_TIMEOUT("idle_timeout_seconds", "ARQONBUS_IDLE_TIMEOUT_SECONDS", null,

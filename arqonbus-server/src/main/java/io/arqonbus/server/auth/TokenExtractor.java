@@ -20,9 +20,17 @@ public final class TokenExtractor {
 
     /** The token, or {@code null} when the request carries none. */
     public static String extract(HttpRequest request) {
-        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (header != null) {
-            String trimmed = header.trim();
+        return extract(request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                new QueryStringDecoder(request.uri()).parameters());
+    }
+
+    /**
+     * The token from an {@code Authorization} header value (may be {@code null}) and decoded query
+     * parameters, or {@code null} when neither carries one (used by the HTTP port too).
+     */
+    public static String extract(String authorization, Map<String, List<String>> params) {
+        if (authorization != null) {
+            String trimmed = authorization.trim();
             if (trimmed.length() > 7 && trimmed.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
                 String token = trimmed.substring(7).trim();
                 if (!token.isEmpty()) {
@@ -30,7 +38,6 @@ public final class TokenExtractor {
                 }
             }
         }
-        Map<String, List<String>> params = new QueryStringDecoder(request.uri()).parameters();
         for (String name : QUERY_NAMES) {
             List<String> values = params.get(name);
             if (values != null && !values.isEmpty() && !values.get(0).isBlank()) {

@@ -67,6 +67,7 @@ public final class EnvironmentConfig {
         integer("ARQONBUS_RATE_LIMIT_BURST", b::rateLimitBurst);
         integer("ARQONBUS_RATE_LIMIT_CLOSE_AFTER", b::rateLimitCloseAfter);
         integer("ARQONBUS_MAX_CHANNELS_PER_CONNECTION", b::maxChannelsPerConnection);
+        integer("ARQONBUS_MAX_SUBSCRIPTIONS_PER_CONNECTION", b::maxSubscriptionsPerConnection);
         seconds("ARQONBUS_HANDSHAKE_TIMEOUT_SECONDS", b::handshakeTimeout);
         seconds("ARQONBUS_IDLE_TIMEOUT_SECONDS", b::idleTimeout);
         seconds("ARQONBUS_DEDUP_WINDOW_SECONDS", b::dedupWindow);

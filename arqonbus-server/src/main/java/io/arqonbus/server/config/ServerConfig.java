@@ -43,6 +43,8 @@ public final class ServerConfig {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** Default number of channels one connection may be a member of: {@value}. */
     public static final int DEFAULT_MAX_CHANNELS_PER_CONNECTION = 1_000;
+    /** Filtered subscriptions one connection may hold by default. */
+    public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 32;
     /** Default number of rate-limited messages (less than a second apart) that close a connection with 4002: {@value}. */
     public static final int DEFAULT_RATE_LIMIT_CLOSE_AFTER = 100;
     /** Default number of messages a connection may send at once above its rate (token bucket size): {@value}. */
@@ -113,6 +115,7 @@ public final class ServerConfig {
     private final Duration idleTimeout;
     private final Duration handshakeTimeout;
     private final int maxChannelsPerConnection;
+    private final int maxSubscriptionsPerConnection;
     private final int rateLimitCloseAfter;
     private final int rateLimitBurst;
     private final int rateLimitPerSecond;
@@ -172,6 +175,7 @@ public final class ServerConfig {
         idleTimeout = b.idleTimeout;
         handshakeTimeout = b.handshakeTimeout;
         maxChannelsPerConnection = b.maxChannelsPerConnection;
+        maxSubscriptionsPerConnection = b.maxSubscriptionsPerConnection;
         rateLimitCloseAfter = b.rateLimitCloseAfter;
         rateLimitBurst = b.rateLimitBurst;
         rateLimitPerSecond = b.rateLimitPerSecond;
@@ -275,6 +279,8 @@ public final class ServerConfig {
     public Duration handshakeTimeout() { return handshakeTimeout; }
     /** Channels one connection may be a member of. */
     public int maxChannelsPerConnection() { return maxChannelsPerConnection; }
+    /** How many filtered subscriptions ({@code subscribe}) one connection may hold; more → {@code MAX_SUBSCRIBERS}. */
+    public int maxSubscriptionsPerConnection() { return maxSubscriptionsPerConnection; }
     /** Rate-limited messages, less than a second apart, after which the connection is closed with 4002. */
     public int rateLimitCloseAfter() { return rateLimitCloseAfter; }
     /** Messages a connection may send at once above its rate (token bucket size). */
@@ -355,6 +361,7 @@ public final class ServerConfig {
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private int maxChannelsPerConnection = DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+        private int maxSubscriptionsPerConnection = DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
         private int rateLimitCloseAfter = DEFAULT_RATE_LIMIT_CLOSE_AFTER;
         private int rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
         private int rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
@@ -417,6 +424,7 @@ public final class ServerConfig {
             idleTimeout = c.idleTimeout;
             handshakeTimeout = c.handshakeTimeout;
             maxChannelsPerConnection = c.maxChannelsPerConnection;
+            maxSubscriptionsPerConnection = c.maxSubscriptionsPerConnection;
             rateLimitCloseAfter = c.rateLimitCloseAfter;
             rateLimitBurst = c.rateLimitBurst;
             rateLimitPerSecond = c.rateLimitPerSecond;
@@ -478,6 +486,7 @@ public final class ServerConfig {
         public Builder idleTimeout(Duration value) { idleTimeout = Objects.requireNonNull(value); return this; }
         public Builder handshakeTimeout(Duration value) { handshakeTimeout = Objects.requireNonNull(value); return this; }
         public Builder maxChannelsPerConnection(int value) { maxChannelsPerConnection = value; return this; }
+        public Builder maxSubscriptionsPerConnection(int value) { maxSubscriptionsPerConnection = value; return this; }
         public Builder rateLimitCloseAfter(int value) { rateLimitCloseAfter = value; return this; }
         public Builder rateLimitBurst(int value) { rateLimitBurst = value; return this; }
         public Builder rateLimitPerSecond(int value) { rateLimitPerSecond = value; return this; }
@@ -537,6 +546,8 @@ public final class ServerConfig {
             check(!idleTimeout.isNegative(), "idle timeout: %s (expected: >= 0)", idleTimeout);
             check(handshakeTimeout.isPositive(), "handshake timeout: %s (expected: > 0)", handshakeTimeout);
             check(maxChannelsPerConnection > 0, "max channels per connection: %d (expected: > 0)", maxChannelsPerConnection);
+            check(maxSubscriptionsPerConnection > 0, "max subscriptions per connection: %d (expected: > 0)",
+                    maxSubscriptionsPerConnection);
             check(rateLimitCloseAfter > 0, "rate limit close after: %d (expected: > 0)", rateLimitCloseAfter);
             check(rateLimitBurst > 0, "rate limit burst: %d (expected: > 0)", rateLimitBurst);
             check(rateLimitPerSecond >= 0, "rate limit: %d (expected: >= 0)", rateLimitPerSecond);

@@ -7,12 +7,16 @@ public final class HttpEndpoints {
 
     /** {@code /health}, {@code /ready}, {@code /version}, {@code /status} and {@code /metrics}. */
     public static HttpRouter router(BusView view, HealthCheck health) {
+        return routes(view, health).build();
+    }
+
+    /** The routes of {@link #router}, to add more to. */
+    public static HttpRouter.Builder routes(BusView view, HealthCheck health) {
         return HttpRouter.builder()
                 .get("/health", new HealthEndpoint(view, health))
                 .get("/ready", new ReadyEndpoint(view, health))
                 .get("/version", new VersionEndpoint(view))
                 .get("/status", new StatusEndpoint(view))
-                .get("/metrics", new MetricsEndpoint(view))
-                .build();
+                .get("/metrics", new MetricsEndpoint(view));
     }
 }

@@ -17,9 +17,11 @@ public final class HttpRouter {
     public static final String ALLOW = "GET, HEAD";
 
     private final Map<String, HttpEndpoint> routes;
+    private final Map<String, HttpEndpoint> prefixes;
 
-    private HttpRouter(Map<String, HttpEndpoint> routes) {
+    private HttpRouter(Map<String, HttpEndpoint> routes, Map<String, HttpEndpoint> prefixes) {
         this.routes = Map.copyOf(routes);
+        this.prefixes = Map.copyOf(prefixes);
     }
 
     /** A router builder. */
@@ -30,6 +32,7 @@ public final class HttpRouter {
     /** Builds an {@link HttpRouter}. */
     public static final class Builder {
         private final Map<String, HttpEndpoint> routes = new LinkedHashMap<>();
+        private final Map<String, HttpEndpoint> prefixes = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -42,8 +45,19 @@ public final class HttpRouter {
             return this;
         }
 
+        /**
+         * Routes {@code GET} and {@code HEAD} of every path below {@code prefix} (which ends with
+         * {@code /}, e.g. {@code /presence/}) to {@code endpoint}, which reads the rest of the path.
+         */
+        public Builder getBelow(String prefix, HttpEndpoint endpoint) {
+            if (!prefix.endsWith("/") || prefixes.putIfAbsent(prefix, endpoint) != null) {
+                throw new IllegalArgumentException("prefix routed twice or not ending with '/': " + prefix);
+            }
+            return this;
+        }
+
         public HttpRouter build() {
-            return new HttpRouter(routes);
+            return new HttpRouter(routes, prefixes);
         }
     }
 
@@ -52,9 +66,21 @@ public final class HttpRouter {
         return routes.keySet();
     }
 
+    private HttpEndpoint below(String path) {
+        for (Map.Entry<String, HttpEndpoint> prefix : prefixes.entrySet()) {
+            if (path.startsWith(prefix.getKey()) && path.length() > prefix.getKey().length()) {
+                return prefix.getValue();
+            }
+        }
+        return null;
+    }
+
     /** Answers one call; the stage fails only if the endpoint fails. */
     public CompletionStage<HttpAnswer> route(HttpCall call) {
         HttpEndpoint endpoint = routes.get(call.path());
+        if (endpoint == null) {
+            endpoint = below(call.path());
+        }
         if (endpoint == null) {
             return CompletableFuture.completedFuture(HttpAnswer.error(HttpResponseStatus.NOT_FOUND,
                     "No endpoint at " + call.path() + "; try one of " + String.join(", ", routes.keySet())));

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,7 +32,8 @@ public final class BusChannel {
     private final String epoch;
     private final ArrayDeque<PendingPublication> pending = new ArrayDeque<>();
     private IdempotencyWindow idempotency;
-    private final Set<Session> members = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<Session, Instant> members = new ConcurrentHashMap<>();
+    private volatile Set<String> admitted;
     private final LocalMembers[] byLoop;
     private volatile int[] activeLoops = NO_LOOPS;
     private long lastOffset;
@@ -63,7 +65,39 @@ public final class BusChannel {
 
     /** The members now (a snapshot). */
     public List<Session> members() {
-        return List.copyOf(members);
+        return List.copyOf(members.keySet());
+    }
+
+    /** When the session joined, or {@code null} when it is not a member. */
+    public Instant joinedAt(Session session) {
+        return members.get(session);
+    }
+
+    /** Whether only listed clients may join (a private channel). */
+    public boolean isPrivate() {
+        return admitted != null;
+    }
+
+    /** The client ids and token subjects a private channel admits, sorted; empty for a public channel. */
+    public Set<String> admitted() {
+        Set<String> list = admitted;
+        return list == null ? Set.of() : list;
+    }
+
+    /** Whether the client (by its id or its token's subject) may join: always for a public channel. */
+    public boolean admits(String clientId, String subject) {
+        Set<String> list = admitted;
+        return list == null || list.contains(clientId) || subject != null && list.contains(subject);
+    }
+
+    /** Whether the session may join: always for a public channel. */
+    public boolean admits(Session session) {
+        return admitted == null || admits(session.clientId(), session.principal().subject());
+    }
+
+    /** Makes the channel private to these client ids or subjects; call before the channel is shared. */
+    void admitOnly(Set<String> clients) {
+        admitted = java.util.Collections.unmodifiableSet(new TreeSet<>(clients));
     }
 
     /** How many members there are. */
@@ -73,7 +107,7 @@ public final class BusChannel {
 
     /** Whether the session is a member. */
     public boolean hasMember(Session session) {
-        return members.contains(session);
+        return members.containsKey(session);
     }
 
     /** The offset of the latest publication, 0 before the first. */
@@ -131,9 +165,9 @@ public final class BusChannel {
         return byLoop[loopIndex];
     }
 
-    /** Adds a member; call on the session's loop, holding this monitor. */
-    boolean addMember(Session session) {
-        if (!members.add(session)) {
+    /** Adds a member, joined at {@code now}; call on the session's loop, holding this monitor. */
+    boolean addMember(Session session, Instant now) {
+        if (members.putIfAbsent(session, now) != null) {
             return false;
         }
         int loop = session.loop().index();
@@ -147,7 +181,7 @@ public final class BusChannel {
 
     /** Removes a member; call on the session's loop, holding this monitor. */
     boolean removeMember(Session session) {
-        if (!members.remove(session)) {
+        if (members.remove(session) == null) {
             return false;
         }
         int loop = session.loop().index();

@@ -1,5 +1,6 @@
 package io.arqonbus.server.hub;
 
+import io.arqonbus.protocol.Envelope;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.session.Session;
 import io.netty.buffer.ByteBuf;
@@ -42,9 +43,46 @@ final class Deliveries {
         };
     }
 
-    /** A room broadcast for one loop's members of any of the room's channels, each once. */
+    /**
+     * A channel publication for one loop's members of the channel and then for the loop's
+     * connections whose filters match it, each once: members are stamped, so a member with a
+     * matching filter is not served twice (used only while some connection has a filter).
+     */
+    static Runnable toChannelAndFilters(ByteBuf frame, BusChannel channel, long offset, int loopIndex,
+            Session exclude, long stamp, Envelope delivered, FilteredReceivers filters, BusMetrics metrics) {
+        LocalMembers members = channel.local(loopIndex);
+        ChannelKey key = channel.key();
+        return () -> {
+            int size = frame.readableBytes();
+            int sent = 0;
+            try {
+                for (Session session : members.sessions()) {
+                    if (session == exclude) {
+                        continue;
+                    }
+                    session.stamp(stamp);
+                    ByteBuf copy = frame.retainedDuplicate();
+                    if (session.isRecovering() && session.hold(key, offset, copy)) {
+                        continue;
+                    }
+                    if (session.deliver(copy)) {
+                        sent++;
+                    }
+                }
+                sent += filters.deliver(loopIndex, delivered, channel, frame, exclude, stamp);
+            } finally {
+                frame.release();
+                metrics.sent(sent, size);
+            }
+        };
+    }
+
+    /**
+     * A room broadcast for one loop's members of any of the room's channels, each once, then (when
+     * {@code filters} is not {@code null}) for the loop's connections whose filters match it.
+     */
     static Runnable toRoom(ByteBuf frame, Collection<BusChannel> channels, int loopIndex, long stamp,
-            Session exclude, BusMetrics metrics) {
+            Session exclude, Envelope delivered, FilteredReceivers filters, BusMetrics metrics) {
         return () -> {
             int size = frame.readableBytes();
             int sent = 0;
@@ -56,6 +94,9 @@ final class Deliveries {
                             sent++;
                         }
                     }
+                }
+                if (filters != null) {
+                    sent += filters.deliver(loopIndex, delivered, null, frame, exclude, stamp);
                 }
             } finally {
                 frame.release();

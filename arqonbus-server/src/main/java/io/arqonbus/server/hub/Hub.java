@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -60,6 +61,7 @@ public final class Hub {
     private final Duration dedupWindow;
     private final int dedupMaxKeys;
     private final CopyOnWriteArrayList<PublicationListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile FilteredReceivers filtered;
 
     /**
      * @param heads the positions of the streams the store already holds; a channel made for one
@@ -82,6 +84,14 @@ public final class Hub {
         this.clock = clock;
         this.dedupWindow = dedupWindow;
         this.dedupMaxKeys = dedupMaxKeys;
+    }
+
+    /**
+     * Delivers every publication also to the connections whose filters match it (filtered
+     * subscriptions). Set once, before traffic starts.
+     */
+    public void filteredReceivers(FilteredReceivers receivers) {
+        this.filtered = receivers;
     }
 
     // ---- listeners ------------------------------------------------------------------------
@@ -158,6 +168,15 @@ public final class Hub {
      * @return the channel and whether this call created it
      */
     public JoinResult create(ChannelKey key, String createdBy, String type, boolean hardcoded) {
+        return create(key, createdBy, type, hardcoded, null);
+    }
+
+    /**
+     * Creates a channel if it does not exist, like {@link #create(ChannelKey, String, String, boolean)};
+     * a channel this call creates with {@code admitted} not {@code null} is private: only those client
+     * ids or token subjects may join it (see {@link BusChannel#admits(Session)}).
+     */
+    public JoinResult create(ChannelKey key, String createdBy, String type, boolean hardcoded, Set<String> admitted) {
         Room room = roomFor(key.room());
         boolean[] created = {false};
         BusChannel channel = room.channelMap().computeIfAbsent(key.channel(), name -> {
@@ -167,6 +186,9 @@ public final class Hub {
             IdempotencyWindow remembered = rememberedKeys.remove(key);
             if (remembered != null) {
                 made.idempotency(remembered);
+            }
+            if (admitted != null) {
+                made.admitOnly(admitted);
             }
             return made;
         });
@@ -281,7 +303,7 @@ public final class Hub {
                 if (channel.isDeleted()) {
                     continue;
                 }
-                boolean joined = channel.addMember(session);
+                boolean joined = channel.addMember(session, clock.instant());
                 if (joined) {
                     session.memberships().add(key);
                 }
@@ -428,7 +450,7 @@ public final class Hub {
         if (failed && mustStore || channel.isDeleted()) {
             frame.release();
         } else {
-            fanOut(channel, frame, exclude, offset);
+            fanOut(channel, frame, exclude, offset, stamped);
             if (!listeners.isEmpty()) {
                 notifyListeners(stamped, exclude);
             }
@@ -447,12 +469,21 @@ public final class Hub {
         }
         ByteBuf frame = encoder.encode(envelope);
         synchronized (channel) {
-            fanOut(channel, frame, exclude, 0);
+            fanOut(channel, frame, exclude, 0, null);
         }
     }
 
-    /** Hands the frame once to each loop with members; takes ownership of {@code frame}. */
-    private void fanOut(BusChannel channel, ByteBuf frame, Session exclude, long offset) {
+    /**
+     * Hands the frame once to each loop with members — and, for a publication ({@code delivered}
+     * not {@code null}) while some connection has a filter, to each loop with filtered receivers;
+     * takes ownership of {@code frame}.
+     */
+    private void fanOut(BusChannel channel, ByteBuf frame, Session exclude, long offset, Envelope delivered) {
+        FilteredReceivers filters = filtered;
+        if (delivered != null && filters != null && filters.any()) {
+            fanOutWithFilters(channel, frame, exclude, offset, delivered, filters);
+            return;
+        }
         try {
             for (int loop : channel.activeLoops()) {
                 frame.retain();
@@ -462,6 +493,33 @@ public final class Hub {
         } finally {
             frame.release();
         }
+    }
+
+    private void fanOutWithFilters(BusChannel channel, ByteBuf frame, Session exclude, long offset,
+            Envelope delivered, FilteredReceivers filters) {
+        long stamp = stamps.incrementAndGet();
+        int[] active = channel.activeLoops();
+        try {
+            for (int loop = 0; loop < loops.size(); loop++) {
+                if (!contains(active, loop) && !filters.onLoop(loop)) {
+                    continue;
+                }
+                frame.retain();
+                loops.get(loop).enqueue(Deliveries.toChannelAndFilters(frame, channel, offset, loop, exclude, stamp,
+                        delivered, filters, metrics));
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private static boolean contains(int[] values, int value) {
+        for (int v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -486,10 +544,14 @@ public final class Hub {
         publications.incrementAndGet();
         long stamp = stamps.incrementAndGet();
         Collection<BusChannel> channels = List.copyOf(room.channels());
+        FilteredReceivers filters = filtered;
+        if (filters != null && !filters.any()) {
+            filters = null;
+        }
         try {
             for (int i = 0; i < loops.size(); i++) {
                 frame.retain();
-                loops.get(i).enqueue(Deliveries.toRoom(frame, channels, i, stamp, sender, metrics));
+                loops.get(i).enqueue(Deliveries.toRoom(frame, channels, i, stamp, sender, stamped, filters, metrics));
             }
         } finally {
             frame.release();

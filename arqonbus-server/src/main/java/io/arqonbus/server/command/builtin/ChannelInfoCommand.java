@@ -48,6 +48,11 @@ final class ChannelInfoCommand implements Command {
         data.put("created_at", Timestamps.format(channel.createdAt()));
         data.put("offset", channel.lastOffset());
         data.put("epoch", channel.epoch());
+        data.put("private", channel.isPrivate());
+        if (channel.isPrivate()) {
+            ArrayNode admitted = data.putArray("allowed_members");
+            channel.admitted().forEach(admitted::add);
+        }
         return new CommandResult("Channel " + key, data);
     }
 }

@@ -1,5 +1,7 @@
 package io.arqonbus.server.command.builtin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Timestamps;
@@ -9,6 +11,8 @@ import io.arqonbus.server.command.CommandException;
 import io.arqonbus.server.command.CommandResult;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.JoinResult;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +39,8 @@ final class CreateChannelCommand implements Command {
     public CommandResult execute(CommandContext context) throws CommandException {
         ChannelKey key = context.requiredChannel();
         String creator = context.session().clientId();
-        JoinResult result = context.services().hub().create(key, creator, "dynamic", false);
+        Set<String> admitted = admittedArg(context);
+        JoinResult result = context.services().hub().create(key, creator, "dynamic", false, admitted);
         if (!result.created()) {
             throw CommandException.conflict("Channel '" + key.channel() + "' already exists in room '"
                     + key.room() + "'");
@@ -50,6 +55,44 @@ final class CreateChannelCommand implements Command {
 
         ObjectNode data = ChannelViews.address(context.object(), key);
         data.put("created_at", createdAt);
+        data.put("private", admitted != null);
+        if (admitted != null) {
+            ArrayNode list = data.putArray("allowed_members");
+            result.channel().admitted().forEach(list::add);
+        }
         return new CommandResult("Channel " + key + " created", data);
+    }
+
+    /** How many clients a private channel may list at most: {@value}. */
+    static final int MAX_ALLOWED_MEMBERS = 1_000;
+
+    /**
+     * {@code private: true} with {@code members: [client ids or token subjects]} makes the channel
+     * private; {@code null} for a public channel.
+     */
+    private static Set<String> admittedArg(CommandContext context) throws CommandException {
+        boolean isPrivate = context.optionalBoolean("private", false);
+        JsonNode members = context.args().get("members");
+        if (!isPrivate) {
+            if (members != null && !members.isNull()) {
+                throw CommandException.validation("'members' needs 'private': true");
+            }
+            return null;
+        }
+        if (members == null || members.isNull()) {
+            return Set.of();
+        }
+        if (!members.isArray() || members.size() > MAX_ALLOWED_MEMBERS) {
+            throw CommandException.validation("'members' must be an array of at most " + MAX_ALLOWED_MEMBERS
+                    + " client ids or subjects");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode member : members) {
+            if (!member.isTextual() || member.asText().isBlank() || member.asText().length() > 256) {
+                throw CommandException.validation("'members' must hold client ids or subjects (1-256 characters)");
+            }
+            out.add(member.asText());
+        }
+        return out;
     }
 }
