@@ -28,7 +28,7 @@ class SubscriptionPermissionsTest {
                     ChannelAction.HISTORY, List.of("*")),
             "user", Map.of(
                     ChannelAction.SUBSCRIBE, List.of("science:*", "tenant-{tenant}:*", "club:*"),
-                    ChannelAction.PUBLISH, List.of("*"))),
+                    ChannelAction.PUBLISH, List.of("*"), ChannelAction.HISTORY, List.of("club:*"))),
             null);
 
     @RegisterExtension
@@ -114,5 +114,22 @@ class SubscriptionPermissionsTest {
         publish(erin, "club", "lounge", "lounge-by-erin");
         assertThat(tags(frank)).containsExactly("lounge-by-erin", "vip-by-erin");
         assertThat(tags(gina)).containsExactly("lounge-by-erin");
+
+        // An outsider may neither post into the private channel nor read its history, alone or room-wide.
+        gina.sendText("{\"type\":\"message\",\"room\":\"club\",\"channel\":\"vip\","
+                + "\"payload\":{\"tag\":\"intruder\"}}");
+        JsonNode error = gina.await(f -> "error".equals(f.path("type").asText()), T);
+        assertThat(error.path("error_code").asText()).isEqualTo("AUTHORIZATION_ERROR");
+        assertThat(error.path("error").asText()).isEqualTo("Channel club:vip is private: only its members may publish to it");
+        JsonNode channelHistory = gina.command("history", ArqonBusClient.object().put("room", "club")
+                .put("channel", "vip")).get();
+        assertThat(channelHistory.path("error").asText()).isEqualTo("Channel club:vip is private: its history is for its members");
+        JsonNode roomHistory = gina.command("history", ArqonBusClient.object().put("room", "club")).get();
+        assertThat(roomHistory.path("error").asText()).isEqualTo("Room club holds private channels: name a channel you may read");
+        JsonNode memberHistory = erin.command("history", ArqonBusClient.object().put("room", "club")
+                .put("channel", "vip")).get();
+        assertThat(memberHistory.path("payload").path("data").path("history")).extracting(
+                h -> h.path("payload").path("tag").asText()).containsExactly("vip-by-erin");
+        assertThat(tags(erin)).doesNotContain("intruder");
     }
 }

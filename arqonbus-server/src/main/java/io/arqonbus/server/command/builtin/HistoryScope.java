@@ -5,7 +5,10 @@ import io.arqonbus.server.auth.ChannelAction;
 import io.arqonbus.server.command.CommandContext;
 import io.arqonbus.server.command.CommandException;
 import io.arqonbus.server.hub.ChannelKey;
+import io.arqonbus.server.hub.BusChannel;
 import io.arqonbus.server.hub.Hub;
+import io.arqonbus.server.hub.Room;
+import io.arqonbus.server.session.Session;
 
 /**
  * What a history command reads: a room, a room and one channel, or (admins only) everything.
@@ -57,6 +60,35 @@ record HistoryScope(String room, String channel) {
         } else {
             ChannelViews.existingChannel(hub, ChannelKey.of(room, channel));
         }
+        checkPrivate(context.session(), hub, room, channel);
         return new HistoryScope(room, channel);
+    }
+
+    /**
+     * The history of a private channel is read only by the clients it admits (and admins); a
+     * room-wide read is refused while the room holds a private channel that does not admit the
+     * caller, rather than return that channel's publications.
+     */
+    private static void checkPrivate(Session session, Hub hub, String room, String channel) throws CommandException {
+        if (session.principal().isAdmin()) {
+            return;
+        }
+        if (channel != null) {
+            BusChannel one = hub.channel(ChannelKey.of(room, channel));
+            if (one != null && !one.admits(session)) {
+                throw new CommandException(ErrorCode.AUTHORIZATION_ERROR,
+                        "Channel " + room + ":" + channel + " is private: its history is for its members");
+            }
+            return;
+        }
+        Room whole = hub.room(room);
+        if (whole != null) {
+            for (BusChannel each : whole.channels()) {
+                if (!each.admits(session)) {
+                    throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Room " + room
+                            + " holds private channels: name a channel you may read");
+                }
+            }
+        }
     }
 }
