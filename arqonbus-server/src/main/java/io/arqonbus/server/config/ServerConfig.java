@@ -2,6 +2,8 @@ package io.arqonbus.server.config;
 
 import io.arqonbus.server.auth.ChannelPermissions;
 import io.arqonbus.server.inspect.CasilPolicy;
+import io.arqonbus.server.kv.KvLimits;
+import io.arqonbus.server.webhook.WebhookSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -133,6 +135,9 @@ public final class ServerConfig {
     private final StoreLocation store;
     private final StoreSync storeSync;
     private final CasilPolicy casil;
+    // operator lanes (issue 6)
+    private final KvLimits kvLimits;
+    private final WebhookSettings webhooks;
 
     private ServerConfig(Builder b) {
         host = b.host;
@@ -186,6 +191,8 @@ public final class ServerConfig {
         store = b.store;
         storeSync = b.storeSync;
         casil = b.casil;
+        kvLimits = b.kvLimits;
+        webhooks = b.webhooks;
     }
 
     /** A builder holding every default. */
@@ -305,6 +312,10 @@ public final class ServerConfig {
     public StoreSync storeSync() { return storeSync; }
     /** The CASIL content-inspection policy at start (protocol §7); {@code op.casil.reload} replaces it at run time. */
     public CasilPolicy casil() { return casil; }
+    /** The bounds of the {@code op.store.*} key-value store. */
+    public KvLimits kvLimits() { return kvLimits; }
+    /** The bounds and retry policy of {@code op.webhook.*} deliveries. */
+    public WebhookSettings webhooks() { return webhooks; }
 
     /** A mutable builder; {@link #build()} validates the whole configuration. */
     public static final class Builder {
@@ -359,6 +370,8 @@ public final class ServerConfig {
         private StoreLocation store = StoreLocation.MEMORY;
         private StoreSync storeSync = StoreSync.ALWAYS;
         private CasilPolicy casil = CasilPolicy.defaults();
+        private KvLimits kvLimits = KvLimits.defaults();
+        private WebhookSettings webhooks = WebhookSettings.defaults();
 
         private Builder() {
         }
@@ -415,6 +428,8 @@ public final class ServerConfig {
             store = c.store;
             storeSync = c.storeSync;
             casil = c.casil;
+            kvLimits = c.kvLimits;
+            webhooks = c.webhooks;
         }
 
         public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
@@ -475,6 +490,12 @@ public final class ServerConfig {
         public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
         /** The CASIL policy set so far (the environment applies its variables over it). */
         CasilPolicy casilSoFar() { return casil; }
+        public Builder kvLimits(KvLimits value) { kvLimits = Objects.requireNonNull(value, "kvLimits"); return this; }
+        /** The key-value limits set so far. */
+        public KvLimits kvLimits() { return kvLimits; }
+        public Builder webhooks(WebhookSettings value) { webhooks = Objects.requireNonNull(value, "webhooks"); return this; }
+        /** The webhook settings set so far. */
+        public WebhookSettings webhooks() { return webhooks; }
 
         /** Validates every setting and builds the configuration. */
         public ServerConfig build() {
