@@ -259,7 +259,7 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
     private static String describe(Throwable error) {
         Throwable cause = error;
         while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException
-                || cause.getMessage() == null)) {
+                || cause instanceof java.util.concurrent.ExecutionException)) {
             cause = cause.getCause();
         }
         String text = cause instanceof HttpTimeoutException ? "timeout: " + cause.getMessage()
