@@ -25,6 +25,8 @@ import io.arqonbus.server.history.HistoryStore;
 import io.arqonbus.server.history.HistoryStores;
 import io.arqonbus.server.http.BusHealthCheck;
 import io.arqonbus.server.inspect.CasilInspector;
+import io.arqonbus.server.kv.KeyValueStore;
+import io.arqonbus.server.kv.KeyValueStores;
 import io.arqonbus.server.inspect.CasilPolicyHolder;
 import io.arqonbus.server.inspect.InspectionGate;
 import io.arqonbus.server.http.HttpApiServer;
@@ -57,6 +59,7 @@ import io.arqonbus.server.transport.Disconnector;
 import io.arqonbus.server.transport.ExceptionHandler;
 import io.arqonbus.server.transport.FrameEncoder;
 import io.arqonbus.server.transport.Transports;
+import io.arqonbus.server.webhook.Webhooks;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -166,7 +169,8 @@ public final class ArqonBus implements AutoCloseable {
             Disconnector disconnector,
             Replies replies,
             AtomicInteger openConnections,
-            Authenticator authenticator) {
+            Authenticator authenticator,
+            List<AutoCloseable> lanes) {
     }
 
     /** Binds every port; completes when the server accepts traffic. */
@@ -202,6 +206,8 @@ public final class ArqonBus implements AutoCloseable {
         List<Channel> serverChannels = new ArrayList<>();
         HistoryStore history = null;
         Authenticator authenticator = Authenticator.none();
+        // Operator lanes with something to stop (dispatchers, store connections), stopped in reverse order.
+        List<AutoCloseable> lanes = new ArrayList<>();
         try {
             ServerTls tls = config.tls() == null ? null : ServerTls.create(config.tls());
             authenticator = config.authEnabled()
@@ -232,6 +238,12 @@ public final class ArqonBus implements AutoCloseable {
             CronScheduler cronScheduler = new CronScheduler(config.cron(), hub, ids, clock,
                     config.store().isFile() ? config.store().directory() : null);
             cron = cronScheduler;
+            KeyValueStore kv = KeyValueStores.create(config);
+            lanes.add(kv);
+            Webhooks webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry());
+            lanes.add(webhooks);
+            hub.addListener(webhooks.dispatcher());
+            lifecycle.onClosed(webhooks::ownerClosed);
             CommandRegistry registry = BuiltinCommands.registerAll(new CommandRegistry());
             BuiltinCommands.registerCron(registry, cronScheduler);
             BuiltinCommands.registerOmega(registry, new OmegaLab(config.omega(), hub, ids, clock));
@@ -242,7 +254,7 @@ public final class ArqonBus implements AutoCloseable {
             PresenceCommands.register(registry, presence, new Typing(hub, replies));
             PresenceEndpoint presenceEndpoint = new PresenceEndpoint(presence, authenticator, config.permissions());
             CommandServices services = new CommandServices(config, info, clock, hub, history, sessions, lifecycle,
-                    metrics, codec, telemetry, registry, authenticator, casil);
+                    metrics, codec, telemetry, registry, authenticator, casil, kv, webhooks);
             CommandDispatcher dispatcher = new CommandDispatcher(services, replies);
             InboundRouter router = new InboundRouter(hub, sessions, dispatcher, lifecycle, activity, telemetry,
                     replies, metrics, disconnector, config.maxViolations(), config.legacyAcks(), inspection);
@@ -271,7 +283,8 @@ public final class ArqonBus implements AutoCloseable {
                 telemetryServer.boundTo(telemetryAddress.getHostString(), telemetryAddress.getPort());
             }
             Running state = new Running(info, boss, workers, serverChannels, bus, telemetryAddress, null, ids, codec,
-                    hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections, authenticator);
+                    hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections, authenticator,
+                    lanes);
             InetSocketAddress http = null;
             if (config.httpPort() >= 0) {
                 LiveBusView view = new LiveBusView(info, clock, this::readiness, hub, sessions, telemetry, metrics,
@@ -284,7 +297,8 @@ public final class ArqonBus implements AutoCloseable {
                 view.httpBoundTo(http);
             }
             state = new Running(info, boss, workers, serverChannels, bus, telemetryAddress, http, ids, codec,
-                    hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections, authenticator);
+                    hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections, authenticator,
+                    lanes);
             scheduleStats(state);
             return state;
         } catch (RuntimeException | InterruptedException e) {
@@ -296,6 +310,7 @@ public final class ArqonBus implements AutoCloseable {
             }
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            closeLanes(lanes);
             if (history != null) {
                 history.close();
             }
@@ -456,9 +471,21 @@ public final class ArqonBus implements AutoCloseable {
         }
         state.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         state.boss().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        closeLanes(state.lanes());
         state.history().close();
         state.authenticator().close();
         log.info("event=stopped");
+    }
+
+    private static void closeLanes(List<AutoCloseable> lanes) {
+        for (int i = lanes.size() - 1; i >= 0; i--) {
+            try {
+                lanes.get(i).close();
+            } catch (Exception e) {
+                log.warn("event=lane_close_failed code=INTERNAL_ERROR lane={} msg=\"{}\"",
+                        lanes.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 
     /** Same as {@code stop().join()}. */

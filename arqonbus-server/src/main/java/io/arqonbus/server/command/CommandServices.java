@@ -5,12 +5,14 @@ import io.arqonbus.server.ServerInfo;
 import io.arqonbus.server.auth.Authenticator;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.history.HistoryStore;
+import io.arqonbus.server.kv.KeyValueStore;
 import io.arqonbus.server.inspect.CasilPolicyHolder;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.routing.ConnectionLifecycle;
 import io.arqonbus.server.session.SessionRegistry;
 import io.arqonbus.server.telemetry.TelemetryHub;
+import io.arqonbus.server.webhook.Webhooks;
 import java.time.Clock;
 
 /** The server parts commands work with, injected once into the dispatcher. */
@@ -27,5 +29,7 @@ public record CommandServices(
         TelemetryHub telemetry,
         CommandRegistry registry,
         Authenticator authenticator,
-        CasilPolicyHolder casil) {
+        CasilPolicyHolder casil,
+        KeyValueStore kv,
+        Webhooks webhooks) {
 }

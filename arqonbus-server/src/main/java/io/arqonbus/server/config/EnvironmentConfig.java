@@ -86,6 +86,18 @@ public final class EnvironmentConfig {
         string("ARQONBUS_STORE_SYNC", v -> b.storeSync(StoreSync.parse("ARQONBUS_STORE_SYNC", v)));
         // Accepted for compatibility: history is always kept in memory by default (protocol §8).
         bool("ARQONBUS_ENABLE_PERSISTENCE", ignored -> { });
+        // operator lanes: key-value store and webhooks
+        integer("ARQONBUS_KV_MAX_VALUE_BYTES", v -> b.kvLimits(b.kvLimits().withMaxValueBytes(v)));
+        integer("ARQONBUS_KV_MAX_KEYS_PER_NAMESPACE", v -> b.kvLimits(b.kvLimits().withMaxKeysPerNamespace(v)));
+        integer("ARQONBUS_KV_MAX_KEY_LENGTH", v -> b.kvLimits(b.kvLimits().withMaxKeyLength(v)));
+        integer("ARQONBUS_WEBHOOK_MAX_RULES", v -> b.webhooks(b.webhooks().withMaxRules(v)));
+        integer("ARQONBUS_WEBHOOK_MAX_RULES_PER_CLIENT", v -> b.webhooks(b.webhooks().withMaxRulesPerClient(v)));
+        integer("ARQONBUS_WEBHOOK_QUEUE_SIZE", v -> b.webhooks(b.webhooks().withQueueSize(v)));
+        integer("ARQONBUS_WEBHOOK_MAX_IN_FLIGHT", v -> b.webhooks(b.webhooks().withMaxInFlight(v)));
+        integer("ARQONBUS_WEBHOOK_MAX_ATTEMPTS", v -> b.webhooks(b.webhooks().withMaxAttempts(v)));
+        seconds("ARQONBUS_WEBHOOK_RETRY_INITIAL_SECONDS", v -> b.webhooks(b.webhooks().withRetryInitialDelay(v)));
+        seconds("ARQONBUS_WEBHOOK_RETRY_MAX_SECONDS", v -> b.webhooks(b.webhooks().withRetryMaxDelay(v)));
+        seconds("ARQONBUS_WEBHOOK_MAX_TIMEOUT_SECONDS", v -> b.webhooks(b.webhooks().withMaxTimeout(v)));
         new RedisEnvironment(env).applyTo(b);
         known.addAll(RedisEnvironment.NAMES);
         casil(b);

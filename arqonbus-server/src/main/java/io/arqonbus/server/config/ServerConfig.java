@@ -4,6 +4,8 @@ import io.arqonbus.server.auth.ChannelPermissions;
 import io.arqonbus.server.cron.CronSettings;
 import io.arqonbus.server.inspect.CasilPolicy;
 import io.arqonbus.server.omega.OmegaSettings;
+import io.arqonbus.server.kv.KvLimits;
+import io.arqonbus.server.webhook.WebhookSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -142,6 +144,9 @@ public final class ServerConfig {
     // operator lanes (issue 6)
     private final CronSettings cron;
     private final OmegaSettings omega;
+    // operator lanes (issue 6)
+    private final KvLimits kvLimits;
+    private final WebhookSettings webhooks;
 
     private ServerConfig(Builder b) {
         host = b.host;
@@ -200,6 +205,8 @@ public final class ServerConfig {
                 : new TlsConfig(b.tlsCertFile, b.tlsKeyFile, b.tlsKeyPassword, b.tlsPorts);
         cron = b.cron;
         omega = b.omega;
+        kvLimits = b.kvLimits;
+        webhooks = b.webhooks;
     }
 
     /** A builder holding every default. */
@@ -327,6 +334,10 @@ public final class ServerConfig {
     public CronSettings cron() { return cron; }
     /** The omega lab lane ({@code op.omega.*}). */
     public OmegaSettings omega() { return omega; }
+    /** The bounds of the {@code op.store.*} key-value store. */
+    public KvLimits kvLimits() { return kvLimits; }
+    /** The bounds and retry policy of {@code op.webhook.*} deliveries. */
+    public WebhookSettings webhooks() { return webhooks; }
 
     /** A mutable builder; {@link #build()} validates the whole configuration. */
     public static final class Builder {
@@ -388,6 +399,8 @@ public final class ServerConfig {
         private java.util.Set<TlsConfig.Port> tlsPorts = java.util.EnumSet.allOf(TlsConfig.Port.class);
         private CronSettings cron = CronSettings.defaults();
         private OmegaSettings omega = OmegaSettings.defaults();
+        private KvLimits kvLimits = KvLimits.defaults();
+        private WebhookSettings webhooks = WebhookSettings.defaults();
 
         private Builder() {
         }
@@ -453,6 +466,8 @@ public final class ServerConfig {
             }
             cron = c.cron;
             omega = c.omega;
+            kvLimits = c.kvLimits;
+            webhooks = c.webhooks;
         }
 
         public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
@@ -526,6 +541,12 @@ public final class ServerConfig {
         CronSettings cronSoFar() { return cron; }
         public Builder omega(OmegaSettings value) { omega = Objects.requireNonNull(value, "omega"); return this; }
         OmegaSettings omegaSoFar() { return omega; }
+        public Builder kvLimits(KvLimits value) { kvLimits = Objects.requireNonNull(value, "kvLimits"); return this; }
+        /** The key-value limits set so far. */
+        public KvLimits kvLimits() { return kvLimits; }
+        public Builder webhooks(WebhookSettings value) { webhooks = Objects.requireNonNull(value, "webhooks"); return this; }
+        /** The webhook settings set so far. */
+        public WebhookSettings webhooks() { return webhooks; }
 
         /** Validates every setting and builds the configuration. */
         public ServerConfig build() {

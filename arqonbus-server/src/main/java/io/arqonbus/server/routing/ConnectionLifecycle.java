@@ -16,6 +16,8 @@ import io.arqonbus.server.session.Session;
 import io.arqonbus.server.session.SessionRegistry;
 import io.arqonbus.server.telemetry.TelemetryHub;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ public final class ConnectionLifecycle {
     private final AgentActivity activity;
     private final BusMetrics metrics;
     private final boolean authEnabled;
+    private final List<Consumer<Session>> closeListeners = new CopyOnWriteArrayList<>();
 
     public ConnectionLifecycle(SessionRegistry sessions, Hub hub, Replies replies, TelemetryHub telemetry,
             AgentActivity activity, BusMetrics metrics, boolean authEnabled) {
@@ -142,13 +145,30 @@ public final class ConnectionLifecycle {
         return channel;
     }
 
-    /** The connection ended: leave every channel, unregister, tell telemetry. */
+    /**
+     * Runs {@code listener} on the connection's loop whenever a connection closes (after it left its
+     * channels), e.g. to remove what it owned; it must not block. Returns a Runnable that removes it.
+     */
+    public Runnable onClosed(Consumer<Session> listener) {
+        closeListeners.add(listener);
+        return () -> closeListeners.remove(listener);
+    }
+
+    /** The connection ended: leave every channel, unregister, tell close listeners and telemetry. */
     public void closed(Session session) {
         session.dropRecoveries();
         for (ChannelKey key : session.membershipSnapshot()) {
             leave(session, key);
         }
         sessions.unregister(session);
+        for (Consumer<Session> listener : closeListeners) {
+            try {
+                listener.accept(session);
+            } catch (RuntimeException e) {
+                log.warn("event=close_listener_failed code=INTERNAL_ERROR client={} msg=\"{}\"", session.clientId(),
+                        e.toString());
+            }
+        }
         activity.record(session, "disconnected", null);
         telemetry.emit("client_disconnected", client(session));
         log.debug("event=client_disconnected client={}", session.clientId());

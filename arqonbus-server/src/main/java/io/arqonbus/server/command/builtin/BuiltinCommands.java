@@ -26,7 +26,14 @@ public final class BuiltinCommands {
                 .register(new HistoryReplayCommand())
                 .register(new RefreshCommand())
                 .register(new CasilGetCommand())
-                .register(new CasilReloadCommand());
+                .register(new CasilReloadCommand())
+                .register(new StoreSetCommand())
+                .register(new StoreGetCommand())
+                .register(new StoreListCommand())
+                .register(new StoreDeleteCommand())
+                .register(new WebhookRegisterCommand())
+                .register(new WebhookListCommand())
+                .register(new WebhookUnregisterCommand());
     }
 
     /** Adds the cron lane's commands ({@code op.cron.schedule|list|cancel}) and returns the registry. */

@@ -1,0 +1,43 @@
+package io.arqonbus.server.kv;
+
+import io.arqonbus.server.auth.Principal;
+
+/**
+ * Which key-value namespaces a connection may use (tenant confinement), and its default one.
+ *
+ * <ul>
+ *   <li>A connection whose token carries {@code tenant_id} T defaults to {@code tenant:T} and may
+ *       use {@code tenant:T} and any namespace below it, {@code tenant:T:<anything>}; nothing else.
+ *   <li>An authenticated connection without a tenant defaults to {@code default} and may use every
+ *       namespace that does not start with {@code tenant:} (those belong to tenants).
+ *   <li>Admins (role {@code admin}) and every connection while auth is off may use any namespace.
+ * </ul>
+ */
+public final class Namespaces {
+    /** The namespace of connections without a tenant. */
+    public static final String DEFAULT = "default";
+    /** The prefix of tenant namespaces. */
+    public static final String TENANT_PREFIX = "tenant:";
+
+    private Namespaces() {
+    }
+
+    /** The namespace used when a request names none. */
+    public static String defaultFor(Principal principal) {
+        String tenant = principal.tenantId();
+        return tenant == null || tenant.isEmpty() ? DEFAULT : TENANT_PREFIX + tenant;
+    }
+
+    /** Whether {@code principal} may read and write {@code namespace}. */
+    public static boolean allows(Principal principal, String namespace) {
+        if (!principal.isAuthenticated() || principal.isAdmin()) {
+            return true;
+        }
+        String tenant = principal.tenantId();
+        if (tenant == null || tenant.isEmpty()) {
+            return !namespace.startsWith(TENANT_PREFIX);
+        }
+        String own = TENANT_PREFIX + tenant;
+        return namespace.equals(own) || namespace.startsWith(own + ":");
+    }
+}
