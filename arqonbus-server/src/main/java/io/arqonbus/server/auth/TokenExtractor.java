@@ -1,6 +1,7 @@
 package io.arqonbus.server.auth;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
@@ -20,7 +21,21 @@ public final class TokenExtractor {
 
     /** The token, or {@code null} when the request carries none. */
     public static String extract(HttpRequest request) {
-        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        String token = fromHeader(request.headers());
+        return token != null ? token : fromQuery(new QueryStringDecoder(request.uri()).parameters());
+    }
+
+    /**
+     * The token of a request already decoded into headers and query parameters (the HTTP port's
+     * reads of bus data), or {@code null}; the same places, in the same order.
+     */
+    public static String extract(HttpHeaders headers, Map<String, List<String>> query) {
+        String token = fromHeader(headers);
+        return token != null ? token : fromQuery(query);
+    }
+
+    private static String fromHeader(HttpHeaders headers) {
+        String header = headers.get(HttpHeaderNames.AUTHORIZATION);
         if (header != null) {
             String trimmed = header.trim();
             if (trimmed.length() > 7 && trimmed.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
@@ -30,7 +45,10 @@ public final class TokenExtractor {
                 }
             }
         }
-        Map<String, List<String>> params = new QueryStringDecoder(request.uri()).parameters();
+        return null;
+    }
+
+    private static String fromQuery(Map<String, List<String>> params) {
         for (String name : QUERY_NAMES) {
             List<String> values = params.get(name);
             if (values != null && !values.isEmpty() && !values.get(0).isBlank()) {
