@@ -551,7 +551,7 @@ public final class ArqonBus implements AutoCloseable {
      * @return the envelope as delivered, with its offset and epoch
      * @throws IllegalArgumentException when the room or channel is not a valid name, or the
      *                                  payload is not a JSON object
-     * @throws IllegalStateException    when the bus is not started
+     * @throws IllegalStateException    when the bus is not started, or stopping or stopped
      */
     public Envelope publish(String room, String channel, JsonNode payload) {
         return publish(MessageType.MESSAGE, room, channel, payload);
@@ -574,7 +574,7 @@ public final class ArqonBus implements AutoCloseable {
     }
 
     private Envelope publish(MessageType type, String room, String channel, Object payload) {
-        Running state = requireRunning();
+        Running state = requireServing();
         Names.require("room", room, true);
         Names.require("channel", channel, false);
         JsonNode tree = payload == null ? null
@@ -609,17 +609,26 @@ public final class ArqonBus implements AutoCloseable {
      * @throws IllegalStateException when the bus is not started or is stopping
      */
     public Subscription subscribe(SubscriptionFilter filter, Consumer<Envelope> handler) {
-        return requireRunning().subscriptions().subscribe(filter, handler);
+        return requireServing().subscriptions().subscribe(filter, handler);
     }
 
     /** {@link #subscribe(SubscriptionFilter, Consumer)} with its own queue capacity. */
     public Subscription subscribe(SubscriptionFilter filter, Consumer<Envelope> handler, int queueCapacity) {
-        return requireRunning().subscriptions().subscribe(filter, handler, queueCapacity);
+        return requireServing().subscriptions().subscribe(filter, handler, queueCapacity);
     }
 
     /** The recent-events ring ({@code GET /events/recent}, {@code ?welcome=recent}). */
     public RecentEvents recentEvents() {
         return requireRunning().recentEvents();
+    }
+
+    /** The running state for publishing and subscribing: refused before start and once stop() was called. */
+    private Running requireServing() {
+        Running state = requireRunning();
+        if (draining) {
+            throw new IllegalStateException("the server is stopping or stopped");
+        }
+        return state;
     }
 
     private Running requireRunning() {
