@@ -121,6 +121,7 @@ class EmbeddingApiTest {
 
     @Test
     void aSlowHandlerLosesOnlyItsOwnOverflowCountedAndTheClientsAreUnaffected() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Envelope> slowGot = new CopyOnWriteArrayList<>();
         ArqonBusClient publisher = server.connect();
@@ -128,6 +129,7 @@ class EmbeddingApiTest {
         member.joinChannel("embed-d", "flood").get(10, TimeUnit.SECONDS);
         try (Subscription slow = server.bus().subscribe(new SubscriptionFilter("embed-d", null, null, Set.of()),
                 envelope -> {
+                    entered.countDown();
                     try {
                         release.await(30, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
@@ -135,19 +137,22 @@ class EmbeddingApiTest {
                     }
                     slowGot.add(envelope);
                 }, 4)) {
-            for (int i = 1; i <= 20; i++) {
+            publisher.publish("embed-d", "flood", Map.of("n", 1));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            // The handler holds #1; #2..#5 fill the queue of 4; #6..#20 do not fit.
+            for (int i = 2; i <= 20; i++) {
                 publisher.publish("embed-d", "flood", Map.of("n", i));
             }
             for (int i = 1; i <= 20; i++) {
                 int n = i;
                 member.await(f -> f.path("payload").path("n").asInt() == n, T);
             }
-            // One envelope is in the handler, four wait in the queue, the rest were dropped.
             await().atMost(T).until(() -> slow.dropped() == 15);
             assertThat(slow.pending()).isEqualTo(4);
             release.countDown();
             await().atMost(T).until(() -> slowGot.size() == 5);
             assertThat(slowGot).extracting(e -> e.payload().path("n").asInt()).containsExactly(1, 2, 3, 4, 5);
+            assertThat(slow.delivered()).isEqualTo(5);
         }
     }
 
@@ -174,7 +179,7 @@ class EmbeddingApiTest {
     @Test
     void aBusBuiltWithTheShortcutsRunsAndStopsAndRefusesUseWhenStopped() throws Exception {
         ArqonBus bus = ArqonBus.builder().host("127.0.0.1").ephemeralPorts().telemetryPort(-1).recentEvents(5)
-                .configure(b -> b.ioThreads(1).statsInterval(Duration.ZERO)).build();
+                .configure(b -> b.ioThreads(1).statsInterval(Duration.ZERO).shutdownGrace(Duration.ofSeconds(1))).build();
         assertThatThrownBy(() -> bus.subscribe(SubscriptionFilter.ALL, e -> { }))
                 .isInstanceOf(IllegalStateException.class);
         try (bus) {
