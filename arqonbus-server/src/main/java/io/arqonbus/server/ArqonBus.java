@@ -20,10 +20,18 @@ import io.arqonbus.server.command.builtin.BuiltinCommands;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.TlsConfig;
 import io.arqonbus.server.cron.CronScheduler;
+import io.arqonbus.server.embed.Names;
+import io.arqonbus.server.embed.Subscription;
+import io.arqonbus.server.embed.HostSubscriptions;
+import io.arqonbus.server.events.RecentEvents;
+import io.arqonbus.server.events.RecentEventsWelcome;
+import io.arqonbus.server.filter.SubscriptionFilter;
 import io.arqonbus.server.history.HistoryQuery;
 import io.arqonbus.server.history.HistoryStore;
 import io.arqonbus.server.history.HistoryStores;
 import io.arqonbus.server.http.BusHealthCheck;
+import io.arqonbus.server.http.EventsRoutes;
+import io.arqonbus.server.http.HttpAuth;
 import io.arqonbus.server.inspect.CasilInspector;
 import io.arqonbus.server.kv.KeyValueStore;
 import io.arqonbus.server.kv.KeyValueStores;
@@ -80,21 +88,35 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An ArqonBus server: the bus WebSocket port, the telemetry WebSocket port and the HTTP port,
- * in one process, embeddable in a host application.
+ * in one process, embeddable in a host application (seed 002; {@code docs/embedding.md}).
  *
  * <pre>{@code
- * try (ArqonBus bus = ArqonBus.builder().config(ServerConfig.defaults()).build()) {
- *     bus.start().join();
- *     bus.publish("science", "explore", payload);
+ * try (ArqonBus bus = ArqonBus.builder().port(9100).httpPort(8080).build().start().join()) {
+ *     bus.publish("dashboard", "events", Map.of("spell_name", "summon", "success", true));
+ *     try (Subscription commands = bus.subscribe(
+ *             new SubscriptionFilter("dashboard", "commands", null, Set.of()),
+ *             envelope -> log.info("client said {}", envelope.payload()))) {
+ *         ...
+ *     }
  * }
  * }</pre>
  *
- * {@link #start()} and {@link #stop()} are idempotent and return futures.
+ * <ul>
+ * <li>Lifecycle: {@link #start()} binds every port and completes with this bus once it accepts
+ *     traffic; {@link #stop()} drains clients (close 1001) and completes when every thread is gone;
+ *     both are idempotent; {@link #close()} is {@code stop().join()}. A bus is started once.</li>
+ * <li>Publishing: {@link #publish(String, String, Object)} and {@link #emit(String, String, Object)}
+ *     store and deliver like a client publication, as sender {@code arqonbus}; may be called from
+ *     any thread, never blocks on I/O.</li>
+ * <li>Subscribing: {@link #subscribe(SubscriptionFilter, Consumer)} receives the clients'
+ *     publications in process, off the event loops, with a bounded queue (see {@link Subscription}).</li>
+ * </ul>
  */
 public final class ArqonBus implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArqonBus.class);
@@ -115,9 +137,12 @@ public final class ArqonBus implements AutoCloseable {
     // The cron lane's scheduler thread, stopped in shutdown() (set by boot()).
     private volatile CronScheduler cron;
 
+    private final int subscriberQueueCapacity;
+
     private ArqonBus(Builder builder) {
-        this.config = builder.config;
+        this.config = builder.resolve();
         this.clock = builder.clock;
+        this.subscriberQueueCapacity = builder.subscriberQueueCapacity;
     }
 
     /** A builder with the default configuration. */
@@ -125,17 +150,75 @@ public final class ArqonBus implements AutoCloseable {
         return new Builder();
     }
 
-    /** Builds an {@link ArqonBus}. */
+    /**
+     * Builds an {@link ArqonBus}. Start from {@link #config(ServerConfig)} (default:
+     * {@link ServerConfig#defaults()}: loopback, ports 9100 / 8081 / 8080) and adjust with the
+     * shortcuts; a shortcut called before {@code config(…)} is overwritten by it. {@link #build()}
+     * validates the result ({@link io.arqonbus.server.config.ConfigException} when it is not valid).
+     */
     public static final class Builder {
-        private ServerConfig config = ServerConfig.defaults();
+        private ServerConfig base = ServerConfig.defaults();
+        private final List<Consumer<ServerConfig.Builder>> changes = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
+        private int subscriberQueueCapacity = HostSubscriptions.DEFAULT_QUEUE_CAPACITY;
 
         private Builder() {
         }
 
-        /** The configuration (default: {@link ServerConfig#defaults()}). */
+        /** The whole configuration (default: {@link ServerConfig#defaults()}). */
         public Builder config(ServerConfig value) {
-            config = Objects.requireNonNull(value, "config");
+            base = Objects.requireNonNull(value, "config");
+            changes.clear();
+            return this;
+        }
+
+        /** Changes any setting of the configuration, e.g. {@code b -> b.authEnabled(true).jwtSecret(s)}. */
+        public Builder configure(Consumer<ServerConfig.Builder> change) {
+            changes.add(Objects.requireNonNull(change, "change"));
+            return this;
+        }
+
+        /** The address every port binds to (default {@code 127.0.0.1}). */
+        public Builder host(String value) {
+            Objects.requireNonNull(value, "host");
+            return configure(b -> b.host(value).telemetryHost(value).httpHost(value));
+        }
+
+        /** The bus WebSocket port (default 9100; 0 picks a free port, see {@link ArqonBus#busAddress()}). */
+        public Builder port(int value) {
+            return configure(b -> b.port(value));
+        }
+
+        /** The HTTP port (default 8080; 0 picks a free port; -1 turns HTTP off). */
+        public Builder httpPort(int value) {
+            return configure(b -> b.httpPort(value));
+        }
+
+        /** The telemetry WebSocket port (default 8081; 0 picks a free port; -1 turns it off). */
+        public Builder telemetryPort(int value) {
+            return configure(b -> b.telemetryPort(value));
+        }
+
+        /** Every port 0: the system picks free ones (tests, several buses in one host). */
+        public Builder ephemeralPorts() {
+            return port(0).httpPort(0).telemetryPort(0);
+        }
+
+        /** How many recent publications the bus keeps for {@code ?welcome=recent} and {@code /events/recent} (default 100; 0 = off). */
+        public Builder recentEvents(int size) {
+            return configure(b -> b.recentEventsSize(size));
+        }
+
+        /**
+         * The queue capacity of each {@link #subscribe(SubscriptionFilter, Consumer) subscription}
+         * (default {@value HostSubscriptions#DEFAULT_QUEUE_CAPACITY} envelopes); past it a slow handler's
+         * publications are dropped and counted.
+         */
+        public Builder subscriberQueueCapacity(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("subscriber queue capacity: " + value + " (expected: >= 1)");
+            }
+            subscriberQueueCapacity = value;
             return this;
         }
 
@@ -145,8 +228,20 @@ public final class ArqonBus implements AutoCloseable {
             return this;
         }
 
+        /** Builds the bus (not started); validates the configuration. */
         public ArqonBus build() {
             return new ArqonBus(this);
+        }
+
+        private ServerConfig resolve() {
+            if (changes.isEmpty()) {
+                return base;
+            }
+            ServerConfig.Builder settings = base.toBuilder();
+            for (Consumer<ServerConfig.Builder> change : changes) {
+                change.accept(settings);
+            }
+            return settings.build();
         }
     }
 
@@ -170,7 +265,9 @@ public final class ArqonBus implements AutoCloseable {
             Replies replies,
             AtomicInteger openConnections,
             Authenticator authenticator,
-            List<AutoCloseable> lanes) {
+            List<AutoCloseable> lanes,
+            RecentEvents recentEvents,
+            HostSubscriptions hostSubscriptions) {
     }
 
     /** Binds every port; completes when the server accepts traffic. */
@@ -208,6 +305,7 @@ public final class ArqonBus implements AutoCloseable {
         Authenticator authenticator = Authenticator.none();
         // Operator lanes with something to stop (dispatchers, store connections), stopped in reverse order.
         List<AutoCloseable> lanes = new ArrayList<>();
+        HostSubscriptions hostSubscriptions = null;
         try {
             ServerTls tls = config.tls() == null ? null : ServerTls.create(config.tls());
             authenticator = config.authEnabled()
@@ -252,7 +350,7 @@ public final class ArqonBus implements AutoCloseable {
             Presence presence = new Presence(hub);
             SubscriptionCommands.register(registry, subscriptions);
             PresenceCommands.register(registry, presence, new Typing(hub, replies));
-            PresenceEndpoint presenceEndpoint = new PresenceEndpoint(presence, authenticator, config.permissions());
+            PresenceEndpoint presenceEndpoint = new PresenceEndpoint(presence);
             CommandServices services = new CommandServices(config, info, clock, hub, history, sessions, lifecycle,
                     metrics, codec, telemetry, registry, authenticator, casil, kv, webhooks);
             CommandDispatcher dispatcher = new CommandDispatcher(services, replies);
@@ -262,6 +360,14 @@ public final class ArqonBus implements AutoCloseable {
             BusDependencies deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle,
                     loops, metrics, disconnector, exceptionHandler, openConnections,
                     new ConnectionsPerSubject(config.maxConnectionsPerClient()));
+
+            RecentEvents recentEvents = new RecentEvents(config.recentEventsSize());
+            if (recentEvents.enabled()) {
+                hub.addListener(recentEvents);
+            }
+            lifecycle.addWelcomeExtension(new RecentEventsWelcome(recentEvents, hub, replies, codec, metrics));
+            hostSubscriptions = new HostSubscriptions(hub, subscriberQueueCapacity);
+            HostSubscriptions inProcess = hostSubscriptions;
 
             bootstrapScienceRoom(hub);
             registerGauges(metrics, sessions, hub, telemetry, info, openConnections);
@@ -284,21 +390,23 @@ public final class ArqonBus implements AutoCloseable {
             }
             Running state = new Running(info, boss, workers, serverChannels, bus, telemetryAddress, null, ids, codec,
                     hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections, authenticator,
-                    lanes);
+                    lanes, recentEvents, hostSubscriptions);
             InetSocketAddress http = null;
             if (config.httpPort() >= 0) {
                 LiveBusView view = new LiveBusView(info, clock, this::readiness, hub, sessions, telemetry, metrics,
                         history, openConnections::get, bus, telemetryAddress, config.tls());
+                HttpAuth httpAuth = new HttpAuth(authenticator, config.permissions());
                 http = bind(transports, boss, workers, config.httpHost(), config.httpPort(),
-                        secured(tls, TlsConfig.Port.HTTP, new HttpApiServer(
-                                HttpEndpoints.routes(view, new BusHealthCheck(workers, history))
-                                        .getBelow(PresenceEndpoint.PREFIX, presenceEndpoint).build())),
+                        secured(tls, TlsConfig.Port.HTTP, new HttpApiServer(EventsRoutes.addTo(
+                                HttpEndpoints.routes(view, new BusHealthCheck(workers, history)), httpAuth, view,
+                                recentEvents, codec, inProcess::count)
+                                .getBelow(PresenceEndpoint.PREFIX, httpAuth.require(presenceEndpoint)).build())),
                         serverChannels);
                 view.httpBoundTo(http);
             }
             state = new Running(info, boss, workers, serverChannels, bus, telemetryAddress, http, ids, codec,
                     hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections, authenticator,
-                    lanes);
+                    lanes, recentEvents, hostSubscriptions);
             scheduleStats(state);
             return state;
         } catch (RuntimeException | InterruptedException e) {
@@ -313,6 +421,9 @@ public final class ArqonBus implements AutoCloseable {
             closeLanes(lanes);
             if (history != null) {
                 history.close();
+            }
+            if (hostSubscriptions != null) {
+                hostSubscriptions.close();
             }
             authenticator.close();
             throw e;
@@ -469,6 +580,7 @@ public final class ArqonBus implements AutoCloseable {
         if (scheduler != null) {
             scheduler.close();
         }
+        state.hostSubscriptions().close();
         state.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         state.boss().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         closeLanes(state.lanes());
@@ -496,19 +608,92 @@ public final class ArqonBus implements AutoCloseable {
 
     /**
      * Publishes from the host application to {@code room:channel}, as sender {@code arqonbus}:
-     * stored in history and delivered to every member.
+     * stored in history, delivered to every member (and to {@code ?welcome=recent} readers,
+     * webhooks and in-process subscribers that ask for the host's publications), exactly like a
+     * client's {@code message}. Creates the channel if needed. Thread-safe; never blocks on I/O.
      *
+     * @param payload a JSON object, or {@code null} for an empty one
      * @return the envelope as delivered, with its offset and epoch
+     * @throws IllegalArgumentException when the room or channel is not a valid name, or the
+     *                                  payload is not a JSON object
+     * @throws IllegalStateException    when the bus is not started, or stopping or stopped
      */
     public Envelope publish(String room, String channel, JsonNode payload) {
-        Running state = requireRunning();
-        Envelope envelope = Envelope.builder(state.ids().nextId(), Timestamps.now(clock), MessageType.MESSAGE)
+        return publish(MessageType.MESSAGE, room, channel, payload);
+    }
+
+    /**
+     * {@link #publish(String, String, JsonNode)} with any value Jackson turns into a JSON object: a
+     * {@code Map}, a record, a bean.
+     */
+    public Envelope publish(String room, String channel, Object payload) {
+        return publish(MessageType.MESSAGE, room, channel, payload);
+    }
+
+    /**
+     * Like {@link #publish(String, String, Object)}, with envelope type {@code event} (the seeds'
+     * name for a message; routed identically, the type stays {@code event} on the wire).
+     */
+    public Envelope emit(String room, String channel, Object payload) {
+        return publish(MessageType.EVENT, room, channel, payload);
+    }
+
+    private Envelope publish(MessageType type, String room, String channel, Object payload) {
+        Running state = requireServing();
+        Names.require("room", room, true);
+        Names.require("channel", channel, false);
+        JsonNode tree = payload == null ? null
+                : payload instanceof JsonNode node ? node : state.codec().mapper().valueToTree(payload);
+        if (tree != null && !tree.isObject() && !tree.isNull()) {
+            throw new IllegalArgumentException("the payload must be a JSON object, not " + tree.getNodeType());
+        }
+        Envelope envelope = Envelope.builder(state.ids().nextId(), Timestamps.now(clock), type)
                 .room(room)
                 .channel(channel)
                 .sender(Hub.SERVER_SENDER)
-                .payload(payload == null ? null : (ObjectNode) payload)
+                .payload(tree == null || tree.isNull() ? null : (ObjectNode) tree)
                 .build();
         return state.hub().publish(null, envelope).delivered();
+    }
+
+    /**
+     * Receives, in process, every publication that passes {@code filter}: clients' channel messages
+     * and room broadcasts, and the server's own (cron, telemetry re-broadcasts) — but not what this
+     * host publishes itself through {@link #publish} / {@link #emit} (sender {@code arqonbus})
+     * unless the filter names that sender. Deliveries start with the next publication.
+     *
+     * <p>The handler runs on a virtual thread of the bus, never on an event loop and never
+     * concurrently with itself, in the order the hub delivered the publications (per channel:
+     * offset order). Its queue holds {@link Builder#subscriberQueueCapacity(int)} envelopes; when a
+     * slow handler lets it fill up, further publications are dropped for this subscription only,
+     * counted in {@link Subscription#dropped()} and logged once. The filter has the fields of the
+     * wire's {@code subscribe} command ({@link SubscriptionFilter#parse} reads that JSON);
+     * {@link SubscriptionFilter#ALL} matches everything.
+     *
+     * @return the subscription; close it to stop (stopping the bus closes it too)
+     * @throws IllegalStateException when the bus is not started or is stopping
+     */
+    public Subscription subscribe(SubscriptionFilter filter, Consumer<Envelope> handler) {
+        return requireServing().hostSubscriptions().subscribe(filter, handler);
+    }
+
+    /** {@link #subscribe(SubscriptionFilter, Consumer)} with its own queue capacity. */
+    public Subscription subscribe(SubscriptionFilter filter, Consumer<Envelope> handler, int queueCapacity) {
+        return requireServing().hostSubscriptions().subscribe(filter, handler, queueCapacity);
+    }
+
+    /** The recent-events ring ({@code GET /events/recent}, {@code ?welcome=recent}). */
+    public RecentEvents recentEvents() {
+        return requireRunning().recentEvents();
+    }
+
+    /** The running state for publishing and subscribing: refused before start and once stop() was called. */
+    private Running requireServing() {
+        Running state = requireRunning();
+        if (draining) {
+            throw new IllegalStateException("the server is stopping or stopped");
+        }
+        return state;
     }
 
     private Running requireRunning() {

@@ -85,6 +85,8 @@ public enum Setting {
             c -> Integer.toString(c.recoveryMaxMessages())),
     DEDUP_WINDOW("dedup_window_seconds", "ARQONBUS_DEDUP_WINDOW_SECONDS", null,
             c -> seconds(c.dedupWindow())),
+    RECENT_EVENTS_SIZE("recent_events_size", "ARQONBUS_RECENT_EVENTS_SIZE", null,
+            c -> Integer.toString(c.recentEventsSize())),
     STORE("store", "ARQONBUS_STORE", "--store", c -> c.store().toString()),
     STORE_SYNC("store_sync", "ARQONBUS_STORE_SYNC", "--store-sync", c -> c.storeSync().toString()),
     LEGACY_ACKS("legacy_acks", "ARQONBUS_LEGACY_ACKS", "--legacy-acks", c -> bool(c.legacyAcks())),

@@ -1,6 +1,7 @@
 package io.arqonbus.server.auth;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
@@ -20,17 +21,23 @@ public final class TokenExtractor {
 
     /** The token, or {@code null} when the request carries none. */
     public static String extract(HttpRequest request) {
-        return extract(request.headers().get(HttpHeaderNames.AUTHORIZATION),
-                new QueryStringDecoder(request.uri()).parameters());
+        String token = fromHeader(request.headers());
+        return token != null ? token : fromQuery(new QueryStringDecoder(request.uri()).parameters());
     }
 
     /**
-     * The token from an {@code Authorization} header value (may be {@code null}) and decoded query
-     * parameters, or {@code null} when neither carries one (used by the HTTP port too).
+     * The token of a request already decoded into headers and query parameters (the HTTP port's
+     * reads of bus data), or {@code null}; the same places, in the same order.
      */
-    public static String extract(String authorization, Map<String, List<String>> params) {
-        if (authorization != null) {
-            String trimmed = authorization.trim();
+    public static String extract(HttpHeaders headers, Map<String, List<String>> query) {
+        String token = fromHeader(headers);
+        return token != null ? token : fromQuery(query);
+    }
+
+    private static String fromHeader(HttpHeaders headers) {
+        String header = headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (header != null) {
+            String trimmed = header.trim();
             if (trimmed.length() > 7 && trimmed.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
                 String token = trimmed.substring(7).trim();
                 if (!token.isEmpty()) {
@@ -38,6 +45,10 @@ public final class TokenExtractor {
                 }
             }
         }
+        return null;
+    }
+
+    private static String fromQuery(Map<String, List<String>> params) {
         for (String name : QUERY_NAMES) {
             List<String> values = params.get(name);
             if (values != null && !values.isEmpty() && !values.get(0).isBlank()) {

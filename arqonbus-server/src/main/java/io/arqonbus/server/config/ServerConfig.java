@@ -62,6 +62,10 @@ public final class ServerConfig {
     public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(5);
     /** Default maximum telemetry WebSocket clients: {@value}. */
     public static final int DEFAULT_TELEMETRY_MAX_CLIENTS = 500;
+    /** Default number of recent publications kept for {@code GET /events/recent} and {@code ?welcome=recent}: {@value}. */
+    public static final int DEFAULT_RECENT_EVENTS_SIZE = 100;
+    /** The largest allowed recent-events ring: {@value}. */
+    public static final int MAX_RECENT_EVENTS_SIZE = 10_000;
     /** Default JWT algorithm: {@value}. */
     public static final String DEFAULT_JWT_ALGORITHM = "HS256";
     /** The JWT algorithms the server verifies: HMAC with a shared secret, RSA and ECDSA with a public key. */
@@ -129,6 +133,7 @@ public final class ServerConfig {
     private final Duration historyMaxAge;
     private final boolean legacyAcks;
     private final int telemetryMaxClients;
+    private final int recentEventsSize;
     private final Duration statsInterval;
     private final Duration shutdownGrace;
     private final Duration closeWait;
@@ -192,6 +197,7 @@ public final class ServerConfig {
         historyMaxAge = b.historyMaxAge;
         legacyAcks = b.legacyAcks;
         telemetryMaxClients = b.telemetryMaxClients;
+        recentEventsSize = b.recentEventsSize;
         statsInterval = b.statsInterval;
         shutdownGrace = b.shutdownGrace;
         closeWait = b.closeWait;
@@ -310,6 +316,8 @@ public final class ServerConfig {
     public boolean legacyAcks() { return legacyAcks; }
     /** Maximum telemetry clients; more are closed with 1013. */
     public int telemetryMaxClients() { return telemetryMaxClients; }
+    /** Recent publications kept in memory for {@code GET /events/recent} and {@code ?welcome=recent}; 0 turns them off. */
+    public int recentEventsSize() { return recentEventsSize; }
     /** Interval of the stats log line; zero disables it. */
     public Duration statsInterval() { return statsInterval; }
     /** Time given to clients to leave on shutdown. */
@@ -384,6 +392,7 @@ public final class ServerConfig {
         private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
         private boolean legacyAcks = true;
         private int telemetryMaxClients = DEFAULT_TELEMETRY_MAX_CLIENTS;
+        private int recentEventsSize = DEFAULT_RECENT_EVENTS_SIZE;
         private Duration statsInterval = DEFAULT_STATS_INTERVAL;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Duration closeWait = DEFAULT_CLOSE_WAIT;
@@ -449,6 +458,7 @@ public final class ServerConfig {
             historyMaxAge = c.historyMaxAge;
             legacyAcks = c.legacyAcks;
             telemetryMaxClients = c.telemetryMaxClients;
+            recentEventsSize = c.recentEventsSize;
             statsInterval = c.statsInterval;
             shutdownGrace = c.shutdownGrace;
             closeWait = c.closeWait;
@@ -515,6 +525,7 @@ public final class ServerConfig {
         public Builder historyMaxAge(Duration value) { historyMaxAge = Objects.requireNonNull(value); return this; }
         public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
         public Builder telemetryMaxClients(int value) { telemetryMaxClients = value; return this; }
+        public Builder recentEventsSize(int value) { recentEventsSize = value; return this; }
         public Builder statsInterval(Duration value) { statsInterval = Objects.requireNonNull(value); return this; }
         public Builder shutdownGrace(Duration value) { shutdownGrace = Objects.requireNonNull(value); return this; }
         public Builder closeWait(Duration value) { closeWait = Objects.requireNonNull(value); return this; }
@@ -578,6 +589,8 @@ public final class ServerConfig {
             check(!dedupWindow.isNegative(), "dedup window: %s (expected: >= 0)", dedupWindow);
             check(historyMaxAge.isPositive(), "history max age: %s (expected: > 0)", historyMaxAge);
             check(telemetryMaxClients > 0, "telemetry max clients: %d (expected: > 0)", telemetryMaxClients);
+            check(recentEventsSize >= 0 && recentEventsSize <= MAX_RECENT_EVENTS_SIZE,
+                    "recent events size: %d (expected: 0 to %d)", recentEventsSize, MAX_RECENT_EVENTS_SIZE);
             check(!statsInterval.isNegative(), "stats interval: %s (expected: >= 0)", statsInterval);
             check(!shutdownGrace.isNegative(), "shutdown grace: %s (expected: >= 0)", shutdownGrace);
             check(closeWait.isPositive(), "close wait: %s (expected: > 0)", closeWait);

@@ -10,7 +10,7 @@ public final class HttpEndpoints {
         return routes(view, health).build();
     }
 
-    /** The routes of {@link #router}, to add more to. */
+    /** The builder of {@link #router}, for adding more routes (e.g. {@link EventsRoutes}). */
     public static HttpRouter.Builder routes(BusView view, HealthCheck health) {
         return HttpRouter.builder()
                 .get("/health", new HealthEndpoint(view, health))

@@ -16,6 +16,7 @@ import io.arqonbus.server.session.Session;
 import io.arqonbus.server.session.SessionRegistry;
 import io.arqonbus.server.telemetry.TelemetryHub;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ public final class ConnectionLifecycle {
     private final BusMetrics metrics;
     private final boolean authEnabled;
     private final List<Consumer<Session>> closeListeners = new CopyOnWriteArrayList<>();
+    private final List<WelcomeExtension> welcomeExtensions = new CopyOnWriteArrayList<>();
 
     public ConnectionLifecycle(SessionRegistry sessions, Hub hub, Replies replies, TelemetryHub telemetry,
             AgentActivity activity, BusMetrics metrics, boolean authEnabled) {
@@ -51,10 +53,26 @@ public final class ConnectionLifecycle {
         this.authEnabled = authEnabled;
     }
 
+    /** Adds something new connections may ask for after the welcome (add them before the ports open). */
+    public void addWelcomeExtension(WelcomeExtension extension) {
+        welcomeExtensions.add(extension);
+    }
+
     /** A connection finished its handshake: register it and send the welcome. */
     public void opened(Session session) {
+        opened(session, Map.of());
+    }
+
+    /**
+     * A connection finished its handshake: register it, send the welcome, then whatever the
+     * {@link WelcomeExtension}s add for the query parameters of its upgrade URL.
+     */
+    public void opened(Session session, Map<String, List<String>> query) {
         sessions.register(session);
         hub.sendTo(session, replies.welcome(session.clientId()));
+        for (WelcomeExtension extension : welcomeExtensions) {
+            extension.welcomed(session, query);
+        }
         ObjectNode data = client(session);
         data.put("remote_address", String.valueOf(session.channel().remoteAddress()));
         telemetry.emit("client_connected", data);

@@ -17,12 +17,14 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -124,6 +126,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Principal principal = ((AuthResult.Accepted) auth).principal();
+        Map<String, List<String>> query = query(request.uri());
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                 (ctx.pipeline().get(HandlerNames.TLS) != null ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null, decoderConfig)
                 .newHandshaker(request);
@@ -160,9 +163,18 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 deps.disconnector().close(channel, CloseCodes.TRY_AGAIN_LATER, overLimit ? "connection limit reached"
                         : "connection limit for this client reached");
             } else {
-                upgraded(ctx, principal);
+                upgraded(ctx, principal, query);
             }
         });
+    }
+
+    /** The decoded query parameters of the upgrade URL; none when they cannot be decoded. */
+    private static Map<String, List<String>> query(String uri) {
+        try {
+            return new QueryStringDecoder(uri).parameters();
+        } catch (IllegalArgumentException e) {
+            return Map.of();
+        }
     }
 
     /** An upgrade request Netty's handshaker refuses (e.g. no {@code Sec-WebSocket-Key}): 400 JSON. */
@@ -172,7 +184,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 "{\"error\":\"Bad Request\",\"details\":\"" + details + "\"}"));
     }
 
-    private void upgraded(ChannelHandlerContext ctx, Principal principal) {
+    private void upgraded(ChannelHandlerContext ctx, Principal principal, Map<String, List<String>> query) {
         Channel channel = ctx.channel();
         ServerConfig config = deps.config();
         LoopContext loop = deps.loops().of(channel.eventLoop());
@@ -217,7 +229,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         // handlers above it.
         outbound.writeAt(wireContext(pipeline));
         channel.closeFuture().addListener(f -> deps.lifecycle().closed(session));
-        deps.lifecycle().opened(session);
+        deps.lifecycle().opened(session, query);
     }
 
     /**
