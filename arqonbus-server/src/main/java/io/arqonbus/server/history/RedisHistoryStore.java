@@ -4,24 +4,19 @@ import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.hub.ChannelKey;
-import io.lettuce.core.ClientOptions;
+import io.arqonbus.server.redis.LettuceSetup;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -136,36 +131,12 @@ public final class RedisHistoryStore implements HistoryStore {
                 return connection;
             }
             if (client == null) {
-                resources = DefaultClientResources.builder()
-                        .ioThreadPoolSize(2)
-                        .computationThreadPoolSize(2)
-                        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
-                                TimeUnit.MILLISECONDS))
-                        .build();
-                RedisURI.Builder uri = RedisURI.builder()
-                        .withHost(config.host())
-                        .withPort(config.port())
-                        .withSsl(config.ssl())
-                        .withDatabase(config.database())
-                        .withTimeout(config.commandTimeout())
-                        .withClientName("arqonbus-history");
-                if (config.password() != null) {
-                    if (config.username() != null) {
-                        uri.withAuthentication(config.username(), config.password());
-                    } else {
-                        uri.withPassword(config.password());
-                    }
-                }
-                client = RedisClient.create(resources, uri.build());
-                client.setOptions(ClientOptions.builder()
-                        .autoReconnect(true)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-                        .socketOptions(SocketOptions.builder().connectTimeout(config.commandTimeout()).build())
-                        .build());
+                resources = LettuceSetup.resources(2);
+                client = LettuceSetup.client(resources, config);
             }
             try {
-                StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE);
+                StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE,
+                        LettuceSetup.uri(config, "arqonbus-history"));
                 conn.sync().scriptLoad(RedisScripts.APPEND);
                 connection = conn;
             } catch (RedisException e) {

@@ -24,23 +24,40 @@ final class Deliveries {
             int size = frame.readableBytes();
             int sent = 0;
             try {
-                for (Session session : members.sessions()) {
-                    if (session == exclude) {
-                        continue;
-                    }
-                    ByteBuf copy = frame.retainedDuplicate();
-                    if (session.isRecovering() && session.hold(key, offset, copy)) {
-                        continue;
-                    }
-                    if (session.deliver(copy)) {
-                        sent++;
-                    }
-                }
+                sent = toMembers(frame, key, offset, members, exclude, NO_STAMP);
             } finally {
                 frame.release();
                 metrics.sent(sent, size);
             }
         };
+    }
+
+    /** {@link #toMembers}'s stamp when no stamp is needed. */
+    private static final long NO_STAMP = -1;
+
+    /**
+     * Writes the frame to each member but {@code exclude} (a recovering member holds it back),
+     * stamping each with {@code stamp} unless it is {@link #NO_STAMP}; returns how many were sent.
+     */
+    private static int toMembers(ByteBuf frame, ChannelKey key, long offset, LocalMembers members, Session exclude,
+            long stamp) {
+        int sent = 0;
+        for (Session session : members.sessions()) {
+            if (session == exclude) {
+                continue;
+            }
+            if (stamp != NO_STAMP) {
+                session.stamp(stamp);
+            }
+            ByteBuf copy = frame.retainedDuplicate();
+            if (session.isRecovering() && session.hold(key, offset, copy)) {
+                continue;
+            }
+            if (session.deliver(copy)) {
+                sent++;
+            }
+        }
+        return sent;
     }
 
     /**
@@ -56,19 +73,7 @@ final class Deliveries {
             int size = frame.readableBytes();
             int sent = 0;
             try {
-                for (Session session : members.sessions()) {
-                    if (session == exclude) {
-                        continue;
-                    }
-                    session.stamp(stamp);
-                    ByteBuf copy = frame.retainedDuplicate();
-                    if (session.isRecovering() && session.hold(key, offset, copy)) {
-                        continue;
-                    }
-                    if (session.deliver(copy)) {
-                        sent++;
-                    }
-                }
+                sent = toMembers(frame, key, offset, members, exclude, stamp);
                 sent += filters.deliver(loopIndex, delivered, channel, frame, exclude, stamp);
             } finally {
                 frame.release();

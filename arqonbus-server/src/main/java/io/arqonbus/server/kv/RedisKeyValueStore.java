@@ -2,17 +2,12 @@ package io.arqonbus.server.kv;
 
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.history.StoreUnavailableException;
-import io.lettuce.core.ClientOptions;
+import io.arqonbus.server.redis.LettuceSetup;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -135,35 +130,10 @@ public final class RedisKeyValueStore implements KeyValueStore {
                 return connection;
             }
             if (client == null) {
-                resources = DefaultClientResources.builder()
-                        .ioThreadPoolSize(1)
-                        .computationThreadPoolSize(1)
-                        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
-                                TimeUnit.MILLISECONDS))
-                        .build();
-                client = RedisClient.create(resources);
-                client.setOptions(ClientOptions.builder()
-                        .autoReconnect(true)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-                        .socketOptions(SocketOptions.builder().connectTimeout(config.commandTimeout()).build())
-                        .build());
+                resources = LettuceSetup.resources(1);
+                client = LettuceSetup.client(resources, config);
             }
-            RedisURI.Builder uri = RedisURI.builder()
-                    .withHost(config.host())
-                    .withPort(config.port())
-                    .withSsl(config.ssl())
-                    .withDatabase(config.database())
-                    .withTimeout(config.commandTimeout())
-                    .withClientName("arqonbus-kv");
-            if (config.password() != null) {
-                if (config.username() != null) {
-                    uri.withAuthentication(config.username(), config.password());
-                } else {
-                    uri.withPassword(config.password());
-                }
-            }
-            connection = client.connectAsync(StringCodec.UTF8, uri.build()).toCompletableFuture();
+            connection = client.connectAsync(StringCodec.UTF8, LettuceSetup.uri(config, "arqonbus-kv")).toCompletableFuture();
             connection.whenComplete((conn, error) -> {
                 if (error != null) {
                     log.debug("event=kv_connect_failed address={} msg=\"{}\"", config.address(), rootCause(error));
