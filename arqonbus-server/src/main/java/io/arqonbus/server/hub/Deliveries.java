@@ -3,6 +3,7 @@ package io.arqonbus.server.hub;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.session.Session;
+import io.arqonbus.server.transport.FrameEncoder;
 import io.netty.buffer.ByteBuf;
 import java.util.Collection;
 
@@ -49,7 +50,7 @@ final class Deliveries {
             if (stamp != NO_STAMP) {
                 session.stamp(stamp);
             }
-            ByteBuf copy = frame.retainedDuplicate();
+            ByteBuf copy = FrameEncoder.share(frame);
             if (session.isRecovering() && session.hold(key, offset, copy)) {
                 continue;
             }
@@ -95,7 +96,7 @@ final class Deliveries {
                 for (BusChannel channel : channels) {
                     for (Session session : channel.local(loopIndex).sessions()) {
                         if (session != exclude && session.stamp(stamp)
-                                && session.deliver(frame.retainedDuplicate())) {
+                                && session.deliver(FrameEncoder.share(frame))) {
                             sent++;
                         }
                     }

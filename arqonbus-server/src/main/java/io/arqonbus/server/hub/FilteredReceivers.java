@@ -22,8 +22,8 @@ public interface FilteredReceivers {
     /**
      * Runs on the loop {@code loopIndex} inside a publication's delivery task, after the loop's
      * members of the channel were served and stamped with {@code stamp}: writes a
-     * {@code retainedDuplicate()} of {@code frame} to each connection of this loop that has a filter
-     * matching {@code delivered}, may see it, is not {@code sender} and was not stamped with
+     * {@linkplain io.arqonbus.server.transport.FrameEncoder#share share} of {@code frame} to each
+     * connection of this loop that has a filter matching {@code delivered}, may see it, is not {@code sender} and was not stamped with
      * {@code stamp} yet (stamping it). Does not take ownership of {@code frame}.
      *
      * @param channel the channel of a channel publication, {@code null} for a room broadcast

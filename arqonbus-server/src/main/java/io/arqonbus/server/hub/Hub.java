@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>A publication is stamped with its channel's next offset, encoded once into a complete
  * WebSocket frame, appended to the history store, and — once the store confirmed the append —
  * handed once to every event loop that serves members of the channel; that loop writes a
- * {@code retainedDuplicate()} to each of its local members. Offsets are given and publications
- * released under the channel's monitor, strictly in offset order, so every loop sees a channel's
+ * {@linkplain FrameEncoder#share share} of the frame to each of its local members. Offsets are
+ * given and publications released under the channel's monitor, strictly in offset order, so every loop sees a channel's
  * publications in offset order and a joining member's position is exact. Joins and leaves run on
  * the member's own loop.
  */
@@ -595,7 +595,7 @@ public final class Hub {
         ByteBuf frame = encoder.encode(envelope);
         try {
             for (Session target : targets) {
-                target.loop().enqueue(Deliveries.toSession(frame.retainedDuplicate(), target, metrics));
+                target.loop().enqueue(Deliveries.toSession(FrameEncoder.share(frame), target, metrics));
             }
         } finally {
             frame.release();

@@ -39,9 +39,10 @@ public final class Outbound {
     private final Listener listener;
     private Session session;
     /**
-     * Where prepared frames enter the pipeline: the context of its first handler, so a write goes
-     * straight to the socket without passing every handler (prepared frames need no encoding).
-     * {@code null} until the WebSocket pipeline is in place; then the channel's own write is used.
+     * Where prepared frames enter the pipeline: the WebSocket encoder's context, so a write goes
+     * to the socket (through TLS, when on) without passing the handlers above it (prepared frames
+     * need no encoding). {@code null} until the WebSocket pipeline is in place; until then the
+     * channel's own write is used.
      */
     private ChannelHandlerContext wire;
     private boolean dirty;
@@ -58,11 +59,11 @@ public final class Outbound {
     }
 
     /**
-     * Sends prepared frames in at {@code first}, the pipeline's first handler, from now on.
-     * Called on the connection's loop once the WebSocket pipeline is complete.
+     * Sends prepared frames in at {@code context} from now on (they reach only the outbound
+     * handlers before it). Called on the connection's loop once the WebSocket pipeline is complete.
      */
-    public void writeAt(ChannelHandlerContext first) {
-        this.wire = first;
+    public void writeAt(ChannelHandlerContext context) {
+        this.wire = context;
     }
 
     /** Binds the session whose flushes the loop batches; called once, right after construction. */

@@ -8,6 +8,7 @@ import io.arqonbus.server.hub.BusChannel;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.FilteredReceivers;
 import io.arqonbus.server.session.Session;
+import io.arqonbus.server.transport.FrameEncoder;
 import io.netty.buffer.ByteBuf;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -127,7 +128,7 @@ public final class Subscriptions implements FilteredReceivers {
                     || !maySee(receiver, delivered, channel, sender) || !receiver.stamp(stamp)) {
                 continue;
             }
-            if (receiver.deliver(frame.retainedDuplicate())) {
+            if (receiver.deliver(FrameEncoder.share(frame))) {
                 sent++;
             }
         }

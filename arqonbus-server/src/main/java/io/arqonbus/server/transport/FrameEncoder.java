@@ -11,7 +11,7 @@ import java.io.OutputStream;
 /**
  * Encodes an envelope straight into a complete, unmasked WebSocket text frame: header and JSON
  * in one buffer. Server frames are never masked, so the same bytes are valid on every
- * connection; fan-out hands each one a {@code retainedDuplicate()} and nothing is copied or
+ * connection; fan-out hands each one a {@linkplain #share share} of it and nothing is copied or
  * framed again per subscriber. Such a buffer passes the pipeline's frame encoder untouched.
  *
  * <p>Each thread encodes through one long-lived {@link EnvelopeWriter} (no generator per frame)
@@ -32,6 +32,18 @@ public final class FrameEncoder {
             return new Local(codec);
         }
     };
+
+    /**
+     * One connection's view of a shared frame: its own reader index over the same bytes, holding
+     * one reference to the frame (released when the socket has written it). A plain duplicate of
+     * a retained frame, not {@code retainedDuplicate()}: that one takes a pooled wrapper from
+     * Netty's recycler, whose pool thrashes when tens of thousands of deliveries are in flight (a
+     * quarter of the server's CPU in a 1×1000 fan-out profile, and runs twice as slow at random);
+     * a short-lived object costs less (docs/benchmarks.md).
+     */
+    public static ByteBuf share(ByteBuf frame) {
+        return frame.retain().duplicate();
+    }
 
     public FrameEncoder(EnvelopeCodec codec, ByteBufAllocator allocator) {
         this.codec = codec;

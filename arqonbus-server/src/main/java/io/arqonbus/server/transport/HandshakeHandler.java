@@ -224,9 +224,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.IDLE_TIMEOUT,
                     new IdleTimeoutHandler(config.idleTimeout(), deps.disconnector(), deps.metrics()));
         }
-        // Prepared frames are whole WebSocket frames: they enter at the first handler (behind TLS
-        // when the port speaks it) and reach the socket without passing the frame encoder and the
-        // handlers above it.
+        // Prepared frames are whole WebSocket frames: they enter below the frame encoder (behind TLS
+        // when the port speaks it) and reach the socket without passing the handlers above it.
         outbound.writeAt(wireContext(pipeline));
         channel.closeFuture().addListener(f -> deps.lifecycle().closed(session));
         deps.lifecycle().opened(session, query);
@@ -234,12 +233,14 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Where prepared frames enter the pipeline: writing at a context passes the frame only to the
-     * handlers before it, so the context right behind the TLS handler keeps TLS in the path, and
-     * the first context of a plain pipeline goes straight to the socket.
+     * outbound handlers before it. The WebSocket encoder's context stays for the connection's life
+     * and has only the TLS handler (when the port speaks TLS) before it that writes, so a prepared
+     * frame skips every handler above the wire and still passes through TLS. (The first context is
+     * not used: the handshake timeout is first and removes itself, after which writes there would
+     * fall back to the whole pipeline.)
      */
     private static ChannelHandlerContext wireContext(ChannelPipeline pipeline) {
-        List<String> names = pipeline.names();
-        int tls = names.indexOf(HandlerNames.TLS);
-        return tls < 0 ? pipeline.firstContext() : pipeline.context(names.get(tls + 1));
+        ChannelHandlerContext encoder = pipeline.context(HandlerNames.WS_ENCODER);
+        return encoder != null ? encoder : pipeline.firstContext();
     }
 }
