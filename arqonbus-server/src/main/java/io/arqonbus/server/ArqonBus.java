@@ -333,11 +333,14 @@ public final class ArqonBus implements AutoCloseable {
             CasilPolicyHolder casil = new CasilPolicyHolder(config.casil());
             InspectionGate inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry,
                     metrics.registry());
-            CronScheduler cronScheduler = new CronScheduler(config.cron(), hub, ids, clock,
-                    config.store().isFile() ? config.store().directory() : null);
-            cron = cronScheduler;
             KeyValueStore kv = KeyValueStores.create(config);
             lanes.add(kv);
+            // Durable cron jobs live beside the history: in the file store's directory, or in Redis.
+            CronScheduler cronScheduler = config.redis() != null
+                    ? new CronScheduler(config.cron(), hub, ids, clock, kv)
+                    : new CronScheduler(config.cron(), hub, ids, clock,
+                            config.store().isFile() ? config.store().directory() : null);
+            cron = cronScheduler;
             Webhooks webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry());
             lanes.add(webhooks);
             hub.addListener(webhooks.dispatcher());

@@ -9,6 +9,7 @@ import io.arqonbus.protocol.MessageType;
 import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
+import io.arqonbus.server.kv.KeyValueStore;
 import io.arqonbus.server.session.Session;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: a job belongs to the connection that scheduled it and is cancelled when that
  * connection closes (protocol §4), unless it is durable (admins only): a durable job outlives its
- * owner, and with a file store it is written to {@code cron-jobs.json} in the store directory and
- * restored at the next start. Every method is thread-safe; the job table is guarded by this
+ * owner, and with a file store it is written to {@code cron-jobs.json} in the store directory
+ * (with Redis, to the server's reserved key-value namespace) and restored at the next start. Every method is thread-safe; the job table is guarded by this
  * object's monitor, which is held only briefly (a publication is handed to the hub under it, so
  * that no delivery of a job can follow the reply to its cancel).
  */
@@ -54,7 +55,7 @@ public final class CronScheduler implements AutoCloseable {
     private final Hub hub;
     private final IdGenerator ids;
     private final Clock clock;
-    private final CronJobFile file;
+    private final CronJobStore file;
     private final ScheduledThreadPoolExecutor executor;
     private final Map<String, CronJob> jobs = new LinkedHashMap<>();
     private final Map<Session, Set<CronJob>> byOwner = new HashMap<>();
@@ -66,11 +67,20 @@ public final class CronScheduler implements AutoCloseable {
      *                       to keep them in memory only
      */
     public CronScheduler(CronSettings settings, Hub hub, IdGenerator ids, Clock clock, Path stateDirectory) {
+        this(settings, hub, ids, clock, stateDirectory == null ? null : new CronJobFile(stateDirectory));
+    }
+
+    /** Durable jobs kept in the key-value store (Redis, when Redis is the storage backend). */
+    public CronScheduler(CronSettings settings, Hub hub, IdGenerator ids, Clock clock, KeyValueStore store) {
+        this(settings, hub, ids, clock, new CronJobsInKeyValueStore(store));
+    }
+
+    private CronScheduler(CronSettings settings, Hub hub, IdGenerator ids, Clock clock, CronJobStore file) {
         this.settings = settings;
         this.hub = hub;
         this.ids = ids;
         this.clock = clock;
-        this.file = stateDirectory == null ? null : new CronJobFile(stateDirectory);
+        this.file = file;
         this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "arqonbus-cron");
             thread.setDaemon(true);
@@ -85,7 +95,7 @@ public final class CronScheduler implements AutoCloseable {
         return settings;
     }
 
-    /** Whether durable jobs survive a restart (a file store is configured). */
+    /** Whether durable jobs survive a restart (a file store or Redis is configured). */
     public boolean persistent() {
         return file != null;
     }
@@ -104,7 +114,7 @@ public final class CronScheduler implements AutoCloseable {
         try {
             stored = file.load();
         } catch (IOException | RuntimeException e) {
-            log.warn("event=cron_restore_failed file={} msg=\"{}\"", file.path(), e.getMessage());
+            log.warn("event=cron_restore_failed file={} msg=\"{}\"", file.where(), e.getMessage());
             return;
         }
         int restored = 0;
@@ -129,7 +139,7 @@ public final class CronScheduler implements AutoCloseable {
             }
         }
         if (restored > 0) {
-            log.info("event=cron_jobs_restored count={} file={}", restored, file.path());
+            log.info("event=cron_jobs_restored count={} file={}", restored, file.where());
         }
         persistSoon();
     }
@@ -445,7 +455,7 @@ public final class CronScheduler implements AutoCloseable {
         try {
             file.save(durable);
         } catch (IOException | RuntimeException e) {
-            log.warn("event=cron_save_failed file={} msg=\"{}\"", file.path(), e.toString());
+            log.warn("event=cron_save_failed file={} msg=\"{}\"", file.where(), e.toString());
         }
     }
 

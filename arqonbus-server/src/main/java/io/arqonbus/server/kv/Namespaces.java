@@ -10,7 +10,10 @@ import io.arqonbus.server.auth.Principal;
  *       use {@code tenant:T} and any namespace below it, {@code tenant:T:<anything>}; nothing else.
  *   <li>An authenticated connection without a tenant defaults to {@code default} and may use every
  *       namespace that does not start with {@code tenant:} (those belong to tenants).
- *   <li>Admins (role {@code admin}) and every connection while auth is off may use any namespace.
+ *   <li>Admins (role {@code admin}) and every connection while auth is off may use any namespace
+ *       but the server's own.
+ *   <li>Namespaces starting with {@code arqonbus:} are the server's (durable cron jobs live in
+ *       {@code arqonbus:cron}): no connection may use them.
  * </ul>
  */
 public final class Namespaces {
@@ -18,6 +21,8 @@ public final class Namespaces {
     public static final String DEFAULT = "default";
     /** The prefix of tenant namespaces. */
     public static final String TENANT_PREFIX = "tenant:";
+    /** The prefix of the server's own namespaces, closed to every connection. */
+    public static final String RESERVED_PREFIX = "arqonbus:";
 
     private Namespaces() {
     }
@@ -30,6 +35,9 @@ public final class Namespaces {
 
     /** Whether {@code principal} may read and write {@code namespace}. */
     public static boolean allows(Principal principal, String namespace) {
+        if (isReserved(namespace)) {
+            return false;
+        }
         if (!principal.isAuthenticated() || principal.isAdmin()) {
             return true;
         }
@@ -39,5 +47,10 @@ public final class Namespaces {
         }
         String own = TENANT_PREFIX + tenant;
         return namespace.equals(own) || namespace.startsWith(own + ":");
+    }
+
+    /** Whether the namespace is the server's own. */
+    public static boolean isReserved(String namespace) {
+        return namespace.startsWith(RESERVED_PREFIX);
     }
 }

@@ -13,8 +13,10 @@ import com.nimbusds.jwt.SignedJWT;
 import io.arqonbus.client.ArqonBusClient;
 import io.arqonbus.server.ArqonBus;
 import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.config.StoreLocation;
 import io.arqonbus.server.testing.ArqonBusExtension;
+import io.arqonbus.server.testing.RedisServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With a file store, durable jobs (admins' {@code "durable":true}) are written to
+ * With a file store (or Redis), durable jobs (admins' {@code "durable":true}) are written to
  * {@code cron-jobs.json} in the store directory and come back after a restart; other jobs do not.
  */
 class DurableCronJobsTest {
@@ -39,12 +41,16 @@ class DurableCronJobsTest {
     Path data;
 
     private ArqonBus start() {
-        ServerConfig config = ServerConfig.builder()
+        return start(b -> b.store(StoreLocation.file(data.resolve("store"))));
+    }
+
+    private static ArqonBus start(java.util.function.Consumer<ServerConfig.Builder> store) {
+        ServerConfig.Builder builder = ServerConfig.builder()
                 .host("127.0.0.1").port(0).telemetryPort(-1).httpPort(-1).ioThreads(2)
                 .statsInterval(Duration.ZERO).shutdownGrace(Duration.ofMillis(200))
-                .authEnabled(true).jwtSecret(SECRET)
-                .store(StoreLocation.file(data.resolve("store")))
-                .build();
+                .authEnabled(true).jwtSecret(SECRET);
+        store.accept(builder);
+        ServerConfig config = builder.build();
         ArqonBus bus = ArqonBus.builder().config(config).build();
         bus.start().orTimeout(30, TimeUnit.SECONDS).join();
         return bus;
@@ -113,5 +119,40 @@ class DurableCronJobsTest {
             bus.close();
         }
         assertThat(new ObjectMapper().readTree(Files.readAllBytes(file)).path("jobs")).hasSize(1);
+    }
+
+    @Test
+    void withRedisDurableJobsAreKeptInTheServersReservedNamespace() throws Exception {
+        try (RedisServer redis = RedisServer.launch()) {
+            java.util.function.Consumer<ServerConfig.Builder> inRedis =
+                    b -> b.redis(RedisConfig.of("127.0.0.1", redis.port()));
+            String durableJob;
+            ArqonBus bus = start(inRedis);
+            try {
+                ArqonBusClient root = admin(bus);
+                durableJob = ok(root, "op.cron.schedule", ArqonBusClient.object().put("room", "ops").put("channel", "x")
+                        .put("delay_seconds", 3600).put("durable", true).set("payload", ArqonBusClient.object()))
+                        .path("job_id").asText();
+                ok(root, "op.cron.schedule", ArqonBusClient.object().put("room", "ops").put("channel", "z")
+                        .put("delay_seconds", 3600).set("payload", ArqonBusClient.object()));
+                // The namespace that holds them is closed to op.store, admins included.
+                JsonNode peek = root.command("op.store.get", ArqonBusClient.object().put("namespace", "arqonbus:cron")
+                        .put("key", "jobs")).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(peek.path("error_code").asText()).isEqualTo("AUTHORIZATION_ERROR");
+                root.close();
+            } finally {
+                bus.close(); // the scheduler saves the durable jobs one last time when it stops
+            }
+
+            bus = start(inRedis);
+            try {
+                ArqonBusClient root = admin(bus);
+                JsonNode list = ok(root, "op.cron.list", ArqonBusClient.object());
+                assertThat(list.path("jobs")).extracting(j -> j.path("job_id").asText()).containsExactly(durableJob);
+                root.close();
+            } finally {
+                bus.close();
+            }
+        }
     }
 }

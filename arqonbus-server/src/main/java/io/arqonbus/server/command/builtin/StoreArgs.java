@@ -22,6 +22,10 @@ final class StoreArgs {
             namespace = Namespaces.defaultFor(context.session().principal());
         }
         checkName("namespace", namespace, limits.maxKeyLength());
+        if (Namespaces.isReserved(namespace)) {
+            throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Not allowed to use namespace '" + namespace
+                    + "': namespaces starting with '" + Namespaces.RESERVED_PREFIX + "' are the server's own");
+        }
         if (!Namespaces.allows(context.session().principal(), namespace)) {
             throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Not allowed to use namespace '" + namespace
                     + "': a connection may use only its own tenant's namespaces ("
