@@ -470,12 +470,7 @@ public final class RedisHistoryStore implements HistoryStore {
                 connection.closeAsync();
                 connection = null;
             }
-            if (client != null) {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            }
-            if (resources != null) {
-                resources.shutdown(0, 2, TimeUnit.SECONDS);
-            }
+            LettuceSetup.shutdown(client, resources);
             streams.clear();
         }
     }

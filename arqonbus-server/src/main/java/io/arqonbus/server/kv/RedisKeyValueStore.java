@@ -8,7 +8,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,12 +154,7 @@ public final class RedisKeyValueStore implements KeyValueStore {
                 connection.thenAccept(StatefulRedisConnection::closeAsync);
                 connection = null;
             }
-            if (client != null) {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            }
-            if (resources != null) {
-                resources.shutdown(0, 2, TimeUnit.SECONDS);
-            }
+            LettuceSetup.shutdown(client, resources);
         }
     }
 

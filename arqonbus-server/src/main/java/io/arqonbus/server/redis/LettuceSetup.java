@@ -62,4 +62,14 @@ public final class LettuceSetup {
                 .build());
         return client;
     }
+
+    /** Stops a client and its resources made here (either may be {@code null}), waiting at most 2 s each. */
+    public static void shutdown(RedisClient client, ClientResources resources) {
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        if (resources != null) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
 }
