@@ -81,6 +81,8 @@ public enum Setting {
     TLS_PORTS("tls_ports", "ARQONBUS_TLS_PORTS", null, c -> c.tls() == null ? "(off)" : c.tls().portList()),
     ALLOWED_ORIGINS("allowed_origins", "ARQONBUS_ALLOWED_ORIGINS", null,
             c -> c.allowedOrigins().isEmpty() ? "(any)" : String.join(",", c.allowedOrigins())),
+    WEBHOOK_ALLOWED_HOSTS("webhook_allowed_hosts", "ARQONBUS_WEBHOOK_ALLOWED_HOSTS", null,
+            c -> c.webhookAllowedHosts().isEmpty() ? "(any)" : String.join(",", c.webhookAllowedHosts())),
     RECOVERY_MAX_MESSAGES("recovery_max_messages", "ARQONBUS_RECOVERY_MAX_MESSAGES", null,
             c -> Integer.toString(c.recoveryMaxMessages())),
     DEDUP_WINDOW("dedup_window_seconds", "ARQONBUS_DEDUP_WINDOW_SECONDS", null,

@@ -91,6 +91,7 @@ public final class EnvironmentConfig {
         integer("ARQONBUS_KV_MAX_VALUE_BYTES", v -> b.kvLimits(b.kvLimits().withMaxValueBytes(v)));
         integer("ARQONBUS_KV_MAX_KEYS_PER_NAMESPACE", v -> b.kvLimits(b.kvLimits().withMaxKeysPerNamespace(v)));
         integer("ARQONBUS_KV_MAX_KEY_LENGTH", v -> b.kvLimits(b.kvLimits().withMaxKeyLength(v)));
+        string("ARQONBUS_WEBHOOK_ALLOWED_HOSTS", v -> b.webhookAllowedHosts(java.util.Arrays.asList(v.split(","))));
         integer("ARQONBUS_WEBHOOK_MAX_RULES", v -> b.webhooks(b.webhooks().withMaxRules(v)));
         integer("ARQONBUS_WEBHOOK_MAX_RULES_PER_CLIENT", v -> b.webhooks(b.webhooks().withMaxRulesPerClient(v)));
         integer("ARQONBUS_WEBHOOK_QUEUE_SIZE", v -> b.webhooks(b.webhooks().withQueueSize(v)));

@@ -129,6 +129,7 @@ public final class ServerConfig {
     private final Duration dedupWindow;
     private final ChannelPermissions permissions;
     private final List<String> allowedOrigins;
+    private final List<String> webhookAllowedHosts;
     private final int maxConnectionsPerClient;
     private final Duration historyMaxAge;
     private final boolean legacyAcks;
@@ -193,6 +194,7 @@ public final class ServerConfig {
         dedupWindow = b.dedupWindow;
         permissions = b.permissions;
         allowedOrigins = List.copyOf(b.allowedOrigins);
+        webhookAllowedHosts = List.copyOf(b.webhookAllowedHosts);
         maxConnectionsPerClient = b.maxConnectionsPerClient;
         historyMaxAge = b.historyMaxAge;
         legacyAcks = b.legacyAcks;
@@ -308,6 +310,8 @@ public final class ServerConfig {
     public ChannelPermissions permissions() { return permissions; }
     /** Browser origins allowed to connect to the bus port; empty allows every origin. */
     public List<String> allowedOrigins() { return allowedOrigins; }
+    /** Host globs webhook URLs must match (lower case); empty: any host. */
+    public List<String> webhookAllowedHosts() { return webhookAllowedHosts; }
     /** Connections one authenticated subject may hold at once; 0 means no bound. */
     public int maxConnectionsPerClient() { return maxConnectionsPerClient; }
     /** Age after which history entries are dropped. */
@@ -388,6 +392,7 @@ public final class ServerConfig {
         private Duration dedupWindow = DEFAULT_DEDUP_WINDOW;
         private ChannelPermissions permissions;
         private List<String> allowedOrigins = List.of();
+        private List<String> webhookAllowedHosts = List.of();
         private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
         private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
         private boolean legacyAcks = true;
@@ -454,6 +459,7 @@ public final class ServerConfig {
             dedupWindow = c.dedupWindow;
             permissions = c.permissions;
             allowedOrigins = c.allowedOrigins;
+            webhookAllowedHosts = c.webhookAllowedHosts;
             maxConnectionsPerClient = c.maxConnectionsPerClient;
             historyMaxAge = c.historyMaxAge;
             legacyAcks = c.legacyAcks;
@@ -521,6 +527,12 @@ public final class ServerConfig {
         public Builder permissions(ChannelPermissions value) { permissions = value; return this; }
         /** Browser origins allowed to connect; empty (the default) allows every origin. */
         public Builder allowedOrigins(List<String> value) { allowedOrigins = List.copyOf(value); return this; }
+        /** Host globs ({@code *.example.com}) a webhook URL must match; empty allows any host. */
+        public Builder webhookAllowedHosts(List<String> value) {
+            webhookAllowedHosts = value.stream().map(h -> h.trim().toLowerCase(java.util.Locale.ROOT))
+                    .filter(h -> !h.isEmpty()).toList();
+            return this;
+        }
         public Builder maxConnectionsPerClient(int value) { maxConnectionsPerClient = value; return this; }
         public Builder historyMaxAge(Duration value) { historyMaxAge = Objects.requireNonNull(value); return this; }
         public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }

@@ -2,12 +2,14 @@ package io.arqonbus.server.command.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.server.auth.Grants;
 import io.arqonbus.server.auth.Principal;
 import io.arqonbus.server.command.Command;
 import io.arqonbus.server.command.CommandContext;
 import io.arqonbus.server.command.CommandException;
 import io.arqonbus.server.command.CommandResult;
+import io.arqonbus.server.pattern.Glob;
 import io.arqonbus.server.webhook.Signature;
 import io.arqonbus.server.webhook.WebhookLimitException;
 import io.arqonbus.server.webhook.WebhookRule;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +58,7 @@ final class WebhookRegisterCommand implements Command {
         Webhooks webhooks = context.services().webhooks();
         WebhookSettings settings = webhooks.settings();
         URI url = url(context.requiredString("url"));
+        checkHostAllowed(url, context.services().config().webhookAllowedHosts());
         String room = context.optionalRoom();
         String channel = context.optionalChannel();
         Map<String, String> headers = headers(context.args().get("headers"));
@@ -100,6 +104,21 @@ final class WebhookRegisterCommand implements Command {
             throw CommandException.validation("'url' must not carry user info; use 'headers' for credentials");
         }
         return uri;
+    }
+
+    /** With {@code ARQONBUS_WEBHOOK_ALLOWED_HOSTS} set, the URL's host must match one of its globs. */
+    private static void checkHostAllowed(URI url, List<String> allowed) throws CommandException {
+        if (allowed.isEmpty()) {
+            return;
+        }
+        String host = url.getHost().toLowerCase(Locale.ROOT);
+        for (String pattern : allowed) {
+            if (Glob.matches(pattern, host)) {
+                return;
+            }
+        }
+        throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Webhook host '" + host
+                + "' is not allowed on this server (ARQONBUS_WEBHOOK_ALLOWED_HOSTS)");
     }
 
     private static Map<String, String> headers(JsonNode node) throws CommandException {
