@@ -37,6 +37,10 @@ public final class CheckConfigCommand implements Callable<Integer> {
             // Reads the key and checks that it fits the algorithm, as serve would (a JWKS is not fetched).
             JwtAuthenticator.create(JwtSettings.from(resolved.config()), java.time.Clock.systemUTC()).close();
         }
+        if (resolved.config().tls() != null) {
+            // Reads the certificate and key and proves they belong together, as serve would.
+            io.arqonbus.server.tls.ServerTls.create(resolved.config().tls());
+        }
         PrintWriter out = spec.commandLine().getOut();
         int keyWidth = "setting".length();
         int valueWidth = "value".length();

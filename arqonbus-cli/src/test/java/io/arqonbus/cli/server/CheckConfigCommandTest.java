@@ -27,6 +27,17 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void tlsFilesThatAreNotACertificateAndKeyExitTwo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("server.crt"), "not a certificate\n");
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("server.key"), "not a key\n");
+        CliRunner.Result result = new CliRunner(Map.of("ARQONBUS_TLS_CERT_FILE", cert.toString(),
+                "ARQONBUS_TLS_KEY_FILE", key.toString())).run("check-config");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("arqon: invalid configuration: TLS: cannot use certificate " + cert);
+    }
+
+    @Test
     void invalidConfigurationExitsTwoWithTheReason() {
         CliRunner.Result auth = new CliRunner().run("check-config", "--auth");
         assertThat(auth.exitCode()).isEqualTo(2);
