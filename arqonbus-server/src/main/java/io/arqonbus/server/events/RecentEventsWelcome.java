@@ -72,8 +72,12 @@ public final class RecentEventsWelcome implements WelcomeExtension {
                 event -> event.visibleTo(session.principal(), session.grants()));
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         payload.put("event", EVENT);
-        payload.put("count", events.size());
-        payload.set("events", RecentEventsJson.envelopes(events, codec));
+        RecentEventsJson.Bounded bounded = RecentEventsJson.envelopes(events, codec);
+        payload.put("count", bounded.envelopes().size());
+        if (bounded.truncated()) {
+            payload.put("truncated", true);
+        }
+        payload.set("events", bounded.envelopes());
         hub.sendTo(session, replies.system(null, null, payload));
     }
 

@@ -42,8 +42,12 @@ public final class RecentEventsEndpoint implements HttpAuth.CallerEndpoint {
         List<RecentEvent> events = recent.latest(count,
                 event -> event.visibleTo(caller.principal(), caller.grants()));
         ObjectNode body = HttpAnswer.object();
-        body.put("count", events.size());
-        body.set("events", RecentEventsJson.envelopes(events, codec));
+        RecentEventsJson.Bounded bounded = RecentEventsJson.envelopes(events, codec);
+        body.put("count", bounded.envelopes().size());
+        if (bounded.truncated()) {
+            body.put("truncated", true);
+        }
+        body.set("events", bounded.envelopes());
         return CompletableFuture.completedFuture(HttpAnswer.json(HttpResponseStatus.OK, body));
     }
 }

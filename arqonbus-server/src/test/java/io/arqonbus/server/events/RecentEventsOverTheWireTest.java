@@ -84,6 +84,27 @@ class RecentEventsOverTheWireTest {
     }
 
     @Test
+    void theListStopsAtAMebibyteKeepingTheNewest() throws Exception {
+        String big = "x".repeat(400 * 1024);
+        for (int n = 1; n <= 3; n++) {
+            server.bus().publish("recent-big", "feed", Map.of("n", n, "blob", big));
+        }
+        try (ArqonBusClient reader = connect("?recent=3")) {
+            JsonNode payload = reader.next(T).path("payload");
+            assertThat(payload.path("truncated").asBoolean()).isTrue();
+            assertThat(payload.path("count").asInt()).isEqualTo(2);
+            assertThat(payload.path("events")).extracting(e -> e.path("payload").path("n").asInt())
+                    .containsExactly(2, 3);
+            // The connection is fine after the large frame.
+            assertThat(reader.command("ping", null).get(10, TimeUnit.SECONDS).path("status").asText())
+                    .isEqualTo("success");
+        }
+        JsonNode overHttp = get("/events/recent?count=3", 200);
+        assertThat(overHttp.path("truncated").asBoolean()).isTrue();
+        assertThat(overHttp.path("count").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void noWelcomeOptionMeansNoExtraFrame() throws Exception {
         server.bus().publish("recent-c", "feed", Map.of("n", 1));
         try (ArqonBusClient reader = connect("")) {
