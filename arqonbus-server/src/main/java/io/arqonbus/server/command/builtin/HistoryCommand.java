@@ -49,11 +49,15 @@ final class HistoryCommand implements AsyncCommand {
             read = context.services().history().query(new HistoryQuery(
                     scope.room(), scope.channel(), null, null, limit, HistoryQuery.Window.LATEST, reverse));
         }
-        return read.thenApply(messages -> answer(context, scope, limit, messages));
+        // The latest window ends with the newest (oldest first): a reply cut for size keeps the newest.
+        boolean keepNewest = since < 0 && !reverse;
+        return read.thenApply(messages -> answer(context, scope, limit,
+                HistoryEntries.bounded(messages, HistoryEntries.budget(context.services().config()), keepNewest)));
     }
 
     private static CommandResult answer(CommandContext context, HistoryScope scope, int limit,
-            List<StoredMessage> messages) {
+            HistoryEntries.Bounded bounded) {
+        List<StoredMessage> messages = bounded.messages();
         ObjectNode data = context.object();
         data.put("room", scope.room());
         if (scope.channel() != null) {
@@ -65,6 +69,9 @@ final class HistoryCommand implements AsyncCommand {
         data.set("history", history);
         data.put("count", history.size());
         data.put("limit", limit);
+        if (bounded.truncated()) {
+            data.put("truncated", true);
+        }
         String where = scope.channel() == null ? scope.room() : scope.room() + ":" + scope.channel();
         return new CommandResult(history.size() + " message(s) from " + where, data);
     }

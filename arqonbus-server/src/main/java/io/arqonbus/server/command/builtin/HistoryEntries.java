@@ -7,6 +7,7 @@ import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.protocol.Timestamps;
+import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.history.StoredMessage;
 import java.util.List;
 
@@ -15,6 +16,43 @@ final class HistoryEntries {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private HistoryEntries() {
+    }
+
+    /** What one reply carries: the messages kept, and whether some were left out for size. */
+    record Bounded(List<StoredMessage> messages, boolean truncated) {
+    }
+
+    /**
+     * The most bytes of stored JSON one history reply carries: half the connection's output
+     * budget ({@code ARQONBUS_MAX_PENDING_BYTES}), at most 8 MiB — a reply past the budget would
+     * close the connection as a slow consumer.
+     */
+    static long budget(ServerConfig config) {
+        return Math.min(config.maxPendingBytes() / 2, 8L << 20);
+    }
+
+    /**
+     * Keeps as many messages as fit in {@code maxBytes} of stored JSON, counted from the end of the
+     * list ({@code fromEnd}: the newest of an oldest-first list) or from its start; at least one
+     * message is kept however large, so a reader can always make progress.
+     */
+    static Bounded bounded(List<StoredMessage> messages, long maxBytes, boolean fromEnd) {
+        long bytes = 0;
+        int keep = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            StoredMessage m = messages.get(fromEnd ? messages.size() - 1 - i : i);
+            bytes += m.json().length;
+            if (bytes > maxBytes && keep > 0) {
+                break;
+            }
+            keep++;
+        }
+        if (keep == messages.size()) {
+            return new Bounded(messages, false);
+        }
+        List<StoredMessage> kept = fromEnd ? messages.subList(messages.size() - keep, messages.size())
+                : messages.subList(0, keep);
+        return new Bounded(kept, true);
     }
 
     /**

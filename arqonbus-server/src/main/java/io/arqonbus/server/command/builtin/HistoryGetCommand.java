@@ -51,10 +51,16 @@ final class HistoryGetCommand implements AsyncCommand {
         return services.history().query(new HistoryQuery(
                 scope.room(), scope.channel(), since, until, limit, HistoryQuery.Window.LATEST, true))
                 .thenApply(messages -> {
-                    ArrayNode entries = HistoryEntries.operator(messages, services.codec(), services.history().backend());
+                    HistoryEntries.Bounded bounded = HistoryEntries.bounded(messages,
+                            HistoryEntries.budget(services.config()), false);
+                    ArrayNode entries = HistoryEntries.operator(bounded.messages(), services.codec(),
+                            services.history().backend());
                     ObjectNode data = context.object();
                     data.set("entries", entries);
                     data.put("count", entries.size());
+                    if (bounded.truncated()) {
+                        data.put("truncated", true);
+                    }
                     putScope(data, scope);
                     putInstant(data, "since", since);
                     putInstant(data, "until", until);

@@ -63,10 +63,16 @@ final class HistoryReplayCommand implements AsyncCommand {
                     if (!strict) {
                         messages = byEnvelopeTime(messages);
                     }
-                    ArrayNode entries = HistoryEntries.operator(messages, services.codec(), services.history().backend());
+                    HistoryEntries.Bounded bounded = HistoryEntries.bounded(messages,
+                            HistoryEntries.budget(services.config()), false);
+                    ArrayNode entries = HistoryEntries.operator(bounded.messages(), services.codec(),
+                            services.history().backend());
                     ObjectNode data = context.object();
                     data.set("entries", entries);
                     data.put("count", entries.size());
+                    if (bounded.truncated()) {
+                        data.put("truncated", true);
+                    }
                     HistoryGetCommand.putScope(data, scope);
                     HistoryGetCommand.putInstant(data, "since", from);
                     HistoryGetCommand.putInstant(data, "until", to);
