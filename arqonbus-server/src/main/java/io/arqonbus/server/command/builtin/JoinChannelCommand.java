@@ -75,15 +75,27 @@ final class JoinChannelCommand implements AsyncCommand {
             return CompletableFuture.completedFuture(new CommandResult("Joined " + key, data));
         }
         Hub hub = context.services().hub();
+        long budget = HistoryEntries.budget(context.services().config());
         return context.services().history().read(key, recover.offset(), (int) missed, false)
                 .handle((messages, error) -> {
-                    boolean complete = error == null && covers(messages, recover.offset(), now.offset());
+                    // Whole or not at all: a recovery past half the output budget would close the
+                    // connection as a slow consumer, so it is refused like one past the count bound.
+                    boolean complete = error == null && covers(messages, recover.offset(), now.offset())
+                            && bytes(messages) <= budget;
                     data.put("recovered", complete);
                     List<byte[]> replay = complete ? messages.stream().map(StoredMessage::json).toList() : List.of();
                     String message = complete ? "Joined " + key + ", recovered " + missed
                             : "Joined " + key + ", could not recover";
                     return new CommandResult(message, data, () -> hub.finishRecovery(session, key, replay));
                 });
+    }
+
+    private static long bytes(List<StoredMessage> messages) {
+        long total = 0;
+        for (StoredMessage m : messages) {
+            total += m.json().length;
+        }
+        return total;
     }
 
     /** Whether the read holds exactly the offsets {@code after + 1 … upTo}. */

@@ -63,4 +63,25 @@ class HistoryReplySizeTest {
         assertThat(reader.isClosed()).isFalse();
         assertThat(data(reader, "ping", ArqonBusClient.object()).path("pong").asBoolean()).isTrue();
     }
+
+    @Test
+    void aRecoveryLargerThanHalfTheBudgetIsRefusedWholeAndLiveTrafficFollows() throws Exception {
+        String blob = "z".repeat(30 * 1024);
+        var first = server.bus().publish("big", "recover", ArqonBusClient.parse("{\"n\":0}"));
+        for (int n = 1; n <= 10; n++) {
+            server.bus().publish("big", "recover", ArqonBusClient.parse("{\"n\":" + n + ",\"blob\":\"" + blob + "\"}"));
+        }
+        ArqonBusClient reader = server.connect();
+        com.fasterxml.jackson.databind.node.ObjectNode args = ArqonBusClient.object().put("room", "big")
+                .put("channel", "recover");
+        args.putObject("recover").put("offset", first.position().offset()).put("epoch", first.position().epoch());
+        JsonNode joined = data(reader, "join_channel", args);
+        assertThat(joined.path("recovered").asBoolean()).isFalse();
+        assertThat(joined.path("missed").asInt()).isEqualTo(10);
+        server.bus().publish("big", "recover", ArqonBusClient.parse("{\"n\":11}"));
+        JsonNode live = reader.await(f -> "message".equals(f.path("type").asText())
+                && "recover".equals(f.path("channel").asText()), ArqonBusExtension.TIMEOUT);
+        assertThat(live.path("payload").path("n").asInt()).isEqualTo(11);
+        assertThat(reader.isClosed()).isFalse();
+    }
 }
