@@ -24,6 +24,11 @@ abstract class HttpGetCommand implements Callable<Integer> {
             description = "Connect and read timeout (default ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
+    @Option(names = "--ca-file", paramLabel = "PEM",
+            description = "Trust exactly the certificates of this PEM file for https:// (a private CA or the "
+                    + "server's self-signed certificate; env " + TrustedCa.ENV + ", default: the JDK's trust store).")
+    String caFile;
+
     @ParentCommand
     ArqonCommand parent;
 
@@ -39,7 +44,8 @@ abstract class HttpGetCommand implements Callable<Integer> {
             throw CliException.usage("--timeout-seconds: " + timeoutSeconds + " (expected: > 0)");
         }
         String base = httpUrl != null ? httpUrl : parent.environment().getenv(HTTP_URL_ENV, DEFAULT_HTTP_URL);
-        var json = HttpJson.get(HttpJson.url(base, path()), Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
+        String ca = caFile != null ? caFile : parent.environment().getenv(TrustedCa.ENV, null);
+        var json = HttpJson.get(HttpJson.url(base, path()), Duration.ofMillis(Math.round(timeoutSeconds * 1000)), ca);
         spec.commandLine().getOut().println(PythonJson.indented(json));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

@@ -38,7 +38,7 @@ final class HttpJson {
      * @throws CliException (exit 1) {@code HTTP <code> calling <url>: <body>}, {@code Failed to reach <url>: …}
      *                      or {@code Invalid JSON from <url>: …}; (exit 2) for a malformed URL
      */
-    static JsonNode get(String url, Duration timeout) {
+    static JsonNode get(String url, Duration timeout, String caFile) {
         URI uri;
         try {
             uri = URI.create(url);
@@ -48,7 +48,7 @@ final class HttpJson {
         } catch (IllegalArgumentException e) {
             throw CliException.usage("Invalid URL " + url + ": " + e.getMessage());
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        HttpClient client = TrustedCa.client(caFile, timeout);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
                 .header("Accept", "application/json").build();
         HttpResponse<String> response;

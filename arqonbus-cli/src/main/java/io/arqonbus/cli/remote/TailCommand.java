@@ -76,6 +76,11 @@ public final class TailCommand implements Callable<Integer> {
             description = "A JSON object to send right after connecting (and joining).")
     String send;
 
+    @Option(names = "--ca-file", paramLabel = "PEM",
+            description = "Trust exactly the certificates of this PEM file for wss:// (a private CA or the "
+                    + "server's self-signed certificate; env " + TrustedCa.ENV + ", default: the JDK's trust store).")
+    String caFile;
+
     @Option(names = "--raw", description = "Print each frame as compact JSON with sorted keys.")
     boolean raw;
 
@@ -89,7 +94,8 @@ public final class TailCommand implements Callable<Integer> {
     public Integer call() {
         Request request = validate();
         PrintWriter out = spec.commandLine().getOut();
-        ArqonBusClient client = connect(request);
+        String ca = caFile != null ? caFile : parent.environment().getenv(TrustedCa.ENV, null);
+        ArqonBusClient client = connect(request, ca);
         try {
             Set<String> ownRequestIds = new HashSet<>();
             int printed = 0;
@@ -188,10 +194,11 @@ public final class TailCommand implements Callable<Integer> {
         return new Request(uri, parsed, joinRoom, joinChannel, sendJson, timeout);
     }
 
-    private static ArqonBusClient connect(Request request) {
+    private static ArqonBusClient connect(Request request, String caFile) {
         CompletableFuture<ArqonBusClient> connecting;
         try {
-            connecting = ArqonBusClient.connect(request.uri(), request.headers());
+            connecting = ArqonBusClient.connect(TrustedCa.client(caFile, Duration.ofSeconds(10)), request.uri(),
+                    request.headers());
         } catch (IllegalArgumentException e) {
             throw CliException.usage("Cannot use these headers: " + e.getMessage());
         }
