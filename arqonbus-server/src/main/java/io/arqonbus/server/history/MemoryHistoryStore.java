@@ -4,7 +4,7 @@ import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.hub.ChannelKey;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.ByteBufAllocator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * a copy. Nothing survives a restart ({@link #durable()} is {@code false}); every future it returns
  * is already complete.
  *
- * <p>A ring keeps a reference to the delivered JSON bytes themselves (a retained slice of the
- * frame the hub encoded once), outside the Java heap, in parallel arrays (offset, time, bytes)
- * rather than one object per entry. Reads copy what they return under the ring's monitor, so an
- * entry trimmed right after a read is never touched again; trimmed entries are released at once.
+ * <p>A ring keeps the delivered JSON bytes themselves, copied into one direct buffer per stream
+ * used as a circle ({@link ByteArena}), and the entries in parallel arrays (offset, time, start,
+ * length): no object per entry, so a full history costs the garbage collector nothing per
+ * message. Reads copy what they return under the ring's monitor. A stream's buffer grows to the
+ * most bytes it held at once and is freed when the stream is deleted or the store closed.
  */
 public final class MemoryHistoryStore implements HistoryStore {
     private final ConcurrentHashMap<ChannelKey, Ring> rings = new ConcurrentHashMap<>();
@@ -155,7 +156,9 @@ public final class MemoryHistoryStore implements HistoryStore {
     private final class Ring {
         private long[] offsets = new long[8];
         private long[] storedAtNanos = new long[8];
-        private ByteBuf[] jsons = new ByteBuf[8];
+        private long[] begins = new long[8];
+        private int[] lengths = new int[8];
+        private final ByteArena arena = new ByteArena(ByteBufAllocator.DEFAULT);
         private int head;
         private int count;
         private String epoch;
@@ -169,7 +172,7 @@ public final class MemoryHistoryStore implements HistoryStore {
                 dropOldest(count);
             }
             epoch = position.epoch();
-            if (count == jsons.length) {
+            if (count == begins.length) {
                 if (count >= maxPerStream) {
                     dropOldest(1);
                 } else {
@@ -179,7 +182,8 @@ public final class MemoryHistoryStore implements HistoryStore {
             int at = slot(count);
             offsets[at] = position.offset();
             storedAtNanos[at] = nanos(storedAt);
-            jsons[at] = json.retainedSlice();
+            lengths[at] = json.readableBytes();
+            begins[at] = arena.append(json);
             count++;
             size.incrementAndGet();
             while (count > maxPerStream) {
@@ -237,6 +241,7 @@ public final class MemoryHistoryStore implements HistoryStore {
         synchronized void clear() {
             cleared = true;
             dropOldest(count);
+            arena.release();
         }
 
         /** The index (0 = oldest) of the first entry with an offset greater than {@code after}. */
@@ -256,38 +261,43 @@ public final class MemoryHistoryStore implements HistoryStore {
 
         private StoredMessage copy(int index) {
             int at = slot(index);
-            return StoredMessage.of(ByteBufUtil.getBytes(jsons[at]), offsets[at], instant(storedAtNanos[at]), codec);
+            return StoredMessage.of(arena.copy(begins[at], lengths[at]), offsets[at], instant(storedAtNanos[at]), codec);
         }
 
         private int slot(int index) {
-            return (head + index) % jsons.length;
+            return (head + index) % begins.length;
         }
 
         private void grow() {
-            int capacity = (int) Math.min((long) jsons.length * 2, Math.max(maxPerStream, jsons.length));
+            int capacity = (int) Math.min((long) begins.length * 2, Math.max(maxPerStream, begins.length));
             long[] o = new long[capacity];
             long[] t = new long[capacity];
-            ByteBuf[] j = new ByteBuf[capacity];
+            long[] b = new long[capacity];
+            int[] l = new int[capacity];
             for (int i = 0; i < count; i++) {
                 int at = slot(i);
                 o[i] = offsets[at];
                 t[i] = storedAtNanos[at];
-                j[i] = jsons[at];
+                b[i] = begins[at];
+                l[i] = lengths[at];
             }
             offsets = o;
             storedAtNanos = t;
-            jsons = j;
+            begins = b;
+            lengths = l;
             head = 0;
         }
 
         private void dropOldest(int n) {
+            if (n == 0) {
+                return;
+            }
             for (int k = 0; k < n; k++) {
-                jsons[head].release();
-                jsons[head] = null;
-                head = (head + 1) % jsons.length;
+                head = (head + 1) % begins.length;
                 count--;
                 size.decrementAndGet();
             }
+            arena.dropTo(count > 0 ? begins[head] : arena.end());
         }
 
         private void trimOld() {
