@@ -62,6 +62,8 @@ public final class Hub {
     private final int dedupMaxKeys;
     private final CopyOnWriteArrayList<PublicationListener> listeners = new CopyOnWriteArrayList<>();
     private volatile FilteredReceivers filtered;
+    /** Set once a private channel was made: until then no publication needs the private check. */
+    private volatile boolean anyPrivate;
 
     /**
      * @param heads the positions of the streams the store already holds; a channel made for one
@@ -123,6 +125,18 @@ public final class Hub {
     public BusChannel channel(ChannelKey key) {
         Room room = rooms.get(key.room());
         return room == null || key.channel() == null ? null : room.channel(key.channel());
+    }
+
+    /**
+     * Whether the channel admits the session: a public or missing channel admits everyone. Costs a
+     * single volatile read until a private channel exists.
+     */
+    public boolean admits(Session session, ChannelKey key) {
+        if (!anyPrivate) {
+            return true;
+        }
+        BusChannel channel = channel(key);
+        return channel == null || channel.admits(session);
     }
 
     /** The room, or {@code null}. */
@@ -189,6 +203,7 @@ public final class Hub {
             }
             if (admitted != null) {
                 made.admitOnly(admitted);
+                anyPrivate = true;
             }
             return made;
         });

@@ -110,10 +110,9 @@ public final class ConnectionLifecycle {
         activity.record(session, "identified", null);
         if (id.room() != null) {
             ChannelKey key = ChannelKey.of(id.room(), id.channel() != null ? id.channel() : DEFAULT_CHANNEL);
-            BusChannel existing = hub.channel(key);
             if (!session.grants().allows(ChannelAction.SUBSCRIBE, key)) {
                 reject(session, ErrorCode.AUTHORIZATION_ERROR, "Not allowed to subscribe to " + key);
-            } else if (existing != null && !existing.admits(session)) {
+            } else if (!hub.admits(session, key)) {
                 reject(session, ErrorCode.AUTHORIZATION_ERROR, "Channel " + key
                         + " is private and does not list this client");
             } else {

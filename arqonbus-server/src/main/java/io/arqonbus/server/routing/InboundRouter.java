@@ -10,7 +10,6 @@ import io.arqonbus.protocol.Inbound;
 import io.arqonbus.protocol.MessageType;
 import io.arqonbus.server.auth.ChannelAction;
 import io.arqonbus.server.command.CommandDispatcher;
-import io.arqonbus.server.hub.BusChannel;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.hub.Publication;
@@ -152,19 +151,13 @@ public final class InboundRouter {
         String sentence;
         if (!session.grants().allows(ChannelAction.PUBLISH, key)) {
             sentence = "Not allowed to publish to " + address;
-        } else if (envelope.channel() != null && !admittedTo(session, key)) {
+        } else if (envelope.channel() != null && !hub.admits(session, key)) {
             sentence = "Channel " + address + " is private: only its members may publish to it";
         } else {
             return true;
         }
         refuse(session, ErrorCode.AUTHORIZATION_ERROR, sentence, List.of(sentence), envelope.id());
         return false;
-    }
-
-    /** Whether a private channel admits the session (a public or missing channel admits everyone). */
-    private boolean admittedTo(Session session, ChannelKey key) {
-        BusChannel channel = hub.channel(key);
-        return channel == null || channel.admits(session);
     }
 
     /**

@@ -74,8 +74,7 @@ record HistoryScope(String room, String channel) {
             return;
         }
         if (channel != null) {
-            BusChannel one = hub.channel(ChannelKey.of(room, channel));
-            if (one != null && !one.admits(session)) {
+            if (!hub.admits(session, ChannelKey.of(room, channel))) {
                 throw new CommandException(ErrorCode.AUTHORIZATION_ERROR,
                         "Channel " + room + ":" + channel + " is private: its history is for its members");
             }

@@ -10,7 +10,6 @@ import io.arqonbus.server.command.CommandContext;
 import io.arqonbus.server.command.CommandException;
 import io.arqonbus.server.command.CommandResult;
 import io.arqonbus.server.history.StoredMessage;
-import io.arqonbus.server.hub.BusChannel;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.hub.JoinResult;
@@ -44,8 +43,7 @@ final class JoinChannelCommand implements AsyncCommand {
         if (!session.grants().allows(ChannelAction.SUBSCRIBE, key)) {
             throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Not allowed to subscribe to " + key);
         }
-        BusChannel existing = context.services().hub().channel(key);
-        if (existing != null && !existing.admits(session)) {
+        if (!context.services().hub().admits(session, key)) {
             throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Channel " + key
                     + " is private and does not list this client");
         }
