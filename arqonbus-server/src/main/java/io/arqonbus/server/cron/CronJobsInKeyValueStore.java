@@ -1,10 +1,13 @@
 package io.arqonbus.server.cron;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.server.kv.KeyValueStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,12 +32,12 @@ final class CronJobsInKeyValueStore implements CronJobStore {
     @Override
     public List<ObjectNode> load() throws IOException {
         Optional<String> json = await(store.get(NAMESPACE, KEY));
-        return json.isEmpty() ? List.of() : CronJobDocument.read(json.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return json.isEmpty() ? List.of() : CronJobDocument.read(json.get().getBytes(UTF_8));
     }
 
     @Override
     public void save(List<ObjectNode> jobs) throws IOException {
-        await(store.set(NAMESPACE, KEY, new String(CronJobDocument.write(jobs), java.nio.charset.StandardCharsets.UTF_8)));
+        await(store.set(NAMESPACE, KEY, new String(CronJobDocument.write(jobs), UTF_8)));
     }
 
     @Override
@@ -42,7 +45,7 @@ final class CronJobsInKeyValueStore implements CronJobStore {
         return "kv:" + NAMESPACE + "/" + KEY;
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws IOException {
+    private static <T> T await(CompletableFuture<T> future) throws IOException {
         try {
             return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
