@@ -31,6 +31,10 @@ import java.util.Objects;
  * @param ack         {@code "durable"} when the publisher asked for a durable acknowledgement
  * @param position    the stream position the server gave a stored publication, written into
  *                    {@code metadata.offset} / {@code metadata.epoch}; {@code null} otherwise
+ * @param payloadJson the text the client sent for {@code payload}, which encoding copies while
+ *                    {@code payload} is still the tree read from it; {@code null} when there is
+ *                    none. A cache of the payload's encoding, not part of the envelope's value:
+ *                    {@link #equals} and {@link #hashCode} ignore it.
  */
 public record Envelope(
         String id,
@@ -50,7 +54,8 @@ public record Envelope(
         String errorCode,
         List<String> to,
         String ack,
-        StreamPosition position) {
+        StreamPosition position,
+        ReceivedJson payloadJson) {
 
     /** The only protocol version. */
     public static final String VERSION = "1.0";
@@ -95,6 +100,24 @@ public record Envelope(
         return toBuilder().position(newPosition).build();
     }
 
+    /** Equal when every field but {@link #payloadJson} is. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Envelope e && id.equals(e.id) && timestamp.equals(e.timestamp) && type == e.type
+                && version.equals(e.version) && payload.equals(e.payload) && args.equals(e.args)
+                && metadata.equals(e.metadata) && Objects.equals(room, e.room) && Objects.equals(channel, e.channel)
+                && Objects.equals(sender, e.sender) && Objects.equals(command, e.command)
+                && Objects.equals(requestId, e.requestId) && Objects.equals(status, e.status)
+                && Objects.equals(error, e.error) && Objects.equals(errorCode, e.errorCode)
+                && Objects.equals(to, e.to) && Objects.equals(ack, e.ack) && Objects.equals(position, e.position);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, timestamp, type, version, payload, args, metadata, room, channel, sender, command,
+                requestId, status, error, errorCode, to, ack, position);
+    }
+
     /** Whether this envelope names a channel inside a room. */
     public boolean hasChannel() {
         return room != null && channel != null;
@@ -120,6 +143,7 @@ public record Envelope(
         private List<String> to;
         private String ack;
         private StreamPosition position;
+        private ReceivedJson payloadJson;
 
         private Builder(String id, String timestamp, MessageType type) {
             this.id = id;
@@ -144,6 +168,7 @@ public record Envelope(
             to = e.to;
             ack = e.ack;
             position = e.position;
+            payloadJson = e.payloadJson;
         }
 
         public Builder id(String value) { id = value; return this; }
@@ -164,10 +189,18 @@ public record Envelope(
         public Builder to(List<String> value) { to = value; return this; }
         public Builder ack(String value) { ack = value; return this; }
         public Builder position(StreamPosition value) { position = value; return this; }
+        public Builder payloadJson(ReceivedJson value) { payloadJson = value; return this; }
+
+        /** The payload of {@code other}, with the text it was read from. */
+        public Builder payloadOf(Envelope other) {
+            payload = other.payload;
+            payloadJson = other.payloadJson;
+            return this;
+        }
 
         public Envelope build() {
             return new Envelope(id, timestamp, type, version, payload, args, metadata, room, channel,
-                    sender, command, requestId, status, error, errorCode, to, ack, position);
+                    sender, command, requestId, status, error, errorCode, to, ack, position, payloadJson);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.arqonbus.protocol;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -55,7 +52,7 @@ public final class EnvelopeCodec {
      */
     public Inbound decode(byte[] frame, int offset, int length) {
         try (JsonParser parser = mapper.getFactory().createParser(frame, offset, length)) {
-            FrameFields fields = FrameFields.read(parser);
+            FrameFields fields = FrameFields.read(parser, frame, offset);
             if (fields != null) {
                 return validator.validate(fields);
             }
@@ -68,7 +65,7 @@ public final class EnvelopeCodec {
     /** Decodes one text frame given as a string. */
     public Inbound decode(String frame) {
         try (JsonParser parser = mapper.getFactory().createParser(frame)) {
-            FrameFields fields = FrameFields.read(parser);
+            FrameFields fields = FrameFields.read(parser, null, 0);
             if (fields != null) {
                 return validator.validate(fields);
             }
@@ -169,7 +166,7 @@ public final class EnvelopeCodec {
                 root.get("args") instanceof ObjectNode a ? a : null, metadata,
                 textOrNull(root, "room"), textOrNull(root, "channel"), textOrNull(root, "sender"),
                 textOrNull(root, "command"), textOrNull(root, "request_id"), textOrNull(root, "status"),
-                textOrNull(root, "error"), textOrNull(root, "error_code"), to, textOrNull(root, "ack"), position);
+                textOrNull(root, "error"), textOrNull(root, "error_code"), to, textOrNull(root, "ack"), position, null);
     }
 
     private static String textOrNull(JsonNode root, String field) {
@@ -179,56 +176,44 @@ public final class EnvelopeCodec {
 
     /** Writes an envelope as one JSON object. */
     public void encode(Envelope envelope, OutputStream out) {
-        try (JsonGenerator gen = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
-            write(envelope, gen, null);
+        EnvelopeWriter writer = newWriter();
+        writer.write(envelope);
+        try {
+            writer.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** A writer of envelopes to {@code out}, for one thread; see {@link EnvelopeWriter}. */
-    public EnvelopeWriter newWriter(OutputStream out) {
-        return new EnvelopeWriter(this, out);
-    }
-
-    /**
-     * Lets the caller of {@link EnvelopeWriter#write} reuse a payload's encoded JSON: the legacy
-     * {@code message_response} echoes the payload of the publication that was encoded just
-     * before it. Calls come in order on the encoding thread, with the generator flushed, so the
-     * output holds every byte written so far.
-     */
-    public interface PayloadSplice {
-        /** Whether {@link #writePayload} can write this envelope's payload. */
-        boolean canWrite(Envelope envelope);
-
-        /** Writes the payload's JSON bytes to the output (the {@code :} before it is written). */
-        void writePayload() throws IOException;
-
-        /** Whether to be told where this envelope's payload lands in the output. */
-        boolean wantsPayload(Envelope envelope);
-
-        /** The output ends with the payload's field name; the next byte is the {@code :} before its value. */
-        void payloadStarts();
-
-        /** The output ends with the payload's last byte. */
-        void payloadEnded(Envelope envelope);
+    /** A writer of envelopes into a buffer it reuses, for one thread; see {@link EnvelopeWriter}. */
+    public EnvelopeWriter newWriter() {
+        return new EnvelopeWriter(mapper);
     }
 
     /** The envelope as UTF-8 JSON bytes. */
     public byte[] encodeToBytes(Envelope envelope) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        encode(envelope, out);
-        return out.toByteArray();
+        EnvelopeWriter writer = newWriter();
+        writer.write(envelope);
+        return writer.toByteArray();
     }
 
     /** The envelope as a JSON string. */
     public String encodeToString(Envelope envelope) {
-        return new String(encodeToBytes(envelope), java.nio.charset.StandardCharsets.UTF_8);
+        EnvelopeWriter writer = newWriter();
+        writer.write(envelope);
+        return new String(writer.array(), 0, writer.length(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** The envelope as a JSON tree, for embedding inside another payload (history entries). */
+    /** The envelope as a JSON tree, for embedding inside another payload (history entries): its encoding read back. */
     public ObjectNode toTree(Envelope envelope) {
-        return mapper.valueToTree(new EnvelopeJson(envelope, this));
+        EnvelopeWriter writer = newWriter();
+        writer.write(envelope);
+        try (JsonParser parser = mapper.getFactory().createParser(writer.array(), 0, writer.length())) {
+            parser.nextToken();
+            return (ObjectNode) JsonTrees.read(parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes any JSON tree (for frames that are not envelopes, such as telemetry). */
@@ -237,97 +222,6 @@ public final class EnvelopeCodec {
             return mapper.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    void write(Envelope e, JsonGenerator gen, PayloadSplice splice) throws IOException {
-        gen.writeStartObject();
-        gen.writeStringField("id", e.id());
-        gen.writeStringField("timestamp", e.timestamp());
-        gen.writeStringField("type", e.type().wireName());
-        gen.writeStringField("version", e.version());
-        gen.writeFieldName("payload");
-        writePayload(e, gen, splice);
-        gen.writeFieldName("args");
-        JsonTrees.write(gen, e.args(), mapper);
-        gen.writeFieldName("metadata");
-        writeMetadata(gen, e.metadata(), e.position());
-        writeOptional(gen, "room", e.room());
-        writeOptional(gen, "channel", e.channel());
-        writeOptional(gen, "sender", e.sender());
-        writeOptional(gen, "command", e.command());
-        writeOptional(gen, "request_id", e.requestId());
-        writeOptional(gen, "status", e.status());
-        writeOptional(gen, "error", e.error());
-        writeOptional(gen, "error_code", e.errorCode());
-        if (e.to() != null) {
-            gen.writeArrayFieldStart("to");
-            for (String target : e.to()) {
-                gen.writeString(target);
-            }
-            gen.writeEndArray();
-        }
-        writeOptional(gen, "ack", e.ack());
-        gen.writeEndObject();
-    }
-
-    private void writePayload(Envelope e, JsonGenerator gen, PayloadSplice splice) throws IOException {
-        if (splice == null) {
-            JsonTrees.write(gen, e.payload(), mapper);
-        } else if (splice.canWrite(e)) {
-            gen.writeRawValue(""); // the ':' and the generator's state of a written value
-            gen.flush();
-            splice.writePayload();
-        } else if (splice.wantsPayload(e)) {
-            gen.flush();
-            splice.payloadStarts();
-            JsonTrees.write(gen, e.payload(), mapper);
-            gen.flush();
-            splice.payloadEnded(e);
-        } else {
-            JsonTrees.write(gen, e.payload(), mapper);
-        }
-    }
-
-    private void writeMetadata(JsonGenerator gen, ObjectNode metadata, StreamPosition position) throws IOException {
-        if (position == null) {
-            JsonTrees.write(gen, metadata, mapper);
-            return;
-        }
-        gen.writeStartObject();
-        var fields = metadata.fields();
-        while (fields.hasNext()) {
-            var field = fields.next();
-            String name = field.getKey();
-            if (!"offset".equals(name) && !"epoch".equals(name)) {
-                gen.writeFieldName(name);
-                JsonTrees.write(gen, field.getValue(), mapper);
-            }
-        }
-        gen.writeNumberField("offset", position.offset());
-        gen.writeStringField("epoch", position.epoch());
-        gen.writeEndObject();
-    }
-
-    private static void writeOptional(JsonGenerator gen, String field, String value) throws IOException {
-        if (value != null) {
-            gen.writeStringField(field, value);
-        }
-    }
-
-    /** Lets Jackson serialize an envelope through {@link #write} when building trees. */
-    private record EnvelopeJson(Envelope envelope, EnvelopeCodec codec)
-            implements com.fasterxml.jackson.databind.JsonSerializable {
-        @Override
-        public void serialize(JsonGenerator gen, com.fasterxml.jackson.databind.SerializerProvider provider)
-                throws IOException {
-            codec.write(envelope, gen, null);
-        }
-
-        @Override
-        public void serializeWithType(JsonGenerator gen, com.fasterxml.jackson.databind.SerializerProvider provider,
-                com.fasterxml.jackson.databind.jsontype.TypeSerializer typeSer) throws IOException {
-            serialize(gen, provider);
         }
     }
 }

@@ -37,6 +37,11 @@ final class EnvelopeValidator {
         this.clock = clock;
     }
 
+    /** The payload's text, unless the payload is no longer the tree read from it (legacy {@code message}). */
+    private static ReceivedJson textOf(ObjectNode payload, ReceivedJson text) {
+        return text != null && text.isTextOf(payload) ? text : null;
+    }
+
     Inbound validate(FrameFields root) {
         List<String> errors = new ArrayList<>();
         String requestId = root.get(Field.ID) instanceof JsonNode idNode && idNode.isTextual() ? idNode.asText() : null;
@@ -136,6 +141,7 @@ final class EnvelopeValidator {
         Envelope envelope = Envelope.builder(id != null ? id : ids.nextId(),
                         timestamp != null ? timestamp : Timestamps.now(clock), type)
                 .payload(payload)
+                .payloadJson(textOf(payload, root.payloadJson()))
                 .args(args)
                 .metadata(metadata)
                 .room(room)

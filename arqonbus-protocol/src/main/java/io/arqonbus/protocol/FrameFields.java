@@ -58,6 +58,8 @@ final class FrameFields {
     }
 
     private final JsonNode[] values = new JsonNode[Field.ALL.length];
+    /** The text of the payload object, when it was read from bytes and may be passed on as it is. */
+    private ReceivedJson payloadJson;
 
     private FrameFields() {
     }
@@ -77,22 +79,52 @@ final class FrameFields {
      * value, or tokens after the object); the caller then decodes it as a tree, which words the
      * refusal.
      *
+     * <p>When the parser reads {@code source} (the frame's bytes start at {@code sourceOffset};
+     * {@code null} for a frame given as text), the text of a {@code payload} object is kept as
+     * {@link ReceivedJson} unless an object in it repeats a name.
+     *
      * @throws IOException when the JSON is malformed or passes the parser's limits
      */
-    static FrameFields read(JsonParser parser) throws IOException {
+    static FrameFields read(JsonParser parser, byte[] source, int sourceOffset) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             return null;
         }
         FrameFields fields = new FrameFields();
         for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-            parser.nextToken();
-            JsonNode value = JsonTrees.read(parser);
+            JsonToken token = parser.nextToken();
             Field field = Field.of(name);
+            if (field == Field.PAYLOAD && source != null && token == JsonToken.START_OBJECT) {
+                fields.readPayload(parser, source, sourceOffset);
+                continue;
+            }
+            JsonNode value = JsonTrees.read(parser);
             if (field != null) {
                 fields.values[field.ordinal()] = value;
             }
+            if (field == Field.PAYLOAD) {
+                fields.payloadJson = null;
+            }
         }
         return parser.nextToken() == null ? fields : null;
+    }
+
+    /** Reads a payload object from bytes, keeping its text. Byte offsets count from the parser's start. */
+    private void readPayload(JsonParser parser, byte[] source, int sourceOffset) throws IOException {
+        long start = parser.currentTokenLocation().getByteOffset();
+        JsonTrees.Reader reader = new JsonTrees.Reader();
+        JsonNode payload = reader.read(parser);
+        long end = parser.currentLocation().getByteOffset();
+        values[Field.PAYLOAD.ordinal()] = payload;
+        payloadJson = null;
+        if (!reader.repeatedName() && start >= 0 && end > start) {
+            int from = sourceOffset + (int) start;
+            payloadJson = new ReceivedJson(payload, java.util.Arrays.copyOfRange(source, from, from + (int) (end - start)));
+        }
+    }
+
+    /** The payload's text, or {@code null}; see {@link #read}. */
+    ReceivedJson payloadJson() {
+        return payloadJson;
     }
 
     /** The field's value ({@code NullNode} for an explicit {@code null}), or {@code null} when absent. */

@@ -25,46 +25,67 @@ final class JsonTrees {
     private JsonTrees() {
     }
 
-    /**
-     * Reads the value at the parser's current token, leaving the parser on its last token. Builds
-     * the nodes {@code ObjectMapper.readTree} builds under the default configuration: integers as
-     * int, long or big-integer nodes by size, every other number as a double node, a repeated
-     * name's last value in the first one's place. Recurses once per nesting level, which the
-     * parser's nesting limit (1,000 by default) bounds.
-     */
+    /** {@link Reader#read} with a reader of its own. */
     static JsonNode read(JsonParser parser) throws IOException {
-        return switch (parser.currentTokenId()) {
-            case JsonTokenId.ID_START_OBJECT -> readObject(parser);
-            case JsonTokenId.ID_START_ARRAY -> readArray(parser);
-            case JsonTokenId.ID_STRING -> NODES.textNode(parser.getText());
-            case JsonTokenId.ID_NUMBER_INT -> switch (parser.getNumberType()) {
-                case INT -> NODES.numberNode(parser.getIntValue());
-                case LONG -> NODES.numberNode(parser.getLongValue());
-                default -> NODES.numberNode(parser.getBigIntegerValue());
+        return new Reader().read(parser);
+    }
+
+    /**
+     * Reads trees from a parser and notes whether any object read repeated a name: such a tree
+     * keeps only the last value, so its source text and the tree no longer say the same thing to
+     * every reader (many keep the first), and the source must not be passed on in its place.
+     */
+    static final class Reader {
+        private boolean repeatedName;
+
+        /** Whether an object read so far had a name twice. */
+        boolean repeatedName() {
+            return repeatedName;
+        }
+
+        /**
+         * Reads the value at the parser's current token, leaving the parser on its last token.
+         * Builds the nodes {@code ObjectMapper.readTree} builds under the default configuration:
+         * integers as int, long or big-integer nodes by size, every other number as a double node,
+         * a repeated name's last value in the first one's place. Recurses once per nesting level,
+         * which the parser's nesting limit (1,000 by default) bounds.
+         */
+        JsonNode read(JsonParser parser) throws IOException {
+            return switch (parser.currentTokenId()) {
+                case JsonTokenId.ID_START_OBJECT -> readObject(parser);
+                case JsonTokenId.ID_START_ARRAY -> readArray(parser);
+                case JsonTokenId.ID_STRING -> NODES.textNode(parser.getText());
+                case JsonTokenId.ID_NUMBER_INT -> switch (parser.getNumberType()) {
+                    case INT -> NODES.numberNode(parser.getIntValue());
+                    case LONG -> NODES.numberNode(parser.getLongValue());
+                    default -> NODES.numberNode(parser.getBigIntegerValue());
+                };
+                case JsonTokenId.ID_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
+                case JsonTokenId.ID_TRUE -> NODES.booleanNode(true);
+                case JsonTokenId.ID_FALSE -> NODES.booleanNode(false);
+                case JsonTokenId.ID_NULL -> NODES.nullNode();
+                default -> throw new IOException("unexpected token " + parser.currentToken());
             };
-            case JsonTokenId.ID_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
-            case JsonTokenId.ID_TRUE -> NODES.booleanNode(true);
-            case JsonTokenId.ID_FALSE -> NODES.booleanNode(false);
-            case JsonTokenId.ID_NULL -> NODES.nullNode();
-            default -> throw new IOException("unexpected token " + parser.currentToken());
-        };
-    }
-
-    private static ObjectNode readObject(JsonParser parser) throws IOException {
-        ObjectNode object = NODES.objectNode();
-        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-            parser.nextToken();
-            object.replace(name, read(parser));
         }
-        return object;
-    }
 
-    private static ArrayNode readArray(JsonParser parser) throws IOException {
-        ArrayNode array = NODES.arrayNode();
-        while (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
-            array.add(read(parser));
+        private ObjectNode readObject(JsonParser parser) throws IOException {
+            ObjectNode object = NODES.objectNode();
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                parser.nextToken();
+                if (object.replace(name, read(parser)) != null) {
+                    repeatedName = true;
+                }
+            }
+            return object;
         }
-        return array;
+
+        private ArrayNode readArray(JsonParser parser) throws IOException {
+            ArrayNode array = NODES.arrayNode();
+            while (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                array.add(read(parser));
+            }
+            return array;
+        }
     }
 
     static void write(JsonGenerator gen, JsonNode node, ObjectMapper fallback) throws IOException {

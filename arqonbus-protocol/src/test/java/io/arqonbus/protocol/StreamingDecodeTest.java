@@ -111,7 +111,7 @@ class StreamingDecodeTest {
 
     @ParameterizedTest
     @MethodSource("frames")
-    void streamingAndTreeDecodingAgree(String frame) {
+    void streamingAndTreeDecodingAgree(String frame) throws Exception {
         byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
         Inbound streamed = normalized(frame, codec.decode(bytes));
         Inbound tree = normalized(frame, codec.decodeTree(bytes, 0, bytes.length));
@@ -119,8 +119,14 @@ class StreamingDecodeTest {
         assertThat(normalized(frame, codec.decode(frame))).isEqualTo(normalized(frame, codec.decodeTree(frame)));
         if (streamed instanceof Inbound.Message m) {
             assertSameNodeClasses(m.envelope().payload(), ((Inbound.Message) tree).envelope().payload());
-            assertThat(codec.encodeToString(m.envelope()))
+            // Written from the tree, both are the same; the streamed one is written from its text.
+            Envelope fromTree = m.envelope().toBuilder().payloadJson(null).build();
+            assertThat(codec.encodeToString(fromTree))
                     .isEqualTo(codec.encodeToString(((Inbound.Message) tree).envelope()));
+            if (m.envelope().payloadJson() != null) {
+                assertThat(codec.mapper().readTree(m.envelope().payloadJson().toString()))
+                        .isEqualTo(m.envelope().payload());
+            }
         }
     }
 
@@ -134,6 +140,44 @@ class StreamingDecodeTest {
         Inbound inbound = codec.decode(outer, 5, inner.length);
         assertThat(inbound).isInstanceOf(Inbound.Message.class);
         assertThat(((Inbound.Message) inbound).envelope().payload().path("a").asInt()).isEqualTo(1);
+        assertThat(((Inbound.Message) inbound).envelope().payloadJson()).hasToString("{\"a\":1}");
+    }
+
+    @Test
+    void aPayloadKeepsTheTextItWasReadFrom() {
+        // Multi-byte characters before and inside the payload: the text is cut by bytes, not chars.
+        String payload = "{ \"s\" : \"ü中\\u00e9\", \"n\":1.50e0,\n \"x\":[{}] }";
+        Envelope e = bytesDecoded("{\"room\":\"rü\",\"type\":\"message\",\"channel\":\"c\",\"payload\":" + payload
+                + ",\"metadata\":{\"k\":\"中\"}}");
+        assertThat(e.payloadJson()).hasToString(payload);
+        assertThat(e.payloadJson().isTextOf(e.payload())).isTrue();
+        assertThat(e.payloadJson().length()).isEqualTo(payload.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void aPayloadThatRepeatsANameKeepsNoText() {
+        assertThat(bytesDecoded("{\"type\":\"message\",\"payload\":{\"a\":1,\"a\":2}}").payloadJson()).isNull();
+        assertThat(bytesDecoded("{\"type\":\"message\",\"payload\":{\"o\":{\"b\":1,\"b\":2}}}").payloadJson()).isNull();
+        assertThat(bytesDecoded("{\"type\":\"message\",\"payload\":{\"l\":[{\"c\":1,\"c\":2}]}}").payloadJson()).isNull();
+        // A payload given twice: the last one, with its own text.
+        Envelope twice = bytesDecoded("{\"type\":\"message\",\"payload\":{\"a\":1},\"payload\":{\"b\":2}}");
+        assertThat(twice.payloadJson()).hasToString("{\"b\":2}");
+        assertThat(twice.payloadJson().isTextOf(twice.payload())).isTrue();
+    }
+
+    @Test
+    void aPayloadTheDecoderRewritesIsNotItsText() {
+        // The original's legacy 'message' field is moved into a copy of the payload.
+        Envelope legacy = bytesDecoded("{\"type\":\"message\",\"payload\":{\"a\":1},\"message\":\"hi\"}");
+        assertThat(legacy.payload().path("message").asText()).isEqualTo("hi");
+        assertThat(legacy.payloadJson()).isNull();
+        assertThat(codec.encodeToString(legacy)).contains("\"payload\":{\"a\":1,\"message\":\"hi\"}");
+    }
+
+    private Envelope bytesDecoded(String frame) {
+        Inbound inbound = codec.decode(frame.getBytes(StandardCharsets.UTF_8));
+        assertThat(inbound).isInstanceOf(Inbound.Message.class);
+        return ((Inbound.Message) inbound).envelope();
     }
 
     @Test

@@ -64,7 +64,7 @@ public final class Replies {
     public Envelope messageResponse(Envelope published) {
         return Envelope.builder(published.id(), Timestamps.now(clock), MessageType.MESSAGE_RESPONSE)
                 .sender(Hub.SERVER_SENDER)
-                .payload(published.payload())
+                .payloadOf(published)
                 .room(published.room())
                 .channel(published.channel())
                 .requestId(published.id())

@@ -6,7 +6,6 @@ import io.arqonbus.protocol.EnvelopeWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.io.OutputStream;
 
 /**
  * Encodes an envelope straight into a complete, unmasked WebSocket text frame: header and JSON
@@ -14,10 +13,10 @@ import java.io.OutputStream;
  * connection; fan-out hands each one a {@linkplain #share share} of it and nothing is copied or
  * framed again per subscriber. Such a buffer passes the pipeline's frame encoder untouched.
  *
- * <p>Each thread encodes through one long-lived {@link EnvelopeWriter} (no generator per frame)
- * and keeps the payload bytes of the last publication it encoded ({@link PayloadEcho}), so the
- * legacy {@code message_response} that echoes that payload right after copies them instead of
- * encoding the payload tree again.
+ * <p>Each thread encodes through one long-lived {@link EnvelopeWriter}, into its reused buffer,
+ * and the frame is allocated at the envelope's exact size. A payload a client sent is copied from
+ * the text it came in ({@code ReceivedJson}) into the publication and into the legacy
+ * {@code message_response} that echoes it, not written again node by node.
  */
 public final class FrameEncoder {
     /** Room left for the longest header: 2 bytes + 8 length bytes. */
@@ -26,10 +25,10 @@ public final class FrameEncoder {
 
     private final EnvelopeCodec codec;
     private final ByteBufAllocator allocator;
-    private final FastThreadLocal<Local> locals = new FastThreadLocal<>() {
+    private final FastThreadLocal<EnvelopeWriter> writers = new FastThreadLocal<>() {
         @Override
-        protected Local initialValue() {
-            return new Local(codec);
+        protected EnvelopeWriter initialValue() {
+            return codec.newWriter();
         }
     };
 
@@ -52,47 +51,12 @@ public final class FrameEncoder {
 
     /** The envelope as one whole text frame; the caller owns the buffer. */
     public ByteBuf encode(Envelope envelope) {
-        ByteBuf buf = allocator.directBuffer(512);
-        Local local = locals.get();
-        try {
-            buf.writerIndex(MAX_HEADER);
-            local.sink.target = buf;
-            local.echo.bind(buf);
-            local.writer.write(envelope, local.echo);
-            return frame(buf);
-        } catch (RuntimeException e) {
-            buf.release();
-            throw e;
-        } finally {
-            local.sink.target = null;
-            local.echo.unbind();
-        }
-    }
-
-    /** One thread's encoder: a long-lived writer into whichever frame is being encoded. */
-    private static final class Local {
-        final FrameSink sink = new FrameSink();
-        final EnvelopeWriter writer;
-        final PayloadEcho echo = new PayloadEcho();
-
-        Local(EnvelopeCodec codec) {
-            writer = codec.newWriter(sink);
-        }
-    }
-
-    /** The writer's output: appends to the frame being encoded. */
-    private static final class FrameSink extends OutputStream {
-        ByteBuf target;
-
-        @Override
-        public void write(int b) {
-            target.writeByte(b);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            target.writeBytes(bytes, offset, length);
-        }
+        EnvelopeWriter writer = writers.get();
+        writer.write(envelope);
+        ByteBuf buf = allocator.directBuffer(MAX_HEADER + writer.length());
+        buf.writerIndex(MAX_HEADER);
+        buf.writeBytes(writer.array(), 0, writer.length());
+        return frame(buf);
     }
 
     /**

@@ -19,8 +19,8 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /**
- * Whole frames from envelopes, and the legacy ack written from the payload bytes of the
- * publication encoded just before it: byte for byte what encoding the ack's tree gives.
+ * Whole frames from envelopes; a client's payload passed on in the publication and in the legacy
+ * ack as the client wrote it, unless its tree was replaced or it repeats a name.
  */
 class FrameEncoderTest {
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-22T04:05:00.445Z"), ZoneOffset.UTC);
@@ -28,8 +28,11 @@ class FrameEncoderTest {
     private final FrameEncoder encoder = new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT);
     private final Replies replies = new Replies(new IdGenerator(), clock);
 
+    /** A publication decoded from the bytes of a client's frame, as the server decodes them. */
     private Envelope publication(String payloadJson) {
-        Inbound inbound = codec.decode("{\"type\":\"message\",\"room\":\"r\",\"channel\":\"c\",\"payload\":" + payloadJson + "}");
+        byte[] frame = ("{\"type\":\"message\",\"room\":\"r\",\"channel\":\"c\",\"payload\":" + payloadJson + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        Inbound inbound = codec.decode(frame);
         return ((Inbound.Message) inbound).envelope().toBuilder()
                 .sender("arq_client_1").position(new StreamPosition(7, "ep")).build();
     }
@@ -57,52 +60,49 @@ class FrameEncoderTest {
     }
 
     @Test
-    void theAckAfterAPublicationIsWhatEncodingItGives() {
+    void aPayloadIsPassedOnAsTheClientWroteIt() {
         String[] payloads = {
             "{\"bseq\":1,\"bt\":987654321012,\"bp\":0,\"pad\":\"" + "x".repeat(80) + "\"}",
-            "{\"s\":\"caf\\u00e9 \\\"q\\\" \\n \\ud83d\\ude00 \u4e2d\",\"d\":1.50,\"e\":1e2,\"big\":123456789012345678901234567890,"
-                    + "\"n\":null,\"a\":[[],{},[{\"x\":false}]]}",
-            "{\"pad\":\"" + "z".repeat(PayloadEcho.MAX_BYTES + 10) + "\"}",
+            "{ \"s\" : \"caf\\u00e9 \\\"q\\\" \\n \\ud83d\\ude00 \u4e2d\",\"d\":1.50,\"e\":1e2,"
+                    + "\"big\":123456789012345678901234567890,\n\"n\":null,\"a\":[[],{},[{\"x\":false}]]}",
+            "{\"pad\":\"" + "z".repeat(70_000) + "\"}",
         };
         for (String payload : payloads) {
             Envelope published = publication(payload);
             String delivered = json(published);
+            assertThat(delivered).isEqualTo(codec.encodeToString(published));
+            assertThat(payloadOf(delivered)).isEqualTo(payload);
             Envelope ack = replies.messageResponse(published);
             String echoed = json(ack);
             assertThat(echoed).isEqualTo(codec.encodeToString(ack));
-            assertThat(payloadOf(echoed)).isEqualTo(payloadOf(delivered));
+            assertThat(payloadOf(echoed)).isEqualTo(payload);
         }
     }
 
     @Test
-    void theAckUsesTheBytesOfThatVeryPayloadOnce() {
-        Envelope first = publication("{\"n\":1}");
-        Envelope second = publication("{\"n\":2}");
-        json(first);
-        json(second);
-        // Not the payload encoded last: encoded from its tree.
-        Envelope firstAck = replies.messageResponse(first);
-        assertThat(json(firstAck)).isEqualTo(codec.encodeToString(firstAck));
-
-        // The bytes are taken from the publication, not from the tree again: a tree changed in
-        // between (which the envelope's contract forbids) shows it.
-        Envelope third = publication("{\"n\":3}");
-        json(third);
-        ((ObjectNode) third.payload()).put("n", 4);
-        Envelope thirdAck = replies.messageResponse(third);
-        assertThat(json(thirdAck)).contains("\"payload\":{\"n\":3}");
-        // Used once: a second ack of the same payload is encoded from the tree.
-        assertThat(json(thirdAck)).contains("\"payload\":{\"n\":4}");
+    void aPayloadThatRepeatsANameIsWrittenFromItsTree() {
+        // The tree keeps the last value; a reader that keeps the first must not see the other one.
+        Envelope published = publication("{\"t\":\"hidden\",\"in\":{\"u\":1,\"u\":2},\"t\":\"shown\"}");
+        assertThat(payloadOf(json(published))).isEqualTo("{\"t\":\"shown\",\"in\":{\"u\":2}}");
+        assertThat(payloadOf(json(replies.messageResponse(published)))).doesNotContain("hidden");
     }
 
     @Test
-    void repliesOtherThanTheAckNeverTakeThePublicationsBytes() {
-        Envelope published = publication("{\"n\":1}");
-        json(published);
-        Envelope other = Envelope.builder("arq_x", "2026-11-22T04:05:00.445Z", MessageType.MESSAGE)
-                .payload(published.payload()).room("r").channel("c").build();
-        ((ObjectNode) published.payload()).put("n", 2);
-        assertThat(json(other)).contains("\"payload\":{\"n\":2}");
+    void aReplacedPayloadIsWrittenFromItsNewTree() {
+        Envelope published = publication("{\"secret\":\"AKIA\", \"n\":1}");
+        ObjectNode redacted = published.payload().deepCopy();
+        redacted.put("secret", "[REDACTED]");
+        Envelope delivered = published.toBuilder().payload(redacted).build();
+        assertThat(payloadOf(json(delivered))).isEqualTo("{\"secret\":\"[REDACTED]\",\"n\":1}");
+        assertThat(payloadOf(json(replies.messageResponse(delivered)))).doesNotContain("AKIA");
+    }
+
+    @Test
+    void aFrameDecodedFromTextIsWrittenFromItsTree() {
+        Inbound inbound = codec.decode("{\"type\":\"message\",\"room\":\"r\",\"channel\":\"c\",\"payload\":{ \"a\" : 1 }}");
+        Envelope published = ((Inbound.Message) inbound).envelope();
+        assertThat(published.payloadJson()).isNull();
+        assertThat(payloadOf(json(published))).isEqualTo("{\"a\":1}");
     }
 
     private static String payloadOf(String json) {
