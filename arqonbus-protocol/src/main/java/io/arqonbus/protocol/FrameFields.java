@@ -81,7 +81,8 @@ final class FrameFields {
      *
      * <p>When the parser reads {@code source} (the frame's bytes start at {@code sourceOffset};
      * {@code null} for a frame given as text), the text of a {@code payload} object is kept as
-     * {@link ReceivedJson} unless an object in it repeats a name.
+     * {@link ReceivedJson} unless an object in it repeats a name or it is not strict UTF-8 (the
+     * parser decodes overlong forms and encoded surrogates, which must not reach a receiver).
      *
      * @throws IOException when the JSON is malformed or passes the parser's limits
      */
@@ -118,7 +119,10 @@ final class FrameFields {
         payloadJson = null;
         if (!reader.repeatedName() && start >= 0 && end > start) {
             int from = sourceOffset + (int) start;
-            payloadJson = new ReceivedJson(payload, java.util.Arrays.copyOfRange(source, from, from + (int) (end - start)));
+            int to = from + (int) (end - start);
+            if (Utf8.isValid(source, from, to)) {
+                payloadJson = new ReceivedJson(payload, java.util.Arrays.copyOfRange(source, from, to));
+            }
         }
     }
 

@@ -14,7 +14,8 @@ import java.io.OutputStream;
  * identities, so an envelope whose payload was replaced (a CASIL redaction makes a new tree) is
  * encoded from its new tree, never from stale text. Only text that says the same thing to every
  * JSON reader is kept: the decoder drops it when an object in it repeats a name (the tree keeps
- * the last value; other readers keep the first). Otherwise the text may differ from what
+ * the last value; other readers keep the first) and when it is not strict UTF-8 (the parser
+ * accepts overlong forms, which a browser would refuse by closing its connection). Otherwise the text may differ from what
  * encoding the tree would give only in ways JSON readers do not see: white space, escapes such
  * as {@code \u0041}, and the spelling of numbers (which it keeps more exactly than the tree's
  * doubles). Immutable; the bytes are never handed out.

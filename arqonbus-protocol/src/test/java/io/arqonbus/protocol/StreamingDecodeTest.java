@@ -166,6 +166,21 @@ class StreamingDecodeTest {
     }
 
     @Test
+    void aPayloadThatIsNotStrictUtf8KeepsNoText() {
+        // C0 A2: an overlong '"' the parser decodes; passed on, it would break strict receivers.
+        byte[] frame = "{\"type\":\"message\",\"payload\":{\"s\":\"a__b\"}}".getBytes(StandardCharsets.UTF_8);
+        int at = new String(frame, StandardCharsets.ISO_8859_1).indexOf("__");
+        frame[at] = (byte) 0xC0;
+        frame[at + 1] = (byte) 0xA2;
+        Envelope e = ((Inbound.Message) codec.decode(frame)).envelope();
+        assertThat(e.payloadJson()).isNull();
+        assertThat(codec.encodeToBytes(e)).isEqualTo(
+                codec.encodeToBytes(e.toBuilder().payloadJson(null).build()));
+        byte[] out = codec.encodeToBytes(e);
+        assertThat(Utf8.isValid(out, 0, out.length)).isTrue();
+    }
+
+    @Test
     void aPayloadTheDecoderRewritesIsNotItsText() {
         // The original's legacy 'message' field is moved into a copy of the payload.
         Envelope legacy = bytesDecoded("{\"type\":\"message\",\"payload\":{\"a\":1},\"message\":\"hi\"}");
