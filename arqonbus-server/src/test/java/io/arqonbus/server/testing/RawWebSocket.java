@@ -219,17 +219,40 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** The next text frame as JSON. */
     public JsonNode next(Duration timeout) throws TimeoutException {
+        String text = nextText(timeout);
+        try {
+            return MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the server sent a frame that is not JSON", e);
+        }
+    }
+
+    /** The next text frame as the server wrote it. */
+    public String nextText(Duration timeout) throws TimeoutException {
         try {
             String text = texts.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
             if (text == null) {
                 throw new TimeoutException("no frame within " + timeout);
             }
-            return MAPPER.readTree(text);
+            return text;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("the server sent a frame that is not JSON", e);
+        }
+    }
+
+    /** Skips frames until one whose text matches, and returns that text. */
+    public String awaitText(Predicate<String> match, Duration timeout) throws TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException("no matching frame within " + timeout);
+            }
+            String text = nextText(Duration.ofNanos(left));
+            if (match.test(text)) {
+                return text;
+            }
         }
     }
 
