@@ -219,7 +219,10 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** The next text frame as JSON. */
     public JsonNode next(Duration timeout) throws TimeoutException {
-        String text = nextText(timeout);
+        return json(nextText(timeout));
+    }
+
+    private static JsonNode json(String text) {
         try {
             return MAPPER.readTree(text);
         } catch (java.io.IOException e) {
@@ -243,28 +246,23 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Skips frames until one whose text matches, and returns that text. */
     public String awaitText(Predicate<String> match, Duration timeout) throws TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new TimeoutException("no matching frame within " + timeout);
-            }
-            String text = nextText(Duration.ofNanos(left));
-            if (match.test(text)) {
-                return text;
-            }
-        }
+        return awaitFrame(java.util.function.Function.identity(), match, timeout);
     }
 
     /** Skips frames until one matches. */
     public JsonNode await(Predicate<JsonNode> match, Duration timeout) throws TimeoutException {
+        return awaitFrame(RawWebSocket::json, match, timeout);
+    }
+
+    private <T> T awaitFrame(java.util.function.Function<String, T> read, Predicate<T> match, Duration timeout)
+            throws TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new TimeoutException("no matching frame within " + timeout);
             }
-            JsonNode frame = next(Duration.ofNanos(left));
+            T frame = read.apply(nextText(Duration.ofNanos(left)));
             if (match.test(frame)) {
                 return frame;
             }
