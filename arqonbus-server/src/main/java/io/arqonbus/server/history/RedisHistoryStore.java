@@ -2,6 +2,7 @@ package io.arqonbus.server.history;
 
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.Failures;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.redis.LettuceSetup;
@@ -30,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -215,7 +215,7 @@ public final class RedisHistoryStore implements HistoryStore {
         Stream stream = streams.computeIfAbsent(key, k -> new Stream());
         return sent.handle((ok, error) -> {
             if (error != null) {
-                if (rootCause(error) instanceof RedisNoScriptException) {
+                if (Failures.unwrap(error) instanceof RedisNoScriptException) {
                     // Redis lost its script cache (a restart): this append fails, later ones work.
                     reloadAppendScript(conn);
                 }
@@ -342,7 +342,7 @@ public final class RedisHistoryStore implements HistoryStore {
             RedisAsyncCommands<byte[], byte[]> redis = conn.async();
             return redis.<Object>evalsha(digest, ScriptOutputType.MULTI, k, args).toCompletableFuture()
                     .exceptionallyCompose(error -> {
-                        Throwable cause = rootCause(error);
+                        Throwable cause = Failures.unwrap(error);
                         if (cause instanceof RedisNoScriptException) {
                             return redis.<Object>eval(body, ScriptOutputType.MULTI, k, args).toCompletableFuture();
                         }
@@ -479,17 +479,8 @@ public final class RedisHistoryStore implements HistoryStore {
         return new StoreUnavailableException(config.backend() + " at " + config.address() + " is not connected");
     }
 
-    private static Throwable rootCause(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
-
     private StoreUnavailableException unavailable(Throwable error) {
-        Throwable cause = rootCause(error);
+        Throwable cause = Failures.unwrap(error);
         if (cause instanceof StoreUnavailableException sue) {
             return sue;
         }

@@ -1,5 +1,6 @@
 package io.arqonbus.server.kv;
 
+import io.arqonbus.server.Failures;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.history.StoreUnavailableException;
 import io.arqonbus.server.redis.LettuceSetup;
@@ -13,8 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +133,7 @@ public final class RedisKeyValueStore implements KeyValueStore {
             connection = client.connectAsync(StringCodec.UTF8, LettuceSetup.uri(config, "arqonbus-kv")).toCompletableFuture();
             connection.whenComplete((conn, error) -> {
                 if (error != null) {
-                    log.debug("event=kv_connect_failed address={} msg=\"{}\"", config.address(), rootCause(error));
+                    log.debug("event=kv_connect_failed address={} msg=\"{}\"", config.address(), Failures.unwrap(error));
                 } else {
                     log.debug("event=kv_connected address={} prefix={}", config.address(), prefix);
                 }
@@ -159,7 +158,7 @@ public final class RedisKeyValueStore implements KeyValueStore {
     }
 
     private RuntimeException unavailable(Throwable error) {
-        Throwable cause = rootCause(error);
+        Throwable cause = Failures.unwrap(error);
         if (cause instanceof NamespaceFullException full) {
             return full;
         }
@@ -168,14 +167,5 @@ public final class RedisKeyValueStore implements KeyValueStore {
         }
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return new StoreUnavailableException(config.backend() + " at " + config.address() + ": " + reason, cause);
-    }
-
-    private static Throwable rootCause(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.server.Failures;
 import io.arqonbus.server.hub.PublicationListener;
 import io.arqonbus.server.session.Session;
 import java.net.http.HttpClient;
@@ -257,11 +258,7 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
     }
 
     private static String describe(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException
-                || cause instanceof java.util.concurrent.ExecutionException)) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Failures.unwrap(error);
         String text = cause instanceof HttpTimeoutException ? "timeout: " + cause.getMessage()
                 : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
