@@ -28,14 +28,15 @@ def load(path):
     return runs
 
 
+def value(result, keys):
+    v = result
+    for k in keys:
+        v = v.get(k) if isinstance(v, dict) else None
+    return v if isinstance(v, (int, float)) else None
+
+
 def med(results, *keys):
-    values = []
-    for r in results:
-        v = r
-        for k in keys:
-            v = v.get(k) if isinstance(v, dict) else None
-        if isinstance(v, (int, float)):
-            values.append(v)
+    values = [v for v in (value(r, keys) for r in results) if v is not None]
     return statistics.median(values) if values else None
 
 
@@ -51,13 +52,9 @@ def ratio(a, b):
     return a / b if a is not None and b not in (None, 0) else None
 
 
-def per_run(a, f, key):
+def per_run(a, f, *keys):
     """ArqonBus / floor for each run, in run order (run i of one against run i of the other)."""
-    pairs = []
-    for x, y in zip(a, f):
-        r = ratio(x.get(key), y.get(key))
-        pairs.append(fmt(r, 2))
-    return ", ".join(pairs) if pairs else "–"
+    return ", ".join(fmt(ratio(value(x, keys), value(y, keys)), 2) for x, y in zip(a, f)) or "–"
 
 
 def verdict(value, target, higher_is_better=True):
@@ -103,8 +100,8 @@ def render(runs, machine, command, measured):
     a, f = get(label, "arqonbus"), get(label, "floor")
     pa, pf = med(a, "latency_us", "p99"), med(f, "latency_us", "p99")
     r = ratio(pa, pf)
-    p99s = ", ".join(fmt(ratio(x.get("latency_us", {}).get("p99"), y.get("latency_us", {}).get("p99")), 2) for x, y in zip(a, f))
-    out.append(f"| {label} | p99 latency µs | {fmt(pa)} | {fmt(pf)} | {fmt(r, 2)} | {p99s or '–'} | ≤ 1.25 | {verdict(r, 1.25, False)} |")
+    out.append(f"| {label} | p99 latency µs | {fmt(pa)} | {fmt(pf)} | {fmt(r, 2)} | {per_run(a, f, 'latency_us', 'p99')} "
+               f"| ≤ 1.25 | {verdict(r, 1.25, False)} |")
     la, lf = med(a, "lost"), med(f, "lost")
     out.append(f"| {label} | lost (median) | {fmt(la)} | {fmt(lf)} | | | 0 | {verdict(la, 0, False) if la is not None else '–'} |")
     label = "connections 19000"

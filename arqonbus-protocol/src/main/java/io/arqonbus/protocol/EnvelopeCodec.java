@@ -176,10 +176,8 @@ public final class EnvelopeCodec {
 
     /** Writes an envelope as one JSON object. */
     public void encode(Envelope envelope, OutputStream out) {
-        EnvelopeWriter writer = newWriter();
-        writer.write(envelope);
         try {
-            writer.writeTo(out);
+            written(envelope).writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -190,24 +188,27 @@ public final class EnvelopeCodec {
         return new EnvelopeWriter(mapper);
     }
 
-    /** The envelope as UTF-8 JSON bytes. */
-    public byte[] encodeToBytes(Envelope envelope) {
+    /** A fresh writer holding the envelope (the one-off paths; the server's hot path keeps a writer per thread). */
+    private EnvelopeWriter written(Envelope envelope) {
         EnvelopeWriter writer = newWriter();
         writer.write(envelope);
-        return writer.toByteArray();
+        return writer;
+    }
+
+    /** The envelope as UTF-8 JSON bytes. */
+    public byte[] encodeToBytes(Envelope envelope) {
+        return written(envelope).toByteArray();
     }
 
     /** The envelope as a JSON string. */
     public String encodeToString(Envelope envelope) {
-        EnvelopeWriter writer = newWriter();
-        writer.write(envelope);
+        EnvelopeWriter writer = written(envelope);
         return new String(writer.array(), 0, writer.length(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The envelope as a JSON tree, for embedding inside another payload (history entries): its encoding read back. */
     public ObjectNode toTree(Envelope envelope) {
-        EnvelopeWriter writer = newWriter();
-        writer.write(envelope);
+        EnvelopeWriter writer = written(envelope);
         try (JsonParser parser = mapper.getFactory().createParser(writer.array(), 0, writer.length())) {
             parser.nextToken();
             return (ObjectNode) JsonTrees.read(parser);

@@ -1,6 +1,7 @@
 package io.arqonbus.server.compat;
 
 import static io.arqonbus.server.testing.Frames.commandAckOf;
+import static io.arqonbus.server.testing.Frames.payloadText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -44,10 +45,6 @@ class PayloadTextTest {
                 + "}").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String payloadOf(String frame) {
-        int start = frame.indexOf("\"payload\":") + "\"payload\":".length();
-        return frame.substring(start, frame.indexOf(",\"args\":", start));
-    }
 
     @Test
     void thePayloadIsDeliveredAndEchoedAsTheClientWroteIt() throws Exception {
@@ -55,9 +52,9 @@ class PayloadTextTest {
         String payload = "{ \"price\" : 1.50, \"big\": 1e2,\n \"name\":\"caf\\u00e9 \u4e2d\", \"list\":[ 1 , {} ] }";
         p[1].sendTextBytes(publish("as-written", payload));
         String delivered = p[0].awaitText(t -> t.contains("\"type\":\"message\""), T);
-        assertThat(payloadOf(delivered)).isEqualTo(payload);
+        assertThat(payloadText(delivered)).isEqualTo(payload);
         String echoed = p[1].awaitText(t -> t.contains("\"type\":\"message_response\""), T);
-        assertThat(payloadOf(echoed)).isEqualTo(payload);
+        assertThat(payloadText(echoed)).isEqualTo(payload);
     }
 
     @Test
@@ -65,7 +62,7 @@ class PayloadTextTest {
         RawWebSocket[] p = pair("repeated");
         p[1].sendTextBytes(publish("repeated", "{\"role\":\"admin\",\"n\":{\"x\":1,\"x\":2},\"role\":\"guest\"}"));
         String delivered = p[0].awaitText(t -> t.contains("\"type\":\"message\""), T);
-        assertThat(payloadOf(delivered)).isEqualTo("{\"role\":\"guest\",\"n\":{\"x\":2}}");
+        assertThat(payloadText(delivered)).isEqualTo("{\"role\":\"guest\",\"n\":{\"x\":2}}");
         String echoed = p[1].awaitText(t -> t.contains("\"type\":\"message_response\""), T);
         assertThat(echoed).doesNotContain("admin");
     }
@@ -79,7 +76,7 @@ class PayloadTextTest {
         frame[at + 1] = (byte) 0xA2;
         p[1].sendTextBytes(frame);
         String delivered = p[0].awaitText(t -> t.contains("\"type\":\"message\""), T);
-        assertThat(payloadOf(delivered)).isEqualTo("{\"s\":\"a\\\"b\"}");
+        assertThat(payloadText(delivered)).isEqualTo("{\"s\":\"a\\\"b\"}");
         assertThat(delivered).doesNotContain("\ufffd");
     }
 }

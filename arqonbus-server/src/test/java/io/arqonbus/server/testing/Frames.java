@@ -48,4 +48,13 @@ public final class Frames {
         String t = f.path("type").asText();
         return t.equals("message") && !f.path("payload").has("welcome") || t.equals("event") || t.equals("private");
     }
+
+    /**
+     * The text of the {@code payload} value in a frame as the server wrote it (the server writes
+     * {@code "payload":…} followed by {@code ,"args":}).
+     */
+    public static String payloadText(String frame) {
+        int start = frame.indexOf("\"payload\":") + "\"payload\":".length();
+        return frame.substring(start, frame.indexOf(",\"args\":", start));
+    }
 }

@@ -1,5 +1,6 @@
 package io.arqonbus.server.transport;
 
+import static io.arqonbus.server.testing.Frames.payloadText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -71,11 +72,11 @@ class FrameEncoderTest {
             Envelope published = publication(payload);
             String delivered = json(published);
             assertThat(delivered).isEqualTo(codec.encodeToString(published));
-            assertThat(payloadOf(delivered)).isEqualTo(payload);
+            assertThat(payloadText(delivered)).isEqualTo(payload);
             Envelope ack = replies.messageResponse(published);
             String echoed = json(ack);
             assertThat(echoed).isEqualTo(codec.encodeToString(ack));
-            assertThat(payloadOf(echoed)).isEqualTo(payload);
+            assertThat(payloadText(echoed)).isEqualTo(payload);
         }
     }
 
@@ -83,8 +84,8 @@ class FrameEncoderTest {
     void aPayloadThatRepeatsANameIsWrittenFromItsTree() {
         // The tree keeps the last value; a reader that keeps the first must not see the other one.
         Envelope published = publication("{\"t\":\"hidden\",\"in\":{\"u\":1,\"u\":2},\"t\":\"shown\"}");
-        assertThat(payloadOf(json(published))).isEqualTo("{\"t\":\"shown\",\"in\":{\"u\":2}}");
-        assertThat(payloadOf(json(replies.messageResponse(published)))).doesNotContain("hidden");
+        assertThat(payloadText(json(published))).isEqualTo("{\"t\":\"shown\",\"in\":{\"u\":2}}");
+        assertThat(payloadText(json(replies.messageResponse(published)))).doesNotContain("hidden");
     }
 
     @Test
@@ -93,8 +94,8 @@ class FrameEncoderTest {
         ObjectNode redacted = published.payload().deepCopy();
         redacted.put("secret", "[REDACTED]");
         Envelope delivered = published.toBuilder().payload(redacted).build();
-        assertThat(payloadOf(json(delivered))).isEqualTo("{\"secret\":\"[REDACTED]\",\"n\":1}");
-        assertThat(payloadOf(json(replies.messageResponse(delivered)))).doesNotContain("AKIA");
+        assertThat(payloadText(json(delivered))).isEqualTo("{\"secret\":\"[REDACTED]\",\"n\":1}");
+        assertThat(payloadText(json(replies.messageResponse(delivered)))).doesNotContain("AKIA");
     }
 
     @Test
@@ -102,12 +103,6 @@ class FrameEncoderTest {
         Inbound inbound = codec.decode("{\"type\":\"message\",\"room\":\"r\",\"channel\":\"c\",\"payload\":{ \"a\" : 1 }}");
         Envelope published = ((Inbound.Message) inbound).envelope();
         assertThat(published.payloadJson()).isNull();
-        assertThat(payloadOf(json(published))).isEqualTo("{\"a\":1}");
-    }
-
-    private static String payloadOf(String json) {
-        int start = json.indexOf("\"payload\":") + "\"payload\":".length();
-        int end = json.indexOf(",\"args\":", start);
-        return json.substring(start, end);
+        assertThat(payloadText(json(published))).isEqualTo("{\"a\":1}");
     }
 }
