@@ -8,7 +8,7 @@ import io.arqonbus.cli.server.CheckConfigCommand;
 import io.arqonbus.cli.server.ServeCommand;
 import io.arqonbus.cli.token.CheckTokenCommand;
 import io.arqonbus.cli.token.GenTokenCommand;
-import io.arqonbus.server.ServerInfo;
+import io.arqonbus.server.status.ServerInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.IVersionProvider;

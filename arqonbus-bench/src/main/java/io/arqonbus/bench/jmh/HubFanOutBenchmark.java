@@ -1,5 +1,6 @@
 package io.arqonbus.bench.jmh;
 
+import io.arqonbus.server.internal.reply.Replies;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Envelope;
@@ -7,17 +8,17 @@ import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.protocol.MessageType;
 import io.arqonbus.protocol.Timestamps;
-import io.arqonbus.server.auth.Principal;
+import io.arqonbus.server.internal.auth.Principal;
 import io.arqonbus.server.config.SlowConsumerPolicy;
-import io.arqonbus.server.history.MemoryHistoryStore;
-import io.arqonbus.server.hub.ChannelKey;
-import io.arqonbus.server.hub.Hub;
-import io.arqonbus.server.metrics.BusMetrics;
-import io.arqonbus.server.session.LoopContext;
-import io.arqonbus.server.session.LoopContexts;
-import io.arqonbus.server.session.Outbound;
-import io.arqonbus.server.session.Session;
-import io.arqonbus.server.transport.FrameEncoder;
+import io.arqonbus.server.internal.history.MemoryHistoryStore;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.hub.Hub;
+import io.arqonbus.server.internal.metrics.BusMetrics;
+import io.arqonbus.server.internal.session.LoopContext;
+import io.arqonbus.server.internal.session.LoopContexts;
+import io.arqonbus.server.internal.session.Outbound;
+import io.arqonbus.server.internal.session.Session;
+import io.arqonbus.server.internal.hub.FrameEncoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -143,7 +144,7 @@ public class HubFanOutBenchmark {
         ObjectNode payload = JsonNodeFactory.instance.objectNode()
                 .put("bseq", 1).put("bt", 1L).put("pad", "x".repeat(80));
         envelope = Envelope.builder(ids.nextId(), Timestamps.now(clock), MessageType.MESSAGE)
-                .room("bench").channel("fanout").sender(Hub.SERVER_SENDER).payload(payload).build();
+                .room("bench").channel("fanout").sender(Replies.SERVER_SENDER).payload(payload).build();
     }
 
     /** One publication, returned once every subscriber received it. */

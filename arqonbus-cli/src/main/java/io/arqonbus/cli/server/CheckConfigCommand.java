@@ -2,8 +2,8 @@ package io.arqonbus.cli.server;
 
 import io.arqonbus.cli.ArqonCommand;
 import io.arqonbus.cli.ExitCodes;
-import io.arqonbus.server.auth.JwtAuthenticator;
-import io.arqonbus.server.auth.JwtSettings;
+import io.arqonbus.server.internal.auth.JwtAuthenticator;
+import io.arqonbus.server.config.JwtSettings;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,7 +39,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
         }
         if (resolved.config().tls() != null) {
             // Reads the certificate and key and proves they belong together, as serve would.
-            io.arqonbus.server.tls.ServerTls.create(resolved.config().tls());
+            io.arqonbus.server.internal.tls.ServerTls.create(resolved.config().tls());
         }
         PrintWriter out = spec.commandLine().getOut();
         int keyWidth = "setting".length();

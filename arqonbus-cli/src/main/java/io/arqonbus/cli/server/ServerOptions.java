@@ -1,8 +1,8 @@
 package io.arqonbus.cli.server;
 
 import io.arqonbus.server.config.ConfigException;
-import io.arqonbus.server.config.ConfigFile;
-import io.arqonbus.server.config.EnvironmentConfig;
+import io.arqonbus.server.internal.config.ConfigFile;
+import io.arqonbus.server.internal.config.EnvironmentConfig;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.SlowConsumerPolicy;
 import io.arqonbus.server.config.StorageMode;

@@ -6,10 +6,10 @@ import io.arqonbus.cli.ArqonCommand;
 import io.arqonbus.cli.CliException;
 import io.arqonbus.cli.ExitCodes;
 import io.arqonbus.cli.json.PythonJson;
-import io.arqonbus.server.auth.AuthResult;
-import io.arqonbus.server.auth.JwtAuthenticator;
-import io.arqonbus.server.auth.JwtSettings;
-import io.arqonbus.server.auth.PemKeys;
+import io.arqonbus.server.internal.auth.AuthResult;
+import io.arqonbus.server.internal.auth.JwtAuthenticator;
+import io.arqonbus.server.config.JwtSettings;
+import io.arqonbus.server.internal.auth.PemKeys;
 import io.arqonbus.server.config.ConfigException;
 import io.arqonbus.server.config.ServerConfig;
 import java.io.IOException;
@@ -138,7 +138,7 @@ public final class CheckTokenCommand implements Callable<Integer> {
             jwks = jwksUri(url);
             if (algorithm == null) {
                 algorithm = "RS256";
-            } else if (io.arqonbus.server.auth.JwtAlgorithms.isHmac(algorithm)) {
+            } else if (io.arqonbus.server.internal.auth.JwtAlgorithms.isHmac(algorithm)) {
                 throw CliException.usage(algorithm + " verifies with a shared secret, not with a JWKS URL");
             }
         }

@@ -14,7 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.arqonbus.cli.ArqonCommand;
 import io.arqonbus.cli.CliException;
 import io.arqonbus.cli.ExitCodes;
-import io.arqonbus.server.auth.PemKeys;
+import io.arqonbus.server.internal.auth.PemKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

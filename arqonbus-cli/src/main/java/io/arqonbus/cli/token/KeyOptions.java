@@ -1,7 +1,7 @@
 package io.arqonbus.cli.token;
 
 import io.arqonbus.cli.CliException;
-import io.arqonbus.server.auth.JwtAlgorithms;
+import io.arqonbus.server.internal.auth.JwtAlgorithms;
 import io.arqonbus.server.config.ServerConfig;
 import java.security.Key;
 import java.security.interfaces.ECKey;

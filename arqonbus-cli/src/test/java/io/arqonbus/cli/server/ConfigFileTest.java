@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.arqonbus.cli.CliEnvironment;
 import io.arqonbus.cli.CliRunner;
 import io.arqonbus.cli.Main;
-import io.arqonbus.server.auth.ChannelAction;
+import io.arqonbus.server.config.ChannelAction;
 import io.arqonbus.server.config.ConfigException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

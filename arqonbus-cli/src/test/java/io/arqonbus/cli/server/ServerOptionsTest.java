@@ -128,7 +128,7 @@ class ServerOptionsTest {
     void everyKeyFlagReachesTheConfiguration(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        java.nio.file.Path pem = java.nio.file.Files.writeString(dir.resolve("k.pem"), io.arqonbus.server.auth.PemKeys
+        java.nio.file.Path pem = java.nio.file.Files.writeString(dir.resolve("k.pem"), io.arqonbus.server.internal.auth.PemKeys
                 .pem("PUBLIC KEY", generator.generateKeyPair().getPublic().getEncoded()));
         ResolvedConfig file = parse("serve", "--auth", "--jwt-algorithm", "rs256", "--jwt-public-key-file",
                 pem.toString()).resolve(Map.of());

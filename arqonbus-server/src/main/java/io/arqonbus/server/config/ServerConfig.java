@@ -1,11 +1,6 @@
 package io.arqonbus.server.config;
 
-import io.arqonbus.server.auth.ChannelPermissions;
-import io.arqonbus.server.cron.CronSettings;
-import io.arqonbus.server.inspect.CasilPolicy;
-import io.arqonbus.server.omega.OmegaSettings;
-import io.arqonbus.server.kv.KvLimits;
-import io.arqonbus.server.webhook.WebhookSettings;
+import io.arqonbus.server.casil.CasilPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -559,11 +554,11 @@ public final class ServerConfig {
         /** The ports that speak TLS when it is on (default: all three). */
         public Builder tlsPorts(java.util.Set<TlsConfig.Port> value) { tlsPorts = java.util.Set.copyOf(value); return this; }
         /** The CASIL policy set so far (the environment applies its variables over it). */
-        CasilPolicy casilSoFar() { return casil; }
+        public CasilPolicy casilSoFar() { return casil; }
         public Builder cron(CronSettings value) { cron = Objects.requireNonNull(value, "cron"); return this; }
-        CronSettings cronSoFar() { return cron; }
+        public CronSettings cronSoFar() { return cron; }
         public Builder omega(OmegaSettings value) { omega = Objects.requireNonNull(value, "omega"); return this; }
-        OmegaSettings omegaSoFar() { return omega; }
+        public OmegaSettings omegaSoFar() { return omega; }
         public Builder kvLimits(KvLimits value) { kvLimits = Objects.requireNonNull(value, "kvLimits"); return this; }
         /** The key-value limits set so far. */
         public KvLimits kvLimits() { return kvLimits; }

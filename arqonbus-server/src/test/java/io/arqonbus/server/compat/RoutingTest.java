@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.server.hub.BusChannel;
-import io.arqonbus.server.hub.ChannelKey;
+import io.arqonbus.server.internal.hub.BusChannel;
+import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.RawClients;
 import io.arqonbus.server.testing.RawWebSocket;

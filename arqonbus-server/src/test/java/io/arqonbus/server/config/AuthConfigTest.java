@@ -1,10 +1,12 @@
 package io.arqonbus.server.config;
 
+import io.arqonbus.server.internal.config.EnvironmentConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.arqonbus.server.ArqonBus;
-import io.arqonbus.server.auth.PemKeys;
+import io.arqonbus.server.internal.auth.PemKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;

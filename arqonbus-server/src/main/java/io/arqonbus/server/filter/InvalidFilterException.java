@@ -1,8 +1,0 @@
-package io.arqonbus.server.filter;
-
-/** A filter that cannot be used; the message says why (answered as {@code INVALID_FILTER}). */
-public final class InvalidFilterException extends Exception {
-    public InvalidFilterException(String message) {
-        super(message);
-    }
-}

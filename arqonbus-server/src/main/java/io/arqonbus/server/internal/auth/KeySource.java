@@ -1,0 +1,30 @@
+package io.arqonbus.server.internal.auth;
+
+import com.nimbusds.jose.JWSHeader;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where the keys that verify tokens come from: a fixed key (secret, PEM file) or a JWKS URL.
+ * Only the token's {@code kid} picks a key; keys a token carries itself ({@code jwk},
+ * {@code jku}, {@code x5u}, {@code x5c}) are never trusted.
+ */
+interface KeySource extends AutoCloseable {
+
+    /**
+     * The keys that may have signed a token with this header (the algorithm was already checked).
+     * Complete at once when the keys are cached; later when a fetch must run first. No key is an
+     * empty list; the future fails only when the keys could not be fetched.
+     */
+    CompletableFuture<List<VerificationKey>> keysFor(JWSHeader header);
+
+    @Override
+    default void close() {
+    }
+
+    /** A source with one fixed key. */
+    static KeySource fixed(VerificationKey key) {
+        List<VerificationKey> keys = List.of(key);
+        return header -> CompletableFuture.completedFuture(keys);
+    }
+}

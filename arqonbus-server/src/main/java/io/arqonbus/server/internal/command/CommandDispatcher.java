@@ -1,0 +1,109 @@
+package io.arqonbus.server.internal.command;
+
+import io.arqonbus.protocol.Envelope;
+import io.arqonbus.protocol.ErrorCode;
+import io.arqonbus.server.internal.history.StoreUnavailableException;
+import io.arqonbus.server.internal.reply.Replies;
+import io.arqonbus.server.internal.session.Session;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@code command} envelope: finds the command, checks the caller's role, runs it on the
+ * caller's loop, and answers with exactly one {@code response} correlated by {@code request_id},
+ * followed by the legacy {@code command_response} when legacy acks are on.
+ */
+public final class CommandDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
+    private final CommandServices services;
+    private final Replies replies;
+    private final boolean legacyAcks;
+
+    public CommandDispatcher(CommandServices services, Replies replies) {
+        this.services = services;
+        this.replies = replies;
+        this.legacyAcks = services.config().legacyAcks();
+    }
+
+    /**
+     * Runs the command and writes its reply to the caller. Call on the caller's loop; a command
+     * that waits for a store is answered on the same loop when its future completes.
+     */
+    public void dispatch(Session session, Envelope request) {
+        long started = System.nanoTime();
+        Command command = services.registry().find(request.command());
+        if (command == null) {
+            answer(session, request, null, fail(request, ErrorCode.UNKNOWN_COMMAND, "Unknown command: "
+                    + request.command() + ". Send the 'help' command for the list."), started);
+            return;
+        }
+        if (command.adminOnly() && !session.principal().isAdmin()) {
+            answer(session, request, null, fail(request, ErrorCode.AUTHORIZATION_ERROR,
+                    "Command '" + command.name() + "' requires the admin role"), started);
+            return;
+        }
+        CompletableFuture<CommandResult> future;
+        try {
+            CommandContext context = new CommandContext(session, request, services);
+            future = command instanceof AsyncCommand async
+                    ? async.executeAsync(context)
+                    : CompletableFuture.completedFuture(command.execute(context));
+        } catch (CommandException | RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        if (future.isDone()) {
+            finish(session, request, future, started);
+        } else {
+            CompletableFuture<CommandResult> pending = future;
+            pending.whenComplete((result, error) ->
+                    session.channel().eventLoop().execute(() -> finish(session, request, pending, started)));
+        }
+    }
+
+    private void finish(Session session, Envelope request, CompletableFuture<CommandResult> future, long started) {
+        CommandResult result = null;
+        Envelope reply;
+        try {
+            result = future.join();
+            reply = replies.response(request, result.message(), result.data());
+        } catch (CompletionException e) {
+            reply = failure(session, request, e.getCause());
+        } catch (RuntimeException e) {
+            reply = failure(session, request, e);
+        }
+        answer(session, request, result, reply, started);
+    }
+
+    private Envelope failure(Session session, Envelope request, Throwable error) {
+        if (error instanceof CommandException e) {
+            return fail(request, e.code(), e.getMessage());
+        }
+        if (error instanceof StoreUnavailableException e) {
+            return fail(request, ErrorCode.STORAGE_UNAVAILABLE, "The store is unavailable: " + e.getMessage());
+        }
+        log.warn("event=command_failed code=EXECUTION_ERROR command={} client={} msg=\"The command threw\"",
+                request.command(), session.clientId(), error);
+        return fail(request, ErrorCode.EXECUTION_ERROR, "Command '" + request.command() + "' failed: "
+                + error.getClass().getSimpleName());
+    }
+
+    private void answer(Session session, Envelope request, CommandResult result, Envelope reply, long started) {
+        services.hub().sendTo(session, reply);
+        if (legacyAcks) {
+            services.hub().sendTo(session, replies.commandAck(request, "success".equals(reply.status())));
+        }
+        if (result != null && result.afterReply() != null) {
+            // Queued behind the reply, so it runs after the reply was written and after any
+            // delivery already queued for this connection.
+            session.loop().enqueue(result.afterReply());
+        }
+        services.metrics().commandRan(System.nanoTime() - started);
+    }
+
+    private Envelope fail(Envelope request, ErrorCode code, String message) {
+        services.metrics().error(code);
+        return replies.errorResponse(request, code, message);
+    }
+}

@@ -1,0 +1,38 @@
+package io.arqonbus.server.internal.command.builtin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.server.internal.command.Command;
+import io.arqonbus.server.internal.command.CommandContext;
+import io.arqonbus.server.internal.command.CommandResult;
+import io.arqonbus.server.internal.cron.CronScheduler;
+import java.util.List;
+
+/** {@code op.cron.list}: the caller's own jobs (every job for an admin) → {@code {jobs[…], count}}. */
+final class CronListCommand implements Command {
+    private final CronScheduler scheduler;
+
+    CronListCommand(CronScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public String name() {
+        return "op.cron.list";
+    }
+
+    @Override
+    public String description() {
+        return "Lists your cron jobs (admins: every job) with owner, runs and next run";
+    }
+
+    @Override
+    public CommandResult execute(CommandContext context) {
+        List<ObjectNode> jobs = scheduler.list(context.session(), context.session().principal().isAdmin());
+        ObjectNode data = context.object();
+        ArrayNode array = data.putArray("jobs");
+        jobs.forEach(array::add);
+        data.put("count", jobs.size());
+        return new CommandResult(jobs.size() + " cron job(s)", data);
+    }
+}

@@ -1,0 +1,30 @@
+package io.arqonbus.server.internal.command.builtin;
+
+import io.arqonbus.server.internal.command.Command;
+import io.arqonbus.server.internal.command.CommandContext;
+import io.arqonbus.server.internal.command.CommandResult;
+import io.arqonbus.server.internal.omega.OmegaLab;
+
+/** {@code op.omega.status}: the lane's settings and counts; answers even while the lane is off. */
+final class OmegaStatusCommand implements Command {
+    private final OmegaLab lab;
+
+    OmegaStatusCommand(OmegaLab lab) {
+        this.lab = lab;
+    }
+
+    @Override
+    public String name() {
+        return "op.omega.status";
+    }
+
+    @Override
+    public String description() {
+        return "The omega lab lane: enabled, lab room/channel, bounds, substrate and event counts";
+    }
+
+    @Override
+    public CommandResult execute(CommandContext context) {
+        return new CommandResult(lab.enabled() ? "Omega lane enabled" : "Omega lane disabled", lab.status());
+    }
+}

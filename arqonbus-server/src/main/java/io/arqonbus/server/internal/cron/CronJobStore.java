@@ -1,0 +1,20 @@
+package io.arqonbus.server.internal.cron;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Where durable cron jobs outlive the server: one document {@code {"version":1,"jobs":[…]}},
+ * replaced whole on every change. Called on the scheduler's own thread, never on an event loop.
+ */
+interface CronJobStore {
+    /** The stored jobs; none when nothing was stored yet. */
+    List<ObjectNode> load() throws IOException;
+
+    /** Replaces the stored jobs with these. */
+    void save(List<ObjectNode> jobs) throws IOException;
+
+    /** Where the jobs are kept, for log lines. */
+    String where();
+}

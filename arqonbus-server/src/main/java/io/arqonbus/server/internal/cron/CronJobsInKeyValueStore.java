@@ -1,0 +1,60 @@
+package io.arqonbus.server.internal.cron;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.server.internal.kv.KeyValueStore;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The durable jobs in the key-value store — Redis when Redis is the storage backend — under the
+ * server's reserved namespace {@value #NAMESPACE}, key {@value #KEY}, as the same document the
+ * file store keeps. No connection may use that namespace through {@code op.store}.
+ */
+final class CronJobsInKeyValueStore implements CronJobStore {
+    static final String NAMESPACE = "arqonbus:cron";
+    static final String KEY = "jobs";
+    /** How long the scheduler thread waits for the store. */
+    private static final long TIMEOUT_SECONDS = 10;
+
+    private final KeyValueStore store;
+
+    CronJobsInKeyValueStore(KeyValueStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public List<ObjectNode> load() throws IOException {
+        Optional<String> json = await(store.get(NAMESPACE, KEY));
+        return json.isEmpty() ? List.of() : CronJobDocument.read(json.get().getBytes(UTF_8));
+    }
+
+    @Override
+    public void save(List<ObjectNode> jobs) throws IOException {
+        await(store.set(NAMESPACE, KEY, new String(CronJobDocument.write(jobs), UTF_8)));
+    }
+
+    @Override
+    public String where() {
+        return "kv:" + NAMESPACE + "/" + KEY;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) throws IOException {
+        try {
+            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause() == null ? e.toString() : e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the key-value store did not answer in " + TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,492 @@
+package io.arqonbus.server.internal.cron;
+
+import io.arqonbus.server.config.CronSettings;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.Envelope;
+import io.arqonbus.protocol.IdGenerator;
+import io.arqonbus.protocol.MessageType;
+import io.arqonbus.protocol.Timestamps;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.hub.Hub;
+import io.arqonbus.server.internal.kv.KeyValueStore;
+import io.arqonbus.server.internal.session.Session;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cron lane: holds the jobs of {@code op.cron.*} and delivers them, on one scheduler thread
+ * of its own (never on an event loop), as real publications through the {@link Hub} — stored in
+ * history with an offset and delivered to the channel's members, sender {@code op-cron}.
+ *
+ * <p>Lifecycle: a job belongs to the connection that scheduled it and is cancelled when that
+ * connection closes (protocol §4), unless it is durable (admins only): a durable job outlives its
+ * owner, and with a file store it is written to {@code cron-jobs.json} in the store directory
+ * (with Redis, to the server's reserved key-value namespace) and restored at the next start. Every method is thread-safe; the job table is guarded by this
+ * object's monitor, which is held only briefly (a publication is handed to the hub under it, so
+ * that no delivery of a job can follow the reply to its cancel).
+ */
+public final class CronScheduler implements AutoCloseable {
+    /** The sender of every delivery. */
+    public static final String SENDER = "op-cron";
+    /** The longest delay or interval accepted: one year, in seconds. */
+    public static final double MAX_SECONDS = 366 * 24 * 3600.0;
+    private static final Logger log = LoggerFactory.getLogger(CronScheduler.class);
+
+    private final CronSettings settings;
+    private final Hub hub;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final CronJobStore file;
+    private final ScheduledThreadPoolExecutor executor;
+    private final Map<String, CronJob> jobs = new LinkedHashMap<>();
+    private final Map<Session, Set<CronJob>> byOwner = new HashMap<>();
+    private final AtomicBoolean savePending = new AtomicBoolean();
+    private boolean closed;
+
+    /**
+     * @param stateDirectory where durable jobs are kept (the file store's directory), or {@code null}
+     *                       to keep them in memory only
+     */
+    public CronScheduler(CronSettings settings, Hub hub, IdGenerator ids, Clock clock, Path stateDirectory) {
+        this(settings, hub, ids, clock, stateDirectory == null ? null : new CronJobFile(stateDirectory));
+    }
+
+    /** Durable jobs kept in the key-value store (Redis, when Redis is the storage backend). */
+    public CronScheduler(CronSettings settings, Hub hub, IdGenerator ids, Clock clock, KeyValueStore store) {
+        this(settings, hub, ids, clock, new CronJobsInKeyValueStore(store));
+    }
+
+    private CronScheduler(CronSettings settings, Hub hub, IdGenerator ids, Clock clock, CronJobStore file) {
+        this.settings = settings;
+        this.hub = hub;
+        this.ids = ids;
+        this.clock = clock;
+        this.file = file;
+        this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "arqonbus-cron");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /** The bounds in force. */
+    public CronSettings settings() {
+        return settings;
+    }
+
+    /** Whether durable jobs survive a restart (a file store or Redis is configured). */
+    public boolean persistent() {
+        return file != null;
+    }
+
+    /** Jobs held now. */
+    public synchronized int size() {
+        return jobs.size();
+    }
+
+    /** Restores the durable jobs written by an earlier run; call once before traffic starts. */
+    public void restore() {
+        if (file == null) {
+            return;
+        }
+        List<ObjectNode> stored;
+        try {
+            stored = file.load();
+        } catch (IOException | RuntimeException e) {
+            log.warn("event=cron_restore_failed file={} msg=\"{}\"", file.where(), e.getMessage());
+            return;
+        }
+        int restored = 0;
+        synchronized (this) {
+            for (ObjectNode json : stored) {
+                if (jobs.size() >= settings.maxJobs()) {
+                    log.warn("event=cron_job_not_restored reason=max_jobs job={}", json.path("job_id").asText());
+                    continue;
+                }
+                try {
+                    CronJob job = fromJson(json);
+                    if (job != null && job.hasRunsLeft()) {
+                        jobs.put(job.id, job);
+                        Instant due = Instant.parse(json.path("next_run_at").asText(clock.instant().toString()));
+                        planFrom(job, due);
+                        restored++;
+                    }
+                } catch (RuntimeException | InvalidCronException e) {
+                    log.warn("event=cron_job_not_restored job={} msg=\"{}\"", json.path("job_id").asText(),
+                            e.getMessage());
+                }
+            }
+        }
+        if (restored > 0) {
+            log.info("event=cron_jobs_restored count={} file={}", restored, file.where());
+        }
+        persistSoon();
+    }
+
+    /**
+     * Adds a job owned by {@code owner} and plans its first run.
+     *
+     * @return the reply data of {@code op.cron.schedule}
+     * @throws CronLimitException when the owner or the server holds as many jobs as allowed
+     */
+    public ObjectNode schedule(CronJobSpec spec, Session owner) throws CronLimitException {
+        boolean watch;
+        ObjectNode reply;
+        synchronized (this) {
+            if (closed) {
+                throw new CronLimitException("the scheduler is stopping");
+            }
+            if (jobs.size() >= settings.maxJobs()) {
+                throw new CronLimitException("the server holds " + jobs.size() + " cron jobs, the most it allows ("
+                        + "ARQONBUS_CRON_MAX_JOBS); cancel one first");
+            }
+            Set<CronJob> owned = byOwner.get(owner);
+            if (owned != null && owned.size() >= settings.maxJobsPerClient()) {
+                throw new CronLimitException("this connection holds " + owned.size() + " cron jobs, the most it "
+                        + "allows (ARQONBUS_CRON_MAX_JOBS_PER_CLIENT); cancel one first");
+            }
+            String id = newId();
+            CronJob job = new CronJob(id, spec, owner, owner.clientId(), clock.instant());
+            watch = owned == null;
+            if (watch) {
+                owned = new LinkedHashSet<>();
+                byOwner.put(owner, owned);
+            }
+            owned.add(job);
+            jobs.put(id, job);
+            if (spec.cron() != null) {
+                planCron(job, job.createdAt);
+            } else {
+                planIn(job, Math.round(spec.delaySeconds() * 1e9));
+            }
+            if (job.finished) {
+                // A cron expression with no future match: nothing to run.
+                forget(job);
+            }
+            reply = job.scheduled();
+            if (spec.cron() != null) {
+                reply.put("delay_seconds", secondsUntil(job.nextRunAt, job.createdAt));
+            }
+            log.debug("event=cron_job_scheduled job={} owner={} target={} repeat={} cron=\"{}\"", id,
+                    owner.clientId(), spec.target(), spec.repeatCount(), spec.cron());
+        }
+        if (watch) {
+            // Runs on the owner's loop when the connection closes (at once if it already has).
+            owner.channel().closeFuture().addListener(f -> ownerGone(owner));
+        }
+        if (spec.durable()) {
+            persistSoon();
+        }
+        return reply;
+    }
+
+    /** The {@code op.cron.list} entries {@code caller} may see: its own, or every job for an admin. */
+    public synchronized List<ObjectNode> list(Session caller, boolean admin) {
+        List<ObjectNode> out = new ArrayList<>();
+        jobs.values().stream()
+                .filter(job -> admin || job.owner == caller)
+                .sorted(Comparator.comparing((CronJob job) -> job.createdAt).thenComparing(job -> job.id))
+                .forEach(job -> out.add(job.listed()));
+        return out;
+    }
+
+    /**
+     * Cancels a job its owner or an admin names. Once this returns, the job delivers nothing more.
+     *
+     * @return {@code false} when no such job exists or it belongs to another connection
+     */
+    public boolean cancel(String jobId, Session caller, boolean admin) {
+        boolean durable;
+        synchronized (this) {
+            CronJob job = jobs.get(jobId);
+            if (job == null || !admin && job.owner != caller) {
+                return false;
+            }
+            durable = job.spec.durable();
+            stop(job);
+            log.debug("event=cron_job_cancelled job={} by={}", jobId, caller.clientId());
+        }
+        if (durable) {
+            persistSoon();
+        }
+        return true;
+    }
+
+    /** The owner's connection closed: its jobs are cancelled, its durable jobs go on without it. */
+    void ownerGone(Session owner) {
+        boolean durableLeft = false;
+        int cancelled = 0;
+        synchronized (this) {
+            Set<CronJob> owned = byOwner.remove(owner);
+            if (owned == null) {
+                return;
+            }
+            for (CronJob job : List.copyOf(owned)) {
+                if (job.spec.durable()) {
+                    job.ownerClientId = owner.clientId();
+                    job.owner = null;
+                    durableLeft = true;
+                } else {
+                    stop(job);
+                    cancelled++;
+                }
+            }
+        }
+        if (cancelled > 0) {
+            log.debug("event=cron_jobs_cancelled reason=owner_disconnected owner={} count={}", owner.clientId(),
+                    cancelled);
+        }
+        if (durableLeft) {
+            persistSoon();
+        }
+    }
+
+    /** Stops the scheduler thread and writes the durable jobs a last time. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (CronJob job : jobs.values()) {
+                if (job.future != null) {
+                    job.future.cancel(false);
+                }
+            }
+        }
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("event=cron_stop_slow msg=\"the cron thread did not stop within 5 s\"");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        save();
+    }
+
+    // ---- running ------------------------------------------------------------------------------
+
+    private void fire(CronJob job) {
+        boolean durable = job.spec.durable();
+        try {
+            synchronized (this) {
+                if (closed || job.finished || jobs.get(job.id) != job) {
+                    return;
+                }
+                job.future = null;
+                job.runs++;
+                publish(job, job.runs);
+                if (!job.hasRunsLeft()) {
+                    stop(job);
+                } else if (job.spec.cron() != null) {
+                    Instant after = job.nextRunAt.isAfter(clock.instant()) ? job.nextRunAt : clock.instant();
+                    planCron(job, after);
+                    if (job.finished) {
+                        forget(job);
+                    }
+                } else {
+                    planNextInterval(job);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("event=cron_job_failed job={} msg=\"{}\"", job.id, e.toString(), e);
+        }
+        if (durable) {
+            persistSoon();
+        }
+    }
+
+    private void publish(CronJob job, int iteration) {
+        ChannelKey target = job.spec.target();
+        ObjectNode metadata = JsonNodeFactory.instance.objectNode();
+        metadata.put("cron_job_id", job.id);
+        metadata.put("iteration", iteration);
+        Envelope envelope = Envelope.builder(ids.nextId(), Timestamps.now(clock), MessageType.MESSAGE)
+                .room(target.room())
+                .channel(target.channel())
+                .sender(SENDER)
+                .payload(job.spec.payload().deepCopy())
+                .metadata(metadata)
+                .build();
+        hub.publish(null, envelope);
+    }
+
+    /** Plans the first run {@code delayNanos} from now. Call holding the monitor. */
+    private void planIn(CronJob job, long delayNanos) {
+        long delay = Math.max(0, delayNanos);
+        job.nextDueNanos = System.nanoTime() + delay;
+        job.nextRunAt = clock.instant().plusNanos(delay);
+        submit(job, delay);
+    }
+
+    /** The next interval run: one interval after the previous due time, never in the past. */
+    private void planNextInterval(CronJob job) {
+        long now = System.nanoTime();
+        long due = job.nextDueNanos + Math.round(job.spec.intervalSeconds() * 1e9);
+        if (due - now < 0) {
+            due = now;
+        }
+        job.nextDueNanos = due;
+        job.nextRunAt = clock.instant().plusNanos(due - now);
+        submit(job, due - now);
+    }
+
+    /** Plans the next match of the job's cron expression after {@code after}; finishes the job when none is left. */
+    private void planCron(CronJob job, Instant after) {
+        Optional<Instant> next = job.spec.cron().next(after);
+        if (next.isEmpty()) {
+            job.finished = true;
+            job.nextRunAt = null;
+            return;
+        }
+        job.nextRunAt = next.get();
+        long delay = Math.max(0, Duration.between(clock.instant(), next.get()).toNanos());
+        job.nextDueNanos = System.nanoTime() + delay;
+        submit(job, delay);
+    }
+
+    /** A restored job: its stored next run, or at once when that passed while the server was down. */
+    private void planFrom(CronJob job, Instant due) {
+        Instant now = clock.instant();
+        if (job.spec.cron() != null) {
+            planCron(job, due.isAfter(now) ? due.minusNanos(1) : now);
+            if (job.finished) {
+                forget(job);
+            }
+        } else {
+            planIn(job, due.isAfter(now) ? Duration.between(now, due).toNanos() : 0);
+        }
+    }
+
+    private void submit(CronJob job, long delayNanos) {
+        try {
+            job.future = executor.schedule(() -> fire(job), delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            job.finished = true;
+        }
+    }
+
+    /** Cancels a job's pending run and drops it. Call holding the monitor. */
+    private void stop(CronJob job) {
+        job.finished = true;
+        if (job.future != null) {
+            job.future.cancel(false);
+            job.future = null;
+        }
+        forget(job);
+    }
+
+    private void forget(CronJob job) {
+        jobs.remove(job.id, job);
+        if (job.owner != null) {
+            Set<CronJob> owned = byOwner.get(job.owner);
+            if (owned != null) {
+                owned.remove(job);
+            }
+        }
+    }
+
+    private String newId() {
+        for (int attempt = 0; attempt < 16; attempt++) {
+            String id = ids.nextToken("cron_", 12);
+            if (!jobs.containsKey(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no free cron job id after 16 attempts");
+    }
+
+    private static double secondsUntil(Instant when, Instant from) {
+        if (when == null) {
+            return 0.0;
+        }
+        return Math.max(0, Duration.between(from, when).toMillis()) / 1000.0;
+    }
+
+    // ---- persistence --------------------------------------------------------------------------
+
+    private void persistSoon() {
+        if (file == null || !savePending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(this::save);
+        } catch (RejectedExecutionException e) {
+            savePending.set(false);
+        }
+    }
+
+    private void save() {
+        if (file == null) {
+            return;
+        }
+        savePending.set(false);
+        List<ObjectNode> durable = new ArrayList<>();
+        synchronized (this) {
+            for (CronJob job : jobs.values()) {
+                if (job.spec.durable()) {
+                    durable.add(toJson(job));
+                }
+            }
+        }
+        try {
+            file.save(durable);
+        } catch (IOException | RuntimeException e) {
+            log.warn("event=cron_save_failed file={} msg=\"{}\"", file.where(), e.toString());
+        }
+    }
+
+    private static ObjectNode toJson(CronJob job) {
+        return job.listed();
+    }
+
+    private CronJob fromJson(ObjectNode json) throws InvalidCronException {
+        String id = json.path("job_id").asText();
+        if (!id.startsWith("cron_") || jobs.containsKey(id)) {
+            throw new IllegalArgumentException("bad or repeated job id '" + id + "'");
+        }
+        JsonNode cronText = json.get("cron");
+        CronExpression cron = cronText == null || cronText.isNull() ? null : CronExpression.parse(cronText.asText());
+        JsonNode interval = json.get("interval_seconds");
+        JsonNode payload = json.get("payload");
+        CronJobSpec spec = new CronJobSpec(
+                ChannelKey.of(json.path("room").asText(), json.path("channel").asText()),
+                payload instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode(),
+                json.path("delay_seconds").asDouble(0),
+                interval == null || interval.isNull() ? null : interval.asDouble(),
+                Math.min(json.path("repeat_count").asInt(1), settings.maxRepeatCount()),
+                cron, true);
+        if (cron == null && spec.repeatCount() > 1 && spec.intervalSeconds() == null) {
+            throw new IllegalArgumentException("repeat_count > 1 without interval_seconds");
+        }
+        CronJob job = new CronJob(id, spec, null, json.path("owner_client_id").asText(null),
+                Instant.parse(json.path("created_at").asText(clock.instant().toString())));
+        job.runs = json.path("runs").asInt(0);
+        return job;
+    }
+}

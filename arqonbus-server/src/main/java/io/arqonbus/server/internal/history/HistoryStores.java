@@ -1,0 +1,39 @@
+package io.arqonbus.server.internal.history;
+
+import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.server.config.ServerConfig;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Makes the history store the configuration asks for. */
+public final class HistoryStores {
+    /** How often a Redis store is looked at for outages and, while down, probed. */
+    static final Duration REDIS_CHECK_INTERVAL = Duration.ofMillis(500);
+
+    private HistoryStores() {
+    }
+
+    /** The configured store, not yet opened. */
+    public static HistoryStore create(ServerConfig config, Clock clock, EnvelopeCodec codec) {
+        if (config.redis() != null) {
+            return redis(config, clock, codec);
+        }
+        if (config.store().isFile()) {
+            return new RocksHistoryStore(config.store().directory(), config.maxHistorySize(), config.historyMaxAge(),
+                    config.storeSync(), clock, codec);
+        }
+        return memory(config, clock, codec);
+    }
+
+    private static MemoryHistoryStore memory(ServerConfig config, Clock clock, EnvelopeCodec codec) {
+        return new MemoryHistoryStore(config.maxHistorySize(), config.historyMaxAge(), clock, codec);
+    }
+
+    /** Redis Streams, watched for outages per {@link ServerConfig#storageMode()}. */
+    private static HistoryStore redis(ServerConfig config, Clock clock, EnvelopeCodec codec) {
+        RedisHistoryStore redis = new RedisHistoryStore(config.redis(), config.maxHistorySize(),
+                config.historyMaxAge(), clock, codec);
+        return new DegradableHistoryStore(redis, redis::ping, config.storageMode(), () -> memory(config, clock, codec),
+                REDIS_CHECK_INTERVAL, config.redis().commandTimeout(), clock);
+    }
+}

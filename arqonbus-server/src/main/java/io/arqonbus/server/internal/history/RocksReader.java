@@ -1,0 +1,242 @@
+package io.arqonbus.server.internal.history;
+
+import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+
+/**
+ * The reads of {@link RocksHistoryStore}, run on its reader threads. Each read walks one stream's
+ * key range with a RocksDB iterator (a consistent view of committed groups) from the end it
+ * needs, and skips entries older than the age bound, so nothing past retention is returned even
+ * before the trimming pass deleted it.
+ */
+final class RocksReader {
+    private final RocksEngine engine;
+    private final Map<ChannelKey, StreamState> streams;
+    private final Duration maxAge;
+    private final Clock clock;
+    private final EnvelopeCodec codec;
+
+    RocksReader(RocksEngine engine, Map<ChannelKey, StreamState> streams, Duration maxAge, Clock clock,
+            EnvelopeCodec codec) {
+        this.engine = engine;
+        this.streams = streams;
+        this.maxAge = maxAge;
+        this.clock = clock;
+        this.codec = codec;
+    }
+
+    /** See {@link HistoryStore#read}. */
+    List<StoredMessage> read(ChannelKey key, long afterOffset, int limit, boolean newestFirst) {
+        StreamState s = streams.get(key);
+        if (s == null || s.count() == 0 || limit <= 0 || afterOffset >= s.lastOffset()) {
+            return List.of();
+        }
+        long cutoff = cutoff();
+        List<StoredMessage> out = new ArrayList<>(Math.min(limit, (int) Math.min(s.count(), 1024)));
+        try (Walk walk = new Walk(s, newestFirst, Math.max(afterOffset + 1, s.firstOffset()))) {
+            for (; walk.valid() && out.size() < limit; walk.step()) {
+                long offset = walk.offset();
+                if (newestFirst && offset <= afterOffset) {
+                    break;
+                }
+                byte[] value = walk.value();
+                long at = RocksLayout.storedAtOf(value);
+                if (at >= cutoff) {
+                    out.add(message(offset, value));
+                } else if (newestFirst) {
+                    break;
+                }
+            }
+            walk.check();
+        }
+        return out;
+    }
+
+    /**
+     * See {@link HistoryStore#query}: each matching stream is walked from the end the window
+     * keeps into a heap bounded by the limit, and a walk stops once the heap is full of messages
+     * closer to that end.
+     */
+    List<StoredMessage> query(HistoryQuery query) {
+        if (query.limit() == 0) {
+            return List.of();
+        }
+        boolean latest = query.window() == HistoryQuery.Window.LATEST;
+        PriorityQueue<Candidate> heap = new PriorityQueue<>(latest ? STORE_ORDER : STORE_ORDER.reversed());
+        long cutoff = cutoff();
+        if (query.channel() != null) {
+            ChannelKey key = ChannelKey.of(query.room(), query.channel());
+            StreamState s = streams.get(key);
+            if (s != null) {
+                collect(key, s, query, heap, latest, cutoff);
+            }
+        } else {
+            for (var entry : streams.entrySet()) {
+                if (query.room() == null || query.room().equals(entry.getKey().room())) {
+                    collect(entry.getKey(), entry.getValue(), query, heap, latest, cutoff);
+                }
+            }
+        }
+        List<Candidate> picked = new ArrayList<>(heap);
+        picked.sort(query.newestFirst() ? STORE_ORDER.reversed() : STORE_ORDER);
+        List<StoredMessage> out = new ArrayList<>(picked.size());
+        for (Candidate c : picked) {
+            out.add(message(c.offset(), c.value()));
+        }
+        return out;
+    }
+
+    private void collect(ChannelKey key, StreamState s, HistoryQuery query, PriorityQueue<Candidate> heap,
+            boolean latest, long cutoff) {
+        if (s.count() == 0) {
+            return;
+        }
+        String stream = key.toString();
+        try (Walk walk = new Walk(s, latest, s.firstOffset())) {
+            for (; walk.valid(); walk.step()) {
+                byte[] value = walk.value();
+                long millis = RocksLayout.storedAtOf(value);
+                if (millis < cutoff) {
+                    if (latest) {
+                        return;
+                    }
+                    continue;
+                }
+                Instant at = Instant.ofEpochMilli(millis);
+                if (latest ? query.until() != null && !at.isBefore(query.until())
+                        : query.since() != null && at.isBefore(query.since())) {
+                    continue;
+                }
+                if (!query.inRange(at)) {
+                    return;
+                }
+                Candidate c = new Candidate(at, stream, walk.offset(), value);
+                if (heap.size() >= query.limit()) {
+                    if (heap.comparator().compare(c, heap.peek()) <= 0) {
+                        return;
+                    }
+                    heap.poll();
+                }
+                heap.add(c);
+            }
+            walk.check();
+        }
+    }
+
+    private long cutoff() {
+        return clock.millis() - maxAge.toMillis();
+    }
+
+    private StoredMessage message(long offset, byte[] value) {
+        return StoredMessage.of(RocksLayout.jsonOf(value), offset, Instant.ofEpochMilli(RocksLayout.storedAtOf(value)),
+                codec);
+    }
+
+    /** A message found by a query, with what orders it among messages of other streams. */
+    private record Candidate(Instant storedAt, String stream, long offset, byte[] value) {
+    }
+
+    /** Store order: store time, then stream name, then place in the stream. */
+    private static final Comparator<Candidate> STORE_ORDER = Comparator
+            .comparing(Candidate::storedAt)
+            .thenComparing(Candidate::stream)
+            .thenComparingLong(Candidate::offset);
+
+    /**
+     * One stream's entries walked oldest first from an offset, or newest first from the end, with
+     * an engine use held until closed. A walk of a closed store is empty.
+     */
+    private final class Walk implements AutoCloseable {
+        private final boolean backwards;
+        private final boolean inUse;
+        private Slice lower;
+        private Slice upper;
+        private ReadOptions options;
+        private RocksIterator it;
+        private long steps;
+        private final long maxSteps;
+
+        Walk(StreamState s, boolean backwards, long fromOffset) {
+            this.backwards = backwards;
+            // Bounded by what the stream can hold; a group may have added to it since s was read.
+            this.maxSteps = s.count() + GroupCommitter.MAX_GROUP;
+            this.inUse = engine.use();
+            if (!inUse) {
+                throw new StoreUnavailableException("the history store is closed");
+            }
+            try {
+                lower = new Slice(RocksLayout.streamStart(s.id()));
+                upper = new Slice(RocksLayout.streamStart(s.id() + 1));
+                options = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+                it = engine.db.newIterator(engine.entries, options);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            if (backwards) {
+                it.seekToLast();
+            } else {
+                it.seek(RocksLayout.entryKey(s.id(), fromOffset));
+            }
+        }
+
+        boolean valid() {
+            return steps < maxSteps && it.isValid();
+        }
+
+        long offset() {
+            return RocksLayout.offsetOf(it.key());
+        }
+
+        byte[] value() {
+            return it.value();
+        }
+
+        void step() {
+            steps++;
+            if (backwards) {
+                it.prev();
+            } else {
+                it.next();
+            }
+        }
+
+        /** Turns an iterator error into a {@link StoreUnavailableException}. */
+        void check() {
+            try {
+                it.status();
+            } catch (RocksDBException e) {
+                throw new StoreUnavailableException("history store read failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!inUse) {
+                return;
+            }
+            for (AutoCloseable handle : new AutoCloseable[] {it, options, lower, upper}) {
+                if (handle != null) {
+                    try {
+                        handle.close();
+                    } catch (Exception e) {
+                        // native handles close without checked failures
+                    }
+                }
+            }
+            engine.release();
+        }
+    }
+}

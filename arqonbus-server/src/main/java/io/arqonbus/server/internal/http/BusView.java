@@ -1,0 +1,69 @@
+package io.arqonbus.server.internal.http;
+
+import io.arqonbus.server.status.Readiness;
+import io.arqonbus.server.status.ServerInfo;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The read-only facts the HTTP endpoints report, so that they do not depend on the whole server.
+ * Every method is cheap, never blocks and may be called from any thread.
+ */
+public interface BusView {
+    /** Whether the server accepts traffic. */
+    Readiness readiness();
+
+    /** Version, build and start time. */
+    ServerInfo info();
+
+    /** The current time. */
+    Instant now();
+
+    /** Seconds since start. */
+    double uptimeSeconds();
+
+    /** {@code ws://host:port} of the bus port. */
+    String websocketUrl();
+
+    /** {@code ws://host:port} of the telemetry port, or {@code null} when disabled. */
+    String telemetryUrl();
+
+    /** {@code http://host:port} of the HTTP port, or {@code null} before it is bound. */
+    String httpUrl();
+
+    /** Live bus sessions. */
+    int activeClients();
+
+    /** Open bus WebSocket connections (including ones not yet registered as sessions). */
+    int websocketConnections();
+
+    /** Open telemetry WebSocket connections. */
+    int telemetryConnections();
+
+    /** Live sessions by client type, sorted by type. */
+    Map<String, Integer> clientsByType();
+
+    /** Rooms with at least one channel. */
+    int rooms();
+
+    /** Channels. */
+    int channels();
+
+    /** Publications accepted by the hub (channel and room). */
+    long publishedTotal();
+
+    /** Envelopes received from clients. */
+    long receivedTotal();
+
+    /** Frames written to clients. */
+    long deliveredTotal();
+
+    /** The history store's short name, e.g. {@code memory}. */
+    String storageBackend();
+
+    /** Messages kept in history. */
+    long historySize();
+
+    /** The Prometheus text exposition (format 0.0.4) of every meter. */
+    String scrapeMetrics();
+}

@@ -1,0 +1,17 @@
+package io.arqonbus.server.internal.http;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One decoded request as an endpoint sees it.
+ *
+ * @param method  the request method
+ * @param path    the decoded path, without the query
+ * @param query   the decoded query parameters
+ * @param headers the request headers
+ */
+public record HttpCall(HttpMethod method, String path, Map<String, List<String>> query, HttpHeaders headers) {
+}

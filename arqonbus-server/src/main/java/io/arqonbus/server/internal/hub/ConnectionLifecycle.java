@@ -1,0 +1,217 @@
+package io.arqonbus.server.internal.hub;
+
+import io.arqonbus.server.internal.reply.Replies;
+import io.arqonbus.server.internal.session.WelcomeExtension;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.ErrorCode;
+import io.arqonbus.protocol.Identification;
+import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.config.ChannelAction;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.metrics.BusMetrics;
+import io.arqonbus.server.internal.session.ClientInfo;
+import io.arqonbus.server.internal.session.Session;
+import io.arqonbus.server.internal.session.SessionRegistry;
+import io.arqonbus.server.internal.telemetry.TelemetryHub;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens when a connection opens, identifies itself, joins or leaves a channel, and
+ * closes: registry, welcome, join/leave notices to the other members, telemetry and activity.
+ * Every method runs on the session's own loop.
+ */
+public final class ConnectionLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLifecycle.class);
+    /** The channel a seed client that names only a room starts in. */
+    public static final String DEFAULT_CHANNEL = "general";
+
+    private final SessionRegistry sessions;
+    private final Hub hub;
+    private final Replies replies;
+    private final TelemetryHub telemetry;
+    private final AgentActivity activity;
+    private final BusMetrics metrics;
+    private final boolean authEnabled;
+    private final List<Consumer<Session>> closeListeners = new CopyOnWriteArrayList<>();
+    private final List<WelcomeExtension> welcomeExtensions = new CopyOnWriteArrayList<>();
+
+    public ConnectionLifecycle(SessionRegistry sessions, Hub hub, Replies replies, TelemetryHub telemetry,
+            AgentActivity activity, BusMetrics metrics, boolean authEnabled) {
+        this.sessions = sessions;
+        this.hub = hub;
+        this.replies = replies;
+        this.telemetry = telemetry;
+        this.activity = activity;
+        this.metrics = metrics;
+        this.authEnabled = authEnabled;
+    }
+
+    /** Adds something new connections may ask for after the welcome (add them before the ports open). */
+    public void addWelcomeExtension(WelcomeExtension extension) {
+        welcomeExtensions.add(extension);
+    }
+
+    /** A connection finished its handshake: register it and send the welcome. */
+    public void opened(Session session) {
+        opened(session, Map.of());
+    }
+
+    /**
+     * A connection finished its handshake: register it, send the welcome, then whatever the
+     * {@link WelcomeExtension}s add for the query parameters of its upgrade URL.
+     */
+    public void opened(Session session, Map<String, List<String>> query) {
+        sessions.register(session);
+        hub.sendTo(session, replies.welcome(session.clientId()));
+        for (WelcomeExtension extension : welcomeExtensions) {
+            extension.welcomed(session, query);
+        }
+        ObjectNode data = client(session);
+        data.put("remote_address", String.valueOf(session.channel().remoteAddress()));
+        telemetry.emit("client_connected", data);
+        log.debug("event=client_connected client={} remote={}", session.clientId(), session.channel().remoteAddress());
+    }
+
+    /**
+     * A seed identification frame: take the requested id, record the metadata, join the room.
+     *
+     * @return {@code false} when the requested client id was refused (an error frame was sent)
+     */
+    public boolean identify(Session session, Identification id) {
+        boolean accepted = true;
+        String requested = id.clientId();
+        if (requested != null && !requested.equals(session.clientId())) {
+            if (authEnabled && !requested.equals(session.principal().subject())) {
+                reject(session, ErrorCode.AUTHORIZATION_ERROR,
+                        "client_id '" + requested + "' does not match the token's subject");
+                requested = null;
+                accepted = false;
+            } else if (!sessions.rename(session, requested)) {
+                reject(session, ErrorCode.CLIENT_ID_TAKEN,
+                        "client_id '" + requested + "' is in use by another connection; keeping " + session.clientId());
+                requested = null;
+                accepted = false;
+            }
+        }
+        ClientInfo old = session.info();
+        session.info(new ClientInfo(
+                id.clientType() != null ? id.clientType() : old.clientType(),
+                id.screenName() != null ? id.screenName() : old.screenName(),
+                id.avatar() != null ? id.avatar() : old.avatar(),
+                id.personality() != null ? id.personality() : old.personality(),
+                old.connectedAt()));
+        activity.record(session, "identified", null);
+        if (id.room() != null) {
+            ChannelKey key = ChannelKey.of(id.room(), id.channel() != null ? id.channel() : DEFAULT_CHANNEL);
+            if (!session.grants().allows(ChannelAction.SUBSCRIBE, key)) {
+                reject(session, ErrorCode.AUTHORIZATION_ERROR, "Not allowed to subscribe to " + key);
+            } else if (!hub.admits(session, key)) {
+                reject(session, ErrorCode.AUTHORIZATION_ERROR, "Channel " + key
+                        + " is private and does not list this client");
+            } else {
+                join(session, key);
+            }
+        }
+        return accepted;
+    }
+
+    private void reject(Session session, ErrorCode code, String sentence) {
+        metrics.error(code);
+        hub.sendTo(session, replies.error(code, sentence, List.of(sentence), null));
+    }
+
+    /** Joins a channel and tells its other members. */
+    public JoinResult join(Session session, ChannelKey key) {
+        return join(session, key, null, 0);
+    }
+
+    /**
+     * Joins a channel, starting a recovery from {@code recover} when one is possible (see
+     * {@link Hub#join(Session, ChannelKey, StreamPosition, int)}), and tells its other members.
+     */
+    public JoinResult join(Session session, ChannelKey key, StreamPosition recover, int maxRecovery) {
+        JoinResult result = hub.join(session, key, recover, maxRecovery);
+        if (result.created()) {
+            ObjectNode data = JsonNodeFactory.instance.objectNode();
+            data.put("room", key.room());
+            data.put("channel", key.channel());
+            data.put("created_by", session.clientId());
+            telemetry.emit("channel_created", data);
+        }
+        if (result.joined()) {
+            notifyMembers(session, key, "join", result.channel().memberCount());
+            activity.record(session, "joined", key);
+        }
+        return result;
+    }
+
+    /** Leaves a channel and tells its other members; {@code null} when the session was not a member. */
+    public BusChannel leave(Session session, ChannelKey key) {
+        BusChannel channel = hub.leave(session, key);
+        if (channel != null) {
+            notifyMembers(session, key, "leave", channel.memberCount());
+            activity.record(session, "left", key);
+        }
+        return channel;
+    }
+
+    /**
+     * Runs {@code listener} on the connection's loop whenever a connection closes (after it left its
+     * channels), e.g. to remove what it owned; it must not block. Returns a Runnable that removes it.
+     */
+    public Runnable onClosed(Consumer<Session> listener) {
+        closeListeners.add(listener);
+        return () -> closeListeners.remove(listener);
+    }
+
+    /** The connection ended: leave every channel, unregister, tell close listeners and telemetry. */
+    public void closed(Session session) {
+        session.dropRecoveries();
+        for (ChannelKey key : session.membershipSnapshot()) {
+            leave(session, key);
+        }
+        sessions.unregister(session);
+        for (Consumer<Session> listener : closeListeners) {
+            try {
+                listener.accept(session);
+            } catch (RuntimeException e) {
+                log.warn("event=close_listener_failed code=INTERNAL_ERROR client={} msg=\"{}\"", session.clientId(),
+                        e.toString());
+            }
+        }
+        activity.record(session, "disconnected", null);
+        telemetry.emit("client_disconnected", client(session));
+        log.debug("event=client_disconnected client={}", session.clientId());
+    }
+
+    private void notifyMembers(Session session, ChannelKey key, String event, int memberCount) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("event", event);
+        payload.put("client_id", session.clientId());
+        ClientInfo info = session.info();
+        if (info.screenName() != null) {
+            payload.put("screen_name", info.screenName());
+        } else {
+            payload.putNull("screen_name");
+        }
+        payload.put("client_type", info.typeOrUnknown());
+        payload.put("room", key.room());
+        payload.put("channel", key.channel());
+        payload.put("member_count", memberCount);
+        hub.send(key, replies.system(key.room(), key.channel(), payload), session);
+    }
+
+    private static ObjectNode client(Session session) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.put("client_id", session.clientId());
+        data.put("client_type", session.info().typeOrUnknown());
+        return data;
+    }
+}

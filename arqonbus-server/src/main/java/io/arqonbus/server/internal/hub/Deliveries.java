@@ -1,0 +1,124 @@
+package io.arqonbus.server.internal.hub;
+
+import io.arqonbus.server.internal.channel.ChannelKey;
+
+import io.arqonbus.protocol.Envelope;
+import io.arqonbus.server.internal.metrics.BusMetrics;
+import io.arqonbus.server.internal.session.Session;
+import io.netty.buffer.ByteBuf;
+import java.util.Collection;
+
+/**
+ * The tasks that run on a subscriber's event loop: each writes one shared frame to that loop's
+ * members and releases its reference. Flushing is left to the loop's batcher.
+ */
+final class Deliveries {
+    private Deliveries() {
+    }
+
+    /**
+     * A channel publication (or notice, offset 0) for one loop's members of the channel; a member
+     * recovering the channel holds it back instead.
+     */
+    static Runnable toChannel(ByteBuf frame, ChannelKey key, long offset, LocalMembers members, Session exclude,
+            BusMetrics metrics) {
+        return () -> {
+            int size = frame.readableBytes();
+            int sent = 0;
+            try {
+                sent = toMembers(frame, key, offset, members, exclude, NO_STAMP);
+            } finally {
+                frame.release();
+                metrics.sent(sent, size);
+            }
+        };
+    }
+
+    /** {@link #toMembers}'s stamp when no stamp is needed. */
+    private static final long NO_STAMP = -1;
+
+    /**
+     * Writes the frame to each member but {@code exclude} (a recovering member holds it back),
+     * stamping each with {@code stamp} unless it is {@link #NO_STAMP}; returns how many were sent.
+     */
+    private static int toMembers(ByteBuf frame, ChannelKey key, long offset, LocalMembers members, Session exclude,
+            long stamp) {
+        int sent = 0;
+        for (Session session : members.sessions()) {
+            if (session == exclude) {
+                continue;
+            }
+            if (stamp != NO_STAMP) {
+                session.stamp(stamp);
+            }
+            ByteBuf copy = FrameEncoder.share(frame);
+            if (session.isRecovering() && session.hold(key, offset, copy)) {
+                continue;
+            }
+            if (session.deliver(copy)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * A channel publication for one loop's members of the channel and then for the loop's
+     * connections whose filters match it, each once: members are stamped, so a member with a
+     * matching filter is not served twice (used only while some connection has a filter).
+     */
+    static Runnable toChannelAndFilters(ByteBuf frame, BusChannel channel, long offset, int loopIndex,
+            Session exclude, long stamp, Envelope delivered, FilteredReceivers filters, BusMetrics metrics) {
+        LocalMembers members = channel.local(loopIndex);
+        ChannelKey key = channel.key();
+        return () -> {
+            int size = frame.readableBytes();
+            int sent = 0;
+            try {
+                sent = toMembers(frame, key, offset, members, exclude, stamp);
+                sent += filters.deliver(loopIndex, delivered, channel, frame, exclude, stamp);
+            } finally {
+                frame.release();
+                metrics.sent(sent, size);
+            }
+        };
+    }
+
+    /**
+     * A room broadcast for one loop's members of any of the room's channels, each once, then (when
+     * {@code filters} is not {@code null}) for the loop's connections whose filters match it.
+     */
+    static Runnable toRoom(ByteBuf frame, Collection<BusChannel> channels, int loopIndex, long stamp,
+            Session exclude, Envelope delivered, FilteredReceivers filters, BusMetrics metrics) {
+        return () -> {
+            int size = frame.readableBytes();
+            int sent = 0;
+            try {
+                for (BusChannel channel : channels) {
+                    for (Session session : channel.local(loopIndex).sessions()) {
+                        if (session != exclude && session.stamp(stamp)
+                                && session.deliver(FrameEncoder.share(frame))) {
+                            sent++;
+                        }
+                    }
+                }
+                if (filters != null) {
+                    sent += filters.deliver(loopIndex, delivered, null, frame, exclude, stamp);
+                }
+            } finally {
+                frame.release();
+                metrics.sent(sent, size);
+            }
+        };
+    }
+
+    /** A frame for one session. */
+    static Runnable toSession(ByteBuf frame, Session target, BusMetrics metrics) {
+        return () -> {
+            int size = frame.readableBytes();
+            if (target.deliver(frame)) {
+                metrics.sent(1, size);
+            }
+        };
+    }
+}

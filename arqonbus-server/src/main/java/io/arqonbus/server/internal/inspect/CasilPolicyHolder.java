@@ -1,0 +1,43 @@
+package io.arqonbus.server.internal.inspect;
+
+import io.arqonbus.server.casil.CasilPolicy;
+import io.arqonbus.server.casil.CasilPolicyException;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Objects;
+
+/**
+ * The policy in force. The hot path reads it with one volatile read per envelope; a reload
+ * validates the new policy completely before swapping it in, so an envelope is inspected by
+ * either the old or the new policy, never by a mixture, and a refused reload changes nothing.
+ */
+public final class CasilPolicyHolder {
+    private volatile CasilPolicy current;
+
+    public CasilPolicyHolder(CasilPolicy initial) {
+        this.current = Objects.requireNonNull(initial, "initial");
+    }
+
+    /** The policy in force. */
+    public CasilPolicy current() {
+        return current;
+    }
+
+    /**
+     * Applies the keys of an {@code op.casil.reload} to the policy in force and swaps the result
+     * in. Reloads are serialized, so two concurrent reloads both take effect.
+     *
+     * @return the new policy
+     * @throws CasilPolicyException when the changes are not valid; the policy in force is kept
+     */
+    public synchronized CasilPolicy reload(ObjectNode changes) throws CasilPolicyException {
+        CasilPolicy next = CasilPolicyParser.merge(current, changes);
+        current = next;
+        return next;
+    }
+
+    /** Replaces the policy in force (embedding applications, tests). */
+    public synchronized void replace(CasilPolicy policy) {
+        current = Objects.requireNonNull(policy, "policy");
+    }
+}

@@ -1,0 +1,45 @@
+package io.arqonbus.server.internal.presence;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.server.internal.command.Command;
+import io.arqonbus.server.internal.command.CommandContext;
+import io.arqonbus.server.internal.command.CommandException;
+import io.arqonbus.server.internal.command.CommandResult;
+import io.arqonbus.server.internal.session.Session;
+
+/**
+ * {@code presence {room, channel?}} → {@code {room, channel, count, clients:[…]}} (see {@link Presence});
+ * {@code NOT_FOUND} for an unknown room or channel, {@code AUTHORIZATION_ERROR} without
+ * {@code subscribe} permission or for a private channel that does not admit the caller.
+ */
+final class PresenceCommand implements Command {
+    private final Presence presence;
+
+    PresenceCommand(Presence presence) {
+        this.presence = presence;
+    }
+
+    @Override
+    public String name() {
+        return "presence";
+    }
+
+    @Override
+    public String description() {
+        return "Who is online in a room or channel; args {room, channel?}";
+    }
+
+    @Override
+    public CommandResult execute(CommandContext context) throws CommandException {
+        String room = context.requiredRoom();
+        String channel = context.optionalChannel();
+        Session session = context.session();
+        try {
+            ObjectNode data = presence.of(room, channel, new Viewer(session.clientId(), session.principal(),
+                    session.grants()));
+            return new CommandResult("Presence of " + room + (channel == null ? "" : ":" + channel), data);
+        } catch (PresenceException e) {
+            throw new CommandException(e.code(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.arqonbus.server.internal.transport;
+
+import io.arqonbus.server.internal.auth.Grants;
+import io.arqonbus.protocol.CloseCodes;
+import io.arqonbus.server.internal.auth.AuthResult;
+import io.arqonbus.server.internal.auth.Principal;
+import io.arqonbus.server.internal.auth.TokenExpiry;
+import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.internal.session.LoopContext;
+import io.arqonbus.server.internal.session.Outbound;
+import io.arqonbus.server.internal.session.Session;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an HTTP upgrade request on any path into a bus session: authenticates it (refusing with
+ * the original's exact 401 answer; when a key must be fetched first, the upgrade finishes on this
+ * loop once it is in, without blocking the loop), starts the token expiry timer, enforces the connection limit (1013 after the upgrade), runs
+ * the WebSocket handshake, and replaces itself with the keepalive and frame handlers.
+ */
+final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
+    private final BusDependencies deps;
+    private final WebSocketDecoderConfig decoderConfig;
+    private final OriginAllowList origins;
+
+    HandshakeHandler(BusDependencies deps) {
+        this.deps = deps;
+        ServerConfig config = deps.config();
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(config.maxFrameSize())
+                .allowExtensions(config.compression())
+                .closeOnProtocolViolation(true)
+                .build();
+        this.origins = new OriginAllowList(config.allowedOrigins());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            handle(ctx, request);
+        } finally {
+            request.release();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            HttpResponses.sendAndClose(ctx, HttpResponses.json(HttpResponseStatus.BAD_REQUEST,
+                    "{\"error\":\"Bad Request\",\"details\":\"Malformed HTTP request\"}"));
+            return;
+        }
+        if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            FullHttpResponse response = HttpResponses.json(HttpResponseStatus.UPGRADE_REQUIRED,
+                    "{\"error\":\"Upgrade Required\",\"details\":\"This port speaks WebSocket; "
+                            + "HTTP endpoints are on the HTTP port\"}");
+            response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            HttpResponses.sendAndClose(ctx, response);
+            return;
+        }
+        if (!origins.allows(request.headers().get(HttpHeaderNames.ORIGIN))) {
+            deps.metrics().connectionRejected();
+            HttpResponses.sendAndClose(ctx, HttpResponses.json(HttpResponseStatus.FORBIDDEN,
+                    "{\"error\":\"Forbidden\",\"details\":\"Origin not allowed\"}"));
+            return;
+        }
+        CompletableFuture<AuthResult> auth = deps.authenticator().authenticate(request);
+        if (auth.isDone()) {
+            authenticated(ctx, request, auth.getNow(null));
+            return;
+        }
+        // A key must be fetched first (JWKS): wait off the loop, read nothing meanwhile, and
+        // finish the upgrade on this loop when the answer is in.
+        request.retain();
+        ctx.channel().config().setAutoRead(false);
+        auth.whenComplete((result, error) -> {
+            try {
+                ctx.executor().execute(() -> {
+                    try {
+                        if (ctx.channel().isActive()) {
+                            ctx.channel().config().setAutoRead(true);
+                            authenticated(ctx, request, error == null ? result
+                                    : AuthResult.Rejected.invalid("verification failed: " + error));
+                        }
+                    } finally {
+                        request.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                request.release();
+            }
+        });
+    }
+
+    private void authenticated(ChannelHandlerContext ctx, FullHttpRequest request, AuthResult auth) {
+        if (auth instanceof AuthResult.Rejected rejected) {
+            deps.metrics().connectionRejected();
+            log.debug("event=auth_rejected remote={} details=\"{}\" reason=\"{}\"", ctx.channel().remoteAddress(),
+                    rejected.details(), String.valueOf(rejected.reason()).replace('"', '\''));
+            FullHttpResponse response = HttpResponses.json(HttpResponseStatus.UNAUTHORIZED,
+                    "{\"error\":\"Unauthorized\",\"details\":\"" + rejected.details() + "\"}");
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"arqonbus\"");
+            HttpResponses.sendAndClose(ctx, response);
+            return;
+        }
+        Principal principal = ((AuthResult.Accepted) auth).principal();
+        Map<String, List<String>> query = query(request.uri());
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                (ctx.pipeline().get(HandlerNames.TLS) != null ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null, decoderConfig)
+                .newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            ctx.close();
+            return;
+        }
+        boolean overLimit = deps.openConnections().incrementAndGet() > deps.config().maxConnections();
+        Channel channel = ctx.channel();
+        channel.closeFuture().addListener(f -> deps.openConnections().decrementAndGet());
+        String subject = principal.subject();
+        boolean overSubjectLimit = !deps.connectionsPerSubject().tryOpen(subject);
+        if (!overSubjectLimit) {
+            channel.closeFuture().addListener(f -> deps.connectionsPerSubject().closed(subject));
+        }
+        io.netty.channel.ChannelFuture handshake;
+        try {
+            handshake = handshaker.handshake(channel, request);
+        } catch (WebSocketServerHandshakeException e) {
+            badUpgrade(ctx, e);
+            return;
+        }
+        handshake.addListener(future -> {
+            if (!future.isSuccess()) {
+                if (future.cause() instanceof WebSocketServerHandshakeException e && channel.isActive()) {
+                    badUpgrade(ctx, e);
+                } else {
+                    channel.close();
+                }
+            } else if (overLimit || overSubjectLimit) {
+                deps.metrics().connectionRejected();
+                ctx.pipeline().remove(this);
+                deps.disconnector().close(channel, CloseCodes.TRY_AGAIN_LATER, overLimit ? "connection limit reached"
+                        : "connection limit for this client reached");
+            } else {
+                upgraded(ctx, principal, query);
+            }
+        });
+    }
+
+    /** The decoded query parameters of the upgrade URL; none when they cannot be decoded. */
+    private static Map<String, List<String>> query(String uri) {
+        try {
+            return new QueryStringDecoder(uri).parameters();
+        } catch (IllegalArgumentException e) {
+            return Map.of();
+        }
+    }
+
+    /** An upgrade request Netty's handshaker refuses (e.g. no {@code Sec-WebSocket-Key}): 400 JSON. */
+    private static void badUpgrade(ChannelHandlerContext ctx, WebSocketServerHandshakeException e) {
+        String details = "Invalid WebSocket upgrade request: " + String.valueOf(e.getMessage()).replace("\"", "'");
+        HttpResponses.sendAndClose(ctx, HttpResponses.json(HttpResponseStatus.BAD_REQUEST,
+                "{\"error\":\"Bad Request\",\"details\":\"" + details + "\"}"));
+    }
+
+    private void upgraded(ChannelHandlerContext ctx, Principal principal, Map<String, List<String>> query) {
+        Channel channel = ctx.channel();
+        ServerConfig config = deps.config();
+        LoopContext loop = deps.loops().of(channel.eventLoop());
+        Outbound outbound = new Outbound(channel, loop, config.maxPendingBytes(), config.slowConsumerPolicy(),
+                new Outbound.Listener() {
+                    @Override
+                    public void dropped(int bytes) {
+                        deps.metrics().slowConsumerDropped();
+                    }
+
+                    @Override
+                    public void slowConsumer(Channel ch, long pendingBytes) {
+                        deps.metrics().slowConsumerDisconnected();
+                        deps.disconnector().closeNow(ch, CloseCodes.SLOW_CONSUMER, "slow consumer");
+                    }
+                });
+        Session session = new Session(channel, loop, outbound, principal, deps.ids().nextClientId(),
+                deps.clock().instant());
+        outbound.bind(session);
+        if (config.permissions() != null) {
+            session.grants(Grants.of(config.permissions(), principal));
+        }
+        if (deps.authenticator().enabled()) {
+            TokenExpiry expiry = new TokenExpiry(channel.eventLoop(), deps.clock(), config.jwtClockSkew(), () -> {
+                log.debug("event=token_expired client={}", session.clientId());
+                deps.disconnector().close(channel, CloseCodes.TOKEN_EXPIRED, "token expired");
+            });
+            session.tokenExpiry(expiry);
+            expiry.watch(principal.expiresAt());
+            channel.closeFuture().addListener(f -> expiry.stop());
+        }
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.replace(this, HandlerNames.KEEPALIVE, new KeepAliveHandler(config.keepAliveInterval(),
+                config.keepAliveTimeout(), outbound, deps.disconnector()));
+        pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.FRAMES, new BusFrameHandler(deps, session));
+        if (config.idleTimeout().isPositive()) {
+            pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.IDLE_TIMEOUT,
+                    new IdleTimeoutHandler(config.idleTimeout(), deps.disconnector(), deps.metrics()));
+        }
+        // Prepared frames are whole WebSocket frames: they enter below the frame encoder (behind TLS
+        // when the port speaks it) and reach the socket without passing the handlers above it.
+        outbound.writeAt(wireContext(pipeline));
+        channel.closeFuture().addListener(f -> deps.lifecycle().closed(session));
+        deps.lifecycle().opened(session, query);
+    }
+
+    /**
+     * Where prepared frames enter the pipeline: writing at a context passes the frame only to the
+     * outbound handlers before it. The WebSocket encoder's context stays for the connection's life
+     * and has only the TLS handler (when the port speaks TLS) before it that writes, so a prepared
+     * frame skips every handler above the wire and still passes through TLS. (The first context is
+     * not used: the handshake timeout is first and removes itself, after which writes there would
+     * fall back to the whole pipeline.)
+     */
+    private static ChannelHandlerContext wireContext(ChannelPipeline pipeline) {
+        ChannelHandlerContext encoder = pipeline.context(HandlerNames.WS_ENCODER);
+        return encoder != null ? encoder : pipeline.firstContext();
+    }
+}

@@ -1,9 +1,0 @@
-package io.arqonbus.server.kv;
-
-/** A new key was refused because its namespace holds the maximum number of keys. */
-public final class NamespaceFullException extends RuntimeException {
-    public NamespaceFullException(String namespace, int max) {
-        super("Namespace '" + namespace + "' holds the maximum of " + max
-                + " keys (ARQONBUS_KV_MAX_KEYS_PER_NAMESPACE); delete keys first", null, false, false);
-    }
-}

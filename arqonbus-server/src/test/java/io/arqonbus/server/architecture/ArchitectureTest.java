@@ -1,0 +1,82 @@
+package io.arqonbus.server.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package map of the server, held by a test: no package imports another that imports it back,
+ * the public API ({@code io.arqonbus.server} and its value packages) never names an internal type,
+ * and internal packages import only the layers below them. docs/architecture.md draws the map.
+ */
+class ArchitectureTest {
+    /** The server's main classes (tests are not part of the map). */
+    static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .importPackages("io.arqonbus.server");
+
+    static final String[] API = {
+            "io.arqonbus.server.config..", "io.arqonbus.server.casil..", "io.arqonbus.server.pattern..",
+            "io.arqonbus.server.subscribe..", "io.arqonbus.server.status.."};
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("io.arqonbus.(**)").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void theApiNamesNoInternalType() {
+        noClasses().that().resideInAnyPackage(API)
+                .should().dependOnClassesThat().resideInAnyPackage("io.arqonbus.server.internal..")
+                .because("embedders compile against the API packages only")
+                .check(MAIN);
+    }
+
+    @Test
+    void nothingInternalReachesUpToTheFacade() {
+        noClasses().that().resideInAnyPackage("io.arqonbus.server.internal..")
+                .should().dependOnClassesThat().resideInAPackage("io.arqonbus.server")
+                .check(MAIN);
+    }
+
+    @Test
+    void layersOnlyLookDown() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("Api").definedBy(API)
+                .layer("Foundation").definedBy("io.arqonbus.server.internal.async..",
+                        "io.arqonbus.server.internal.channel..", "io.arqonbus.server.internal.reply..",
+                        "io.arqonbus.server.internal.limits..", "io.arqonbus.server.internal.metrics..",
+                        "io.arqonbus.server.internal.redis..")
+                .layer("Session").definedBy("io.arqonbus.server.internal.session..",
+                        "io.arqonbus.server.internal.auth..", "io.arqonbus.server.internal.telemetry..")
+                .layer("Storage").definedBy("io.arqonbus.server.internal.history..",
+                        "io.arqonbus.server.internal.kv..")
+                .layer("Hub").definedBy("io.arqonbus.server.internal.hub..")
+                .layer("Features").definedBy("io.arqonbus.server.internal.inspect..",
+                        "io.arqonbus.server.internal.webhook..", "io.arqonbus.server.internal.cron..",
+                        "io.arqonbus.server.internal.omega..", "io.arqonbus.server.internal.presence..",
+                        "io.arqonbus.server.internal.subscription..", "io.arqonbus.server.internal.events..",
+                        "io.arqonbus.server.internal.embed..", "io.arqonbus.server.internal.command..")
+                .layer("Edge").definedBy("io.arqonbus.server.internal.routing..",
+                        "io.arqonbus.server.internal.transport..", "io.arqonbus.server.internal.tls..",
+                        "io.arqonbus.server.internal.http..")
+                .layer("Root").definedBy("io.arqonbus.server", "io.arqonbus.server.internal.config..")
+                .whereLayer("Root").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Edge").mayOnlyBeAccessedByLayers("Root")
+                .whereLayer("Features").mayOnlyBeAccessedByLayers("Edge", "Root")
+                .whereLayer("Hub").mayOnlyBeAccessedByLayers("Features", "Edge", "Root")
+                .whereLayer("Storage").mayOnlyBeAccessedByLayers("Hub", "Features", "Edge", "Root")
+                .whereLayer("Session").mayOnlyBeAccessedByLayers("Storage", "Hub", "Features", "Edge", "Root")
+                .whereLayer("Foundation").mayOnlyBeAccessedByLayers("Session", "Storage", "Hub", "Features",
+                        "Edge", "Root")
+                .whereLayer("Api").mayOnlyBeAccessedByLayers("Foundation", "Session", "Storage", "Hub",
+                        "Features", "Edge", "Root")
+                .check(MAIN);
+    }
+}
