@@ -3,7 +3,7 @@ package io.arqonbus.bench;
 import io.arqonbus.bench.load.Dialect;
 import io.arqonbus.bench.net.Loopback;
 import io.arqonbus.bench.probe.ServerProbe;
-import io.arqonbus.bench.workload.RunSettings;
+import io.arqonbus.bench.report.RunSettings;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;

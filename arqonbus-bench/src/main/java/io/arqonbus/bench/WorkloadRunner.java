@@ -2,7 +2,7 @@ package io.arqonbus.bench;
 
 import io.arqonbus.bench.report.Report;
 import io.arqonbus.bench.workload.BenchException;
-import io.arqonbus.bench.workload.RunSettings;
+import io.arqonbus.bench.report.RunSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -1,5 +1,8 @@
 package io.arqonbus.cli;
 
+import io.arqonbus.cli.common.CliContext;
+import io.arqonbus.cli.common.CliEnvironment;
+
 import io.arqonbus.bench.BenchCommand;
 import io.arqonbus.cli.remote.StatusCommand;
 import io.arqonbus.cli.remote.TailCommand;
@@ -24,7 +27,7 @@ import picocli.CommandLine.Spec;
         description = "ArqonBus: a structured WebSocket message bus.",
         subcommands = {ServeCommand.class, CheckConfigCommand.class, VersionCommand.class, StatusCommand.class,
                 TailCommand.class, GenTokenCommand.class, CheckTokenCommand.class, BenchCommand.class})
-public final class ArqonCommand implements Runnable {
+public final class ArqonCommand implements Runnable, CliContext {
     private final CliEnvironment environment;
 
     @Spec
@@ -35,6 +38,7 @@ public final class ArqonCommand implements Runnable {
     }
 
     /** The environment variables and stop signal the subcommands use. */
+    @Override
     public CliEnvironment environment() {
         return environment;
     }

@@ -1,5 +1,9 @@
 package io.arqonbus.cli;
 
+import io.arqonbus.cli.common.CliEnvironment;
+import io.arqonbus.cli.common.CliException;
+import io.arqonbus.cli.common.ExitCodes;
+
 import io.arqonbus.server.config.ConfigException;
 import java.io.PrintWriter;
 import org.slf4j.Logger;

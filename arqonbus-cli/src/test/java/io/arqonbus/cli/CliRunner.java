@@ -1,6 +1,8 @@
 package io.arqonbus.cli;
 
-import io.arqonbus.cli.server.StopSignal;
+import io.arqonbus.cli.common.CliEnvironment;
+
+import io.arqonbus.cli.common.StopSignal;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.bench.probe.ServerProbe;
-import io.arqonbus.bench.workload.RunSettings;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;

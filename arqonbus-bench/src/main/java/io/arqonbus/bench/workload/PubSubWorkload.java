@@ -1,5 +1,7 @@
 package io.arqonbus.bench.workload;
 
+import io.arqonbus.bench.report.RunSettings;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.bench.load.BenchConnection;

@@ -1,8 +1,8 @@
 package io.arqonbus.cli.remote;
 
-import io.arqonbus.cli.ArqonCommand;
-import io.arqonbus.cli.CliException;
-import io.arqonbus.cli.ExitCodes;
+import io.arqonbus.cli.common.CliContext;
+import io.arqonbus.cli.common.CliException;
+import io.arqonbus.cli.common.ExitCodes;
 import io.arqonbus.cli.json.PythonJson;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -30,7 +30,7 @@ abstract class HttpGetCommand implements Callable<Integer> {
     String caFile;
 
     @ParentCommand
-    ArqonCommand parent;
+    CliContext parent;
 
     @Spec
     CommandSpec spec;

@@ -1,9 +1,9 @@
 package io.arqonbus.cli.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.cli.ArqonCommand;
-import io.arqonbus.cli.CliException;
-import io.arqonbus.cli.ExitCodes;
+import io.arqonbus.cli.common.CliContext;
+import io.arqonbus.cli.common.CliException;
+import io.arqonbus.cli.common.ExitCodes;
 import io.arqonbus.client.ArqonBusClient;
 import io.arqonbus.client.CloseStatus;
 import java.io.PrintWriter;
@@ -85,7 +85,7 @@ public final class TailCommand implements Callable<Integer> {
     boolean raw;
 
     @ParentCommand
-    ArqonCommand parent;
+    CliContext parent;
 
     @Spec
     CommandSpec spec;

@@ -1,6 +1,6 @@
 package io.arqonbus.cli.remote;
 
-import io.arqonbus.cli.CliException;
+import io.arqonbus.cli.common.CliException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;

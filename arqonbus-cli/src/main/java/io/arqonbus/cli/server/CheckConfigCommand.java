@@ -1,7 +1,7 @@
 package io.arqonbus.cli.server;
 
-import io.arqonbus.cli.ArqonCommand;
-import io.arqonbus.cli.ExitCodes;
+import io.arqonbus.cli.common.CliContext;
+import io.arqonbus.cli.common.ExitCodes;
 import io.arqonbus.server.internal.auth.JwtAuthenticator;
 import io.arqonbus.server.config.JwtSettings;
 import java.io.PrintWriter;
@@ -25,7 +25,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
     ServerOptions options;
 
     @ParentCommand
-    ArqonCommand parent;
+    CliContext parent;
 
     @Spec
     CommandSpec spec;

@@ -1,8 +1,10 @@
 package io.arqonbus.cli.server;
 
-import io.arqonbus.cli.ArqonCommand;
-import io.arqonbus.cli.CliException;
-import io.arqonbus.cli.ExitCodes;
+import io.arqonbus.cli.common.StopSignal;
+
+import io.arqonbus.cli.common.CliContext;
+import io.arqonbus.cli.common.CliException;
+import io.arqonbus.cli.common.ExitCodes;
 import io.arqonbus.server.ArqonBus;
 import io.arqonbus.server.config.ServerConfig;
 import java.io.PrintWriter;
@@ -37,7 +39,7 @@ public final class ServeCommand implements Callable<Integer> {
     ServerOptions options;
 
     @ParentCommand
-    ArqonCommand parent;
+    CliContext parent;
 
     @Spec
     CommandSpec spec;

@@ -2,9 +2,9 @@ package io.arqonbus.cli.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.arqonbus.cli.ArqonCommand;
-import io.arqonbus.cli.CliException;
-import io.arqonbus.cli.ExitCodes;
+import io.arqonbus.cli.common.CliContext;
+import io.arqonbus.cli.common.CliException;
+import io.arqonbus.cli.common.ExitCodes;
 import io.arqonbus.cli.json.PythonJson;
 import io.arqonbus.server.internal.auth.AuthResult;
 import io.arqonbus.server.internal.auth.JwtAuthenticator;
@@ -78,7 +78,7 @@ public final class CheckTokenCommand implements Callable<Integer> {
     double timeoutSeconds;
 
     @ParentCommand
-    ArqonCommand parent;
+    CliContext parent;
 
     @Spec
     CommandSpec spec;

@@ -11,9 +11,9 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.arqonbus.cli.ArqonCommand;
-import io.arqonbus.cli.CliException;
-import io.arqonbus.cli.ExitCodes;
+import io.arqonbus.cli.common.CliContext;
+import io.arqonbus.cli.common.CliException;
+import io.arqonbus.cli.common.ExitCodes;
 import io.arqonbus.server.internal.auth.PemKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -94,7 +94,7 @@ public final class GenTokenCommand implements Callable<Integer> {
     String audience;
 
     @ParentCommand
-    ArqonCommand parent;
+    CliContext parent;
 
     @Spec
     CommandSpec spec;

@@ -1,6 +1,6 @@
 package io.arqonbus.cli.token;
 
-import io.arqonbus.cli.CliException;
+import io.arqonbus.cli.common.CliException;
 import io.arqonbus.server.internal.auth.JwtAlgorithms;
 import io.arqonbus.server.config.ServerConfig;
 import java.security.Key;

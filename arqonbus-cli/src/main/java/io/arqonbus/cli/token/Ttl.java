@@ -1,6 +1,6 @@
 package io.arqonbus.cli.token;
 
-import io.arqonbus.cli.CliException;
+import io.arqonbus.cli.common.CliException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;

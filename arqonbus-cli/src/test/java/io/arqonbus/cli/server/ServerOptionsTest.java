@@ -3,7 +3,7 @@ package io.arqonbus.cli.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.arqonbus.cli.CliEnvironment;
+import io.arqonbus.cli.common.CliEnvironment;
 import io.arqonbus.cli.CliRunner;
 import io.arqonbus.cli.Main;
 import io.arqonbus.server.config.ConfigException;

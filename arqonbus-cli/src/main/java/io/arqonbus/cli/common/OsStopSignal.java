@@ -1,4 +1,4 @@
-package io.arqonbus.cli.server;
+package io.arqonbus.cli.common;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,5 @@
-package io.arqonbus.cli;
+package io.arqonbus.cli.common;
 
-import io.arqonbus.cli.server.OsStopSignal;
-import io.arqonbus.cli.server.StopSignal;
 import java.util.Map;
 import java.util.Objects;
 

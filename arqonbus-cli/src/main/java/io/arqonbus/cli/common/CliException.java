@@ -1,4 +1,4 @@
-package io.arqonbus.cli;
+package io.arqonbus.cli.common;
 
 /**
  * A failure the user should read as one line, {@code arqon: <message>}, with the exit code to

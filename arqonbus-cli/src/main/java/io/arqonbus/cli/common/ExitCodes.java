@@ -1,4 +1,4 @@
-package io.arqonbus.cli;
+package io.arqonbus.cli.common;
 
 /** The exit codes of {@code arqon}, documented in {@code docs/configuration.md}. */
 public final class ExitCodes {

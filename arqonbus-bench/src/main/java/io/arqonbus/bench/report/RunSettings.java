@@ -1,4 +1,4 @@
-package io.arqonbus.bench.workload;
+package io.arqonbus.bench.report;
 
 import io.arqonbus.bench.load.Dialect;
 import io.arqonbus.bench.probe.ServerProbe;

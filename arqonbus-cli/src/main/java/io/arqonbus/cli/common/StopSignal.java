@@ -1,4 +1,4 @@
-package io.arqonbus.cli.server;
+package io.arqonbus.cli.common;
 
 /**
  * Where {@code arqon serve} learns that it should stop: SIGTERM/SIGINT in the real process
