@@ -67,7 +67,7 @@ public final class OperatorArgs {
     }
 
     /** {@code 0.1}, {@code 1}, {@code 31622400}: a bound as a person writes it. */
-    public static String trim(double value) {
+    private static String trim(double value) {
         return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
                 : Double.toString(value);
     }

@@ -1,4 +1,4 @@
-package io.arqonbus.server.internal.command.builtin;
+package io.arqonbus.server.internal.command;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;

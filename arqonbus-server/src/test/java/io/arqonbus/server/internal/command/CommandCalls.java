@@ -1,4 +1,4 @@
-package io.arqonbus.server.internal.command.builtin;
+package io.arqonbus.server.internal.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

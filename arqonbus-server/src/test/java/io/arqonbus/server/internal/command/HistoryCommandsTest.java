@@ -1,8 +1,8 @@
-package io.arqonbus.server.internal.command.builtin;
+package io.arqonbus.server.internal.command;
 
-import static io.arqonbus.server.internal.command.builtin.CommandCalls.args;
-import static io.arqonbus.server.internal.command.builtin.CommandCalls.error;
-import static io.arqonbus.server.internal.command.builtin.CommandCalls.ok;
+import static io.arqonbus.server.internal.command.CommandCalls.args;
+import static io.arqonbus.server.internal.command.CommandCalls.error;
+import static io.arqonbus.server.internal.command.CommandCalls.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
