@@ -18,8 +18,15 @@ import io.arqonbus.server.internal.auth.JwtAuthenticator;
 import io.arqonbus.server.config.JwtSettings;
 import io.arqonbus.server.internal.command.CommandDispatcher;
 import io.arqonbus.server.internal.command.CommandRegistry;
-import io.arqonbus.server.internal.command.CommandServices;
-import io.arqonbus.server.internal.command.builtin.BuiltinCommands;
+import io.arqonbus.server.internal.cron.CronCommands;
+import io.arqonbus.server.internal.history.HistoryCommands;
+import io.arqonbus.server.internal.hub.HubCommands;
+import io.arqonbus.server.internal.hub.HubHistoryAccess;
+import io.arqonbus.server.internal.inspect.CasilCommands;
+import io.arqonbus.server.internal.kv.StoreCommands;
+import io.arqonbus.server.internal.omega.OmegaCommands;
+import io.arqonbus.server.internal.system.SystemCommands;
+import io.arqonbus.server.internal.webhook.WebhookCommands;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.TlsConfig;
 import io.arqonbus.server.internal.cron.CronScheduler;
@@ -348,18 +355,24 @@ public final class ArqonBus implements AutoCloseable {
             lanes.add(webhooks);
             hub.addListener(webhooks.dispatcher());
             lifecycle.onClosed(webhooks::ownerClosed);
-            CommandRegistry registry = BuiltinCommands.registerAll(new CommandRegistry());
-            BuiltinCommands.registerCron(registry, cronScheduler);
-            BuiltinCommands.registerOmega(registry, new OmegaLab(config.omega(), hub, ids, clock));
             Subscriptions subscriptions = new Subscriptions(loops.size(), ids, config.maxSubscriptionsPerConnection());
             hub.filteredReceivers(subscriptions);
             Presence presence = new Presence(hub);
-            SubscriptionCommands.register(registry, subscriptions);
-            PresenceCommands.register(registry, presence, new Typing(hub, replies));
             PresenceEndpoint presenceEndpoint = new PresenceEndpoint(presence);
-            CommandServices services = new CommandServices(config, info, clock, hub, history, sessions, lifecycle,
-                    metrics, codec, telemetry, registry, authenticator, casil, kv, webhooks);
-            CommandDispatcher dispatcher = new CommandDispatcher(services, replies);
+            // Each feature registers its own commands; help lists them in this order.
+            CommandRegistry registry = new CommandRegistry();
+            SystemCommands.register(registry, clock, info, sessions, hub, history, authenticator, config.permissions());
+            HubCommands.register(registry, hub, lifecycle, history, telemetry, config);
+            HistoryCommands.register(registry, history, new HubHistoryAccess(hub), codec, config);
+            CasilCommands.register(registry, casil, telemetry);
+            StoreCommands.register(registry, kv, config.kvLimits(), codec.mapper());
+            WebhookCommands.register(registry, webhooks, clock, config.webhookAllowedHosts(), config.permissions());
+            CronCommands.register(registry, cronScheduler);
+            OmegaCommands.register(registry, new OmegaLab(config.omega(), hub, ids, clock));
+            SubscriptionCommands.register(registry, subscriptions);
+            PresenceCommands.register(registry, presence, new Typing(hub, replies), hub);
+            CommandDispatcher dispatcher = new CommandDispatcher(registry, replies, hub::sendTo, metrics,
+                    config.legacyAcks(), HistoryCommands::refusal);
             InboundRouter router = new InboundRouter(hub, sessions, dispatcher, lifecycle, activity, telemetry,
                     replies, metrics, disconnector, config.maxViolations(), config.legacyAcks(), inspection);
             AtomicInteger openConnections = new AtomicInteger();

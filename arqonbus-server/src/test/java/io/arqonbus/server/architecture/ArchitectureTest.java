@@ -1,5 +1,6 @@
 package io.arqonbus.server.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -7,6 +8,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +47,24 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /**
+     * The command seam (registry, dispatcher, context) sits below storage and the hub: it knows the
+     * caller's session, the protocol and the foundation, and no feature, store, hub or route.
+     */
+    @Test
+    void theCommandSeamIsALeaf() {
+        String[] below = {"io.arqonbus.server.internal.command..", "io.arqonbus.server.internal.reply..",
+                "io.arqonbus.server.internal.async..", "io.arqonbus.server.internal.channel..",
+                "io.arqonbus.server.internal.metrics..", "io.arqonbus.server.internal.session..",
+                "io.arqonbus.server.internal.auth..", "io.arqonbus.protocol..", "java..", "com.fasterxml.jackson..",
+                "org.slf4j..", "io.netty.."};
+        classes().that().resideInAPackage("io.arqonbus.server.internal.command..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(
+                        Stream.concat(Stream.of(below), Stream.of(API)).toArray(String[]::new))
+                .because("each feature registers its own commands: the seam knows none of them")
+                .check(MAIN);
+    }
+
     @Test
     void layersOnlyLookDown() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -55,6 +75,7 @@ class ArchitectureTest {
                         "io.arqonbus.server.internal.redis..")
                 .layer("Session").definedBy("io.arqonbus.server.internal.session..",
                         "io.arqonbus.server.internal.auth..", "io.arqonbus.server.internal.telemetry..")
+                .layer("Command").definedBy("io.arqonbus.server.internal.command..")
                 .layer("Storage").definedBy("io.arqonbus.server.internal.history..",
                         "io.arqonbus.server.internal.kv..")
                 .layer("Hub").definedBy("io.arqonbus.server.internal.hub..")
@@ -62,7 +83,7 @@ class ArchitectureTest {
                         "io.arqonbus.server.internal.webhook..", "io.arqonbus.server.internal.cron..",
                         "io.arqonbus.server.internal.omega..", "io.arqonbus.server.internal.presence..",
                         "io.arqonbus.server.internal.subscription..", "io.arqonbus.server.internal.events..",
-                        "io.arqonbus.server.internal.embed..", "io.arqonbus.server.internal.command..")
+                        "io.arqonbus.server.internal.embed..", "io.arqonbus.server.internal.system..")
                 .layer("Edge").definedBy("io.arqonbus.server.internal.routing..",
                         "io.arqonbus.server.internal.transport..", "io.arqonbus.server.internal.tls..",
                         "io.arqonbus.server.internal.http..")
@@ -72,10 +93,12 @@ class ArchitectureTest {
                 .whereLayer("Features").mayOnlyBeAccessedByLayers("Edge", "Root")
                 .whereLayer("Hub").mayOnlyBeAccessedByLayers("Features", "Edge", "Root")
                 .whereLayer("Storage").mayOnlyBeAccessedByLayers("Hub", "Features", "Edge", "Root")
-                .whereLayer("Session").mayOnlyBeAccessedByLayers("Storage", "Hub", "Features", "Edge", "Root")
-                .whereLayer("Foundation").mayOnlyBeAccessedByLayers("Session", "Storage", "Hub", "Features",
-                        "Edge", "Root")
-                .whereLayer("Api").mayOnlyBeAccessedByLayers("Foundation", "Session", "Storage", "Hub",
+                .whereLayer("Command").mayOnlyBeAccessedByLayers("Storage", "Hub", "Features", "Edge", "Root")
+                .whereLayer("Session").mayOnlyBeAccessedByLayers("Command", "Storage", "Hub", "Features", "Edge",
+                        "Root")
+                .whereLayer("Foundation").mayOnlyBeAccessedByLayers("Session", "Command", "Storage", "Hub",
+                        "Features", "Edge", "Root")
+                .whereLayer("Api").mayOnlyBeAccessedByLayers("Foundation", "Session", "Command", "Storage", "Hub",
                         "Features", "Edge", "Root")
                 .check(MAIN);
     }

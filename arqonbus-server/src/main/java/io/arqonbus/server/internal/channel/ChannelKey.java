@@ -7,6 +7,9 @@ import java.util.Objects;
  * room broadcasts are stored under.
  */
 public record ChannelKey(String room, String channel) {
+    /** The README's private-channel name: what is sent to it goes to the clients named, not to members. */
+    public static final String PM_CHANNEL = "pm";
+
     public ChannelKey {
         Objects.requireNonNull(room, "room");
     }

@@ -11,13 +11,13 @@ public interface AsyncCommand extends Command {
 
     /**
      * Starts the command on the caller's loop; argument errors may be thrown at once. The future
-     * fails with a {@link CommandException} for a refusal, or with a
-     * {@link io.arqonbus.server.internal.history.StoreUnavailableException} when the store is down.
+     * fails with a {@link CommandException} for a refusal, or with a failure the dispatcher's
+     * {@link Refusals} turn into one (a store that is down).
      */
     CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException;
 
     @Override
     default CommandResult execute(CommandContext context) {
-        throw new UnsupportedOperationException(name() + " runs through executeAsync");
+        throw new UnsupportedOperationException(spec().name() + " runs through executeAsync");
     }
 }

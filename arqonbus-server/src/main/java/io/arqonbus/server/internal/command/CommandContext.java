@@ -11,10 +11,11 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /**
- * What a command runs with: the caller, its request, the server's services, and typed readers
- * for the arguments that answer bad input with a {@code VALIDATION_ERROR}.
+ * What a command runs with: the caller, its request, and typed readers for the arguments that
+ * answer bad input with a {@code VALIDATION_ERROR}. The parts of the server a command works with
+ * are its own, given through its constructor.
  */
-public record CommandContext(Session session, Envelope request, CommandServices services) {
+public record CommandContext(Session session, Envelope request) {
     private static final Pattern ROOM = Pattern.compile("[^\\s:\\p{Cntrl}]{1,128}");
     private static final Pattern CHANNEL = Pattern.compile("[^\\s\\p{Cntrl}]{1,128}");
 

@@ -2,7 +2,7 @@ package io.arqonbus.server.internal.command;
 
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.ErrorCode;
-import io.arqonbus.server.internal.history.StoreUnavailableException;
+import io.arqonbus.server.internal.metrics.BusMetrics;
 import io.arqonbus.server.internal.reply.Replies;
 import io.arqonbus.server.internal.session.Session;
 import java.util.concurrent.CompletableFuture;
@@ -17,14 +17,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandDispatcher {
     private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
-    private final CommandServices services;
+    private final CommandRegistry registry;
     private final Replies replies;
+    private final ReplySender sender;
+    private final BusMetrics metrics;
     private final boolean legacyAcks;
+    private final Refusals refusals;
 
-    public CommandDispatcher(CommandServices services, Replies replies) {
-        this.services = services;
+    /**
+     * @param registry   the commands
+     * @param replies    builds the replies
+     * @param sender     writes a reply to its caller
+     * @param metrics    counts runs and errors
+     * @param legacyAcks whether a {@code command_response} follows each reply
+     * @param refusals   the refusals of failures that are no {@link CommandException}
+     */
+    public CommandDispatcher(CommandRegistry registry, Replies replies, ReplySender sender, BusMetrics metrics,
+            boolean legacyAcks, Refusals refusals) {
+        this.registry = registry;
         this.replies = replies;
-        this.legacyAcks = services.config().legacyAcks();
+        this.sender = sender;
+        this.metrics = metrics;
+        this.legacyAcks = legacyAcks;
+        this.refusals = refusals;
     }
 
     /**
@@ -33,20 +48,20 @@ public final class CommandDispatcher {
      */
     public void dispatch(Session session, Envelope request) {
         long started = System.nanoTime();
-        Command command = services.registry().find(request.command());
+        Command command = registry.find(request.command());
         if (command == null) {
             answer(session, request, null, fail(request, ErrorCode.UNKNOWN_COMMAND, "Unknown command: "
                     + request.command() + ". Send the 'help' command for the list."), started);
             return;
         }
-        if (command.adminOnly() && !session.principal().isAdmin()) {
+        if (command.spec().adminOnly() && !session.principal().isAdmin()) {
             answer(session, request, null, fail(request, ErrorCode.AUTHORIZATION_ERROR,
-                    "Command '" + command.name() + "' requires the admin role"), started);
+                    "Command '" + command.spec().name() + "' requires the admin role"), started);
             return;
         }
         CompletableFuture<CommandResult> future;
         try {
-            CommandContext context = new CommandContext(session, request, services);
+            CommandContext context = new CommandContext(session, request);
             future = command instanceof AsyncCommand async
                     ? async.executeAsync(context)
                     : CompletableFuture.completedFuture(command.execute(context));
@@ -80,8 +95,9 @@ public final class CommandDispatcher {
         if (error instanceof CommandException e) {
             return fail(request, e.code(), e.getMessage());
         }
-        if (error instanceof StoreUnavailableException e) {
-            return fail(request, ErrorCode.STORAGE_UNAVAILABLE, "The store is unavailable: " + e.getMessage());
+        CommandException refusal = refusals.refusal(error);
+        if (refusal != null) {
+            return fail(request, refusal.code(), refusal.getMessage());
         }
         log.warn("event=command_failed code=EXECUTION_ERROR command={} client={} msg=\"The command threw\"",
                 request.command(), session.clientId(), error);
@@ -90,20 +106,20 @@ public final class CommandDispatcher {
     }
 
     private void answer(Session session, Envelope request, CommandResult result, Envelope reply, long started) {
-        services.hub().sendTo(session, reply);
+        sender.send(session, reply);
         if (legacyAcks) {
-            services.hub().sendTo(session, replies.commandAck(request, "success".equals(reply.status())));
+            sender.send(session, replies.commandAck(request, "success".equals(reply.status())));
         }
         if (result != null && result.afterReply() != null) {
             // Queued behind the reply, so it runs after the reply was written and after any
             // delivery already queued for this connection.
             session.loop().enqueue(result.afterReply());
         }
-        services.metrics().commandRan(System.nanoTime() - started);
+        metrics.commandRan(System.nanoTime() - started);
     }
 
     private Envelope fail(Envelope request, ErrorCode code, String message) {
-        services.metrics().error(code);
+        metrics.error(code);
         return replies.errorResponse(request, code, message);
     }
 }

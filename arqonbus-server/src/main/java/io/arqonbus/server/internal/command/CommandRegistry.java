@@ -13,8 +13,8 @@ public final class CommandRegistry {
 
     /** Adds a command under its name and aliases. */
     public CommandRegistry register(Command command) {
-        add(command.name(), command);
-        for (String alias : command.aliases()) {
+        add(command.spec().name(), command);
+        for (String alias : command.spec().aliases()) {
             add(alias, command);
         }
         commands.add(command);

@@ -5,6 +5,7 @@ import io.arqonbus.server.internal.command.Command;
 import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
+import io.arqonbus.server.internal.command.CommandSpec;
 import io.arqonbus.server.internal.session.Session;
 
 /**
@@ -13,6 +14,9 @@ import io.arqonbus.server.internal.session.Session;
  * {@code subscribe} permission or for a private channel that does not admit the caller.
  */
 final class PresenceCommand implements Command {
+    private static final CommandSpec SPEC = CommandSpec.of("presence",
+            "Who is online in a room or channel; args {room, channel?}");
+
     private final Presence presence;
 
     PresenceCommand(Presence presence) {
@@ -20,13 +24,8 @@ final class PresenceCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "presence";
-    }
-
-    @Override
-    public String description() {
-        return "Who is online in a room or channel; args {room, channel?}";
+    public CommandSpec spec() {
+        return SPEC;
     }
 
     @Override

@@ -1,12 +1,14 @@
 package io.arqonbus.server.internal.presence;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.command.Command;
 import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
+import io.arqonbus.server.internal.command.CommandSpec;
 import io.arqonbus.server.internal.hub.BusChannel;
-import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.hub.Hub;
 
 /**
  * {@code typing {room, channel, state:"start"|"stop"}} → {@code {room, channel, state, relayed}}: the
@@ -15,20 +17,20 @@ import io.arqonbus.server.internal.channel.ChannelKey;
  * ({@code VALIDATION_ERROR}).
  */
 final class TypingCommand implements Command {
+    private static final CommandSpec SPEC = CommandSpec.of("typing",
+            "Tell the channel's other members you are typing; args {room, channel, state: \"start\"|\"stop\"}");
+
     private final Typing typing;
+    private final Hub hub;
 
-    TypingCommand(Typing typing) {
+    TypingCommand(Typing typing, Hub hub) {
         this.typing = typing;
+        this.hub = hub;
     }
 
     @Override
-    public String name() {
-        return "typing";
-    }
-
-    @Override
-    public String description() {
-        return "Tell the channel's other members you are typing; args {room, channel, state: \"start\"|\"stop\"}";
+    public CommandSpec spec() {
+        return SPEC;
     }
 
     @Override
@@ -38,7 +40,7 @@ final class TypingCommand implements Command {
         if (!state.equals("start") && !state.equals("stop")) {
             throw CommandException.validation("'state' must be \"start\" or \"stop\"");
         }
-        BusChannel channel = context.services().hub().channel(key);
+        BusChannel channel = hub.channel(key);
         if (channel == null || !channel.hasMember(context.session())) {
             throw CommandException.notFound("Not a member of " + key);
         }

@@ -37,7 +37,7 @@ public final class InboundRouter {
     /** Where telemetry envelopes from bus clients are re-broadcast. */
     public static final ChannelKey TELEMETRY_STREAM = ChannelKey.of("integriguard", "telemetry-stream");
     /** The README's private-channel name. */
-    public static final String PM_CHANNEL = "pm";
+    public static final String PM_CHANNEL = ChannelKey.PM_CHANNEL;
     /** The longest idempotency key: {@value} characters. */
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 

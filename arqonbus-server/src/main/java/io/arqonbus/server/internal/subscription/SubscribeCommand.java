@@ -6,9 +6,10 @@ import io.arqonbus.server.internal.command.Command;
 import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
+import io.arqonbus.server.internal.command.CommandSpec;
+import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.subscribe.InvalidFilterException;
 import io.arqonbus.server.subscribe.SubscriptionFilter;
-import io.arqonbus.server.internal.session.Session;
 
 /**
  * {@code subscribe {filter?: {room?, channel?, sender?, types?}}} → {@code {subscriber_id, filter}}:
@@ -17,6 +18,10 @@ import io.arqonbus.server.internal.session.Session;
  * past the per-connection limit.
  */
 final class SubscribeCommand implements Command {
+    private static final CommandSpec SPEC = CommandSpec.of("subscribe",
+            "Receive every publication matching a filter; args {filter: {room?, channel? (glob), sender?, "
+                    + "types?: [...]}}; answers {subscriber_id}");
+
     private final Subscriptions subscriptions;
 
     SubscribeCommand(Subscriptions subscriptions) {
@@ -24,14 +29,8 @@ final class SubscribeCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "subscribe";
-    }
-
-    @Override
-    public String description() {
-        return "Receive every publication matching a filter; args {filter: {room?, channel? (glob), sender?, "
-                + "types?: [...]}}; answers {subscriber_id}";
+    public CommandSpec spec() {
+        return SPEC;
     }
 
     @Override

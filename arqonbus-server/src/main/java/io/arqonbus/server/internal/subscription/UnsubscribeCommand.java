@@ -5,12 +5,16 @@ import io.arqonbus.server.internal.command.Command;
 import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
+import io.arqonbus.server.internal.command.CommandSpec;
 
 /**
  * {@code unsubscribe {subscriber_id}} → {@code {subscriber_id}}; an id that is unknown or belongs to
  * another connection → {@code NOT_FOUND} (the same answer, so ids of others cannot be probed).
  */
 final class UnsubscribeCommand implements Command {
+    private static final CommandSpec SPEC = CommandSpec.of("unsubscribe",
+            "Ends a filtered subscription of this connection; args {subscriber_id}");
+
     private final Subscriptions subscriptions;
 
     UnsubscribeCommand(Subscriptions subscriptions) {
@@ -18,13 +22,8 @@ final class UnsubscribeCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "unsubscribe";
-    }
-
-    @Override
-    public String description() {
-        return "Ends a filtered subscription of this connection; args {subscriber_id}";
+    public CommandSpec spec() {
+        return SPEC;
     }
 
     @Override

@@ -1,0 +1,12 @@
+package io.arqonbus.server.internal.command;
+
+import io.arqonbus.protocol.Envelope;
+import io.arqonbus.server.internal.session.Session;
+
+/** Where the dispatcher's replies go: written to the caller's connection, behind what is queued for it. */
+@FunctionalInterface
+public interface ReplySender {
+
+    /** Queues {@code reply} for {@code session}; call on the session's loop. */
+    void send(Session session, Envelope reply);
+}

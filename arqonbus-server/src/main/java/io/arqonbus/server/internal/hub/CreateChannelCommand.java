@@ -1,0 +1,101 @@
+package io.arqonbus.server.internal.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.Timestamps;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.command.Command;
+import io.arqonbus.server.internal.command.CommandContext;
+import io.arqonbus.server.internal.command.CommandException;
+import io.arqonbus.server.internal.command.CommandResult;
+import io.arqonbus.server.internal.command.CommandSpec;
+import io.arqonbus.server.internal.telemetry.TelemetryHub;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code create_channel {room, channel}} (admin): creates an empty channel; exists → {@code CONFLICT}. */
+final class CreateChannelCommand implements Command {
+    private static final CommandSpec SPEC = CommandSpec.of("create_channel",
+            "Creates room:channel without joining it (admin); args {room, channel} or {room:\"r:c\"}")
+            .forAdmins();
+
+    private static final Logger log = LoggerFactory.getLogger(CreateChannelCommand.class);
+
+    private final Hub hub;
+    private final TelemetryHub telemetry;
+
+    CreateChannelCommand(Hub hub, TelemetryHub telemetry) {
+        this.hub = hub;
+        this.telemetry = telemetry;
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public CommandResult execute(CommandContext context) throws CommandException {
+        ChannelKey key = context.requiredChannel();
+        String creator = context.session().clientId();
+        Set<String> admitted = admittedArg(context);
+        JoinResult result = hub.create(key, creator, "dynamic", false, admitted);
+        if (!result.created()) {
+            throw CommandException.conflict("Channel '" + key.channel() + "' already exists in room '"
+                    + key.room() + "'");
+        }
+        String createdAt = Timestamps.format(result.channel().createdAt());
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
+        event.put("room", key.room());
+        event.put("channel", key.channel());
+        event.put("created_by", creator);
+        telemetry.emit("channel_created", event);
+        log.info("event=channel_created room={} channel={} by={}", key.room(), key.channel(), creator);
+
+        ObjectNode data = ChannelViews.address(context.object(), key);
+        data.put("created_at", createdAt);
+        data.put("private", admitted != null);
+        if (admitted != null) {
+            ArrayNode list = data.putArray("allowed_members");
+            result.channel().admitted().forEach(list::add);
+        }
+        return new CommandResult("Channel " + key + " created", data);
+    }
+
+    /** How many clients a private channel may list at most: {@value}. */
+    static final int MAX_ALLOWED_MEMBERS = 1_000;
+
+    /**
+     * {@code private: true} with {@code members: [client ids or token subjects]} makes the channel
+     * private; {@code null} for a public channel.
+     */
+    private static Set<String> admittedArg(CommandContext context) throws CommandException {
+        boolean isPrivate = context.optionalBoolean("private", false);
+        JsonNode members = context.args().get("members");
+        if (!isPrivate) {
+            if (members != null && !members.isNull()) {
+                throw CommandException.validation("'members' needs 'private': true");
+            }
+            return null;
+        }
+        if (members == null || members.isNull()) {
+            return Set.of();
+        }
+        if (!members.isArray() || members.size() > MAX_ALLOWED_MEMBERS) {
+            throw CommandException.validation("'members' must be an array of at most " + MAX_ALLOWED_MEMBERS
+                    + " client ids or subjects");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode member : members) {
+            if (!member.isTextual() || member.asText().isBlank() || member.asText().length() > 256) {
+                throw CommandException.validation("'members' must hold client ids or subjects (1-256 characters)");
+            }
+            out.add(member.asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,30 @@
+package io.arqonbus.server.internal.system;
+
+import io.arqonbus.server.config.ChannelPermissions;
+import io.arqonbus.server.internal.auth.Authenticator;
+import io.arqonbus.server.internal.command.CommandRegistry;
+import io.arqonbus.server.internal.history.HistoryStore;
+import io.arqonbus.server.internal.hub.Hub;
+import io.arqonbus.server.internal.session.SessionRegistry;
+import io.arqonbus.server.status.ServerInfo;
+import java.time.Clock;
+
+/** Registers the server's own commands: {@code ping}, {@code status}, {@code help} and {@code refresh}. */
+public final class SystemCommands {
+    private SystemCommands() {
+    }
+
+    /**
+     * Adds the commands to the registry and returns it; {@code help} lists what the registry holds
+     * when it runs. {@code permissions} is {@code null} when there are no role-based permissions.
+     */
+    public static CommandRegistry register(CommandRegistry registry, Clock clock, ServerInfo info,
+            SessionRegistry sessions, Hub hub, HistoryStore history, Authenticator authenticator,
+            ChannelPermissions permissions) {
+        return registry
+                .register(new PingCommand(clock))
+                .register(new StatusCommand(clock, info, sessions, hub, history))
+                .register(new HelpCommand(registry))
+                .register(new RefreshCommand(authenticator, permissions));
+    }
+}
