@@ -6,6 +6,7 @@ import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
 import io.arqonbus.server.internal.omega.OmegaLab;
+import io.arqonbus.server.internal.omega.OmegaSubstrate;
 import java.util.List;
 
 /** {@code op.omega.list_substrates {kind?}} → {@code {substrates[…], count}}, in registration order. */
@@ -26,10 +27,10 @@ final class OmegaListSubstratesCommand extends OmegaCommand {
 
     @Override
     CommandResult run(CommandContext context) throws CommandException {
-        List<ObjectNode> substrates = lab.substrates(OperatorArgs.optionalText(context, "kind", MAX_TEXT));
+        List<OmegaSubstrate> substrates = lab.substrates(OperatorArgs.optionalText(context, "kind", MAX_TEXT));
         ObjectNode data = context.object();
         ArrayNode array = data.putArray("substrates");
-        substrates.forEach(array::add);
+        substrates.forEach(substrate -> array.add(json(substrate)));
         data.put("count", substrates.size());
         return new CommandResult(substrates.size() + " substrate(s)", data);
     }

@@ -6,6 +6,7 @@ import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
 import io.arqonbus.server.internal.omega.OmegaException;
 import io.arqonbus.server.internal.omega.OmegaLab;
+import io.arqonbus.server.internal.omega.OmegaSubstrate;
 
 /** {@code op.omega.register_substrate {name, kind, metadata?}} (admin) → the substrate. */
 final class OmegaRegisterSubstrateCommand extends OmegaCommand {
@@ -33,7 +34,7 @@ final class OmegaRegisterSubstrateCommand extends OmegaCommand {
         String name = OperatorArgs.requiredText(context, "name", MAX_TEXT);
         String kind = OperatorArgs.requiredText(context, "kind", MAX_TEXT);
         ObjectNode metadata = OperatorArgs.optionalObject(context, "metadata", null);
-        ObjectNode substrate = lab.register(name, kind, metadata, context.session().clientId());
-        return new CommandResult("Substrate " + substrate.path("substrate_id").asText() + " registered", substrate);
+        OmegaSubstrate substrate = lab.register(name, kind, metadata, context.session().clientId());
+        return new CommandResult("Substrate " + substrate.substrateId() + " registered", json(substrate));
     }
 }
