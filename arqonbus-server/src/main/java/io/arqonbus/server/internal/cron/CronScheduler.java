@@ -2,7 +2,6 @@ package io.arqonbus.server.internal.cron;
 
 import io.arqonbus.server.config.CronSettings;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Envelope;
@@ -112,7 +111,7 @@ public final class CronScheduler implements AutoCloseable {
         if (file == null) {
             return;
         }
-        List<ObjectNode> stored;
+        List<StoredCronJob> stored;
         try {
             stored = file.load();
         } catch (IOException | RuntimeException e) {
@@ -121,22 +120,20 @@ public final class CronScheduler implements AutoCloseable {
         }
         int restored = 0;
         synchronized (this) {
-            for (ObjectNode json : stored) {
+            for (StoredCronJob entry : stored) {
                 if (jobs.size() >= settings.maxJobs()) {
-                    log.warn("event=cron_job_not_restored reason=max_jobs job={}", json.path("job_id").asText());
+                    log.warn("event=cron_job_not_restored reason=max_jobs job={}", entry.jobId());
                     continue;
                 }
                 try {
-                    CronJob job = fromJson(json);
-                    if (job != null && job.hasRunsLeft()) {
+                    CronJob job = restored(entry);
+                    if (job.hasRunsLeft()) {
                         jobs.put(job.id, job);
-                        Instant due = Instant.parse(json.path("next_run_at").asText(clock.instant().toString()));
-                        planFrom(job, due);
+                        planFrom(job, entry.nextRunAt() == null ? clock.instant() : Instant.parse(entry.nextRunAt()));
                         restored++;
                     }
                 } catch (RuntimeException | InvalidCronException e) {
-                    log.warn("event=cron_job_not_restored job={} msg=\"{}\"", json.path("job_id").asText(),
-                            e.getMessage());
+                    log.warn("event=cron_job_not_restored job={} msg=\"{}\"", entry.jobId(), e.getMessage());
                 }
             }
         }
@@ -149,12 +146,12 @@ public final class CronScheduler implements AutoCloseable {
     /**
      * Adds a job owned by {@code owner} and plans its first run.
      *
-     * @return the reply data of {@code op.cron.schedule}
+     * @return the job as scheduled
      * @throws CronLimitException when the owner or the server holds as many jobs as allowed
      */
-    public ObjectNode schedule(CronJobSpec spec, Session owner) throws CronLimitException {
+    public CronJobView schedule(CronJobSpec spec, Session owner) throws CronLimitException {
         boolean watch;
-        ObjectNode reply;
+        CronJobView scheduled;
         synchronized (this) {
             if (closed) {
                 throw new CronLimitException("the scheduler is stopping");
@@ -186,10 +183,7 @@ public final class CronScheduler implements AutoCloseable {
                 // A cron expression with no future match: nothing to run.
                 forget(job);
             }
-            reply = job.scheduled();
-            if (spec.cron() != null) {
-                reply.put("delay_seconds", secondsUntil(job.nextRunAt, job.createdAt));
-            }
+            scheduled = job.view();
             log.debug("event=cron_job_scheduled job={} owner={} target={} repeat={} cron=\"{}\"", id,
                     owner.clientId(), spec.target(), spec.repeatCount(), spec.cron());
         }
@@ -200,16 +194,16 @@ public final class CronScheduler implements AutoCloseable {
         if (spec.durable()) {
             persistSoon();
         }
-        return reply;
+        return scheduled;
     }
 
-    /** The {@code op.cron.list} entries {@code caller} may see: its own, or every job for an admin. */
-    public synchronized List<ObjectNode> list(Session caller, boolean admin) {
-        List<ObjectNode> out = new ArrayList<>();
+    /** The jobs {@code caller} may see, oldest first: its own, or every job for an admin. */
+    public synchronized List<CronJobView> list(Session caller, boolean admin) {
+        List<CronJobView> out = new ArrayList<>();
         jobs.values().stream()
                 .filter(job -> admin || job.owner == caller)
                 .sorted(Comparator.comparing((CronJob job) -> job.createdAt).thenComparing(job -> job.id))
-                .forEach(job -> out.add(job.listed()));
+                .forEach(job -> out.add(job.view()));
         return out;
     }
 
@@ -421,13 +415,6 @@ public final class CronScheduler implements AutoCloseable {
         throw new IllegalStateException("no free cron job id after 16 attempts");
     }
 
-    private static double secondsUntil(Instant when, Instant from) {
-        if (when == null) {
-            return 0.0;
-        }
-        return Math.max(0, Duration.between(from, when).toMillis()) / 1000.0;
-    }
-
     // ---- persistence --------------------------------------------------------------------------
 
     private void persistSoon() {
@@ -446,11 +433,11 @@ public final class CronScheduler implements AutoCloseable {
             return;
         }
         savePending.set(false);
-        List<ObjectNode> durable = new ArrayList<>();
+        List<StoredCronJob> durable = new ArrayList<>();
         synchronized (this) {
             for (CronJob job : jobs.values()) {
                 if (job.spec.durable()) {
-                    durable.add(toJson(job));
+                    durable.add(job.stored());
                 }
             }
         }
@@ -461,32 +448,30 @@ public final class CronScheduler implements AutoCloseable {
         }
     }
 
-    private static ObjectNode toJson(CronJob job) {
-        return job.listed();
-    }
-
-    private CronJob fromJson(ObjectNode json) throws InvalidCronException {
-        String id = json.path("job_id").asText();
-        if (!id.startsWith("cron_") || jobs.containsKey(id)) {
+    /** A job of the durable-jobs document, checked as {@code op.cron.schedule} checks a new one. */
+    private CronJob restored(StoredCronJob stored) throws InvalidCronException {
+        String id = stored.jobId();
+        if (id == null || !id.startsWith("cron_") || jobs.containsKey(id)) {
             throw new IllegalArgumentException("bad or repeated job id '" + id + "'");
         }
-        JsonNode cronText = json.get("cron");
-        CronExpression cron = cronText == null || cronText.isNull() ? null : CronExpression.parse(cronText.asText());
-        JsonNode interval = json.get("interval_seconds");
-        JsonNode payload = json.get("payload");
+        CronExpression cron = stored.cron() == null ? null : CronExpression.parse(stored.cron());
         CronJobSpec spec = new CronJobSpec(
-                ChannelKey.of(json.path("room").asText(), json.path("channel").asText()),
-                payload instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode(),
-                json.path("delay_seconds").asDouble(0),
-                interval == null || interval.isNull() ? null : interval.asDouble(),
-                Math.min(json.path("repeat_count").asInt(1), settings.maxRepeatCount()),
+                ChannelKey.of(text(stored.room()), text(stored.channel())),
+                stored.payload() instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode(),
+                stored.delaySeconds(),
+                stored.intervalSeconds(),
+                Math.min(stored.repeatCount() == null ? 1 : stored.repeatCount(), settings.maxRepeatCount()),
                 cron, true);
         if (cron == null && spec.repeatCount() > 1 && spec.intervalSeconds() == null) {
             throw new IllegalArgumentException("repeat_count > 1 without interval_seconds");
         }
-        CronJob job = new CronJob(id, spec, null, json.path("owner_client_id").asText(null),
-                Instant.parse(json.path("created_at").asText(clock.instant().toString())));
-        job.runs = json.path("runs").asInt(0);
+        CronJob job = new CronJob(id, spec, null, stored.ownerClientId(),
+                stored.createdAt() == null ? clock.instant() : Instant.parse(stored.createdAt()));
+        job.runs = stored.runs();
         return job;
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
     }
 }
