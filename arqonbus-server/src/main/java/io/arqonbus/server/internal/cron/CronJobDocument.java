@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The stored form of the durable jobs, {@code {"version":1,"jobs":[…]}}: a storage document of its
  * own, apart from the replies of {@code op.cron.*}. A file without {@code version} reads as version
- * 1; a newer version is refused rather than half read.
+ * 1; a newer version is refused rather than half read (and the scheduler then leaves it as it is).
  *
  * @param version the document's format version, {@value #VERSION} when written by this server
  * @param jobs    the durable jobs
@@ -34,8 +34,7 @@ record CronJobDocument(@JsonProperty("version") int version, @JsonProperty("jobs
         JsonNode root = MAPPER.readTree(json);
         int version = root == null ? VERSION : root.path("version").asInt(VERSION);
         if (version > VERSION) {
-            throw new IOException("cron job document version " + version + " is newer than this server reads ("
-                    + VERSION + ")");
+            throw new NewerVersionException(version);
         }
         List<StoredCronJob> jobs = new ArrayList<>();
         if (root != null && root.path("jobs").isArray()) {
@@ -52,6 +51,13 @@ record CronJobDocument(@JsonProperty("version") int version, @JsonProperty("jobs
             }
         }
         return new CronJobDocument(version, jobs);
+    }
+
+    /** A document written by a newer server: not read, and not to be written over. */
+    static final class NewerVersionException extends IOException {
+        NewerVersionException(int version) {
+            super("cron job document version " + version + " is newer than this server reads (" + VERSION + ")");
+        }
     }
 
     /** The document as pretty-printed JSON. */

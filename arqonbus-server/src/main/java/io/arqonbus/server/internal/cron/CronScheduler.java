@@ -61,6 +61,8 @@ public final class CronScheduler implements AutoCloseable {
     private final Map<String, CronJob> jobs = new LinkedHashMap<>();
     private final Map<Session, Set<CronJob>> byOwner = new HashMap<>();
     private final AtomicBoolean savePending = new AtomicBoolean();
+    /** Set when the stored document is of a newer version: it is left as it is. */
+    private volatile boolean keepStored;
     private boolean closed;
 
     /**
@@ -114,6 +116,11 @@ public final class CronScheduler implements AutoCloseable {
         List<StoredCronJob> stored;
         try {
             stored = file.load();
+        } catch (CronJobDocument.NewerVersionException e) {
+            keepStored = true;
+            log.warn("event=cron_restore_failed file={} msg=\"{}; durable jobs are not saved over it\"",
+                    file.where(), e.getMessage());
+            return;
         } catch (IOException | RuntimeException e) {
             log.warn("event=cron_restore_failed file={} msg=\"{}\"", file.where(), e.getMessage());
             return;
@@ -429,7 +436,7 @@ public final class CronScheduler implements AutoCloseable {
     }
 
     private void save() {
-        if (file == null) {
+        if (file == null || keepStored) {
             return;
         }
         savePending.set(false);
