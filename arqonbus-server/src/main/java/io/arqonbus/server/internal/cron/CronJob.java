@@ -1,6 +1,5 @@
 package io.arqonbus.server.internal.cron;
 
-import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.internal.session.Session;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -47,13 +46,5 @@ final class CronJob {
         CronJobSpec copy = new CronJobSpec(spec.target(), spec.payload().deepCopy(), spec.delaySeconds(),
                 spec.intervalSeconds(), spec.repeatCount(), spec.cron(), spec.durable());
         return new CronJobView(id, copy, createdAt, ownerId(), runs, finished ? null : nextRunAt);
-    }
-
-    /** The job as the durable-jobs document keeps it. Call holding the scheduler's monitor. */
-    StoredCronJob stored() {
-        return new StoredCronJob(id, spec.target().room(), spec.target().channel(), spec.payload().deepCopy(),
-                spec.delaySeconds(), spec.intervalSeconds(), spec.repeatCount(),
-                spec.cron() == null ? null : spec.cron().text(), ownerId(), Timestamps.format(createdAt), runs,
-                nextRunAt == null || finished ? null : Timestamps.format(nextRunAt));
     }
 }

@@ -41,9 +41,12 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: a job belongs to the connection that scheduled it and is cancelled when that
  * connection closes (protocol §4), unless it is durable (admins only): a durable job outlives its
  * owner, and with a file store it is written to {@code cron-jobs.json} in the store directory
- * (with Redis, to the server's reserved key-value namespace) and restored at the next start. Every method is thread-safe; the job table is guarded by this
- * object's monitor, which is held only briefly (a publication is handed to the hub under it, so
- * that no delivery of a job can follow the reply to its cancel).
+ * (with Redis, to the server's reserved key-value namespace) and restored at the next start.
+ * Every method is thread-safe; the job table is guarded by this object's monitor, which is held
+ * only briefly (a publication is handed to the hub under it, so that no delivery of a job can
+ * follow the reply to its cancel).
+ *
+ * <p>Over 400 lines: the job table, the three ways of planning a run and persistence share one monitor.
  */
 public final class CronScheduler implements AutoCloseable {
     /** The sender of every delivery. */
@@ -133,7 +136,10 @@ public final class CronScheduler implements AutoCloseable {
                     continue;
                 }
                 try {
-                    CronJob job = restored(entry);
+                    if (jobs.containsKey(entry.jobId())) {
+                        throw new IllegalArgumentException("repeated job id");
+                    }
+                    CronJob job = entry.toJob(settings.maxRepeatCount(), clock.instant());
                     if (job.hasRunsLeft()) {
                         jobs.put(job.id, job);
                         planFrom(job, entry.nextRunAt() == null ? clock.instant() : Instant.parse(entry.nextRunAt()));
@@ -444,7 +450,7 @@ public final class CronScheduler implements AutoCloseable {
         synchronized (this) {
             for (CronJob job : jobs.values()) {
                 if (job.spec.durable()) {
-                    durable.add(job.stored());
+                    durable.add(StoredCronJob.of(job));
                 }
             }
         }
@@ -453,32 +459,5 @@ public final class CronScheduler implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.warn("event=cron_save_failed file={} msg=\"{}\"", file.where(), e.toString());
         }
-    }
-
-    /** A job of the durable-jobs document, checked as {@code op.cron.schedule} checks a new one. */
-    private CronJob restored(StoredCronJob stored) throws InvalidCronException {
-        String id = stored.jobId();
-        if (id == null || !id.startsWith("cron_") || jobs.containsKey(id)) {
-            throw new IllegalArgumentException("bad or repeated job id '" + id + "'");
-        }
-        CronExpression cron = stored.cron() == null ? null : CronExpression.parse(stored.cron());
-        CronJobSpec spec = new CronJobSpec(
-                ChannelKey.of(text(stored.room()), text(stored.channel())),
-                stored.payload() instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode(),
-                stored.delaySeconds(),
-                stored.intervalSeconds(),
-                Math.min(stored.repeatCount() == null ? 1 : stored.repeatCount(), settings.maxRepeatCount()),
-                cron, true);
-        if (cron == null && spec.repeatCount() > 1 && spec.intervalSeconds() == null) {
-            throw new IllegalArgumentException("repeat_count > 1 without interval_seconds");
-        }
-        CronJob job = new CronJob(id, spec, null, stored.ownerClientId(),
-                stored.createdAt() == null ? clock.instant() : Instant.parse(stored.createdAt()));
-        job.runs = stored.runs();
-        return job;
-    }
-
-    private static String text(String value) {
-        return value == null ? "" : value;
     }
 }

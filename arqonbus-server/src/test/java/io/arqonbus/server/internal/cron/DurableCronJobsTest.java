@@ -172,6 +172,10 @@ class DurableCronJobsTest {
         assertThat(job.path("runs").asInt()).isEqualTo(2);
         assertThat(job.path("next_run_at").asText()).isEqualTo(due);
         assertThat(job.path("payload").path("k").asText()).isEqualTo("v");
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        job.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("job_id", "room", "channel", "payload", "delay_seconds", "interval_seconds",
+                "repeat_count", "cron", "owner_client_id", "created_at", "runs", "next_run_at");
     }
 
     @Test
