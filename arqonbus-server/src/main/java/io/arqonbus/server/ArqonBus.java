@@ -4,7 +4,6 @@ import io.arqonbus.server.status.Readiness;
 import io.arqonbus.server.status.ServerInfo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.CloseCodes;
 import io.arqonbus.protocol.Envelope;
@@ -68,6 +67,7 @@ import io.arqonbus.server.internal.reply.Replies;
 import io.arqonbus.server.internal.session.LoopContexts;
 import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.internal.session.SessionRegistry;
+import io.arqonbus.server.internal.telemetry.TelemetryEvent;
 import io.arqonbus.server.internal.telemetry.TelemetryHub;
 import io.arqonbus.server.internal.transport.TelemetryServer;
 import io.arqonbus.server.internal.tls.ServerTls;
@@ -530,16 +530,11 @@ public final class ArqonBus implements AutoCloseable {
             return;
         }
         state.workers().next().scheduleAtFixedRate(() -> {
-            ObjectNode stats = JsonNodeFactory.instance.objectNode();
-            stats.put("clients", state.sessions().size());
-            stats.put("rooms", state.hub().roomCount());
-            stats.put("channels", state.hub().channelCount());
-            stats.put("messages_total", state.hub().publicationCount());
-            stats.put("deliveries_total", state.metrics().sentTotal());
+            TelemetryEvent.Stats stats = new TelemetryEvent.Stats(state.sessions().size(), state.hub().roomCount(),
+                    state.hub().channelCount(), state.hub().publicationCount(), state.metrics().sentTotal());
             log.info("event=stats clients={} rooms={} channels={} messages_total={} deliveries_total={}",
-                    state.sessions().size(), state.hub().roomCount(), state.hub().channelCount(),
-                    state.hub().publicationCount(), state.metrics().sentTotal());
-            state.telemetry().emit("stats", stats);
+                    stats.clients(), stats.rooms(), stats.channels(), stats.messagesTotal(), stats.deliveriesTotal());
+            state.telemetry().emit(stats);
         }, millis, millis, TimeUnit.MILLISECONDS);
     }
 

@@ -1,8 +1,5 @@
 package io.arqonbus.server.casil;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -189,39 +186,16 @@ public final class CasilPolicy {
         return !neverLog.isEmpty() && neverLog.matchesAny(address == null ? "" : address);
     }
 
-    /**
-     * The policy as {@code op.casil.get} shows it (protocol §5): {@code enabled, mode,
-     * default_decision, scope_include, scope_exclude, max_payload_bytes, max_inspect_bytes,
-     * max_patterns, block_on_probable_secret, redaction_paths, redaction_patterns,
-     * transport_redaction, metadata_to_logs, metadata_to_telemetry, metadata_to_envelope}.
-     */
-    public ObjectNode snapshot() {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("enabled", enabled);
-        out.put("mode", mode.wireName());
-        out.put("default_decision", blockByDefault ? "block" : "allow");
-        strings(out.putArray("scope_include"), scopeInclude);
-        strings(out.putArray("scope_exclude"), scopeExclude);
-        out.put("max_payload_bytes", maxPayloadBytes);
-        out.put("max_inspect_bytes", maxInspectBytes);
-        out.put("max_patterns", maxPatterns);
-        out.put("block_on_probable_secret", blockOnProbableSecret);
-        strings(out.putArray("redaction_paths"), redactionPaths);
-        strings(out.putArray("redaction_patterns"), redactionPatterns);
-        out.put("transport_redaction", transportRedaction);
-        out.put("metadata_to_logs", metadataToLogs);
-        out.put("metadata_to_telemetry", metadataToTelemetry);
-        out.put("metadata_to_envelope", metadataToEnvelope);
-        return out;
-    }
-
-    private static void strings(ArrayNode array, List<String> values) {
-        values.forEach(array::add);
+    /** The policy's settings as {@code op.casil.get} shows them (protocol §5). */
+    public CasilPolicySnapshot snapshot() {
+        return new CasilPolicySnapshot(enabled, mode, blockByDefault, scopeInclude, scopeExclude, maxPayloadBytes,
+                maxInspectBytes, maxPatterns, blockOnProbableSecret, redactionPaths, redactionPatterns,
+                transportRedaction, metadataToLogs, metadataToTelemetry, metadataToEnvelope);
     }
 
     @Override
     public String toString() {
-        return "CasilPolicy" + snapshot();
+        return snapshot().toString();
     }
 
     /** A mutable builder; {@link #build()} validates the whole policy and compiles its expressions. */

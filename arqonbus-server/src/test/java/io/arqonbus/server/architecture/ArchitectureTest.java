@@ -41,6 +41,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCasilPolicyIsNoJsonTree() {
+        noClasses().that().resideInAPackage("io.arqonbus.server.casil..")
+                .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson..")
+                .because("a policy and its snapshot are typed values; op.casil.* writes the JSON")
+                .check(MAIN);
+    }
+
+    @Test
     void nothingInternalReachesUpToTheFacade() {
         noClasses().that().resideInAnyPackage("io.arqonbus.server.internal..")
                 .should().dependOnClassesThat().resideInAPackage("io.arqonbus.server")

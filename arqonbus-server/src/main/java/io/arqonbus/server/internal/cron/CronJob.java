@@ -1,8 +1,5 @@
 package io.arqonbus.server.internal.cron;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.internal.session.Session;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -44,49 +41,10 @@ final class CronJob {
         return runs < spec.repeatCount();
     }
 
-    /** The reply of {@code op.cron.schedule}. */
-    ObjectNode scheduled() {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("job_id", id);
-        out.put("room", spec.target().room());
-        out.put("channel", spec.target().channel());
-        out.put("delay_seconds", spec.delaySeconds());
-        if (spec.intervalSeconds() != null) {
-            out.put("interval_seconds", spec.intervalSeconds());
-        } else {
-            out.putNull("interval_seconds");
-        }
-        out.put("repeat_count", spec.repeatCount());
-        out.put("created_at", Timestamps.format(createdAt));
-        if (spec.cron() != null) {
-            out.put("cron", spec.cron().text());
-            putNextRun(out);
-        }
-        if (spec.durable()) {
-            out.put("durable", true);
-        }
-        return out;
-    }
-
-    /** An entry of {@code op.cron.list}. */
-    ObjectNode listed() {
-        ObjectNode out = scheduled();
-        out.set("payload", spec.payload().deepCopy());
-        out.put("owner_client_id", ownerId());
-        out.put("runs", runs);
-        putNextRun(out);
-        out.put("durable", spec.durable());
-        if (spec.cron() == null) {
-            out.putNull("cron");
-        }
-        return out;
-    }
-
-    private void putNextRun(ObjectNode out) {
-        if (nextRunAt != null && !finished) {
-            out.put("next_run_at", Timestamps.format(nextRunAt));
-        } else {
-            out.putNull("next_run_at");
-        }
+    /** The job as it stands. Call holding the scheduler's monitor. */
+    CronJobView view() {
+        CronJobSpec copy = new CronJobSpec(spec.target(), spec.payload().deepCopy(), spec.delaySeconds(),
+                spec.intervalSeconds(), spec.repeatCount(), spec.cron(), spec.durable());
+        return new CronJobView(id, copy, createdAt, ownerId(), runs, finished ? null : nextRunAt);
     }
 }

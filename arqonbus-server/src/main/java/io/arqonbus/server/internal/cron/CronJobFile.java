@@ -1,6 +1,5 @@
 package io.arqonbus.server.internal.cron;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -28,15 +27,15 @@ final class CronJobFile implements CronJobStore {
     }
 
     @Override
-    public List<ObjectNode> load() throws IOException {
-        return Files.exists(path) ? CronJobDocument.read(Files.readAllBytes(path)) : List.of();
+    public List<StoredCronJob> load() throws IOException {
+        return Files.exists(path) ? CronJobDocument.read(Files.readAllBytes(path)).jobs() : List.of();
     }
 
     @Override
-    public void save(List<ObjectNode> jobs) throws IOException {
+    public void save(List<StoredCronJob> jobs) throws IOException {
         Files.createDirectories(path.getParent());
         Path temporary = path.resolveSibling(NAME + ".tmp");
-        Files.write(temporary, CronJobDocument.write(jobs));
+        Files.write(temporary, CronJobDocument.of(jobs).write());
         try {
             Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

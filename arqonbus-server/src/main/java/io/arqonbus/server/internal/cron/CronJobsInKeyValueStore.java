@@ -2,7 +2,6 @@ package io.arqonbus.server.internal.cron;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.server.internal.kv.KeyValueStore;
 import java.io.IOException;
 import java.util.List;
@@ -30,14 +29,14 @@ final class CronJobsInKeyValueStore implements CronJobStore {
     }
 
     @Override
-    public List<ObjectNode> load() throws IOException {
+    public List<StoredCronJob> load() throws IOException {
         Optional<String> json = await(store.get(NAMESPACE, KEY));
-        return json.isEmpty() ? List.of() : CronJobDocument.read(json.get().getBytes(UTF_8));
+        return json.isEmpty() ? List.of() : CronJobDocument.read(json.get().getBytes(UTF_8)).jobs();
     }
 
     @Override
-    public void save(List<ObjectNode> jobs) throws IOException {
-        await(store.set(NAMESPACE, KEY, new String(CronJobDocument.write(jobs), UTF_8)));
+    public void save(List<StoredCronJob> jobs) throws IOException {
+        await(store.set(NAMESPACE, KEY, new String(CronJobDocument.of(jobs).write(), UTF_8)));
     }
 
     @Override

@@ -26,11 +26,28 @@ final class CronListCommand implements Command {
 
     @Override
     public CommandResult execute(CommandContext context) {
-        List<ObjectNode> jobs = scheduler.list(context.session(), context.session().principal().isAdmin());
+        List<CronJobView> jobs = scheduler.list(context.session(), context.session().principal().isAdmin());
         ObjectNode data = context.object();
         ArrayNode array = data.putArray("jobs");
-        jobs.forEach(array::add);
+        jobs.forEach(job -> array.add(json(job)));
         data.put("count", jobs.size());
         return new CommandResult(jobs.size() + " cron job(s)", data);
+    }
+
+    /**
+     * A job on the wire as {@code op.cron.list} shows it: the fields of the schedule reply, then
+     * {@code payload, owner_client_id, runs, next_run_at, durable} and {@code cron} (null when none).
+     */
+    static ObjectNode json(CronJobView job) {
+        ObjectNode out = CronScheduleCommand.json(job, job.spec().delaySeconds());
+        out.set("payload", job.spec().payload());
+        out.put("owner_client_id", job.ownerClientId());
+        out.put("runs", job.runs());
+        CronScheduleCommand.putNextRun(out, job);
+        out.put("durable", job.spec().durable());
+        if (job.spec().cron() == null) {
+            out.putNull("cron");
+        }
+        return out;
     }
 }

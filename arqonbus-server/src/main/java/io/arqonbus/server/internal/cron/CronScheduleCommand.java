@@ -1,7 +1,9 @@
 package io.arqonbus.server.internal.cron;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.ErrorCode;
+import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.config.ChannelAction;
 import io.arqonbus.server.config.CronSettings;
 import io.arqonbus.server.internal.channel.ChannelKey;
@@ -11,6 +13,11 @@ import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
 import io.arqonbus.server.internal.command.CommandSpec;
 import io.arqonbus.server.internal.command.OperatorArgs;
+import io.arqonbus.server.config.CronSettings;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.routing.InboundRouter;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * {@code op.cron.schedule {room, channel, payload, delay_seconds=1.0, interval_seconds?,
@@ -73,13 +80,59 @@ final class CronScheduleCommand implements Command {
         if (!context.session().grants().allows(ChannelAction.PUBLISH, target)) {
             throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Not allowed to publish to " + target);
         }
-        ObjectNode data;
+        CronJobView job;
         try {
-            data = scheduler.schedule(new CronJobSpec(target, payload.deepCopy(), cron != null ? 0 : delay,
+            job = scheduler.schedule(new CronJobSpec(target, payload.deepCopy(), cron != null ? 0 : delay,
                     interval, repeatCount, cron, durable), context.session());
         } catch (CronLimitException e) {
             throw CommandException.conflict("Cannot schedule: " + e.getMessage());
         }
-        return new CommandResult("Cron job " + data.path("job_id").asText() + " scheduled", data);
+        double firstIn = cron != null ? secondsUntil(job.nextRunAt(), job.createdAt()) : job.spec().delaySeconds();
+        return new CommandResult("Cron job " + job.jobId() + " scheduled", json(job, firstIn));
+    }
+
+    /**
+     * A job on the wire as the reply of {@code op.cron.schedule} shows it: {@code {job_id, room,
+     * channel, delay_seconds, interval_seconds, repeat_count, created_at}}, then {@code cron} and
+     * {@code next_run_at} for a cron job and {@code durable:true} for a durable one.
+     */
+    static ObjectNode json(CronJobView job, double delaySeconds) {
+        CronJobSpec spec = job.spec();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("job_id", job.jobId());
+        out.put("room", spec.target().room());
+        out.put("channel", spec.target().channel());
+        out.put("delay_seconds", delaySeconds);
+        if (spec.intervalSeconds() != null) {
+            out.put("interval_seconds", spec.intervalSeconds());
+        } else {
+            out.putNull("interval_seconds");
+        }
+        out.put("repeat_count", spec.repeatCount());
+        out.put("created_at", Timestamps.format(job.createdAt()));
+        if (spec.cron() != null) {
+            out.put("cron", spec.cron().text());
+            putNextRun(out, job);
+        }
+        if (spec.durable()) {
+            out.put("durable", true);
+        }
+        return out;
+    }
+
+    /** Sets {@code next_run_at} ({@code null} when no run is planned), in place when it is there already. */
+    static void putNextRun(ObjectNode out, CronJobView job) {
+        if (job.nextRunAt() != null) {
+            out.put("next_run_at", Timestamps.format(job.nextRunAt()));
+        } else {
+            out.putNull("next_run_at");
+        }
+    }
+
+    private static double secondsUntil(Instant when, Instant from) {
+        if (when == null) {
+            return 0.0;
+        }
+        return Math.max(0, Duration.between(from, when).toMillis()) / 1000.0;
     }
 }

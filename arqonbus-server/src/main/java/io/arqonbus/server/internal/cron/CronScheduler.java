@@ -2,7 +2,6 @@ package io.arqonbus.server.internal.cron;
 
 import io.arqonbus.server.config.CronSettings;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Envelope;
@@ -42,9 +41,12 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: a job belongs to the connection that scheduled it and is cancelled when that
  * connection closes (protocol §4), unless it is durable (admins only): a durable job outlives its
  * owner, and with a file store it is written to {@code cron-jobs.json} in the store directory
- * (with Redis, to the server's reserved key-value namespace) and restored at the next start. Every method is thread-safe; the job table is guarded by this
- * object's monitor, which is held only briefly (a publication is handed to the hub under it, so
- * that no delivery of a job can follow the reply to its cancel).
+ * (with Redis, to the server's reserved key-value namespace) and restored at the next start.
+ * Every method is thread-safe; the job table is guarded by this object's monitor, which is held
+ * only briefly (a publication is handed to the hub under it, so that no delivery of a job can
+ * follow the reply to its cancel).
+ *
+ * <p>Over 400 lines: the job table, the three ways of planning a run and persistence share one monitor.
  */
 public final class CronScheduler implements AutoCloseable {
     /** The sender of every delivery. */
@@ -62,6 +64,8 @@ public final class CronScheduler implements AutoCloseable {
     private final Map<String, CronJob> jobs = new LinkedHashMap<>();
     private final Map<Session, Set<CronJob>> byOwner = new HashMap<>();
     private final AtomicBoolean savePending = new AtomicBoolean();
+    /** Set when the stored document is of a newer version: it is left as it is. */
+    private volatile boolean keepStored;
     private boolean closed;
 
     /**
@@ -112,31 +116,37 @@ public final class CronScheduler implements AutoCloseable {
         if (file == null) {
             return;
         }
-        List<ObjectNode> stored;
+        List<StoredCronJob> stored;
         try {
             stored = file.load();
+        } catch (CronJobDocument.NewerVersionException e) {
+            keepStored = true;
+            log.warn("event=cron_restore_failed file={} msg=\"{}; durable jobs are not saved over it\"",
+                    file.where(), e.getMessage());
+            return;
         } catch (IOException | RuntimeException e) {
             log.warn("event=cron_restore_failed file={} msg=\"{}\"", file.where(), e.getMessage());
             return;
         }
         int restored = 0;
         synchronized (this) {
-            for (ObjectNode json : stored) {
+            for (StoredCronJob entry : stored) {
                 if (jobs.size() >= settings.maxJobs()) {
-                    log.warn("event=cron_job_not_restored reason=max_jobs job={}", json.path("job_id").asText());
+                    log.warn("event=cron_job_not_restored reason=max_jobs job={}", entry.jobId());
                     continue;
                 }
                 try {
-                    CronJob job = fromJson(json);
-                    if (job != null && job.hasRunsLeft()) {
+                    if (jobs.containsKey(entry.jobId())) {
+                        throw new IllegalArgumentException("repeated job id");
+                    }
+                    CronJob job = entry.toJob(settings.maxRepeatCount(), clock.instant());
+                    if (job.hasRunsLeft()) {
                         jobs.put(job.id, job);
-                        Instant due = Instant.parse(json.path("next_run_at").asText(clock.instant().toString()));
-                        planFrom(job, due);
+                        planFrom(job, entry.nextRunAt() == null ? clock.instant() : Instant.parse(entry.nextRunAt()));
                         restored++;
                     }
                 } catch (RuntimeException | InvalidCronException e) {
-                    log.warn("event=cron_job_not_restored job={} msg=\"{}\"", json.path("job_id").asText(),
-                            e.getMessage());
+                    log.warn("event=cron_job_not_restored job={} msg=\"{}\"", entry.jobId(), e.getMessage());
                 }
             }
         }
@@ -149,12 +159,12 @@ public final class CronScheduler implements AutoCloseable {
     /**
      * Adds a job owned by {@code owner} and plans its first run.
      *
-     * @return the reply data of {@code op.cron.schedule}
+     * @return the job as scheduled
      * @throws CronLimitException when the owner or the server holds as many jobs as allowed
      */
-    public ObjectNode schedule(CronJobSpec spec, Session owner) throws CronLimitException {
+    public CronJobView schedule(CronJobSpec spec, Session owner) throws CronLimitException {
         boolean watch;
-        ObjectNode reply;
+        CronJobView scheduled;
         synchronized (this) {
             if (closed) {
                 throw new CronLimitException("the scheduler is stopping");
@@ -186,10 +196,7 @@ public final class CronScheduler implements AutoCloseable {
                 // A cron expression with no future match: nothing to run.
                 forget(job);
             }
-            reply = job.scheduled();
-            if (spec.cron() != null) {
-                reply.put("delay_seconds", secondsUntil(job.nextRunAt, job.createdAt));
-            }
+            scheduled = job.view();
             log.debug("event=cron_job_scheduled job={} owner={} target={} repeat={} cron=\"{}\"", id,
                     owner.clientId(), spec.target(), spec.repeatCount(), spec.cron());
         }
@@ -200,16 +207,16 @@ public final class CronScheduler implements AutoCloseable {
         if (spec.durable()) {
             persistSoon();
         }
-        return reply;
+        return scheduled;
     }
 
-    /** The {@code op.cron.list} entries {@code caller} may see: its own, or every job for an admin. */
-    public synchronized List<ObjectNode> list(Session caller, boolean admin) {
-        List<ObjectNode> out = new ArrayList<>();
+    /** The jobs {@code caller} may see, oldest first: its own, or every job for an admin. */
+    public synchronized List<CronJobView> list(Session caller, boolean admin) {
+        List<CronJobView> out = new ArrayList<>();
         jobs.values().stream()
                 .filter(job -> admin || job.owner == caller)
                 .sorted(Comparator.comparing((CronJob job) -> job.createdAt).thenComparing(job -> job.id))
-                .forEach(job -> out.add(job.listed()));
+                .forEach(job -> out.add(job.view()));
         return out;
     }
 
@@ -421,13 +428,6 @@ public final class CronScheduler implements AutoCloseable {
         throw new IllegalStateException("no free cron job id after 16 attempts");
     }
 
-    private static double secondsUntil(Instant when, Instant from) {
-        if (when == null) {
-            return 0.0;
-        }
-        return Math.max(0, Duration.between(from, when).toMillis()) / 1000.0;
-    }
-
     // ---- persistence --------------------------------------------------------------------------
 
     private void persistSoon() {
@@ -442,15 +442,15 @@ public final class CronScheduler implements AutoCloseable {
     }
 
     private void save() {
-        if (file == null) {
+        if (file == null || keepStored) {
             return;
         }
         savePending.set(false);
-        List<ObjectNode> durable = new ArrayList<>();
+        List<StoredCronJob> durable = new ArrayList<>();
         synchronized (this) {
             for (CronJob job : jobs.values()) {
                 if (job.spec.durable()) {
-                    durable.add(toJson(job));
+                    durable.add(StoredCronJob.of(job));
                 }
             }
         }
@@ -459,34 +459,5 @@ public final class CronScheduler implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.warn("event=cron_save_failed file={} msg=\"{}\"", file.where(), e.toString());
         }
-    }
-
-    private static ObjectNode toJson(CronJob job) {
-        return job.listed();
-    }
-
-    private CronJob fromJson(ObjectNode json) throws InvalidCronException {
-        String id = json.path("job_id").asText();
-        if (!id.startsWith("cron_") || jobs.containsKey(id)) {
-            throw new IllegalArgumentException("bad or repeated job id '" + id + "'");
-        }
-        JsonNode cronText = json.get("cron");
-        CronExpression cron = cronText == null || cronText.isNull() ? null : CronExpression.parse(cronText.asText());
-        JsonNode interval = json.get("interval_seconds");
-        JsonNode payload = json.get("payload");
-        CronJobSpec spec = new CronJobSpec(
-                ChannelKey.of(json.path("room").asText(), json.path("channel").asText()),
-                payload instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode(),
-                json.path("delay_seconds").asDouble(0),
-                interval == null || interval.isNull() ? null : interval.asDouble(),
-                Math.min(json.path("repeat_count").asInt(1), settings.maxRepeatCount()),
-                cron, true);
-        if (cron == null && spec.repeatCount() > 1 && spec.intervalSeconds() == null) {
-            throw new IllegalArgumentException("repeat_count > 1 without interval_seconds");
-        }
-        CronJob job = new CronJob(id, spec, null, json.path("owner_client_id").asText(null),
-                Instant.parse(json.path("created_at").asText(clock.instant().toString())));
-        job.runs = json.path("runs").asInt(0);
-        return job;
     }
 }

@@ -1,6 +1,7 @@
 package io.arqonbus.server.internal.http;
 
 import io.arqonbus.server.internal.presence.Presence;
+import io.arqonbus.server.internal.presence.PresenceJson;
 import io.arqonbus.server.internal.presence.PresenceException;
 import io.arqonbus.server.internal.presence.Viewer;
 
@@ -40,7 +41,8 @@ public final class PresenceEndpoint implements HttpAuth.CallerEndpoint {
         String channel = parts.length == 2 ? parts[1] : null;
         try {
             return CompletableFuture.completedFuture(HttpAnswer.json(HttpResponseStatus.OK,
-                    presence.of(room, channel, new Viewer(null, caller.principal(), caller.grants()))));
+                    PresenceJson.of(presence.of(room, channel, new Viewer(null, caller.principal(),
+                            caller.grants())))));
         } catch (PresenceException e) {
             HttpResponseStatus status = e.code() == ErrorCode.NOT_FOUND ? HttpResponseStatus.NOT_FOUND
                     : HttpResponseStatus.FORBIDDEN;

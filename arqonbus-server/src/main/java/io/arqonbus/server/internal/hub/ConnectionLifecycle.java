@@ -14,6 +14,7 @@ import io.arqonbus.server.internal.metrics.BusMetrics;
 import io.arqonbus.server.internal.session.ClientInfo;
 import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.internal.session.SessionRegistry;
+import io.arqonbus.server.internal.telemetry.TelemetryEvent;
 import io.arqonbus.server.internal.telemetry.TelemetryHub;
 import java.util.List;
 import java.util.Map;
@@ -73,9 +74,8 @@ public final class ConnectionLifecycle {
         for (WelcomeExtension extension : welcomeExtensions) {
             extension.welcomed(session, query);
         }
-        ObjectNode data = client(session);
-        data.put("remote_address", String.valueOf(session.channel().remoteAddress()));
-        telemetry.emit("client_connected", data);
+        telemetry.emit(new TelemetryEvent.ClientConnected(session.clientId(), session.info().typeOrUnknown(),
+                String.valueOf(session.channel().remoteAddress())));
         log.debug("event=client_connected client={} remote={}", session.clientId(), session.channel().remoteAddress());
     }
 
@@ -139,11 +139,7 @@ public final class ConnectionLifecycle {
     public JoinResult join(Session session, ChannelKey key, StreamPosition recover, int maxRecovery) {
         JoinResult result = hub.join(session, key, recover, maxRecovery);
         if (result.created()) {
-            ObjectNode data = JsonNodeFactory.instance.objectNode();
-            data.put("room", key.room());
-            data.put("channel", key.channel());
-            data.put("created_by", session.clientId());
-            telemetry.emit("channel_created", data);
+            telemetry.emit(new TelemetryEvent.ChannelCreated(key.room(), key.channel(), session.clientId()));
         }
         if (result.joined()) {
             notifyMembers(session, key, "join", result.channel().memberCount());
@@ -187,7 +183,7 @@ public final class ConnectionLifecycle {
             }
         }
         activity.record(session, "disconnected", null);
-        telemetry.emit("client_disconnected", client(session));
+        telemetry.emit(new TelemetryEvent.ClientDisconnected(session.clientId(), session.info().typeOrUnknown()));
         log.debug("event=client_disconnected client={}", session.clientId());
     }
 
@@ -208,10 +204,4 @@ public final class ConnectionLifecycle {
         hub.send(key, replies.system(key.room(), key.channel(), payload), session);
     }
 
-    private static ObjectNode client(Session session) {
-        ObjectNode data = JsonNodeFactory.instance.objectNode();
-        data.put("client_id", session.clientId());
-        data.put("client_type", session.info().typeOrUnknown());
-        return data;
-    }
 }

@@ -2,11 +2,11 @@ package io.arqonbus.server.internal.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.command.Command;
+import io.arqonbus.server.internal.telemetry.TelemetryEvent;
 import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
@@ -49,11 +49,7 @@ final class CreateChannelCommand implements Command {
                     + key.room() + "'");
         }
         String createdAt = Timestamps.format(result.channel().createdAt());
-        ObjectNode event = JsonNodeFactory.instance.objectNode();
-        event.put("room", key.room());
-        event.put("channel", key.channel());
-        event.put("created_by", creator);
-        telemetry.emit("channel_created", event);
+        telemetry.emit(new TelemetryEvent.ChannelCreated(key.room(), key.channel(), creator));
         log.info("event=channel_created room={} channel={} by={}", key.room(), key.channel(), creator);
 
         ObjectNode data = ChannelViews.address(context.object(), key);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.command.Command;
+import io.arqonbus.server.internal.telemetry.TelemetryEvent;
 import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
@@ -54,11 +55,7 @@ final class DeleteChannelCommand implements Command {
             }
         }
         String by = context.session().clientId();
-        ObjectNode event = JsonNodeFactory.instance.objectNode();
-        event.put("room", key.room());
-        event.put("channel", key.channel());
-        event.put("deleted_by", by);
-        telemetry.emit("channel_deleted", event);
+        telemetry.emit(new TelemetryEvent.ChannelDeleted(key.room(), key.channel(), by));
         log.info("event=channel_deleted room={} channel={} by={}", key.room(), key.channel(), by);
         return new CommandResult("Channel " + key + " deleted", ChannelViews.address(context.object(), key));
     }

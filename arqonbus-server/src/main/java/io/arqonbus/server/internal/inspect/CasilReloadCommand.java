@@ -47,7 +47,7 @@ final class CasilReloadCommand implements Command {
         } catch (CasilPolicyException e) {
             throw CommandException.validation(String.join("; ", e.problems()));
         }
-        ObjectNode snapshot = policy.snapshot();
+        ObjectNode snapshot = CasilGetCommand.json(policy.snapshot());
         log.info("event=casil_policy_reloaded by={} keys={} enabled={} mode={}", context.session().clientId(),
                 fieldNames(context.args()), policy.enabled(), policy.mode().wireName());
         ObjectNode event = JsonNodeFactory.instance.objectNode();

@@ -1,5 +1,6 @@
 package io.arqonbus.server.internal.omega;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
@@ -31,7 +32,19 @@ final class OmegaEmitEventCommand extends OmegaCommand {
         String id = OperatorArgs.requiredText(context, "substrate_id", MAX_TEXT);
         String signal = OperatorArgs.requiredText(context, "signal", MAX_TEXT);
         ObjectNode payload = OperatorArgs.optionalObject(context, "payload", null);
-        ObjectNode event = lab.emit(id, signal, payload, context.session().clientId());
-        return new CommandResult("Event " + event.path("event_id").asText() + " emitted", event);
+        OmegaEmission emitted = lab.emit(id, signal, payload, context.session().clientId(),
+                OmegaEmitEventCommand::broadcast);
+        ObjectNode data = json(emitted.event());
+        if (emitted.offset() != null) {
+            data.put("offset", emitted.offset());
+        }
+        return new CommandResult("Event " + emitted.event().eventId() + " emitted", data);
+    }
+
+    /** The payload of the lab channel's broadcast: {@code {omega_event:{…}}}. */
+    static ObjectNode broadcast(OmegaEvent event) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set("omega_event", json(event));
+        return out;
     }
 }

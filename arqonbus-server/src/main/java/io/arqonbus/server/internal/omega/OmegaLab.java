@@ -19,12 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The Tier-Omega lab: a registry of substrates (named experimental signal sources) and a bounded
  * ring of the events they emitted. Emitting an event also publishes a {@code telemetry} envelope
- * {@code {payload:{omega_event:{…}}}} to the lab room and channel, sender {@code op-omega}, as a
- * real publication (stored in history with an offset, delivered to the channel's members).
+ * (its payload the wire form of the event, given by the command) to the lab room and channel,
+ * sender {@code op-omega}, as a real publication (stored in history with an offset, delivered to
+ * the channel's members).
  * Thread-safe: state is guarded by this object's monitor, held briefly and never while blocking.
  */
 public final class OmegaLab {
@@ -40,9 +42,9 @@ public final class OmegaLab {
     private final IdGenerator ids;
     private final Clock clock;
     private final Instant startedAt;
-    private final Map<String, ObjectNode> substrates = new LinkedHashMap<>();
+    private final Map<String, OmegaSubstrate> substrates = new LinkedHashMap<>();
     private final Map<String, Long> emittedBySubstrate = new LinkedHashMap<>();
-    private final ArrayDeque<ObjectNode> events = new ArrayDeque<>();
+    private final ArrayDeque<OmegaEvent> events = new ArrayDeque<>();
     private long eventsTotal;
     private long eventsDropped;
 
@@ -62,22 +64,9 @@ public final class OmegaLab {
         return settings.enabled();
     }
 
-    /** The data of {@code op.omega.status}. */
-    public synchronized ObjectNode status() {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("enabled", settings.enabled());
-        out.put("lab_room", settings.labRoom());
-        out.put("lab_channel", settings.labChannel());
-        out.put("max_events", settings.maxEvents());
-        out.put("max_substrates", settings.maxSubstrates());
-        out.put("substrate_count", substrates.size());
-        out.put("event_count", events.size());
-        ObjectNode runtime = out.putObject("runtime");
-        runtime.put("backend", "memory");
-        runtime.put("started_at", Timestamps.format(startedAt));
-        runtime.put("events_emitted_total", eventsTotal);
-        runtime.put("events_dropped_total", eventsDropped);
-        return out;
+    /** The lane's settings and counts. */
+    public synchronized OmegaStatus status() {
+        return new OmegaStatus(settings, substrates.size(), events.size(), startedAt, eventsTotal, eventsDropped);
     }
 
     /**
@@ -86,36 +75,32 @@ public final class OmegaLab {
      * @throws OmegaException {@code CONFLICT} when the lab holds as many substrates as allowed or one
      *                        with this name
      */
-    public synchronized ObjectNode register(String name, String kind, ObjectNode metadata, String createdBy)
+    public synchronized OmegaSubstrate register(String name, String kind, ObjectNode metadata, String createdBy)
             throws OmegaException {
         if (substrates.size() >= settings.maxSubstrates()) {
             throw new OmegaException(OmegaException.Reason.CONFLICT, "The omega lab holds " + substrates.size()
                     + " substrates, the most it allows (ARQONBUS_OMEGA_MAX_SUBSTRATES); unregister one first");
         }
-        for (ObjectNode existing : substrates.values()) {
-            if (existing.path("name").asText().equals(name)) {
+        for (OmegaSubstrate existing : substrates.values()) {
+            if (existing.name().equals(name)) {
                 throw new OmegaException(OmegaException.Reason.CONFLICT, "A substrate named '" + name
-                        + "' is registered already (" + existing.path("substrate_id").asText() + ")");
+                        + "' is registered already (" + existing.substrateId() + ")");
             }
         }
         String id = newId(SUBSTRATE_PREFIX, substrates);
-        ObjectNode substrate = JsonNodeFactory.instance.objectNode();
-        substrate.put("substrate_id", id);
-        substrate.put("name", name);
-        substrate.put("kind", kind);
-        substrate.set("metadata", metadata == null ? JsonNodeFactory.instance.objectNode() : metadata.deepCopy());
-        substrate.put("created_at", Timestamps.format(clock.instant()));
-        substrate.put("created_by", createdBy);
+        OmegaSubstrate substrate = new OmegaSubstrate(id, name, kind,
+                metadata == null ? JsonNodeFactory.instance.objectNode() : metadata.deepCopy(), clock.instant(),
+                createdBy, 0);
         substrates.put(id, substrate);
         emittedBySubstrate.put(id, 0L);
         return view(substrate);
     }
 
     /** The substrates, in registration order, of this {@code kind} (every kind when {@code null}). */
-    public synchronized List<ObjectNode> substrates(String kind) {
-        List<ObjectNode> out = new ArrayList<>();
-        for (ObjectNode substrate : substrates.values()) {
-            if (kind == null || kind.equals(substrate.path("kind").asText())) {
+    public synchronized List<OmegaSubstrate> substrates(String kind) {
+        List<OmegaSubstrate> out = new ArrayList<>();
+        for (OmegaSubstrate substrate : substrates.values()) {
+            if (kind == null || kind.equals(substrate.kind())) {
                 out.add(view(substrate));
             }
         }
@@ -127,12 +112,12 @@ public final class OmegaLab {
      *
      * @throws OmegaException {@code NOT_FOUND} when there is no such substrate
      */
-    public synchronized ObjectNode unregister(String substrateId) throws OmegaException {
-        ObjectNode removed = substrates.remove(substrateId);
+    public synchronized OmegaSubstrate unregister(String substrateId) throws OmegaException {
+        OmegaSubstrate removed = substrates.remove(substrateId);
         if (removed == null) {
             throw notFound(substrateId);
         }
-        ObjectNode out = view(removed);
+        OmegaSubstrate out = view(removed);
         emittedBySubstrate.remove(substrateId);
         return out;
     }
@@ -140,24 +125,19 @@ public final class OmegaLab {
     /**
      * Records an event of a substrate and broadcasts it to the lab channel.
      *
-     * @return the event, with the broadcast's {@code offset}
+     * @param broadcast the payload of the broadcast for the event (its wire form, the command's)
+     * @return the event, with the broadcast's offset
      * @throws OmegaException {@code NOT_FOUND} when there is no such substrate
      */
-    public synchronized ObjectNode emit(String substrateId, String signal, ObjectNode payload, String emittedBy)
-            throws OmegaException {
-        ObjectNode substrate = substrates.get(substrateId);
+    public synchronized OmegaEmission emit(String substrateId, String signal, ObjectNode payload, String emittedBy,
+            Function<OmegaEvent, ObjectNode> broadcast) throws OmegaException {
+        OmegaSubstrate substrate = substrates.get(substrateId);
         if (substrate == null) {
             throw notFound(substrateId);
         }
-        ObjectNode event = JsonNodeFactory.instance.objectNode();
-        event.put("event_id", ids.nextToken(EVENT_PREFIX, 12));
-        event.put("substrate_id", substrateId);
-        event.put("substrate_name", substrate.path("name").asText());
-        event.put("kind", substrate.path("kind").asText());
-        event.put("signal", signal);
-        event.set("payload", payload == null ? JsonNodeFactory.instance.objectNode() : payload.deepCopy());
-        event.put("emitted_by", emittedBy);
-        event.put("created_at", Timestamps.now(clock));
+        OmegaEvent event = new OmegaEvent(ids.nextToken(EVENT_PREFIX, 12), substrateId, substrate.name(),
+                substrate.kind(), signal, payload == null ? JsonNodeFactory.instance.objectNode() : payload.deepCopy(),
+                emittedBy, Instant.ofEpochMilli(clock.millis()));
         if (events.size() >= settings.maxEvents()) {
             events.pollFirst();
             eventsDropped++;
@@ -166,34 +146,29 @@ public final class OmegaLab {
         eventsTotal++;
         emittedBySubstrate.merge(substrateId, 1L, Long::sum);
 
-        ObjectNode broadcast = JsonNodeFactory.instance.objectNode();
-        broadcast.set("omega_event", event.deepCopy());
         Envelope envelope = Envelope.builder(ids.nextId(), Timestamps.now(clock), MessageType.TELEMETRY)
                 .room(settings.labRoom())
                 .channel(settings.labChannel())
                 .sender(SENDER)
-                .payload(broadcast)
+                .payload(broadcast.apply(event.copy()))
                 .build();
         Publication publication = hub.publish(null, envelope);
-        ObjectNode out = event.deepCopy();
-        if (publication.delivered().position() != null) {
-            out.put("offset", publication.delivered().position().offset());
-        }
-        return out;
+        var position = publication.delivered().position();
+        return new OmegaEmission(event.copy(), position == null ? null : position.offset());
     }
 
     /**
      * The events held, oldest first: the last {@code limit} of those matching the filters (a
      * {@code null} filter matches every event).
      */
-    public synchronized List<ObjectNode> events(String substrateId, String signal, int limit) {
-        ArrayDeque<ObjectNode> picked = new ArrayDeque<>();
-        Iterator<ObjectNode> newestFirst = events.descendingIterator();
+    public synchronized List<OmegaEvent> events(String substrateId, String signal, int limit) {
+        ArrayDeque<OmegaEvent> picked = new ArrayDeque<>();
+        Iterator<OmegaEvent> newestFirst = events.descendingIterator();
         while (newestFirst.hasNext() && picked.size() < limit) {
-            ObjectNode event = newestFirst.next();
-            if ((substrateId == null || substrateId.equals(event.path("substrate_id").asText()))
-                    && (signal == null || signal.equals(event.path("signal").asText()))) {
-                picked.addFirst(event.deepCopy());
+            OmegaEvent event = newestFirst.next();
+            if ((substrateId == null || substrateId.equals(event.substrateId()))
+                    && (signal == null || signal.equals(event.signal()))) {
+                picked.addFirst(event.copy());
             }
         }
         return new ArrayList<>(picked);
@@ -211,10 +186,8 @@ public final class OmegaLab {
         return cleared;
     }
 
-    private ObjectNode view(ObjectNode substrate) {
-        ObjectNode out = substrate.deepCopy();
-        out.put("event_count", emittedBySubstrate.getOrDefault(substrate.path("substrate_id").asText(), 0L));
-        return out;
+    private OmegaSubstrate view(OmegaSubstrate substrate) {
+        return substrate.withEventCount(emittedBySubstrate.getOrDefault(substrate.substrateId(), 0L));
     }
 
     private String newId(String prefix, Map<String, ?> taken) {

@@ -35,10 +35,10 @@ final class OmegaListEventsCommand extends OmegaCommand {
         String signal = OperatorArgs.optionalText(context, "signal", MAX_TEXT);
         int max = lab.settings().maxEvents();
         int limit = context.optionalInt("limit", Math.min(DEFAULT_LIMIT, max), 1, max);
-        List<ObjectNode> events = lab.events(substrateId, signal, limit);
+        List<OmegaEvent> events = lab.events(substrateId, signal, limit);
         ObjectNode data = context.object();
         ArrayNode array = data.putArray("events");
-        events.forEach(array::add);
+        events.forEach(event -> array.add(json(event)));
         data.put("count", events.size());
         data.put("total", lab.eventCount());
         return new CommandResult(events.size() + " event(s)", data);

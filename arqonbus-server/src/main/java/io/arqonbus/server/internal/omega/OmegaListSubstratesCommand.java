@@ -25,10 +25,10 @@ final class OmegaListSubstratesCommand extends OmegaCommand {
 
     @Override
     CommandResult run(CommandContext context) throws CommandException {
-        List<ObjectNode> substrates = lab.substrates(OperatorArgs.optionalText(context, "kind", MAX_TEXT));
+        List<OmegaSubstrate> substrates = lab.substrates(OperatorArgs.optionalText(context, "kind", MAX_TEXT));
         ObjectNode data = context.object();
         ArrayNode array = data.putArray("substrates");
-        substrates.forEach(array::add);
+        substrates.forEach(substrate -> array.add(json(substrate)));
         data.put("count", substrates.size());
         return new CommandResult(substrates.size() + " substrate(s)", data);
     }

@@ -27,7 +27,7 @@ final class OmegaRegisterSubstrateCommand extends OmegaCommand {
         String name = OperatorArgs.requiredText(context, "name", MAX_TEXT);
         String kind = OperatorArgs.requiredText(context, "kind", MAX_TEXT);
         ObjectNode metadata = OperatorArgs.optionalObject(context, "metadata", null);
-        ObjectNode substrate = lab.register(name, kind, metadata, context.session().clientId());
-        return new CommandResult("Substrate " + substrate.path("substrate_id").asText() + " registered", substrate);
+        OmegaSubstrate substrate = lab.register(name, kind, metadata, context.session().clientId());
+        return new CommandResult("Substrate " + substrate.substrateId() + " registered", json(substrate));
     }
 }

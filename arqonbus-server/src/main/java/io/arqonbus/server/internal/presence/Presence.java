@@ -1,10 +1,6 @@
 package io.arqonbus.server.internal.presence;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.ErrorCode;
-import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.config.ChannelAction;
 import io.arqonbus.server.internal.hub.BusChannel;
 import io.arqonbus.server.internal.channel.ChannelKey;
@@ -13,6 +9,8 @@ import io.arqonbus.server.internal.hub.Room;
 import io.arqonbus.server.internal.session.ClientInfo;
 import io.arqonbus.server.internal.session.Session;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -29,7 +27,6 @@ import java.util.TreeMap;
  * subscriptions and private messages do. Thread-safe: it reads concurrent structures only.
  */
 public final class Presence {
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private final Hub hub;
 
     public Presence(Hub hub) {
@@ -37,13 +34,13 @@ public final class Presence {
     }
 
     /**
-     * {@code {room, channel, count, clients:[{client_id, client_type, screen_name, joined_at}]}}, the
-     * clients sorted by id; {@code channel} is {@code null} for a whole room.
+     * Who is online in {@code room:channel} ({@code channel} {@code null}: the whole room), as the
+     * viewer may see it, the clients sorted by id.
      *
      * @throws PresenceException {@code NOT_FOUND} for an unknown room or channel,
      *                           {@code AUTHORIZATION_ERROR} when the viewer may not see it
      */
-    public ObjectNode of(String room, String channel, Viewer viewer) throws PresenceException {
+    public PresenceSnapshot of(String room, String channel, Viewer viewer) throws PresenceException {
         Room found = hub.room(room);
         if (found == null) {
             throw new PresenceException(ErrorCode.NOT_FOUND, "Room '" + room + "' not found");
@@ -72,15 +69,11 @@ public final class Presence {
                 }
             }
         }
-        ObjectNode data = JSON.objectNode();
-        data.put("room", room);
-        data.put("channel", channel);
-        data.put("count", rows.size());
-        ArrayNode clients = data.putArray("clients");
+        List<PresenceSnapshot.Client> clients = new ArrayList<>(rows.size());
         for (Row row : rows.values()) {
-            clients.add(row.view());
+            clients.add(row.client());
         }
-        return data;
+        return new PresenceSnapshot(room, channel, clients);
     }
 
     private static boolean admits(BusChannel channel, Viewer viewer) {
@@ -100,14 +93,9 @@ public final class Presence {
     }
 
     private record Row(Session session, Instant joinedAt) {
-        ObjectNode view() {
+        PresenceSnapshot.Client client() {
             ClientInfo info = session.info();
-            ObjectNode row = JSON.objectNode();
-            row.put("client_id", session.clientId());
-            row.put("client_type", info.typeOrUnknown());
-            row.put("screen_name", info.screenName());
-            row.put("joined_at", Timestamps.format(joinedAt));
-            return row;
+            return new PresenceSnapshot.Client(session.clientId(), info.typeOrUnknown(), info.screenName(), joinedAt);
         }
     }
 }

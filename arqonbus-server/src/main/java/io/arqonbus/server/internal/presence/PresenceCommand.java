@@ -9,7 +9,7 @@ import io.arqonbus.server.internal.command.CommandSpec;
 import io.arqonbus.server.internal.session.Session;
 
 /**
- * {@code presence {room, channel?}} → {@code {room, channel, count, clients:[…]}} (see {@link Presence});
+ * {@code presence {room, channel?}} → {@code {room, channel, count, clients:[…]}} (see {@link PresenceJson});
  * {@code NOT_FOUND} for an unknown room or channel, {@code AUTHORIZATION_ERROR} without
  * {@code subscribe} permission or for a private channel that does not admit the caller.
  */
@@ -34,8 +34,8 @@ final class PresenceCommand implements Command {
         String channel = context.optionalChannel();
         Session session = context.session();
         try {
-            ObjectNode data = presence.of(room, channel, new Viewer(session.clientId(), session.principal(),
-                    session.grants()));
+            ObjectNode data = PresenceJson.of(presence.of(room, channel, new Viewer(session.clientId(),
+                    session.principal(), session.grants())));
             return new CommandResult("Presence of " + room + (channel == null ? "" : ":" + channel), data);
         } catch (PresenceException e) {
             throw new CommandException(e.code(), e.getMessage());

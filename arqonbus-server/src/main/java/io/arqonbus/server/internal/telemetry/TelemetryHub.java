@@ -61,6 +61,13 @@ public final class TelemetryHub {
         return clients.size();
     }
 
+    /** Streams an event of the server's own. */
+    public void emit(TelemetryEvent event) {
+        if (!clients.isEmpty()) {
+            emit(event.type(), TelemetryEventJson.data(event));
+        }
+    }
+
     /** Streams an event: {@code {"event_type", "timestamp", "data"}}. */
     public void emit(String eventType, ObjectNode data) {
         if (clients.isEmpty()) {

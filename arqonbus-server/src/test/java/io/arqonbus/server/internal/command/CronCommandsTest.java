@@ -49,6 +49,12 @@ class CronCommandsTest {
         return client.await(f -> jobId.equals(f.path("metadata").path("cron_job_id").asText()), T);
     }
 
+    private static List<String> keys(JsonNode object) {
+        List<String> keys = new ArrayList<>();
+        object.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
     private static List<String> listedIds(ArqonBusClient client) throws Exception {
         List<String> ids = new ArrayList<>();
         ok(client, "op.cron.list", args()).path("jobs").forEach(job -> ids.add(job.path("job_id").asText()));
@@ -71,6 +77,8 @@ class CronCommandsTest {
         assertThat(job.path("repeat_count").asInt()).isEqualTo(3);
         assertThat(job.path("created_at").asText()).endsWith("Z");
         assertThat(job.has("cron")).isFalse();
+        assertThat(keys(job)).containsExactly("job_id", "room", "channel", "delay_seconds", "interval_seconds",
+                "repeat_count", "created_at");
 
         long previousOffset = -1;
         for (int iteration = 1; iteration <= 3; iteration++) {
@@ -134,6 +142,11 @@ class CronCommandsTest {
         assertThat(job.path("cron").asText()).isEqualTo("* * * * * *");
         assertThat(job.path("next_run_at").asText()).endsWith("Z");
         assertThat(job.path("interval_seconds").isNull()).isTrue();
+        assertThat(keys(job)).containsExactly("job_id", "room", "channel", "delay_seconds", "interval_seconds",
+                "repeat_count", "created_at", "cron", "next_run_at");
+        assertThat(keys(ok(alice, "op.cron.list", args()).path("jobs").get(0))).containsExactly("job_id", "room",
+                "channel", "delay_seconds", "interval_seconds", "repeat_count", "created_at", "cron", "next_run_at",
+                "payload", "owner_client_id", "runs", "durable");
         assertThat(nextDelivery(watcher, jobId).path("metadata").path("iteration").asInt()).isEqualTo(1);
         JsonNode second = nextDelivery(watcher, jobId);
         assertThat(second.path("metadata").path("iteration").asInt()).isEqualTo(2);
@@ -193,6 +206,8 @@ class CronCommandsTest {
         assertThat(entry.path("runs").asInt()).isZero();
         assertThat(entry.path("next_run_at").asText()).endsWith("Z");
         assertThat(entry.path("durable").asBoolean()).isFalse();
+        assertThat(keys(entry)).containsExactly("job_id", "room", "channel", "delay_seconds", "interval_seconds",
+                "repeat_count", "created_at", "payload", "owner_client_id", "runs", "next_run_at", "durable", "cron");
         assertThat(listedIds(bob)).containsExactly(bobJob);
         assertThat(listedIds(admin)).contains(aliceJob, bobJob);
 
@@ -238,6 +253,8 @@ class CronCommandsTest {
                 "payload", ArqonBusClient.object(), "delay_seconds", 3600, "durable", true));
         String durableJob = durable.path("job_id").asText();
         assertThat(durable.path("durable").asBoolean()).isTrue();
+        assertThat(keys(durable)).containsExactly("job_id", "room", "channel", "delay_seconds", "interval_seconds",
+                "repeat_count", "created_at", "durable");
         String rootId = root.clientId();
         assertThat(listedIds(auditor)).contains(aliceJob, durableJob);
 
@@ -252,6 +269,8 @@ class CronCommandsTest {
         }
         assertThat(kept).as("the durable job outlives its owner").isNotNull();
         assertThat(kept.path("owner_client_id").asText()).isEqualTo(rootId);
+        assertThat(keys(kept)).containsExactly("job_id", "room", "channel", "delay_seconds", "interval_seconds",
+                "repeat_count", "created_at", "durable", "payload", "owner_client_id", "runs", "next_run_at", "cron");
         ok(auditor, "op.cron.cancel", args("job_id", durableJob));
     }
 }

@@ -10,6 +10,8 @@ import io.arqonbus.client.ArqonBusClient;
 import io.arqonbus.server.config.OmegaSettings;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +52,10 @@ class OmegaCommandsTest {
         assertThat(status.path("event_count").asInt()).isZero();
         assertThat(status.path("runtime").path("backend").asText()).isEqualTo("memory");
         assertThat(status.path("runtime").path("started_at").asText()).endsWith("Z");
+        assertThat(keys(status)).containsExactly("enabled", "lab_room", "lab_channel", "max_events", "max_substrates",
+                "substrate_count", "event_count", "runtime");
+        assertThat(keys(status.path("runtime"))).containsExactly("backend", "started_at", "events_emitted_total",
+                "events_dropped_total");
     }
 
     @Test
@@ -65,6 +71,8 @@ class OmegaCommandsTest {
         assertThat(first.path("created_at").asText()).endsWith("Z");
         assertThat(first.path("created_by").asText()).isEqualTo(admin.clientId());
         assertThat(first.path("event_count").asLong()).isZero();
+        assertThat(keys(first)).containsExactly("substrate_id", "name", "kind", "metadata", "created_at", "created_by",
+                "event_count");
 
         error(admin, "op.omega.register_substrate", args("name", "photonic-1", "kind", "photonic"), "CONFLICT");
         String secondId = ok(admin, "op.omega.register_substrate", args("name", "spin-1", "kind", "spin"))
@@ -106,6 +114,8 @@ class OmegaCommandsTest {
         assertThat(event.path("signal").asText()).isEqualTo("pulse");
         assertThat(event.path("payload").path("amplitude").asDouble()).isEqualTo(0.5);
         assertThat(event.path("created_at").asText()).endsWith("Z");
+        assertThat(keys(event)).containsExactly("event_id", "substrate_id", "substrate_name", "kind", "signal",
+                "payload", "emitted_by", "created_at", "offset");
 
         JsonNode broadcast = watcher.await(f -> "telemetry".equals(f.path("type").asText()), T);
         assertThat(broadcast.path("sender").asText()).isEqualTo("op-omega");
@@ -114,6 +124,9 @@ class OmegaCommandsTest {
         JsonNode omegaEvent = broadcast.path("payload").path("omega_event");
         assertThat(omegaEvent.path("event_id").asText()).isEqualTo(eventId);
         assertThat(omegaEvent.path("signal").asText()).isEqualTo("pulse");
+        assertThat(keys(broadcast.path("payload"))).containsExactly("omega_event");
+        assertThat(keys(omegaEvent)).containsExactly("event_id", "substrate_id", "substrate_name", "kind", "signal",
+                "payload", "emitted_by", "created_at");
         assertThat(broadcast.path("metadata").path("offset").asLong()).isEqualTo(event.path("offset").asLong());
 
         for (int i = 2; i <= 4; i++) {
@@ -124,6 +137,8 @@ class OmegaCommandsTest {
         JsonNode events = ok(user, "op.omega.list_events", args());
         assertThat(events.path("count").asInt()).as("the ring holds max_events").isEqualTo(3);
         assertThat(events.path("total").asInt()).isEqualTo(3);
+        assertThat(keys(events.path("events").get(0))).containsExactly("event_id", "substrate_id", "substrate_name",
+                "kind", "signal", "payload", "emitted_by", "created_at");
         assertThat(events.path("events").get(0).path("payload").path("i").asInt()).as("oldest dropped first")
                 .isEqualTo(2);
         assertThat(events.path("events").get(2).path("payload").path("i").asInt()).isEqualTo(4);
@@ -156,5 +171,11 @@ class OmegaCommandsTest {
         }
         assertThat(ok(user, "op.omega.list_substrates", args()).path("count").asInt()).isZero();
         ok(user, "op.omega.list_events", args());
+    }
+
+    private static List<String> keys(JsonNode object) {
+        List<String> keys = new ArrayList<>();
+        object.fieldNames().forEachRemaining(keys::add);
+        return keys;
     }
 }

@@ -122,6 +122,83 @@ class DurableCronJobsTest {
     }
 
     @Test
+    void aFileInTheFormatOfEarlierReleasesIsRestoredAndRewrittenAsTheDocument() throws Exception {
+        // The format written before the document had a type of its own: the op.cron.list entries.
+        String due = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+        Path file = data.resolve("store").resolve("cron-jobs.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, """
+                {
+                  "version" : 1,
+                  "jobs" : [ {
+                    "job_id" : "cron_0123456789ab", "room" : "ops", "channel" : "x",
+                    "delay_seconds" : 3600.0, "interval_seconds" : 60.0, "repeat_count" : 5,
+                    "created_at" : "2026-12-01T10:00:00.000Z", "durable" : true, "payload" : { "k" : "v" },
+                    "owner_client_id" : "root", "runs" : 2, "next_run_at" : "%s", "cron" : null
+                  }, {
+                    "job_id" : "cron_ba9876543210", "room" : "ops", "channel" : "y",
+                    "delay_seconds" : 0.0, "interval_seconds" : null, "repeat_count" : 5,
+                    "created_at" : "2026-12-01T10:00:00.000Z", "cron" : "0 3 * * *", "next_run_at" : "%s",
+                    "durable" : true, "payload" : { }, "owner_client_id" : "root", "runs" : 0
+                  }, {
+                    "job_id" : "cron_000000000bad", "room" : "ops", "channel" : "z", "runs" : "many"
+                  } ]
+                }""".formatted(due, due));
+
+        ArqonBus bus = start();
+        try {
+            ArqonBusClient root = admin(bus);
+            JsonNode list = ok(root, "op.cron.list", ArqonBusClient.object());
+            assertThat(list.path("jobs")).extracting(j -> j.path("job_id").asText())
+                    .containsExactly("cron_0123456789ab", "cron_ba9876543210");
+            JsonNode first = list.path("jobs").get(0);
+            assertThat(first.path("payload").path("k").asText()).isEqualTo("v");
+            assertThat(first.path("runs").asInt()).isEqualTo(2);
+            assertThat(first.path("interval_seconds").asDouble()).isEqualTo(60.0);
+            assertThat(first.path("owner_client_id").asText()).isEqualTo("root");
+            assertThat(first.path("created_at").asText()).isEqualTo("2026-12-01T10:00:00.000Z");
+            assertThat(first.path("next_run_at").asText()).isEqualTo(due);
+            assertThat(first.path("cron").isNull()).isTrue();
+            assertThat(list.path("jobs").get(1).path("cron").asText()).isEqualTo("0 3 * * *");
+            root.close();
+        } finally {
+            bus.close();
+        }
+        JsonNode stored = new ObjectMapper().readTree(Files.readAllBytes(file));
+        assertThat(stored.path("version").asInt()).isEqualTo(1);
+        assertThat(stored.path("jobs")).hasSize(2);
+        JsonNode job = stored.path("jobs").get(0);
+        assertThat(job.path("job_id").asText()).isEqualTo("cron_0123456789ab");
+        assertThat(job.path("runs").asInt()).isEqualTo(2);
+        assertThat(job.path("next_run_at").asText()).isEqualTo(due);
+        assertThat(job.path("payload").path("k").asText()).isEqualTo("v");
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        job.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("job_id", "room", "channel", "payload", "delay_seconds", "interval_seconds",
+                "repeat_count", "cron", "owner_client_id", "created_at", "runs", "next_run_at");
+    }
+
+    @Test
+    void aDocumentOfANewerVersionIsNeitherReadNorWrittenOver() throws Exception {
+        Path file = data.resolve("store").resolve("cron-jobs.json");
+        Files.createDirectories(file.getParent());
+        String newer = """
+                {"version":2,"jobs":[{"job_id":"cron_0123456789ab","room":"ops","channel":"x","repeat_count":1}]}""";
+        Files.writeString(file, newer);
+        ArqonBus bus = start();
+        try {
+            ArqonBusClient root = admin(bus);
+            assertThat(ok(root, "op.cron.list", ArqonBusClient.object()).path("count").asInt()).isZero();
+            ok(root, "op.cron.schedule", ArqonBusClient.object().put("room", "ops").put("channel", "x")
+                    .put("delay_seconds", 3600).put("durable", true).set("payload", ArqonBusClient.object()));
+            root.close();
+        } finally {
+            bus.close();
+        }
+        assertThat(Files.readString(file)).isEqualTo(newer);
+    }
+
+    @Test
     void withRedisDurableJobsAreKeptInTheServersReservedNamespace() throws Exception {
         try (RedisServer redis = RedisServer.launch()) {
             java.util.function.Consumer<ServerConfig.Builder> inRedis =

@@ -64,6 +64,12 @@ class PresenceTest {
         assertThat(first.path("client_type").asText()).isEqualTo("human");
         assertThat(first.path("screen_name").asText()).isEqualTo("Ann");
         assertThat(Instant.parse(first.path("joined_at").asText())).isAfter(before).isBefore(Instant.now().plusSeconds(1));
+        List<String> keys = new java.util.ArrayList<>();
+        data.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("room", "channel", "count", "clients");
+        keys.clear();
+        first.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("client_id", "client_type", "screen_name", "joined_at");
 
         JsonNode room = presence(cat, "hall", null);
         assertThat(room.path("payload").path("data").path("channel").isNull()).isTrue();
