@@ -66,7 +66,8 @@ class ArchitectureTest {
                 .layer("Edge").definedBy("io.arqonbus.server.internal.routing..",
                         "io.arqonbus.server.internal.transport..", "io.arqonbus.server.internal.tls..",
                         "io.arqonbus.server.internal.http..")
-                .layer("Root").definedBy("io.arqonbus.server", "io.arqonbus.server.internal.config..")
+                .layer("Root").definedBy("io.arqonbus.server", "io.arqonbus.server.internal.config..",
+                        "io.arqonbus.server.internal.runtime..")
                 .whereLayer("Root").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Edge").mayOnlyBeAccessedByLayers("Root")
                 .whereLayer("Features").mayOnlyBeAccessedByLayers("Edge", "Root")
