@@ -1,5 +1,7 @@
 package io.arqonbus.server.architecture;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -42,6 +44,16 @@ class ArchitectureTest {
     void nothingInternalReachesUpToTheFacade() {
         noClasses().that().resideInAnyPackage("io.arqonbus.server.internal..")
                 .should().dependOnClassesThat().resideInAPackage("io.arqonbus.server")
+                .check(MAIN);
+    }
+
+    @Test
+    void theFacadeReachesTheInternalsOnlyThroughTheCompositionRoot() {
+        noClasses().that().resideInAPackage("io.arqonbus.server")
+                .should().dependOnClassesThat(resideInAPackage("io.arqonbus.server.internal..")
+                        .and(resideOutsideOfPackages("io.arqonbus.server.internal.runtime..",
+                                "io.arqonbus.server.internal.embed..")))
+                .because("ArqonBus is a facade: the wiring lives in internal.runtime")
                 .check(MAIN);
     }
 
