@@ -1,106 +1,24 @@
 package io.arqonbus.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.arqonbus.protocol.Envelope;
+import io.arqonbus.protocol.MessageType;
+import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.internal.embed.HostSubscriptions;
+import io.arqonbus.server.internal.runtime.BusComponents;
+import io.arqonbus.server.internal.runtime.ScienceRoom;
+import io.arqonbus.server.status.BusStats;
 import io.arqonbus.server.status.Readiness;
 import io.arqonbus.server.status.ServerInfo;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.protocol.CloseCodes;
-import io.arqonbus.protocol.Envelope;
-import io.arqonbus.protocol.EnvelopeCodec;
-import io.arqonbus.protocol.IdGenerator;
-import io.arqonbus.protocol.MessageType;
-import io.arqonbus.protocol.StreamPosition;
-import io.arqonbus.protocol.Timestamps;
-import io.arqonbus.server.internal.auth.Authenticator;
-import io.arqonbus.server.internal.auth.JwtAuthenticator;
-import io.arqonbus.server.config.JwtSettings;
-import io.arqonbus.server.internal.command.CommandDispatcher;
-import io.arqonbus.server.internal.command.CommandRegistry;
-import io.arqonbus.server.internal.cron.CronCommands;
-import io.arqonbus.server.internal.history.HistoryCommands;
-import io.arqonbus.server.internal.hub.HubCommands;
-import io.arqonbus.server.internal.hub.HubHistoryAccess;
-import io.arqonbus.server.internal.inspect.CasilCommands;
-import io.arqonbus.server.internal.kv.StoreCommands;
-import io.arqonbus.server.internal.omega.OmegaCommands;
-import io.arqonbus.server.internal.system.SystemCommands;
-import io.arqonbus.server.internal.webhook.WebhookCommands;
-import io.arqonbus.server.config.ServerConfig;
-import io.arqonbus.server.config.TlsConfig;
-import io.arqonbus.server.internal.cron.CronScheduler;
-import io.arqonbus.server.internal.embed.Names;
 import io.arqonbus.server.subscribe.Subscription;
-import io.arqonbus.server.internal.embed.HostSubscriptions;
-import io.arqonbus.server.internal.events.RecentEvents;
-import io.arqonbus.server.internal.events.RecentEventsWelcome;
 import io.arqonbus.server.subscribe.SubscriptionFilter;
-import io.arqonbus.server.internal.history.HistoryQuery;
-import io.arqonbus.server.internal.history.HistoryStore;
-import io.arqonbus.server.internal.history.HistoryStores;
-import io.arqonbus.server.internal.http.BusHealthCheck;
-import io.arqonbus.server.internal.http.EventsRoutes;
-import io.arqonbus.server.internal.http.HttpAuth;
-import io.arqonbus.server.internal.inspect.CasilInspector;
-import io.arqonbus.server.internal.kv.KeyValueStore;
-import io.arqonbus.server.internal.kv.KeyValueStores;
-import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
-import io.arqonbus.server.internal.inspect.InspectionGate;
-import io.arqonbus.server.internal.http.HttpApiServer;
-import io.arqonbus.server.internal.http.HttpEndpoints;
-import io.arqonbus.server.internal.http.LiveBusView;
-import io.arqonbus.server.internal.channel.ChannelKey;
-import io.arqonbus.server.internal.hub.Hub;
-import io.arqonbus.server.internal.limits.ConnectionsPerSubject;
-import io.arqonbus.server.internal.presence.Presence;
-import io.arqonbus.server.internal.presence.PresenceCommands;
-import io.arqonbus.server.internal.http.PresenceEndpoint;
-import io.arqonbus.server.internal.presence.Typing;
-import io.arqonbus.server.internal.subscription.SubscriptionCommands;
-import io.arqonbus.server.internal.subscription.Subscriptions;
-import io.arqonbus.server.internal.metrics.BusMetrics;
-import io.arqonbus.server.internal.omega.OmegaLab;
-import io.arqonbus.server.internal.hub.AgentActivity;
-import io.arqonbus.server.internal.hub.ConnectionLifecycle;
-import io.arqonbus.server.internal.routing.InboundRouter;
-import io.arqonbus.server.internal.reply.Replies;
-import io.arqonbus.server.internal.session.LoopContexts;
-import io.arqonbus.server.internal.session.Session;
-import io.arqonbus.server.internal.session.SessionRegistry;
-import io.arqonbus.server.internal.telemetry.TelemetryEvent;
-import io.arqonbus.server.internal.telemetry.TelemetryHub;
-import io.arqonbus.server.internal.transport.TelemetryServer;
-import io.arqonbus.server.internal.tls.ServerTls;
-import io.arqonbus.server.internal.transport.BusChannelInitializer;
-import io.arqonbus.server.internal.transport.BusDependencies;
-import io.arqonbus.server.internal.session.Disconnector;
-import io.arqonbus.server.internal.transport.ExceptionHandler;
-import io.arqonbus.server.internal.hub.FrameEncoder;
-import io.arqonbus.server.internal.transport.Transports;
-import io.arqonbus.server.internal.webhook.Webhooks;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An ArqonBus server: the bus WebSocket port, the telemetry WebSocket port and the HTTP port,
@@ -120,34 +38,42 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>Lifecycle: {@link #start()} binds every port and completes with this bus once it accepts
  *     traffic; {@link #stop()} drains clients (close 1001) and completes when every thread is gone;
- *     both are idempotent; {@link #close()} is {@code stop().join()}. A bus is started once.</li>
+ *     both are idempotent; {@link #close()} is {@code stop().join()}. A stopped bus may be started
+ *     again: each start builds every part anew (new threads, ports, stores); see the lifecycle
+ *     below.</li>
  * <li>Publishing: {@link #publish(String, String, Object)} and {@link #emit(String, String, Object)}
  *     store and deliver like a client publication, as sender {@code arqonbus}; may be called from
  *     any thread, never blocks on I/O.</li>
  * <li>Subscribing: {@link #subscribe(SubscriptionFilter, Consumer)} receives the clients'
  *     publications in process, off the event loops, with a bounded queue (see {@link Subscription}).</li>
+ * <li>Reading: {@link #stats()} and {@link #recentEvents(int)} are read-only snapshots; no accessor
+ *     hands out the bus's mutable parts.</li>
  * </ul>
+ *
+ * <p>Lifecycle: {@code IDLE → STARTING → STARTED → STOPPING → STOPPED}, and {@code STOPPED → STARTING}
+ * again. {@link #start()} while starting or started returns the same future; while stopping it
+ * starts once the stop completed. {@link #stop()} while stopping or stopped returns the same
+ * future; while starting it stops once the start completed; before any start it completes at
+ * once. A start that fails undoes what it built and leaves the bus {@code IDLE}: it may be
+ * started again. The wiring lives in {@code io.arqonbus.server.internal.runtime}.
  */
 public final class ArqonBus implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ArqonBus.class);
     /** The workflow channels of the bootstrapped {@code science} room. */
-    public static final List<String> SCIENCE_CHANNELS =
-            List.of("general", "explore", "hypothesize", "design", "execute", "interpret", "share");
+    public static final List<String> SCIENCE_CHANNELS = ScienceRoom.CHANNELS;
+    /** Default queue capacity of each in-process subscription: {@value} envelopes. */
+    public static final int DEFAULT_SUBSCRIBER_QUEUE_CAPACITY = HostSubscriptions.DEFAULT_QUEUE_CAPACITY;
+
+    private enum State { IDLE, STARTING, STARTED, STOPPING, STOPPED }
 
     private final ServerConfig config;
     private final Clock clock;
-    private final Object lifecycleLock = new Object();
-    private CompletableFuture<ArqonBus> started;
-    private CompletableFuture<Void> stopped;
-
-    // Set by start().
-    private volatile Running running;
-    private volatile boolean ready;
-    private volatile boolean draining;
-    // The cron lane's scheduler thread, stopped in shutdown() (set by boot()).
-    private volatile CronScheduler cron;
-
     private final int subscriberQueueCapacity;
+    private final Object lock = new Object();
+    private volatile State state = State.IDLE;
+    private CompletableFuture<ArqonBus> startFuture;
+    private CompletableFuture<Void> stopFuture;
+    /** The parts of the current (or last) run; {@code null} before the first start completes. */
+    private volatile BusComponents components;
 
     private ArqonBus(Builder builder) {
         this.config = builder.resolve();
@@ -170,7 +96,7 @@ public final class ArqonBus implements AutoCloseable {
         private ServerConfig base = ServerConfig.defaults();
         private final List<Consumer<ServerConfig.Builder>> changes = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
-        private int subscriberQueueCapacity = HostSubscriptions.DEFAULT_QUEUE_CAPACITY;
+        private int subscriberQueueCapacity = DEFAULT_SUBSCRIBER_QUEUE_CAPACITY;
 
         private Builder() {
         }
@@ -221,7 +147,7 @@ public final class ArqonBus implements AutoCloseable {
 
         /**
          * The queue capacity of each {@link #subscribe(SubscriptionFilter, Consumer) subscription}
-         * (default {@value HostSubscriptions#DEFAULT_QUEUE_CAPACITY} envelopes); past it a slow handler's
+         * (default {@value #DEFAULT_SUBSCRIBER_QUEUE_CAPACITY} envelopes); past it a slow handler's
          * publications are dropped and counted.
          */
         public Builder subscriberQueueCapacity(int value) {
@@ -255,363 +181,95 @@ public final class ArqonBus implements AutoCloseable {
         }
     }
 
-    /** Everything that exists while the server runs. */
-    private record Running(
-            ServerInfo info,
-            EventLoopGroup boss,
-            EventLoopGroup workers,
-            List<Channel> serverChannels,
-            InetSocketAddress busAddress,
-            InetSocketAddress telemetryAddress,
-            InetSocketAddress httpAddress,
-            IdGenerator ids,
-            EnvelopeCodec codec,
-            Hub hub,
-            HistoryStore history,
-            SessionRegistry sessions,
-            TelemetryHub telemetry,
-            BusMetrics metrics,
-            Disconnector disconnector,
-            Replies replies,
-            AtomicInteger openConnections,
-            Authenticator authenticator,
-            List<AutoCloseable> lanes,
-            RecentEvents recentEvents,
-            HostSubscriptions hostSubscriptions) {
-    }
-
-    /** Binds every port; completes when the server accepts traffic. */
-    public CompletableFuture<ArqonBus> start() {
-        synchronized (lifecycleLock) {
-            if (started != null) {
-                return started;
-            }
-            started = new CompletableFuture<>();
-            try {
-                running = boot();
-                ready = true;
-                log.info("event=started transport={} bus={} telemetry={} http={} tls={} auth={} history={} casil={} "
-                        + "version={}", running.info().transport(), running.busAddress(), running.telemetryAddress(),
-                        running.httpAddress(), config.tls() == null ? "off" : config.tls().portList(),
-                        config.authEnabled() ? "jwt-" + config.jwtAlgorithm() : "off",
-                        running.history().backend(),
-                        config.casil().enabled() ? config.casil().mode().wireName() : "off", running.info().version());
-                started.complete(this);
-            } catch (Throwable e) {
-                started.completeExceptionally(e);
-            }
-            return started;
-        }
-    }
-
-    private Running boot() throws InterruptedException {
-        String[] version = ServerInfo.readVersion();
-        Transports transports = Transports.select(config.nativeTransport());
-        ServerInfo info = new ServerInfo(version[0], version[1], clock.instant(), transports.name());
-        EventLoopGroup boss = transports.newGroup(1, "arqonbus-accept");
-        EventLoopGroup workers = transports.newGroup(config.ioThreads(), "arqonbus-io");
-        List<Channel> serverChannels = new ArrayList<>();
-        HistoryStore history = null;
-        Authenticator authenticator = Authenticator.none();
-        // Operator lanes with something to stop (dispatchers, store connections), stopped in reverse order.
-        List<AutoCloseable> lanes = new ArrayList<>();
-        HostSubscriptions hostSubscriptions = null;
-        try {
-            ServerTls tls = config.tls() == null ? null : ServerTls.create(config.tls());
-            authenticator = config.authEnabled()
-                    ? JwtAuthenticator.create(JwtSettings.from(config), clock)
-                    : Authenticator.none();
-            IdGenerator ids = new IdGenerator();
-            EnvelopeCodec codec = new EnvelopeCodec(ids, clock);
-            LoopContexts loops = new LoopContexts(workers);
-            BusMetrics metrics = new BusMetrics();
-            history = HistoryStores.create(config, clock, codec);
-            Map<ChannelKey, StreamPosition> heads = history.open();
-            FrameEncoder encoder = new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT);
-            Hub hub = new Hub(loops, history, heads, encoder, metrics, ids, clock, config.dedupWindow(),
-                    Hub.DEFAULT_DEDUP_MAX_KEYS);
-            rememberIdempotencyKeys(hub, history, heads.keySet());
-            hub.restore(heads.keySet());
-            SessionRegistry sessions = new SessionRegistry();
-            Replies replies = new Replies(ids, clock);
-            Disconnector disconnector = new Disconnector(config.closeWait());
-            TelemetryHub telemetry = new TelemetryHub(codec, clock, config.maxPendingBytes(), disconnector);
-            ExceptionHandler exceptionHandler = new ExceptionHandler(disconnector);
-            AgentActivity activity = new AgentActivity(hub, replies, telemetry);
-            ConnectionLifecycle lifecycle = new ConnectionLifecycle(sessions, hub, replies, telemetry, activity,
-                    metrics, config.authEnabled());
-            CasilPolicyHolder casil = new CasilPolicyHolder(config.casil());
-            InspectionGate inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry,
-                    metrics.registry());
-            KeyValueStore kv = KeyValueStores.create(config);
-            lanes.add(kv);
-            // Durable cron jobs live beside the history: in the file store's directory, or in Redis.
-            CronScheduler cronScheduler = config.redis() != null
-                    ? new CronScheduler(config.cron(), hub, ids, clock, kv)
-                    : new CronScheduler(config.cron(), hub, ids, clock,
-                            config.store().isFile() ? config.store().directory() : null);
-            cron = cronScheduler;
-            Webhooks webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry());
-            lanes.add(webhooks);
-            hub.addListener(webhooks.dispatcher());
-            lifecycle.onClosed(webhooks::ownerClosed);
-            Subscriptions subscriptions = new Subscriptions(loops.size(), ids, config.maxSubscriptionsPerConnection());
-            hub.filteredReceivers(subscriptions);
-            Presence presence = new Presence(hub);
-            PresenceEndpoint presenceEndpoint = new PresenceEndpoint(presence);
-            // Each feature registers its own commands; help lists them in this order.
-            CommandRegistry registry = new CommandRegistry();
-            SystemCommands.register(registry, clock, info, sessions, hub, history, authenticator, config.permissions());
-            HubCommands.register(registry, hub, lifecycle, history, telemetry, config);
-            HistoryCommands.register(registry, history, new HubHistoryAccess(hub), codec, config);
-            CasilCommands.register(registry, casil, telemetry);
-            StoreCommands.register(registry, kv, config.kvLimits(), codec.mapper());
-            WebhookCommands.register(registry, webhooks, clock, config.webhookAllowedHosts(), config.permissions());
-            CronCommands.register(registry, cronScheduler);
-            OmegaCommands.register(registry, new OmegaLab(config.omega(), hub, ids, clock));
-            SubscriptionCommands.register(registry, subscriptions);
-            PresenceCommands.register(registry, presence, new Typing(hub, replies), hub);
-            CommandDispatcher dispatcher = new CommandDispatcher(registry, replies, hub::sendTo, metrics,
-                    config.legacyAcks(), HistoryCommands::refusal);
-            InboundRouter router = new InboundRouter(hub, sessions, dispatcher, lifecycle, activity, telemetry,
-                    replies, metrics, disconnector, config.maxViolations(), config.legacyAcks(), inspection);
-            AtomicInteger openConnections = new AtomicInteger();
-            BusDependencies deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle,
-                    loops, metrics, disconnector, exceptionHandler, openConnections,
-                    new ConnectionsPerSubject(config.maxConnectionsPerClient()));
-
-            RecentEvents recentEvents = new RecentEvents(config.recentEventsSize());
-            if (recentEvents.enabled()) {
-                hub.addListener(recentEvents);
-            }
-            lifecycle.addWelcomeExtension(new RecentEventsWelcome(recentEvents, hub, replies, codec, metrics));
-            hostSubscriptions = new HostSubscriptions(hub, subscriberQueueCapacity);
-            HostSubscriptions inProcess = hostSubscriptions;
-
-            bootstrapScienceRoom(hub);
-            registerGauges(metrics, sessions, hub, telemetry, info, openConnections);
-            metrics.gauge("arqonbus.cron.jobs", "Cron jobs scheduled now (op.cron.schedule)", cronScheduler::size);
-            cronScheduler.restore();
-            HistoryStore store = history;
-            metrics.gauge("arqonbus.storage.available",
-                    "1 while the history store is reachable, 0 while it is down (history in memory, durable acks refused)",
-                    () -> store.health().available() ? 1 : 0);
-
-            InetSocketAddress bus = bind(transports, boss, workers, config.host(), config.port(),
-                    secured(tls, TlsConfig.Port.BUS, new BusChannelInitializer(deps)), serverChannels);
-            InetSocketAddress telemetryAddress = null;
-            if (config.telemetryPort() >= 0) {
-                TelemetryServer telemetryServer = new TelemetryServer(telemetry, codec, clock, disconnector,
-                        exceptionHandler, config.telemetryMaxClients());
-                telemetryAddress = bind(transports, boss, workers, config.telemetryHost(), config.telemetryPort(),
-                        secured(tls, TlsConfig.Port.TELEMETRY, telemetryServer), serverChannels);
-                telemetryServer.boundTo(telemetryAddress.getHostString(), telemetryAddress.getPort());
-            }
-            Running state = new Running(info, boss, workers, serverChannels, bus, telemetryAddress, null, ids, codec,
-                    hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections, authenticator,
-                    lanes, recentEvents, hostSubscriptions);
-            InetSocketAddress http = null;
-            if (config.httpPort() >= 0) {
-                LiveBusView view = new LiveBusView(info, clock, this::readiness, hub, sessions, telemetry, metrics,
-                        history, openConnections::get, bus, telemetryAddress, config.tls());
-                HttpAuth httpAuth = new HttpAuth(authenticator, config.permissions());
-                http = bind(transports, boss, workers, config.httpHost(), config.httpPort(),
-                        secured(tls, TlsConfig.Port.HTTP, new HttpApiServer(EventsRoutes.addTo(
-                                HttpEndpoints.routes(view, new BusHealthCheck(workers, history)), httpAuth, view,
-                                recentEvents, codec, inProcess::count)
-                                .getBelow(PresenceEndpoint.PREFIX, httpAuth.require(presenceEndpoint)).build())),
-                        serverChannels);
-                view.httpBoundTo(http);
-            }
-            state = new Running(info, boss, workers, serverChannels, bus, telemetryAddress, http, ids, codec,
-                    hub, history, sessions, telemetry, metrics, disconnector, replies, openConnections, authenticator,
-                    lanes, recentEvents, hostSubscriptions);
-            scheduleStats(state);
-            return state;
-        } catch (RuntimeException | InterruptedException e) {
-            if (cron != null) {
-                cron.close();
-            }
-            for (Channel channel : serverChannels) {
-                channel.close();
-            }
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            closeLanes(lanes);
-            if (history != null) {
-                history.close();
-            }
-            if (hostSubscriptions != null) {
-                hostSubscriptions.close();
-            }
-            authenticator.close();
-            throw e;
-        }
-    }
-
-    /** How many recent publications per stream are read at start-up for their idempotency keys. */
-    private static final int REMEMBERED_KEYS_PER_STREAM = 10_000;
-
     /**
-     * Reads, before traffic starts, the publications each stored channel kept within the dedup
-     * window, so their idempotency keys survive a restart (a durable store only; the in-memory
-     * store starts empty).
+     * Binds every port; completes with this bus when it accepts traffic, or exceptionally (e.g. a
+     * port in use) after undoing what it built. Idempotent while starting or started.
      */
-    private void rememberIdempotencyKeys(Hub hub, HistoryStore history, Set<ChannelKey> streams) {
-        Instant since = clock.instant().minus(hub.dedupWindow());
-        for (ChannelKey key : streams) {
-            if (key.channel() == null) {
-                continue;
-            }
-            try {
-                hub.rememberStored(key, history.query(new HistoryQuery(key.room(),
-                        key.channel(), since, null, REMEMBERED_KEYS_PER_STREAM,
-                        HistoryQuery.Window.LATEST, false)).get(30, TimeUnit.SECONDS));
-            } catch (ExecutionException | TimeoutException e) {
-                log.warn("event=idempotency_keys_not_loaded code=STORAGE_UNAVAILABLE stream={} msg=\"{}\"", key,
-                        e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading the store", e);
+    public CompletableFuture<ArqonBus> start() {
+        CompletableFuture<ArqonBus> future;
+        synchronized (lock) {
+            switch (state) {
+                case STARTING, STARTED -> {
+                    return startFuture;
+                }
+                case STOPPING -> {
+                    return stopFuture.handle((ignored, e) -> null).thenCompose(ignored -> start());
+                }
+                default -> {
+                    state = State.STARTING;
+                    components = null;
+                    stopFuture = null;
+                    future = startFuture = new CompletableFuture<>();
+                }
             }
         }
-    }
-
-    /** The port's initializer, behind TLS when the port speaks it. */
-    private static ChannelHandler secured(ServerTls tls, TlsConfig.Port port, ChannelHandler initializer) {
-        return tls == null ? initializer : tls.wrap(port, initializer);
-    }
-
-    private InetSocketAddress bind(Transports transports, EventLoopGroup boss, EventLoopGroup workers, String host,
-            int port, ChannelHandler initializer, List<Channel> serverChannels) throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(transports.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(initializer);
-        Channel channel;
         try {
-            channel = bootstrap.bind(host, port).sync().channel();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException ie) {
-                throw ie;
+            BusComponents started = BusComponents.start(config, clock, subscriberQueueCapacity, this::readiness);
+            synchronized (lock) {
+                components = started;
+                if (state == State.STARTING) {
+                    state = State.STARTED;
+                }
             }
-            throw new IllegalStateException("Cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            future.complete(this);
+        } catch (Throwable e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (lock) {
+                if (state == State.STARTING) {
+                    state = State.IDLE;
+                }
+            }
+            future.completeExceptionally(e);
         }
-        serverChannels.add(channel);
-        return (InetSocketAddress) channel.localAddress();
-    }
-
-    private void bootstrapScienceRoom(Hub hub) {
-        for (String channel : SCIENCE_CHANNELS) {
-            hub.create(ChannelKey.of("science", channel), "system", "workflow", true);
-        }
-    }
-
-    private void registerGauges(BusMetrics metrics, SessionRegistry sessions, Hub hub, TelemetryHub telemetry,
-            ServerInfo info, AtomicInteger openConnections) {
-        metrics.gauge("arqonbus.active.clients", "Bus clients connected now", sessions::size);
-        metrics.gauge("arqonbus.websocket.connections", "Open bus WebSocket connections", openConnections::get);
-        metrics.gauge("arqonbus.telemetry.connections", "Open telemetry WebSocket connections", telemetry::clientCount);
-        metrics.gauge("arqonbus.rooms.total", "Rooms with at least one channel", hub::roomCount);
-        metrics.gauge("arqonbus.channels.total", "Channels", hub::channelCount);
-        metrics.gauge("arqonbus.uptime.seconds", "Seconds since start", () -> info.uptimeSeconds(clock));
-        metrics.gauge("arqonbus.memory.usage.bytes", "JVM heap in use",
-                () -> Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
-    }
-
-    private void scheduleStats(Running state) {
-        long millis = config.statsInterval().toMillis();
-        if (millis <= 0) {
-            return;
-        }
-        state.workers().next().scheduleAtFixedRate(() -> {
-            TelemetryEvent.Stats stats = new TelemetryEvent.Stats(state.sessions().size(), state.hub().roomCount(),
-                    state.hub().channelCount(), state.hub().publicationCount(), state.metrics().sentTotal());
-            log.info("event=stats clients={} rooms={} channels={} messages_total={} deliveries_total={}",
-                    stats.clients(), stats.rooms(), stats.channels(), stats.messagesTotal(), stats.deliveriesTotal());
-            state.telemetry().emit(stats);
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        return future;
     }
 
     /**
-     * Stops gracefully: refuses new connections, closes every client with 1001, waits up to the
-     * shutdown grace for them to leave, then stops the event loops. Idempotent.
+     * Stops gracefully on a thread of its own: refuses new connections, closes every client with
+     * 1001, waits up to the shutdown grace for them to leave, then stops the event loops and the
+     * stores; completes when every thread is gone. Idempotent; while starting, it stops once the
+     * start completed.
      */
     public CompletableFuture<Void> stop() {
-        synchronized (lifecycleLock) {
-            if (stopped != null) {
-                return stopped;
-            }
-            stopped = new CompletableFuture<>();
-            Running state = running;
-            ready = false;
-            draining = true;
-            if (state == null) {
-                stopped.complete(null);
-                return stopped;
-            }
-            Thread stopper = new Thread(() -> {
-                try {
-                    shutdown(state);
-                    stopped.complete(null);
-                } catch (Throwable e) {
-                    stopped.completeExceptionally(e);
+        synchronized (lock) {
+            switch (state) {
+                case STOPPING, STOPPED -> {
+                    return stopFuture;
                 }
-            }, "arqonbus-shutdown");
-            stopper.start();
-            return stopped;
-        }
-    }
-
-    private void shutdown(Running state) throws InterruptedException {
-        log.info("event=stopping clients={}", state.sessions().size());
-        // The HTTP port stays up (GET /ready answers 503 "draining") until the clients have left.
-        List<Channel> httpChannels = new ArrayList<>();
-        for (Channel channel : state.serverChannels()) {
-            if (channel.localAddress() != null && channel.localAddress().equals(state.httpAddress())) {
-                httpChannels.add(channel);
-            } else {
-                channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+                case IDLE -> {
+                    state = State.STOPPED;
+                    return stopFuture = CompletableFuture.completedFuture(null);
+                }
+                case STARTING -> {
+                    state = State.STOPPING;
+                    return stopFuture = startFuture.handle((bus, e) -> null).thenCompose(ignored -> shutdown());
+                }
+                default -> {
+                    state = State.STOPPING;
+                    return stopFuture = shutdown();
+                }
             }
         }
-        for (Session session : List.copyOf(state.sessions().all())) {
-            state.disconnector().close(session.channel(), CloseCodes.GOING_AWAY, "server shutting down");
-        }
-        state.telemetry().closeAll();
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        while (state.openConnections().get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        for (Channel channel : httpChannels) {
-            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
-        CronScheduler scheduler = cron;
-        if (scheduler != null) {
-            scheduler.close();
-        }
-        state.hostSubscriptions().close();
-        state.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        state.boss().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        closeLanes(state.lanes());
-        state.history().close();
-        state.authenticator().close();
-        log.info("event=stopped");
     }
 
-    private static void closeLanes(List<AutoCloseable> lanes) {
-        for (int i = lanes.size() - 1; i >= 0; i--) {
+    private CompletableFuture<Void> shutdown() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        BusComponents running = components;
+        Thread.ofPlatform().name("arqonbus-shutdown").start(() -> {
             try {
-                lanes.get(i).close();
-            } catch (Exception e) {
-                log.warn("event=lane_close_failed code=INTERNAL_ERROR lane={} msg=\"{}\"",
-                        lanes.get(i).getClass().getSimpleName(), e.toString());
+                if (running != null) {
+                    running.stop();
+                }
+            } finally {
+                synchronized (lock) {
+                    state = State.STOPPED;
+                }
+                done.complete(null);
             }
-        }
+        });
+        return done;
     }
 
     /** Same as {@code stop().join()}. */
@@ -653,21 +311,7 @@ public final class ArqonBus implements AutoCloseable {
     }
 
     private Envelope publish(MessageType type, String room, String channel, Object payload) {
-        Running state = requireServing();
-        Names.require("room", room, true);
-        Names.require("channel", channel, false);
-        JsonNode tree = payload == null ? null
-                : payload instanceof JsonNode node ? node : state.codec().mapper().valueToTree(payload);
-        if (tree != null && !tree.isObject() && !tree.isNull()) {
-            throw new IllegalArgumentException("the payload must be a JSON object, not " + tree.getNodeType());
-        }
-        Envelope envelope = Envelope.builder(state.ids().nextId(), Timestamps.now(clock), type)
-                .room(room)
-                .channel(channel)
-                .sender(Replies.SERVER_SENDER)
-                .payload(tree == null || tree.isNull() ? null : (ObjectNode) tree)
-                .build();
-        return state.hub().publish(null, envelope).delivered();
+        return serving().hostPublisher().publish(type, room, channel, payload);
     }
 
     /**
@@ -688,58 +332,67 @@ public final class ArqonBus implements AutoCloseable {
      * @throws IllegalStateException when the bus is not started or is stopping
      */
     public Subscription subscribe(SubscriptionFilter filter, Consumer<Envelope> handler) {
-        return requireServing().hostSubscriptions().subscribe(filter, handler);
+        return serving().hostSubscriptions().subscribe(filter, handler);
     }
 
     /** {@link #subscribe(SubscriptionFilter, Consumer)} with its own queue capacity. */
     public Subscription subscribe(SubscriptionFilter filter, Consumer<Envelope> handler, int queueCapacity) {
-        return requireServing().hostSubscriptions().subscribe(filter, handler, queueCapacity);
+        return serving().hostSubscriptions().subscribe(filter, handler, queueCapacity);
     }
 
-    /** The recent-events ring ({@code GET /events/recent}, {@code ?welcome=recent}). */
-    public RecentEvents recentEvents() {
-        return requireRunning().recentEvents();
+    /**
+     * The newest publications the recent-events ring holds ({@code GET /events/recent},
+     * {@code ?welcome=recent}), at most {@code max}, oldest first; empty when recent events are off.
+     */
+    public List<Envelope> recentEvents(int max) {
+        return running().recentEvents(max);
     }
 
-    /** The running state for publishing and subscribing: refused before start and once stop() was called. */
-    private Running requireServing() {
-        Running state = requireRunning();
-        if (draining) {
+    /** A read-only snapshot of the bus's counts (connections, channels, publications, deliveries, …). */
+    public BusStats stats() {
+        return running().stats();
+    }
+
+    /** The parts while publishing and subscribing are allowed: started, and stop() not called. */
+    private BusComponents serving() {
+        BusComponents running = running();
+        if (state != State.STARTED) {
             throw new IllegalStateException("the server is stopping or stopped");
         }
-        return state;
+        return running;
     }
 
-    private Running requireRunning() {
-        Running state = running;
-        if (state == null) {
+    private BusComponents running() {
+        BusComponents running = components;
+        if (running == null) {
             throw new IllegalStateException("the server is not started");
         }
-        return state;
+        return running;
+    }
+
+    /** The running parts, for tests in this package's test tree; not API. */
+    BusComponents components() {
+        return running();
     }
 
     /** The configuration. */
     public ServerConfig config() { return config; }
-    /** Whether the server accepts traffic (started and not draining). */
-    public boolean isReady() { return ready && running != null; }
+    /** Whether the server accepts traffic (started and not stopping). */
+    public boolean isReady() { return state == State.STARTED; }
     /** Starting, ready, or draining after {@link #stop()}; what {@code GET /ready} reports. */
     public Readiness readiness() {
-        return draining ? Readiness.DRAINING : isReady() ? Readiness.READY : Readiness.STARTING;
+        return switch (state) {
+            case STARTED -> Readiness.READY;
+            case STOPPING, STOPPED -> Readiness.DRAINING;
+            case IDLE, STARTING -> Readiness.STARTING;
+        };
     }
-    /** Facts about the running server. */
-    public ServerInfo info() { return requireRunning().info(); }
-    /** Where the bus WebSocket port is bound. */
-    public InetSocketAddress busAddress() { return requireRunning().busAddress(); }
+    /** Facts about the running server (of the last run, once stopped). */
+    public ServerInfo info() { return running().info(); }
+    /** Where the bus WebSocket port is bound (of the last run, once stopped). */
+    public InetSocketAddress busAddress() { return running().busAddress(); }
     /** Where the telemetry port is bound, or {@code null} when disabled. */
-    public InetSocketAddress telemetryAddress() { return requireRunning().telemetryAddress(); }
+    public InetSocketAddress telemetryAddress() { return running().telemetryAddress(); }
     /** Where the HTTP port is bound, or {@code null} when disabled. */
-    public InetSocketAddress httpAddress() { return requireRunning().httpAddress(); }
-    /** The meters. */
-    public BusMetrics metrics() { return requireRunning().metrics(); }
-    /** Rooms, channels and fan-out. */
-    public Hub hub() { return requireRunning().hub(); }
-    /** The live sessions. */
-    public SessionRegistry sessions() { return requireRunning().sessions(); }
-    /** The history store. */
-    public HistoryStore history() { return requireRunning().history(); }
+    public InetSocketAddress httpAddress() { return running().httpAddress(); }
 }

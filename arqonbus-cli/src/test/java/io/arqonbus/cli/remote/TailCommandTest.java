@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.cli.CliRunner;
 import io.arqonbus.client.ArqonBusClient;
 import io.arqonbus.server.ArqonBus;
+import io.arqonbus.server.BusInternals;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.hub.BusChannel;
 import io.arqonbus.server.internal.channel.ChannelKey;
@@ -41,7 +42,7 @@ class TailCommandTest {
     }
 
     private static int members(String room, String channel) {
-        BusChannel c = bus.hub().channel(ChannelKey.of(room, channel));
+        BusChannel c = BusInternals.of(bus).hub().channel(ChannelKey.of(room, channel));
         return c == null ? 0 : c.memberCount();
     }
 

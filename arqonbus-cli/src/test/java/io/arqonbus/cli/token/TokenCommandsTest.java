@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.arqonbus.cli.CliRunner;
 import io.arqonbus.client.ArqonBusClient;
 import io.arqonbus.server.ArqonBus;
+import io.arqonbus.server.BusInternals;
 import io.arqonbus.server.internal.auth.PemKeys;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.session.Session;
@@ -248,7 +249,7 @@ class TokenCommandsTest {
         String token = gen("--secret", SECRET, "--sub", "frank", "--role", "admin", "--tenant", "acme");
         try (ArqonBusClient client = ArqonBusClient.connect(URI.create("ws://127.0.0.1:" + bus.busAddress().getPort()),
                 Map.of("Authorization", "Bearer " + token)).get(10, TimeUnit.SECONDS)) {
-            Session session = bus.sessions().find(client.clientId());
+            Session session = BusInternals.of(bus).sessions().find(client.clientId());
             assertThat(session.principal().subject()).isEqualTo("frank");
             assertThat(session.principal().isAdmin()).isTrue();
             assertThat(session.principal().tenantId()).isEqualTo("acme");

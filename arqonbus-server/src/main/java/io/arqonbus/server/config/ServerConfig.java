@@ -55,6 +55,12 @@ public final class ServerConfig {
     public static final int DEFAULT_RECOVERY_MAX_MESSAGES = 1000;
     /** Default time an idempotency key is remembered per channel. */
     public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(5);
+    /** Default length of each listening port's queue of connections not yet accepted: {@value}. */
+    public static final int DEFAULT_SO_BACKLOG = 4096;
+    /** Default pending output of a connection below which it turns writable again: {@value} bytes. */
+    public static final int DEFAULT_WRITE_BUFFER_LOW = 32 * 1024;
+    /** Default pending output of a connection above which it turns unwritable: {@value} bytes. */
+    public static final int DEFAULT_WRITE_BUFFER_HIGH = 128 * 1024;
     /** Default maximum telemetry WebSocket clients: {@value}. */
     public static final int DEFAULT_TELEMETRY_MAX_CLIENTS = 500;
     /** Default number of recent publications kept for {@code GET /events/recent} and {@code ?welcome=recent}: {@value}. */
@@ -129,6 +135,9 @@ public final class ServerConfig {
     private final Duration historyMaxAge;
     private final boolean legacyAcks;
     private final int telemetryMaxClients;
+    private final int soBacklog;
+    private final int writeBufferLow;
+    private final int writeBufferHigh;
     private final int recentEventsSize;
     private final Duration statsInterval;
     private final Duration shutdownGrace;
@@ -194,6 +203,9 @@ public final class ServerConfig {
         historyMaxAge = b.historyMaxAge;
         legacyAcks = b.legacyAcks;
         telemetryMaxClients = b.telemetryMaxClients;
+        soBacklog = b.soBacklog;
+        writeBufferLow = b.writeBufferLow;
+        writeBufferHigh = b.writeBufferHigh;
         recentEventsSize = b.recentEventsSize;
         statsInterval = b.statsInterval;
         shutdownGrace = b.shutdownGrace;
@@ -315,6 +327,12 @@ public final class ServerConfig {
     public boolean legacyAcks() { return legacyAcks; }
     /** Maximum telemetry clients; more are closed with 1013. */
     public int telemetryMaxClients() { return telemetryMaxClients; }
+    /** Length of each listening port's queue of connections the server has not accepted yet (TCP backlog). */
+    public int soBacklog() { return soBacklog; }
+    /** Pending output (bytes) of a connection below which it is writable again (Netty's low water mark). */
+    public int writeBufferLow() { return writeBufferLow; }
+    /** Pending output (bytes) of a connection above which it is not writable (Netty's high water mark). */
+    public int writeBufferHigh() { return writeBufferHigh; }
     /** Recent publications kept in memory for {@code GET /events/recent} and {@code ?welcome=recent}; 0 turns them off. */
     public int recentEventsSize() { return recentEventsSize; }
     /** Interval of the stats log line; zero disables it. */
@@ -392,6 +410,9 @@ public final class ServerConfig {
         private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
         private boolean legacyAcks = true;
         private int telemetryMaxClients = DEFAULT_TELEMETRY_MAX_CLIENTS;
+        private int soBacklog = DEFAULT_SO_BACKLOG;
+        private int writeBufferLow = DEFAULT_WRITE_BUFFER_LOW;
+        private int writeBufferHigh = DEFAULT_WRITE_BUFFER_HIGH;
         private int recentEventsSize = DEFAULT_RECENT_EVENTS_SIZE;
         private Duration statsInterval = DEFAULT_STATS_INTERVAL;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
@@ -459,6 +480,9 @@ public final class ServerConfig {
             historyMaxAge = c.historyMaxAge;
             legacyAcks = c.legacyAcks;
             telemetryMaxClients = c.telemetryMaxClients;
+            soBacklog = c.soBacklog;
+            writeBufferLow = c.writeBufferLow;
+            writeBufferHigh = c.writeBufferHigh;
             recentEventsSize = c.recentEventsSize;
             statsInterval = c.statsInterval;
             shutdownGrace = c.shutdownGrace;
@@ -532,6 +556,9 @@ public final class ServerConfig {
         public Builder historyMaxAge(Duration value) { historyMaxAge = Objects.requireNonNull(value); return this; }
         public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
         public Builder telemetryMaxClients(int value) { telemetryMaxClients = value; return this; }
+        public Builder soBacklog(int value) { soBacklog = value; return this; }
+        public Builder writeBufferLow(int value) { writeBufferLow = value; return this; }
+        public Builder writeBufferHigh(int value) { writeBufferHigh = value; return this; }
         public Builder recentEventsSize(int value) { recentEventsSize = value; return this; }
         public Builder statsInterval(Duration value) { statsInterval = Objects.requireNonNull(value); return this; }
         public Builder shutdownGrace(Duration value) { shutdownGrace = Objects.requireNonNull(value); return this; }
@@ -596,6 +623,10 @@ public final class ServerConfig {
             check(!dedupWindow.isNegative(), "dedup window: %s (expected: >= 0)", dedupWindow);
             check(historyMaxAge.isPositive(), "history max age: %s (expected: > 0)", historyMaxAge);
             check(telemetryMaxClients > 0, "telemetry max clients: %d (expected: > 0)", telemetryMaxClients);
+            check(soBacklog > 0, "socket backlog: %d (expected: > 0)", soBacklog);
+            check(writeBufferLow > 0 && writeBufferLow <= writeBufferHigh,
+                    "write buffer low water mark: %d (expected: > 0 and <= the high water mark %d)",
+                    writeBufferLow, writeBufferHigh);
             check(recentEventsSize >= 0 && recentEventsSize <= MAX_RECENT_EVENTS_SIZE,
                     "recent events size: %d (expected: 0 to %d)", recentEventsSize, MAX_RECENT_EVENTS_SIZE);
             check(!statsInterval.isNegative(), "stats interval: %s (expected: >= 0)", statsInterval);

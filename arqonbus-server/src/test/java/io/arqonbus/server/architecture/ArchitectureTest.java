@@ -1,6 +1,8 @@
 package io.arqonbus.server.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -74,6 +76,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void theFacadeReachesTheInternalsOnlyThroughTheCompositionRoot() {
+        noClasses().that().resideInAPackage("io.arqonbus.server")
+                .should().dependOnClassesThat(resideInAPackage("io.arqonbus.server.internal..")
+                        .and(resideOutsideOfPackages("io.arqonbus.server.internal.runtime..",
+                                "io.arqonbus.server.internal.embed..")))
+                .because("ArqonBus is a facade: the wiring lives in internal.runtime")
+                .check(MAIN);
+    }
+
+    @Test
     void layersOnlyLookDown() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("Api").definedBy(API)
@@ -95,7 +107,8 @@ class ArchitectureTest {
                 .layer("Edge").definedBy("io.arqonbus.server.internal.routing..",
                         "io.arqonbus.server.internal.transport..", "io.arqonbus.server.internal.tls..",
                         "io.arqonbus.server.internal.http..")
-                .layer("Root").definedBy("io.arqonbus.server", "io.arqonbus.server.internal.config..")
+                .layer("Root").definedBy("io.arqonbus.server", "io.arqonbus.server.internal.config..",
+                        "io.arqonbus.server.internal.runtime..")
                 .whereLayer("Root").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Edge").mayOnlyBeAccessedByLayers("Root")
                 .whereLayer("Features").mayOnlyBeAccessedByLayers("Edge", "Root")

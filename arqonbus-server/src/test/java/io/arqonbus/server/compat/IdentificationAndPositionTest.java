@@ -40,7 +40,7 @@ class IdentificationAndPositionTest {
         assertThat(err.path("error_code").asText()).isEqualTo("CLIENT_ID_TAKEN");
         assertThat(err.path("error").asText()).contains(assigned);
         first.close();
-        org.awaitility.Awaitility.await().atMost(T).until(() -> server.bus().sessions().find("unique-1") == null);
+        org.awaitility.Awaitility.await().atMost(T).until(() -> server.components().sessions().find("unique-1") == null);
         second.send("{\"client_id\":\"unique-1\"}");
         second.send("{\"id\":\"arq_p2\",\"type\":\"command\",\"command\":\"ping\"}");
         assertThat(second.await(responseTo("arq_p2"), T).path("payload").path("data").path("client_id").asText())

@@ -217,7 +217,7 @@ class RoutingTest {
             join(watcher, "disc", ch);
             join(leaver, "disc", ch);
         }
-        assertThat(server.bus().sessions().find(leaverId)).isNotNull();
+        assertThat(server.components().sessions().find(leaverId)).isNotNull();
         leaver.close();
         List<String> left = new ArrayList<>();
         for (int i = 0; i < channels.size(); i++) {
@@ -226,10 +226,10 @@ class RoutingTest {
         assertThat(left).containsExactlyInAnyOrderElementsOf(channels);
         await().atMost(T).untilAsserted(() -> {
             for (String ch : channels) {
-                BusChannel channel = server.bus().hub().channel(ChannelKey.of("disc", ch));
+                BusChannel channel = server.components().hub().channel(ChannelKey.of("disc", ch));
                 assertThat(channel.memberCount()).isEqualTo(1);
             }
-            assertThat(server.bus().sessions().find(leaverId)).isNull();
+            assertThat(server.components().sessions().find(leaverId)).isNull();
         });
         // A private message to the departed client is now NOT_FOUND.
         watcher.send("{\"id\":\"arq_gone\",\"type\":\"private\",\"to\":\"" + leaverId + "\",\"payload\":{}}");

@@ -2,6 +2,8 @@ package io.arqonbus.server.testing;
 
 import io.arqonbus.client.ArqonBusClient;
 import io.arqonbus.server.ArqonBus;
+import io.arqonbus.server.BusInternals;
+import io.arqonbus.server.internal.runtime.BusComponents;
 import io.arqonbus.server.config.ServerConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -86,6 +88,11 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
     /** The running server. */
     public ArqonBus bus() {
         return bus;
+    }
+
+    /** The running server's parts (hub, sessions, history, metrics), for assertions; not API. */
+    public BusComponents components() {
+        return BusInternals.of(bus);
     }
 
     /** {@code ws://127.0.0.1:<bus port>/}. */

@@ -81,6 +81,9 @@ public final class EnvironmentConfig {
         seconds("ARQONBUS_DEDUP_WINDOW_SECONDS", b::dedupWindow);
         bool("ARQONBUS_LEGACY_ACKS", b::legacyAcks);
         integer("ARQONBUS_TELEMETRY_MAX_CLIENTS", b::telemetryMaxClients);
+        integer("ARQONBUS_SO_BACKLOG", b::soBacklog);
+        integer("ARQONBUS_WRITE_BUFFER_LOW", b::writeBufferLow);
+        integer("ARQONBUS_WRITE_BUFFER_HIGH", b::writeBufferHigh);
         integer("ARQONBUS_RECENT_EVENTS_SIZE", b::recentEventsSize);
         seconds("ARQONBUS_STATS_INTERVAL_SECONDS", b::statsInterval);
         seconds("ARQONBUS_SHUTDOWN_GRACE_SECONDS", b::shutdownGrace);

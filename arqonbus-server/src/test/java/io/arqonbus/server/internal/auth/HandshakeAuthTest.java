@@ -112,11 +112,11 @@ class HandshakeAuthTest {
         RawWebSocket user = raw.connect(RawWebSocket.Options.defaults()
                 .withHeaders(Map.of("Authorization", "Bearer " + token("dave", null, null, Instant.now().plusSeconds(60), SECRET))));
         String userId = user.next(T).path("payload").path("client_id").asText();
-        Session adminSession = server.bus().sessions().find(adminId);
+        Session adminSession = server.components().sessions().find(adminId);
         assertThat(adminSession.principal().subject()).isEqualTo("root");
         assertThat(adminSession.principal().tenantId()).isEqualTo("tenant-1");
         assertThat(adminSession.principal().isAdmin()).isTrue();
-        Session userSession = server.bus().sessions().find(userId);
+        Session userSession = server.components().sessions().find(userId);
         assertThat(userSession.principal().role()).isEqualTo("user");
         assertThat(userSession.principal().isAdmin()).isFalse();
     }

@@ -64,7 +64,7 @@ class IdentityBindingTest {
         assertThat(clientIdOf(other, "arq_m1")).isEqualTo(assigned);
         assertThat(clientIdOf(anonymousSub, "arq_a1")).isEqualTo(anonymousAssigned);
         assertThat(clientIdOf(victim, "arq_v2")).isEqualTo("victim");
-        assertThat(server.bus().sessions().find("victim")).isNotNull();
+        assertThat(server.components().sessions().find("victim")).isNotNull();
     }
 
     @Test

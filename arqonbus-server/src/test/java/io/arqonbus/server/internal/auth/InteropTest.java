@@ -78,7 +78,7 @@ class InteropTest {
         ws.send("{\"id\":\"arq_i1\",\"type\":\"command\",\"command\":\"ping\"}");
         String clientId = ws.await(io.arqonbus.server.testing.Frames.responseTo("arq_i1"), ArqonBusExtension.TIMEOUT)
                 .path("payload").path("data").path("client_id").asText();
-        Session session = server.bus().sessions().find(clientId);
+        Session session = server.components().sessions().find(clientId);
         assertThat(session.principal().subject()).isEqualTo(sub);
         assertThat(session.principal().tenantId()).isEqualTo("acme");
         assertThat(session.principal().isAdmin()).isTrue();

@@ -120,8 +120,8 @@ class PublicKeyAuthTest {
     @Test
     void aRefusedHandshakeLeavesNoSession() throws Exception {
         // Sockets of earlier tests are closed after each test; the server forgets them asynchronously.
-        await().atMost(ArqonBusExtension.TIMEOUT).until(() -> rs.bus().sessions().size() == 0);
+        await().atMost(ArqonBusExtension.TIMEOUT).until(() -> rs.components().sessions().size() == 0);
         refused(rs, Tokens.rs256(OTHER_RSA, null, Tokens.claims("eve").build()), INVALID);
-        assertThat(rs.bus().sessions().size()).isZero();
+        assertThat(rs.components().sessions().size()).isZero();
     }
 }

@@ -100,7 +100,7 @@ class AdminCommandsTest {
         } finally {
             telemetry.abort();
         }
-        assertThat(server.bus().hub().channel(ChannelKey.of("ops", "temp"))).isNull();
+        assertThat(server.components().hub().channel(ChannelKey.of("ops", "temp"))).isNull();
         error(admin, "channel_info", args("room", "ops", "channel", "temp"), "NOT_FOUND");
         assertThat(error(admin, "delete_channel", args("room", "ops", "channel", "temp"), "NOT_FOUND")
                 .path("error").asText()).isEqualTo("Channel 'temp' not found in room 'ops'");
@@ -116,7 +116,7 @@ class AdminCommandsTest {
         ArqonBusClient admin = connect("root", "ADMIN");
         assertThat(error(admin, "delete_channel", args("room", "science:share"), "CONFLICT").path("error").asText())
                 .isEqualTo("Channel science:share is bootstrapped and cannot be deleted");
-        assertThat(server.bus().hub().channel(ChannelKey.of("science", "share"))).isNotNull();
+        assertThat(server.components().hub().channel(ChannelKey.of("science", "share"))).isNotNull();
     }
 
     @Test
@@ -129,7 +129,7 @@ class AdminCommandsTest {
             error(client, "delete_channel", args("room", "science", "channel", "share"), "AUTHORIZATION_ERROR");
             error(client, "history.get", args(), "AUTHORIZATION_ERROR");
         }
-        assertThat(server.bus().hub().channel(ChannelKey.of("ops", "mine"))).isNull();
+        assertThat(server.components().hub().channel(ChannelKey.of("ops", "mine"))).isNull();
     }
 
     @Test

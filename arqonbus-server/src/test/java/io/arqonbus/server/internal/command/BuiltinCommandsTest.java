@@ -173,7 +173,7 @@ class BuiltinCommandsTest {
         assertThat(error(client, "create_channel", args("room", "x", "channel", "y"), "AUTHORIZATION_ERROR")
                 .path("error").asText()).isEqualTo("Command 'create_channel' requires the admin role");
         error(client, "delete_channel", args("room", "science", "channel", "share"), "AUTHORIZATION_ERROR");
-        assertThat(server.bus().hub().channel(io.arqonbus.server.internal.channel.ChannelKey.of("x", "y"))).isNull();
+        assertThat(server.components().hub().channel(io.arqonbus.server.internal.channel.ChannelKey.of("x", "y"))).isNull();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.arqonbus.server.internal.history;
 
+import io.arqonbus.server.BusInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,7 +79,7 @@ class FileStoreRestartTest {
         String epoch;
         ArqonBus first = start();
         try (ArqonBusClient client = connect(first)) {
-            assertThat(first.history().backend()).isEqualTo("file");
+            assertThat(BusInternals.of(first).history().backend()).isEqualTo("file");
             List<Long> offsets = new ArrayList<>();
             JsonNode ack = null;
             for (int n = 1; n <= 5; n++) {
@@ -145,7 +146,7 @@ class FileStoreRestartTest {
         ArqonBus bus = start();
         try (ArqonBusClient client = connect(bus)) {
             publishDurably(client, 1);
-            ((RocksHistoryStore) bus.history()).engine().close(); // the disk goes away
+            ((RocksHistoryStore) BusInternals.of(bus).history()).engine().close(); // the disk goes away
 
             send(client, 2);
             JsonNode error = client.await(f -> "error".equals(f.path("type").asText())

@@ -75,7 +75,7 @@ class RedisOutageTest {
 
     @Test
     void redisStoppedDuringARunDegradesThenRecoversWithoutARestart() throws Exception {
-        assertThat(server.bus().history().backend()).isEqualTo("redis");
+        assertThat(server.components().history().backend()).isEqualTo("redis");
         ArqonBusClient publisher = server.connect();
         ArqonBusClient subscriber = server.connect();
         publisher.joinChannel("lab", "durable").get();

@@ -77,8 +77,8 @@ class MetricsEndpointTest {
         ArqonBusClient client = server.connect();
         client.joinChannel("metrics-room", "one").get();
         Map<String, MetricFamily> families = scrape();
-        assertThat(gauge(families, "arqonbus_rooms_total")).isEqualTo(server.bus().hub().roomCount());
-        assertThat(gauge(families, "arqonbus_channels_total")).isEqualTo(server.bus().hub().channelCount());
+        assertThat(gauge(families, "arqonbus_rooms_total")).isEqualTo(server.components().hub().roomCount());
+        assertThat(gauge(families, "arqonbus_channels_total")).isEqualTo(server.components().hub().channelCount());
         assertThat(gauge(families, "arqonbus_rooms_total")).isGreaterThanOrEqualTo(2);
         assertThat(gauge(families, "arqonbus_active_clients")).isGreaterThanOrEqualTo(1);
         assertThat(gauge(families, "arqonbus_uptime_seconds")).isPositive();

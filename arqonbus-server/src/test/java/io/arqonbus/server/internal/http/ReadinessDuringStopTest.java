@@ -44,7 +44,7 @@ class ReadinessDuringStopTest {
                 RawHttp first = new RawHttp(httpAddress);
                 RawHttp second = new RawHttp(httpAddress)) {
             upgrade(wsClient);
-            await().atMost(ArqonBusExtension.TIMEOUT).until(() -> server.bus().sessions().size() == 1);
+            await().atMost(ArqonBusExtension.TIMEOUT).until(() -> server.components().sessions().size() == 1);
             // Two keep-alive HTTP connections, registered on the two event loops in turn.
             for (RawHttp raw : List.of(first, second)) {
                 raw.send("GET /ready HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -53,7 +53,7 @@ class ReadinessDuringStopTest {
 
             // Hold the bus client's event loop so the drain cannot finish until released: the
             // server's close of that client is queued behind this task.
-            Session session = server.bus().sessions().all().iterator().next();
+            Session session = server.components().sessions().all().iterator().next();
             session.channel().eventLoop().execute(() -> {
                 try {
                     release.await(ArqonBusExtension.TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -21,7 +21,7 @@ class PublicationListenerTest {
     void seesPublicationsAndBroadcastsButNotNoticesOrPrivateMessages() throws Exception {
         List<Envelope> seen = new CopyOnWriteArrayList<>();
         List<String> senders = new CopyOnWriteArrayList<>();
-        Runnable remove = server.bus().hub().addListener((envelope, sender) -> {
+        Runnable remove = server.components().hub().addListener((envelope, sender) -> {
             seen.add(envelope);
             senders.add(sender == null ? "-" : sender.clientId());
         });

@@ -123,7 +123,7 @@ class CasilOverTheWireTest {
 
     static double decisions(String decision) {
         Matcher m = Pattern.compile("(?m)^arqonbus_casil_decisions_total\\{decision=\"" + decision + "\"[^}]*} (\\S+)$")
-                .matcher(server.bus().metrics().scrape());
+                .matcher(server.components().metrics().scrape());
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
@@ -164,7 +164,7 @@ class CasilOverTheWireTest {
         assertThat(history(subscriber, "vault", "blocked")).extracting(e -> e.path("payload").path("text").asText())
                 .containsExactly("after");
         assertThat(decisions("block") - blockedBefore).isEqualTo(2);
-        assertThat(server.bus().metrics().scrape())
+        assertThat(server.components().metrics().scrape())
                 .containsPattern("arqonbus_errors_total\\{code=\"CASIL_POLICY_BLOCKED_SECRET\"[^}]*} [1-9]");
     }
 

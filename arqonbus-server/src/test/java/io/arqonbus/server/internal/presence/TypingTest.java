@@ -37,7 +37,7 @@ class TypingTest {
     @Test
     void signalsReachTheOtherMembersCoalescedAndExpiring() throws Exception {
         List<Envelope> observed = new CopyOnWriteArrayList<>();
-        Runnable removeListener = server.bus().hub().addListener((delivered, sender) -> observed.add(delivered));
+        Runnable removeListener = server.components().hub().addListener((delivered, sender) -> observed.add(delivered));
         try {
             ArqonBusClient amy = server.connect();
             ArqonBusClient bo = server.connect();

@@ -147,7 +147,7 @@ class TlsTest {
         // A client that does not trust the certificate is refused by its own TLS stack.
         assertThatThrownBy(() -> ArqonBusClient.connect(URI.create("wss://" + hostPort(bus.busAddress()) + "/"))
                 .get(T.toMillis(), TimeUnit.MILLISECONDS)).hasCauseInstanceOf(javax.net.ssl.SSLHandshakeException.class);
-        assertThat(bus.sessions().size()).isZero();
+        assertThat(bus.stats().clients()).isZero();
 
         ArqonBusClient trusted = client(trusting("server.crt"), bus);
         assertThat(trusted.command("ping", null).get().path("status").asText()).isEqualTo("success");

@@ -43,7 +43,7 @@ class ConnectionLifecycleLimitsTest {
         assertThat(close.reason()).isEqualTo("connection limit reached");
         assertThat(extra.drain()).isEmpty(); // no welcome
         open.get(0).close();
-        await().atMost(T).until(() -> server.bus().sessions().size() == 4);
+        await().atMost(T).until(() -> server.components().sessions().size() == 4);
         RawWebSocket again = raw.connectWelcomed();
         assertThat(again.isOpen()).isTrue();
     }

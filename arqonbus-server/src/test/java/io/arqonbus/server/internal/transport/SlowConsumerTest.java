@@ -76,7 +76,7 @@ class SlowConsumerTest {
         String body = new String(filler);
         int published = 0;
         int maxMessages = 4000;
-        while (published < maxMessages && server.bus().metrics().slowConsumerDisconnectsTotal() == 0) {
+        while (published < maxMessages && server.components().metrics().slowConsumerDisconnectsTotal() == 0) {
             for (int i = 0; i < 20; i++) {
                 publisher.send("{\"type\":\"message\",\"room\":\"slow\",\"channel\":\"feed\",\"payload\":{\"seq\":"
                         + published + ",\"fill\":\"" + body + "\"}}");
@@ -101,6 +101,6 @@ class SlowConsumerTest {
             assertThat(r.counted() - start).isEqualTo(total + 1); // + the stuck client's leave notice
             assertThat(r.isOpen()).isTrue();
         }
-        assertThat(server.bus().metrics().slowConsumerDisconnectsTotal()).isEqualTo(1);
+        assertThat(server.components().metrics().slowConsumerDisconnectsTotal()).isEqualTo(1);
     }
 }

@@ -115,7 +115,7 @@ class WebhookDeliveryTest {
     }
 
     private static double rules() {
-        return server.bus().metrics().registry().get("arqonbus.webhook.rules").gauge().value();
+        return server.components().metrics().registry().get("arqonbus.webhook.rules").gauge().value();
     }
 
     @Test
@@ -244,7 +244,7 @@ class WebhookDeliveryTest {
             assertThat(receiver.requests().stream().map(r -> r.header("X-ArqonBus-Event-Id")).collect(Collectors.toSet()))
                     .containsExactlyInAnyOrderElementsOf(events);
 
-            String scrape = server.bus().metrics().scrape();
+            String scrape = server.components().metrics().scrape();
             assertThat(scrape).contains("arqonbus_webhook_deliveries_total{outcome=\"delivered\",rule_id=\"" + ruleId
                     + "\"} 5.0", "arqonbus_webhook_deliveries_total{outcome=\"retried\",rule_id=\"" + ruleId
                     + "\"} 7.0", "arqonbus_webhook_pending{rule_id=\"" + ruleId + "\"} 0.0");

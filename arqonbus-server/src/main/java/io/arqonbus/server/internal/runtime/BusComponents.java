@@ -1,0 +1,341 @@
+package io.arqonbus.server.internal.runtime;
+
+import io.arqonbus.protocol.CloseCodes;
+import io.arqonbus.protocol.Envelope;
+import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.protocol.IdGenerator;
+import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.config.JwtSettings;
+import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.config.TlsConfig;
+import io.arqonbus.server.internal.auth.Authenticator;
+import io.arqonbus.server.internal.auth.JwtAuthenticator;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.command.CommandDispatcher;
+import io.arqonbus.server.internal.command.CommandRegistry;
+import io.arqonbus.server.internal.cron.CronCommands;
+import io.arqonbus.server.internal.history.HistoryCommands;
+import io.arqonbus.server.internal.hub.HubCommands;
+import io.arqonbus.server.internal.hub.HubHistoryAccess;
+import io.arqonbus.server.internal.inspect.CasilCommands;
+import io.arqonbus.server.internal.kv.StoreCommands;
+import io.arqonbus.server.internal.omega.OmegaCommands;
+import io.arqonbus.server.internal.system.SystemCommands;
+import io.arqonbus.server.internal.webhook.WebhookCommands;
+import io.arqonbus.server.internal.cron.CronScheduler;
+import io.arqonbus.server.internal.embed.HostPublisher;
+import io.arqonbus.server.internal.embed.HostSubscriptions;
+import io.arqonbus.server.internal.events.RecentEvent;
+import io.arqonbus.server.internal.events.RecentEvents;
+import io.arqonbus.server.internal.events.RecentEventsWelcome;
+import io.arqonbus.server.internal.history.HistoryStore;
+import io.arqonbus.server.internal.history.HistoryStores;
+import io.arqonbus.server.internal.http.BusHealthCheck;
+import io.arqonbus.server.internal.http.EventsRoutes;
+import io.arqonbus.server.internal.http.HttpApiServer;
+import io.arqonbus.server.internal.http.HttpAuth;
+import io.arqonbus.server.internal.http.HttpEndpoints;
+import io.arqonbus.server.internal.http.LiveBusView;
+import io.arqonbus.server.internal.http.PresenceEndpoint;
+import io.arqonbus.server.internal.hub.AgentActivity;
+import io.arqonbus.server.internal.hub.ConnectionLifecycle;
+import io.arqonbus.server.internal.hub.FrameEncoder;
+import io.arqonbus.server.internal.hub.Hub;
+import io.arqonbus.server.internal.inspect.CasilInspector;
+import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
+import io.arqonbus.server.internal.inspect.InspectionGate;
+import io.arqonbus.server.internal.kv.KeyValueStore;
+import io.arqonbus.server.internal.kv.KeyValueStores;
+import io.arqonbus.server.internal.limits.ConnectionsPerSubject;
+import io.arqonbus.server.internal.metrics.BusMetrics;
+import io.arqonbus.server.internal.omega.OmegaLab;
+import io.arqonbus.server.internal.presence.Presence;
+import io.arqonbus.server.internal.presence.PresenceCommands;
+import io.arqonbus.server.internal.presence.Typing;
+import io.arqonbus.server.internal.reply.Replies;
+import io.arqonbus.server.internal.routing.InboundRouter;
+import io.arqonbus.server.internal.session.Disconnector;
+import io.arqonbus.server.internal.session.LoopContexts;
+import io.arqonbus.server.internal.session.Session;
+import io.arqonbus.server.internal.session.SessionRegistry;
+import io.arqonbus.server.internal.subscription.SubscriptionCommands;
+import io.arqonbus.server.internal.subscription.Subscriptions;
+import io.arqonbus.server.internal.telemetry.TelemetryHub;
+import io.arqonbus.server.internal.transport.BusChannelInitializer;
+import io.arqonbus.server.internal.transport.BusDependencies;
+import io.arqonbus.server.internal.transport.ExceptionHandler;
+import io.arqonbus.server.internal.transport.TelemetryServer;
+import io.arqonbus.server.internal.webhook.Webhooks;
+import io.arqonbus.server.status.BusStats;
+import io.arqonbus.server.status.Readiness;
+import io.arqonbus.server.status.ServerInfo;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts of one running bus, built lane by lane by {@link #start}: event loops and TLS,
+ * metrics and authentication, storage, the hub, the feature lanes (operator lanes, presence,
+ * subscriptions, recent events, in-process subscriptions), the command and routing lane, then
+ * the bus, telemetry and HTTP ports. Every part that needs undoing registers a hook in
+ * {@link ShutdownHooks} as it is built, so a start that fails half-way and {@link #stop()} share
+ * one cleanup path.
+ *
+ * <p>Internal, not API: the accessors hand out live, mutable parts, for the facade and for tests
+ * (through the facade's package-private accessor); they carry no compatibility promise.
+ */
+public final class BusComponents {
+    private static final Logger log = LoggerFactory.getLogger(BusComponents.class);
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final ShutdownHooks hooks = new ShutdownHooks();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private Listeners listeners;
+    private ServerInfo info;
+    private IdGenerator ids;
+    private EnvelopeCodec codec;
+    private BusMetrics metrics;
+    private Authenticator authenticator;
+    private HistoryStore history;
+    private Map<ChannelKey, StreamPosition> heads;
+    private LoopContexts loops;
+    private Hub hub;
+    private Replies replies;
+    private SessionRegistry sessions;
+    private Disconnector disconnector;
+    private TelemetryHub telemetry;
+    private ConnectionLifecycle lifecycle;
+    private AgentActivity activity;
+    private KeyValueStore kv;
+    private CronScheduler cron;
+    private Webhooks webhooks;
+    private Presence presence;
+    private RecentEvents recentEvents;
+    private HostSubscriptions hostSubscriptions;
+    private HostPublisher hostPublisher;
+    private InboundRouter router;
+    private InetSocketAddress busAddress;
+    private InetSocketAddress telemetryAddress;
+    private InetSocketAddress httpAddress;
+
+    private BusComponents(ServerConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * Builds and starts every part; returns once every port accepts traffic. When a part fails,
+     * what was built so far is undone (threads stopped, ports closed, stores closed) and the
+     * failure is thrown.
+     *
+     * @param subscriberQueueCapacity the default queue capacity of in-process subscriptions
+     * @param readiness               what {@code GET /ready} reports (the facade's lifecycle)
+     */
+    public static BusComponents start(ServerConfig config, Clock clock, int subscriberQueueCapacity,
+            Supplier<Readiness> readiness) throws InterruptedException {
+        BusComponents parts = new BusComponents(config, clock);
+        try {
+            parts.buildFoundation();
+            parts.buildStorage();
+            parts.buildHub();
+            parts.buildFeatures(subscriberQueueCapacity);
+            parts.buildPorts(readiness);
+        } catch (RuntimeException | Error | InterruptedException e) {
+            log.warn("event=start_failed msg=\"{}\" undoing={}", e.getMessage(), parts.hooks.size());
+            parts.hooks.runAll();
+            throw e;
+        }
+        log.info("event=started transport={} bus={} telemetry={} http={} tls={} auth={} history={} casil={} "
+                + "version={}", parts.info.transport(), parts.busAddress, parts.telemetryAddress,
+                parts.httpAddress, config.tls() == null ? "off" : config.tls().portList(),
+                config.authEnabled() ? "jwt-" + config.jwtAlgorithm() : "off", parts.history.backend(),
+                config.casil().enabled() ? config.casil().mode().wireName() : "off", parts.info.version());
+        return parts;
+    }
+
+    /** Event loops, TLS, ids and codec, metrics, authentication. */
+    private void buildFoundation() {
+        listeners = new Listeners(config, hooks);
+        String[] version = ServerInfo.readVersion();
+        info = new ServerInfo(version[0], version[1], clock.instant(), listeners.transportName());
+        ids = new IdGenerator();
+        codec = new EnvelopeCodec(ids, clock);
+        metrics = new BusMetrics();
+        authenticator = config.authEnabled()
+                ? JwtAuthenticator.create(JwtSettings.from(config), clock)
+                : Authenticator.none();
+        Authenticator auth = authenticator;
+        hooks.add(ShutdownHooks.Priority.SECURITY, "authenticator", auth::close);
+    }
+
+    /** The history store (opened: its streams' heads read) and the key-value store. */
+    private void buildStorage() {
+        history = HistoryStores.create(config, clock, codec);
+        HistoryStore store = history;
+        hooks.add(ShutdownHooks.Priority.STORAGE, "history store", store::close);
+        heads = history.open();
+        kv = KeyValueStores.create(config);
+        hooks.add(ShutdownHooks.Priority.LANES, "key-value store", kv::close);
+    }
+
+    /** The hub with the stored streams and their idempotency keys, sessions, telemetry. */
+    private void buildHub() throws InterruptedException {
+        FrameEncoder encoder = new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT);
+        loops = new LoopContexts(listeners.workers());
+        hub = new Hub(loops, history, heads, encoder, metrics, ids, clock,
+                config.dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS);
+        new IdempotencyRestore(hub, history, clock, IdempotencyRestore.DEFAULT_PARALLELISM,
+                IdempotencyRestore.DEFAULT_TOTAL_TIME).restore(heads.keySet());
+        hub.restore(heads.keySet());
+        sessions = new SessionRegistry();
+        replies = new Replies(ids, clock);
+        disconnector = new Disconnector(config.closeWait());
+        telemetry = new TelemetryHub(codec, clock, config.maxPendingBytes(), disconnector);
+        hooks.add(ShutdownHooks.Priority.CLIENTS, "clients", this::closeClients);
+        activity = new AgentActivity(hub, replies, telemetry);
+        lifecycle = new ConnectionLifecycle(sessions, hub, replies, telemetry, activity, metrics,
+                config.authEnabled());
+        ScienceRoom.create(hub);
+    }
+
+    /** Operator lanes, presence, subscriptions, recent events, in-process subscriptions, gauges. */
+    private void buildFeatures(int subscriberQueueCapacity) {
+        // Durable cron jobs live beside the history: in the file store's directory, or in Redis.
+        cron = config.redis() != null
+                ? new CronScheduler(config.cron(), hub, ids, clock, kv)
+                : new CronScheduler(config.cron(), hub, ids, clock,
+                        config.store().isFile() ? config.store().directory() : null);
+        CronScheduler scheduler = cron;
+        hooks.add(ShutdownHooks.Priority.FEATURES, "cron", scheduler::close);
+        webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry());
+        Webhooks hooksLane = webhooks;
+        hooks.add(ShutdownHooks.Priority.LANES, "webhooks", hooksLane::close);
+        hub.addListener(webhooks.dispatcher());
+        lifecycle.onClosed(webhooks::ownerClosed);
+        presence = new Presence(hub);
+        recentEvents = new RecentEvents(config.recentEventsSize());
+        if (recentEvents.enabled()) {
+            hub.addListener(recentEvents);
+        }
+        lifecycle.addWelcomeExtension(new RecentEventsWelcome(recentEvents, hub, replies, codec, metrics));
+        hostSubscriptions = new HostSubscriptions(hub, subscriberQueueCapacity);
+        HostSubscriptions inProcess = hostSubscriptions;
+        hooks.add(ShutdownHooks.Priority.FEATURES, "in-process subscriptions", inProcess::close);
+        hostPublisher = new HostPublisher(hub, ids, codec.mapper(), clock);
+        BusGauges.register(metrics, sessions, hub, telemetry, info, clock, openConnections::get, cron, history);
+        cron.restore();
+        router = commands();
+    }
+
+    /** The command registry and dispatcher, and the router every inbound frame goes through. */
+    private InboundRouter commands() {
+        CasilPolicyHolder casil = new CasilPolicyHolder(config.casil());
+        InspectionGate inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry,
+                metrics.registry());
+        Subscriptions subscriptions = new Subscriptions(loops.size(), ids,
+                config.maxSubscriptionsPerConnection());
+        hub.filteredReceivers(subscriptions);
+        CommandRegistry registry = new CommandRegistry();
+        SystemCommands.register(registry, clock, info, sessions, hub, history, authenticator, config.permissions());
+        HubCommands.register(registry, hub, lifecycle, history, telemetry, config);
+        HistoryCommands.register(registry, history, new HubHistoryAccess(hub), codec, config);
+        CasilCommands.register(registry, casil, telemetry);
+        StoreCommands.register(registry, kv, config.kvLimits(), codec.mapper());
+        WebhookCommands.register(registry, webhooks, clock, config.webhookAllowedHosts(), config.permissions());
+        CronCommands.register(registry, cron);
+        OmegaCommands.register(registry, new OmegaLab(config.omega(), hub, ids, clock));
+        SubscriptionCommands.register(registry, subscriptions);
+        PresenceCommands.register(registry, presence, new Typing(hub, replies), hub);
+        CommandDispatcher dispatcher = new CommandDispatcher(registry, replies, hub::sendTo, metrics,
+                config.legacyAcks(), HistoryCommands::refusal);
+        return new InboundRouter(hub, sessions, dispatcher, lifecycle, activity,
+                telemetry, replies, metrics, disconnector, config.maxViolations(), config.legacyAcks(), inspection);
+    }
+
+    /** The bus port, the telemetry port (unless off), the HTTP port (unless off), the stats line. */
+    private void buildPorts(Supplier<Readiness> readiness) throws InterruptedException {
+        ExceptionHandler exceptionHandler = new ExceptionHandler(disconnector);
+        BusDependencies deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle,
+                loops, metrics, disconnector, exceptionHandler, openConnections,
+                new ConnectionsPerSubject(config.maxConnectionsPerClient()));
+        busAddress = listeners.bind(TlsConfig.Port.BUS, config.host(), config.port(),
+                new BusChannelInitializer(deps), ShutdownHooks.Priority.LISTENERS);
+        if (config.telemetryPort() >= 0) {
+            TelemetryServer telemetryServer = new TelemetryServer(telemetry, codec, clock, disconnector,
+                    exceptionHandler, config.telemetryMaxClients());
+            telemetryAddress = listeners.bind(TlsConfig.Port.TELEMETRY, config.telemetryHost(),
+                    config.telemetryPort(), telemetryServer, ShutdownHooks.Priority.LISTENERS);
+            telemetryServer.boundTo(telemetryAddress.getHostString(), telemetryAddress.getPort());
+        }
+        if (config.httpPort() >= 0) {
+            LiveBusView view = new LiveBusView(info, clock, readiness, hub, sessions, telemetry, metrics,
+                    history, openConnections::get, busAddress, telemetryAddress, config.tls());
+            HttpAuth httpAuth = new HttpAuth(authenticator, config.permissions());
+            HostSubscriptions inProcess = hostSubscriptions;
+            HttpApiServer http = new HttpApiServer(EventsRoutes.addTo(
+                    HttpEndpoints.routes(view, new BusHealthCheck(listeners.workers(), history)), httpAuth, view,
+                    recentEvents, codec, inProcess::count)
+                    .getBelow(PresenceEndpoint.PREFIX, httpAuth.require(new PresenceEndpoint(presence))).build());
+            httpAddress = listeners.bind(TlsConfig.Port.HTTP, config.httpHost(), config.httpPort(), http,
+                    ShutdownHooks.Priority.HTTP);
+            view.httpBoundTo(httpAddress);
+        }
+        BusGauges.scheduleStats(config.statsInterval(), listeners.workers(), sessions, hub, metrics, telemetry);
+    }
+
+    /** Closes every client with 1001 and waits up to the shutdown grace for them to leave. */
+    private void closeClients() throws InterruptedException {
+        for (Session session : List.copyOf(sessions.all())) {
+            disconnector.close(session.channel(), CloseCodes.GOING_AWAY, "server shutting down");
+        }
+        telemetry.closeAll();
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (openConnections.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Stops gracefully: refuses new connections, closes every client with 1001, waits up to the
+     * shutdown grace for them to leave (the HTTP port answers {@code /ready} meanwhile), then stops
+     * the features, the event loops, the stores and the authenticator. Blocks; idempotent.
+     */
+    public void stop() {
+        log.info("event=stopping clients={}", sessions.size());
+        hooks.runAll();
+        log.info("event=stopped");
+    }
+
+    /** A read-only snapshot of the counts. */
+    public BusStats stats() {
+        return new BusStats(sessions.size(), openConnections.get(), telemetry.clientCount(), hub.roomCount(),
+                hub.channelCount(), hub.publicationCount(), metrics.receivedTotal(), metrics.sentTotal(),
+                metrics.slowConsumerDisconnectsTotal(), hostSubscriptions.count());
+    }
+
+    /** The newest publications the recent-events ring holds, at most {@code max}, oldest first. */
+    public List<Envelope> recentEvents(int max) {
+        return recentEvents.latest(max, event -> true).stream().map(RecentEvent::envelope).toList();
+    }
+
+    public ServerConfig config() { return config; }
+    public ServerInfo info() { return info; }
+    public InetSocketAddress busAddress() { return busAddress; }
+    public InetSocketAddress telemetryAddress() { return telemetryAddress; }
+    public InetSocketAddress httpAddress() { return httpAddress; }
+    public HostPublisher hostPublisher() { return hostPublisher; }
+    public HostSubscriptions hostSubscriptions() { return hostSubscriptions; }
+    public BusMetrics metrics() { return metrics; }
+    public Hub hub() { return hub; }
+    public SessionRegistry sessions() { return sessions; }
+    public HistoryStore history() { return history; }
+    public RecentEvents recentEventRing() { return recentEvents; }
+    public TelemetryHub telemetry() { return telemetry; }
+}
