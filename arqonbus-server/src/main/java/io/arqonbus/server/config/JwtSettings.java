@@ -41,11 +41,7 @@ public record JwtSettings(
 
     /** The settings of a validated server configuration with auth on. */
     public static JwtSettings from(ServerConfig config) {
-        return new JwtSettings(config.jwtAlgorithm(), config.jwtSecret(),
-                config.jwtPublicKeyFile() == null ? null : Path.of(config.jwtPublicKeyFile()),
-                config.jwksUrl() == null ? null : URI.create(config.jwksUrl()),
-                config.jwtIssuer(), config.jwtAudience(), config.jwtClockSkew(),
-                config.jwksRefreshInterval(), config.jwksMinRefetchInterval());
+        return config.auth().jwt();
     }
 
     /** Settings with a key source and the server's defaults for everything else. */

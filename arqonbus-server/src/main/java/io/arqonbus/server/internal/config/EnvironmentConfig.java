@@ -96,18 +96,18 @@ public final class EnvironmentConfig {
         // Accepted for compatibility: history is always kept in memory by default (protocol §8).
         bool("ARQONBUS_ENABLE_PERSISTENCE", ignored -> { });
         // operator lanes: key-value store and webhooks
-        integer("ARQONBUS_KV_MAX_VALUE_BYTES", v -> b.kvLimits(b.kvLimits().withMaxValueBytes(v)));
-        integer("ARQONBUS_KV_MAX_KEYS_PER_NAMESPACE", v -> b.kvLimits(b.kvLimits().withMaxKeysPerNamespace(v)));
-        integer("ARQONBUS_KV_MAX_KEY_LENGTH", v -> b.kvLimits(b.kvLimits().withMaxKeyLength(v)));
+        integer("ARQONBUS_KV_MAX_VALUE_BYTES", v -> b.kvLimits(k -> k.withMaxValueBytes(v)));
+        integer("ARQONBUS_KV_MAX_KEYS_PER_NAMESPACE", v -> b.kvLimits(k -> k.withMaxKeysPerNamespace(v)));
+        integer("ARQONBUS_KV_MAX_KEY_LENGTH", v -> b.kvLimits(k -> k.withMaxKeyLength(v)));
         string("ARQONBUS_WEBHOOK_ALLOWED_HOSTS", v -> b.webhookAllowedHosts(java.util.Arrays.asList(v.split(","))));
-        integer("ARQONBUS_WEBHOOK_MAX_RULES", v -> b.webhooks(b.webhooks().withMaxRules(v)));
-        integer("ARQONBUS_WEBHOOK_MAX_RULES_PER_CLIENT", v -> b.webhooks(b.webhooks().withMaxRulesPerClient(v)));
-        integer("ARQONBUS_WEBHOOK_QUEUE_SIZE", v -> b.webhooks(b.webhooks().withQueueSize(v)));
-        integer("ARQONBUS_WEBHOOK_MAX_IN_FLIGHT", v -> b.webhooks(b.webhooks().withMaxInFlight(v)));
-        integer("ARQONBUS_WEBHOOK_MAX_ATTEMPTS", v -> b.webhooks(b.webhooks().withMaxAttempts(v)));
-        seconds("ARQONBUS_WEBHOOK_RETRY_INITIAL_SECONDS", v -> b.webhooks(b.webhooks().withRetryInitialDelay(v)));
-        seconds("ARQONBUS_WEBHOOK_RETRY_MAX_SECONDS", v -> b.webhooks(b.webhooks().withRetryMaxDelay(v)));
-        seconds("ARQONBUS_WEBHOOK_MAX_TIMEOUT_SECONDS", v -> b.webhooks(b.webhooks().withMaxTimeout(v)));
+        integer("ARQONBUS_WEBHOOK_MAX_RULES", v -> b.webhooks(w -> w.withMaxRules(v)));
+        integer("ARQONBUS_WEBHOOK_MAX_RULES_PER_CLIENT", v -> b.webhooks(w -> w.withMaxRulesPerClient(v)));
+        integer("ARQONBUS_WEBHOOK_QUEUE_SIZE", v -> b.webhooks(w -> w.withQueueSize(v)));
+        integer("ARQONBUS_WEBHOOK_MAX_IN_FLIGHT", v -> b.webhooks(w -> w.withMaxInFlight(v)));
+        integer("ARQONBUS_WEBHOOK_MAX_ATTEMPTS", v -> b.webhooks(w -> w.withMaxAttempts(v)));
+        seconds("ARQONBUS_WEBHOOK_RETRY_INITIAL_SECONDS", v -> b.webhooks(w -> w.withRetryInitialDelay(v)));
+        seconds("ARQONBUS_WEBHOOK_RETRY_MAX_SECONDS", v -> b.webhooks(w -> w.withRetryMaxDelay(v)));
+        seconds("ARQONBUS_WEBHOOK_MAX_TIMEOUT_SECONDS", v -> b.webhooks(w -> w.withMaxTimeout(v)));
         new RedisEnvironment(env).applyTo(b);
         known.addAll(RedisEnvironment.NAMES);
         casil(b);
@@ -133,23 +133,23 @@ public final class EnvironmentConfig {
     /** The {@code ARQONBUS_CRON_*} and {@code ARQONBUS_OMEGA_*} variables (operator lanes, protocol §5). */
     private void operatorLanes(ServerConfig.Builder b) {
         lane("ARQONBUS_CRON_MAX_JOBS_PER_CLIENT", () -> integer("ARQONBUS_CRON_MAX_JOBS_PER_CLIENT",
-                v -> b.cron(b.cronSoFar().withMaxJobsPerClient(v))));
+                v -> b.cron(c -> c.withMaxJobsPerClient(v))));
         lane("ARQONBUS_CRON_MAX_JOBS", () -> integer("ARQONBUS_CRON_MAX_JOBS",
-                v -> b.cron(b.cronSoFar().withMaxJobs(v))));
+                v -> b.cron(c -> c.withMaxJobs(v))));
         lane("ARQONBUS_CRON_MIN_INTERVAL_SECONDS", () -> seconds("ARQONBUS_CRON_MIN_INTERVAL_SECONDS",
-                v -> b.cron(b.cronSoFar().withMinInterval(v))));
+                v -> b.cron(c -> c.withMinInterval(v))));
         lane("ARQONBUS_CRON_MAX_REPEAT_COUNT", () -> integer("ARQONBUS_CRON_MAX_REPEAT_COUNT",
-                v -> b.cron(b.cronSoFar().withMaxRepeatCount(v))));
+                v -> b.cron(c -> c.withMaxRepeatCount(v))));
         lane("ARQONBUS_OMEGA_ENABLED", () -> bool("ARQONBUS_OMEGA_ENABLED",
-                v -> b.omega(b.omegaSoFar().withEnabled(v))));
+                v -> b.omega(o -> o.withEnabled(v))));
         lane("ARQONBUS_OMEGA_LAB_ROOM", () -> string("ARQONBUS_OMEGA_LAB_ROOM",
-                v -> b.omega(b.omegaSoFar().withLabRoom(v))));
+                v -> b.omega(o -> o.withLabRoom(v))));
         lane("ARQONBUS_OMEGA_LAB_CHANNEL", () -> string("ARQONBUS_OMEGA_LAB_CHANNEL",
-                v -> b.omega(b.omegaSoFar().withLabChannel(v))));
+                v -> b.omega(o -> o.withLabChannel(v))));
         lane("ARQONBUS_OMEGA_MAX_EVENTS", () -> integer("ARQONBUS_OMEGA_MAX_EVENTS",
-                v -> b.omega(b.omegaSoFar().withMaxEvents(v))));
+                v -> b.omega(o -> o.withMaxEvents(v))));
         lane("ARQONBUS_OMEGA_MAX_SUBSTRATES", () -> integer("ARQONBUS_OMEGA_MAX_SUBSTRATES",
-                v -> b.omega(b.omegaSoFar().withMaxSubstrates(v))));
+                v -> b.omega(o -> o.withMaxSubstrates(v))));
     }
 
     /** Runs one setting of a lane; a value out of its range is a {@link ConfigException} naming the variable. */
@@ -166,11 +166,13 @@ public final class EnvironmentConfig {
     /** The {@code ARQONBUS_CASIL_*} variables (protocol §7) over the builder's policy. */
     private void casil(ServerConfig.Builder b) {
         if (CasilPolicyParser.anySet(env)) {
-            try {
-                b.casil(CasilPolicyParser.fromEnvironment(env, b.casilSoFar()));
-            } catch (CasilPolicyException e) {
-                throw new ConfigException(String.join("; ", e.problems()));
-            }
+            b.casil(base -> {
+                try {
+                    return CasilPolicyParser.fromEnvironment(env, base);
+                } catch (CasilPolicyException e) {
+                    throw new ConfigException(String.join("; ", e.problems()));
+                }
+            });
         }
     }
 
