@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * {@code arqon serve}: runs the server until SIGTERM or SIGINT, then stops gracefully (clients are
  * closed with 1001 and given the shutdown grace to leave) and exits 0.
  */
-@Command(name = "serve",
+@Command(name = "serve", modelTransformer = ServerFlags.class,
         description = {"Run the ArqonBus server (bus, telemetry and HTTP ports) until SIGTERM or SIGINT.",
                 "Precedence: flags > ARQONBUS_* environment variables > defaults."})
 public final class ServeCommand implements Callable<Integer> {
