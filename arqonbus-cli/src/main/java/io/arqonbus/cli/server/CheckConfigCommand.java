@@ -3,7 +3,7 @@ package io.arqonbus.cli.server;
 import io.arqonbus.cli.common.CliContext;
 import io.arqonbus.cli.common.ExitCodes;
 import io.arqonbus.server.internal.auth.JwtAuthenticator;
-import io.arqonbus.server.config.JwtSettings;
+import io.arqonbus.server.internal.config.Setting;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * flags, same variables), prints every setting with its value and source, and validates it.
  * Exit 0 when valid; 2 with {@code arqon: invalid configuration: …} otherwise. Binds nothing.
  */
-@Command(name = "check-config",
+@Command(name = "check-config", modelTransformer = ServerFlags.class,
         description = {"Print the effective server configuration with the source of each value, and validate it.",
                 "Takes the same flags as serve. Exit code 2 when the configuration is invalid."})
 public final class CheckConfigCommand implements Callable<Integer> {
@@ -33,9 +33,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ResolvedConfig resolved = options.resolve(parent.environment().env());
-        if (resolved.config().authEnabled() && resolved.config().jwtPublicKeyFile() != null) {
+        if (resolved.config().auth().enabled() && resolved.config().auth().jwtPublicKeyFile() != null) {
             // Reads the key and checks that it fits the algorithm, as serve would (a JWKS is not fetched).
-            JwtAuthenticator.create(JwtSettings.from(resolved.config()), java.time.Clock.systemUTC()).close();
+            JwtAuthenticator.create(resolved.config().auth().jwt(), java.time.Clock.systemUTC()).close();
         }
         if (resolved.config().tls() != null) {
             // Reads the certificate and key and proves they belong together, as serve would.

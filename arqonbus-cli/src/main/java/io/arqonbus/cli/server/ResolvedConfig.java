@@ -1,11 +1,12 @@
 package io.arqonbus.cli.server;
 
 import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.internal.config.Setting;
 import java.util.Map;
 
 /**
  * The effective server configuration and, for each {@link Setting}, where its value came from:
- * {@code flag --x}, {@code env ARQONBUS_X} or {@code default}.
+ * {@code flag --x}, {@code env ARQONBUS_X}, {@code file <path>} or {@code default}.
  */
 public record ResolvedConfig(ServerConfig config, Map<Setting, String> sources) {
     public ResolvedConfig {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  * {@code arqon serve}: runs the server until SIGTERM or SIGINT, then stops gracefully (clients are
  * closed with 1001 and given the shutdown grace to leave) and exits 0.
  */
-@Command(name = "serve",
+@Command(name = "serve", modelTransformer = ServerFlags.class,
         description = {"Run the ArqonBus server (bus, telemetry and HTTP ports) until SIGTERM or SIGINT.",
                 "Precedence: flags > ARQONBUS_* environment variables > defaults."})
 public final class ServeCommand implements Callable<Integer> {
@@ -91,7 +91,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static void stop(ArqonBus bus, ServerConfig config) {
         try {
-            bus.stop().get(config.shutdownGrace().toSeconds() + STOP_SLACK_SECONDS, TimeUnit.SECONDS);
+            bus.stop().get(config.timeouts().shutdownGrace().toSeconds() + STOP_SLACK_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.FAILURE, "interrupted while stopping");

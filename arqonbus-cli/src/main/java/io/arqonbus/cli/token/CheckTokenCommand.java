@@ -12,6 +12,7 @@ import io.arqonbus.server.config.JwtSettings;
 import io.arqonbus.server.internal.auth.PemKeys;
 import io.arqonbus.server.config.ConfigException;
 import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.config.AuthSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -142,7 +143,7 @@ public final class CheckTokenCommand implements Callable<Integer> {
                 throw CliException.usage(algorithm + " verifies with a shared secret, not with a JWKS URL");
             }
         }
-        Duration skew = ServerConfig.DEFAULT_JWT_CLOCK_SKEW;
+        Duration skew = AuthSettings.DEFAULT_JWT_CLOCK_SKEW;
         String envSkew = env("ARQONBUS_AUTH_JWT_CLOCK_SKEW_SECONDS");
         try {
             if (clockSkewSeconds != null) {
@@ -159,7 +160,7 @@ public final class CheckTokenCommand implements Callable<Integer> {
         return new JwtSettings(algorithm, secretValue, keyPath, jwks,
                 issuer != null ? issuer : env("ARQONBUS_AUTH_JWT_ISSUER"),
                 audience != null ? audience : env("ARQONBUS_AUTH_JWT_AUDIENCE"), skew,
-                ServerConfig.DEFAULT_JWKS_REFRESH_INTERVAL, ServerConfig.DEFAULT_JWKS_MIN_REFETCH_INTERVAL);
+                AuthSettings.DEFAULT_JWKS_REFRESH_INTERVAL, AuthSettings.DEFAULT_JWKS_MIN_REFETCH_INTERVAL);
     }
 
     private String env(String name) {

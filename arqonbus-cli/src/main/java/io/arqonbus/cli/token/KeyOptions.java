@@ -3,6 +3,7 @@ package io.arqonbus.cli.token;
 import io.arqonbus.cli.common.CliException;
 import io.arqonbus.server.internal.auth.JwtAlgorithms;
 import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.config.AuthSettings;
 import java.security.Key;
 import java.security.interfaces.ECKey;
 import java.util.Locale;
@@ -18,9 +19,9 @@ final class KeyOptions {
             return null;
         }
         String alg = flag.trim().toUpperCase(Locale.ROOT);
-        if (!ServerConfig.JWT_ALGORITHMS.contains(alg)) {
+        if (!AuthSettings.JWT_ALGORITHMS.contains(alg)) {
             throw CliException.usage("--alg: " + flag + " (expected: one of " + String.join(", ",
-                    ServerConfig.JWT_ALGORITHMS) + ")");
+                    AuthSettings.JWT_ALGORITHMS) + ")");
         }
         return alg;
     }
@@ -45,7 +46,7 @@ final class KeyOptions {
     /** The algorithm for a shared secret: {@code --alg} when given (it must be HS*), else HS256. */
     static String forSecret(String alg) {
         if (alg == null) {
-            return ServerConfig.DEFAULT_JWT_ALGORITHM;
+            return AuthSettings.DEFAULT_JWT_ALGORITHM;
         }
         if (!JwtAlgorithms.isHmac(alg)) {
             throw CliException.usage(alg + " needs a key (--key-file), not a shared secret");

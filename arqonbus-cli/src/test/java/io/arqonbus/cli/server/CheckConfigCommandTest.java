@@ -1,5 +1,6 @@
 package io.arqonbus.cli.server;
 
+import io.arqonbus.server.internal.config.Setting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.arqonbus.cli.CliRunner;

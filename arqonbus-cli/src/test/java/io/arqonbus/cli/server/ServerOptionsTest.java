@@ -1,5 +1,6 @@
 package io.arqonbus.cli.server;
 
+import io.arqonbus.server.internal.config.Setting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,10 +33,10 @@ class ServerOptionsTest {
     @Test
     void defaultsWhenNothingIsGiven() {
         ResolvedConfig resolved = parse("serve").resolve(Map.of());
-        assertThat(resolved.config().port()).isEqualTo(9100);
-        assertThat(resolved.config().telemetryPort()).isEqualTo(8081);
-        assertThat(resolved.config().httpPort()).isEqualTo(8080);
-        assertThat(resolved.config().host()).isEqualTo("127.0.0.1");
+        assertThat(resolved.config().listeners().port()).isEqualTo(9100);
+        assertThat(resolved.config().listeners().telemetryPort()).isEqualTo(8081);
+        assertThat(resolved.config().listeners().httpPort()).isEqualTo(8080);
+        assertThat(resolved.config().listeners().host()).isEqualTo("127.0.0.1");
         assertThat(resolved.source(Setting.PORT)).isEqualTo("default");
         assertThat(resolved.source(Setting.HTTP_HOST)).isEqualTo("default (bus host)");
     }
@@ -45,11 +46,11 @@ class ServerOptionsTest {
         Map<String, String> env = Map.of("ARQONBUS_SERVER_PORT", "9200", "ARQONBUS_HTTP_PORT", "9201",
                 "ARQONBUS_MAX_CONNECTIONS", "50");
         ResolvedConfig resolved = parse("serve", "--port", "9300", "--max-connections=60").resolve(env);
-        assertThat(resolved.config().port()).isEqualTo(9300);
+        assertThat(resolved.config().listeners().port()).isEqualTo(9300);
         assertThat(resolved.source(Setting.PORT)).isEqualTo("flag --port");
-        assertThat(resolved.config().httpPort()).isEqualTo(9201);
+        assertThat(resolved.config().listeners().httpPort()).isEqualTo(9201);
         assertThat(resolved.source(Setting.HTTP_PORT)).isEqualTo("env ARQONBUS_HTTP_PORT");
-        assertThat(resolved.config().maxConnections()).isEqualTo(60);
+        assertThat(resolved.config().limits().maxConnections()).isEqualTo(60);
         assertThat(resolved.source(Setting.MAX_CONNECTIONS)).isEqualTo("flag --max-connections");
     }
 
@@ -64,30 +65,30 @@ class ServerOptionsTest {
                 "--shutdown-grace-seconds", "1.5", "--redis-url", "redis://127.0.0.1:6390/2",
                 "--storage-mode", "strict").resolve(Map.of());
         var c = resolved.config();
-        assertThat(c.host()).isEqualTo("127.0.0.2");
-        assertThat(c.port()).isEqualTo(1);
-        assertThat(c.telemetryHost()).isEqualTo("127.0.0.3");
-        assertThat(c.telemetryPort()).isEqualTo(-1);
-        assertThat(c.httpHost()).isEqualTo("127.0.0.4");
-        assertThat(c.httpPort()).isEqualTo(3);
-        assertThat(c.ioThreads()).isEqualTo(3);
-        assertThat(c.compression()).isTrue();
-        assertThat(c.maxMessageSize()).isEqualTo(2048);
-        assertThat(c.maxFrameSize()).isEqualTo(4096);
-        assertThat(c.maxConnections()).isEqualTo(7);
-        assertThat(c.slowConsumerPolicy()).isEqualTo(SlowConsumerPolicy.DROP);
-        assertThat(c.authEnabled()).isTrue();
-        assertThat(c.jwtSecret()).isEqualTo("s3cret");
-        assertThat(c.jwtAlgorithm()).isEqualTo("HS512");
-        assertThat(c.maxHistorySize()).isEqualTo(5);
+        assertThat(c.listeners().host()).isEqualTo("127.0.0.2");
+        assertThat(c.listeners().port()).isEqualTo(1);
+        assertThat(c.listeners().telemetryHost()).isEqualTo("127.0.0.3");
+        assertThat(c.listeners().telemetryPort()).isEqualTo(-1);
+        assertThat(c.listeners().httpHost()).isEqualTo("127.0.0.4");
+        assertThat(c.listeners().httpPort()).isEqualTo(3);
+        assertThat(c.listeners().ioThreads()).isEqualTo(3);
+        assertThat(c.listeners().compression()).isTrue();
+        assertThat(c.limits().maxMessageSize()).isEqualTo(2048);
+        assertThat(c.limits().maxFrameSize()).isEqualTo(4096);
+        assertThat(c.limits().maxConnections()).isEqualTo(7);
+        assertThat(c.limits().slowConsumerPolicy()).isEqualTo(SlowConsumerPolicy.DROP);
+        assertThat(c.auth().enabled()).isTrue();
+        assertThat(c.auth().jwtSecret()).isEqualTo("s3cret");
+        assertThat(c.auth().jwtAlgorithm()).isEqualTo("HS512");
+        assertThat(c.history().maxSize()).isEqualTo(5);
         assertThat(c.legacyAcks()).isFalse();
-        assertThat(c.statsInterval()).isEqualTo(Duration.ZERO);
-        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(c.redis().display()).isEqualTo("redis://127.0.0.1:6390/2");
-        assertThat(c.storageMode()).isEqualTo(StorageMode.STRICT);
-        assertThat(c.jwtIssuer()).isEqualTo("iss");
-        assertThat(c.jwtAudience()).isEqualTo("aud");
-        assertThat(c.jwtClockSkew()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.timeouts().statsInterval()).isEqualTo(Duration.ZERO);
+        assertThat(c.timeouts().shutdownGrace()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.storage().redis().display()).isEqualTo("redis://127.0.0.1:6390/2");
+        assertThat(c.storage().mode()).isEqualTo(StorageMode.STRICT);
+        assertThat(c.auth().jwtIssuer()).isEqualTo("iss");
+        assertThat(c.auth().jwtAudience()).isEqualTo("aud");
+        assertThat(c.auth().jwtClockSkew()).isEqualTo(Duration.ofSeconds(5));
         for (Setting setting : Setting.values()) {
             // The public-key settings exclude the secret (everyKeyFlagReachesTheConfiguration covers them),
             // and the file store excludes Redis (theFileStoreFlagsReachTheConfiguration covers it).
@@ -100,18 +101,18 @@ class ServerOptionsTest {
 
     @Test
     void theHistoryStoreIsMemoryUnlessAFileDirectoryIsGiven() {
-        assertThat(parse("serve").resolve(Map.of()).config().store()).isEqualTo(StoreLocation.MEMORY);
-        assertThat(parse("serve").resolve(Map.of()).config().storeSync()).isEqualTo(StoreSync.ALWAYS);
+        assertThat(parse("serve").resolve(Map.of()).config().storage().store()).isEqualTo(StoreLocation.MEMORY);
+        assertThat(parse("serve").resolve(Map.of()).config().storage().sync()).isEqualTo(StoreSync.ALWAYS);
 
         ResolvedConfig env = parse("serve").resolve(Map.of("ARQONBUS_STORE", "file:./data",
                 "ARQONBUS_STORE_SYNC", "None"));
-        assertThat(env.config().store().directory()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
-        assertThat(env.config().store().toString()).isEqualTo("file:" + Path.of("data").toAbsolutePath().normalize());
-        assertThat(env.config().storeSync()).isEqualTo(StoreSync.NONE);
+        assertThat(env.config().storage().store().directory()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
+        assertThat(env.config().storage().store().toString()).isEqualTo("file:" + Path.of("data").toAbsolutePath().normalize());
+        assertThat(env.config().storage().sync()).isEqualTo(StoreSync.NONE);
         assertThat(env.source(Setting.STORE)).isEqualTo("env ARQONBUS_STORE");
 
         ResolvedConfig flag = parse("serve", "--store", "memory").resolve(Map.of("ARQONBUS_STORE", "file:data"));
-        assertThat(flag.config().store()).isEqualTo(StoreLocation.MEMORY);
+        assertThat(flag.config().storage().store()).isEqualTo(StoreLocation.MEMORY);
         assertThat(flag.source(Setting.STORE)).isEqualTo("flag --store");
 
         assertThatThrownBy(() -> parse("serve", "--store", "disk").resolve(Map.of()))
@@ -132,19 +133,19 @@ class ServerOptionsTest {
                 .pem("PUBLIC KEY", generator.generateKeyPair().getPublic().getEncoded()));
         ResolvedConfig file = parse("serve", "--auth", "--jwt-algorithm", "rs256", "--jwt-public-key-file",
                 pem.toString()).resolve(Map.of());
-        assertThat(file.config().jwtPublicKeyFile()).isEqualTo(pem.toString());
+        assertThat(file.config().auth().jwtPublicKeyFile()).isEqualTo(pem.toString());
         assertThat(file.source(Setting.JWT_PUBLIC_KEY_FILE)).isEqualTo("flag --jwt-public-key-file");
         ResolvedConfig jwks = parse("serve", "--auth", "--jwt-algorithm", "ES256", "--jwks-url",
                 "http://127.0.0.1:1/jwks.json").resolve(Map.of());
-        assertThat(jwks.config().jwksUrl()).isEqualTo("http://127.0.0.1:1/jwks.json");
+        assertThat(jwks.config().auth().jwksUrl()).isEqualTo("http://127.0.0.1:1/jwks.json");
         assertThat(jwks.source(Setting.JWKS_URL)).isEqualTo("flag --jwks-url");
     }
 
     @Test
     void booleanFlagCanTurnOffWhatTheEnvironmentTurnedOn() {
         Map<String, String> env = Map.of("ARQONBUS_ENABLE_AUTH", "true", "ARQONBUS_AUTH_JWT_SECRET", "x");
-        assertThat(parse("serve").resolve(env).config().authEnabled()).isTrue();
-        assertThat(parse("serve", "--auth=false").resolve(env).config().authEnabled()).isFalse();
+        assertThat(parse("serve").resolve(env).config().auth().enabled()).isTrue();
+        assertThat(parse("serve", "--auth=false").resolve(env).config().auth().enabled()).isFalse();
     }
 
     @Test
@@ -152,10 +153,10 @@ class ServerOptionsTest {
         Map<String, String> env = Map.of("ARQONBUS_STORAGE_BACKEND", "valkey", "ARQONBUS_VALKEY_PASSWORD", "pw",
                 "ARQONBUS_REDIS_KEY_PREFIX", "bus1:");
         ResolvedConfig resolved = parse("serve", "--redis-url", "redis://127.0.0.1:7000").resolve(env);
-        assertThat(resolved.config().redis().backend()).isEqualTo("valkey");
-        assertThat(resolved.config().redis().password()).isEqualTo("pw");
-        assertThat(resolved.config().redis().keyPrefix()).isEqualTo("bus1:");
-        assertThat(resolved.config().redis().port()).isEqualTo(7000);
+        assertThat(resolved.config().storage().redis().backend()).isEqualTo("valkey");
+        assertThat(resolved.config().storage().redis().password()).isEqualTo("pw");
+        assertThat(resolved.config().storage().redis().keyPrefix()).isEqualTo("bus1:");
+        assertThat(resolved.config().storage().redis().port()).isEqualTo(7000);
         assertThat(Setting.REDIS_URL.read(resolved.config())).isEqualTo("redis://:********@127.0.0.1:7000");
         assertThat(resolved.source(Setting.REDIS_URL)).isEqualTo("flag --redis-url");
         assertThat(Setting.STORAGE_MODE.read(resolved.config())).isEqualTo("degraded");
@@ -187,8 +188,8 @@ class ServerOptionsTest {
     void theFileStoreFlagsReachTheConfiguration() {
         ServerConfig c = parse("serve", "--store", "file:/var/lib/arqonbus", "--store-sync", "none")
                 .resolve(Map.of()).config();
-        assertThat(c.store()).isEqualTo(StoreLocation.file(Path.of("/var/lib/arqonbus")));
-        assertThat(c.storeSync()).isEqualTo(StoreSync.NONE);
+        assertThat(c.storage().store()).isEqualTo(StoreLocation.file(Path.of("/var/lib/arqonbus")));
+        assertThat(c.storage().sync()).isEqualTo(StoreSync.NONE);
     }
 
     @Test

@@ -41,18 +41,14 @@ public record JwtSettings(
 
     /** The settings of a validated server configuration with auth on. */
     public static JwtSettings from(ServerConfig config) {
-        return new JwtSettings(config.jwtAlgorithm(), config.jwtSecret(),
-                config.jwtPublicKeyFile() == null ? null : Path.of(config.jwtPublicKeyFile()),
-                config.jwksUrl() == null ? null : URI.create(config.jwksUrl()),
-                config.jwtIssuer(), config.jwtAudience(), config.jwtClockSkew(),
-                config.jwksRefreshInterval(), config.jwksMinRefetchInterval());
+        return config.auth().jwt();
     }
 
     /** Settings with a key source and the server's defaults for everything else. */
     public static JwtSettings of(String algorithm, String secret, Path publicKeyFile, URI jwksUrl) {
         return new JwtSettings(algorithm, secret, publicKeyFile, jwksUrl, null, null,
-                ServerConfig.DEFAULT_JWT_CLOCK_SKEW, ServerConfig.DEFAULT_JWKS_REFRESH_INTERVAL,
-                ServerConfig.DEFAULT_JWKS_MIN_REFETCH_INTERVAL);
+                AuthSettings.DEFAULT_JWT_CLOCK_SKEW, AuthSettings.DEFAULT_JWKS_REFRESH_INTERVAL,
+                AuthSettings.DEFAULT_JWKS_MIN_REFETCH_INTERVAL);
     }
 
     /** The same settings with these {@code iss}/{@code aud} requirements. */

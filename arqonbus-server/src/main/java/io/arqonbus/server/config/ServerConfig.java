@@ -2,226 +2,52 @@ package io.arqonbus.server.config;
 
 import io.arqonbus.server.casil.CasilPolicy;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
- * The whole server configuration, immutable and validated. Build it with {@link #builder()};
- * {@link EnvironmentConfig} fills a builder from the {@code ARQONBUS_*} variables, and the CLI's
- * flags override both (flags &gt; env &gt; defaults). Every default is a {@code DEFAULT_*}
- * constant; {@code docs/configuration.md} lists them all.
+ * The whole server configuration, immutable and validated, as one record per concern:
+ * {@link #listeners()}, {@link #limits()}, {@link #rateLimits()}, {@link #timeouts()},
+ * {@link #history()}, {@link #storage()}, {@link #auth()}, {@link #tls()} and the settings of each
+ * operator lane. Build it with {@link #builder()}; the {@code ARQONBUS_*} variables, the
+ * configuration file and the CLI's flags fill the same builder (flags &gt; env &gt; file &gt;
+ * defaults). Every default is a {@code DEFAULT_*} constant of the record it belongs to;
+ * {@code docs/configuration.md} lists them all.
  */
 public final class ServerConfig {
-    /** Default bus and telemetry bind host: {@value}. */
-    public static final String DEFAULT_HOST = "127.0.0.1";
-    /** Default bus WebSocket port: {@value}. */
-    public static final int DEFAULT_PORT = 9100;
-    /** Default telemetry WebSocket port: {@value}. */
-    public static final int DEFAULT_TELEMETRY_PORT = 8081;
-    /** Default HTTP port: {@value}. */
-    public static final int DEFAULT_HTTP_PORT = 8080;
-    /** Default largest accepted message, in bytes: {@value} (1 MiB). */
-    public static final int DEFAULT_MAX_MESSAGE_SIZE = 1_048_576;
-    /** Default maximum number of concurrent bus connections: {@value}. */
-    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
-    /** Default consecutive protocol violations before a close with 4000: {@value}. */
-    public static final int DEFAULT_MAX_VIOLATIONS = 10;
-    /** Default pending output per connection before the slow-consumer policy applies: {@value} bytes. */
-    public static final int DEFAULT_MAX_PENDING_BYTES = 4 * 1024 * 1024;
-    /** Default messages kept per {@code room:channel}: {@value}. */
-    public static final int DEFAULT_MAX_HISTORY_SIZE = 10_000;
-    /** Default maximum {@code limit} of one history request: {@value}. */
-    public static final int DEFAULT_MAX_HISTORY_LIMIT = 1000;
-    /** Default number of connections one authenticated subject may hold at once: {@value}. */
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 100;
-    /** Default idle timeout: off (keepalive pings still find dead peers). */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ZERO;
-    /** Default time a new connection has to complete its WebSocket upgrade. */
-    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-    /** Default number of channels one connection may be a member of: {@value}. */
-    public static final int DEFAULT_MAX_CHANNELS_PER_CONNECTION = 1_000;
-    /** Filtered subscriptions one connection may hold by default. */
-    public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 32;
-    /** Default number of rate-limited messages (less than a second apart) that close a connection with 4002: {@value}. */
-    public static final int DEFAULT_RATE_LIMIT_CLOSE_AFTER = 100;
-    /** Default number of messages a connection may send at once above its rate (token bucket size): {@value}. */
-    public static final int DEFAULT_RATE_LIMIT_BURST = 100_000;
-    /**
-     * Default messages per second one connection may send: {@value} — a guard against floods, well
-     * above what one publisher sends in the benchmarks (about 20,000 a second at most).
-     */
-    public static final int DEFAULT_RATE_LIMIT_PER_SECOND = 50_000;
-    /** Default largest number of publications one recovery sends: {@value}. */
-    public static final int DEFAULT_RECOVERY_MAX_MESSAGES = 1000;
-    /** Default time an idempotency key is remembered per channel. */
-    public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(5);
-    /** Default length of each listening port's queue of connections not yet accepted: {@value}. */
-    public static final int DEFAULT_SO_BACKLOG = 4096;
-    /** Default pending output of a connection below which it turns writable again: {@value} bytes. */
-    public static final int DEFAULT_WRITE_BUFFER_LOW = 32 * 1024;
-    /** Default pending output of a connection above which it turns unwritable: {@value} bytes. */
-    public static final int DEFAULT_WRITE_BUFFER_HIGH = 128 * 1024;
-    /** Default maximum telemetry WebSocket clients: {@value}. */
-    public static final int DEFAULT_TELEMETRY_MAX_CLIENTS = 500;
-    /** Default number of recent publications kept for {@code GET /events/recent} and {@code ?welcome=recent}: {@value}. */
-    public static final int DEFAULT_RECENT_EVENTS_SIZE = 100;
-    /** The largest allowed recent-events ring: {@value}. */
-    public static final int MAX_RECENT_EVENTS_SIZE = 10_000;
-    /** Default JWT algorithm: {@value}. */
-    public static final String DEFAULT_JWT_ALGORITHM = "HS256";
-    /** The JWT algorithms the server verifies: HMAC with a shared secret, RSA and ECDSA with a public key. */
-    public static final java.util.List<String> JWT_ALGORITHMS =
-            java.util.List.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512");
-    /** Default tolerance for {@code exp}, {@code nbf} and {@code iat} against the server's clock. */
-    public static final Duration DEFAULT_JWT_CLOCK_SKEW = Duration.ofSeconds(30);
-    /** Default interval between two periodic fetches of the JWKS document. */
-    public static final Duration DEFAULT_JWKS_REFRESH_INTERVAL = Duration.ofMinutes(5);
-    /** Default shortest time between two JWKS fetches caused by tokens with an unknown {@code kid}. */
-    public static final Duration DEFAULT_JWKS_MIN_REFETCH_INTERVAL = Duration.ofSeconds(10);
-    /** Default keepalive ping interval. */
-    public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(20);
-    /** Default time to wait for a pong before closing. */
-    public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
-    /** Default age after which history entries are dropped. */
-    public static final Duration DEFAULT_HISTORY_MAX_AGE = Duration.ofHours(24);
-    /** Default interval of the periodic stats log line and telemetry {@code stats} event. */
-    public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(60);
-    /** Default time given to clients to go away on shutdown. */
-    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
-    /** How long a peer has to take a close frame before the socket is dropped. */
-    public static final Duration DEFAULT_CLOSE_WAIT = Duration.ofSeconds(2);
-
-    private final String host;
-    private final int port;
-    private final String telemetryHost;
-    private final int telemetryPort;
-    private final String httpHost;
-    private final int httpPort;
-    private final int maxMessageSize;
-    private final int maxFrameSize;
-    private final int maxConnections;
-    private final boolean compression;
-    private final Duration keepAliveInterval;
-    private final Duration keepAliveTimeout;
-    private final int maxViolations;
-    private final int maxPendingBytes;
-    private final SlowConsumerPolicy slowConsumerPolicy;
-    private final int ioThreads;
-    private final boolean authEnabled;
-    private final String jwtSecret;
-    private final String jwtAlgorithm;
-    private final String jwtPublicKeyFile;
-    private final String jwksUrl;
-    private final String jwtIssuer;
-    private final String jwtAudience;
-    private final Duration jwtClockSkew;
-    private final Duration jwksRefreshInterval;
-    private final Duration jwksMinRefetchInterval;
-    private final int maxHistorySize;
-    private final int maxHistoryLimit;
-    private final Duration idleTimeout;
-    private final Duration handshakeTimeout;
-    private final int maxChannelsPerConnection;
-    private final int maxSubscriptionsPerConnection;
-    private final int rateLimitCloseAfter;
-    private final int rateLimitBurst;
-    private final int rateLimitPerSecond;
-    private final int recoveryMaxMessages;
-    private final Duration dedupWindow;
-    private final ChannelPermissions permissions;
-    private final List<String> allowedOrigins;
-    private final List<String> webhookAllowedHosts;
-    private final int maxConnectionsPerClient;
-    private final Duration historyMaxAge;
-    private final boolean legacyAcks;
-    private final int telemetryMaxClients;
-    private final int soBacklog;
-    private final int writeBufferLow;
-    private final int writeBufferHigh;
-    private final int recentEventsSize;
-    private final Duration statsInterval;
-    private final Duration shutdownGrace;
-    private final Duration closeWait;
-    private final boolean nativeTransport;
-    // Redis history store (issue 4)
-    private final RedisConfig redis;
-    private final StorageMode storageMode;
-    // file history store
-    private final StoreLocation store;
-    private final StoreSync storeSync;
-    private final CasilPolicy casil;
+    private final Builder settings;
+    private final Listeners listeners;
+    private final ConnectionLimits limits;
+    private final RateLimits rateLimits;
+    private final Timeouts timeouts;
+    private final HistorySettings history;
+    private final StorageSettings storage;
+    private final AuthSettings auth;
     private final TlsConfig tls;
-    // operator lanes (issue 6)
-    private final CronSettings cron;
-    private final OmegaSettings omega;
-    // operator lanes (issue 6)
-    private final KvLimits kvLimits;
-    private final WebhookSettings webhooks;
 
     private ServerConfig(Builder b) {
-        host = b.host;
-        port = b.port;
-        telemetryHost = b.telemetryHost != null ? b.telemetryHost : b.host;
-        telemetryPort = b.telemetryPort;
-        httpHost = b.httpHost != null ? b.httpHost : b.host;
-        httpPort = b.httpPort;
-        maxMessageSize = b.maxMessageSize;
-        maxFrameSize = b.maxFrameSize > 0 ? b.maxFrameSize : (int) Math.min(Integer.MAX_VALUE - 16, 4L * b.maxMessageSize);
-        maxConnections = b.maxConnections;
-        compression = b.compression;
-        keepAliveInterval = b.keepAliveInterval;
-        keepAliveTimeout = b.keepAliveTimeout;
-        maxViolations = b.maxViolations;
-        maxPendingBytes = b.maxPendingBytes;
-        slowConsumerPolicy = b.slowConsumerPolicy;
-        ioThreads = b.ioThreads > 0 ? b.ioThreads : Runtime.getRuntime().availableProcessors();
-        authEnabled = b.authEnabled;
-        jwtSecret = b.jwtSecret;
-        jwtAlgorithm = b.jwtAlgorithm;
-        jwtPublicKeyFile = b.jwtPublicKeyFile;
-        jwksUrl = b.jwksUrl;
-        jwtIssuer = b.jwtIssuer;
-        jwtAudience = b.jwtAudience;
-        jwtClockSkew = b.jwtClockSkew;
-        jwksRefreshInterval = b.jwksRefreshInterval;
-        jwksMinRefetchInterval = b.jwksMinRefetchInterval;
-        maxHistorySize = b.maxHistorySize;
-        maxHistoryLimit = b.maxHistoryLimit;
-        idleTimeout = b.idleTimeout;
-        handshakeTimeout = b.handshakeTimeout;
-        maxChannelsPerConnection = b.maxChannelsPerConnection;
-        maxSubscriptionsPerConnection = b.maxSubscriptionsPerConnection;
-        rateLimitCloseAfter = b.rateLimitCloseAfter;
-        rateLimitBurst = b.rateLimitBurst;
-        rateLimitPerSecond = b.rateLimitPerSecond;
-        recoveryMaxMessages = b.recoveryMaxMessages;
-        dedupWindow = b.dedupWindow;
-        permissions = b.permissions;
-        allowedOrigins = List.copyOf(b.allowedOrigins);
-        webhookAllowedHosts = List.copyOf(b.webhookAllowedHosts);
-        maxConnectionsPerClient = b.maxConnectionsPerClient;
-        historyMaxAge = b.historyMaxAge;
-        legacyAcks = b.legacyAcks;
-        telemetryMaxClients = b.telemetryMaxClients;
-        soBacklog = b.soBacklog;
-        writeBufferLow = b.writeBufferLow;
-        writeBufferHigh = b.writeBufferHigh;
-        recentEventsSize = b.recentEventsSize;
-        statsInterval = b.statsInterval;
-        shutdownGrace = b.shutdownGrace;
-        closeWait = b.closeWait;
-        nativeTransport = b.nativeTransport;
-        redis = b.redis;
-        storageMode = b.storageMode;
-        store = b.store;
-        storeSync = b.storeSync;
-        casil = b.casil;
-        tls = b.tlsCertFile == null && b.tlsKeyFile == null ? null
-                : new TlsConfig(b.tlsCertFile, b.tlsKeyFile, b.tlsKeyPassword, b.tlsPorts);
-        cron = b.cron;
-        omega = b.omega;
-        kvLimits = b.kvLimits;
-        webhooks = b.webhooks;
+        settings = b.copy();
+        listeners = new Listeners(b.host, b.port, b.telemetryHost != null ? b.telemetryHost : b.host, b.telemetryPort,
+                b.httpHost != null ? b.httpHost : b.host, b.httpPort,
+                b.ioThreads > 0 ? b.ioThreads : Runtime.getRuntime().availableProcessors(), b.nativeTransport,
+                b.compression, b.soBacklog, b.writeBufferLow, b.writeBufferHigh);
+        limits = new ConnectionLimits(b.maxMessageSize,
+                b.maxFrameSize > 0 ? b.maxFrameSize : ConnectionLimits.defaultFrameSize(b.maxMessageSize),
+                b.maxConnections, b.maxConnectionsPerClient, b.maxViolations, b.maxPendingBytes, b.slowConsumerPolicy,
+                b.maxChannelsPerConnection, b.maxSubscriptionsPerConnection, b.telemetryMaxClients, b.allowedOrigins);
+        rateLimits = new RateLimits(b.rateLimitPerSecond, b.rateLimitBurst, b.rateLimitCloseAfter);
+        timeouts = new Timeouts(b.keepAliveInterval, b.keepAliveTimeout, b.idleTimeout, b.handshakeTimeout,
+                b.closeWait, b.shutdownGrace, b.statsInterval);
+        history = new HistorySettings(b.maxHistorySize, b.maxHistoryLimit, b.historyMaxAge, b.recoveryMaxMessages,
+                b.dedupWindow, b.recentEventsSize);
+        storage = new StorageSettings(b.redis, b.storageMode, b.store, b.storeSync);
+        auth = new AuthSettings(b.authEnabled, b.jwtAlgorithm, b.jwtSecret, b.jwtPublicKeyFile, b.jwksUrl,
+                b.jwtIssuer, b.jwtAudience, b.jwtClockSkew, b.jwksRefreshInterval, b.jwksMinRefetchInterval);
+        tls = b.tlsCertFile == null ? null : new TlsConfig(b.tlsCertFile, b.tlsKeyFile, b.tlsKeyPassword, b.tlsPorts);
     }
 
     /** A builder holding every default. */
@@ -234,199 +60,115 @@ public final class ServerConfig {
         return builder().build();
     }
 
-    /** A builder pre-filled with this configuration. */
+    /**
+     * A builder holding the values this configuration was built from. Values derived from others
+     * (the telemetry and HTTP hosts from the bus host, the frame size from the message size, the
+     * event loops from the cores) stay derived unless they were set.
+     */
     public Builder toBuilder() {
-        return new Builder(this);
+        return settings.copy();
     }
 
-    /** Bus WebSocket bind host. */
-    public String host() { return host; }
-    /** Bus WebSocket port; 0 picks a free port. */
-    public int port() { return port; }
-    /** Telemetry WebSocket bind host. */
-    public String telemetryHost() { return telemetryHost; }
-    /** Telemetry WebSocket port; 0 picks a free port; -1 disables it. */
-    public int telemetryPort() { return telemetryPort; }
-    /** HTTP bind host. */
-    public String httpHost() { return httpHost; }
-    /** HTTP port; 0 picks a free port; -1 disables it. */
-    public int httpPort() { return httpPort; }
-    /** Largest message accepted; larger ones get {@code PAYLOAD_TOO_LARGE}. */
-    public int maxMessageSize() { return maxMessageSize; }
-    /** Largest WebSocket frame read at all; larger ones close the connection with 1009. */
-    public int maxFrameSize() { return maxFrameSize; }
-    /** Maximum concurrent bus connections; more are closed with 1013. */
-    public int maxConnections() { return maxConnections; }
-    /** Whether permessage-deflate is offered. */
-    public boolean compression() { return compression; }
-    /** Keepalive ping interval; zero disables keepalive. */
-    public Duration keepAliveInterval() { return keepAliveInterval; }
-    /** Time to wait for a pong before closing with 1011. */
-    public Duration keepAliveTimeout() { return keepAliveTimeout; }
-    /** Consecutive protocol violations before a close with 4000. */
-    public int maxViolations() { return maxViolations; }
-    /** Pending output bytes per connection before the slow-consumer policy applies. */
-    public int maxPendingBytes() { return maxPendingBytes; }
-    /** What happens to a slow consumer. */
-    public SlowConsumerPolicy slowConsumerPolicy() { return slowConsumerPolicy; }
-    /** Number of event loops. */
-    public int ioThreads() { return ioThreads; }
-    /** Whether JWT authentication is required at the handshake. */
-    public boolean authEnabled() { return authEnabled; }
-    /** The JWT HMAC secret, or {@code null}. */
-    public String jwtSecret() { return jwtSecret; }
-    /** The JWT algorithm every token must name in its header ({@link #JWT_ALGORITHMS}). */
-    public String jwtAlgorithm() { return jwtAlgorithm; }
-    /** The PEM file with the public key (or certificate) that verifies RS/ES tokens, or {@code null}. */
-    public String jwtPublicKeyFile() { return jwtPublicKeyFile; }
-    /** The URL of the JWKS document whose keys verify RS/ES tokens, or {@code null}. */
-    public String jwksUrl() { return jwksUrl; }
-    /** The {@code iss} every token must carry, or {@code null} for any. */
-    public String jwtIssuer() { return jwtIssuer; }
-    /** The value every token's {@code aud} must contain, or {@code null} for any. */
-    public String jwtAudience() { return jwtAudience; }
-    /** Tolerance for {@code exp}, {@code nbf} and {@code iat}; a connection closes at {@code exp} plus this. */
-    public Duration jwtClockSkew() { return jwtClockSkew; }
-    /** Interval between periodic JWKS fetches. */
-    public Duration jwksRefreshInterval() { return jwksRefreshInterval; }
-    /** Shortest time between two JWKS fetches caused by an unknown {@code kid}. */
-    public Duration jwksMinRefetchInterval() { return jwksMinRefetchInterval; }
-    /** Messages kept per {@code room:channel}. */
-    public int maxHistorySize() { return maxHistorySize; }
-    /** Largest {@code limit} of one history request. */
-    public int maxHistoryLimit() { return maxHistoryLimit; }
-    /** Time without a message from the client after which the connection is closed with 4004; zero turns it off. */
-    public Duration idleTimeout() { return idleTimeout; }
-    /** Time a new connection has to complete its WebSocket upgrade. */
-    public Duration handshakeTimeout() { return handshakeTimeout; }
-    /** Channels one connection may be a member of. */
-    public int maxChannelsPerConnection() { return maxChannelsPerConnection; }
-    /** How many filtered subscriptions ({@code subscribe}) one connection may hold; more → {@code MAX_SUBSCRIBERS}. */
-    public int maxSubscriptionsPerConnection() { return maxSubscriptionsPerConnection; }
-    /** Rate-limited messages, less than a second apart, after which the connection is closed with 4002. */
-    public int rateLimitCloseAfter() { return rateLimitCloseAfter; }
-    /** Messages a connection may send at once above its rate (token bucket size). */
-    public int rateLimitBurst() { return rateLimitBurst; }
-    /** Messages per second a connection may send (token bucket refill); 0 turns the limit off. */
-    public int rateLimitPerSecond() { return rateLimitPerSecond; }
-    /** Most publications one recovery sends; more missed means {@code recovered: false}. */
-    public int recoveryMaxMessages() { return recoveryMaxMessages; }
-    /** How long a channel remembers an idempotency key. */
-    public Duration dedupWindow() { return dedupWindow; }
-    /** Channel permissions by role, or {@code null}: every connection may do everything. */
-    public ChannelPermissions permissions() { return permissions; }
-    /** Browser origins allowed to connect to the bus port; empty allows every origin. */
-    public List<String> allowedOrigins() { return allowedOrigins; }
-    /** Host globs webhook URLs must match (lower case); empty: any host. */
-    public List<String> webhookAllowedHosts() { return webhookAllowedHosts; }
-    /** Connections one authenticated subject may hold at once; 0 means no bound. */
-    public int maxConnectionsPerClient() { return maxConnectionsPerClient; }
-    /** Age after which history entries are dropped. */
-    public Duration historyMaxAge() { return historyMaxAge; }
-    /** Whether the original's {@code message_response} / {@code command_response} acks are sent. */
-    public boolean legacyAcks() { return legacyAcks; }
-    /** Maximum telemetry clients; more are closed with 1013. */
-    public int telemetryMaxClients() { return telemetryMaxClients; }
-    /** Length of each listening port's queue of connections the server has not accepted yet (TCP backlog). */
-    public int soBacklog() { return soBacklog; }
-    /** Pending output (bytes) of a connection below which it is writable again (Netty's low water mark). */
-    public int writeBufferLow() { return writeBufferLow; }
-    /** Pending output (bytes) of a connection above which it is not writable (Netty's high water mark). */
-    public int writeBufferHigh() { return writeBufferHigh; }
-    /** Recent publications kept in memory for {@code GET /events/recent} and {@code ?welcome=recent}; 0 turns them off. */
-    public int recentEventsSize() { return recentEventsSize; }
-    /** Interval of the stats log line; zero disables it. */
-    public Duration statsInterval() { return statsInterval; }
-    /** Time given to clients to leave on shutdown. */
-    public Duration shutdownGrace() { return shutdownGrace; }
-    /** How long a peer has to take a close frame (e.g. a slow consumer's 4001) before the socket is dropped. */
-    public Duration closeWait() { return closeWait; }
-    /** Whether the native epoll transport is used when available. */
-    public boolean nativeTransport() { return nativeTransport; }
-    /** The Redis (or Valkey) history store, or {@code null} to keep history elsewhere. */
-    public RedisConfig redis() { return redis; }
-    /** TLS on the server's ports, or {@code null} when every port is plain. */
+    /** Where the server listens. */
+    public Listeners listeners() { return listeners; }
+    /** What one connection, and the server as a whole, may take. */
+    public ConnectionLimits limits() { return limits; }
+    /** The per-connection message rate. */
+    public RateLimits rateLimits() { return rateLimits; }
+    /** Keepalive, idle, handshake and shutdown timings. */
+    public Timeouts timeouts() { return timeouts; }
+    /** History, recovery, idempotency and recent events. */
+    public HistorySettings history() { return history; }
+    /** Where history is kept. */
+    public StorageSettings storage() { return storage; }
+    /** Whether and how tokens are verified. */
+    public AuthSettings auth() { return auth; }
+    /** TLS, or {@code null} when every port is plain. */
     public TlsConfig tls() { return tls; }
-    /** What happens while the Redis history store cannot be reached. */
-    public StorageMode storageMode() { return storageMode; }
-    /** Where history is kept: memory, or a durable store in a directory. */
-    public StoreLocation store() { return store; }
-    /** When the file store forces appends to disk. */
-    public StoreSync storeSync() { return storeSync; }
-    /** The CASIL content-inspection policy at start (protocol §7); {@code op.casil.reload} replaces it at run time. */
-    public CasilPolicy casil() { return casil; }
-    /** Bounds of the cron lane ({@code op.cron.*}). */
-    public CronSettings cron() { return cron; }
-    /** The omega lab lane ({@code op.omega.*}). */
-    public OmegaSettings omega() { return omega; }
-    /** The bounds of the {@code op.store.*} key-value store. */
-    public KvLimits kvLimits() { return kvLimits; }
-    /** The bounds and retry policy of {@code op.webhook.*} deliveries. */
-    public WebhookSettings webhooks() { return webhooks; }
+    /** Channel permissions by role; {@code null} allows everything. */
+    public ChannelPermissions permissions() { return settings.permissions; }
+    /** Host globs ({@code *.example.com}) a webhook URL must match; empty allows any host. */
+    public List<String> webhookAllowedHosts() { return settings.webhookAllowedHosts; }
+    /** Whether the original's {@code message_response} and {@code command_response} frames are sent. */
+    public boolean legacyAcks() { return settings.legacyAcks; }
+    /** The content inspection policy. */
+    public CasilPolicy casil() { return settings.casil; }
+    /** The bounds of the cron lane. */
+    public CronSettings cron() { return settings.cron; }
+    /** The settings of the omega lab lane. */
+    public OmegaSettings omega() { return settings.omega; }
+    /** The bounds of the key-value store. */
+    public KvLimits kvLimits() { return settings.kvLimits; }
+    /** The bounds and retry policy of webhook delivery. */
+    public WebhookSettings webhooks() { return settings.webhooks; }
 
-    /** A mutable builder; {@link #build()} validates the whole configuration. */
-    public static final class Builder {
-        private String host = DEFAULT_HOST;
-        private int port = DEFAULT_PORT;
+
+    /**
+     * Collects settings one at a time (every setting of {@code docs/configuration.md} has a setter
+     * here) and validates them all in {@link #build()}. Unset derived values stay derived.
+     */
+    public static final class Builder implements Cloneable {
+        private String host = Listeners.DEFAULT_HOST;
+        private int port = Listeners.DEFAULT_PORT;
         private String telemetryHost;
-        private int telemetryPort = DEFAULT_TELEMETRY_PORT;
+        private int telemetryPort = Listeners.DEFAULT_TELEMETRY_PORT;
         private String httpHost;
-        private int httpPort = DEFAULT_HTTP_PORT;
-        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
-        private int maxFrameSize;
-        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
-        private boolean compression;
-        private Duration keepAliveInterval = DEFAULT_KEEPALIVE_INTERVAL;
-        private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
-        private int maxViolations = DEFAULT_MAX_VIOLATIONS;
-        private int maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
-        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.CLOSE;
+        private int httpPort = Listeners.DEFAULT_HTTP_PORT;
         private int ioThreads;
-        private boolean authEnabled;
-        private String jwtSecret;
-        private String jwtAlgorithm = DEFAULT_JWT_ALGORITHM;
-        private String jwtPublicKeyFile;
-        private String jwksUrl;
-        private String jwtIssuer;
-        private String jwtAudience;
-        private Duration jwtClockSkew = DEFAULT_JWT_CLOCK_SKEW;
-        private Duration jwksRefreshInterval = DEFAULT_JWKS_REFRESH_INTERVAL;
-        private Duration jwksMinRefetchInterval = DEFAULT_JWKS_MIN_REFETCH_INTERVAL;
-        private int maxHistorySize = DEFAULT_MAX_HISTORY_SIZE;
-        private int maxHistoryLimit = DEFAULT_MAX_HISTORY_LIMIT;
-        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
-        private int maxChannelsPerConnection = DEFAULT_MAX_CHANNELS_PER_CONNECTION;
-        private int maxSubscriptionsPerConnection = DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
-        private int rateLimitCloseAfter = DEFAULT_RATE_LIMIT_CLOSE_AFTER;
-        private int rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
-        private int rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
-        private int recoveryMaxMessages = DEFAULT_RECOVERY_MAX_MESSAGES;
-        private Duration dedupWindow = DEFAULT_DEDUP_WINDOW;
-        private ChannelPermissions permissions;
-        private List<String> allowedOrigins = List.of();
-        private List<String> webhookAllowedHosts = List.of();
-        private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
-        private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
-        private boolean legacyAcks = true;
-        private int telemetryMaxClients = DEFAULT_TELEMETRY_MAX_CLIENTS;
-        private int soBacklog = DEFAULT_SO_BACKLOG;
-        private int writeBufferLow = DEFAULT_WRITE_BUFFER_LOW;
-        private int writeBufferHigh = DEFAULT_WRITE_BUFFER_HIGH;
-        private int recentEventsSize = DEFAULT_RECENT_EVENTS_SIZE;
-        private Duration statsInterval = DEFAULT_STATS_INTERVAL;
-        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
-        private Duration closeWait = DEFAULT_CLOSE_WAIT;
         private boolean nativeTransport = true;
+        private boolean compression;
+        private int soBacklog = Listeners.DEFAULT_SO_BACKLOG;
+        private int writeBufferLow = Listeners.DEFAULT_WRITE_BUFFER_LOW;
+        private int writeBufferHigh = Listeners.DEFAULT_WRITE_BUFFER_HIGH;
+        private int maxMessageSize = ConnectionLimits.DEFAULT_MAX_MESSAGE_SIZE;
+        private int maxFrameSize;
+        private int maxConnections = ConnectionLimits.DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerClient = ConnectionLimits.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+        private int maxViolations = ConnectionLimits.DEFAULT_MAX_VIOLATIONS;
+        private int maxPendingBytes = ConnectionLimits.DEFAULT_MAX_PENDING_BYTES;
+        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.CLOSE;
+        private int maxChannelsPerConnection = ConnectionLimits.DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+        private int maxSubscriptionsPerConnection = ConnectionLimits.DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
+        private int telemetryMaxClients = ConnectionLimits.DEFAULT_TELEMETRY_MAX_CLIENTS;
+        private List<String> allowedOrigins = List.of();
+        private int rateLimitPerSecond = RateLimits.DEFAULT_PER_SECOND;
+        private int rateLimitBurst = RateLimits.DEFAULT_BURST;
+        private int rateLimitCloseAfter = RateLimits.DEFAULT_CLOSE_AFTER;
+        private Duration keepAliveInterval = Timeouts.DEFAULT_KEEPALIVE_INTERVAL;
+        private Duration keepAliveTimeout = Timeouts.DEFAULT_KEEPALIVE_TIMEOUT;
+        private Duration idleTimeout = Timeouts.DEFAULT_IDLE_TIMEOUT;
+        private Duration handshakeTimeout = Timeouts.DEFAULT_HANDSHAKE_TIMEOUT;
+        private Duration closeWait = Timeouts.DEFAULT_CLOSE_WAIT;
+        private Duration shutdownGrace = Timeouts.DEFAULT_SHUTDOWN_GRACE;
+        private Duration statsInterval = Timeouts.DEFAULT_STATS_INTERVAL;
+        private int maxHistorySize = HistorySettings.DEFAULT_MAX_SIZE;
+        private int maxHistoryLimit = HistorySettings.DEFAULT_MAX_LIMIT;
+        private Duration historyMaxAge = HistorySettings.DEFAULT_MAX_AGE;
+        private int recoveryMaxMessages = HistorySettings.DEFAULT_RECOVERY_MAX_MESSAGES;
+        private Duration dedupWindow = HistorySettings.DEFAULT_DEDUP_WINDOW;
+        private int recentEventsSize = HistorySettings.DEFAULT_RECENT_EVENTS_SIZE;
         private RedisConfig redis;
         private StorageMode storageMode = StorageMode.DEGRADED;
         private StoreLocation store = StoreLocation.MEMORY;
         private StoreSync storeSync = StoreSync.ALWAYS;
-        private CasilPolicy casil = CasilPolicy.defaults();
+        private boolean authEnabled;
+        private String jwtAlgorithm = AuthSettings.DEFAULT_JWT_ALGORITHM;
+        private String jwtSecret;
+        private String jwtPublicKeyFile;
+        private String jwksUrl;
+        private String jwtIssuer;
+        private String jwtAudience;
+        private Duration jwtClockSkew = AuthSettings.DEFAULT_JWT_CLOCK_SKEW;
+        private Duration jwksRefreshInterval = AuthSettings.DEFAULT_JWKS_REFRESH_INTERVAL;
+        private Duration jwksMinRefetchInterval = AuthSettings.DEFAULT_JWKS_MIN_REFETCH_INTERVAL;
         private String tlsCertFile;
         private String tlsKeyFile;
         private String tlsKeyPassword;
-        private java.util.Set<TlsConfig.Port> tlsPorts = java.util.EnumSet.allOf(TlsConfig.Port.class);
+        private Set<TlsConfig.Port> tlsPorts = EnumSet.allOf(TlsConfig.Port.class);
+        private ChannelPermissions permissions;
+        private List<String> webhookAllowedHosts = List.of();
+        private boolean legacyAcks = true;
+        private CasilPolicy casil = CasilPolicy.defaults();
         private CronSettings cron = CronSettings.defaults();
         private OmegaSettings omega = OmegaSettings.defaults();
         private KvLimits kvLimits = KvLimits.defaults();
@@ -435,95 +177,57 @@ public final class ServerConfig {
         private Builder() {
         }
 
-        private Builder(ServerConfig c) {
-            host = c.host;
-            port = c.port;
-            telemetryHost = c.telemetryHost;
-            telemetryPort = c.telemetryPort;
-            httpHost = c.httpHost;
-            httpPort = c.httpPort;
-            maxMessageSize = c.maxMessageSize;
-            maxFrameSize = c.maxFrameSize;
-            maxConnections = c.maxConnections;
-            compression = c.compression;
-            keepAliveInterval = c.keepAliveInterval;
-            keepAliveTimeout = c.keepAliveTimeout;
-            maxViolations = c.maxViolations;
-            maxPendingBytes = c.maxPendingBytes;
-            slowConsumerPolicy = c.slowConsumerPolicy;
-            ioThreads = c.ioThreads;
-            authEnabled = c.authEnabled;
-            jwtSecret = c.jwtSecret;
-            jwtAlgorithm = c.jwtAlgorithm;
-            jwtPublicKeyFile = c.jwtPublicKeyFile;
-            jwksUrl = c.jwksUrl;
-            jwtIssuer = c.jwtIssuer;
-            jwtAudience = c.jwtAudience;
-            jwtClockSkew = c.jwtClockSkew;
-            jwksRefreshInterval = c.jwksRefreshInterval;
-            jwksMinRefetchInterval = c.jwksMinRefetchInterval;
-            maxHistorySize = c.maxHistorySize;
-            maxHistoryLimit = c.maxHistoryLimit;
-            idleTimeout = c.idleTimeout;
-            handshakeTimeout = c.handshakeTimeout;
-            maxChannelsPerConnection = c.maxChannelsPerConnection;
-            maxSubscriptionsPerConnection = c.maxSubscriptionsPerConnection;
-            rateLimitCloseAfter = c.rateLimitCloseAfter;
-            rateLimitBurst = c.rateLimitBurst;
-            rateLimitPerSecond = c.rateLimitPerSecond;
-            recoveryMaxMessages = c.recoveryMaxMessages;
-            dedupWindow = c.dedupWindow;
-            permissions = c.permissions;
-            allowedOrigins = c.allowedOrigins;
-            webhookAllowedHosts = c.webhookAllowedHosts;
-            maxConnectionsPerClient = c.maxConnectionsPerClient;
-            historyMaxAge = c.historyMaxAge;
-            legacyAcks = c.legacyAcks;
-            telemetryMaxClients = c.telemetryMaxClients;
-            soBacklog = c.soBacklog;
-            writeBufferLow = c.writeBufferLow;
-            writeBufferHigh = c.writeBufferHigh;
-            recentEventsSize = c.recentEventsSize;
-            statsInterval = c.statsInterval;
-            shutdownGrace = c.shutdownGrace;
-            closeWait = c.closeWait;
-            nativeTransport = c.nativeTransport;
-            redis = c.redis;
-            storageMode = c.storageMode;
-            store = c.store;
-            storeSync = c.storeSync;
-            casil = c.casil;
-            if (c.tls != null) {
-                tlsCertFile = c.tls.certFile();
-                tlsKeyFile = c.tls.keyFile();
-                tlsKeyPassword = c.tls.keyPassword();
-                tlsPorts = c.tls.ports();
-            }
-            cron = c.cron;
-            omega = c.omega;
-            kvLimits = c.kvLimits;
-            webhooks = c.webhooks;
-        }
-
+        /** Bus bind host; also the telemetry and HTTP host unless those are set. */
         public Builder host(String value) { host = Objects.requireNonNull(value, "host"); return this; }
         public Builder port(int value) { port = value; return this; }
         public Builder telemetryHost(String value) { telemetryHost = value; return this; }
         public Builder telemetryPort(int value) { telemetryPort = value; return this; }
         public Builder httpHost(String value) { httpHost = value; return this; }
         public Builder httpPort(int value) { httpPort = value; return this; }
+        /** Event loops; 0 (the default) uses one per core. */
+        public Builder ioThreads(int value) { ioThreads = value; return this; }
+        public Builder soBacklog(int value) { soBacklog = value; return this; }
+        public Builder writeBufferLow(int value) { writeBufferLow = value; return this; }
+        public Builder writeBufferHigh(int value) { writeBufferHigh = value; return this; }
+        public Builder nativeTransport(boolean value) { nativeTransport = value; return this; }
+        public Builder compression(boolean value) { compression = value; return this; }
         public Builder maxMessageSize(int value) { maxMessageSize = value; return this; }
+        /** Largest frame; 0 (the default) derives it from the message size. */
         public Builder maxFrameSize(int value) { maxFrameSize = value; return this; }
         public Builder maxConnections(int value) { maxConnections = value; return this; }
-        public Builder compression(boolean value) { compression = value; return this; }
-        public Builder keepAliveInterval(Duration value) { keepAliveInterval = Objects.requireNonNull(value); return this; }
-        public Builder keepAliveTimeout(Duration value) { keepAliveTimeout = Objects.requireNonNull(value); return this; }
+        public Builder maxConnectionsPerClient(int value) { maxConnectionsPerClient = value; return this; }
         public Builder maxViolations(int value) { maxViolations = value; return this; }
         public Builder maxPendingBytes(int value) { maxPendingBytes = value; return this; }
         public Builder slowConsumerPolicy(SlowConsumerPolicy value) { slowConsumerPolicy = Objects.requireNonNull(value); return this; }
-        public Builder ioThreads(int value) { ioThreads = value; return this; }
+        public Builder maxChannelsPerConnection(int value) { maxChannelsPerConnection = value; return this; }
+        public Builder maxSubscriptionsPerConnection(int value) { maxSubscriptionsPerConnection = value; return this; }
+        public Builder telemetryMaxClients(int value) { telemetryMaxClients = value; return this; }
+        /** Browser origins allowed to connect; empty (the default) allows every origin. */
+        public Builder allowedOrigins(List<String> value) { allowedOrigins = List.copyOf(value); return this; }
+        public Builder rateLimitPerSecond(int value) { rateLimitPerSecond = value; return this; }
+        public Builder rateLimitBurst(int value) { rateLimitBurst = value; return this; }
+        public Builder rateLimitCloseAfter(int value) { rateLimitCloseAfter = value; return this; }
+        public Builder keepAliveInterval(Duration value) { keepAliveInterval = Objects.requireNonNull(value); return this; }
+        public Builder keepAliveTimeout(Duration value) { keepAliveTimeout = Objects.requireNonNull(value); return this; }
+        public Builder idleTimeout(Duration value) { idleTimeout = Objects.requireNonNull(value); return this; }
+        public Builder handshakeTimeout(Duration value) { handshakeTimeout = Objects.requireNonNull(value); return this; }
+        public Builder closeWait(Duration value) { closeWait = Objects.requireNonNull(value); return this; }
+        public Builder shutdownGrace(Duration value) { shutdownGrace = Objects.requireNonNull(value); return this; }
+        public Builder statsInterval(Duration value) { statsInterval = Objects.requireNonNull(value); return this; }
+        public Builder maxHistorySize(int value) { maxHistorySize = value; return this; }
+        public Builder maxHistoryLimit(int value) { maxHistoryLimit = value; return this; }
+        public Builder historyMaxAge(Duration value) { historyMaxAge = Objects.requireNonNull(value); return this; }
+        public Builder recoveryMaxMessages(int value) { recoveryMaxMessages = value; return this; }
+        public Builder dedupWindow(Duration value) { dedupWindow = Objects.requireNonNull(value); return this; }
+        public Builder recentEventsSize(int value) { recentEventsSize = value; return this; }
+        /** Keeps history in Redis (or Valkey); {@code null} keeps it elsewhere. */
+        public Builder redis(RedisConfig value) { redis = value; return this; }
+        public Builder storageMode(StorageMode value) { storageMode = Objects.requireNonNull(value); return this; }
+        public Builder store(StoreLocation value) { store = Objects.requireNonNull(value, "store"); return this; }
+        public Builder storeSync(StoreSync value) { storeSync = Objects.requireNonNull(value, "storeSync"); return this; }
         public Builder authEnabled(boolean value) { authEnabled = value; return this; }
-        public Builder jwtSecret(String value) { jwtSecret = value; return this; }
         public Builder jwtAlgorithm(String value) { jwtAlgorithm = Objects.requireNonNull(value); return this; }
+        public Builder jwtSecret(String value) { jwtSecret = value; return this; }
         public Builder jwtPublicKeyFile(String value) { jwtPublicKeyFile = blankToNull(value); return this; }
         public Builder jwksUrl(String value) { jwksUrl = blankToNull(value); return this; }
         public Builder jwtIssuer(String value) { jwtIssuer = blankToNull(value); return this; }
@@ -531,47 +235,6 @@ public final class ServerConfig {
         public Builder jwtClockSkew(Duration value) { jwtClockSkew = Objects.requireNonNull(value); return this; }
         public Builder jwksRefreshInterval(Duration value) { jwksRefreshInterval = Objects.requireNonNull(value); return this; }
         public Builder jwksMinRefetchInterval(Duration value) { jwksMinRefetchInterval = Objects.requireNonNull(value); return this; }
-        public Builder maxHistorySize(int value) { maxHistorySize = value; return this; }
-        public Builder maxHistoryLimit(int value) { maxHistoryLimit = value; return this; }
-        public Builder idleTimeout(Duration value) { idleTimeout = Objects.requireNonNull(value); return this; }
-        public Builder handshakeTimeout(Duration value) { handshakeTimeout = Objects.requireNonNull(value); return this; }
-        public Builder maxChannelsPerConnection(int value) { maxChannelsPerConnection = value; return this; }
-        public Builder maxSubscriptionsPerConnection(int value) { maxSubscriptionsPerConnection = value; return this; }
-        public Builder rateLimitCloseAfter(int value) { rateLimitCloseAfter = value; return this; }
-        public Builder rateLimitBurst(int value) { rateLimitBurst = value; return this; }
-        public Builder rateLimitPerSecond(int value) { rateLimitPerSecond = value; return this; }
-        public Builder recoveryMaxMessages(int value) { recoveryMaxMessages = value; return this; }
-        public Builder dedupWindow(Duration value) { dedupWindow = Objects.requireNonNull(value); return this; }
-        /** Channel permissions by role; {@code null} (the default) allows everything. */
-        public Builder permissions(ChannelPermissions value) { permissions = value; return this; }
-        /** Browser origins allowed to connect; empty (the default) allows every origin. */
-        public Builder allowedOrigins(List<String> value) { allowedOrigins = List.copyOf(value); return this; }
-        /** Host globs ({@code *.example.com}) a webhook URL must match; empty allows any host. */
-        public Builder webhookAllowedHosts(List<String> value) {
-            webhookAllowedHosts = value.stream().map(h -> h.trim().toLowerCase(java.util.Locale.ROOT))
-                    .filter(h -> !h.isEmpty()).toList();
-            return this;
-        }
-        public Builder maxConnectionsPerClient(int value) { maxConnectionsPerClient = value; return this; }
-        public Builder historyMaxAge(Duration value) { historyMaxAge = Objects.requireNonNull(value); return this; }
-        public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
-        public Builder telemetryMaxClients(int value) { telemetryMaxClients = value; return this; }
-        public Builder soBacklog(int value) { soBacklog = value; return this; }
-        public Builder writeBufferLow(int value) { writeBufferLow = value; return this; }
-        public Builder writeBufferHigh(int value) { writeBufferHigh = value; return this; }
-        public Builder recentEventsSize(int value) { recentEventsSize = value; return this; }
-        public Builder statsInterval(Duration value) { statsInterval = Objects.requireNonNull(value); return this; }
-        public Builder shutdownGrace(Duration value) { shutdownGrace = Objects.requireNonNull(value); return this; }
-        public Builder closeWait(Duration value) { closeWait = Objects.requireNonNull(value); return this; }
-        public Builder nativeTransport(boolean value) { nativeTransport = value; return this; }
-        /** Keeps history in Redis (or Valkey); {@code null} keeps it elsewhere. */
-        public Builder redis(RedisConfig value) { redis = value; return this; }
-        /** The Redis store set so far, or {@code null} (lets a flag refine what the environment set). */
-        public RedisConfig redis() { return redis; }
-        public Builder storageMode(StorageMode value) { storageMode = Objects.requireNonNull(value); return this; }
-        public Builder store(StoreLocation value) { store = Objects.requireNonNull(value, "store"); return this; }
-        public Builder storeSync(StoreSync value) { storeSync = Objects.requireNonNull(value, "storeSync"); return this; }
-        public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
         /** The PEM certificate chain that turns TLS on (with {@link #tlsKeyFile}). */
         public Builder tlsCertFile(String value) { tlsCertFile = blankToNull(value); return this; }
         /** The PEM PKCS#8 private key of the certificate. */
@@ -579,132 +242,63 @@ public final class ServerConfig {
         /** The private key's password, for an encrypted key. */
         public Builder tlsKeyPassword(String value) { tlsKeyPassword = blankToNull(value); return this; }
         /** The ports that speak TLS when it is on (default: all three). */
-        public Builder tlsPorts(java.util.Set<TlsConfig.Port> value) { tlsPorts = java.util.Set.copyOf(value); return this; }
-        /** The CASIL policy set so far (the environment applies its variables over it). */
-        public CasilPolicy casilSoFar() { return casil; }
+        public Builder tlsPorts(Set<TlsConfig.Port> value) { tlsPorts = Set.copyOf(value); return this; }
+        /** Channel permissions by role; {@code null} (the default) allows everything. */
+        public Builder permissions(ChannelPermissions value) { permissions = value; return this; }
+        /** Host globs ({@code *.example.com}) a webhook URL must match; empty allows any host. */
+        public Builder webhookAllowedHosts(List<String> value) {
+            webhookAllowedHosts = value.stream().map(h -> h.trim().toLowerCase(Locale.ROOT))
+                    .filter(h -> !h.isEmpty()).toList();
+            return this;
+        }
+        public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
+        public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
+        /** Changes the CASIL policy set so far. */
+        public Builder casil(UnaryOperator<CasilPolicy> change) { return casil(change.apply(casil)); }
         public Builder cron(CronSettings value) { cron = Objects.requireNonNull(value, "cron"); return this; }
-        public CronSettings cronSoFar() { return cron; }
+        /** Changes the cron settings set so far. */
+        public Builder cron(UnaryOperator<CronSettings> change) { return cron(change.apply(cron)); }
         public Builder omega(OmegaSettings value) { omega = Objects.requireNonNull(value, "omega"); return this; }
-        public OmegaSettings omegaSoFar() { return omega; }
+        /** Changes the omega settings set so far. */
+        public Builder omega(UnaryOperator<OmegaSettings> change) { return omega(change.apply(omega)); }
         public Builder kvLimits(KvLimits value) { kvLimits = Objects.requireNonNull(value, "kvLimits"); return this; }
-        /** The key-value limits set so far. */
-        public KvLimits kvLimits() { return kvLimits; }
+        /** Changes the key-value limits set so far. */
+        public Builder kvLimits(UnaryOperator<KvLimits> change) { return kvLimits(change.apply(kvLimits)); }
         public Builder webhooks(WebhookSettings value) { webhooks = Objects.requireNonNull(value, "webhooks"); return this; }
-        /** The webhook settings set so far. */
-        public WebhookSettings webhooks() { return webhooks; }
+        /** Changes the webhook settings set so far. */
+        public Builder webhooks(UnaryOperator<WebhookSettings> change) { return webhooks(change.apply(webhooks)); }
 
-        /** Validates every setting and builds the configuration. */
+        /**
+         * Validates every setting and builds the configuration.
+         *
+         * @throws ConfigException naming the first setting that is out of range
+         */
         public ServerConfig build() {
-            checkPort("port", port, false);
-            checkPort("telemetry port", telemetryPort, true);
-            checkPort("http port", httpPort, true);
-            check(maxMessageSize >= 1024, "max message size: %d (expected: >= 1024)", maxMessageSize);
-            check(maxFrameSize == 0 || maxFrameSize >= maxMessageSize,
+            ConfigException.check(ioThreads >= 0, "io threads: %d (expected: >= 0)", ioThreads);
+            ConfigException.check(maxFrameSize == 0 || maxFrameSize >= maxMessageSize,
                     "max frame size: %d (expected: >= max message size %d)", maxFrameSize, maxMessageSize);
-            check(maxConnections > 0, "max connections: %d (expected: > 0)", maxConnections);
-            check(!keepAliveInterval.isNegative(), "keepalive interval: %s (expected: >= 0)", keepAliveInterval);
-            check(keepAliveTimeout.isPositive(), "keepalive timeout: %s (expected: > 0)", keepAliveTimeout);
-            check(maxViolations > 0, "max violations: %d (expected: > 0)", maxViolations);
-            check(maxPendingBytes >= 64 * 1024, "max pending bytes: %d (expected: >= 65536)", maxPendingBytes);
-            check(ioThreads >= 0, "io threads: %d (expected: >= 0)", ioThreads);
-            check(maxHistorySize >= 0, "max history size: %d (expected: >= 0)", maxHistorySize);
-            check(maxHistoryLimit > 0, "max history limit: %d (expected: > 0)", maxHistoryLimit);
-            check(!idleTimeout.isNegative(), "idle timeout: %s (expected: >= 0)", idleTimeout);
-            check(handshakeTimeout.isPositive(), "handshake timeout: %s (expected: > 0)", handshakeTimeout);
-            check(maxChannelsPerConnection > 0, "max channels per connection: %d (expected: > 0)", maxChannelsPerConnection);
-            check(maxSubscriptionsPerConnection > 0, "max subscriptions per connection: %d (expected: > 0)",
-                    maxSubscriptionsPerConnection);
-            check(rateLimitCloseAfter > 0, "rate limit close after: %d (expected: > 0)", rateLimitCloseAfter);
-            check(rateLimitBurst > 0, "rate limit burst: %d (expected: > 0)", rateLimitBurst);
-            check(rateLimitPerSecond >= 0, "rate limit: %d (expected: >= 0)", rateLimitPerSecond);
-            check(maxConnectionsPerClient >= 0, "max connections per client: %d (expected: >= 0)",
-                    maxConnectionsPerClient);
-            check(recoveryMaxMessages >= 0, "recovery max messages: %d (expected: >= 0)", recoveryMaxMessages);
-            check(!dedupWindow.isNegative(), "dedup window: %s (expected: >= 0)", dedupWindow);
-            check(historyMaxAge.isPositive(), "history max age: %s (expected: > 0)", historyMaxAge);
-            check(telemetryMaxClients > 0, "telemetry max clients: %d (expected: > 0)", telemetryMaxClients);
-            check(soBacklog > 0, "socket backlog: %d (expected: > 0)", soBacklog);
-            check(writeBufferLow > 0 && writeBufferLow <= writeBufferHigh,
-                    "write buffer low water mark: %d (expected: > 0 and <= the high water mark %d)",
-                    writeBufferLow, writeBufferHigh);
-            check(recentEventsSize >= 0 && recentEventsSize <= MAX_RECENT_EVENTS_SIZE,
-                    "recent events size: %d (expected: 0 to %d)", recentEventsSize, MAX_RECENT_EVENTS_SIZE);
-            check(!statsInterval.isNegative(), "stats interval: %s (expected: >= 0)", statsInterval);
-            check(!shutdownGrace.isNegative(), "shutdown grace: %s (expected: >= 0)", shutdownGrace);
-            check(closeWait.isPositive(), "close wait: %s (expected: > 0)", closeWait);
-            check(redis == null || !store.isFile(),
-                    "history can be kept either in Redis (ARQONBUS_STORAGE_BACKEND=redis) or in a directory "
-                    + "(ARQONBUS_STORE=file:...), not both");
-            if (authEnabled) {
-                checkAuth();
-            }
-            check((tlsCertFile == null) == (tlsKeyFile == null),
+            ConfigException.check((tlsCertFile == null) == (tlsKeyFile == null),
                     "TLS needs both a certificate and its private key (ARQONBUS_TLS_CERT_FILE and ARQONBUS_TLS_KEY_FILE)");
-            check(tlsKeyPassword == null || tlsKeyFile != null, "a TLS key password is set but no TLS key file");
-            if (tlsCertFile != null) {
-                new TlsConfig(tlsCertFile, tlsKeyFile, tlsKeyPassword, tlsPorts).validate();
+            ConfigException.check(tlsKeyPassword == null || tlsKeyFile != null,
+                    "a TLS key password is set but no TLS key file");
+            ServerConfig config = new ServerConfig(this);
+            if (config.tls != null) {
+                config.tls.validate();
             }
-            return new ServerConfig(this);
+            return config;
         }
 
-        /** The auth settings must name one way to verify tokens that fits the algorithm. */
-        private void checkAuth() {
-            check(JWT_ALGORITHMS.contains(jwtAlgorithm), "JWT algorithm: %s (expected: one of %s; 'none' is never accepted)",
-                    jwtAlgorithm, String.join(", ", JWT_ALGORITHMS));
-            check(!jwtClockSkew.isNegative() && jwtClockSkew.compareTo(Duration.ofMinutes(10)) <= 0,
-                    "JWT clock skew: %s (expected: 0 to 600 seconds)", jwtClockSkew);
-            if (jwtAlgorithm.startsWith("HS")) {
-                check(jwtSecret != null && !jwtSecret.isEmpty(),
-                        "auth is enabled but no JWT secret is set (ARQONBUS_AUTH_JWT_SECRET)");
-                check(jwtPublicKeyFile == null && jwksUrl == null,
-                        "JWT algorithm %s verifies with the shared secret; a public key file or JWKS URL is only for "
-                                + "RS*, ES* algorithms (unset ARQONBUS_AUTH_JWT_PUBLIC_KEY_FILE / ARQONBUS_AUTH_JWKS_URL "
-                                + "or set ARQONBUS_AUTH_JWT_ALGORITHM)", jwtAlgorithm);
-                return;
-            }
-            check(jwtSecret == null,
-                    "JWT algorithm %s verifies with a public key, never with ARQONBUS_AUTH_JWT_SECRET: unset the secret",
-                    jwtAlgorithm);
-            check(jwtPublicKeyFile != null || jwksUrl != null,
-                    "JWT algorithm %s needs a public key: set ARQONBUS_AUTH_JWT_PUBLIC_KEY_FILE or ARQONBUS_AUTH_JWKS_URL",
-                    jwtAlgorithm);
-            check(jwtPublicKeyFile == null || jwksUrl == null,
-                    "set either ARQONBUS_AUTH_JWT_PUBLIC_KEY_FILE or ARQONBUS_AUTH_JWKS_URL, not both");
-            if (jwtPublicKeyFile != null) {
-                java.nio.file.Path path = java.nio.file.Path.of(jwtPublicKeyFile);
-                check(java.nio.file.Files.isRegularFile(path) && java.nio.file.Files.isReadable(path),
-                        "JWT public key file: %s (expected: a readable PEM file)", jwtPublicKeyFile);
-            }
-            if (jwksUrl != null) {
-                java.net.URI uri;
-                try {
-                    uri = new java.net.URI(jwksUrl);
-                } catch (java.net.URISyntaxException e) {
-                    throw new ConfigException("JWKS URL: " + jwksUrl + " (expected: an http or https URL)");
-                }
-                check(uri.isAbsolute() && ("http".equalsIgnoreCase(uri.getScheme())
-                                || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null,
-                        "JWKS URL: %s (expected: an http or https URL)", jwksUrl);
-                check(jwksRefreshInterval.compareTo(Duration.ofSeconds(1)) >= 0,
-                        "JWKS refresh interval: %s (expected: >= 1 second)", jwksRefreshInterval);
-                check(!jwksMinRefetchInterval.isNegative(),
-                        "JWKS minimum refetch interval: %s (expected: >= 0)", jwksMinRefetchInterval);
+        /** A copy: every field is an immutable value, so a shallow copy is independent of this builder. */
+        private Builder copy() {
+            try {
+                return (Builder) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
             }
         }
 
         private static String blankToNull(String value) {
             return value == null || value.isBlank() ? null : value.trim();
-        }
-
-        private static void checkPort(String name, int value, boolean mayDisable) {
-            check(value >= (mayDisable ? -1 : 0) && value <= 65535,
-                    "%s: %d (expected: 0-65535%s)", name, value, mayDisable ? ", or -1 to disable" : "");
-        }
-
-        private static void check(boolean ok, String format, Object... args) {
-            if (!ok) {
-                throw new ConfigException(String.format(format, args));
-            }
         }
     }
 }

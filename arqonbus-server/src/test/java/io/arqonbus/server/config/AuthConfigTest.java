@@ -51,27 +51,27 @@ class AuthConfigTest {
                 "ARQONBUS_AUTH_JWT_CLOCK_SKEW_SECONDS", "5",
                 "ARQONBUS_AUTH_JWKS_REFRESH_SECONDS", "60",
                 "ARQONBUS_AUTH_JWKS_MIN_REFETCH_SECONDS", "2")).applyTo(ServerConfig.builder()).build();
-        assertThat(c.jwtAlgorithm()).isEqualTo("RS256");
-        assertThat(c.jwtPublicKeyFile()).isEqualTo(key.toString());
-        assertThat(c.jwtIssuer()).isEqualTo("https://issuer.example");
-        assertThat(c.jwtAudience()).isEqualTo("arqonbus");
-        assertThat(c.jwtClockSkew()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.jwksRefreshInterval()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(c.jwksMinRefetchInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.auth().jwtAlgorithm()).isEqualTo("RS256");
+        assertThat(c.auth().jwtPublicKeyFile()).isEqualTo(key.toString());
+        assertThat(c.auth().jwtIssuer()).isEqualTo("https://issuer.example");
+        assertThat(c.auth().jwtAudience()).isEqualTo("arqonbus");
+        assertThat(c.auth().jwtClockSkew()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.auth().jwksRefreshInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.auth().jwksMinRefetchInterval()).isEqualTo(Duration.ofSeconds(2));
         ServerConfig jwks = new EnvironmentConfig(Map.of("ARQONBUS_ENABLE_AUTH", "1", "ARQONBUS_AUTH_JWT_ALGORITHM",
                 "ES256", "ARQONBUS_AUTH_JWKS_URL", "https://127.0.0.1/jwks.json")).applyTo(ServerConfig.builder()).build();
-        assertThat(jwks.jwksUrl()).isEqualTo("https://127.0.0.1/jwks.json");
+        assertThat(jwks.auth().jwksUrl()).isEqualTo("https://127.0.0.1/jwks.json");
     }
 
     @Test
     void theDefaults() {
         ServerConfig c = ServerConfig.defaults();
-        assertThat(c.jwtAlgorithm()).isEqualTo("HS256");
-        assertThat(c.jwtClockSkew()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.jwksRefreshInterval()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(c.jwksMinRefetchInterval()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.jwtPublicKeyFile()).isNull();
-        assertThat(c.jwksUrl()).isNull();
+        assertThat(c.auth().jwtAlgorithm()).isEqualTo("HS256");
+        assertThat(c.auth().jwtClockSkew()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.auth().jwksRefreshInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.auth().jwksMinRefetchInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.auth().jwtPublicKeyFile()).isNull();
+        assertThat(c.auth().jwksUrl()).isNull();
     }
 
     @Test
@@ -100,7 +100,7 @@ class AuthConfigTest {
         assertThatThrownBy(() -> auth().jwtSecret("s").jwtClockSkew(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("JWT clock skew");
         // Without auth nothing of this is checked.
-        assertThat(ServerConfig.builder().jwtAlgorithm("none").build().authEnabled()).isFalse();
+        assertThat(ServerConfig.builder().jwtAlgorithm("none").build().auth().enabled()).isFalse();
     }
 
     @Test

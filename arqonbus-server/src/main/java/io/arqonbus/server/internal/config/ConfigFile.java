@@ -22,7 +22,8 @@ import java.util.Map;
  * A configuration file (YAML, or JSON, which is YAML too). Every {@code ARQONBUS_X_Y} variable can
  * be written in it as {@code x_y: value} (lists are joined with commas), and it holds what has no
  * variable: the channel {@code permissions}. Precedence: flags &gt; environment &gt; file &gt;
- * defaults.
+ * defaults. The keys are those of the {@link Setting} table; an unknown key is refused with the
+ * nearest known one, and every error names the file and the key.
  *
  * <pre>
  * server_port: 9100
@@ -38,7 +39,7 @@ import java.util.Map;
  * </pre>
  */
 public final class ConfigFile {
-    private static final String PREFIX = "ARQONBUS_";
+    private static final String PERMISSIONS = "permissions";
     private final Path path;
     private final Map<String, String> settings;
     private final ChannelPermissions permissions;
@@ -72,13 +73,44 @@ public final class ConfigFile {
         for (Map.Entry<String, JsonNode> field : root.properties()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
-            if (key.equals("permissions")) {
+            if (key.equals(PERMISSIONS)) {
                 permissions = permissions(path, value);
+            } else if (Setting.byFileKey(key).isPresent()) {
+                settings.put(Setting.envVar(key), scalar(path, key, value));
             } else {
-                settings.put(PREFIX + key.toUpperCase(Locale.ROOT), scalar(path, key, value));
+                throw unknownKey(path, key);
             }
         }
         return new ConfigFile(path, Map.copyOf(settings), permissions);
+    }
+
+    /** An unknown key, with the nearest known one when there is one close enough to be a typo. */
+    private static ConfigException unknownKey(Path path, String key) {
+        List<String> known = new ArrayList<>();
+        known.add(PERMISSIONS);
+        for (Setting setting : Setting.values()) {
+            known.add(setting.fileKey());
+            setting.alias().ifPresent(alias -> known.add(Setting.fileKey(alias)));
+        }
+        String nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int distance = Levenshtein.distance(key.toLowerCase(Locale.ROOT), candidate);
+            if (distance < best) {
+                best = distance;
+                nearest = candidate;
+            }
+        }
+        if (nearest != null && best <= Math.max(2, key.length() / 4)) {
+            return new ConfigException("unknown key '" + key + "' in " + path + "; did you mean '" + nearest + "'?");
+        }
+        return new ConfigException("unknown key '" + key + "' in " + path
+                + " (every ARQONBUS_X_Y variable can be written as x_y)");
+    }
+
+    /** How errors name a value that came from this file: {@code key 'max_history_size' in <path>}. */
+    public String origin(String envVar) {
+        return "key '" + Setting.fileKey(envVar) + "' in " + path;
     }
 
     private static String scalar(Path path, String key, JsonNode value) {
@@ -89,13 +121,13 @@ public final class ConfigFile {
             List<String> items = new ArrayList<>();
             for (JsonNode item : value) {
                 if (!item.isValueNode() || item.isNull()) {
-                    throw new ConfigException("config file " + path + ": '" + key + "' must be a list of plain values");
+                    throw new ConfigException("key '" + key + "' in " + path + ": expected a list of plain values");
                 }
                 items.add(item.asText());
             }
             return String.join(",", items);
         }
-        throw new ConfigException("config file " + path + ": '" + key + "' must be a plain value or a list");
+        throw new ConfigException("key '" + key + "' in " + path + ": expected a plain value or a list");
     }
 
     private static ChannelPermissions permissions(Path path, JsonNode node) {
@@ -161,7 +193,7 @@ public final class ConfigFile {
         return roles;
     }
 
-    /** The file's settings as {@code ARQONBUS_*} variables. */
+    /** The file's settings by the name of their {@code ARQONBUS_*} variable. */
     public Map<String, String> settings() {
         return settings;
     }

@@ -3,27 +3,18 @@ package io.arqonbus.server.internal.config;
 import io.arqonbus.server.config.ConfigException;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.config.ServerConfig;
-import io.arqonbus.server.config.StorageMode;
 
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The Redis part of the environment (protocol §8): {@code ARQONBUS_STORAGE_BACKEND},
+ * The Redis group of settings (protocol §8, declared in {@link Setting}): {@code ARQONBUS_STORAGE_BACKEND},
  * {@code ARQONBUS_REDIS_URL} or {@code ARQONBUS_REDIS_HOST/_PORT/_PASSWORD/_SSL} (each
- * {@code ARQONBUS_VALKEY_*} twin takes precedence), {@code ARQONBUS_REDIS_KEY_PREFIX},
- * {@code ARQONBUS_REDIS_TIMEOUT_SECONDS} and {@code ARQONBUS_STORAGE_MODE}.
+ * {@code ARQONBUS_VALKEY_*} twin takes precedence), {@code ARQONBUS_REDIS_KEY_PREFIX} and
+ * {@code ARQONBUS_REDIS_TIMEOUT_SECONDS}, read together because they make one store.
  */
 final class RedisEnvironment {
-    /** Every variable this class may read (for the configuration file's check of unknown keys). */
-    static final Set<String> NAMES = Set.of("ARQONBUS_STORAGE_MODE", "ARQONBUS_STORAGE_BACKEND",
-            "ARQONBUS_REDIS_URL", "ARQONBUS_REDIS_HOST", "ARQONBUS_REDIS_PORT", "ARQONBUS_REDIS_PASSWORD",
-            "ARQONBUS_REDIS_SSL", "ARQONBUS_REDIS_KEY_PREFIX", "ARQONBUS_REDIS_TIMEOUT_SECONDS",
-            "ARQONBUS_VALKEY_URL", "ARQONBUS_VALKEY_HOST", "ARQONBUS_VALKEY_PORT", "ARQONBUS_VALKEY_PASSWORD",
-            "ARQONBUS_VALKEY_SSL", "ARQONBUS_VALKEY_KEY_PREFIX", "ARQONBUS_VALKEY_TIMEOUT_SECONDS");
-
     private final Map<String, String> env;
 
     RedisEnvironment(Map<String, String> env) {
@@ -31,10 +22,6 @@ final class RedisEnvironment {
     }
 
     void applyTo(ServerConfig.Builder b) {
-        String mode = value("ARQONBUS_STORAGE_MODE");
-        if (mode != null) {
-            b.storageMode(StorageMode.parse("ARQONBUS_STORAGE_MODE", mode));
-        }
         String backend = value("ARQONBUS_STORAGE_BACKEND");
         if (backend == null) {
             return;
@@ -67,7 +54,7 @@ final class RedisEnvironment {
             config = RedisConfig.of(host == null ? "127.0.0.1" : host.trim(), port);
             String sslVar = first("ARQONBUS_VALKEY_SSL", "ARQONBUS_REDIS_SSL");
             if (sslVar != null) {
-                config = config.withSsl(EnvironmentConfig.parseBoolean(sslVar, value(sslVar)));
+                config = config.withSsl(SettingValue.parseBoolean(sslVar, value(sslVar)));
             }
         }
         return refine(config, backend);

@@ -19,8 +19,8 @@ public final class HistoryCommands {
             EnvelopeCodec codec, ServerConfig config) {
         long budget = replyBudget(config);
         return registry
-                .register(new HistoryCommand(store, access, config.maxHistoryLimit(), budget))
-                .register(new HistoryGetCommand(store, access, codec, config.maxHistoryLimit(), budget))
+                .register(new HistoryCommand(store, access, config.history().maxLimit(), budget))
+                .register(new HistoryGetCommand(store, access, codec, config.history().maxLimit(), budget))
                 .register(new HistoryReplayCommand(store, access, codec, budget));
     }
 
@@ -30,7 +30,7 @@ public final class HistoryCommands {
      * the budget would close the connection as a slow consumer.
      */
     public static long replyBudget(ServerConfig config) {
-        return Math.min(config.maxPendingBytes() / 2, 8L << 20);
+        return Math.min(config.limits().maxPendingBytes() / 2, 8L << 20);
     }
 
     /**

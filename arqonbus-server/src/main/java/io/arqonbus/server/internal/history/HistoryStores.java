@@ -15,25 +15,25 @@ public final class HistoryStores {
 
     /** The configured store, not yet opened. */
     public static HistoryStore create(ServerConfig config, Clock clock, EnvelopeCodec codec) {
-        if (config.redis() != null) {
+        if (config.storage().redis() != null) {
             return redis(config, clock, codec);
         }
-        if (config.store().isFile()) {
-            return new RocksHistoryStore(config.store().directory(), config.maxHistorySize(), config.historyMaxAge(),
-                    config.storeSync(), clock, codec);
+        if (config.storage().store().isFile()) {
+            return new RocksHistoryStore(config.storage().store().directory(), config.history().maxSize(), config.history().maxAge(),
+                    config.storage().sync(), clock, codec);
         }
         return memory(config, clock, codec);
     }
 
     private static MemoryHistoryStore memory(ServerConfig config, Clock clock, EnvelopeCodec codec) {
-        return new MemoryHistoryStore(config.maxHistorySize(), config.historyMaxAge(), clock, codec);
+        return new MemoryHistoryStore(config.history().maxSize(), config.history().maxAge(), clock, codec);
     }
 
     /** Redis Streams, watched for outages per {@link ServerConfig#storageMode()}. */
     private static HistoryStore redis(ServerConfig config, Clock clock, EnvelopeCodec codec) {
-        RedisHistoryStore redis = new RedisHistoryStore(config.redis(), config.maxHistorySize(),
-                config.historyMaxAge(), clock, codec);
-        return new DegradableHistoryStore(redis, redis::ping, config.storageMode(), () -> memory(config, clock, codec),
-                REDIS_CHECK_INTERVAL, config.redis().commandTimeout(), clock);
+        RedisHistoryStore redis = new RedisHistoryStore(config.storage().redis(), config.history().maxSize(),
+                config.history().maxAge(), clock, codec);
+        return new DegradableHistoryStore(redis, redis::ping, config.storage().mode(), () -> memory(config, clock, codec),
+                REDIS_CHECK_INTERVAL, config.storage().redis().commandTimeout(), clock);
     }
 }

@@ -18,8 +18,8 @@ public final class HubCommands {
     public static CommandRegistry register(CommandRegistry registry, Hub hub, ConnectionLifecycle lifecycle,
             HistoryStore history, TelemetryHub telemetry, ServerConfig config) {
         return registry
-                .register(new JoinChannelCommand(hub, lifecycle, history, config.maxChannelsPerConnection(),
-                        config.recoveryMaxMessages(), HistoryCommands.replyBudget(config)))
+                .register(new JoinChannelCommand(hub, lifecycle, history, config.limits().maxChannelsPerConnection(),
+                        config.history().recoveryMaxMessages(), HistoryCommands.replyBudget(config)))
                 .register(new LeaveChannelCommand(lifecycle))
                 .register(new ListChannelsCommand(hub))
                 .register(new ChannelInfoCommand(hub))

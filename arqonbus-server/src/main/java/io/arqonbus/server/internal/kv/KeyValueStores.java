@@ -10,8 +10,8 @@ public final class KeyValueStores {
     /** Redis when Redis is the configured storage backend, memory otherwise. */
     public static KeyValueStore create(ServerConfig config) {
         int maxKeys = config.kvLimits().maxKeysPerNamespace();
-        return config.redis() != null
-                ? new RedisKeyValueStore(config.redis(), maxKeys)
+        return config.storage().redis() != null
+                ? new RedisKeyValueStore(config.storage().redis(), maxKeys)
                 : new MemoryKeyValueStore(maxKeys);
     }
 }

@@ -155,7 +155,7 @@ public final class BusComponents {
         log.info("event=started transport={} bus={} telemetry={} http={} tls={} auth={} history={} casil={} "
                 + "version={}", parts.info.transport(), parts.busAddress, parts.telemetryAddress,
                 parts.httpAddress, config.tls() == null ? "off" : config.tls().portList(),
-                config.authEnabled() ? "jwt-" + config.jwtAlgorithm() : "off", parts.history.backend(),
+                config.auth().enabled() ? "jwt-" + config.auth().jwtAlgorithm() : "off", parts.history.backend(),
                 config.casil().enabled() ? config.casil().mode().wireName() : "off", parts.info.version());
         return parts;
     }
@@ -168,7 +168,7 @@ public final class BusComponents {
         ids = new IdGenerator();
         codec = new EnvelopeCodec(ids, clock);
         metrics = new BusMetrics();
-        authenticator = config.authEnabled()
+        authenticator = config.auth().enabled()
                 ? JwtAuthenticator.create(JwtSettings.from(config), clock)
                 : Authenticator.none();
         Authenticator auth = authenticator;
@@ -190,28 +190,28 @@ public final class BusComponents {
         FrameEncoder encoder = new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT);
         loops = new LoopContexts(listeners.workers());
         hub = new Hub(loops, history, heads, encoder, metrics, ids, clock,
-                config.dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS);
+                config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS);
         new IdempotencyRestore(hub, history, clock, IdempotencyRestore.DEFAULT_PARALLELISM,
                 IdempotencyRestore.DEFAULT_TOTAL_TIME).restore(heads.keySet());
         hub.restore(heads.keySet());
         sessions = new SessionRegistry();
         replies = new Replies(ids, clock);
-        disconnector = new Disconnector(config.closeWait());
-        telemetry = new TelemetryHub(codec, clock, config.maxPendingBytes(), disconnector);
+        disconnector = new Disconnector(config.timeouts().closeWait());
+        telemetry = new TelemetryHub(codec, clock, config.limits().maxPendingBytes(), disconnector);
         hooks.add(ShutdownHooks.Priority.CLIENTS, "clients", this::closeClients);
         activity = new AgentActivity(hub, replies, telemetry);
         lifecycle = new ConnectionLifecycle(sessions, hub, replies, telemetry, activity, metrics,
-                config.authEnabled());
+                config.auth().enabled());
         ScienceRoom.create(hub);
     }
 
     /** Operator lanes, presence, subscriptions, recent events, in-process subscriptions, gauges. */
     private void buildFeatures(int subscriberQueueCapacity) {
         // Durable cron jobs live beside the history: in the file store's directory, or in Redis.
-        cron = config.redis() != null
+        cron = config.storage().redis() != null
                 ? new CronScheduler(config.cron(), hub, ids, clock, kv)
                 : new CronScheduler(config.cron(), hub, ids, clock,
-                        config.store().isFile() ? config.store().directory() : null);
+                        config.storage().store().isFile() ? config.storage().store().directory() : null);
         CronScheduler scheduler = cron;
         hooks.add(ShutdownHooks.Priority.FEATURES, "cron", scheduler::close);
         webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry());
@@ -220,7 +220,7 @@ public final class BusComponents {
         hub.addListener(webhooks.dispatcher());
         lifecycle.onClosed(webhooks::ownerClosed);
         presence = new Presence(hub);
-        recentEvents = new RecentEvents(config.recentEventsSize());
+        recentEvents = new RecentEvents(config.history().recentEventsSize());
         if (recentEvents.enabled()) {
             hub.addListener(recentEvents);
         }
@@ -240,7 +240,7 @@ public final class BusComponents {
         InspectionGate inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry,
                 metrics.registry());
         Subscriptions subscriptions = new Subscriptions(loops.size(), ids,
-                config.maxSubscriptionsPerConnection());
+                config.limits().maxSubscriptionsPerConnection());
         hub.filteredReceivers(subscriptions);
         CommandRegistry registry = new CommandRegistry();
         SystemCommands.register(registry, clock, info, sessions, hub, history, authenticator, config.permissions());
@@ -256,7 +256,7 @@ public final class BusComponents {
         CommandDispatcher dispatcher = new CommandDispatcher(registry, replies, hub::sendTo, metrics,
                 config.legacyAcks(), HistoryCommands::refusal);
         return new InboundRouter(hub, sessions, dispatcher, lifecycle, activity,
-                telemetry, replies, metrics, disconnector, config.maxViolations(), config.legacyAcks(), inspection);
+                telemetry, replies, metrics, disconnector, config.limits().maxViolations(), config.legacyAcks(), inspection);
     }
 
     /** The bus port, the telemetry port (unless off), the HTTP port (unless off), the stats line. */
@@ -264,17 +264,17 @@ public final class BusComponents {
         ExceptionHandler exceptionHandler = new ExceptionHandler(disconnector);
         BusDependencies deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle,
                 loops, metrics, disconnector, exceptionHandler, openConnections,
-                new ConnectionsPerSubject(config.maxConnectionsPerClient()));
-        busAddress = listeners.bind(TlsConfig.Port.BUS, config.host(), config.port(),
+                new ConnectionsPerSubject(config.limits().maxConnectionsPerClient()));
+        busAddress = listeners.bind(TlsConfig.Port.BUS, config.listeners().host(), config.listeners().port(),
                 new BusChannelInitializer(deps), ShutdownHooks.Priority.LISTENERS);
-        if (config.telemetryPort() >= 0) {
+        if (config.listeners().telemetryPort() >= 0) {
             TelemetryServer telemetryServer = new TelemetryServer(telemetry, codec, clock, disconnector,
-                    exceptionHandler, config.telemetryMaxClients());
-            telemetryAddress = listeners.bind(TlsConfig.Port.TELEMETRY, config.telemetryHost(),
-                    config.telemetryPort(), telemetryServer, ShutdownHooks.Priority.LISTENERS);
+                    exceptionHandler, config.limits().telemetryMaxClients());
+            telemetryAddress = listeners.bind(TlsConfig.Port.TELEMETRY, config.listeners().telemetryHost(),
+                    config.listeners().telemetryPort(), telemetryServer, ShutdownHooks.Priority.LISTENERS);
             telemetryServer.boundTo(telemetryAddress.getHostString(), telemetryAddress.getPort());
         }
-        if (config.httpPort() >= 0) {
+        if (config.listeners().httpPort() >= 0) {
             LiveBusView view = new LiveBusView(info, clock, readiness, hub, sessions, telemetry, metrics,
                     history, openConnections::get, busAddress, telemetryAddress, config.tls());
             HttpAuth httpAuth = new HttpAuth(authenticator, config.permissions());
@@ -283,11 +283,11 @@ public final class BusComponents {
                     HttpEndpoints.routes(view, new BusHealthCheck(listeners.workers(), history)), httpAuth, view,
                     recentEvents, codec, inProcess::count)
                     .getBelow(PresenceEndpoint.PREFIX, httpAuth.require(new PresenceEndpoint(presence))).build());
-            httpAddress = listeners.bind(TlsConfig.Port.HTTP, config.httpHost(), config.httpPort(), http,
+            httpAddress = listeners.bind(TlsConfig.Port.HTTP, config.listeners().httpHost(), config.listeners().httpPort(), http,
                     ShutdownHooks.Priority.HTTP);
             view.httpBoundTo(httpAddress);
         }
-        BusGauges.scheduleStats(config.statsInterval(), listeners.workers(), sessions, hub, metrics, telemetry);
+        BusGauges.scheduleStats(config.timeouts().statsInterval(), listeners.workers(), sessions, hub, metrics, telemetry);
     }
 
     /** Closes every client with 1001 and waits up to the shutdown grace for them to leave. */
@@ -296,7 +296,7 @@ public final class BusComponents {
             disconnector.close(session.channel(), CloseCodes.GOING_AWAY, "server shutting down");
         }
         telemetry.closeAll();
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        long deadline = System.nanoTime() + config.timeouts().shutdownGrace().toNanos();
         while (openConnections.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }

@@ -32,10 +32,10 @@ final class Listeners {
     Listeners(ServerConfig config, ShutdownHooks hooks) {
         this.config = config;
         this.hooks = hooks;
-        this.transports = Transports.select(config.nativeTransport());
+        this.transports = Transports.select(config.listeners().nativeTransport());
         this.boss = transports.newGroup(1, "arqonbus-accept");
         hooks.add(ShutdownHooks.Priority.EVENT_LOOPS, "accept loop", () -> stopGroup(boss));
-        this.workers = transports.newGroup(config.ioThreads(), "arqonbus-io");
+        this.workers = transports.newGroup(config.listeners().ioThreads(), "arqonbus-io");
         hooks.add(ShutdownHooks.Priority.EVENT_LOOPS, "I/O loops", () -> stopGroup(workers));
         this.tls = config.tls() == null ? null : ServerTls.create(config.tls());
     }
@@ -61,12 +61,12 @@ final class Listeners {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transports.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, config.soBacklog())
+                .option(ChannelOption.SO_BACKLOG, config.listeners().soBacklog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.writeBufferLow(), config.writeBufferHigh()))
+                        new WriteBufferWaterMark(config.listeners().writeBufferLow(), config.listeners().writeBufferHigh()))
                 .childHandler(tls == null ? initializer : tls.wrap(which, initializer));
         Channel channel;
         try {

@@ -25,11 +25,11 @@ public final class BusChannelInitializer extends ChannelInitializer<SocketChanne
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
-        p.addLast(HandlerNames.HANDSHAKE_TIMEOUT, new HandshakeTimeoutHandler(deps.config().handshakeTimeout(),
+        p.addLast(HandlerNames.HANDSHAKE_TIMEOUT, new HandshakeTimeoutHandler(deps.config().timeouts().handshakeTimeout(),
                 deps.metrics()));
         p.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec());
         p.addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
-        if (deps.config().compression()) {
+        if (deps.config().listeners().compression()) {
             p.addLast(HandlerNames.WS_COMPRESSION, new WebSocketServerCompressionHandler(0));
         }
         p.addLast(HandlerNames.HANDSHAKE, new HandshakeHandler(deps));

@@ -43,12 +43,12 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
     BusFrameHandler(BusDependencies deps, Session session) {
         this.deps = deps;
         this.session = session;
-        this.maxMessageSize = deps.config().maxMessageSize();
-        int perSecond = deps.config().rateLimitPerSecond();
-        this.rate = perSecond > 0 ? new TokenBucket(perSecond, deps.config().rateLimitBurst(), System.nanoTime()) : null;
-        this.rateLimitCloseAfter = deps.config().rateLimitCloseAfter();
+        this.maxMessageSize = deps.config().limits().maxMessageSize();
+        int perSecond = deps.config().rateLimits().perSecond();
+        this.rate = perSecond > 0 ? new TokenBucket(perSecond, deps.config().rateLimits().burst(), System.nanoTime()) : null;
+        this.rateLimitCloseAfter = deps.config().rateLimits().closeAfter();
         this.rateLimitSentence = "Too many messages: at most " + perSecond + " per second (burst "
-                + deps.config().rateLimitBurst() + "); this message was dropped";
+                + deps.config().rateLimits().burst() + "); this message was dropped";
     }
 
     @Override

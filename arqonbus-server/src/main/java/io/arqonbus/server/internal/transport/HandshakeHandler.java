@@ -47,11 +47,11 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         this.deps = deps;
         ServerConfig config = deps.config();
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(config.maxFrameSize())
-                .allowExtensions(config.compression())
+                .maxFramePayloadLength(config.limits().maxFrameSize())
+                .allowExtensions(config.listeners().compression())
                 .closeOnProtocolViolation(true)
                 .build();
-        this.origins = new OriginAllowList(config.allowedOrigins());
+        this.origins = new OriginAllowList(config.limits().allowedOrigins());
     }
 
     @Override
@@ -136,7 +136,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        boolean overLimit = deps.openConnections().incrementAndGet() > deps.config().maxConnections();
+        boolean overLimit = deps.openConnections().incrementAndGet() > deps.config().limits().maxConnections();
         Channel channel = ctx.channel();
         channel.closeFuture().addListener(f -> deps.openConnections().decrementAndGet());
         String subject = principal.subject();
@@ -189,7 +189,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         Channel channel = ctx.channel();
         ServerConfig config = deps.config();
         LoopContext loop = deps.loops().of(channel.eventLoop());
-        Outbound outbound = new Outbound(channel, loop, config.maxPendingBytes(), config.slowConsumerPolicy(),
+        Outbound outbound = new Outbound(channel, loop, config.limits().maxPendingBytes(), config.limits().slowConsumerPolicy(),
                 new Outbound.Listener() {
                     @Override
                     public void dropped(int bytes) {
@@ -209,7 +209,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             session.grants(Grants.of(config.permissions(), principal));
         }
         if (deps.authenticator().enabled()) {
-            TokenExpiry expiry = new TokenExpiry(channel.eventLoop(), deps.clock(), config.jwtClockSkew(), () -> {
+            TokenExpiry expiry = new TokenExpiry(channel.eventLoop(), deps.clock(), config.auth().jwtClockSkew(), () -> {
                 log.debug("event=token_expired client={}", session.clientId());
                 deps.disconnector().close(channel, CloseCodes.TOKEN_EXPIRED, "token expired");
             });
@@ -218,12 +218,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             channel.closeFuture().addListener(f -> expiry.stop());
         }
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.replace(this, HandlerNames.KEEPALIVE, new KeepAliveHandler(config.keepAliveInterval(),
-                config.keepAliveTimeout(), outbound, deps.disconnector()));
+        pipeline.replace(this, HandlerNames.KEEPALIVE, new KeepAliveHandler(config.timeouts().keepAliveInterval(),
+                config.timeouts().keepAliveTimeout(), outbound, deps.disconnector()));
         pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.FRAMES, new BusFrameHandler(deps, session));
-        if (config.idleTimeout().isPositive()) {
+        if (config.timeouts().idleTimeout().isPositive()) {
             pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.IDLE_TIMEOUT,
-                    new IdleTimeoutHandler(config.idleTimeout(), deps.disconnector(), deps.metrics()));
+                    new IdleTimeoutHandler(config.timeouts().idleTimeout(), deps.disconnector(), deps.metrics()));
         }
         // Prepared frames are whole WebSocket frames: they enter below the frame encoder (behind TLS
         // when the port speaks it) and reach the socket without passing the handlers above it.

@@ -21,16 +21,16 @@ class RedisEnvironmentTest {
     @Test
     void memoryAndDegradedByDefault() {
         ServerConfig c = config(Map.of("ARQONBUS_REDIS_URL", "redis://127.0.0.1:6390"));
-        assertThat(c.redis()).isNull();
-        assertThat(c.storageMode()).isEqualTo(StorageMode.DEGRADED);
-        assertThat(config(Map.of("ARQONBUS_STORAGE_BACKEND", "memory")).redis()).isNull();
+        assertThat(c.storage().redis()).isNull();
+        assertThat(c.storage().mode()).isEqualTo(StorageMode.DEGRADED);
+        assertThat(config(Map.of("ARQONBUS_STORAGE_BACKEND", "memory")).storage().redis()).isNull();
     }
 
     @Test
     void everyRedisBackendNameSelectsRedisFromTheUrl() {
         for (String name : new String[] {"redis", "redis_streams", "REDIS", " valkey ", "valkey_streams"}) {
             RedisConfig r = config(Map.of("ARQONBUS_STORAGE_BACKEND", name,
-                    "ARQONBUS_REDIS_URL", "rediss://user:p%40ss@cache.local:6390/3")).redis();
+                    "ARQONBUS_REDIS_URL", "rediss://user:p%40ss@cache.local:6390/3")).storage().redis();
             assertThat(r.backend()).isEqualTo(name.trim().toLowerCase().startsWith("valkey") ? "valkey" : "redis");
             assertThat(r.host()).isEqualTo("cache.local");
             assertThat(r.port()).isEqualTo(6390);
@@ -48,7 +48,7 @@ class RedisEnvironmentTest {
                 "ARQONBUS_REDIS_HOST", "127.0.0.9", "ARQONBUS_VALKEY_HOST", "127.0.0.5",
                 "ARQONBUS_REDIS_PORT", "7001", "ARQONBUS_REDIS_PASSWORD", "secret", "ARQONBUS_REDIS_SSL", "true",
                 "ARQONBUS_REDIS_KEY_PREFIX", "bus:", "ARQONBUS_REDIS_TIMEOUT_SECONDS", "0.5",
-                "ARQONBUS_STORAGE_MODE", "STRICT")).redis();
+                "ARQONBUS_STORAGE_MODE", "STRICT")).storage().redis();
         assertThat(r.host()).isEqualTo("127.0.0.5");
         assertThat(r.port()).isEqualTo(7001);
         assertThat(r.password()).isEqualTo("secret");
@@ -57,12 +57,12 @@ class RedisEnvironmentTest {
         assertThat(r.commandTimeout()).isEqualTo(Duration.ofMillis(500));
 
         RedisConfig url = config(Map.of("ARQONBUS_STORAGE_BACKEND", "valkey",
-                "ARQONBUS_REDIS_URL", "redis://127.0.0.1:1", "ARQONBUS_VALKEY_URL", "valkey://127.0.0.1:2")).redis();
+                "ARQONBUS_REDIS_URL", "redis://127.0.0.1:1", "ARQONBUS_VALKEY_URL", "valkey://127.0.0.1:2")).storage().redis();
         assertThat(url.port()).isEqualTo(2);
-        RedisConfig defaults = config(Map.of("ARQONBUS_STORAGE_BACKEND", "redis")).redis();
+        RedisConfig defaults = config(Map.of("ARQONBUS_STORAGE_BACKEND", "redis")).storage().redis();
         assertThat(defaults.address()).isEqualTo("127.0.0.1:6379");
         assertThat(defaults.keyPrefix()).isEqualTo("arqonbus:");
-        assertThat(config(Map.of("ARQONBUS_STORAGE_MODE", "strict")).storageMode()).isEqualTo(StorageMode.STRICT);
+        assertThat(config(Map.of("ARQONBUS_STORAGE_MODE", "strict")).storage().mode()).isEqualTo(StorageMode.STRICT);
     }
 
     @Test

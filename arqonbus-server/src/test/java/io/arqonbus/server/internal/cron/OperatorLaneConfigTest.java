@@ -38,8 +38,10 @@ class OperatorLaneConfigTest {
         ServerConfig config = env.applyTo(ServerConfig.builder()).build();
         assertThat(config.cron()).isEqualTo(new CronSettings(7, 70, Duration.ofMillis(500), 9));
         assertThat(config.omega()).isEqualTo(new OmegaSettings(true, "lab", "sig", 5, 6));
-        assertThat(env.knownNames()).contains("ARQONBUS_CRON_MAX_JOBS", "ARQONBUS_OMEGA_MAX_SUBSTRATES",
-                "ARQONBUS_OMEGA_ENABLED", "ARQONBUS_CRON_MIN_INTERVAL_SECONDS");
+        assertThat(java.util.Arrays.stream(io.arqonbus.server.internal.config.Setting.values())
+                .map(io.arqonbus.server.internal.config.Setting::envVar))
+                .contains("ARQONBUS_CRON_MAX_JOBS", "ARQONBUS_OMEGA_MAX_SUBSTRATES",
+                        "ARQONBUS_OMEGA_ENABLED", "ARQONBUS_CRON_MIN_INTERVAL_SECONDS");
     }
 
     @Test

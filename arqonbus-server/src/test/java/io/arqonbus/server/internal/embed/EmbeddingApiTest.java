@@ -190,7 +190,7 @@ class EmbeddingApiTest {
             assertThat(bus.busAddress().getPort()).isPositive();
             assertThat(bus.httpAddress().getPort()).isPositive();
             assertThat(bus.telemetryAddress()).isNull();
-            assertThat(bus.config().recentEventsSize()).isEqualTo(5);
+            assertThat(bus.config().history().recentEventsSize()).isEqualTo(5);
             Subscription subscription = bus.subscribe(SubscriptionFilter.ALL, e -> { });
             List<Envelope> got = new CopyOnWriteArrayList<>();
             bus.subscribe(SubscriptionFilter.ALL, got::add);

@@ -31,22 +31,22 @@ class SocketOptionsTest {
         WriteBufferWaterMark marks = session.channel().config().getWriteBufferWaterMark();
         assertThat(marks.low()).isEqualTo(16 * 1024);
         assertThat(marks.high()).isEqualTo(64 * 1024);
-        assertThat(server.bus().config().soBacklog()).isEqualTo(128);
+        assertThat(server.bus().config().listeners().soBacklog()).isEqualTo(128);
     }
 
     @Test
     void defaultsAreTheFormerFixedValuesAndTheEnvironmentSetsThem() {
         ServerConfig defaults = ServerConfig.defaults();
-        assertThat(defaults.soBacklog()).isEqualTo(4096);
-        assertThat(defaults.writeBufferLow()).isEqualTo(32 * 1024);
-        assertThat(defaults.writeBufferHigh()).isEqualTo(128 * 1024);
+        assertThat(defaults.listeners().soBacklog()).isEqualTo(4096);
+        assertThat(defaults.listeners().writeBufferLow()).isEqualTo(32 * 1024);
+        assertThat(defaults.listeners().writeBufferHigh()).isEqualTo(128 * 1024);
 
         ServerConfig fromEnv = new EnvironmentConfig(Map.of("ARQONBUS_SO_BACKLOG", "256",
                 "ARQONBUS_WRITE_BUFFER_LOW", "8192", "ARQONBUS_WRITE_BUFFER_HIGH", "65536"))
                 .applyTo(ServerConfig.builder()).build();
-        assertThat(fromEnv.soBacklog()).isEqualTo(256);
-        assertThat(fromEnv.writeBufferLow()).isEqualTo(8192);
-        assertThat(fromEnv.writeBufferHigh()).isEqualTo(65536);
+        assertThat(fromEnv.listeners().soBacklog()).isEqualTo(256);
+        assertThat(fromEnv.listeners().writeBufferLow()).isEqualTo(8192);
+        assertThat(fromEnv.listeners().writeBufferHigh()).isEqualTo(65536);
     }
 
     @Test
