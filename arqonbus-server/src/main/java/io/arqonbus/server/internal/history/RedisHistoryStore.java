@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -253,8 +252,8 @@ public final class RedisHistoryStore implements HistoryStore {
 
     /**
      * Reads at most {@code limit} entries of each stream the query covers (each stream's
-     * {@code limit} closest to the end the window keeps, selected inside Redis), then merges them
-     * in store order and keeps {@code limit}.
+     * {@code limit} closest to the end the window keeps, selected inside Redis), then keeps the
+     * {@code limit} closest to that end of them all with a {@link BoundedMerge}.
      */
     @Override
     public CompletableFuture<List<StoredMessage>> query(HistoryQuery query) {
@@ -279,34 +278,20 @@ public final class RedisHistoryStore implements HistoryStore {
             reads.add(readStream(key, 0, minAt, untilAt, query.limit(), latest));
         }
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<Found> all = new ArrayList<>();
+            BoundedMerge<StoredMessage> merge = new BoundedMerge<>(query);
             for (CompletableFuture<List<Found>> read : reads) {
-                all.addAll(read.join());
+                for (Found f : read.join()) {
+                    StoredMessage m = f.message();
+                    merge.keep(m.storedAt(), f.stream(), m.offset(), () -> m);
+                }
             }
-            all.sort(STORE_ORDER);
-            List<Found> picked = latest
-                    ? all.subList(Math.max(0, all.size() - query.limit()), all.size())
-                    : all.subList(0, Math.min(query.limit(), all.size()));
-            List<StoredMessage> out = new ArrayList<>(picked.size());
-            for (Found f : picked) {
-                out.add(f.message());
-            }
-            if (query.newestFirst()) {
-                java.util.Collections.reverse(out);
-            }
-            return out;
+            return merge.result();
         });
     }
 
-    /** An entry read from a stream, with what orders it among entries of other streams. */
+    /** An entry read from a stream, with the stream's name that orders it among entries of other streams. */
     private record Found(String stream, StoredMessage message) {
     }
-
-    /** Store order: store time, then stream name, then offset (as the memory store orders). */
-    private static final Comparator<Found> STORE_ORDER = Comparator
-            .comparing((Found f) -> f.message().storedAt())
-            .thenComparing(Found::stream)
-            .thenComparingLong(f -> f.message().offset());
 
     private long minAt(Instant since) {
         long oldest = clock.instant().minus(maxAge).toEpochMilli();
