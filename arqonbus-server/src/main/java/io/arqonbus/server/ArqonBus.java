@@ -44,6 +44,7 @@ import io.arqonbus.server.internal.http.HttpAuth;
 import io.arqonbus.server.internal.inspect.CasilInspector;
 import io.arqonbus.server.internal.kv.KeyValueStore;
 import io.arqonbus.server.internal.kv.KeyValueStores;
+import io.arqonbus.server.internal.redis.RedisLink;
 import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
 import io.arqonbus.server.internal.inspect.InspectionGate;
 import io.arqonbus.server.internal.http.HttpApiServer;
@@ -325,7 +326,12 @@ public final class ArqonBus implements AutoCloseable {
             EnvelopeCodec codec = new EnvelopeCodec(ids, clock);
             LoopContexts loops = new LoopContexts(workers);
             BusMetrics metrics = new BusMetrics();
-            history = HistoryStores.create(config, clock, codec);
+            // One Redis client and its connections for every Redis user; closed last of the lanes.
+            RedisLink redis = config.redis() == null ? null : new RedisLink(config.redis());
+            if (redis != null) {
+                lanes.add(redis);
+            }
+            history = HistoryStores.create(config, redis, clock, codec);
             Map<ChannelKey, StreamPosition> heads = history.open();
             FrameEncoder encoder = new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT);
             Hub hub = new Hub(loops, history, heads, encoder, metrics, ids, clock, config.dedupWindow(),
@@ -343,7 +349,7 @@ public final class ArqonBus implements AutoCloseable {
             CasilPolicyHolder casil = new CasilPolicyHolder(config.casil());
             InspectionGate inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry,
                     metrics.registry());
-            KeyValueStore kv = KeyValueStores.create(config);
+            KeyValueStore kv = KeyValueStores.create(config, redis);
             lanes.add(kv);
             // Durable cron jobs live beside the history: in the file store's directory, or in Redis.
             CronScheduler cronScheduler = config.redis() != null

@@ -2,6 +2,7 @@ package io.arqonbus.server.internal.history;
 
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.internal.redis.RedisLink;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -13,10 +14,14 @@ public final class HistoryStores {
     private HistoryStores() {
     }
 
-    /** The configured store, not yet opened. */
-    public static HistoryStore create(ServerConfig config, Clock clock, EnvelopeCodec codec) {
+    /**
+     * The configured store, not yet opened.
+     *
+     * @param redis the server's link to Redis when {@link ServerConfig#redis()} is set, else {@code null}
+     */
+    public static HistoryStore create(ServerConfig config, RedisLink redis, Clock clock, EnvelopeCodec codec) {
         if (config.redis() != null) {
-            return redis(config, clock, codec);
+            return redis(config, redis, clock, codec);
         }
         if (config.store().isFile()) {
             return new RocksHistoryStore(config.store().directory(), config.maxHistorySize(), config.historyMaxAge(),
@@ -30,8 +35,8 @@ public final class HistoryStores {
     }
 
     /** Redis Streams, watched for outages per {@link ServerConfig#storageMode()}. */
-    private static HistoryStore redis(ServerConfig config, Clock clock, EnvelopeCodec codec) {
-        RedisHistoryStore redis = new RedisHistoryStore(config.redis(), config.maxHistorySize(),
+    private static HistoryStore redis(ServerConfig config, RedisLink link, Clock clock, EnvelopeCodec codec) {
+        RedisHistoryStore redis = new RedisHistoryStore(link, config.maxHistorySize(),
                 config.historyMaxAge(), clock, codec);
         return new DegradableHistoryStore(redis, redis::ping, config.storageMode(), () -> memory(config, clock, codec),
                 REDIS_CHECK_INTERVAL, config.redis().commandTimeout(), clock);

@@ -5,10 +5,9 @@ import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.internal.channel.ChannelKey;
-import io.arqonbus.server.internal.redis.LettuceSetup;
+import io.arqonbus.server.internal.redis.RedisLink;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScanArgs;
@@ -17,7 +16,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.resource.ClientResources;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -42,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * History in Redis (or Valkey) Streams: one stream per {@code room:channel} and one per room,
  * entries added with the id {@code <offset>-0}, each stream's epoch and last offset in a hash
  * beside it (see {@link RedisKeys}). Everything goes through Lettuce's asynchronous API on one
- * connection, so appends are pipelined and complete in the order they were made; nothing blocks
+ * connection of the shared {@link RedisLink}, so appends are pipelined and complete in the order they were made; nothing blocks
  * the caller but {@link #open()} and {@link #close()}.
  *
  * <p>An append is one {@code EVALSHA} of {@link RedisScripts#APPEND} (an epoch change drops the
@@ -78,21 +76,21 @@ public final class RedisHistoryStore implements HistoryStore {
     private final ConcurrentHashMap<ChannelKey, Stream> streams = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private final java.util.concurrent.atomic.AtomicBoolean reloading = new java.util.concurrent.atomic.AtomicBoolean();
-    private ClientResources resources;
-    private RedisClient client;
+    private final RedisLink link;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private ScheduledFuture<?> trimTask;
     private boolean closed;
 
     /**
-     * @param config       where Redis is
+     * @param link         the connection to Redis, shared with its other users; closed by its owner
      * @param maxPerStream entries kept per stream (0 keeps none)
      * @param maxAge       entries older than this are neither returned nor kept
      * @param clock        the clock ages are measured with
      * @param codec        decodes what reads return
      */
-    public RedisHistoryStore(RedisConfig config, int maxPerStream, Duration maxAge, Clock clock, EnvelopeCodec codec) {
-        this.config = config;
+    public RedisHistoryStore(RedisLink link, int maxPerStream, Duration maxAge, Clock clock, EnvelopeCodec codec) {
+        this.link = link;
+        this.config = link.config();
         this.maxPerStream = maxPerStream;
         this.maxAge = maxAge;
         this.clock = clock;
@@ -117,7 +115,7 @@ public final class RedisHistoryStore implements HistoryStore {
             Thread.currentThread().interrupt();
             throw unavailable(e);
         } catch (ExecutionException | TimeoutException | RedisException e) {
-            throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
+            throw unavailable(e);
         }
     }
 
@@ -129,21 +127,20 @@ public final class RedisHistoryStore implements HistoryStore {
             if (connection != null) {
                 return connection;
             }
-            if (client == null) {
-                resources = LettuceSetup.resources(2);
-                client = LettuceSetup.client(resources, config);
-            }
             try {
-                StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE,
-                        LettuceSetup.uri(config, "arqonbus-history"));
+                StatefulRedisConnection<byte[], byte[]> conn = link.connection("arqonbus-history",
+                        ByteArrayCodec.INSTANCE).get(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 conn.sync().scriptLoad(RedisScripts.APPEND);
                 connection = conn;
-            } catch (RedisException e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unavailable(e);
+            } catch (ExecutionException | TimeoutException | RedisException e) {
                 throw unavailable(e);
             }
-            log.debug("event=redis_connected address={} prefix={}", config.address(), config.keyPrefix());
+            log.debug("event=redis_history_connected address={} prefix={}", config.address(), config.keyPrefix());
             long period = trimInterval.toMillis();
-            trimTask = resources.eventExecutorGroup().scheduleWithFixedDelay(this::trimOld, period, period,
+            trimTask = link.executor().scheduleWithFixedDelay(this::trimOld, period, period,
                     TimeUnit.MILLISECONDS);
             return connection;
         }
@@ -427,13 +424,9 @@ public final class RedisHistoryStore implements HistoryStore {
     public StoreHealth health() {
         StatefulRedisConnection<byte[], byte[]> conn = connection;
         if (conn == null) {
-            return StoreHealth.down(config.backend() + " at " + config.address() + " is not connected");
+            return StoreHealth.down(link.description() + " is not connected");
         }
-        if (!conn.isOpen()) {
-            return StoreHealth.down("lost the connection to " + config.backend() + " at " + config.address()
-                    + "; reconnecting");
-        }
-        return StoreHealth.UP;
+        return link.down().map(StoreHealth::down).orElse(StoreHealth.UP);
     }
 
     /** The configuration this store talks to. */
@@ -451,11 +444,8 @@ public final class RedisHistoryStore implements HistoryStore {
             if (trimTask != null) {
                 trimTask.cancel(false);
             }
-            if (connection != null) {
-                connection.closeAsync();
-                connection = null;
-            }
-            LettuceSetup.shutdown(client, resources);
+            // The connection is the link's: its owner closes it.
+            connection = null;
             streams.clear();
         }
     }

@@ -9,6 +9,7 @@ import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.config.StorageMode;
 import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.redis.RedisLink;
 import io.arqonbus.server.testing.MutableClock;
 import io.arqonbus.server.testing.NettyLeakExtension;
 import io.arqonbus.server.testing.RedisServer;
@@ -36,6 +37,7 @@ class DegradableHistoryStoreTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T06:00:00Z"));
     private final EnvelopeCodec codec = new EnvelopeCodec(new IdGenerator(), clock);
     private final List<HistoryStore> stores = new ArrayList<>();
+    private final List<RedisLink> links = new ArrayList<>();
     private RedisServer redis;
 
     @BeforeEach
@@ -46,13 +48,16 @@ class DegradableHistoryStoreTest {
     @AfterEach
     void stopEverything() {
         stores.forEach(HistoryStore::close);
+        links.forEach(RedisLink::close);
         redis.close();
     }
 
     private DegradableHistoryStore store(StorageMode mode) {
         RedisConfig config = RedisConfig.of("127.0.0.1", redis.port())
                 .withKeyPrefix("t" + System.nanoTime() + ":").withCommandTimeout(Duration.ofSeconds(2));
-        RedisHistoryStore remote = new RedisHistoryStore(config, 100, Duration.ofHours(1), clock, codec);
+        RedisLink link = new RedisLink(config);
+        links.add(link);
+        RedisHistoryStore remote = new RedisHistoryStore(link, 100, Duration.ofHours(1), clock, codec);
         DegradableHistoryStore store = new DegradableHistoryStore(remote, remote::ping, mode,
                 () -> new MemoryHistoryStore(100, Duration.ofHours(1), clock, codec), Duration.ofMillis(100),
                 Duration.ofSeconds(2), clock);

@@ -6,10 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
+import io.arqonbus.server.internal.redis.RedisLink;
 import io.arqonbus.server.testing.RedisServer;
 import io.arqonbus.server.testing.TestRedis;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,15 +22,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestRedis.class)
 class RedisKeyValueStoreTest extends KeyValueStoreContract {
     private RedisConfig redis;
+    private final List<RedisLink> links = new ArrayList<>();
 
     @BeforeEach
     void freshPrefix(TestRedis testRedis) {
         redis = testRedis.config();
     }
 
+    @AfterEach
+    void closeLinks() {
+        links.forEach(RedisLink::close);
+    }
+
+    /** A link of its own for each store, as each server has. */
+    private RedisLink link(RedisConfig config) {
+        RedisLink link = new RedisLink(config);
+        links.add(link);
+        return link;
+    }
+
     @Override
     protected KeyValueStore create(int maxKeys) {
-        return new RedisKeyValueStore(redis, maxKeys);
+        return new RedisKeyValueStore(link(redis), maxKeys);
     }
 
     @Test
@@ -42,8 +59,8 @@ class RedisKeyValueStoreTest extends KeyValueStoreContract {
     @Test
     void whileRedisIsDownCallsFailWithStoreUnavailableAndWorkAgainWhenItIsBack() {
         try (RedisServer own = RedisServer.launch()) {
-            KeyValueStore store = new RedisKeyValueStore(RedisConfig.of("127.0.0.1", own.port())
-                    .withKeyPrefix("outage:").withCommandTimeout(Duration.ofSeconds(1)), MAX_KEYS);
+            KeyValueStore store = new RedisKeyValueStore(link(RedisConfig.of("127.0.0.1", own.port())
+                    .withKeyPrefix("outage:").withCommandTimeout(Duration.ofSeconds(1))), MAX_KEYS);
             try {
                 join(store.set("ns", "k", "1"));
                 own.stop();
@@ -65,8 +82,8 @@ class RedisKeyValueStoreTest extends KeyValueStoreContract {
         try (RedisServer own = RedisServer.launch()) {
             int port = own.port();
             own.stop();
-            KeyValueStore store = new RedisKeyValueStore(RedisConfig.of("127.0.0.1", port)
-                    .withCommandTimeout(Duration.ofSeconds(1)), MAX_KEYS);
+            KeyValueStore store = new RedisKeyValueStore(link(RedisConfig.of("127.0.0.1", port)
+                    .withCommandTimeout(Duration.ofSeconds(1))), MAX_KEYS);
             try {
                 assertThatThrownBy(() -> join(store.keys("ns")))
                         .isInstanceOf(CompletionException.class)
