@@ -209,16 +209,12 @@ public final class RedisHistoryStore implements HistoryStore {
             return CompletableFuture.failedFuture(unavailable(e));
         }
         Stream stream = streams.computeIfAbsent(key, k -> new Stream());
-        return sent.handle((ok, error) -> {
-            if (error != null) {
-                if (Failures.unwrap(error) instanceof RedisNoScriptException) {
-                    // Redis lost its script cache (a restart): this append fails, later ones work.
-                    reloadAppendScript(conn);
-                }
-                throw unavailable(error);
+        return Failures.mapFailure(sent.thenAccept(ok -> stream.appended(epoch, maxPerStream)), error -> {
+            if (error instanceof RedisNoScriptException) {
+                // Redis lost its script cache (a restart): this append fails, later ones work.
+                reloadAppendScript(conn);
             }
-            stream.appended(epoch, maxPerStream);
-            return null;
+            return unavailable(error);
         });
     }
 
@@ -320,7 +316,7 @@ public final class RedisHistoryStore implements HistoryStore {
         if (conn == null) {
             return CompletableFuture.failedFuture(notConnected());
         }
-        try {
+        return Failures.attempt(() -> {
             RedisAsyncCommands<byte[], byte[]> redis = conn.async();
             return redis.<Object>evalsha(digest, ScriptOutputType.MULTI, k, args).toCompletableFuture()
                     .exceptionallyCompose(error -> {
@@ -329,16 +325,8 @@ public final class RedisHistoryStore implements HistoryStore {
                             return redis.<Object>eval(body, ScriptOutputType.MULTI, k, args).toCompletableFuture();
                         }
                         return CompletableFuture.failedFuture(cause);
-                    })
-                    .handle((reply, error) -> {
-                        if (error != null) {
-                            throw unavailable(error);
-                        }
-                        return reply;
                     });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable(e));
-        }
+        }, this::unavailable);
     }
 
     @Override
@@ -348,16 +336,8 @@ public final class RedisHistoryStore implements HistoryStore {
             return CompletableFuture.failedFuture(notConnected());
         }
         streams.remove(key);
-        try {
-            return conn.async().del(keys.stream(key), keys.meta(key)).toCompletableFuture().handle((n, error) -> {
-                if (error != null) {
-                    throw unavailable(error);
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable(e));
-        }
+        return Failures.attempt(() -> conn.async().del(keys.stream(key), keys.meta(key)).thenAccept(n -> { }),
+                this::unavailable);
     }
 
     /** Drops every stream's entries past the age bound; runs periodically, off the hot path. */
@@ -388,16 +368,8 @@ public final class RedisHistoryStore implements HistoryStore {
         if (conn == null) {
             return CompletableFuture.failedFuture(notConnected());
         }
-        try {
-            return conn.async().scriptLoad(RedisScripts.APPEND).toCompletableFuture().handle((sha, error) -> {
-                if (error != null) {
-                    throw unavailable(error);
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable(e));
-        }
+        return Failures.attempt(() -> conn.async().scriptLoad(RedisScripts.APPEND).thenAccept(sha -> { }),
+                this::unavailable);
     }
 
     /** An estimate: the entries this process appended or found, less those trimmed. */

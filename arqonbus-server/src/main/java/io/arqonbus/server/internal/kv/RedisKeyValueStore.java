@@ -98,21 +98,7 @@ public final class RedisKeyValueStore implements KeyValueStore {
     }
 
     private <T> CompletableFuture<T> run(Function<StatefulRedisConnection<String, String>, CompletableFuture<T>> call) {
-        CompletableFuture<StatefulRedisConnection<String, String>> conn;
-        try {
-            conn = connection();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable(e));
-        }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        conn.thenCompose(call).whenComplete((value, error) -> {
-            if (error == null) {
-                result.complete(value);
-            } else {
-                result.completeExceptionally(unavailable(error));
-            }
-        });
-        return result;
+        return Failures.attempt(() -> connection().thenCompose(call), this::unavailable);
     }
 
     /** The link's key-value connection, made on first use; a failed attempt is retried by the next call. */

@@ -2,6 +2,7 @@ package io.arqonbus.server.internal.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.arqonbus.protocol.EnvelopeCodec;
@@ -78,6 +79,12 @@ class DegradableHistoryStoreTest {
                 .hasCauseInstanceOf(StoreUnavailableException.class);
     }
 
+    /** The message of the {@link StoreUnavailableException} a refused append failed with. */
+    private static String refusal(CompletableFuture<Void> append) {
+        assertRefused(append);
+        return catchThrowable(append::join).getCause().getMessage();
+    }
+
     @Test
     void redisDownAtStartServesFromMemoryAndSwitchesBackWhenItComes() {
         redis.stop();
@@ -106,7 +113,8 @@ class DegradableHistoryStoreTest {
 
         redis.stop();
         await().atMost(WAIT).until(() -> !store.health().available());
-        assertRefused(append(store, 2));
+        assertThat(refusal(append(store, 2))).contains("redis at 127.0.0.1:" + redis.port())
+                .endsWith(" (the message is kept in memory only)");
         assertRefused(append(store, 3));
         assertThat(offsets(store)).containsExactly(2L, 3L);
         assertThat(store.size()).isEqualTo(2);
@@ -154,7 +162,7 @@ class DegradableHistoryStoreTest {
 
         redis.stop();
         await().atMost(WAIT).until(() -> !store.health().available());
-        assertRefused(append(store, 2));
+        assertThat(refusal(append(store, 2))).startsWith("redis at 127.0.0.1:" + redis.port());
         assertThat(store.degraded()).isFalse();
         assertThatThrownBy(() -> store.read(KEY, 0, 10, false).join())
                 .hasCauseInstanceOf(StoreUnavailableException.class);
