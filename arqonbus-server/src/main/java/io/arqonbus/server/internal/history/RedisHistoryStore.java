@@ -423,16 +423,11 @@ public final class RedisHistoryStore implements HistoryStore {
     }
 
     private StoreUnavailableException notConnected() {
-        return new StoreUnavailableException(config.backend() + " at " + config.address() + " is not connected");
+        return new StoreUnavailableException(link.description() + " is not connected");
     }
 
     private StoreUnavailableException unavailable(Throwable error) {
-        Throwable cause = Failures.unwrap(error);
-        if (cause instanceof StoreUnavailableException sue) {
-            return sue;
-        }
-        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return new StoreUnavailableException(config.backend() + " at " + config.address() + ": " + reason, cause);
+        return StoreUnavailableException.of(link.description(), error);
     }
 
     /** What this process knows of one stream: its epoch and about how many entries it holds. */

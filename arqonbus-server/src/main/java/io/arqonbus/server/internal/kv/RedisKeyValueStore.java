@@ -120,14 +120,7 @@ public final class RedisKeyValueStore implements KeyValueStore {
     }
 
     private RuntimeException unavailable(Throwable error) {
-        Throwable cause = Failures.unwrap(error);
-        if (cause instanceof NamespaceFullException full) {
-            return full;
-        }
-        if (cause instanceof StoreUnavailableException sue) {
-            return sue;
-        }
-        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return new StoreUnavailableException(config.backend() + " at " + config.address() + ": " + reason, cause);
+        return Failures.unwrap(error) instanceof NamespaceFullException full ? full
+                : StoreUnavailableException.of(link.description(), error);
     }
 }

@@ -34,28 +34,23 @@ class BoundedMergeTest {
         return offered;
     }
 
+    /** Streams a (1, 4, 6) and b (2, 5, 7) merged for {@code query}. */
+    private static List<String> twoStreams(HistoryQuery query) {
+        BoundedMerge<String> merge = new BoundedMerge<>(query);
+        walk(merge, query, "a", 1, 4, 6);
+        walk(merge, query, "b", 2, 5, 7);
+        return merge.result();
+    }
+
     @Test
     void latestKeepsTheNewestAcrossStreamsInTheQuerysOrder() {
-        HistoryQuery oldestFirst = query(null, null, 3, Window.LATEST, false);
-        BoundedMerge<String> merge = new BoundedMerge<>(oldestFirst);
-        walk(merge, oldestFirst, "a", 1, 4, 6);
-        walk(merge, oldestFirst, "b", 2, 5, 7);
-        assertThat(merge.result()).containsExactly("b@5", "a@6", "b@7");
-
-        HistoryQuery newestFirst = query(null, null, 3, Window.LATEST, true);
-        BoundedMerge<String> reversed = new BoundedMerge<>(newestFirst);
-        walk(reversed, newestFirst, "a", 1, 4, 6);
-        walk(reversed, newestFirst, "b", 2, 5, 7);
-        assertThat(reversed.result()).containsExactly("b@7", "a@6", "b@5");
+        assertThat(twoStreams(query(null, null, 3, Window.LATEST, false))).containsExactly("b@5", "a@6", "b@7");
+        assertThat(twoStreams(query(null, null, 3, Window.LATEST, true))).containsExactly("b@7", "a@6", "b@5");
     }
 
     @Test
     void earliestKeepsTheOldestAcrossStreams() {
-        HistoryQuery q = query(null, null, 2, Window.EARLIEST, false);
-        BoundedMerge<String> merge = new BoundedMerge<>(q);
-        walk(merge, q, "a", 3, 4, 6);
-        walk(merge, q, "b", 1, 5, 7);
-        assertThat(merge.result()).containsExactly("b@1", "a@3");
+        assertThat(twoStreams(query(null, null, 2, Window.EARLIEST, false))).containsExactly("a@1", "b@2");
     }
 
     @Test

@@ -10,9 +10,9 @@ import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.config.StorageMode;
 import io.arqonbus.server.internal.channel.ChannelKey;
-import io.arqonbus.server.internal.redis.RedisLink;
 import io.arqonbus.server.testing.MutableClock;
 import io.arqonbus.server.testing.NettyLeakExtension;
+import io.arqonbus.server.testing.RedisLinks;
 import io.arqonbus.server.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Redis store's outage handling against a real {@code redis-server} this test stops and
@@ -38,7 +39,8 @@ class DegradableHistoryStoreTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T06:00:00Z"));
     private final EnvelopeCodec codec = new EnvelopeCodec(new IdGenerator(), clock);
     private final List<HistoryStore> stores = new ArrayList<>();
-    private final List<RedisLink> links = new ArrayList<>();
+    @RegisterExtension
+    final RedisLinks links = new RedisLinks();
     private RedisServer redis;
 
     @BeforeEach
@@ -49,16 +51,13 @@ class DegradableHistoryStoreTest {
     @AfterEach
     void stopEverything() {
         stores.forEach(HistoryStore::close);
-        links.forEach(RedisLink::close);
         redis.close();
     }
 
     private DegradableHistoryStore store(StorageMode mode) {
         RedisConfig config = RedisConfig.of("127.0.0.1", redis.port())
                 .withKeyPrefix("t" + System.nanoTime() + ":").withCommandTimeout(Duration.ofSeconds(2));
-        RedisLink link = new RedisLink(config);
-        links.add(link);
-        RedisHistoryStore remote = new RedisHistoryStore(link, 100, Duration.ofHours(1), clock, codec);
+        RedisHistoryStore remote = new RedisHistoryStore(links.open(config), 100, Duration.ofHours(1), clock, codec);
         DegradableHistoryStore store = new DegradableHistoryStore(remote, remote::ping, mode,
                 () -> new MemoryHistoryStore(100, Duration.ofHours(1), clock, codec), Duration.ofMillis(100),
                 Duration.ofSeconds(2), clock);

@@ -6,43 +6,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.internal.channel.ChannelKey;
-import io.arqonbus.server.internal.redis.RedisLink;
 import io.arqonbus.server.testing.NettyLeakExtension;
+import io.arqonbus.server.testing.RedisLinks;
 import io.arqonbus.server.testing.TestRedis;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis Streams store passes the durable store contract against a real Redis. */
 @ExtendWith({TestRedis.class, NettyLeakExtension.class})
 class RedisHistoryStoreTest extends DurableHistoryStoreContract {
     private RedisConfig redis;
-    private final List<RedisLink> links = new ArrayList<>();
+    @RegisterExtension
+    final RedisLinks links = new RedisLinks();
 
     @BeforeEach
     void freshPrefix(TestRedis testRedis) {
         redis = testRedis.config();
     }
 
-    @AfterEach
-    void closeLinks() {
-        links.forEach(RedisLink::close);
-    }
-
-    /** A link of its own for each store, as each server has. */
-    private RedisLink link(RedisConfig config) {
-        RedisLink link = new RedisLink(config);
-        links.add(link);
-        return link;
-    }
-
     @Override
     protected HistoryStore create(int maxPerStream, Duration maxAge) {
-        return new RedisHistoryStore(link(redis), maxPerStream, maxAge, clock, codec);
+        return new RedisHistoryStore(links.open(redis), maxPerStream, maxAge, clock, codec);
     }
 
     @Override
@@ -97,7 +85,7 @@ class RedisHistoryStoreTest extends DurableHistoryStoreContract {
     @Test
     void whenRedisCannotBeReachedOpenAndAppendsFailWithStoreUnavailable() {
         RedisConfig nowhere = RedisConfig.of("127.0.0.1", 1).withCommandTimeout(Duration.ofMillis(500));
-        HistoryStore store = track(new RedisHistoryStore(link(nowhere), 100, Duration.ofHours(1), clock, codec));
+        HistoryStore store = track(new RedisHistoryStore(links.open(nowhere), 100, Duration.ofHours(1), clock, codec));
 
         assertThatThrownBy(store::open).isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("127.0.0.1:1");

@@ -6,44 +6,31 @@ import static org.awaitility.Awaitility.await;
 
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
-import io.arqonbus.server.internal.redis.RedisLink;
 import io.arqonbus.server.testing.RedisServer;
+import io.arqonbus.server.testing.RedisLinks;
 import io.arqonbus.server.testing.TestRedis;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis store passes the contract against a real Redis, keeps its keys under the prefix, and survives outages. */
 @ExtendWith(TestRedis.class)
 class RedisKeyValueStoreTest extends KeyValueStoreContract {
     private RedisConfig redis;
-    private final List<RedisLink> links = new ArrayList<>();
+    @RegisterExtension
+    final RedisLinks links = new RedisLinks();
 
     @BeforeEach
     void freshPrefix(TestRedis testRedis) {
         redis = testRedis.config();
     }
 
-    @AfterEach
-    void closeLinks() {
-        links.forEach(RedisLink::close);
-    }
-
-    /** A link of its own for each store, as each server has. */
-    private RedisLink link(RedisConfig config) {
-        RedisLink link = new RedisLink(config);
-        links.add(link);
-        return link;
-    }
-
     @Override
     protected KeyValueStore create(int maxKeys) {
-        return new RedisKeyValueStore(link(redis), maxKeys);
+        return new RedisKeyValueStore(links.open(redis), maxKeys);
     }
 
     @Test
@@ -59,7 +46,7 @@ class RedisKeyValueStoreTest extends KeyValueStoreContract {
     @Test
     void whileRedisIsDownCallsFailWithStoreUnavailableAndWorkAgainWhenItIsBack() {
         try (RedisServer own = RedisServer.launch()) {
-            KeyValueStore store = new RedisKeyValueStore(link(RedisConfig.of("127.0.0.1", own.port())
+            KeyValueStore store = new RedisKeyValueStore(links.open(RedisConfig.of("127.0.0.1", own.port())
                     .withKeyPrefix("outage:").withCommandTimeout(Duration.ofSeconds(1))), MAX_KEYS);
             try {
                 join(store.set("ns", "k", "1"));
@@ -82,7 +69,7 @@ class RedisKeyValueStoreTest extends KeyValueStoreContract {
         try (RedisServer own = RedisServer.launch()) {
             int port = own.port();
             own.stop();
-            KeyValueStore store = new RedisKeyValueStore(link(RedisConfig.of("127.0.0.1", port)
+            KeyValueStore store = new RedisKeyValueStore(links.open(RedisConfig.of("127.0.0.1", port)
                     .withCommandTimeout(Duration.ofSeconds(1))), MAX_KEYS);
             try {
                 assertThatThrownBy(() -> join(store.keys("ns")))
