@@ -41,18 +41,17 @@ public final class Replies {
         ObjectNode payload = JSON.objectNode();
         var list = payload.putArray("errors");
         errors.forEach(list::add);
-        return server(MessageType.ERROR)
-                .requestId(requestId)
-                .error(sentence)
-                .errorCode(code.name())
-                .payload(payload)
-                .build();
+        return errorFrame(code, sentence, requestId, payload);
     }
 
     /** An error frame with extra payload fields (e.g. {@code reason}, {@code room}). */
     public Envelope error(ErrorCode code, String sentence, String requestId, ObjectNode extra) {
         ObjectNode payload = extra.deepCopy();
         payload.putArray("errors").add(sentence);
+        return errorFrame(code, sentence, requestId, payload);
+    }
+
+    private Envelope errorFrame(ErrorCode code, String sentence, String requestId, ObjectNode payload) {
         return server(MessageType.ERROR)
                 .requestId(requestId)
                 .error(sentence)
