@@ -86,17 +86,9 @@ final class EnvelopeValidator {
         ObjectNode args = object(root, Field.ARGS, errors);
         ObjectNode metadata = withoutPosition(object(root, Field.METADATA, errors));
 
-        String room = text(root, Field.ROOM, errors);
-        String channel = text(root, Field.CHANNEL, errors);
-        if (room != null && channel == null) {
-            int colon = room.indexOf(':');
-            if (colon >= 0) {
-                channel = room.substring(colon + 1);
-                room = room.substring(0, colon);
-            }
-        }
-        checkName("room", room, true, errors);
-        checkName("channel", channel, false, errors);
+        Place place = place(root, errors);
+        String room = place.room();
+        String channel = place.channel();
 
         String command = text(root, Field.COMMAND, errors);
         String requestIdField = text(root, Field.REQUEST_ID, errors);
@@ -170,6 +162,27 @@ final class EnvelopeValidator {
         if (screenName != null && screenName.length() > MAX_SHORT_TEXT) {
             errors.add("'screen_name' is too long");
         }
+        Place place = place(root, errors);
+        String room = place.room();
+        String channel = place.channel();
+        if (!errors.isEmpty()) {
+            return invalid("Validation error: " + String.join("; ", errors), errors, null);
+        }
+        JsonNode avatar = nullToMissing(root.get(Field.AVATAR));
+        JsonNode personality = nullToMissing(root.get(Field.PERSONALITY));
+        return new Inbound.Identify(new Identification(clientId, clientType, room, channel, screenName,
+                avatar, personality));
+    }
+
+    /** A frame's room and channel, checked. */
+    private record Place(String room, String channel) {
+    }
+
+    /**
+     * The {@code room} and {@code channel} fields, a {@code room} of {@code ROOM:CHANNEL} split when
+     * no {@code channel} is given, each name checked into {@code errors}.
+     */
+    private static Place place(FrameFields root, List<String> errors) {
         String room = text(root, Field.ROOM, errors);
         String channel = text(root, Field.CHANNEL, errors);
         if (room != null && channel == null) {
@@ -181,13 +194,7 @@ final class EnvelopeValidator {
         }
         checkName("room", room, true, errors);
         checkName("channel", channel, false, errors);
-        if (!errors.isEmpty()) {
-            return invalid("Validation error: " + String.join("; ", errors), errors, null);
-        }
-        JsonNode avatar = nullToMissing(root.get(Field.AVATAR));
-        JsonNode personality = nullToMissing(root.get(Field.PERSONALITY));
-        return new Inbound.Identify(new Identification(clientId, clientType, room, channel, screenName,
-                avatar, personality));
+        return new Place(room, channel);
     }
 
     /** Stream positions are server-assigned: a client's {@code offset} and {@code epoch} are dropped. */

@@ -245,32 +245,18 @@ public final class DurableWorkload {
     }
 
     /** The snapshot at the end of the warm-up and the once-a-second progress line. */
-    private static final class Progress implements Ticks.Listener {
-        private final RunSettings settings;
-        private final StatsBoard board;
-        private final List<AckedPublisher> drivers;
-        private final long start;
+    private static final class Progress extends WarmProgress<AckedPublisher> {
         long ackedAtWarm;
-        ServerProbe.Sample cpuAtWarm;
-        long warmAt;
         private long lastAcked;
 
         Progress(RunSettings settings, StatsBoard board, List<AckedPublisher> drivers, long start,
                 ServerProbe.Sample cpu) {
-            this.settings = settings;
-            this.board = board;
-            this.drivers = drivers;
-            this.start = start;
-            this.cpuAtWarm = cpu;
-            this.warmAt = start;
+            super(settings, board, drivers, start, cpu);
         }
 
         @Override
-        public void warm(long now) {
-            warmAt = now;
+        void countAtWarm() {
             ackedAtWarm = board.delivered();
-            cpuAtWarm = settings.probe().sample();
-            board.resetLatency();
         }
 
         @Override

@@ -177,34 +177,20 @@ public final class PubSubWorkload {
     }
 
     /** The snapshot at the end of the warm-up and the once-a-second progress line. */
-    private final class Progress implements Ticks.Listener {
-        private final RunSettings settings;
-        private final StatsBoard board;
-        private final List<Publisher> drivers;
-        private final long start;
+    private final class Progress extends WarmProgress<Publisher> {
         long sentAtWarm;
         long deliveredAtWarm;
-        ServerProbe.Sample cpuAtWarm;
-        long warmAt;
         private long lastSent;
         private long lastDelivered;
 
         Progress(RunSettings settings, StatsBoard board, List<Publisher> drivers, long start, ServerProbe.Sample cpu) {
-            this.settings = settings;
-            this.board = board;
-            this.drivers = drivers;
-            this.start = start;
-            this.cpuAtWarm = cpu;
-            this.warmAt = start;
+            super(settings, board, drivers, start, cpu);
         }
 
         @Override
-        public void warm(long now) {
-            warmAt = now;
+        void countAtWarm() {
             sentAtWarm = sent(drivers);
             deliveredAtWarm = board.delivered();
-            cpuAtWarm = settings.probe().sample();
-            board.resetLatency();
         }
 
         @Override

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import io.arqonbus.server.internal.async.Failures;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -371,10 +371,7 @@ public final class DegradableHistoryStore implements HistoryStore {
     }
 
     private static StoreUnavailableException unavailable(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Failures.unwrap(error);
         return cause instanceof StoreUnavailableException sue ? sue
                 : new StoreUnavailableException(String.valueOf(cause.getMessage()), cause);
     }

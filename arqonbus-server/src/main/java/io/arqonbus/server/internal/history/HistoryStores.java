@@ -2,6 +2,7 @@ package io.arqonbus.server.internal.history;
 
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.internal.redis.RedisLink;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -13,10 +14,14 @@ public final class HistoryStores {
     private HistoryStores() {
     }
 
-    /** The configured store, not yet opened. */
-    public static HistoryStore create(ServerConfig config, Clock clock, EnvelopeCodec codec) {
+    /**
+     * The configured store, not yet opened.
+     *
+     * @param redis the server's link to Redis when {@link ServerConfig#redis()} is set, else {@code null}
+     */
+    public static HistoryStore create(ServerConfig config, RedisLink redis, Clock clock, EnvelopeCodec codec) {
         if (config.storage().redis() != null) {
-            return redis(config, clock, codec);
+            return redis(config, redis, clock, codec);
         }
         if (config.storage().store().isFile()) {
             return new RocksHistoryStore(config.storage().store().directory(), config.history().maxSize(), config.history().maxAge(),
@@ -30,8 +35,8 @@ public final class HistoryStores {
     }
 
     /** Redis Streams, watched for outages per {@link ServerConfig#storageMode()}. */
-    private static HistoryStore redis(ServerConfig config, Clock clock, EnvelopeCodec codec) {
-        RedisHistoryStore redis = new RedisHistoryStore(config.storage().redis(), config.history().maxSize(),
+    private static HistoryStore redis(ServerConfig config, RedisLink link, Clock clock, EnvelopeCodec codec) {
+        RedisHistoryStore redis = new RedisHistoryStore(link, config.history().maxSize(),
                 config.history().maxAge(), clock, codec);
         return new DegradableHistoryStore(redis, redis::ping, config.storage().mode(), () -> memory(config, clock, codec),
                 REDIS_CHECK_INTERVAL, config.storage().redis().commandTimeout(), clock);

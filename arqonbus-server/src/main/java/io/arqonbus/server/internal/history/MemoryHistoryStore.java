@@ -9,10 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,8 +71,8 @@ public final class MemoryHistoryStore implements HistoryStore {
 
     /**
      * Reads at most {@code limit} messages without sorting whole streams: each stream is walked
-     * from the end the window keeps (streams are in store order), into a heap bounded by the
-     * limit, and a walk stops as soon as the heap is full of messages closer to that end.
+     * from the end the window keeps (streams are in store order) into a {@link BoundedMerge}, and a
+     * walk stops as soon as the merge holds {@code limit} messages closer to that end.
      */
     @Override
     public CompletableFuture<List<StoredMessage>> query(HistoryQuery query) {
@@ -82,40 +80,23 @@ public final class MemoryHistoryStore implements HistoryStore {
             return CompletableFuture.completedFuture(List.of());
         }
         boolean latest = query.window() == HistoryQuery.Window.LATEST;
-        // The heap's head is the candidate that leaves first when the heap is over the limit.
-        PriorityQueue<Candidate> heap = new PriorityQueue<>(latest ? STORE_ORDER : STORE_ORDER.reversed());
+        BoundedMerge<StoredMessage> merge = new BoundedMerge<>(query);
         if (query.channel() != null) {
             ChannelKey key = ChannelKey.of(query.room(), query.channel());
             Ring ring = rings.get(key);
             if (ring != null) {
-                ring.collect(key.toString(), query, heap, latest);
+                ring.collect(key.toString(), merge, latest);
             }
         } else {
             for (var entry : rings.entrySet()) {
                 ChannelKey key = entry.getKey();
                 if (query.room() == null || query.room().equals(key.room())) {
-                    entry.getValue().collect(key.toString(), query, heap, latest);
+                    entry.getValue().collect(key.toString(), merge, latest);
                 }
             }
         }
-        List<Candidate> picked = new ArrayList<>(heap);
-        picked.sort(query.newestFirst() ? STORE_ORDER.reversed() : STORE_ORDER);
-        List<StoredMessage> out = new ArrayList<>(picked.size());
-        for (Candidate c : picked) {
-            out.add(c.message());
-        }
-        return CompletableFuture.completedFuture(out);
+        return CompletableFuture.completedFuture(merge.result());
     }
-
-    /** A message found by a query, with what orders it among messages of other streams. */
-    private record Candidate(Instant storedAt, String stream, long offset, StoredMessage message) {
-    }
-
-    /** Store order: store time, then stream name, then place in the stream. */
-    private static final Comparator<Candidate> STORE_ORDER = Comparator
-            .comparing(Candidate::storedAt)
-            .thenComparing(Candidate::stream)
-            .thenComparingLong(Candidate::offset);
 
     @Override
     public CompletableFuture<Void> delete(ChannelKey key) {
@@ -211,30 +192,17 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
 
         /**
-         * Offers this stream's messages in the query's range to the heap, walking from the end
-         * the window keeps and stopping once the heap is full of messages closer to that end.
+         * Offers this stream's messages to the merge, walking from the end the window keeps and
+         * stopping once the merge keeps no more of them.
          */
-        synchronized void collect(String stream, HistoryQuery query, PriorityQueue<Candidate> heap, boolean latest) {
+        synchronized void collect(String stream, BoundedMerge<StoredMessage> merge, boolean latest) {
             trimOld();
             for (int k = 0; k < count; k++) {
                 int i = latest ? count - 1 - k : k;
-                Instant at = instant(storedAtNanos[slot(i)]);
-                if (latest ? query.until() != null && !at.isBefore(query.until())
-                        : query.since() != null && at.isBefore(query.since())) {
-                    continue;
-                }
-                if (!query.inRange(at)) {
+                // Copied under the monitor: the entry may be trimmed and released right after.
+                if (!merge.offer(instant(storedAtNanos[slot(i)]), stream, offsets[slot(i)], () -> copy(i))) {
                     return;
                 }
-                Candidate c = new Candidate(at, stream, offsets[slot(i)], null);
-                if (heap.size() >= query.limit()) {
-                    if (heap.comparator().compare(c, heap.peek()) <= 0) {
-                        return;
-                    }
-                    heap.poll();
-                }
-                // Copied under the monitor: the entry may be trimmed and released right after.
-                heap.add(new Candidate(at, stream, c.offset(), copy(i)));
             }
         }
 

@@ -5,10 +5,9 @@ import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.internal.channel.ChannelKey;
-import io.arqonbus.server.internal.redis.LettuceSetup;
+import io.arqonbus.server.internal.redis.RedisLink;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScanArgs;
@@ -17,7 +16,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.resource.ClientResources;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -26,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * History in Redis (or Valkey) Streams: one stream per {@code room:channel} and one per room,
  * entries added with the id {@code <offset>-0}, each stream's epoch and last offset in a hash
  * beside it (see {@link RedisKeys}). Everything goes through Lettuce's asynchronous API on one
- * connection, so appends are pipelined and complete in the order they were made; nothing blocks
+ * connection of the shared {@link RedisLink}, so appends are pipelined and complete in the order they were made; nothing blocks
  * the caller but {@link #open()} and {@link #close()}.
  *
  * <p>An append is one {@code EVALSHA} of {@link RedisScripts#APPEND} (an epoch change drops the
@@ -79,21 +76,21 @@ public final class RedisHistoryStore implements HistoryStore {
     private final ConcurrentHashMap<ChannelKey, Stream> streams = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private final java.util.concurrent.atomic.AtomicBoolean reloading = new java.util.concurrent.atomic.AtomicBoolean();
-    private ClientResources resources;
-    private RedisClient client;
+    private final RedisLink link;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private ScheduledFuture<?> trimTask;
     private boolean closed;
 
     /**
-     * @param config       where Redis is
+     * @param link         the connection to Redis, shared with its other users; closed by its owner
      * @param maxPerStream entries kept per stream (0 keeps none)
      * @param maxAge       entries older than this are neither returned nor kept
      * @param clock        the clock ages are measured with
      * @param codec        decodes what reads return
      */
-    public RedisHistoryStore(RedisConfig config, int maxPerStream, Duration maxAge, Clock clock, EnvelopeCodec codec) {
-        this.config = config;
+    public RedisHistoryStore(RedisLink link, int maxPerStream, Duration maxAge, Clock clock, EnvelopeCodec codec) {
+        this.link = link;
+        this.config = link.config();
         this.maxPerStream = maxPerStream;
         this.maxAge = maxAge;
         this.clock = clock;
@@ -118,7 +115,7 @@ public final class RedisHistoryStore implements HistoryStore {
             Thread.currentThread().interrupt();
             throw unavailable(e);
         } catch (ExecutionException | TimeoutException | RedisException e) {
-            throw unavailable(e instanceof ExecutionException ? e.getCause() : e);
+            throw unavailable(e);
         }
     }
 
@@ -130,21 +127,20 @@ public final class RedisHistoryStore implements HistoryStore {
             if (connection != null) {
                 return connection;
             }
-            if (client == null) {
-                resources = LettuceSetup.resources(2);
-                client = LettuceSetup.client(resources, config);
-            }
             try {
-                StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE,
-                        LettuceSetup.uri(config, "arqonbus-history"));
+                StatefulRedisConnection<byte[], byte[]> conn = link.connection("arqonbus-history",
+                        ByteArrayCodec.INSTANCE).get(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 conn.sync().scriptLoad(RedisScripts.APPEND);
                 connection = conn;
-            } catch (RedisException e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unavailable(e);
+            } catch (ExecutionException | TimeoutException | RedisException e) {
                 throw unavailable(e);
             }
-            log.debug("event=redis_connected address={} prefix={}", config.address(), config.keyPrefix());
+            log.debug("event=redis_history_connected address={} prefix={}", config.address(), config.keyPrefix());
             long period = trimInterval.toMillis();
-            trimTask = resources.eventExecutorGroup().scheduleWithFixedDelay(this::trimOld, period, period,
+            trimTask = link.executor().scheduleWithFixedDelay(this::trimOld, period, period,
                     TimeUnit.MILLISECONDS);
             return connection;
         }
@@ -213,16 +209,12 @@ public final class RedisHistoryStore implements HistoryStore {
             return CompletableFuture.failedFuture(unavailable(e));
         }
         Stream stream = streams.computeIfAbsent(key, k -> new Stream());
-        return sent.handle((ok, error) -> {
-            if (error != null) {
-                if (Failures.unwrap(error) instanceof RedisNoScriptException) {
-                    // Redis lost its script cache (a restart): this append fails, later ones work.
-                    reloadAppendScript(conn);
-                }
-                throw unavailable(error);
+        return Failures.mapFailure(sent.thenAccept(ok -> stream.appended(epoch, maxPerStream)), error -> {
+            if (error instanceof RedisNoScriptException) {
+                // Redis lost its script cache (a restart): this append fails, later ones work.
+                reloadAppendScript(conn);
             }
-            stream.appended(epoch, maxPerStream);
-            return null;
+            return unavailable(error);
         });
     }
 
@@ -253,8 +245,8 @@ public final class RedisHistoryStore implements HistoryStore {
 
     /**
      * Reads at most {@code limit} entries of each stream the query covers (each stream's
-     * {@code limit} closest to the end the window keeps, selected inside Redis), then merges them
-     * in store order and keeps {@code limit}.
+     * {@code limit} closest to the end the window keeps, selected inside Redis), then keeps the
+     * {@code limit} closest to that end of them all with a {@link BoundedMerge}.
      */
     @Override
     public CompletableFuture<List<StoredMessage>> query(HistoryQuery query) {
@@ -279,34 +271,20 @@ public final class RedisHistoryStore implements HistoryStore {
             reads.add(readStream(key, 0, minAt, untilAt, query.limit(), latest));
         }
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<Found> all = new ArrayList<>();
+            BoundedMerge<StoredMessage> merge = new BoundedMerge<>(query);
             for (CompletableFuture<List<Found>> read : reads) {
-                all.addAll(read.join());
+                for (Found f : read.join()) {
+                    StoredMessage m = f.message();
+                    merge.keep(m.storedAt(), f.stream(), m.offset(), () -> m);
+                }
             }
-            all.sort(STORE_ORDER);
-            List<Found> picked = latest
-                    ? all.subList(Math.max(0, all.size() - query.limit()), all.size())
-                    : all.subList(0, Math.min(query.limit(), all.size()));
-            List<StoredMessage> out = new ArrayList<>(picked.size());
-            for (Found f : picked) {
-                out.add(f.message());
-            }
-            if (query.newestFirst()) {
-                java.util.Collections.reverse(out);
-            }
-            return out;
+            return merge.result();
         });
     }
 
-    /** An entry read from a stream, with what orders it among entries of other streams. */
+    /** An entry read from a stream, with the stream's name that orders it among entries of other streams. */
     private record Found(String stream, StoredMessage message) {
     }
-
-    /** Store order: store time, then stream name, then offset (as the memory store orders). */
-    private static final Comparator<Found> STORE_ORDER = Comparator
-            .comparing((Found f) -> f.message().storedAt())
-            .thenComparing(Found::stream)
-            .thenComparingLong(f -> f.message().offset());
 
     private long minAt(Instant since) {
         long oldest = clock.instant().minus(maxAge).toEpochMilli();
@@ -338,7 +316,7 @@ public final class RedisHistoryStore implements HistoryStore {
         if (conn == null) {
             return CompletableFuture.failedFuture(notConnected());
         }
-        try {
+        return Failures.attempt(() -> {
             RedisAsyncCommands<byte[], byte[]> redis = conn.async();
             return redis.<Object>evalsha(digest, ScriptOutputType.MULTI, k, args).toCompletableFuture()
                     .exceptionallyCompose(error -> {
@@ -347,16 +325,8 @@ public final class RedisHistoryStore implements HistoryStore {
                             return redis.<Object>eval(body, ScriptOutputType.MULTI, k, args).toCompletableFuture();
                         }
                         return CompletableFuture.failedFuture(cause);
-                    })
-                    .handle((reply, error) -> {
-                        if (error != null) {
-                            throw unavailable(error);
-                        }
-                        return reply;
                     });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable(e));
-        }
+        }, this::unavailable);
     }
 
     @Override
@@ -366,16 +336,8 @@ public final class RedisHistoryStore implements HistoryStore {
             return CompletableFuture.failedFuture(notConnected());
         }
         streams.remove(key);
-        try {
-            return conn.async().del(keys.stream(key), keys.meta(key)).toCompletableFuture().handle((n, error) -> {
-                if (error != null) {
-                    throw unavailable(error);
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable(e));
-        }
+        return Failures.attempt(() -> conn.async().del(keys.stream(key), keys.meta(key)).thenAccept(n -> { }),
+                this::unavailable);
     }
 
     /** Drops every stream's entries past the age bound; runs periodically, off the hot path. */
@@ -406,16 +368,8 @@ public final class RedisHistoryStore implements HistoryStore {
         if (conn == null) {
             return CompletableFuture.failedFuture(notConnected());
         }
-        try {
-            return conn.async().scriptLoad(RedisScripts.APPEND).toCompletableFuture().handle((sha, error) -> {
-                if (error != null) {
-                    throw unavailable(error);
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable(e));
-        }
+        return Failures.attempt(() -> conn.async().scriptLoad(RedisScripts.APPEND).thenAccept(sha -> { }),
+                this::unavailable);
     }
 
     /** An estimate: the entries this process appended or found, less those trimmed. */
@@ -442,13 +396,9 @@ public final class RedisHistoryStore implements HistoryStore {
     public StoreHealth health() {
         StatefulRedisConnection<byte[], byte[]> conn = connection;
         if (conn == null) {
-            return StoreHealth.down(config.backend() + " at " + config.address() + " is not connected");
+            return StoreHealth.down(link.description() + " is not connected");
         }
-        if (!conn.isOpen()) {
-            return StoreHealth.down("lost the connection to " + config.backend() + " at " + config.address()
-                    + "; reconnecting");
-        }
-        return StoreHealth.UP;
+        return link.down().map(StoreHealth::down).orElse(StoreHealth.UP);
     }
 
     /** The configuration this store talks to. */
@@ -466,26 +416,18 @@ public final class RedisHistoryStore implements HistoryStore {
             if (trimTask != null) {
                 trimTask.cancel(false);
             }
-            if (connection != null) {
-                connection.closeAsync();
-                connection = null;
-            }
-            LettuceSetup.shutdown(client, resources);
+            // The connection is the link's: its owner closes it.
+            connection = null;
             streams.clear();
         }
     }
 
     private StoreUnavailableException notConnected() {
-        return new StoreUnavailableException(config.backend() + " at " + config.address() + " is not connected");
+        return new StoreUnavailableException(link.description() + " is not connected");
     }
 
     private StoreUnavailableException unavailable(Throwable error) {
-        Throwable cause = Failures.unwrap(error);
-        if (cause instanceof StoreUnavailableException sue) {
-            return sue;
-        }
-        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return new StoreUnavailableException(config.backend() + " at " + config.address() + ": " + reason, cause);
+        return StoreUnavailableException.of(link.description(), error);
     }
 
     /** What this process knows of one stream: its epoch and about how many entries it holds. */

@@ -6,10 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -66,40 +64,37 @@ final class RocksReader {
 
     /**
      * See {@link HistoryStore#query}: each matching stream is walked from the end the window
-     * keeps into a heap bounded by the limit, and a walk stops once the heap is full of messages
-     * closer to that end.
+     * keeps into a {@link BoundedMerge}, and a walk stops once the merge keeps no more of it.
      */
     List<StoredMessage> query(HistoryQuery query) {
         if (query.limit() == 0) {
             return List.of();
         }
         boolean latest = query.window() == HistoryQuery.Window.LATEST;
-        PriorityQueue<Candidate> heap = new PriorityQueue<>(latest ? STORE_ORDER : STORE_ORDER.reversed());
+        BoundedMerge<Raw> merge = new BoundedMerge<>(query);
         long cutoff = cutoff();
         if (query.channel() != null) {
             ChannelKey key = ChannelKey.of(query.room(), query.channel());
             StreamState s = streams.get(key);
             if (s != null) {
-                collect(key, s, query, heap, latest, cutoff);
+                collect(key, s, merge, latest, cutoff);
             }
         } else {
             for (var entry : streams.entrySet()) {
                 if (query.room() == null || query.room().equals(entry.getKey().room())) {
-                    collect(entry.getKey(), entry.getValue(), query, heap, latest, cutoff);
+                    collect(entry.getKey(), entry.getValue(), merge, latest, cutoff);
                 }
             }
         }
-        List<Candidate> picked = new ArrayList<>(heap);
-        picked.sort(query.newestFirst() ? STORE_ORDER.reversed() : STORE_ORDER);
+        List<Raw> picked = merge.result();
         List<StoredMessage> out = new ArrayList<>(picked.size());
-        for (Candidate c : picked) {
-            out.add(message(c.offset(), c.value()));
+        for (Raw raw : picked) {
+            out.add(message(raw.offset(), raw.value()));
         }
         return out;
     }
 
-    private void collect(ChannelKey key, StreamState s, HistoryQuery query, PriorityQueue<Candidate> heap,
-            boolean latest, long cutoff) {
+    private void collect(ChannelKey key, StreamState s, BoundedMerge<Raw> merge, boolean latest, long cutoff) {
         if (s.count() == 0) {
             return;
         }
@@ -114,22 +109,10 @@ final class RocksReader {
                     }
                     continue;
                 }
-                Instant at = Instant.ofEpochMilli(millis);
-                if (latest ? query.until() != null && !at.isBefore(query.until())
-                        : query.since() != null && at.isBefore(query.since())) {
-                    continue;
-                }
-                if (!query.inRange(at)) {
+                long offset = walk.offset();
+                if (!merge.offer(Instant.ofEpochMilli(millis), stream, offset, () -> new Raw(offset, value))) {
                     return;
                 }
-                Candidate c = new Candidate(at, stream, walk.offset(), value);
-                if (heap.size() >= query.limit()) {
-                    if (heap.comparator().compare(c, heap.peek()) <= 0) {
-                        return;
-                    }
-                    heap.poll();
-                }
-                heap.add(c);
             }
             walk.check();
         }
@@ -144,15 +127,9 @@ final class RocksReader {
                 codec);
     }
 
-    /** A message found by a query, with what orders it among messages of other streams. */
-    private record Candidate(Instant storedAt, String stream, long offset, byte[] value) {
+    /** An entry a query keeps, decoded only once it is in the result. */
+    private record Raw(long offset, byte[] value) {
     }
-
-    /** Store order: store time, then stream name, then place in the stream. */
-    private static final Comparator<Candidate> STORE_ORDER = Comparator
-            .comparing(Candidate::storedAt)
-            .thenComparing(Candidate::stream)
-            .thenComparingLong(Candidate::offset);
 
     /**
      * One stream's entries walked oldest first from an offset, or newest first from the end, with

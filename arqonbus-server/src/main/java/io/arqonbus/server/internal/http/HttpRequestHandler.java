@@ -17,7 +17,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import io.arqonbus.server.internal.async.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +76,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             if (error == null && answer != null) {
                 return answer;
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause = Failures.unwrap(error);
             log.warn("event=http_endpoint_failed path={} error=\"{}\"", call.path(), cause, cause);
             return HttpAnswer.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                     "The server failed to answer " + call.path());

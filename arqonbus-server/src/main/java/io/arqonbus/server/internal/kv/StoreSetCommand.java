@@ -2,6 +2,7 @@ package io.arqonbus.server.internal.kv;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.ErrorCode;
+import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.internal.command.AsyncCommand;
 import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
@@ -39,8 +40,7 @@ final class StoreSetCommand implements AsyncCommand {
         return store.set(namespace, key, json)
                 .handle((existed, error) -> {
                     if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
+                        Throwable cause = Failures.unwrap(error);
                         if (cause instanceof NamespaceFullException full) {
                             throw new CompletionException(new CommandException(ErrorCode.CONFLICT, full.getMessage()));
                         }

@@ -18,12 +18,12 @@ import java.util.concurrent.TimeUnit;
  * a short exponential delay, commands refused at once while disconnected (so callers degrade
  * instead of queueing), and the configured timeout on connects and commands.
  */
-public final class LettuceSetup {
+final class LettuceSetup {
     private LettuceSetup() {
     }
 
     /** Client resources with {@code threads} I/O and computation threads. */
-    public static ClientResources resources(int threads) {
+    static ClientResources resources(int threads) {
         return DefaultClientResources.builder()
                 .ioThreadPoolSize(threads)
                 .computationThreadPoolSize(threads)
@@ -33,7 +33,7 @@ public final class LettuceSetup {
     }
 
     /** The server's address, database, TLS and credentials, naming the connection {@code clientName}. */
-    public static RedisURI uri(RedisConfig config, String clientName) {
+    static RedisURI uri(RedisConfig config, String clientName) {
         RedisURI.Builder uri = RedisURI.builder()
                 .withHost(config.host())
                 .withPort(config.port())
@@ -52,7 +52,7 @@ public final class LettuceSetup {
     }
 
     /** A client on {@code resources} with the server's reconnect, refusal and timeout options. */
-    public static RedisClient client(ClientResources resources, RedisConfig config) {
+    static RedisClient client(ClientResources resources, RedisConfig config) {
         RedisClient client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -64,7 +64,7 @@ public final class LettuceSetup {
     }
 
     /** Stops a client and its resources made here (either may be {@code null}), waiting at most 2 s each. */
-    public static void shutdown(RedisClient client, ClientResources resources) {
+    static void shutdown(RedisClient client, ClientResources resources) {
         if (client != null) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }

@@ -41,18 +41,17 @@ public final class Replies {
         ObjectNode payload = JSON.objectNode();
         var list = payload.putArray("errors");
         errors.forEach(list::add);
-        return server(MessageType.ERROR)
-                .requestId(requestId)
-                .error(sentence)
-                .errorCode(code.name())
-                .payload(payload)
-                .build();
+        return errorFrame(code, sentence, requestId, payload);
     }
 
     /** An error frame with extra payload fields (e.g. {@code reason}, {@code room}). */
     public Envelope error(ErrorCode code, String sentence, String requestId, ObjectNode extra) {
         ObjectNode payload = extra.deepCopy();
         payload.putArray("errors").add(sentence);
+        return errorFrame(code, sentence, requestId, payload);
+    }
+
+    private Envelope errorFrame(ErrorCode code, String sentence, String requestId, ObjectNode payload) {
         return server(MessageType.ERROR)
                 .requestId(requestId)
                 .error(sentence)
@@ -91,30 +90,27 @@ public final class Replies {
 
     /** A successful command reply. */
     public Envelope response(Envelope command, String message, ObjectNode data) {
+        return commandReply(command, "success", message, data).build();
+    }
+
+    /** A failed command reply. */
+    public Envelope errorResponse(Envelope command, ErrorCode code, String message) {
+        return commandReply(command, "error", message, null)
+                .error(message)
+                .errorCode(code.name())
+                .build();
+    }
+
+    /** A reply to {@code command} with its status and a payload of {@code message} and {@code data} ({} when null). */
+    private Envelope.Builder commandReply(Envelope command, String status, String message, ObjectNode data) {
         ObjectNode payload = JSON.objectNode();
         payload.put("message", message);
         payload.set("data", data == null ? JSON.objectNode() : data);
         return server(MessageType.RESPONSE)
                 .command(command.command())
                 .requestId(command.id())
-                .status("success")
-                .payload(payload)
-                .build();
-    }
-
-    /** A failed command reply. */
-    public Envelope errorResponse(Envelope command, ErrorCode code, String message) {
-        ObjectNode payload = JSON.objectNode();
-        payload.put("message", message);
-        payload.set("data", JSON.objectNode());
-        return server(MessageType.RESPONSE)
-                .command(command.command())
-                .requestId(command.id())
-                .status("error")
-                .error(message)
-                .errorCode(code.name())
-                .payload(payload)
-                .build();
+                .status(status)
+                .payload(payload);
     }
 
     /** The original's legacy ack that follows every command reply. */

@@ -1,5 +1,6 @@
 package io.arqonbus.server.internal.routing;
 
+import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.internal.hub.AgentActivity;
 
 import io.arqonbus.server.internal.hub.ConnectionLifecycle;
@@ -200,7 +201,7 @@ public final class InboundRouter {
             if (error == null) {
                 hub.sendTo(session, replies.durableAck(envelope.id(), position, publication.duplicate()));
             } else {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                Throwable cause = Failures.unwrap(error);
                 metrics.error(ErrorCode.STORAGE_UNAVAILABLE);
                 hub.sendTo(session, replies.error(ErrorCode.STORAGE_UNAVAILABLE,
                         "The message was not stored, and not delivered: " + cause.getMessage(),

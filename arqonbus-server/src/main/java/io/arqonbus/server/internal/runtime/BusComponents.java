@@ -52,6 +52,7 @@ import io.arqonbus.server.internal.omega.OmegaLab;
 import io.arqonbus.server.internal.presence.Presence;
 import io.arqonbus.server.internal.presence.PresenceCommands;
 import io.arqonbus.server.internal.presence.Typing;
+import io.arqonbus.server.internal.redis.RedisLink;
 import io.arqonbus.server.internal.reply.Replies;
 import io.arqonbus.server.internal.routing.InboundRouter;
 import io.arqonbus.server.internal.session.Disconnector;
@@ -175,13 +176,20 @@ public final class BusComponents {
         hooks.add(ShutdownHooks.Priority.SECURITY, "authenticator", auth::close);
     }
 
-    /** The history store (opened: its streams' heads read) and the key-value store. */
+    /**
+     * The history store (opened: its streams' heads read) and the key-value store, over one Redis
+     * link when Redis is configured (closed after both: hooks of one priority run newest first).
+     */
     private void buildStorage() {
-        history = HistoryStores.create(config, clock, codec);
+        RedisLink redis = config.storage().redis() == null ? null : new RedisLink(config.storage().redis());
+        if (redis != null) {
+            hooks.add(ShutdownHooks.Priority.STORAGE, "redis link", redis::close);
+        }
+        history = HistoryStores.create(config, redis, clock, codec);
         HistoryStore store = history;
         hooks.add(ShutdownHooks.Priority.STORAGE, "history store", store::close);
         heads = history.open();
-        kv = KeyValueStores.create(config);
+        kv = KeyValueStores.create(config, redis);
         hooks.add(ShutdownHooks.Priority.LANES, "key-value store", kv::close);
     }
 

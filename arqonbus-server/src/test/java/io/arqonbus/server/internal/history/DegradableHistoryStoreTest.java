@@ -2,6 +2,7 @@ package io.arqonbus.server.internal.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.arqonbus.protocol.EnvelopeCodec;
@@ -11,6 +12,7 @@ import io.arqonbus.server.config.StorageMode;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.testing.MutableClock;
 import io.arqonbus.server.testing.NettyLeakExtension;
+import io.arqonbus.server.testing.RedisLinks;
 import io.arqonbus.server.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Redis store's outage handling against a real {@code redis-server} this test stops and
@@ -36,6 +39,8 @@ class DegradableHistoryStoreTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T06:00:00Z"));
     private final EnvelopeCodec codec = new EnvelopeCodec(new IdGenerator(), clock);
     private final List<HistoryStore> stores = new ArrayList<>();
+    @RegisterExtension
+    final RedisLinks links = new RedisLinks();
     private RedisServer redis;
 
     @BeforeEach
@@ -52,7 +57,7 @@ class DegradableHistoryStoreTest {
     private DegradableHistoryStore store(StorageMode mode) {
         RedisConfig config = RedisConfig.of("127.0.0.1", redis.port())
                 .withKeyPrefix("t" + System.nanoTime() + ":").withCommandTimeout(Duration.ofSeconds(2));
-        RedisHistoryStore remote = new RedisHistoryStore(config, 100, Duration.ofHours(1), clock, codec);
+        RedisHistoryStore remote = new RedisHistoryStore(links.open(config), 100, Duration.ofHours(1), clock, codec);
         DegradableHistoryStore store = new DegradableHistoryStore(remote, remote::ping, mode,
                 () -> new MemoryHistoryStore(100, Duration.ofHours(1), clock, codec), Duration.ofMillis(100),
                 Duration.ofSeconds(2), clock);
@@ -71,6 +76,12 @@ class DegradableHistoryStoreTest {
     private static void assertRefused(CompletableFuture<Void> append) {
         assertThatThrownBy(append::join).isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(StoreUnavailableException.class);
+    }
+
+    /** The message of the {@link StoreUnavailableException} a refused append failed with. */
+    private static String refusal(CompletableFuture<Void> append) {
+        assertRefused(append);
+        return catchThrowable(append::join).getCause().getMessage();
     }
 
     @Test
@@ -101,7 +112,8 @@ class DegradableHistoryStoreTest {
 
         redis.stop();
         await().atMost(WAIT).until(() -> !store.health().available());
-        assertRefused(append(store, 2));
+        assertThat(refusal(append(store, 2))).contains("redis at 127.0.0.1:" + redis.port())
+                .endsWith(" (the message is kept in memory only)");
         assertRefused(append(store, 3));
         assertThat(offsets(store)).containsExactly(2L, 3L);
         assertThat(store.size()).isEqualTo(2);
@@ -149,7 +161,7 @@ class DegradableHistoryStoreTest {
 
         redis.stop();
         await().atMost(WAIT).until(() -> !store.health().available());
-        assertRefused(append(store, 2));
+        assertThat(refusal(append(store, 2))).startsWith("redis at 127.0.0.1:" + redis.port());
         assertThat(store.degraded()).isFalse();
         assertThatThrownBy(() -> store.read(KEY, 0, 10, false).join())
                 .hasCauseInstanceOf(StoreUnavailableException.class);

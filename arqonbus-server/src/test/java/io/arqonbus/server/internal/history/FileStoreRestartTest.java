@@ -152,6 +152,9 @@ class FileStoreRestartTest {
             JsonNode error = client.await(f -> "error".equals(f.path("type").asText())
                     && "arq_m2".equals(f.path("request_id").asText()), TIMEOUT);
             assertThat(error.path("error_code").asText()).isEqualTo("STORAGE_UNAVAILABLE");
+            assertThat(error.path("error").asText())
+                    .isEqualTo("The message was not stored, and not delivered: the history store is closed");
+            assertThat(error.path("payload").path("errors").path(0).asText()).isEqualTo("the history store is closed");
 
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + bus.httpAddress().getPort() + "/health")).build(),

@@ -7,17 +7,21 @@ import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.testing.NettyLeakExtension;
+import io.arqonbus.server.testing.RedisLinks;
 import io.arqonbus.server.testing.TestRedis;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis Streams store passes the durable store contract against a real Redis. */
 @ExtendWith({TestRedis.class, NettyLeakExtension.class})
 class RedisHistoryStoreTest extends DurableHistoryStoreContract {
     private RedisConfig redis;
+    @RegisterExtension
+    final RedisLinks links = new RedisLinks();
 
     @BeforeEach
     void freshPrefix(TestRedis testRedis) {
@@ -26,7 +30,7 @@ class RedisHistoryStoreTest extends DurableHistoryStoreContract {
 
     @Override
     protected HistoryStore create(int maxPerStream, Duration maxAge) {
-        return new RedisHistoryStore(redis, maxPerStream, maxAge, clock, codec);
+        return new RedisHistoryStore(links.open(redis), maxPerStream, maxAge, clock, codec);
     }
 
     @Override
@@ -81,7 +85,7 @@ class RedisHistoryStoreTest extends DurableHistoryStoreContract {
     @Test
     void whenRedisCannotBeReachedOpenAndAppendsFailWithStoreUnavailable() {
         RedisConfig nowhere = RedisConfig.of("127.0.0.1", 1).withCommandTimeout(Duration.ofMillis(500));
-        HistoryStore store = track(new RedisHistoryStore(nowhere, 100, Duration.ofHours(1), clock, codec));
+        HistoryStore store = track(new RedisHistoryStore(links.open(nowhere), 100, Duration.ofHours(1), clock, codec));
 
         assertThatThrownBy(store::open).isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("127.0.0.1:1");

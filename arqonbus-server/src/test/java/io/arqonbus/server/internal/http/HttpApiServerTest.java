@@ -2,6 +2,9 @@ package io.arqonbus.server.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.arqonbus.server.status.Readiness;
@@ -19,10 +22,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The HTTP port's handler on its own, with endpoints that fail, answer late or report problems. */
 class HttpApiServerTest {
@@ -40,6 +46,8 @@ class HttpApiServerTest {
                     throw new IllegalStateException("boom");
                 })
                 .get("/fails", call -> CompletableFuture.failedFuture(new IllegalStateException("boom")))
+                .get("/wrapped", call -> CompletableFuture.failedFuture(
+                        new CompletionException(new ExecutionException(new IllegalStateException("deep")))))
                 .get("/late", call -> late)
                 .get("/now", call -> CompletableFuture.completedFuture(
                         HttpAnswer.text(HttpResponseStatus.OK, "text/plain", "now")))
@@ -77,6 +85,25 @@ class HttpApiServerTest {
             raw.send("GET /now HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(raw.read().body()).isEqualTo("now");
         }
+    }
+
+    @Test
+    void aFailureInsideFutureWrappersIsLoggedAsItselfAndAnswered500() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(HttpRequestHandler.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try (RawHttp raw = connect()) {
+            raw.send("GET /wrapped HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttp.Response response = raw.read();
+            assertThat(response.status()).isEqualTo(500);
+            assertThat(JSON.readTree(response.body()).path("details").asText())
+                    .isEqualTo("The server failed to answer /wrapped");
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+                .contains("event=http_endpoint_failed path=/wrapped error=\"java.lang.IllegalStateException: deep\"");
     }
 
     @Test

@@ -7,17 +7,21 @@ import static org.awaitility.Awaitility.await;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
 import io.arqonbus.server.testing.RedisServer;
+import io.arqonbus.server.testing.RedisLinks;
 import io.arqonbus.server.testing.TestRedis;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis store passes the contract against a real Redis, keeps its keys under the prefix, and survives outages. */
 @ExtendWith(TestRedis.class)
 class RedisKeyValueStoreTest extends KeyValueStoreContract {
     private RedisConfig redis;
+    @RegisterExtension
+    final RedisLinks links = new RedisLinks();
 
     @BeforeEach
     void freshPrefix(TestRedis testRedis) {
@@ -26,7 +30,7 @@ class RedisKeyValueStoreTest extends KeyValueStoreContract {
 
     @Override
     protected KeyValueStore create(int maxKeys) {
-        return new RedisKeyValueStore(redis, maxKeys);
+        return new RedisKeyValueStore(links.open(redis), maxKeys);
     }
 
     @Test
@@ -42,8 +46,8 @@ class RedisKeyValueStoreTest extends KeyValueStoreContract {
     @Test
     void whileRedisIsDownCallsFailWithStoreUnavailableAndWorkAgainWhenItIsBack() {
         try (RedisServer own = RedisServer.launch()) {
-            KeyValueStore store = new RedisKeyValueStore(RedisConfig.of("127.0.0.1", own.port())
-                    .withKeyPrefix("outage:").withCommandTimeout(Duration.ofSeconds(1)), MAX_KEYS);
+            KeyValueStore store = new RedisKeyValueStore(links.open(RedisConfig.of("127.0.0.1", own.port())
+                    .withKeyPrefix("outage:").withCommandTimeout(Duration.ofSeconds(1))), MAX_KEYS);
             try {
                 join(store.set("ns", "k", "1"));
                 own.stop();
@@ -65,8 +69,8 @@ class RedisKeyValueStoreTest extends KeyValueStoreContract {
         try (RedisServer own = RedisServer.launch()) {
             int port = own.port();
             own.stop();
-            KeyValueStore store = new RedisKeyValueStore(RedisConfig.of("127.0.0.1", port)
-                    .withCommandTimeout(Duration.ofSeconds(1)), MAX_KEYS);
+            KeyValueStore store = new RedisKeyValueStore(links.open(RedisConfig.of("127.0.0.1", port)
+                    .withCommandTimeout(Duration.ofSeconds(1))), MAX_KEYS);
             try {
                 assertThatThrownBy(() -> join(store.keys("ns")))
                         .isInstanceOf(CompletionException.class)
