@@ -8,8 +8,7 @@ import io.arqonbus.server.internal.auth.Authenticator;
 import io.arqonbus.server.internal.auth.JwtAuthenticator;
 import io.arqonbus.server.internal.command.CommandDispatcher;
 import io.arqonbus.server.internal.command.CommandRegistry;
-import io.arqonbus.server.internal.command.CommandServices;
-import io.arqonbus.server.internal.command.builtin.BuiltinCommands;
+import io.arqonbus.server.internal.history.HistoryCommands;
 import io.arqonbus.server.internal.history.MemoryHistoryStore;
 import io.arqonbus.server.internal.hub.AgentActivity;
 import io.arqonbus.server.internal.hub.ConnectionLifecycle;
@@ -18,8 +17,6 @@ import io.arqonbus.server.internal.hub.Hub;
 import io.arqonbus.server.internal.inspect.CasilInspector;
 import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
 import io.arqonbus.server.internal.inspect.InspectionGate;
-import io.arqonbus.server.internal.kv.KeyValueStore;
-import io.arqonbus.server.internal.kv.KeyValueStores;
 import io.arqonbus.server.internal.limits.ConnectionsPerSubject;
 import io.arqonbus.server.internal.metrics.BusMetrics;
 import io.arqonbus.server.internal.reply.Replies;
@@ -27,8 +24,8 @@ import io.arqonbus.server.internal.routing.InboundRouter;
 import io.arqonbus.server.internal.session.Disconnector;
 import io.arqonbus.server.internal.session.LoopContexts;
 import io.arqonbus.server.internal.session.SessionRegistry;
+import io.arqonbus.server.internal.system.SystemCommands;
 import io.arqonbus.server.internal.telemetry.TelemetryHub;
-import io.arqonbus.server.internal.webhook.Webhooks;
 import io.arqonbus.server.status.ServerInfo;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -39,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The real parts behind the bus pipeline's handlers, wired in memory around one embedded channel's
  * loop, for handler unit tests: the hub, sessions, lifecycle, router and command dispatcher that
- * a running bus uses, with an in-memory history. Closed after the test.
+ * a running bus uses (with the system commands only), and an in-memory history. Closed after the test.
  */
 final class BusParts implements AutoCloseable {
     final ServerConfig config;
@@ -56,8 +53,6 @@ final class BusParts implements AutoCloseable {
     final ConnectionLifecycle lifecycle;
     final InboundRouter router;
     final BusDependencies deps;
-    private final KeyValueStore kv;
-    private final Webhooks webhooks;
     private final Authenticator authenticator;
 
     BusParts(ServerConfig config, EmbeddedChannel loopOf) {
@@ -72,16 +67,15 @@ final class BusParts implements AutoCloseable {
         lifecycle = new ConnectionLifecycle(sessions, hub, replies, telemetry, activity, metrics, config.authEnabled());
         CasilPolicyHolder casil = new CasilPolicyHolder(config.casil());
         InspectionGate inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry, metrics.registry());
-        kv = KeyValueStores.create(config);
-        webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry());
         authenticator = config.authEnabled() ? JwtAuthenticator.create(JwtSettings.from(config), clock)
                 : Authenticator.none();
-        CommandRegistry registry = BuiltinCommands.registerAll(new CommandRegistry());
         ServerInfo info = new ServerInfo("test", "test", clock.instant(), "embedded");
-        CommandServices services = new CommandServices(config, info, clock, hub, history, sessions, lifecycle,
-                metrics, codec, telemetry, registry, authenticator, casil, kv, webhooks);
-        router = new InboundRouter(hub, sessions, new CommandDispatcher(services, replies), lifecycle, activity,
-                telemetry, replies, metrics, disconnector, config.maxViolations(), config.legacyAcks(), inspection);
+        CommandRegistry registry = SystemCommands.register(new CommandRegistry(), clock, info, sessions, hub, history,
+                authenticator, config.permissions());
+        CommandDispatcher dispatcher = new CommandDispatcher(registry, replies, hub::sendTo, metrics,
+                config.legacyAcks(), HistoryCommands::refusal);
+        router = new InboundRouter(hub, sessions, dispatcher, lifecycle, activity, telemetry, replies, metrics,
+                disconnector, config.maxViolations(), config.legacyAcks(), inspection);
         deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle, loops, metrics,
                 disconnector, new ExceptionHandler(disconnector), new AtomicInteger(),
                 new ConnectionsPerSubject(config.maxConnectionsPerClient()));
@@ -89,8 +83,6 @@ final class BusParts implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        webhooks.close();
-        kv.close();
         authenticator.close();
         history.close();
     }
