@@ -3,41 +3,22 @@ package io.arqonbus.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.server.ArqonBus;
-import io.arqonbus.server.config.ServerConfig;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import io.arqonbus.server.testing.ArqonBusExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The load generator against a real ArqonBus started in-process on loopback. */
 @Timeout(120)
 class ArqonBusWorkloadTest {
-    private static ArqonBus bus;
+    @RegisterExtension
+    static final ArqonBusExtension server = new ArqonBusExtension(b -> b.maxHistorySize(1_000_000));
     private static String port;
 
     @BeforeAll
-    static void start() {
-        ServerConfig config = ServerConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .telemetryPort(0)
-                .httpPort(0)
-                .ioThreads(2)
-                .maxHistorySize(1_000_000)
-                .statsInterval(Duration.ZERO)
-                .shutdownGrace(Duration.ofSeconds(2))
-                .build();
-        bus = ArqonBus.builder().config(config).build();
-        bus.start().orTimeout(30, TimeUnit.SECONDS).join();
-        port = Integer.toString(bus.busAddress().getPort());
-    }
-
-    @AfterAll
-    static void stop() {
-        bus.stop().orTimeout(30, TimeUnit.SECONDS).join();
+    static void port() {
+        port = Integer.toString(server.bus().busAddress().getPort());
     }
 
     @Test

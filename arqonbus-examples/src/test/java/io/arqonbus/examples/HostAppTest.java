@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.client.ArqonBusClient;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.server.ArqonBus;
+import io.arqonbus.server.testing.ArqonBusExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,8 +35,9 @@ class HostAppTest {
 
     @BeforeEach
     void startTheExample() {
-        app = HostApp.start(ArqonBus.builder().ephemeralPorts().telemetryPort(-1)
-                        .configure(b -> b.ioThreads(1).statsInterval(Duration.ZERO).shutdownGrace(Duration.ofSeconds(1))),
+        // The example starts its own bus (its start method is under test), with the test configuration.
+        app = HostApp.start(ArqonBus.builder().config(ArqonBusExtension.testConfig(b -> b.telemetryPort(-1)
+                        .ioThreads(1).shutdownGrace(Duration.ofSeconds(1)))),
                 Duration.ofMillis(50), commands::add);
     }
 

@@ -1,12 +1,10 @@
 package io.arqonbus.cli.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.arqonbus.cli.CliRunner;
-import io.arqonbus.server.ArqonBus;
-import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.testing.ArqonBusExtension;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -19,10 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code arqon version} and {@code arqon status}: the HTTP-client side against a small stub (JDK
@@ -30,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * endpoints answer.
  */
 class HttpCommandsTest {
+    @RegisterExtension
+    static final ArqonBusExtension server = new ArqonBusExtension(b -> b.telemetryPort(-1).ioThreads(1));
     private static HttpServer stub;
     private static String base;
 
@@ -105,25 +105,18 @@ class HttpCommandsTest {
         assertThat(new CliRunner().run("status", "--timeout-seconds", "0").exitCode()).isEqualTo(2);
     }
 
-    /** Runs against the real HTTP port once its /version and /status endpoints exist (protocol §10). */
+    /** Runs against the real server's HTTP port and its /version and /status endpoints (protocol §10). */
     @Test
     void realServerEndpoints() throws Exception {
-        ArqonBus bus = ArqonBus.builder().config(ServerConfig.builder().port(0).telemetryPort(-1).httpPort(0)
-                .ioThreads(1).statsInterval(Duration.ZERO).shutdownGrace(Duration.ZERO).build()).build();
-        bus.start().orTimeout(30, TimeUnit.SECONDS).join();
-        try {
-            String http = "http://127.0.0.1:" + bus.httpAddress().getPort();
-            assumeTrue(answers(http + "/version") && answers(http + "/status"),
-                    "the server's /version and /status endpoints are not built yet");
-            CliRunner.Result version = new CliRunner().run("version", "--http-url", http);
-            assertThat(version.exitCode()).as(version.err()).isZero();
-            assertThat(version.out()).contains("\"service\": \"arqonbus\"").contains("\"protocol_version\": \"1.0\"");
-            CliRunner.Result status = new CliRunner().run("status", "--http-url", http);
-            assertThat(status.exitCode()).as(status.err()).isZero();
-            assertThat(status.out()).contains("\"status\": \"running\"");
-        } finally {
-            bus.stop().orTimeout(30, TimeUnit.SECONDS).join();
-        }
+        String http = "http://127.0.0.1:" + server.bus().httpAddress().getPort();
+        assertThat(answers(http + "/version")).as("GET /version answers 200").isTrue();
+        assertThat(answers(http + "/status")).as("GET /status answers 200").isTrue();
+        CliRunner.Result version = new CliRunner().run("version", "--http-url", http);
+        assertThat(version.exitCode()).as(version.err()).isZero();
+        assertThat(version.out()).contains("\"service\": \"arqonbus\"").contains("\"protocol_version\": \"1.0\"");
+        CliRunner.Result status = new CliRunner().run("status", "--http-url", http);
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).contains("\"status\": \"running\"");
     }
 
     private static boolean answers(String url) throws Exception {

@@ -6,11 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.cli.CliRunner;
 import io.arqonbus.client.ArqonBusClient;
-import io.arqonbus.server.ArqonBus;
-import io.arqonbus.server.BusInternals;
-import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.hub.BusChannel;
 import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.testing.ArqonBusExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,31 +16,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code arqon tail} against a real ArqonBus with real publishers. */
 class TailCommandTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static ArqonBus bus;
+    @RegisterExtension
+    static final ArqonBusExtension server = new ArqonBusExtension(b -> b.telemetryPort(-1).httpPort(-1));
     private static String wsUrl;
 
     @BeforeAll
-    static void startServer() {
-        bus = ArqonBus.builder().config(ServerConfig.builder().port(0).telemetryPort(-1).httpPort(-1).ioThreads(2)
-                .statsInterval(Duration.ZERO).shutdownGrace(Duration.ofSeconds(1)).build()).build();
-        bus.start().orTimeout(30, TimeUnit.SECONDS).join();
-        wsUrl = "ws://127.0.0.1:" + bus.busAddress().getPort();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        bus.stop().orTimeout(30, TimeUnit.SECONDS).join();
+    static void url() {
+        wsUrl = "ws://127.0.0.1:" + server.bus().busAddress().getPort();
     }
 
     private static int members(String room, String channel) {
-        BusChannel c = BusInternals.of(bus).hub().channel(ChannelKey.of(room, channel));
+        BusChannel c = server.components().hub().channel(ChannelKey.of(room, channel));
         return c == null ? 0 : c.memberCount();
     }
 

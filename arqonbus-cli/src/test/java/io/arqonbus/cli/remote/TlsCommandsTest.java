@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.arqonbus.cli.CliRunner;
 import io.arqonbus.server.ArqonBus;
-import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.testing.ArqonBusExtension;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code arqon status} and {@code arqon tail} against a server speaking TLS with a self-signed
@@ -19,37 +16,33 @@ import org.junit.jupiter.api.Test;
  * {@code ARQONBUS_CA_FILE}) naming that certificate.
  */
 class TlsCommandsTest {
-    private static ArqonBus bus;
-    private static String cert;
+    private static final String cert = resource("server.crt");
+    @RegisterExtension
+    static final ArqonBusExtension server = new ArqonBusExtension(b -> b.telemetryPort(-1)
+            .tlsCertFile(cert).tlsKeyFile(resource("server.key")));
 
-    static Path resource(String name) throws Exception {
-        return Path.of(TlsCommandsTest.class.getResource("/tls/" + name).toURI());
+    static String resource(String name) {
+        try {
+            return Path.of(TlsCommandsTest.class.getResource("/tls/" + name).toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        cert = resource("server.crt").toString();
-        bus = ArqonBus.builder().config(ServerConfig.builder().host("127.0.0.1").port(0).telemetryPort(-1).httpPort(0)
-                .statsInterval(Duration.ZERO).tlsCertFile(cert).tlsKeyFile(resource("server.key").toString())
-                .build()).build();
-        bus.start().orTimeout(30, TimeUnit.SECONDS).join();
-    }
-
-    @AfterAll
-    static void stop() {
-        bus.close();
+    private static ArqonBus bus() {
+        return server.bus();
     }
 
     @Test
     void statusOverHttpsTrustsTheGivenCertificate() {
-        String url = "https://127.0.0.1:" + bus.httpAddress().getPort();
+        String url = "https://127.0.0.1:" + bus().httpAddress().getPort();
         CliRunner.Result untrusted = new CliRunner().run("status", "--http-url", url);
         assertThat(untrusted.exitCode()).isEqualTo(1);
         assertThat(untrusted.err()).startsWith("arqon: Failed to reach " + url + "/status");
 
         CliRunner.Result trusted = new CliRunner().run("status", "--http-url", url, "--ca-file", cert);
         assertThat(trusted.exitCode()).as(trusted.err()).isZero();
-        assertThat(trusted.out()).contains("\"websocket\": \"wss://127.0.0.1:" + bus.busAddress().getPort() + "\"");
+        assertThat(trusted.out()).contains("\"websocket\": \"wss://127.0.0.1:" + bus().busAddress().getPort() + "\"");
 
         CliRunner.Result fromEnv = new CliRunner(Map.of("ARQONBUS_CA_FILE", cert)).run("version", "--http-url", url);
         assertThat(fromEnv.exitCode()).as(fromEnv.err()).isZero();
@@ -61,7 +54,7 @@ class TlsCommandsTest {
 
     @Test
     void tailOverWssTrustsTheGivenCertificate() {
-        String url = "wss://127.0.0.1:" + bus.busAddress().getPort() + "/";
+        String url = "wss://127.0.0.1:" + bus().busAddress().getPort() + "/";
         CliRunner.Result untrusted = new CliRunner().run("tail", "--ws-url", url, "--timeout-seconds", "5");
         assertThat(untrusted.exitCode()).isEqualTo(1);
         assertThat(untrusted.err()).startsWith("arqon: Failed to connect to " + url);

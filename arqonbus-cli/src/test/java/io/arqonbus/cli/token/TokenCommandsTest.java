@@ -10,15 +10,12 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.sun.net.httpserver.HttpServer;
 import io.arqonbus.cli.CliRunner;
 import io.arqonbus.client.ArqonBusClient;
-import io.arqonbus.server.ArqonBus;
-import io.arqonbus.server.BusInternals;
 import io.arqonbus.server.internal.auth.PemKeys;
-import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.session.Session;
+import io.arqonbus.server.testing.ArqonBusExtension;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code arqon gen-token} and {@code arqon check-token}: round trips, refusals, exit codes, and a real server. */
@@ -49,7 +47,9 @@ class TokenCommandsTest {
     private static Path ecPrivate;
     private static Path ecPublic;
     private static HttpServer jwks;
-    private static ArqonBus bus;
+    @RegisterExtension
+    static final ArqonBusExtension server = new ArqonBusExtension(b -> b.telemetryPort(-1).httpPort(-1).ioThreads(1)
+            .authEnabled(true).jwtSecret(SECRET));
 
     private static KeyPair generate(String algorithm, String curve) {
         try {
@@ -81,17 +81,10 @@ class TokenCommandsTest {
             }
         });
         jwks.start();
-        bus = ArqonBus.builder().config(ServerConfig.builder().port(0).telemetryPort(-1).httpPort(-1).ioThreads(1)
-                .statsInterval(Duration.ZERO).shutdownGrace(Duration.ofSeconds(1))
-                .authEnabled(true).jwtSecret(SECRET).build()).build();
-        bus.start().orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     @AfterAll
     static void tearDown() {
-        if (bus != null) {
-            bus.stop().orTimeout(30, TimeUnit.SECONDS).join();
-        }
         if (jwks != null) {
             jwks.stop(0);
         }
@@ -247,16 +240,16 @@ class TokenCommandsTest {
     @Test
     void aGeneratedTokenOpensARealServerAndCarriesItsClaims() throws Exception {
         String token = gen("--secret", SECRET, "--sub", "frank", "--role", "admin", "--tenant", "acme");
-        try (ArqonBusClient client = ArqonBusClient.connect(URI.create("ws://127.0.0.1:" + bus.busAddress().getPort()),
+        try (ArqonBusClient client = ArqonBusClient.connect(server.wsUri(),
                 Map.of("Authorization", "Bearer " + token)).get(10, TimeUnit.SECONDS)) {
-            Session session = BusInternals.of(bus).sessions().find(client.clientId());
+            Session session = server.components().sessions().find(client.clientId());
             assertThat(session.principal().subject()).isEqualTo("frank");
             assertThat(session.principal().isAdmin()).isTrue();
             assertThat(session.principal().tenantId()).isEqualTo("acme");
         }
         // A token of another secret is refused by the same server.
         String forged = gen("--secret", "not-the-server-secret-but-32-bytes-long!", "--sub", "frank");
-        assertThat(ArqonBusClient.connect(URI.create("ws://127.0.0.1:" + bus.busAddress().getPort()),
+        assertThat(ArqonBusClient.connect(server.wsUri(),
                 Map.of("Authorization", "Bearer " + forged)).handle((c, e) -> e).get(10, TimeUnit.SECONDS)).isNotNull();
     }
 }

@@ -1,74 +1,49 @@
 package io.arqonbus.server.internal.transport;
 
-import io.arqonbus.server.internal.session.Disconnector;
-
 import io.arqonbus.protocol.CloseCodes;
 import io.arqonbus.server.internal.metrics.BusMetrics;
+import io.arqonbus.server.internal.session.Disconnector;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a connection with 4004 when the client sent no message (text, binary or continuation
- * frame; pings and pongs do not count) for the idle timeout. Checked a few times per timeout, so a
- * connection is closed between one and one and a quarter timeouts after its last message.
+ * Closes a connection with 4004 {@code idle timeout} when the client sent no message (text, binary
+ * or continuation frame) for the idle timeout, on Netty's {@link IdleStateHandler}. Pings, pongs
+ * and close frames pass by without counting as reads, so a client that only answers keepalive
+ * pings is still idle.
  */
-final class IdleTimeoutHandler extends ChannelInboundHandlerAdapter {
-    private final long timeoutNanos;
+final class IdleTimeoutHandler extends IdleStateHandler {
     private final Disconnector disconnector;
     private final BusMetrics metrics;
-    private long lastMessageNanos = System.nanoTime();
-    private ScheduledFuture<?> checker;
 
     IdleTimeoutHandler(Duration timeout, Disconnector disconnector, BusMetrics metrics) {
-        this.timeoutNanos = timeout.toNanos();
+        super(timeout.toNanos(), 0, 0, TimeUnit.NANOSECONDS);
         this.disconnector = disconnector;
         this.metrics = metrics;
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        long every = Math.max(1, timeoutNanos / 4);
-        checker = ctx.executor().scheduleAtFixedRate(() -> check(ctx), every, every, TimeUnit.NANOSECONDS);
-    }
-
-    private void check(ChannelHandlerContext ctx) {
-        if (System.nanoTime() - lastMessageNanos >= timeoutNanos && ctx.channel().isActive()) {
-            cancel();
-            metrics.limitClose("idle_timeout");
-            disconnector.close(ctx.channel(), CloseCodes.IDLE_TIMEOUT, "idle timeout");
-        }
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
                 || msg instanceof ContinuationWebSocketFrame) {
-            lastMessageNanos = System.nanoTime();
+            super.channelRead(ctx, msg);
+        } else {
+            ctx.fireChannelRead(msg);
         }
-        ctx.fireChannelRead(msg);
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
-    }
-
-    private void cancel() {
-        if (checker != null) {
-            checker.cancel(false);
-            checker = null;
+    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
+        if (evt.state() == IdleState.READER_IDLE && evt.isFirst() && ctx.channel().isActive()) {
+            metrics.limitClose("idle_timeout");
+            disconnector.close(ctx.channel(), CloseCodes.IDLE_TIMEOUT, "idle timeout");
         }
     }
 }

@@ -1,84 +1,77 @@
 package io.arqonbus.server.internal.transport;
 
-import io.arqonbus.server.internal.session.Disconnector;
-
 import io.arqonbus.protocol.CloseCodes;
+import io.arqonbus.server.internal.session.Disconnector;
 import io.arqonbus.server.internal.session.Outbound;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Server keepalive: a ping every interval; a connection from which nothing (pong or any other
- * frame) arrives within the timeout after a ping is closed with 1011. Each ping carries its
- * sequence number (8 bytes, big-endian, 1, 2, …) so a pong can be matched to its ping when
- * debugging a connection.
+ * Server keepalive on Netty's {@link IdleStateHandler}: a connection from which no frame arrived
+ * for the interval gets a ping; if nothing (pong or any other frame) arrives within the timeout
+ * after it, the connection is closed with 1011 {@code keepalive ping timeout}. Each ping carries
+ * its sequence number (8 bytes, big-endian, 1, 2, …) so a pong can be matched to its ping when
+ * debugging a connection. An interval of zero turns keepalive off.
  */
-final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
-    private final long intervalNanos;
+final class KeepAliveHandler extends IdleStateHandler {
     private final long timeoutNanos;
     private final Outbound outbound;
     private final Disconnector disconnector;
-    private ScheduledFuture<?> pinger;
-    private long lastInboundNanos = System.nanoTime();
-    private boolean pingOutstanding;
+    /** Closes the connection when the outstanding ping stays unanswered; {@code null} when none is. */
+    private ScheduledFuture<?> pingDeadline;
     private long sequence;
 
     KeepAliveHandler(Duration interval, Duration timeout, Outbound outbound, Disconnector disconnector) {
-        this.intervalNanos = interval.toNanos();
+        super(interval.toNanos(), 0, 0, TimeUnit.NANOSECONDS);
         this.timeoutNanos = timeout.toNanos();
         this.outbound = outbound;
         this.disconnector = disconnector;
     }
 
+    /** The connection was quiet for the interval: ping it, unless a ping is already waiting for an answer. */
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (intervalNanos > 0) {
-            pinger = ctx.executor().scheduleAtFixedRate(() -> tick(ctx), intervalNanos, intervalNanos,
-                    TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** Every interval: ping a connection that has been quiet, and give it the timeout to answer. */
-    private void tick(ChannelHandlerContext ctx) {
-        if (pingOutstanding || System.nanoTime() - lastInboundNanos < intervalNanos) {
+    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
+        if (evt.state() != IdleState.READER_IDLE || pingDeadline != null || Disconnector.isClosing(ctx.channel())) {
             return;
         }
-        pingOutstanding = true;
         outbound.writeControl(new PingWebSocketFrame(ctx.alloc().buffer(Long.BYTES).writeLong(++sequence)));
-        ctx.executor().schedule(() -> {
-            if (pingOutstanding && ctx.channel().isActive()) {
-                cancel();
+        pingDeadline = ctx.executor().schedule(() -> {
+            pingDeadline = null;
+            if (ctx.channel().isActive()) {
                 disconnector.close(ctx.channel(), CloseCodes.INTERNAL_ERROR, "keepalive ping timeout");
             }
         }, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastInboundNanos = System.nanoTime();
-        pingOutstanding = false;
-        ctx.fireChannelRead(msg);
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        answered();
+        super.channelRead(ctx, msg);
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
-        ctx.fireChannelInactive();
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        answered();
+        super.channelInactive(ctx);
     }
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
+    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+        answered();
+        super.handlerRemoved(ctx);
     }
 
-    private void cancel() {
-        if (pinger != null) {
-            pinger.cancel(false);
-            pinger = null;
+    /** Any frame answers the outstanding ping. */
+    private void answered() {
+        if (pingDeadline != null) {
+            pingDeadline.cancel(false);
+            pingDeadline = null;
         }
     }
 }

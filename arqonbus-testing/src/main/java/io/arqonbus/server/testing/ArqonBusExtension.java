@@ -50,8 +50,12 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
         start();
     }
 
-    /** Starts the server (done before all tests; call again after {@link #stop()} to restart). */
-    public void start() {
+    /**
+     * The test configuration this extension starts its server with: loopback, every port on 0,
+     * two I/O threads, no stats log, a short shutdown grace, then {@code configurer}'s changes.
+     * For tests that must start the bus themselves (an example's own start method).
+     */
+    public static ServerConfig testConfig(Consumer<ServerConfig.Builder> configurer) {
         ServerConfig.Builder builder = ServerConfig.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -61,7 +65,12 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
                 .statsInterval(Duration.ZERO)
                 .shutdownGrace(Duration.ofSeconds(2));
         configurer.accept(builder);
-        bus = ArqonBus.builder().config(builder.build()).build();
+        return builder.build();
+    }
+
+    /** Starts the server (done before all tests; call again after {@link #stop()} to restart). */
+    public void start() {
+        bus = ArqonBus.builder().config(testConfig(configurer)).build();
         bus.start().orTimeout(30, TimeUnit.SECONDS).join();
     }
 
