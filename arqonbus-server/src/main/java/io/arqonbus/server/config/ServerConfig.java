@@ -23,6 +23,7 @@ public final class ServerConfig {
     private final Listeners listeners;
     private final ConnectionLimits limits;
     private final RateLimits rateLimits;
+    private final HistoryReads historyReads;
     private final Timeouts timeouts;
     private final HistorySettings history;
     private final StorageSettings storage;
@@ -40,6 +41,7 @@ public final class ServerConfig {
                 b.maxConnections, b.maxConnectionsPerClient, b.maxViolations, b.maxPendingBytes, b.slowConsumerPolicy,
                 b.maxChannelsPerConnection, b.maxSubscriptionsPerConnection, b.telemetryMaxClients, b.allowedOrigins);
         rateLimits = new RateLimits(b.rateLimitPerSecond, b.rateLimitBurst, b.rateLimitCloseAfter);
+        historyReads = new HistoryReads(b.historyReadRate, b.historyReadBurst);
         timeouts = new Timeouts(b.keepAliveInterval, b.keepAliveTimeout, b.idleTimeout, b.handshakeTimeout,
                 b.closeWait, b.shutdownGrace, b.statsInterval);
         history = new HistorySettings(b.maxHistorySize, b.maxHistoryLimit, b.historyMaxAge, b.recoveryMaxMessages,
@@ -75,6 +77,8 @@ public final class ServerConfig {
     public ConnectionLimits limits() { return limits; }
     /** The per-connection message rate. */
     public RateLimits rateLimits() { return rateLimits; }
+    /** The per-connection budget of history reads. */
+    public HistoryReads historyReads() { return historyReads; }
     /** Keepalive, idle, handshake and shutdown timings. */
     public Timeouts timeouts() { return timeouts; }
     /** History, recovery, idempotency and recent events. */
@@ -134,6 +138,8 @@ public final class ServerConfig {
         private int rateLimitPerSecond = RateLimits.DEFAULT_PER_SECOND;
         private int rateLimitBurst = RateLimits.DEFAULT_BURST;
         private int rateLimitCloseAfter = RateLimits.DEFAULT_CLOSE_AFTER;
+        private int historyReadRate = HistoryReads.DEFAULT_BYTES_PER_SECOND;
+        private int historyReadBurst = HistoryReads.DEFAULT_BURST_BYTES;
         private Duration keepAliveInterval = Timeouts.DEFAULT_KEEPALIVE_INTERVAL;
         private Duration keepAliveTimeout = Timeouts.DEFAULT_KEEPALIVE_TIMEOUT;
         private Duration idleTimeout = Timeouts.DEFAULT_IDLE_TIMEOUT;
@@ -207,6 +213,8 @@ public final class ServerConfig {
         public Builder rateLimitPerSecond(int value) { rateLimitPerSecond = value; return this; }
         public Builder rateLimitBurst(int value) { rateLimitBurst = value; return this; }
         public Builder rateLimitCloseAfter(int value) { rateLimitCloseAfter = value; return this; }
+        public Builder historyReadRate(int value) { historyReadRate = value; return this; }
+        public Builder historyReadBurst(int value) { historyReadBurst = value; return this; }
         public Builder keepAliveInterval(Duration value) { keepAliveInterval = Objects.requireNonNull(value); return this; }
         public Builder keepAliveTimeout(Duration value) { keepAliveTimeout = Objects.requireNonNull(value); return this; }
         public Builder idleTimeout(Duration value) { idleTimeout = Objects.requireNonNull(value); return this; }

@@ -16,6 +16,17 @@ public interface AsyncCommand extends Command {
      */
     CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException;
 
+    /**
+     * Whether the reply is built and encoded on the thread that completes the future (a worker of
+     * the command's own) instead of on the caller's loop: for replies too large to encode on a loop
+     * that also serves fan-out. The reply is then queued on the caller's loop
+     * ({@code ReplySender} implementations must accept a call from any thread), still behind
+     * everything queued for the connection before it. Off by default.
+     */
+    default boolean answersOffLoop() {
+        return false;
+    }
+
     @Override
     default CommandResult execute(CommandContext context) {
         throw new UnsupportedOperationException(spec().name() + " runs through executeAsync");

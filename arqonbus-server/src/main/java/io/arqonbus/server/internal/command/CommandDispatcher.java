@@ -1,5 +1,6 @@
 package io.arqonbus.server.internal.command;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.server.internal.metrics.BusMetrics;
@@ -44,7 +45,9 @@ public final class CommandDispatcher {
 
     /**
      * Runs the command and writes its reply to the caller. Call on the caller's loop; a command
-     * that waits for a store is answered on the same loop when its future completes.
+     * that waits for a store is answered on the same loop when its future completes, unless it
+     * {@linkplain AsyncCommand#answersOffLoop() answers off the loop}: then its reply is built and
+     * encoded on the completing thread and queued on the caller's loop.
      */
     public void dispatch(Session session, Envelope request) {
         long started = System.nanoTime();
@@ -70,6 +73,11 @@ public final class CommandDispatcher {
         }
         if (future.isDone()) {
             finish(session, request, future, started);
+        } else if (command instanceof AsyncCommand async && async.answersOffLoop()) {
+            // Built and encoded on the thread that completes the future (the command's worker),
+            // then queued on the caller's loop like every other frame to it.
+            CompletableFuture<CommandResult> pending = future;
+            pending.whenComplete((result, error) -> finish(session, request, pending, started));
         } else {
             CompletableFuture<CommandResult> pending = future;
             pending.whenComplete((result, error) ->
@@ -93,7 +101,7 @@ public final class CommandDispatcher {
 
     private Envelope failure(Session session, Envelope request, Throwable error) {
         if (error instanceof CommandException e) {
-            return fail(request, e.code(), e.getMessage());
+            return fail(request, e.code(), e.getMessage(), e.data());
         }
         CommandException refusal = refusals.refusal(error);
         if (refusal != null) {
@@ -119,7 +127,11 @@ public final class CommandDispatcher {
     }
 
     private Envelope fail(Envelope request, ErrorCode code, String message) {
+        return fail(request, code, message, null);
+    }
+
+    private Envelope fail(Envelope request, ErrorCode code, String message, ObjectNode data) {
         metrics.error(code);
-        return replies.errorResponse(request, code, message);
+        return replies.errorResponse(request, code, message, data);
     }
 }

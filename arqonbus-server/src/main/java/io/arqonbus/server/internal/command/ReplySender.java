@@ -7,6 +7,6 @@ import io.arqonbus.server.internal.session.Session;
 @FunctionalInterface
 public interface ReplySender {
 
-    /** Queues {@code reply} for {@code session}; call on the session's loop. */
+    /** Queues {@code reply} for {@code session} on its loop; may be called from any thread. */
     void send(Session session, Envelope reply);
 }

@@ -166,6 +166,16 @@ public enum Setting {
     MAX_HISTORY_LIMIT(spec(Section.HISTORY, "ARQONBUS_MAX_HISTORY_LIMIT", "largest history request", "`1000`",
             "for `history` and `history.get`; larger `limit` → `VALIDATION_ERROR` (`history.replay` takes up to 5000)",
             integer(ServerConfig.Builder::maxHistoryLimit), c -> c.history().maxLimit())),
+    HISTORY_READ_RATE(spec(Section.HISTORY, "ARQONBUS_HISTORY_READ_RATE", "history read rate (bytes/s)",
+            "`4194304` (4 MiB)",
+            "per connection: `history`, `history.get` and `history.replay` are admitted while the connection's budget "
+                    + "holds bytes and charged the stored bytes of their reply (at least 1 KiB); a read over the "
+                    + "budget answers `RATE_LIMITED` with `retry_after_ms` ([protocol.md](protocol.md#6-errors)); "
+                    + "0 turns the budget off",
+            integer(ServerConfig.Builder::historyReadRate), c -> c.historyReads().bytesPerSecond())),
+    HISTORY_READ_BURST(spec(Section.HISTORY, "ARQONBUS_HISTORY_READ_BURST", "history read burst (bytes)",
+            "`16777216` (16 MiB)", "the budget's size: reply bytes a connection may read at once above its rate",
+            integer(ServerConfig.Builder::historyReadBurst), c -> c.historyReads().burstBytes())),
     RECOVERY_MAX_MESSAGES(spec(Section.HISTORY, "ARQONBUS_RECOVERY_MAX_MESSAGES", "largest recovery", "`1000`",
             "most publications one `join_channel` recovery sends; more missed → `recovered: false`",
             integer(ServerConfig.Builder::recoveryMaxMessages), c -> c.history().recoveryMaxMessages())),

@@ -10,6 +10,7 @@ import io.arqonbus.server.internal.command.CommandResult;
 import io.arqonbus.server.internal.command.CommandSpec;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * {@code history {room, channel?, limit=50, since?, reverse=false}}: the last {@code limit} messages
@@ -27,12 +28,14 @@ final class HistoryCommand implements AsyncCommand {
 
     private final HistoryStore store;
     private final HistoryAccess access;
+    private final HistoryReaders readers;
     private final int maxLimit;
     private final long replyBudget;
 
-    HistoryCommand(HistoryStore store, HistoryAccess access, int maxLimit, long replyBudget) {
+    HistoryCommand(HistoryStore store, HistoryAccess access, HistoryReaders readers, int maxLimit, long replyBudget) {
         this.store = store;
         this.access = access;
+        this.readers = readers;
         this.maxLimit = maxLimit;
         this.replyBudget = replyBudget;
     }
@@ -43,25 +46,31 @@ final class HistoryCommand implements AsyncCommand {
     }
 
     @Override
+    public boolean answersOffLoop() {
+        return true;
+    }
+
+    @Override
     public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
         HistoryScope scope = HistoryScope.ofRoom(context, access);
         int limit = context.optionalInt("limit", DEFAULT_LIMIT, 1, maxLimit);
         boolean reverse = context.optionalBoolean("reverse", false);
         long since = context.optionalLong("since", -1, 0, Long.MAX_VALUE);
-        CompletableFuture<List<StoredMessage>> read;
-        if (since >= 0) {
-            if (scope.channel() == null) {
-                throw CommandException.validation("'since' needs a channel");
-            }
-            read = store.read(ChannelKey.of(scope.room(), scope.channel()), since, limit, reverse);
-        } else {
-            read = store.query(new HistoryQuery(
-                    scope.room(), scope.channel(), null, null, limit, HistoryQuery.Window.LATEST, reverse));
+        if (since >= 0 && scope.channel() == null) {
+            throw CommandException.validation("'since' needs a channel");
         }
+        readers.admit(context.session());
+        Supplier<CompletableFuture<List<StoredMessage>>> read = since >= 0
+                ? () -> store.read(ChannelKey.of(scope.room(), scope.channel()), since, limit, reverse)
+                : () -> store.query(new HistoryQuery(
+                        scope.room(), scope.channel(), null, null, limit, HistoryQuery.Window.LATEST, reverse));
         // The latest window ends with the newest (oldest first): a reply cut for size keeps the newest.
         boolean keepNewest = since < 0 && !reverse;
-        return read.thenApply(messages -> answer(context, scope, limit,
-                HistoryEntries.bounded(messages, replyBudget, keepNewest)));
+        return readers.run(read, messages -> {
+            HistoryEntries.Bounded bounded = HistoryEntries.bounded(messages, replyBudget, keepNewest);
+            readers.charge(context.session(), HistoryReaders.bytes(bounded.messages()));
+            return answer(context, scope, limit, bounded);
+        });
     }
 
     private static CommandResult answer(CommandContext context, HistoryScope scope, int limit,

@@ -14,14 +14,17 @@ public final class HistoryCommands {
     private HistoryCommands() {
     }
 
-    /** Adds the commands, reading {@code store}, to the registry and returns it. */
+    /**
+     * Adds the commands, reading {@code store} on {@code readers}' workers within each connection's
+     * budget, to the registry and returns it.
+     */
     public static CommandRegistry register(CommandRegistry registry, HistoryStore store, HistoryAccess access,
-            EnvelopeCodec codec, ServerConfig config) {
+            HistoryReaders readers, EnvelopeCodec codec, ServerConfig config) {
         long budget = replyBudget(config);
         return registry
-                .register(new HistoryCommand(store, access, config.history().maxLimit(), budget))
-                .register(new HistoryGetCommand(store, access, codec, config.history().maxLimit(), budget))
-                .register(new HistoryReplayCommand(store, access, codec, budget));
+                .register(new HistoryCommand(store, access, readers, config.history().maxLimit(), budget))
+                .register(new HistoryGetCommand(store, access, readers, codec, config.history().maxLimit(), budget))
+                .register(new HistoryReplayCommand(store, access, readers, codec, budget));
     }
 
     /**

@@ -27,13 +27,16 @@ final class HistoryGetCommand implements AsyncCommand {
 
     private final HistoryStore store;
     private final HistoryAccess access;
+    private final HistoryReaders readers;
     private final EnvelopeCodec codec;
     private final int maxLimit;
     private final long replyBudget;
 
-    HistoryGetCommand(HistoryStore store, HistoryAccess access, EnvelopeCodec codec, int maxLimit, long replyBudget) {
+    HistoryGetCommand(HistoryStore store, HistoryAccess access, HistoryReaders readers, EnvelopeCodec codec,
+            int maxLimit, long replyBudget) {
         this.store = store;
         this.access = access;
+        this.readers = readers;
         this.codec = codec;
         this.maxLimit = maxLimit;
         this.replyBudget = replyBudget;
@@ -45,6 +48,11 @@ final class HistoryGetCommand implements AsyncCommand {
     }
 
     @Override
+    public boolean answersOffLoop() {
+        return true;
+    }
+
+    @Override
     public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
         HistoryScope scope = HistoryScope.ofRoomUnlessAdmin(context, access);
         int limit = context.optionalInt("limit", DEFAULT_LIMIT, 1, maxLimit);
@@ -53,11 +61,13 @@ final class HistoryGetCommand implements AsyncCommand {
         if (since != null && until != null && until.isBefore(since)) {
             throw CommandException.validation("'until' must not be before 'since'");
         }
-        return store.query(new HistoryQuery(
-                scope.room(), scope.channel(), since, until, limit, HistoryQuery.Window.LATEST, true))
-                .thenApply(messages -> {
+        readers.admit(context.session());
+        return readers.run(() -> store.query(new HistoryQuery(
+                scope.room(), scope.channel(), since, until, limit, HistoryQuery.Window.LATEST, true)),
+                messages -> {
                     HistoryEntries.Bounded bounded = HistoryEntries.bounded(messages,
                             replyBudget, false);
+                    readers.charge(context.session(), HistoryReaders.bytes(bounded.messages()));
                     ArrayNode entries = HistoryEntries.operator(bounded.messages(), codec,
                             store.backend());
                     ObjectNode data = context.object();

@@ -35,12 +35,15 @@ final class HistoryReplayCommand implements AsyncCommand {
 
     private final HistoryStore store;
     private final HistoryAccess access;
+    private final HistoryReaders readers;
     private final EnvelopeCodec codec;
     private final long replyBudget;
 
-    HistoryReplayCommand(HistoryStore store, HistoryAccess access, EnvelopeCodec codec, long replyBudget) {
+    HistoryReplayCommand(HistoryStore store, HistoryAccess access, HistoryReaders readers, EnvelopeCodec codec,
+            long replyBudget) {
         this.store = store;
         this.access = access;
+        this.readers = readers;
         this.codec = codec;
         this.replyBudget = replyBudget;
     }
@@ -48,6 +51,11 @@ final class HistoryReplayCommand implements AsyncCommand {
     @Override
     public CommandSpec spec() {
         return SPEC;
+    }
+
+    @Override
+    public boolean answersOffLoop() {
+        return true;
     }
 
     @Override
@@ -61,14 +69,14 @@ final class HistoryReplayCommand implements AsyncCommand {
         HistoryScope scope = HistoryScope.ofRoomUnlessAdmin(context, access);
         int limit = context.optionalInt("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         boolean strict = context.optionalBoolean("strict_sequence", true);
-        return store.query(new HistoryQuery(
-                scope.room(), scope.channel(), from, to, limit, HistoryQuery.Window.EARLIEST, false))
-                .thenApply(messages -> {
-                    if (!strict) {
-                        messages = byEnvelopeTime(messages);
-                    }
+        readers.admit(context.session());
+        return readers.run(() -> store.query(new HistoryQuery(
+                scope.room(), scope.channel(), from, to, limit, HistoryQuery.Window.EARLIEST, false)),
+                read -> {
+                    List<StoredMessage> messages = strict ? read : byEnvelopeTime(read);
                     HistoryEntries.Bounded bounded = HistoryEntries.bounded(messages,
                             replyBudget, false);
+                    readers.charge(context.session(), HistoryReaders.bytes(bounded.messages()));
                     ArrayNode entries = HistoryEntries.operator(bounded.messages(), codec,
                             store.backend());
                     ObjectNode data = context.object();

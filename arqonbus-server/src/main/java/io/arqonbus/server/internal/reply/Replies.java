@@ -95,7 +95,12 @@ public final class Replies {
 
     /** A failed command reply. */
     public Envelope errorResponse(Envelope command, ErrorCode code, String message) {
-        return commandReply(command, "error", message, null)
+        return errorResponse(command, code, message, null);
+    }
+
+    /** An error reply to {@code command} whose {@code payload.data} is {@code data} ({} when null). */
+    public Envelope errorResponse(Envelope command, ErrorCode code, String message, ObjectNode data) {
+        return commandReply(command, "error", message, data)
                 .error(message)
                 .errorCode(code.name())
                 .build();

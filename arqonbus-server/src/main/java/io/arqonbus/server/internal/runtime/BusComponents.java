@@ -15,6 +15,7 @@ import io.arqonbus.server.internal.command.CommandDispatcher;
 import io.arqonbus.server.internal.command.CommandRegistry;
 import io.arqonbus.server.internal.cron.CronCommands;
 import io.arqonbus.server.internal.history.HistoryCommands;
+import io.arqonbus.server.internal.history.HistoryReaders;
 import io.arqonbus.server.internal.hub.HubCommands;
 import io.arqonbus.server.internal.hub.HubHistoryAccess;
 import io.arqonbus.server.internal.inspect.CasilCommands;
@@ -253,7 +254,9 @@ public final class BusComponents {
         CommandRegistry registry = new CommandRegistry();
         SystemCommands.register(registry, clock, info, sessions, hub, history, authenticator, config.permissions());
         HubCommands.register(registry, hub, lifecycle, history, telemetry, config);
-        HistoryCommands.register(registry, history, new HubHistoryAccess(hub), codec, config);
+        HistoryReaders historyReaders = new HistoryReaders(config.historyReads());
+        hooks.add(ShutdownHooks.Priority.FEATURES, "history readers", historyReaders::close);
+        HistoryCommands.register(registry, history, new HubHistoryAccess(hub), historyReaders, codec, config);
         CasilCommands.register(registry, casil, telemetry);
         StoreCommands.register(registry, kv, config.kvLimits(), codec.mapper());
         WebhookCommands.register(registry, webhooks, clock, config.webhookAllowedHosts(), config.permissions());
