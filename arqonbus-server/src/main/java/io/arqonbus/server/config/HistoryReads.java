@@ -12,12 +12,13 @@ package io.arqonbus.server.config;
  */
 public record HistoryReads(int bytesPerSecond, int burstBytes) {
     /**
-     * Default reply bytes per second one connection may read: {@value} (4 MiB) — a maximum-size
-     * reply (8 MiB) every two seconds, thousands of small reads a second.
+     * Default reply bytes per second one connection may read: {@value} (4 MiB) — two maximum-size
+     * replies a second with the default output budget (a reply carries at most half of
+     * {@code ARQONBUS_MAX_PENDING_BYTES}, 2 MiB), thousands of small reads.
      */
     public static final int DEFAULT_BYTES_PER_SECOND = 4 << 20;
-    /** Default bytes a connection may read at once above its rate: {@value} (16 MiB, two maximum-size replies). */
-    public static final int DEFAULT_BURST_BYTES = 16 << 20;
+    /** Default bytes a connection may read at once above its rate: {@value} (8 MiB, four maximum-size replies). */
+    public static final int DEFAULT_BURST_BYTES = 8 << 20;
     /** The least a read costs, however small its reply: {@value} bytes. */
     public static final int MIN_COST_BYTES = 1024;
 

@@ -174,7 +174,7 @@ public enum Setting {
                     + "0 turns the budget off",
             integer(ServerConfig.Builder::historyReadRate), c -> c.historyReads().bytesPerSecond())),
     HISTORY_READ_BURST(spec(Section.HISTORY, "ARQONBUS_HISTORY_READ_BURST", "history read burst (bytes)",
-            "`16777216` (16 MiB)", "the budget's size: reply bytes a connection may read at once above its rate",
+            "`8388608` (8 MiB)", "the budget's size: reply bytes a connection may read at once above its rate",
             integer(ServerConfig.Builder::historyReadBurst), c -> c.historyReads().burstBytes())),
     RECOVERY_MAX_MESSAGES(spec(Section.HISTORY, "ARQONBUS_RECOVERY_MAX_MESSAGES", "largest recovery", "`1000`",
             "most publications one `join_channel` recovery sends; more missed → `recovered: false`",
