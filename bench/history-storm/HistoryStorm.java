@@ -76,7 +76,7 @@ public class HistoryStorm {
     }
 
     static String id() {
-        return "hs-" + IDS.incrementAndGet();
+        return "arq_hs_" + IDS.incrementAndGet();
     }
 
     static String command(String id, String name, String args) {

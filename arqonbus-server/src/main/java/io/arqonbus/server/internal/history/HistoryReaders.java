@@ -28,11 +28,12 @@ import java.util.function.Supplier;
  *
  * <p><b>Workers.</b> The expensive part of a read — walking the store, decoding each stored
  * envelope, building the reply tree and encoding it (a maximum-size reply is tens of
- * milliseconds of CPU) — runs on a small fixed pool of {@value #THREADS} worker threads with a
+ * milliseconds of CPU) — runs on a small fixed pool of worker threads (half the cores, at least
+ * one) with a
  * bounded queue of {@value #QUEUE} reads, never on the event loop that serves fan-out and
  * handshakes. A pool rather than chunking on the loop: a reply is one frame, so its encoding
  * cannot be cut into loop-sized pieces, and the pool caps the CPU all readers together take at
- * {@value #THREADS} threads whatever their number. When the queue is full the read is answered
+ * half the cores whatever their number. When the queue is full the read is answered
  * {@code RATE_LIMITED} (busy) at once. The finished frame is queued on the caller's loop
  * ({@code LoopContext.enqueue}), behind everything queued for the connection before it, so a
  * reply stays in order with the connection's other frames. The in-memory store answers
@@ -40,8 +41,11 @@ import java.util.function.Supplier;
  * completion is handed back to a worker.
  */
 public final class HistoryReaders implements AutoCloseable {
-    /** Worker threads: {@value}. */
-    static final int THREADS = 2;
+    /**
+     * Worker threads: half the cores, at least one — the readers together never take more CPU
+     * than that, and the rest stays with the event loops.
+     */
+    static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     /** Reads waiting for a worker before further reads are answered busy: {@value}. */
     static final int QUEUE = 64;
 
