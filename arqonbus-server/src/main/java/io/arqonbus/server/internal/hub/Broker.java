@@ -10,9 +10,9 @@ import io.arqonbus.server.internal.channel.ChannelKey;
  * <p>The hub {@linkplain #publish publishes} each channel publication once its stream position is
  * given and its append completed, in offset order for one stream, and each room broadcast once it
  * is encoded. The broker delivers every publication of a stream this node is {@linkplain #subscribe
- * subscribed} to, its own included, to the {@link BrokerEventHandler} once, in the order published
- * for that stream; the handler fans it out to the local members. Offsets and epoch travel with the
- * publication, so a node that receives it keeps the stream's positions.
+ * subscribed} to, its own included, once to that stream's {@link BrokerEventHandler}, in the order
+ * published for that stream; the handler fans it out to the local members. Offsets and epoch
+ * travel with the publication, so a node that receives it keeps the stream's positions.
  *
  * <p>{@link InProcessBroker} (one node) calls the handler directly, on the publishing thread, while
  * the stream's order is held by its caller. A broker that crosses nodes may call it on a thread of
@@ -20,13 +20,13 @@ import io.arqonbus.server.internal.channel.ChannelKey;
  */
 public interface Broker extends AutoCloseable {
 
-    /** Sets who receives the publications; call once, before the first {@link #publish}. */
-    void handler(BrokerEventHandler handler);
+    /**
+     * Delivers the stream's publications (a channel, or a room-wide stream) to {@code handler} from
+     * now on, in place of any handler it had.
+     */
+    void subscribe(ChannelKey stream, BrokerEventHandler handler);
 
-    /** Receives the publications of the stream from now on (a channel, or a room-wide stream). */
-    void subscribe(ChannelKey stream);
-
-    /** Stops receiving the stream's publications. */
+    /** Stops delivering the stream's publications. */
     void unsubscribe(ChannelKey stream);
 
     /**
@@ -39,7 +39,7 @@ public interface Broker extends AutoCloseable {
      */
     void publish(ChannelKey stream, StreamPosition position, SequencedPublication publication);
 
-    /** Stops deliveries and releases what the broker holds; idempotent. */
+    /** Stops deliveries and subscriptions and releases what the broker holds; idempotent. */
     @Override
     void close();
 }

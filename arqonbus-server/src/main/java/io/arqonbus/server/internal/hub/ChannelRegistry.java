@@ -21,9 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ChannelRegistry {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    /** Every channel by its key: one lookup on the publish path (the rooms hold them by name too). */
+    private final ConcurrentHashMap<ChannelKey, BusChannel> channels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ChannelKey, StreamPosition> heads;
     private final ConcurrentHashMap<ChannelKey, IdempotencyWindow> rememberedKeys = new ConcurrentHashMap<>();
     private final ChannelSupport support;
+    private final LocalDelivery delivery;
     private final IdGenerator ids;
     private final int loops;
     /** Set once a private channel was made: until then no publication needs the private check. */
@@ -31,19 +34,21 @@ final class ChannelRegistry {
 
     /**
      * @param heads the positions of the streams the store already holds
-     * @param loops how many event loops serve members
+     * @param delivery gives each channel's and room's stream its handler at the broker
+     * @param loops    how many event loops serve members
      */
-    ChannelRegistry(Map<ChannelKey, StreamPosition> heads, ChannelSupport support, IdGenerator ids, int loops) {
+    ChannelRegistry(Map<ChannelKey, StreamPosition> heads, ChannelSupport support, LocalDelivery delivery,
+            IdGenerator ids, int loops) {
         this.heads = new ConcurrentHashMap<>(heads);
         this.support = support;
+        this.delivery = delivery;
         this.ids = ids;
         this.loops = loops;
     }
 
     /** The channel, or {@code null} when it does not exist. */
     BusChannel channel(ChannelKey key) {
-        Room room = rooms.get(key.room());
-        return room == null || key.channel() == null ? null : room.channel(key.channel());
+        return channels.get(key);
     }
 
     /** The room, or {@code null}. */
@@ -69,11 +74,11 @@ final class ChannelRegistry {
      * with the idempotency keys remembered from the store.
      */
     Created create(ChannelKey key, String createdBy, String type, boolean hardcoded, Set<String> admitted) {
-        Room room = roomFor(key.room());
-        BusChannel existing = room.channel(key.channel());
+        BusChannel existing = channels.get(key);
         if (existing != null) {
             return new Created(existing, false);
         }
+        Room room = roomFor(key.room());
         boolean[] created = {false};
         BusChannel channel = room.channelMap().computeIfAbsent(key.channel(), name -> {
             created[0] = true;
@@ -87,7 +92,8 @@ final class ChannelRegistry {
                 made.admitOnly(admitted);
                 anyPrivate = true;
             }
-            support.broker().subscribe(key);
+            support.broker().subscribe(key, delivery.of(made));
+            channels.put(key, made);
             return made;
         });
         return new Created(channel, created[0]);
@@ -101,8 +107,9 @@ final class ChannelRegistry {
         }
         return rooms.computeIfAbsent(name, n -> {
             ChannelKey stream = ChannelKey.roomWide(n);
-            support.broker().subscribe(stream);
-            return new Room(n, stream, startPosition(stream));
+            Room made = new Room(n, stream, startPosition(stream));
+            support.broker().subscribe(stream, delivery.of(made));
+            return made;
         });
     }
 
@@ -139,6 +146,7 @@ final class ChannelRegistry {
             // Before the channel leaves the map: a channel made again for the key subscribes after this.
             support.broker().unsubscribe(key);
             room.channelMap().remove(key.channel(), channel);
+            channels.remove(key, channel);
         });
         return deleted ? Deleted.DELETED : Deleted.NOT_EMPTY;
     }

@@ -72,11 +72,10 @@ public final class Hub implements AutoCloseable {
             BusMetrics metrics, IdGenerator ids, Clock clock, Duration dedupWindow, int dedupMaxKeys, Broker broker) {
         this.support = new ChannelSupport(history, encoder, broker, metrics, clock, dedupWindow, dedupMaxKeys,
                 new AtomicLong());
-        this.registry = new ChannelRegistry(heads, support, ids, loops.size());
         this.fanOut = new FanOut(loops, metrics);
-        this.delivery = new LocalDelivery(registry, fanOut);
+        this.delivery = new LocalDelivery(fanOut);
+        this.registry = new ChannelRegistry(heads, support, delivery, ids, loops.size());
         this.recovery = new Recovery(encoder, fanOut);
-        broker.handler(delivery);
     }
 
     /**

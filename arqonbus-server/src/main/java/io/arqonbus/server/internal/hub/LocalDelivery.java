@@ -1,8 +1,6 @@
 package io.arqonbus.server.internal.hub;
 
 import io.arqonbus.protocol.Envelope;
-import io.arqonbus.protocol.StreamPosition;
-import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.session.Session;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,46 +8,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where the {@link Broker} hands publications to this node: a channel publication goes to the
- * channel's local members (and filtered receivers), a room broadcast (a room-wide stream) to the
- * members of every channel of the room; then the {@link PublicationListener}s observe it.
+ * Where the {@link Broker} hands publications to this node: each channel and each room subscribes
+ * its stream with a handler from here, so a channel publication goes straight to that channel's
+ * local members (and filtered receivers), a room broadcast to the members of every channel of that
+ * room; then the {@link PublicationListener}s observe it.
  */
-final class LocalDelivery implements BrokerEventHandler {
+final class LocalDelivery {
     private static final Logger log = LoggerFactory.getLogger(LocalDelivery.class);
 
-    private final ChannelRegistry registry;
     private final FanOut fanOut;
     private final CopyOnWriteArrayList<PublicationListener> listeners = new CopyOnWriteArrayList<>();
 
-    LocalDelivery(ChannelRegistry registry, FanOut fanOut) {
-        this.registry = registry;
+    LocalDelivery(FanOut fanOut) {
         this.fanOut = fanOut;
     }
 
-    @Override
-    public void handlePublication(ChannelKey stream, StreamPosition position, SequencedPublication publication) {
-        Envelope delivered = publication.envelope();
-        if (stream.channel() == null) {
-            Room room = registry.room(stream.room());
-            fanOut.toRoom(room == null ? List.of() : List.copyOf(room.channels()), publication.frame(),
-                    publication.sender(), delivered);
-        } else {
-            BusChannel channel = registry.channel(stream);
-            if (channel == null) {
-                publication.frame().release();
-                return;
-            }
-            fanOut.toChannel(channel, publication.frame(), publication.sender(), position.offset(), delivered);
-        }
-        if (!listeners.isEmpty()) {
-            notifyListeners(delivered, publication.sender());
-        }
+    /** The handler of a channel's stream: its local fan-out. */
+    BrokerEventHandler of(BusChannel channel) {
+        return (stream, position, publication) -> {
+            fanOut.toChannel(channel, publication.frame(), publication.sender(), position.offset(),
+                    publication.envelope());
+            observed(publication);
+        };
+    }
+
+    /** The handler of a room's room-wide stream: a broadcast to the members of each of its channels. */
+    BrokerEventHandler of(Room room) {
+        return (stream, position, publication) -> {
+            fanOut.toRoom(List.copyOf(room.channels()), publication.frame(), publication.sender(),
+                    publication.envelope());
+            observed(publication);
+        };
     }
 
     /** Lets {@code listener} observe every publication delivered from now on; returns what removes it. */
     Runnable addListener(PublicationListener listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    private void observed(SequencedPublication publication) {
+        if (!listeners.isEmpty()) {
+            notifyListeners(publication.envelope(), publication.sender());
+        }
     }
 
     private void notifyListeners(Envelope delivered, Session sender) {

@@ -53,18 +53,20 @@ public abstract class BrokerContract {
     /** A new broker, connected to whatever it needs, with no handler and no subscriptions. */
     protected abstract Broker create();
 
-    /** A broker made by {@link #create} whose handler records into {@link #received}; closed after the test. */
+    /** A handler that records into {@link #received} and releases the frame. */
+    protected final BrokerEventHandler recorder = (stream, position, publication) -> {
+        try {
+            received.add(new Received(stream, position, publication.envelope().payload().path("n").asInt(),
+                    Thread.currentThread().getName()));
+        } finally {
+            publication.frame().release();
+        }
+    };
+
+    /** A broker made by {@link #create}, closed after the test. */
     protected Broker broker() {
         Broker broker = create();
         opened.add(broker);
-        broker.handler((stream, position, publication) -> {
-            try {
-                received.add(new Received(stream, position, publication.envelope().payload().path("n").asInt(),
-                        Thread.currentThread().getName()));
-            } finally {
-                publication.frame().release();
-            }
-        });
         return broker;
     }
 
@@ -110,7 +112,7 @@ public abstract class BrokerContract {
     @Test
     void deliversEachPublicationOfASubscribedStreamOnceInOrderWithItsPosition() {
         Broker broker = broker();
-        broker.subscribe(EXPLORE);
+        broker.subscribe(EXPLORE, recorder);
         for (int n = 1; n <= 200; n++) {
             publish(broker, EXPLORE, n);
         }
@@ -127,7 +129,7 @@ public abstract class BrokerContract {
     void keepsEachStreamInOrderWhenStreamsArePublishedFromSeveralThreads() throws Exception {
         Broker broker = broker();
         List<ChannelKey> streams = List.of(EXPLORE, SHARE, OTHER, ROOM);
-        streams.forEach(broker::subscribe);
+        streams.forEach(stream -> broker.subscribe(stream, recorder));
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (ChannelKey stream : streams) {
@@ -159,8 +161,8 @@ public abstract class BrokerContract {
     @Test
     void aStreamNotSubscribedOrNoLongerSubscribedGetsNothing() {
         Broker broker = broker();
-        broker.subscribe(EXPLORE);
-        broker.subscribe(SHARE);
+        broker.subscribe(EXPLORE, recorder);
+        broker.subscribe(SHARE, recorder);
         publish(broker, SHARE, 1);
         awaitMarker(SHARE, 1);
         broker.unsubscribe(SHARE);
@@ -179,9 +181,9 @@ public abstract class BrokerContract {
     @Test
     void aStreamSubscribedAgainReceivesWhatIsPublishedFromThen() {
         Broker broker = broker();
-        broker.subscribe(EXPLORE);
+        broker.subscribe(EXPLORE, recorder);
         broker.unsubscribe(EXPLORE);
-        broker.subscribe(EXPLORE);
+        broker.subscribe(EXPLORE, recorder);
         publish(broker, EXPLORE, 1);
 
         awaitMarker(EXPLORE, 1);
@@ -191,7 +193,7 @@ public abstract class BrokerContract {
     @Test
     void closeStopsDeliveriesReleasesWhatIsPublishedAfterAndMayBeRepeated() {
         Broker broker = broker();
-        broker.subscribe(EXPLORE);
+        broker.subscribe(EXPLORE, recorder);
         publish(broker, EXPLORE, 1);
         awaitMarker(EXPLORE, 1);
 
@@ -207,16 +209,33 @@ public abstract class BrokerContract {
 
     @Test
     void theHandlerOwnsTheFrameItIsGiven() {
-        Broker broker = create();
-        opened.add(broker);
+        Broker broker = broker();
         List<ByteBuf> handed = new CopyOnWriteArrayList<>();
-        broker.handler((stream, position, publication) -> handed.add(publication.frame()));
-        broker.subscribe(EXPLORE);
+        broker.subscribe(EXPLORE, (stream, position, publication) -> handed.add(publication.frame()));
         publish(broker, EXPLORE, 1);
 
         await().atMost(TIMEOUT).until(() -> handed.size() == 1);
         assertThat(handed.get(0).refCnt()).isEqualTo(1);
         handed.get(0).release();
         assertThat(published).allSatisfy(frame -> assertThat(frame.refCnt()).isZero());
+    }
+
+    @Test
+    void eachStreamGoesToTheHandlerItWasSubscribedWith() {
+        Broker broker = broker();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        broker.subscribe(EXPLORE, (stream, position, publication) -> {
+            seen.add("a " + stream);
+            publication.frame().release();
+        });
+        broker.subscribe(SHARE, (stream, position, publication) -> {
+            seen.add("b " + stream);
+            publication.frame().release();
+        });
+        publish(broker, EXPLORE, 1);
+        publish(broker, SHARE, 1);
+
+        await().atMost(TIMEOUT).until(() -> seen.size() == 2);
+        assertThat(seen).containsExactlyInAnyOrder("a " + EXPLORE, "b " + SHARE);
     }
 }

@@ -18,7 +18,7 @@ class InProcessBrokerTest extends BrokerContract {
     @Test
     void deliversOnThePublishingThreadBeforePublishReturns() {
         Broker broker = broker();
-        broker.subscribe(EXPLORE);
+        broker.subscribe(EXPLORE, recorder);
 
         publish(broker, EXPLORE, 1);
 
