@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes COUNT messages of about SIZE bytes to one channel of a local ArqonBus (loopback only),
- * one at a time, and stops after COUNT or DEADLINE seconds, whichever comes first. Run with the JDK
+ * one at a time (each after the reply to the previous one), and stops after COUNT or DEADLINE seconds, whichever comes first. Run with the JDK
  * alone: {@code java PublishLarge.java ws://127.0.0.1:9100/ 2000 1040000 300}.
  */
 public final class PublishLarge {
@@ -26,11 +26,23 @@ public final class PublishLarge {
                 .buildAsync(uri, new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        received.incrementAndGet();
+                        if (last) {
+                            received.incrementAndGet();
+                        }
                         if (data.toString().contains("\"type\":\"error\"")) {
                             errors.incrementAndGet();
                         }
-                        socket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public void onOpen(WebSocket socket) {
+                        socket.request(Long.MAX_VALUE); // read everything at once: a slow reader is closed (4001)
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+                        System.err.printf("closed by the server: %d %s%n", code, reason);
                         return null;
                     }
                 }).get(10, TimeUnit.SECONDS);
@@ -42,12 +54,18 @@ public final class PublishLarge {
                     + ",\"pad\":\"" + pad + "\"}}";
             ws.sendText(json, true).get(30, TimeUnit.SECONDS);
             sent++;
-            if (sent % 250 == 0) {
+            // One reply per publication (it echoes the message): wait for it, so that the replies
+            // never pile up past the server's per-connection output budget (a slow reader gets 4001).
+            long replyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (received.get() < sent && System.nanoTime() < replyBy) {
+                Thread.sleep(1);
+            }
+            if (sent % 100 == 0) {
                 System.err.printf("sent %d in %.1f s%n", sent, (System.nanoTime() - start) / 1e9);
             }
         }
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
-        System.out.printf("{\"sent\":%d,\"bytes_each\":%d,\"seconds\":%.1f,\"frames_received\":%d,\"errors\":%d}%n",
+        System.out.printf("{\"sent\":%d,\"bytes_each\":%d,\"seconds\":%.1f,\"replies_received\":%d,\"errors\":%d}%n",
                 sent, size, (System.nanoTime() - start) / 1e9, received.get(), errors.get());
     }
 }
