@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.cli.CliRunner;
 import io.arqonbus.client.ArqonBusClient;
-import io.arqonbus.server.internal.hub.BusChannel;
+import io.arqonbus.server.internal.hub.ChannelInfo;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.net.InetAddress;
@@ -33,7 +33,7 @@ class TailCommandTest {
     }
 
     private static int members(String room, String channel) {
-        BusChannel c = server.components().hub().channel(ChannelKey.of(room, channel));
+        ChannelInfo c = server.components().hub().channel(ChannelKey.of(room, channel));
         return c == null ? 0 : c.memberCount();
     }
 

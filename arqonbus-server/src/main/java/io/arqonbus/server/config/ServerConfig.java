@@ -45,7 +45,7 @@ public final class ServerConfig {
         timeouts = new Timeouts(b.keepAliveInterval, b.keepAliveTimeout, b.idleTimeout, b.handshakeTimeout,
                 b.closeWait, b.shutdownGrace, b.statsInterval);
         history = new HistorySettings(b.maxHistorySize, b.maxHistoryLimit, b.historyMaxAge, b.recoveryMaxMessages,
-                b.dedupWindow, b.recentEventsSize);
+                b.dedupWindow, b.recentEventsSize, b.maxHistoryBytes, b.maxHistoryTotalBytes);
         storage = new StorageSettings(b.redis, b.storageMode, b.store, b.storeSync);
         auth = new AuthSettings(b.authEnabled, b.jwtAlgorithm, b.jwtSecret, b.jwtPublicKeyFile, b.jwksUrl,
                 b.jwtIssuer, b.jwtAudience, b.jwtClockSkew, b.jwksRefreshInterval, b.jwksMinRefetchInterval);
@@ -149,6 +149,8 @@ public final class ServerConfig {
         private Duration statsInterval = Timeouts.DEFAULT_STATS_INTERVAL;
         private int maxHistorySize = HistorySettings.DEFAULT_MAX_SIZE;
         private int maxHistoryLimit = HistorySettings.DEFAULT_MAX_LIMIT;
+        private long maxHistoryBytes;
+        private long maxHistoryTotalBytes;
         private Duration historyMaxAge = HistorySettings.DEFAULT_MAX_AGE;
         private int recoveryMaxMessages = HistorySettings.DEFAULT_RECOVERY_MAX_MESSAGES;
         private Duration dedupWindow = HistorySettings.DEFAULT_DEDUP_WINDOW;
@@ -224,6 +226,10 @@ public final class ServerConfig {
         public Builder statsInterval(Duration value) { statsInterval = Objects.requireNonNull(value); return this; }
         public Builder maxHistorySize(int value) { maxHistorySize = value; return this; }
         public Builder maxHistoryLimit(int value) { maxHistoryLimit = value; return this; }
+        /** Bytes of history kept per {@code room:channel} by the memory store; 0 (the default) derives it. */
+        public Builder maxHistoryBytes(long value) { maxHistoryBytes = value; return this; }
+        /** Bytes of history kept by the memory store in all; 0 (the default) derives it from the direct memory. */
+        public Builder maxHistoryTotalBytes(long value) { maxHistoryTotalBytes = value; return this; }
         public Builder historyMaxAge(Duration value) { historyMaxAge = Objects.requireNonNull(value); return this; }
         public Builder recoveryMaxMessages(int value) { recoveryMaxMessages = value; return this; }
         public Builder dedupWindow(Duration value) { dedupWindow = Objects.requireNonNull(value); return this; }
@@ -290,6 +296,7 @@ public final class ServerConfig {
             ConfigException.check(tlsKeyPassword == null || tlsKeyFile != null,
                     "a TLS key password is set but no TLS key file");
             ServerConfig config = new ServerConfig(this);
+            config.history.checkBytes(maxMessageSize);
             if (config.tls != null) {
                 config.tls.validate();
             }

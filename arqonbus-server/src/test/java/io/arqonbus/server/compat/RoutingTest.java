@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.server.internal.hub.BusChannel;
+import io.arqonbus.server.internal.hub.ChannelInfo;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.RawClients;
@@ -226,7 +226,7 @@ class RoutingTest {
         assertThat(left).containsExactlyInAnyOrderElementsOf(channels);
         await().atMost(T).untilAsserted(() -> {
             for (String ch : channels) {
-                BusChannel channel = server.components().hub().channel(ChannelKey.of("disc", ch));
+                ChannelInfo channel = server.components().hub().channel(ChannelKey.of("disc", ch));
                 assertThat(channel.memberCount()).isEqualTo(1);
             }
             assertThat(server.components().sessions().find(leaverId)).isNull();

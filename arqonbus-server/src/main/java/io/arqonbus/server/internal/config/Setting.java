@@ -3,6 +3,7 @@ package io.arqonbus.server.internal.config;
 import static io.arqonbus.server.internal.config.SettingValue.bool;
 import static io.arqonbus.server.internal.config.SettingValue.group;
 import static io.arqonbus.server.internal.config.SettingValue.integer;
+import static io.arqonbus.server.internal.config.SettingValue.longInteger;
 import static io.arqonbus.server.internal.config.SettingValue.list;
 import static io.arqonbus.server.internal.config.SettingValue.parsed;
 import static io.arqonbus.server.internal.config.SettingValue.seconds;
@@ -160,6 +161,16 @@ public enum Setting {
             "oldest dropped first; 0 keeps none",
             integer(ServerConfig.Builder::maxHistorySize), c -> c.history().maxSize())
             .flag("--max-history-size", "N")),
+    MAX_HISTORY_BYTES(spec(Section.HISTORY, "ARQONBUS_MAX_HISTORY_BYTES", "bytes kept per `room:channel`", "`0` (derived)",
+            "memory store (and the Redis store's memory fallback): the oldest are dropped while a channel's history "
+                    + "holds more; never below the max message size (the newest publication is always kept); "
+                    + "0 = min(total / 8, 64 MiB), at least the max message size",
+            longInteger(ServerConfig.Builder::maxHistoryBytes), c -> c.history().maxBytes())),
+    MAX_HISTORY_TOTAL_BYTES(spec(Section.HISTORY, "ARQONBUS_MAX_HISTORY_TOTAL_BYTES", "bytes kept by all channels",
+            "`0` (derived)",
+            "memory store: direct memory its buffers may take in all; past it the oldest entries are dropped, the "
+                    + "appending channel's first, then the largest channels'; 0 = 1/4 of the JVM's max direct memory",
+            longInteger(ServerConfig.Builder::maxHistoryTotalBytes), c -> c.history().maxTotalBytes())),
     HISTORY_MAX_AGE(spec(Section.HISTORY, "ARQONBUS_HISTORY_MAX_AGE_SECONDS", "max age", "`86400` (24 h)",
             "older entries are never returned; memory drops them on append and read, the file store in a periodic pass",
             seconds(ServerConfig.Builder::historyMaxAge), c -> c.history().maxAge())),

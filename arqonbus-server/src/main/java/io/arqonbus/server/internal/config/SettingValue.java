@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.ObjIntConsumer;
+import java.util.function.ObjLongConsumer;
 
 /**
  * How one setting's text (from a variable, a file key or a flag) is read into the builder. A value
@@ -26,6 +27,19 @@ public interface SettingValue {
             int value;
             try {
                 value = Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(source + ": '" + text + "' (expected: a whole number)");
+            }
+            setter.accept(b, value);
+        };
+    }
+
+    /** A whole number that may exceed an {@code int} (a byte count). */
+    static SettingValue longInteger(ObjLongConsumer<ServerConfig.Builder> setter) {
+        return (b, text, source) -> {
+            long value;
+            try {
+                value = Long.parseLong(text.trim());
             } catch (NumberFormatException e) {
                 throw new ConfigException(source + ": '" + text + "' (expected: a whole number)");
             }

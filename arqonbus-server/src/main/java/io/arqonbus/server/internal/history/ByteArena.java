@@ -2,12 +2,15 @@ package io.arqonbus.server.internal.history;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.function.LongConsumer;
 
 /**
  * A first-in, first-out store of byte runs in one direct buffer used as a circle: runs are
  * appended at the end and given back from the oldest. Positions are logical (they only grow); a
- * run may wrap around the buffer's end. The buffer doubles when a run does not fit and never
- * shrinks; it is freed by {@link #release()}. Not thread-safe (its ring's monitor guards it).
+ * run may wrap around the buffer's end. The buffer doubles when a run does not fit (up to the
+ * arena's bound, or the run's size if larger), shrinks when what it holds falls to a quarter of it
+ * ({@link #shrink()}), and is freed by {@link #release()}. Every change of its size is reported to a
+ * {@link LongConsumer} (the store's total). Not thread-safe (its ring's monitor guards it).
  *
  * <p>One buffer per stream instead of one retained slice per message: a history of a million
  * messages is then a hundred buffers for the garbage collector, not a million objects that each
@@ -19,12 +22,20 @@ final class ByteArena {
     private static final int MAX_CAPACITY = 1 << 30;
 
     private final ByteBufAllocator allocator;
+    private final long bound;
+    private final LongConsumer resized;
     private ByteBuf buffer;
     private long oldest;
     private long end;
 
-    ByteArena(ByteBufAllocator allocator) {
+    /**
+     * @param bound   the largest buffer it grows to by doubling (a larger run still gets a buffer of its size)
+     * @param resized told the change in bytes each time the buffer is allocated, resized or freed
+     */
+    ByteArena(ByteBufAllocator allocator, long bound, LongConsumer resized) {
         this.allocator = allocator;
+        this.bound = Math.min(bound, MAX_CAPACITY);
+        this.resized = resized;
     }
 
     /**
@@ -66,6 +77,61 @@ final class ByteArena {
         oldest = position;
     }
 
+    /** The bytes of the runs kept. */
+    long live() {
+        return end - oldest;
+    }
+
+    /** Whether a run of {@code n} bytes fits without a larger buffer. */
+    boolean fits(int n) {
+        return buffer != null && live() + n <= buffer.capacity();
+    }
+
+    /**
+     * Gives memory back: frees the buffer when it holds nothing, or moves what it holds to a buffer of
+     * half its size or less when it holds a quarter or less of it.
+     *
+     * @return the bytes given back
+     */
+    long shrink() {
+        if (buffer == null) {
+            return 0;
+        }
+        int before = buffer.capacity();
+        if (live() == 0) {
+            release();
+            return before;
+        }
+        if (before <= INITIAL_CAPACITY || live() > before / 4) {
+            return 0;
+        }
+        moveTo((int) Math.max(INITIAL_CAPACITY, live() * 2));
+        return before - buffer.capacity();
+    }
+
+    /**
+     * Gives back all the memory it can: frees the buffer when it holds nothing, else moves what it
+     * holds to a buffer just large enough (at least the initial size) when that is smaller.
+     *
+     * @return the bytes given back
+     */
+    long compact() {
+        if (buffer == null) {
+            return 0;
+        }
+        int before = buffer.capacity();
+        if (live() == 0) {
+            release();
+            return before;
+        }
+        int target = (int) Math.max(INITIAL_CAPACITY, live());
+        if (target >= before) {
+            return 0;
+        }
+        moveTo(target);
+        return before - target;
+    }
+
     /** The logical end: where the next run starts. */
     long end() {
         return end;
@@ -79,8 +145,10 @@ final class ByteArena {
     /** Frees the buffer; the arena may be used again afterwards (it starts empty). */
     void release() {
         if (buffer != null) {
+            int capacity = buffer.capacity();
             buffer.release();
             buffer = null;
+            resized.accept(-capacity);
         }
         oldest = end;
     }
@@ -93,13 +161,20 @@ final class ByteArena {
         if (need > MAX_CAPACITY) {
             throw new IllegalStateException("a history stream may hold at most " + MAX_CAPACITY + " bytes");
         }
-        int capacity = buffer == null ? INITIAL_CAPACITY : buffer.capacity();
+        long capacity = buffer == null ? Math.min(INITIAL_CAPACITY, Math.max(bound, 1)) : buffer.capacity();
         while (capacity < need) {
             capacity *= 2;
         }
+        moveTo((int) Math.min(capacity, Math.max(bound, need)));
+    }
+
+    /** Moves the runs kept to a new buffer of {@code capacity} bytes (at least {@link #live()}). */
+    private void moveTo(int capacity) {
         ByteBuf next = allocator.directBuffer(capacity, capacity);
+        int before = 0;
         if (buffer != null) {
-            int from = buffer.capacity();
+            before = buffer.capacity();
+            int from = before;
             for (long at = oldest; at < end; ) {
                 int source = (int) (at % from);
                 int target = (int) (at % capacity);
@@ -110,5 +185,6 @@ final class ByteArena {
             buffer.release();
         }
         buffer = next;
+        resized.accept(capacity - before);
     }
 }

@@ -257,6 +257,12 @@ public final class DegradableHistoryStore implements HistoryStore {
     }
 
     @Override
+    public long bytes() {
+        MemoryHistoryStore memory = fallback;
+        return memory != null ? memory.bytes() : 0;
+    }
+
+    @Override
     public String backend() {
         return primary.backend();
     }

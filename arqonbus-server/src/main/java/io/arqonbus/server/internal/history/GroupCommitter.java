@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is the only thread that changes the database and the published stream states, so a group
  * needs no locks; readers see the states of committed groups only.
+ *
+ * <p>Over 400 lines: the writer loop, its batch building, retention and failure handling share the
+ * one thread's state and are kept together so that nothing else can touch it.
  */
 final class GroupCommitter implements Runnable {
     /** Most operations in one write batch. */

@@ -64,6 +64,11 @@ public interface HistoryStore extends AutoCloseable {
     /** How many messages are kept in all (may be an estimate for remote stores). */
     long size();
 
+    /** The bytes of direct memory this server's in-memory history takes (0 for a store that keeps none). */
+    default long bytes() {
+        return 0;
+    }
+
     /** A short name for {@code status} and logs: {@code memory}, {@code file}, {@code redis}. */
     String backend();
 

@@ -3,6 +3,7 @@ package io.arqonbus.server.internal.history;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.redis.RedisLink;
+import io.netty.util.internal.PlatformDependent;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -31,7 +32,10 @@ public final class HistoryStores {
     }
 
     private static MemoryHistoryStore memory(ServerConfig config, Clock clock, EnvelopeCodec codec) {
-        return new MemoryHistoryStore(config.history().maxSize(), config.history().maxAge(), clock, codec);
+        long direct = PlatformDependent.maxDirectMemory();
+        int message = config.limits().maxMessageSize();
+        return new MemoryHistoryStore(config.history().maxSize(), config.history().streamBytes(direct, message),
+                config.history().totalBytes(direct, message), config.history().maxAge(), clock, codec);
     }
 
     /** Redis Streams, watched for outages per {@link ServerConfig#storageMode()}. */

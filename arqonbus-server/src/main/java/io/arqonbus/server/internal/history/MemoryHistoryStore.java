@@ -16,21 +16,36 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The default store: a bounded ring per stream in memory, trimmed by count on append and by age
- * on append and read. Each ring is guarded by its own monitor, held only for a pointer append or
+ * The default store: a bounded ring per stream in memory, trimmed by count and bytes on append and
+ * by age on append and read. Each ring is guarded by its own monitor, held only for a pointer append or
  * a copy. Nothing survives a restart ({@link #durable()} is {@code false}); every future it returns
  * is already complete.
  *
  * <p>A ring keeps the delivered JSON bytes themselves, copied into one direct buffer per stream
  * used as a circle ({@link ByteArena}), and the entries in parallel arrays (offset, time, start,
  * length): no object per entry, so a full history costs the garbage collector nothing per
- * message. Reads copy what they return under the ring's monitor. A stream's buffer grows to the
- * most bytes it held at once and is freed when the stream is deleted or the store closed.
+ * message. Reads copy what they return under the ring's monitor.
+ *
+ * <p>Bytes are bounded twice. Per stream: an append first drops the stream's oldest entries while
+ * the stream would hold more than {@code maxBytesPerStream} (the newest publication is always kept,
+ * alone if need be). In all: the direct memory of every stream's buffer (its capacity, not only the
+ * entries' lengths) is counted in one atomic total. An append that would grow its buffer while the
+ * total is at its bound recycles the stream's own oldest entries instead; when the total is still
+ * over (a new stream, a publication larger than its buffer), the streams holding the most memory
+ * give back their oldest entries, each compacted to what it keeps. A buffer also shrinks when trims
+ * leave it a quarter full, so what it holds stays near its bound. A client asking for what was
+ * dropped sees it as it sees the count bound: older history is gone, and a recovery from a position
+ * older than the oldest entry kept answers {@code recovered: false}.
  */
 public final class MemoryHistoryStore implements HistoryStore {
     private final ConcurrentHashMap<ChannelKey, Ring> rings = new ConcurrentHashMap<>();
     private final AtomicLong size = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
     private final int maxPerStream;
+    private final long maxBytesPerStream;
+    private final long maxTotalBytes;
+    /** What a reclaim frees beyond the excess, so that a run of new streams does not scan every stream each. */
+    private final long reclaimSlack;
     private final Duration maxAge;
     private final Clock clock;
     private final EnvelopeCodec codec;
@@ -42,7 +57,27 @@ public final class MemoryHistoryStore implements HistoryStore {
      * @param codec        decodes what reads return
      */
     public MemoryHistoryStore(int maxPerStream, Duration maxAge, Clock clock, EnvelopeCodec codec) {
+        this(maxPerStream, Long.MAX_VALUE, Long.MAX_VALUE, maxAge, clock, codec);
+    }
+
+    /**
+     * @param maxPerStream      messages kept per stream (0 keeps none)
+     * @param maxBytesPerStream bytes kept per stream (the newest message is kept even when larger)
+     * @param maxTotalBytes     direct memory all streams' buffers may take
+     * @param maxAge            messages older than this are dropped
+     * @param clock             the clock ages are measured with
+     * @param codec             decodes what reads return
+     */
+    public MemoryHistoryStore(int maxPerStream, long maxBytesPerStream, long maxTotalBytes, Duration maxAge, Clock clock,
+            EnvelopeCodec codec) {
+        if (maxBytesPerStream <= 0 || maxTotalBytes <= 0) {
+            throw new IllegalArgumentException("byte bounds: " + maxBytesPerStream + ", " + maxTotalBytes
+                    + " (expected: > 0)");
+        }
         this.maxPerStream = maxPerStream;
+        this.maxBytesPerStream = maxBytesPerStream;
+        this.maxTotalBytes = maxTotalBytes;
+        this.reclaimSlack = maxTotalBytes == Long.MAX_VALUE ? 0 : maxTotalBytes / 64;
         this.maxAge = maxAge;
         this.clock = clock;
         this.codec = codec;
@@ -56,9 +91,36 @@ public final class MemoryHistoryStore implements HistoryStore {
     @Override
     public CompletableFuture<Void> append(ChannelKey key, StreamPosition position, ByteBuf json, Instant storedAt) {
         if (maxPerStream > 0) {
-            rings.computeIfAbsent(key, k -> new Ring()).append(position, json, storedAt);
+            Ring ring = rings.computeIfAbsent(key, k -> new Ring());
+            ring.append(position, json, storedAt);
+            if (bytes.get() > maxTotalBytes) {
+                reclaim(ring);
+            }
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Brings the total back under its bound: the streams holding the most memory give back their
+     * oldest entries, {@code appending} keeping its newest. Runs only when the total is over, so the
+     * scan over the streams is off the common path; it frees a slack beyond the excess.
+     */
+    private void reclaim(Ring appending) {
+        List<Ring> spent = new ArrayList<>();
+        long excess;
+        while ((excess = bytes.get() - maxTotalBytes) > 0) {
+            Ring victim = null;
+            for (Ring ring : rings.values()) {
+                if (!spent.contains(ring) && (victim == null || ring.capacity() > victim.capacity())) {
+                    victim = ring;
+                }
+            }
+            if (victim == null) {
+                return;
+            }
+            spent.add(victim);
+            victim.giveBack(excess + reclaimSlack, victim == appending ? 1 : 0);
+        }
     }
 
     @Override
@@ -112,6 +174,12 @@ public final class MemoryHistoryStore implements HistoryStore {
         return size.get();
     }
 
+    /** The direct memory the streams' buffers take, in bytes. */
+    @Override
+    public long bytes() {
+        return bytes.get();
+    }
+
     @Override
     public String backend() {
         return "memory";
@@ -139,7 +207,7 @@ public final class MemoryHistoryStore implements HistoryStore {
         private long[] storedAtNanos = new long[8];
         private long[] begins = new long[8];
         private int[] lengths = new int[8];
-        private final ByteArena arena = new ByteArena(ByteBufAllocator.DEFAULT);
+        private final ByteArena arena = new ByteArena(ByteBufAllocator.DEFAULT, maxBytesPerStream, bytes::addAndGet);
         private int head;
         private int count;
         private String epoch;
@@ -153,6 +221,16 @@ public final class MemoryHistoryStore implements HistoryStore {
                 dropOldest(count);
             }
             epoch = position.epoch();
+            int n = json.readableBytes();
+            while (count > 0 && arena.live() + n > maxBytesPerStream) {
+                dropOldest(1);
+            }
+            if (!arena.fits(n) && bytes.get() + Math.max(arena.capacity(), n) > maxTotalBytes) {
+                // The total is at its bound: recycle this stream's own oldest rather than grow.
+                while (count > 0 && !arena.fits(n)) {
+                    dropOldest(1);
+                }
+            }
             if (count == begins.length) {
                 if (count >= maxPerStream) {
                     dropOldest(1);
@@ -171,6 +249,27 @@ public final class MemoryHistoryStore implements HistoryStore {
                 dropOldest(1);
             }
             trimOld();
+            arena.shrink();
+        }
+
+        /** The direct memory of this stream's buffer. */
+        synchronized int capacity() {
+            return arena.capacity();
+        }
+
+        /**
+         * Drops the oldest entries, keeping at least {@code keep}, until {@code wanted} bytes can be
+         * given back, then compacts the buffer to what is kept.
+         */
+        synchronized void giveBack(long wanted, int keep) {
+            if (cleared) {
+                return;
+            }
+            long target = arena.capacity() - wanted;
+            while (count > keep && arena.live() > target) {
+                dropOldest(1);
+            }
+            arena.compact();
         }
 
         synchronized List<StoredMessage> read(long afterOffset, int limit, boolean newestFirst) {
@@ -274,7 +373,10 @@ public final class MemoryHistoryStore implements HistoryStore {
             while (n < count && storedAtNanos[slot(n)] < oldest) {
                 n++;
             }
-            dropOldest(n);
+            if (n > 0) {
+                dropOldest(n);
+                arena.shrink();
+            }
         }
     }
 

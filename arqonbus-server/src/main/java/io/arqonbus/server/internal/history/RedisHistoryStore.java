@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * {@link StoreUnavailableException} and {@link #health()} says why. The connection comes back by
  * itself. The stream index used by room-wide queries and {@link #size()} is this process's: one
  * server per key prefix.
+ *
+ * <p>Over 400 lines: one class per seam implementation, like the memory and RocksDB stores; its
+ * scripts live in {@link RedisScripts} and its key names in {@link RedisKeys}.
  */
 public final class RedisHistoryStore implements HistoryStore {
     private static final Logger log = LoggerFactory.getLogger(RedisHistoryStore.class);

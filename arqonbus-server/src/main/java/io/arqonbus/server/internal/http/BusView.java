@@ -64,6 +64,11 @@ public interface BusView {
     /** Messages kept in history. */
     long historySize();
 
+    /** Direct memory the in-memory history takes, bytes (0 when none is kept in memory). */
+    default long historyBytes() {
+        return 0;
+    }
+
     /** The Prometheus text exposition (format 0.0.4) of every meter. */
     String scrapeMetrics();
 }

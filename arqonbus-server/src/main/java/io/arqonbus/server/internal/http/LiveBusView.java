@@ -91,5 +91,6 @@ public final class LiveBusView implements BusView {
     @Override public long deliveredTotal() { return metrics.sentTotal(); }
     @Override public String storageBackend() { return history.backend(); }
     @Override public long historySize() { return history.size(); }
+    @Override public long historyBytes() { return history.bytes(); }
     @Override public String scrapeMetrics() { return metrics.scrape(); }
 }

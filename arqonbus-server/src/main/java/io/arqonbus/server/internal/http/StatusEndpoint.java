@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  *  "connections":{"active","websocket","telemetry","by_type":{…}},
  *  "rooms","channels",
  *  "messages":{"total_published","received","delivered"},
- *  "storage":{"backend","history_size"}}
+ *  "storage":{"backend","history_size","history_bytes"}}
  * }</pre>
  */
 public final class StatusEndpoint implements HttpEndpoint {
@@ -63,6 +63,7 @@ public final class StatusEndpoint implements HttpEndpoint {
         ObjectNode storage = body.putObject("storage");
         storage.put("backend", view.storageBackend());
         storage.put("history_size", view.historySize());
+        storage.put("history_bytes", view.historyBytes());
         return CompletableFuture.completedFuture(HttpAnswer.json(HttpResponseStatus.OK, body));
     }
 }

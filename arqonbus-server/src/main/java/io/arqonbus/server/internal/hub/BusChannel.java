@@ -1,49 +1,60 @@
 package io.arqonbus.server.internal.hub;
 
-import io.arqonbus.server.internal.channel.ChannelKey;
-
-import io.arqonbus.server.internal.session.Session;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.session.Session;
+import io.netty.buffer.ByteBuf;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One {@code room:channel}: its metadata, its members, and its stream position.
+ * One {@code room:channel}: its metadata, its members, and the sequencing of its stream.
  *
- * <p>Members are kept twice: a concurrent set for the registry ({@code channel_info}, counts)
- * and one {@link LocalMembers} per event loop for fan-out. {@code activeLoops} lists the loops
- * that have members; a publication is handed to each of them once. Offsets, the active-loop
- * set and membership changes are guarded by this object's monitor; fan-out reads are lock-free.
+ * <p>A publication is stamped with the channel's next offset, encoded once, checked against the
+ * idempotency window and appended to the store; once the append completed it is released to the
+ * {@link Broker}, strictly in offset order (a publication whose store has not confirmed it yet
+ * waits in {@code pending}, and so does every later one). Offsets, the idempotency window, the
+ * pending queue, the active-loop set and membership changes are guarded by a lock only this class
+ * holds; the fan-out reads ({@link #activeLoops}, {@link #local}) are lock-free.
  *
- * <p>A publication whose store has not confirmed it yet waits in {@code pending}; publications are
- * released to members strictly in offset order, each once its append completed.
+ * <p>Members are kept twice: a concurrent map for the registry (counts, {@link #info}) and one
+ * {@link LocalMembers} per event loop for fan-out. {@code activeLoops} lists the loops that have
+ * members; a publication is handed to each of them once.
  */
-public final class BusChannel {
+final class BusChannel implements ChannelView {
     private static final int[] NO_LOOPS = new int[0];
 
+    private final Object lock = new Object();
     private final ChannelKey key;
     private final Instant createdAt;
     private final String createdBy;
     private final String type;
     private final boolean hardcoded;
     private final String epoch;
-    private final ArrayDeque<PendingPublication> pending = new ArrayDeque<>();
-    private IdempotencyWindow idempotency;
+    private final ChannelSupport support;
     private final ConcurrentHashMap<Session, Instant> members = new ConcurrentHashMap<>();
-    private volatile Set<String> admitted;
     private final LocalMembers[] byLoop;
+    private final ArrayDeque<PendingPublication> pending = new ArrayDeque<>();
+    private volatile Set<String> admitted;
     private volatile int[] activeLoops = NO_LOOPS;
+    private IdempotencyWindow idempotency;
     private long lastOffset;
     private long releasedOffset;
     private boolean deleted;
 
     BusChannel(ChannelKey key, Instant createdAt, String createdBy, String type, boolean hardcoded,
-            StreamPosition head, int loops) {
+            StreamPosition head, int loops, ChannelSupport support) {
         this.key = key;
         this.createdAt = createdAt;
         this.createdBy = createdBy;
@@ -52,98 +63,21 @@ public final class BusChannel {
         this.epoch = head.epoch();
         this.lastOffset = head.offset();
         this.releasedOffset = head.offset();
+        this.support = support;
         this.byLoop = new LocalMembers[loops];
         for (int i = 0; i < loops; i++) {
             byLoop[i] = new LocalMembers();
         }
     }
 
-    public ChannelKey key() { return key; }
-    public Instant createdAt() { return createdAt; }
-    public String createdBy() { return createdBy; }
-    public String type() { return type; }
-    public boolean hardcoded() { return hardcoded; }
-    public String epoch() { return epoch; }
-
-    /** The members now (a snapshot). */
-    public List<Session> members() {
-        return List.copyOf(members.keySet());
-    }
-
-    /** When the session joined, or {@code null} when it is not a member. */
-    public Instant joinedAt(Session session) {
-        return members.get(session);
-    }
-
-    /** Whether only listed clients may join (a private channel). */
-    public boolean isPrivate() {
-        return admitted != null;
-    }
-
-    /** The client ids and token subjects a private channel admits, sorted; empty for a public channel. */
-    public Set<String> admitted() {
-        Set<String> list = admitted;
-        return list == null ? Set.of() : list;
-    }
-
-    /** Whether the client (by its id or its token's subject) may join: always for a public channel. */
-    public boolean admits(String clientId, String subject) {
-        Set<String> list = admitted;
-        return list == null || list.contains(clientId) || subject != null && list.contains(subject);
-    }
-
-    /** Whether the session may join: always for a public channel. */
-    public boolean admits(Session session) {
-        return admitted == null || admits(session.clientId(), session.principal().subject());
+    @Override
+    public ChannelKey key() {
+        return key;
     }
 
     /** Makes the channel private to these client ids or subjects; call before the channel is shared. */
     void admitOnly(Set<String> clients) {
-        admitted = java.util.Collections.unmodifiableSet(new TreeSet<>(clients));
-    }
-
-    /** How many members there are. */
-    public int memberCount() {
-        return members.size();
-    }
-
-    /** Whether the session is a member. */
-    public boolean hasMember(Session session) {
-        return members.containsKey(session);
-    }
-
-    /** The offset of the latest publication, 0 before the first. */
-    public synchronized long lastOffset() {
-        return lastOffset;
-    }
-
-    /**
-     * The position of the latest publication released to members (stored, or refused by a store
-     * but not needing it): what a joining member sees next is after it.
-     */
-    public synchronized StreamPosition releasedPosition() {
-        return new StreamPosition(releasedOffset, epoch);
-    }
-
-    long nextOffset() {
-        return ++lastOffset;
-    }
-
-    void released(long offset) {
-        releasedOffset = offset;
-    }
-
-    /** Publications waiting for their store, in offset order; guarded by this monitor. */
-    ArrayDeque<PendingPublication> pending() {
-        return pending;
-    }
-
-    /** The channel's idempotency keys, made on first use; guarded by this monitor. */
-    IdempotencyWindow idempotency(java.time.Duration window, int maxKeys) {
-        if (idempotency == null) {
-            idempotency = new IdempotencyWindow(window, maxKeys);
-        }
-        return idempotency;
+        admitted = Collections.unmodifiableSet(new TreeSet<>(clients));
     }
 
     /** Starts with keys remembered from the store (a restart); call before the channel is shared. */
@@ -151,12 +85,40 @@ public final class BusChannel {
         idempotency = remembered;
     }
 
-    boolean isDeleted() {
-        return deleted;
+    /** Whether the client (by its id or its token's subject) may join: always for a public channel. */
+    boolean admits(String clientId, String subject) {
+        Set<String> list = admitted;
+        return list == null || list.contains(clientId) || subject != null && list.contains(subject);
     }
 
-    void markDeleted() {
-        deleted = true;
+    @Override
+    public boolean admits(Session session) {
+        return admitted == null || admits(session.clientId(), session.principal().subject());
+    }
+
+    boolean isPrivate() {
+        return admitted != null;
+    }
+
+    int memberCount() {
+        return members.size();
+    }
+
+    boolean hasMember(Session session) {
+        return members.containsKey(session);
+    }
+
+    /** A copy of the channel as it is now. */
+    ChannelInfo info() {
+        List<ChannelInfo.Member> list = new ArrayList<>(members.size());
+        for (Map.Entry<Session, Instant> member : members.entrySet()) {
+            list.add(new ChannelInfo.Member(member.getKey(), member.getValue()));
+        }
+        long offset;
+        synchronized (lock) {
+            offset = lastOffset;
+        }
+        return new ChannelInfo(key, createdAt, createdBy, type, hardcoded, epoch, offset, admitted, list);
     }
 
     int[] activeLoops() {
@@ -167,8 +129,56 @@ public final class BusChannel {
         return byLoop[loopIndex];
     }
 
-    /** Adds a member, joined at {@code now}; call on the session's loop, holding this monitor. */
-    boolean addMember(Session session, Instant now) {
+    // ---- membership -----------------------------------------------------------------------
+
+    /**
+     * Adds the session, joined at {@code now}, and starts its recovery from {@code recover} when
+     * {@link Recovery#begin} says one is possible, both at the same released position, so the
+     * member's first live publication is the one after it. Call on the session's loop.
+     *
+     * @return {@code null} when the channel was deleted meanwhile (make it again and retry)
+     */
+    JoinResult join(Session session, Instant now, boolean created, StreamPosition recover, int maxRecovery) {
+        synchronized (lock) {
+            if (deleted) {
+                return null;
+            }
+            boolean joined = addMember(session, now);
+            if (joined) {
+                session.memberships().add(key);
+            }
+            StreamPosition position = new StreamPosition(releasedOffset, epoch);
+            boolean recovering = Recovery.begin(session, key, recover, position, maxRecovery);
+            return new JoinResult(key, createdAt, admittedOrEmpty(), members.size(), created, joined, position,
+                    recovering);
+        }
+    }
+
+    /** What {@link JoinResult} says of a channel that was only created. */
+    JoinResult created(boolean created) {
+        return new JoinResult(key, createdAt, admittedOrEmpty(), members.size(), created, false, null, false);
+    }
+
+    private Set<String> admittedOrEmpty() {
+        Set<String> list = admitted;
+        return list == null ? Set.of() : list;
+    }
+
+    /** Removes the session; returns how many members are left, or -1 when it was not a member. */
+    int leave(Session session) {
+        synchronized (lock) {
+            if (members.remove(session) == null) {
+                return -1;
+            }
+            int loop = session.loop().index();
+            if (byLoop[loop].remove(session) == 0) {
+                activeLoops = Arrays.stream(activeLoops).filter(i -> i != loop).toArray();
+            }
+            return members.size();
+        }
+    }
+
+    private boolean addMember(Session session, Instant now) {
         if (members.putIfAbsent(session, now) != null) {
             return false;
         }
@@ -181,15 +191,121 @@ public final class BusChannel {
         return true;
     }
 
-    /** Removes a member; call on the session's loop, holding this monitor. */
-    boolean removeMember(Session session) {
-        if (members.remove(session) == null) {
-            return false;
+    /**
+     * Marks the channel deleted when it has no members and runs {@code unregister} while no
+     * publication or join can pass; returns whether it did.
+     */
+    boolean deleteIfEmpty(Runnable unregister) {
+        synchronized (lock) {
+            if (!members.isEmpty()) {
+                return false;
+            }
+            deleted = true;
+            unregister.run();
+            return true;
         }
-        int loop = session.loop().index();
-        if (byLoop[loop].remove(session) == 0) {
-            activeLoops = Arrays.stream(activeLoops).filter(i -> i != loop).toArray();
+    }
+
+    // ---- sequencing -----------------------------------------------------------------------
+
+    /**
+     * Sequences one publication: a repeated idempotency key returns the first publication's
+     * outcome; otherwise stamps sender and the next position, encodes once, appends, and releases
+     * it (now, or once its append and every earlier one completed).
+     *
+     * @return {@code null} when the channel was deleted meanwhile (make it again and retry)
+     */
+    Publication publish(Envelope envelope, String senderId, Session sender, boolean mustStore) {
+        String idempotencyKey = idempotencyKey(envelope);
+        synchronized (lock) {
+            if (deleted) {
+                return null;
+            }
+            Instant now = support.clock().instant();
+            IdempotencyWindow seen = null;
+            if (idempotencyKey != null) {
+                seen = idempotency == null ? idempotency = support.newIdempotencyWindow() : idempotency;
+                CompletableFuture<StreamPosition> first = seen.find(idempotencyKey, now);
+                if (first != null) {
+                    support.metrics().duplicatePublication();
+                    return new Publication(envelope.withSender(senderId), first, true);
+                }
+            }
+            StreamPosition position = new StreamPosition(++lastOffset, epoch);
+            Envelope stamped = envelope.toBuilder().sender(senderId).position(position).build();
+            ByteBuf frame = support.encoder().encode(stamped);
+            CompletableFuture<Void> appended = support.append(key, position, frame, now);
+            support.publications().incrementAndGet();
+            CompletableFuture<StreamPosition> stored = appended.thenApply(v -> position);
+            if (seen != null) {
+                remember(seen, idempotencyKey, stored, now);
+            }
+            if (appended.isDone() && pending.isEmpty()) {
+                // The usual case with the in-memory store: nothing waits ahead of it.
+                release(stamped, frame, appended, mustStore, sender);
+            } else {
+                pending.addLast(new PendingPublication(stamped, frame, appended, mustStore, sender));
+                appended.whenComplete((v, e) -> releaseCompleted());
+            }
+            return new Publication(stamped, stored, false);
         }
-        return true;
+    }
+
+    static String idempotencyKey(Envelope envelope) {
+        JsonNode key = envelope.metadata().get(Envelope.IDEMPOTENCY_KEY);
+        return key != null && key.isTextual() ? key.asText() : null;
+    }
+
+    /** Remembers a key; a key whose publication the store refused is forgotten, so a retry counts. */
+    private void remember(IdempotencyWindow seen, String idempotencyKey, CompletableFuture<StreamPosition> stored,
+            Instant now) {
+        seen.remember(idempotencyKey, stored, now);
+        stored.whenComplete((position, error) -> {
+            if (error != null) {
+                synchronized (lock) {
+                    seen.forget(idempotencyKey, stored);
+                }
+            }
+        });
+    }
+
+    /** Releases the waiting publications whose appends completed, in offset order, up to the first still waiting. */
+    private void releaseCompleted() {
+        synchronized (lock) {
+            PendingPublication next;
+            while ((next = pending.peekFirst()) != null && next.stored().isDone()) {
+                pending.pollFirst();
+                release(next.envelope(), next.frame(), next.stored(), next.mustStore(), next.exclude());
+            }
+        }
+    }
+
+    /**
+     * Releases one publication whose append completed to the broker, or drops it when it needed
+     * the store and the store failed, or the channel is gone. Holding the lock, in offset order.
+     */
+    private void release(Envelope stamped, ByteBuf frame, CompletableFuture<Void> stored, boolean mustStore,
+            Session exclude) {
+        StreamPosition position = stamped.position();
+        boolean failed = stored.isCompletedExceptionally();
+        if (failed) {
+            support.metrics().storeAppendFailed();
+        }
+        if (failed && mustStore || deleted) {
+            frame.release();
+        } else {
+            support.broker().publish(key, position, new SequencedPublication(stamped, frame, exclude));
+        }
+        releasedOffset = position.offset();
+    }
+
+    /**
+     * Hands a notice (not stored, no position) to the channel's members but {@code exclude}, in
+     * order with the channel's publications; takes ownership of {@code frame}.
+     */
+    void notice(ByteBuf frame, Session exclude, FanOut fanOut) {
+        synchronized (lock) {
+            fanOut.toChannel(this, frame, exclude, 0, null);
+        }
     }
 }

@@ -35,8 +35,8 @@ final class ChannelInfoCommand implements Command {
     @Override
     public CommandResult execute(CommandContext context) throws CommandException {
         ChannelKey key = context.requiredChannel();
-        BusChannel channel = ChannelViews.existingChannel(hub, key);
-        List<Session> members = channel.members().stream()
+        ChannelInfo channel = ChannelViews.existingChannel(hub, key);
+        List<Session> members = channel.members().stream().map(ChannelInfo.Member::session)
                 .sorted(Comparator.comparing(Session::clientId))
                 .toList();
         ObjectNode data = ChannelViews.address(context.object(), key);

@@ -17,8 +17,8 @@ final class ChannelViews {
     }
 
     /** The room, or {@code NOT_FOUND}. */
-    static Room existingRoom(Hub hub, String room) throws CommandException {
-        Room found = hub.room(room);
+    static RoomInfo existingRoom(Hub hub, String room) throws CommandException {
+        RoomInfo found = hub.room(room);
         if (found == null) {
             throw CommandException.notFound("Room '" + room + "' not found");
         }
@@ -26,9 +26,9 @@ final class ChannelViews {
     }
 
     /** The channel, or {@code NOT_FOUND} naming the room or the channel that is missing. */
-    static BusChannel existingChannel(Hub hub, ChannelKey key) throws CommandException {
+    static ChannelInfo existingChannel(Hub hub, ChannelKey key) throws CommandException {
         existingRoom(hub, key.room());
-        BusChannel channel = hub.channel(key);
+        ChannelInfo channel = hub.channel(key);
         if (channel == null) {
             throw CommandException.notFound("Channel '" + key.channel() + "' not found in room '" + key.room() + "'");
         }
@@ -36,7 +36,7 @@ final class ChannelViews {
     }
 
     /** {@code {created_at, created_by, type, hardcoded}}: the bootstrapped channels' metadata shape. */
-    static ObjectNode metadata(BusChannel channel) {
+    static ObjectNode metadata(ChannelInfo channel) {
         ObjectNode metadata = JSON.objectNode();
         metadata.put("created_at", Timestamps.format(channel.createdAt()));
         metadata.put("created_by", channel.createdBy());
@@ -46,7 +46,7 @@ final class ChannelViews {
     }
 
     /** {@code {name, member_count, created_at, metadata}}: one row of {@code list_channels}. */
-    static ObjectNode summary(BusChannel channel) {
+    static ObjectNode summary(ChannelInfo channel) {
         ObjectNode row = JSON.objectNode();
         row.put("name", channel.key().channel());
         row.put("member_count", channel.memberCount());

@@ -142,20 +142,24 @@ public final class ConnectionLifecycle {
             telemetry.emit(new TelemetryEvent.ChannelCreated(key.room(), key.channel(), session.clientId()));
         }
         if (result.joined()) {
-            notifyMembers(session, key, "join", result.channel().memberCount());
+            notifyMembers(session, key, "join", result.memberCount());
             activity.record(session, "joined", key);
         }
         return result;
     }
 
-    /** Leaves a channel and tells its other members; {@code null} when the session was not a member. */
-    public BusChannel leave(Session session, ChannelKey key) {
-        BusChannel channel = hub.leave(session, key);
-        if (channel != null) {
-            notifyMembers(session, key, "leave", channel.memberCount());
+    /**
+     * Leaves a channel and tells its other members.
+     *
+     * @return how many members are left, or -1 when the session was not a member
+     */
+    public int leave(Session session, ChannelKey key) {
+        int left = hub.leave(session, key);
+        if (left >= 0) {
+            notifyMembers(session, key, "leave", left);
             activity.record(session, "left", key);
         }
-        return channel;
+        return left;
     }
 
     /**

@@ -48,7 +48,7 @@ final class CreateChannelCommand implements Command {
             throw CommandException.conflict("Channel '" + key.channel() + "' already exists in room '"
                     + key.room() + "'");
         }
-        String createdAt = Timestamps.format(result.channel().createdAt());
+        String createdAt = Timestamps.format(result.createdAt());
         telemetry.emit(new TelemetryEvent.ChannelCreated(key.room(), key.channel(), creator));
         log.info("event=channel_created room={} channel={} by={}", key.room(), key.channel(), creator);
 
@@ -57,7 +57,7 @@ final class CreateChannelCommand implements Command {
         data.put("private", admitted != null);
         if (admitted != null) {
             ArrayNode list = data.putArray("allowed_members");
-            result.channel().admitted().forEach(list::add);
+            result.admitted().forEach(list::add);
         }
         return new CommandResult("Channel " + key + " created", data);
     }

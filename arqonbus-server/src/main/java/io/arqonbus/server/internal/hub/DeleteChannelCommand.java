@@ -40,8 +40,8 @@ final class DeleteChannelCommand implements Command {
     @Override
     public CommandResult execute(CommandContext context) throws CommandException {
         ChannelKey key = context.requiredChannel();
-        BusChannel channel = ChannelViews.existingChannel(hub, key);
-        // A bootstrapped channel is never deleted, so this object stays the channel of its key.
+        ChannelInfo channel = ChannelViews.existingChannel(hub, key);
+        // A bootstrapped channel is never deleted, so what this copy says stays true of its key.
         if (channel.hardcoded()) {
             throw CommandException.conflict("Channel " + key + " is bootstrapped and cannot be deleted");
         }

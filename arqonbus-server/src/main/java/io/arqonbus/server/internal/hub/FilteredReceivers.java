@@ -30,5 +30,5 @@ public interface FilteredReceivers {
      * @param sender  the publishing connection, {@code null} for the server or the host application
      * @return how many connections got the frame
      */
-    int deliver(int loopIndex, Envelope delivered, BusChannel channel, ByteBuf frame, Session sender, long stamp);
+    int deliver(int loopIndex, Envelope delivered, ChannelView channel, ByteBuf frame, Session sender, long stamp);
 }

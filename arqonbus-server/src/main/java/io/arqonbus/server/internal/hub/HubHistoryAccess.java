@@ -40,9 +40,9 @@ public final class HubHistoryAccess implements HistoryAccess {
             }
             return;
         }
-        Room whole = hub.room(room);
+        RoomInfo whole = hub.room(room);
         if (whole != null) {
-            for (BusChannel each : whole.channels()) {
+            for (ChannelInfo each : whole.channels()) {
                 if (!each.admits(session)) {
                     throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Room " + room
                             + " holds private channels: name a channel you may read");

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The idempotency keys a channel saw within the dedup window, each with the position its first
  * publication got (a future: the store may not have confirmed it yet). Bounded by age and count,
- * oldest forgotten first; guarded by the channel's monitor.
+ * oldest forgotten first; guarded by the channel's lock.
  */
 final class IdempotencyWindow {
     private record Seen(Instant at, CompletableFuture<StreamPosition> position) {

@@ -76,7 +76,7 @@ final class JoinChannelCommand implements AsyncCommand {
         ObjectNode data = context.object();
         data.put("room", key.room());
         data.put("channel", key.channel());
-        data.put("member_count", result.channel().memberCount());
+        data.put("member_count", result.memberCount());
         data.put("created", result.created());
         data.put("offset", now.offset());
         data.put("epoch", now.epoch());

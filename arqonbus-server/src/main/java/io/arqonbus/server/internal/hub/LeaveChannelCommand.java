@@ -27,14 +27,14 @@ final class LeaveChannelCommand implements Command {
     @Override
     public CommandResult execute(CommandContext context) throws CommandException {
         ChannelKey key = context.requiredChannel();
-        BusChannel channel = lifecycle.leave(context.session(), key);
-        if (channel == null) {
+        int left = lifecycle.leave(context.session(), key);
+        if (left < 0) {
             throw CommandException.notFound("Not a member of " + key);
         }
         ObjectNode data = context.object();
         data.put("room", key.room());
         data.put("channel", key.channel());
-        data.put("member_count", channel.memberCount());
+        data.put("member_count", left);
         return new CommandResult("Left " + key, data);
     }
 }

@@ -30,14 +30,14 @@ final class ListChannelsCommand implements Command {
     @Override
     public CommandResult execute(CommandContext context) throws CommandException {
         String roomName = context.requiredRoom();
-        Room room = ChannelViews.existingRoom(hub, roomName);
-        List<BusChannel> channels = new ArrayList<>(room.channels());
+        RoomInfo room = ChannelViews.existingRoom(hub, roomName);
+        List<ChannelInfo> channels = new ArrayList<>(room.channels());
         channels.sort(Comparator.comparing(c -> c.key().channel()));
         ObjectNode data = context.object();
         data.put("room", roomName);
         data.put("total_channels", channels.size());
         ArrayNode rows = data.putArray("channels");
-        for (BusChannel channel : channels) {
+        for (ChannelInfo channel : channels) {
             rows.add(ChannelViews.summary(channel));
         }
         return new CommandResult(channels.size() + " channel(s) in room " + roomName, data);

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * The members of one channel that one event loop serves. Read and written only on that loop
- * (changes happen under the channel's monitor too, for the loop set). Copy-on-write, so a
+ * (changes happen under the channel's lock too, for the loop set). Copy-on-write, so a
  * delivery iterating the array is never disturbed by a member leaving mid-way.
  */
 final class LocalMembers {

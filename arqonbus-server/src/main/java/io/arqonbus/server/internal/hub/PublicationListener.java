@@ -10,7 +10,7 @@ import io.arqonbus.server.internal.session.Session;
  * messages) are not publications and are not observed.
  *
  * <p>Called once per publication, for one channel in offset order, on whichever thread released
- * it, while the channel's monitor may be held: an implementation must not block and must return
+ * it, while the channel's lock may be held: an implementation must not block and must return
  * quickly (hand the work to its own executor). An exception it throws is logged and otherwise
  * ignored.
  */

@@ -1,13 +1,18 @@
 package io.arqonbus.server.internal.hub;
 
-import io.arqonbus.server.internal.channel.ChannelKey;
-
 import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import io.netty.buffer.ByteBuf;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A room: a name, its channels, and the position of its room-wide stream. */
-public final class Room {
+final class Room {
+    private final Object lock = new Object();
     private final String name;
     private final ConcurrentHashMap<String, BusChannel> channels = new ConcurrentHashMap<>();
     private final ChannelKey streamKey;
@@ -21,17 +26,17 @@ public final class Room {
         this.lastOffset = head.offset();
     }
 
-    public String name() {
+    String name() {
         return name;
     }
 
     /** The room's channels now (a live view). */
-    public Collection<BusChannel> channels() {
+    Collection<BusChannel> channels() {
         return channels.values();
     }
 
     /** The channel with this name, or {@code null}. */
-    public BusChannel channel(String channelName) {
+    BusChannel channel(String channelName) {
         return channels.get(channelName);
     }
 
@@ -44,8 +49,31 @@ public final class Room {
         return streamKey;
     }
 
-    /** The next position in the room-wide stream; call holding this room's monitor. */
-    StreamPosition nextPosition() {
-        return new StreamPosition(++lastOffset, epoch);
+    /**
+     * Gives a broadcast the next position in the room-wide stream and appends it, in position
+     * order; a failed append is counted. Returns the position.
+     */
+    StreamPosition append(ByteBuf frame, ChannelSupport support) {
+        StreamPosition position;
+        CompletableFuture<Void> appended;
+        synchronized (lock) {
+            position = new StreamPosition(++lastOffset, epoch);
+            appended = support.append(streamKey, position, frame, support.clock().instant());
+        }
+        appended.whenComplete((v, e) -> {
+            if (e != null) {
+                support.metrics().storeAppendFailed();
+            }
+        });
+        return position;
+    }
+
+    /** A copy of the room and its channels as they are now. */
+    RoomInfo info() {
+        List<ChannelInfo> list = new ArrayList<>();
+        for (BusChannel channel : channels.values()) {
+            list.add(channel.info());
+        }
+        return new RoomInfo(name, list);
     }
 }

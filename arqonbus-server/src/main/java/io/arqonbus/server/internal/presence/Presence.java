@@ -2,10 +2,10 @@ package io.arqonbus.server.internal.presence;
 
 import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.server.config.ChannelAction;
-import io.arqonbus.server.internal.hub.BusChannel;
+import io.arqonbus.server.internal.hub.ChannelInfo;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.hub.Hub;
-import io.arqonbus.server.internal.hub.Room;
+import io.arqonbus.server.internal.hub.RoomInfo;
 import io.arqonbus.server.internal.session.ClientInfo;
 import io.arqonbus.server.internal.session.Session;
 import java.time.Instant;
@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * <p>The caller must be allowed to subscribe to {@code room:channel} ({@code room:*} for a whole
  * room); a private channel is shown only to the clients it admits and to admins. A caller sees only
  * the clients of its own tenant (with auth off nobody has one, so everyone is shown), as filtered
- * subscriptions and private messages do. Thread-safe: it reads concurrent structures only.
+ * subscriptions and private messages do. Thread-safe: it reads copies the hub makes.
  */
 public final class Presence {
     private final Hub hub;
@@ -41,7 +41,7 @@ public final class Presence {
      *                           {@code AUTHORIZATION_ERROR} when the viewer may not see it
      */
     public PresenceSnapshot of(String room, String channel, Viewer viewer) throws PresenceException {
-        Room found = hub.room(room);
+        RoomInfo found = hub.room(room);
         if (found == null) {
             throw new PresenceException(ErrorCode.NOT_FOUND, "Room '" + room + "' not found");
         }
@@ -53,7 +53,7 @@ public final class Presence {
         }
         Map<String, Row> rows = new TreeMap<>();
         if (channel != null) {
-            BusChannel one = found.channel(channel);
+            ChannelInfo one = found.channel(channel);
             if (one == null) {
                 throw new PresenceException(ErrorCode.NOT_FOUND, "Channel '" + channel + "' not found in room '"
                         + room + "'");
@@ -63,7 +63,7 @@ public final class Presence {
             }
             collect(one, viewer, rows);
         } else {
-            for (BusChannel each : found.channels()) {
+            for (ChannelInfo each : found.channels()) {
                 if (admin || admits(each, viewer)) {
                     collect(each, viewer, rows);
                 }
@@ -76,14 +76,15 @@ public final class Presence {
         return new PresenceSnapshot(room, channel, clients);
     }
 
-    private static boolean admits(BusChannel channel, Viewer viewer) {
+    private static boolean admits(ChannelInfo channel, Viewer viewer) {
         return channel.admits(viewer.clientId(), viewer.principal().subject());
     }
 
-    private static void collect(BusChannel channel, Viewer viewer, Map<String, Row> rows) {
-        for (Session member : channel.members()) {
-            Instant joined = channel.joinedAt(member);
-            if (joined == null || !Objects.equals(member.principal().tenantId(),
+    private static void collect(ChannelInfo channel, Viewer viewer, Map<String, Row> rows) {
+        for (ChannelInfo.Member each : channel.members()) {
+            Session member = each.session();
+            Instant joined = each.joinedAt();
+            if (!Objects.equals(member.principal().tenantId(),
                     viewer.principal().tenantId())) {
                 continue;
             }

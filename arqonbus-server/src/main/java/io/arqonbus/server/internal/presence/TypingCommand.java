@@ -7,7 +7,6 @@ import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
 import io.arqonbus.server.internal.command.CommandSpec;
-import io.arqonbus.server.internal.hub.BusChannel;
 import io.arqonbus.server.internal.hub.Hub;
 
 /**
@@ -40,8 +39,7 @@ final class TypingCommand implements Command {
         if (!state.equals("start") && !state.equals("stop")) {
             throw CommandException.validation("'state' must be \"start\" or \"stop\"");
         }
-        BusChannel channel = hub.channel(key);
-        if (channel == null || !channel.hasMember(context.session())) {
+        if (!hub.isMember(context.session(), key)) {
             throw CommandException.notFound("Not a member of " + key);
         }
         boolean relayed = typing.signal(context.session(), key, state.equals("start"));

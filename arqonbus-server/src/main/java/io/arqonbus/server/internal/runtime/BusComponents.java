@@ -200,6 +200,7 @@ public final class BusComponents {
         loops = new LoopContexts(listeners.workers());
         hub = new Hub(loops, history, heads, encoder, metrics, ids, clock,
                 config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS);
+        hooks.add(ShutdownHooks.Priority.EVENT_LOOPS, "broker", hub::close);
         new IdempotencyRestore(hub, history, clock, IdempotencyRestore.DEFAULT_PARALLELISM,
                 IdempotencyRestore.DEFAULT_TOTAL_TIME).restore(heads.keySet());
         hub.restore(heads.keySet());

@@ -38,6 +38,8 @@ final class BusGauges {
         metrics.gauge("arqonbus.storage.available",
                 "1 while the history store is reachable, 0 while it is down (history in memory, durable acks refused)",
                 () -> history.health().available() ? 1 : 0);
+        metrics.gauge("arqonbus.history.bytes",
+                "Direct memory the in-memory history takes (its buffers' capacity), bytes", history::bytes);
     }
 
     /**

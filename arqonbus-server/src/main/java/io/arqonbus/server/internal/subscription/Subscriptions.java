@@ -4,8 +4,8 @@ import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.server.config.ChannelAction;
 import io.arqonbus.server.subscribe.SubscriptionFilter;
-import io.arqonbus.server.internal.hub.BusChannel;
 import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.hub.ChannelView;
 import io.arqonbus.server.internal.hub.FilteredReceivers;
 import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.internal.hub.FrameEncoder;
@@ -119,7 +119,7 @@ public final class Subscriptions implements FilteredReceivers {
     }
 
     @Override
-    public int deliver(int loopIndex, Envelope delivered, BusChannel channel, ByteBuf frame, Session sender,
+    public int deliver(int loopIndex, Envelope delivered, ChannelView channel, ByteBuf frame, Session sender,
             long stamp) {
         int sent = 0;
         for (FilterSubscription subscription : byLoop[loopIndex].all()) {
@@ -136,7 +136,7 @@ public final class Subscriptions implements FilteredReceivers {
     }
 
     /** Whether the receiver may see the publication (on the receiver's loop: its grants are loop-confined). */
-    private static boolean maySee(Session receiver, Envelope delivered, BusChannel channel, Session sender) {
+    private static boolean maySee(Session receiver, Envelope delivered, ChannelView channel, Session sender) {
         if (sender != null && !Objects.equals(sender.principal().tenantId(), receiver.principal().tenantId())) {
             return false;
         }

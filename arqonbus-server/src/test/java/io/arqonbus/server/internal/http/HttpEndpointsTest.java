@@ -123,6 +123,7 @@ class HttpEndpointsTest {
         JsonNode storage = body.path("storage");
         assertThat(storage.path("backend").asText()).isEqualTo("memory");
         assertThat(storage.path("history_size").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(storage.path("history_bytes").asLong()).isPositive(); // the direct memory it takes
     }
 
     @Test

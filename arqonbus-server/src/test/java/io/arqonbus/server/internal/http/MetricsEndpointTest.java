@@ -84,5 +84,7 @@ class MetricsEndpointTest {
         assertThat(gauge(families, "arqonbus_uptime_seconds")).isPositive();
         assertThat(gauge(families, "arqonbus_memory_usage_bytes")).isPositive();
         assertThat(families).doesNotContainKeys("arqonbus_rooms", "arqonbus_channels");
+        assertThat(families.get("arqonbus_history_bytes").getType()).isEqualTo(MetricType.GAUGE);
+        assertThat(gauge(families, "arqonbus_history_bytes")).isEqualTo(server.components().history().bytes());
     }
 }

@@ -1,0 +1,37 @@
+package io.arqonbus.server.internal.hub;
+
+import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.history.HistoryStore;
+import io.arqonbus.server.internal.metrics.BusMetrics;
+import io.netty.buffer.ByteBuf;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What every channel and room of one hub shares to sequence its publications: the store they
+ * append to, the encoder, the broker they release to, the clock, the counters and the bounds of
+ * the idempotency window. One instance per hub; each channel holds a reference.
+ *
+ * @param publications publications accepted since start (channel and room)
+ */
+record ChannelSupport(HistoryStore history, FrameEncoder encoder, Broker broker, BusMetrics metrics, Clock clock,
+        Duration dedupWindow, int dedupMaxKeys, AtomicLong publications) {
+
+    /** A new, empty idempotency window of this hub's bounds. */
+    IdempotencyWindow newIdempotencyWindow() {
+        return new IdempotencyWindow(dedupWindow, dedupMaxKeys);
+    }
+
+    /** Appends the JSON part of {@code frame} to the stream; a store that throws gives a failed future. */
+    CompletableFuture<Void> append(ChannelKey key, StreamPosition position, ByteBuf frame, Instant now) {
+        try {
+            return history.append(key, position, FrameEncoder.jsonOf(frame), now);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

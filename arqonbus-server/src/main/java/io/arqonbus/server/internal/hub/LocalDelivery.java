@@ -1,0 +1,66 @@
+package io.arqonbus.server.internal.hub;
+
+import io.arqonbus.protocol.Envelope;
+import io.arqonbus.server.internal.session.Session;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the {@link Broker} hands publications to this node: each channel and each room subscribes
+ * its stream with a handler from here, so a channel publication goes straight to that channel's
+ * local members (and filtered receivers), a room broadcast to the members of every channel of that
+ * room; then the {@link PublicationListener}s observe it.
+ */
+final class LocalDelivery {
+    private static final Logger log = LoggerFactory.getLogger(LocalDelivery.class);
+
+    private final FanOut fanOut;
+    private final CopyOnWriteArrayList<PublicationListener> listeners = new CopyOnWriteArrayList<>();
+
+    LocalDelivery(FanOut fanOut) {
+        this.fanOut = fanOut;
+    }
+
+    /** The handler of a channel's stream: its local fan-out. */
+    BrokerEventHandler of(BusChannel channel) {
+        return (stream, position, publication) -> {
+            fanOut.toChannel(channel, publication.frame(), publication.sender(), position.offset(),
+                    publication.envelope());
+            observed(publication);
+        };
+    }
+
+    /** The handler of a room's room-wide stream: a broadcast to the members of each of its channels. */
+    BrokerEventHandler of(Room room) {
+        return (stream, position, publication) -> {
+            fanOut.toRoom(List.copyOf(room.channels()), publication.frame(), publication.sender(),
+                    publication.envelope());
+            observed(publication);
+        };
+    }
+
+    /** Lets {@code listener} observe every publication delivered from now on; returns what removes it. */
+    Runnable addListener(PublicationListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void observed(SequencedPublication publication) {
+        if (!listeners.isEmpty()) {
+            notifyListeners(publication.envelope(), publication.sender());
+        }
+    }
+
+    private void notifyListeners(Envelope delivered, Session sender) {
+        for (PublicationListener listener : listeners) {
+            try {
+                listener.published(delivered, sender);
+            } catch (RuntimeException e) {
+                log.warn("event=listener_failed code=INTERNAL_ERROR listener={} msg=\"{}\"",
+                        listener.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
