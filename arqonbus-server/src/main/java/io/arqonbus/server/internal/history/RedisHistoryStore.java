@@ -83,7 +83,7 @@ public final class RedisHistoryStore implements HistoryStore {
     private final String readDigest;
     private final String trimDigest;
     /** Appends, reads and drops in the order made, at most this many awaiting Redis at once. */
-    private final BoundedPipeline pipeline = new BoundedPipeline(MAX_IN_FLIGHT);
+    private final BoundedPipeline pipeline;
     private final ConcurrentHashMap<ChannelKey, Stream> streams = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private final java.util.concurrent.atomic.AtomicBoolean reloading = new java.util.concurrent.atomic.AtomicBoolean();
@@ -101,6 +101,7 @@ public final class RedisHistoryStore implements HistoryStore {
      */
     public RedisHistoryStore(RedisLink link, int maxPerStream, Duration maxAge, Clock clock, EnvelopeCodec codec) {
         this.link = link;
+        this.pipeline = new BoundedPipeline(MAX_IN_FLIGHT, link.executor().next());
         this.config = link.config();
         this.maxPerStream = maxPerStream;
         this.maxAge = maxAge;

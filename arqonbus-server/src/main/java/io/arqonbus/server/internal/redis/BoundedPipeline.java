@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -17,23 +19,30 @@ import java.util.function.Supplier;
  * out, those still waiting here fail with the same error instead of each waiting out a timeout
  * of its own.
  *
- * <p>Commands are sent in the order they were submitted and, on one connection, answered and
- * completed in that order. Never blocks: a command is sent by the thread that submits it or by
- * the one that completes an earlier command. Thread-safe.
+ * <p>Commands are sent in the order they were submitted, all from one sender thread, and, on one
+ * connection, answered and completed in that order. Never blocks. Thread-safe.
  */
 public final class BoundedPipeline {
     private final int maxInFlight;
     private final Queue<Waiting> waiting = new ArrayDeque<>();
+    private final Executor sender;
     private int inFlight;
     /** A thread is sending; others leave their commands to it (keeps the order). */
     private boolean sending;
 
-    /** @param maxInFlight how many sent commands may await their replies at once (at least 1) */
-    public BoundedPipeline(int maxInFlight) {
+    /**
+     * @param maxInFlight how many sent commands may await their replies at once (at least 1)
+     * @param sender      one thread that sends every command, never the connection's own I/O
+     *                    thread: Netty queues writes from other threads as tasks, so commands sent
+     *                    from one thread keep their order, while a command written from the I/O
+     *                    thread could overtake those still queued from elsewhere
+     */
+    public BoundedPipeline(int maxInFlight, Executor sender) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
         }
         this.maxInFlight = maxInFlight;
+        this.sender = sender;
     }
 
     /**
@@ -89,6 +98,19 @@ public final class BoundedPipeline {
     }
 
     private void sendWaiting() {
+        try {
+            sender.execute(this::sendNow);
+        } catch (RejectedExecutionException e) {
+            List<Waiting> failed;
+            synchronized (this) {
+                failed = new ArrayList<>(waiting);
+                waiting.clear();
+            }
+            failed.forEach(w -> w.result().completeExceptionally(e));
+        }
+    }
+
+    private void sendNow() {
         while (true) {
             Runnable next;
             synchronized (this) {
