@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -209,6 +210,11 @@ public final class RawWebSocket implements AutoCloseable {
     public void stopReading() {
         channel.config().setAutoRead(false);
         channel.eventLoop().submit(() -> null).syncUninterruptibly();
+    }
+
+    /** This client's end of the connection (the server sees it as the remote address). */
+    public SocketAddress localAddress() {
+        return channel.localAddress();
     }
 
     /** Reads again after {@link #stopReading()}. */

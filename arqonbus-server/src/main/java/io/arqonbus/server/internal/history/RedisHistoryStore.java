@@ -5,6 +5,7 @@ import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.redis.BoundedPipeline;
 import io.arqonbus.server.internal.redis.RedisLink;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * entries added with the id {@code <offset>-0}, each stream's epoch and last offset in a hash
  * beside it (see {@link RedisKeys}). Everything goes through Lettuce's asynchronous API on one
  * connection of the shared {@link RedisLink}, so appends are pipelined and complete in the order they were made; nothing blocks
- * the caller but {@link #open()} and {@link #close()}.
+ * the caller but {@link #open()} and {@link #close()}. Appends, reads and drops pass through a
+ * {@link BoundedPipeline}: at most {@value #MAX_IN_FLIGHT} await Redis at once, so a burst of
+ * thousands of appends never times out for queueing behind its own first commands.
  *
  * <p>An append is one {@code EVALSHA} of {@link RedisScripts#APPEND} (an epoch change drops the
  * stream; the entry is trimmed to the count bound with an exact {@code MAXLEN}). Reads by offset
@@ -65,6 +68,12 @@ public final class RedisHistoryStore implements HistoryStore {
     private static final byte[] LAST = bytes("last");
     private static final int SCAN_BATCH = 1000;
     private static final int MAX_SCAN_ROUNDS = 1_000_000;
+    /**
+     * Commands awaiting replies at once: deep enough to keep Redis busy (about 20 µs per append),
+     * shallow enough that a command sent behind them is answered well inside the command timeout
+     * even on a loaded machine; a burst beyond it waits in {@link #pipeline} before being sent.
+     */
+    private static final int MAX_IN_FLIGHT = 256;
 
     private final RedisConfig config;
     private final int maxPerStream;
@@ -76,6 +85,8 @@ public final class RedisHistoryStore implements HistoryStore {
     private final String appendDigest;
     private final String readDigest;
     private final String trimDigest;
+    /** Appends, reads and drops in the order made, at most this many awaiting Redis at once. */
+    private final BoundedPipeline pipeline;
     private final ConcurrentHashMap<ChannelKey, Stream> streams = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private final java.util.concurrent.atomic.AtomicBoolean reloading = new java.util.concurrent.atomic.AtomicBoolean();
@@ -93,6 +104,7 @@ public final class RedisHistoryStore implements HistoryStore {
      */
     public RedisHistoryStore(RedisLink link, int maxPerStream, Duration maxAge, Clock clock, EnvelopeCodec codec) {
         this.link = link;
+        this.pipeline = new BoundedPipeline(MAX_IN_FLIGHT, link.executor().next());
         this.config = link.config();
         this.maxPerStream = maxPerStream;
         this.maxAge = maxAge;
@@ -202,15 +214,10 @@ public final class RedisHistoryStore implements HistoryStore {
         }
         byte[][] streamKeys = {keys.stream(key), keys.meta(key)};
         String epoch = position.epoch();
-        CompletableFuture<Object> sent;
-        try {
-            sent = conn.async().<Object>evalsha(appendDigest, ScriptOutputType.INTEGER, streamKeys,
-                    bytes(epoch), bytes(Long.toString(position.offset())), bytes(Integer.toString(maxPerStream)),
-                    ByteBufUtil.getBytes(json), bytes(Long.toString(storedAt.toEpochMilli())))
-                    .toCompletableFuture();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable(e));
-        }
+        byte[][] args = {bytes(epoch), bytes(Long.toString(position.offset())), bytes(Integer.toString(maxPerStream)),
+                ByteBufUtil.getBytes(json), bytes(Long.toString(storedAt.toEpochMilli()))};
+        CompletableFuture<Object> sent = pipeline.submit(() -> conn.async()
+                .<Object>evalsha(appendDigest, ScriptOutputType.INTEGER, streamKeys, args).toCompletableFuture());
         Stream stream = streams.computeIfAbsent(key, k -> new Stream());
         return Failures.mapFailure(sent.thenAccept(ok -> stream.appended(epoch, maxPerStream)), error -> {
             if (error instanceof RedisNoScriptException) {
@@ -319,7 +326,7 @@ public final class RedisHistoryStore implements HistoryStore {
         if (conn == null) {
             return CompletableFuture.failedFuture(notConnected());
         }
-        return Failures.attempt(() -> {
+        return Failures.attempt(() -> pipeline.submit(() -> {
             RedisAsyncCommands<byte[], byte[]> redis = conn.async();
             return redis.<Object>evalsha(digest, ScriptOutputType.MULTI, k, args).toCompletableFuture()
                     .exceptionallyCompose(error -> {
@@ -329,7 +336,7 @@ public final class RedisHistoryStore implements HistoryStore {
                         }
                         return CompletableFuture.failedFuture(cause);
                     });
-        }, this::unavailable);
+        }), this::unavailable);
     }
 
     @Override
@@ -339,7 +346,8 @@ public final class RedisHistoryStore implements HistoryStore {
             return CompletableFuture.failedFuture(notConnected());
         }
         streams.remove(key);
-        return Failures.attempt(() -> conn.async().del(keys.stream(key), keys.meta(key)).thenAccept(n -> { }),
+        return Failures.attempt(() -> pipeline.submit(() -> conn.async().del(keys.stream(key), keys.meta(key))
+                .toCompletableFuture()).thenAccept(n -> { }),
                 this::unavailable);
     }
 

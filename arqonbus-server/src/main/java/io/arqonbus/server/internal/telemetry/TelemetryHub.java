@@ -12,6 +12,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -59,6 +61,11 @@ public final class TelemetryHub {
     /** How many telemetry clients are connected. */
     public int clientCount() {
         return clients.size();
+    }
+
+    /** The connected clients, for tests in this package that look at a connection's state. */
+    Collection<TelemetryClient> clients() {
+        return Collections.unmodifiableCollection(clients.values());
     }
 
     /** Streams an event of the server's own. */

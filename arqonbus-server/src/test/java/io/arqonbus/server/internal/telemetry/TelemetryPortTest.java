@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.protocol.CloseCodes;
+import io.arqonbus.server.internal.session.Disconnector;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.RawClients;
 import io.arqonbus.server.testing.RawWebSocket;
@@ -88,12 +89,25 @@ class TelemetryPortTest {
         char[] filler = new char[16 * 1024];
         Arrays.fill(filler, 'y');
         String body = new String(filler);
-        // 400 × 16 KiB is more than the kernel buffers (at most 4 MiB here) plus the 64 KiB budget.
-        for (int sent = 0; sent < 400; sent++) {
+        // The server promises the 4001 frame to a peer that reads within the close wait (2 s) of
+        // the server's decision, not to one that reads whenever it likes: so stop sending and read
+        // as soon as the server has decided, however long the filling took. 400 × 16 KiB is more
+        // than the kernel buffers (at most 4 MiB here) plus the 64 KiB budget.
+        int sent = 0;
+        while (sent < 400 && !serverIsClosing(stuck)) {
             bus.send("{\"type\":\"telemetry\",\"payload\":{\"eventType\":\"bulk\",\"fill\":\"" + body + "\"}}");
+            sent++;
         }
         stuck.resumeReading();
         RawWebSocket.Close close = stuck.closeFrame().get(T.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(close.code()).isEqualTo(CloseCodes.SLOW_CONSUMER);
+    }
+
+    /** Whether the server has started closing this client's connection. */
+    private static boolean serverIsClosing(RawWebSocket client) {
+        return server.components().telemetry().clients().stream()
+                .map(TelemetryHub.TelemetryClient::channel)
+                .filter(channel -> client.localAddress().equals(channel.remoteAddress()))
+                .anyMatch(Disconnector::isClosing);
     }
 }
