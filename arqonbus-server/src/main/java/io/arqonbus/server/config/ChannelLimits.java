@@ -17,7 +17,7 @@ import java.util.Objects;
 public record ChannelLimits(int maxChannels, int maxChannelsPerTenant, int createRate, int createBurst,
         Duration idleGrace) {
     /** Default channels in total: {@value}. */
-    public static final int DEFAULT_MAX_CHANNELS = 100_000;
+    public static final int DEFAULT_MAX_CHANNELS = 20_000;
     /** Default channels per tenant: {@value} (no bound beyond the total). */
     public static final int DEFAULT_MAX_CHANNELS_PER_TENANT = 0;
     /** Default new channels per connection and second: {@value}. */

@@ -123,7 +123,7 @@ public enum Setting {
                     + "([protocol.md](protocol.md#filtered-subscriptions))",
             integer(ServerConfig.Builder::maxSubscriptionsPerConnection),
             c -> c.limits().maxSubscriptionsPerConnection())),
-    MAX_CHANNELS(spec(Section.LIMITS, "ARQONBUS_MAX_CHANNELS", "channels in total", "`100000`",
+    MAX_CHANNELS(spec(Section.LIMITS, "ARQONBUS_MAX_CHANNELS", "channels in total", "`20000`",
             "a new channel past it (publish, `join_channel`, `create_channel`) → `CHANNEL_LIMIT`; configured "
                     + "channels do not count against it ([protocol.md](protocol.md#channel-limits))",
             integer((b, v) -> b.channels(c -> c.withMaxChannels(v))), c -> c.channels().maxChannels())),
