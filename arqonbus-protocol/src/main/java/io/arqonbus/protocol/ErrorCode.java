@@ -40,7 +40,9 @@ public enum ErrorCode {
     /** The command failed while running. */
     EXECUTION_ERROR("The command failed"),
     /** The requested client id is held by another live connection. */
-    CLIENT_ID_TAKEN("The client id is in use by another connection");
+    CLIENT_ID_TAKEN("The client id is in use by another connection"),
+    /** A new channel would pass the bound on channels (in total or for the caller's tenant). */
+    CHANNEL_LIMIT("Too many channels");
 
     private final String meaning;
 

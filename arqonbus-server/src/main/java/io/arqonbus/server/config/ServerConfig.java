@@ -103,6 +103,8 @@ public final class ServerConfig {
     public OmegaSettings omega() { return settings.omega; }
     /** The bounds of the key-value store. */
     public KvLimits kvLimits() { return settings.kvLimits; }
+    /** The bounds on channels: in total, per tenant, creation rate, reclamation of idle ones. */
+    public ChannelLimits channels() { return settings.channels; }
     /** The bounds and retry policy of webhook delivery. */
     public WebhookSettings webhooks() { return settings.webhooks; }
 
@@ -180,6 +182,7 @@ public final class ServerConfig {
         private CronSettings cron = CronSettings.defaults();
         private OmegaSettings omega = OmegaSettings.defaults();
         private KvLimits kvLimits = KvLimits.defaults();
+        private ChannelLimits channels = ChannelLimits.defaults();
         private WebhookSettings webhooks = WebhookSettings.defaults();
 
         private Builder() {
@@ -278,6 +281,9 @@ public final class ServerConfig {
         public Builder kvLimits(KvLimits value) { kvLimits = Objects.requireNonNull(value, "kvLimits"); return this; }
         /** Changes the key-value limits set so far. */
         public Builder kvLimits(UnaryOperator<KvLimits> change) { return kvLimits(change.apply(kvLimits)); }
+        public Builder channels(ChannelLimits value) { channels = Objects.requireNonNull(value, "channels"); return this; }
+        /** Changes the channel bounds set so far. */
+        public Builder channels(UnaryOperator<ChannelLimits> change) { return channels(change.apply(channels)); }
         public Builder webhooks(WebhookSettings value) { webhooks = Objects.requireNonNull(value, "webhooks"); return this; }
         /** Changes the webhook settings set so far. */
         public Builder webhooks(UnaryOperator<WebhookSettings> change) { return webhooks(change.apply(webhooks)); }

@@ -52,6 +52,8 @@ final class BusChannel implements ChannelView {
     private long lastOffset;
     private long releasedOffset;
     private boolean deleted;
+    /** When the channel last had a publication or lost its last member (or was made). */
+    private volatile Instant lastActivity;
 
     BusChannel(ChannelKey key, Instant createdAt, String createdBy, String type, boolean hardcoded,
             StreamPosition head, int loops, ChannelSupport support) {
@@ -64,6 +66,7 @@ final class BusChannel implements ChannelView {
         this.lastOffset = head.offset();
         this.releasedOffset = head.offset();
         this.support = support;
+        this.lastActivity = createdAt;
         this.byLoop = new LocalMembers[loops];
         for (int i = 0; i < loops; i++) {
             byLoop[i] = new LocalMembers();
@@ -174,6 +177,9 @@ final class BusChannel implements ChannelView {
             if (byLoop[loop].remove(session) == 0) {
                 activeLoops = Arrays.stream(activeLoops).filter(i -> i != loop).toArray();
             }
+            if (members.isEmpty()) {
+                lastActivity = support.clock().instant();
+            }
             return members.size();
         }
     }
@@ -206,6 +212,23 @@ final class BusChannel implements ChannelView {
         }
     }
 
+    /**
+     * Like {@link #deleteIfEmpty}, and only when nothing happened since {@code cutoff} (no
+     * publication, no member leaving) and no publication waits for its store.
+     *
+     * @return the stream head at deletion, or {@code null} when the channel stays
+     */
+    StreamPosition deleteIfIdle(Instant cutoff, Runnable unregister) {
+        synchronized (lock) {
+            if (deleted || !members.isEmpty() || !pending.isEmpty() || lastActivity.isAfter(cutoff)) {
+                return null;
+            }
+            deleted = true;
+            unregister.run();
+            return new StreamPosition(lastOffset, epoch);
+        }
+    }
+
     // ---- sequencing -----------------------------------------------------------------------
 
     /**
@@ -222,6 +245,7 @@ final class BusChannel implements ChannelView {
                 return null;
             }
             Instant now = support.clock().instant();
+            lastActivity = now;
             IdempotencyWindow seen = null;
             if (idempotencyKey != null) {
                 seen = idempotency == null ? idempotency = support.newIdempotencyWindow() : idempotency;

@@ -6,12 +6,16 @@ import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.history.StoredMessage;
 import io.arqonbus.server.internal.session.Session;
+import io.arqonbus.server.config.ChannelLimits;
+import io.arqonbus.server.internal.session.Session;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The rooms and channels of one node: create, look up, delete and list them, with the room index
@@ -25,8 +29,13 @@ final class ChannelRegistry {
     private final ConcurrentHashMap<ChannelKey, BusChannel> channels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ChannelKey, StreamPosition> heads;
     private final ConcurrentHashMap<ChannelKey, IdempotencyWindow> rememberedKeys = new ConcurrentHashMap<>();
+    /** The tenant each channel a client created was charged to ({@link ChannelQuota#NO_TENANT} for none). */
+    private final ConcurrentHashMap<ChannelKey, String> charged = new ConcurrentHashMap<>();
+    /** The channels made implicitly (publish, join), in the order the idle sweep visits them. */
+    private final ConcurrentLinkedQueue<BusChannel> implicit = new ConcurrentLinkedQueue<>();
     private final ChannelSupport support;
     private final LocalDelivery delivery;
+    private volatile ChannelQuota quota;
     private final IdGenerator ids;
     private final int loops;
     /** Set once a private channel was made: until then no publication needs the private check. */
@@ -44,6 +53,16 @@ final class ChannelRegistry {
         this.delivery = delivery;
         this.ids = ids;
         this.loops = loops;
+        this.quota = new ChannelQuota(ChannelLimits.defaults(), support.metrics());
+    }
+
+    /** Sets the bounds on channels clients create; call before traffic starts. */
+    void limits(ChannelLimits limits) {
+        this.quota = new ChannelQuota(limits, support.metrics());
+    }
+
+    ChannelLimits limits() {
+        return quota.limits();
     }
 
     /** The channel, or {@code null} when it does not exist. */
@@ -69,34 +88,68 @@ final class ChannelRegistry {
     record Created(BusChannel channel, boolean created) {
     }
 
+    /** Who asks for a channel, which decides the bounds that apply. */
+    enum Origin {
+        /** The server (configuration, restore): no bound, never reclaimed. */
+        SERVER,
+        /** {@code create_channel}: counted and rate-limited, never reclaimed. */
+        EXPLICIT,
+        /** A publication or a join: counted and rate-limited, reclaimed when idle. */
+        IMPLICIT
+    }
+
+    /** The channel, made when missing, like {@link #create(ChannelKey, String, String, boolean, Set, Session, Origin)} by the server. */
+    Created create(ChannelKey key, String createdBy, String type, boolean hardcoded, Set<String> admitted) {
+        return create(key, createdBy, type, hardcoded, admitted, null, Origin.SERVER);
+    }
+
     /**
      * The channel, made when missing: private to {@code admitted} when that is not {@code null},
-     * with the idempotency keys remembered from the store.
+     * with the idempotency keys remembered from the store. A channel a client makes counts against
+     * the bounds of {@link ChannelLimits} ({@code requester}'s rate when not {@code null}).
+     *
+     * @throws ChannelRefusedException when a bound refuses a new channel
      */
-    Created create(ChannelKey key, String createdBy, String type, boolean hardcoded, Set<String> admitted) {
+    Created create(ChannelKey key, String createdBy, String type, boolean hardcoded, Set<String> admitted,
+            Session requester, Origin origin) {
         BusChannel existing = channels.get(key);
         if (existing != null) {
             return new Created(existing, false);
         }
-        Room room = roomFor(key.room());
+        // Only what a connection makes is counted: the server's own publications (cron, host) are not.
+        ChannelQuota taken = origin == Origin.SERVER || requester == null ? null : quota;
+        String tenant = taken == null ? null : taken.take(requester);
         boolean[] created = {false};
-        BusChannel channel = room.channelMap().computeIfAbsent(key.channel(), name -> {
-            created[0] = true;
-            BusChannel made = new BusChannel(key, support.clock().instant(), createdBy, type, hardcoded,
-                    startPosition(key), loops, support);
-            IdempotencyWindow remembered = rememberedKeys.remove(key);
-            if (remembered != null) {
-                made.idempotency(remembered);
+        try {
+            Room room = roomFor(key.room());
+            BusChannel channel = room.channelMap().computeIfAbsent(key.channel(), name -> {
+                created[0] = true;
+                BusChannel made = new BusChannel(key, support.clock().instant(), createdBy, type, hardcoded,
+                        startPosition(key), loops, support);
+                IdempotencyWindow remembered = rememberedKeys.remove(key);
+                if (remembered != null) {
+                    made.idempotency(remembered);
+                }
+                if (admitted != null) {
+                    made.admitOnly(admitted);
+                    anyPrivate = true;
+                }
+                if (tenant != null) {
+                    charged.put(key, tenant);
+                }
+                support.broker().subscribe(key, delivery.of(made));
+                channels.put(key, made);
+                if (origin == Origin.IMPLICIT && !hardcoded) {
+                    implicit.add(made);
+                }
+                return made;
+            });
+            return new Created(channel, created[0]);
+        } finally {
+            if (tenant != null && !created[0]) {
+                taken.giveBack(tenant);
             }
-            if (admitted != null) {
-                made.admitOnly(admitted);
-                anyPrivate = true;
-            }
-            support.broker().subscribe(key, delivery.of(made));
-            channels.put(key, made);
-            return made;
-        });
-        return new Created(channel, created[0]);
+        }
     }
 
     /** The room, made when missing (its room-wide stream continuing a stored one). */
@@ -142,13 +195,62 @@ final class ChannelRegistry {
         if (channel == null) {
             return Deleted.NOT_FOUND;
         }
-        boolean deleted = channel.deleteIfEmpty(() -> {
-            // Before the channel leaves the map: a channel made again for the key subscribes after this.
-            support.broker().unsubscribe(key);
-            room.channelMap().remove(key.channel(), channel);
-            channels.remove(key, channel);
-        });
+        boolean deleted = channel.deleteIfEmpty(() -> unregister(room, channel));
         return deleted ? Deleted.DELETED : Deleted.NOT_EMPTY;
+    }
+
+    /** Runs under the channel's lock, once it is marked deleted. */
+    private void unregister(Room room, BusChannel channel) {
+        ChannelKey key = channel.key();
+        // Before the channel leaves the map: a channel made again for the key subscribes after this.
+        support.broker().unsubscribe(key);
+        room.channelMap().remove(key.channel(), channel);
+        channels.remove(key, channel);
+        String tenant = charged.remove(key);
+        if (tenant != null) {
+            quota.giveBack(tenant);
+        }
+    }
+
+    /** A channel the idle sweep removed, with its stream head at that moment. */
+    record Reclaimed(ChannelKey key, StreamPosition head) {
+    }
+
+    /**
+     * Visits at most {@code budget} channels made implicitly, in turn, and removes those that have
+     * been empty and without publications since {@code cutoff}; the others wait for a later visit.
+     * When {@code keepHead}, a channel made again for a removed key continues its stream position.
+     */
+    List<Reclaimed> reclaimIdle(Instant cutoff, int budget, boolean keepHead) {
+        List<Reclaimed> out = new ArrayList<>();
+        for (int i = 0; i < budget; i++) {
+            BusChannel channel = implicit.poll();
+            if (channel == null) {
+                break;
+            }
+            ChannelKey key = channel.key();
+            Room room = rooms.get(key.room());
+            if (room == null || channels.get(key) != channel) {
+                continue; // deleted meanwhile; a channel made again for the key queued itself
+            }
+            StreamPosition head = channel.deleteIfIdle(cutoff, () -> {
+                unregister(room, channel);
+            });
+            if (head == null) {
+                implicit.add(channel);
+            } else {
+                if (keepHead) {
+                    heads.put(key, head);
+                }
+                out.add(new Reclaimed(key, head));
+            }
+        }
+        return out;
+    }
+
+    /** How many channels made implicitly wait for the idle sweep. */
+    int implicitCount() {
+        return implicit.size();
     }
 
     /** Every room that has at least one channel, as it is now. */

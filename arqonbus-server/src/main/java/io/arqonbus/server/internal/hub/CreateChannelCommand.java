@@ -43,7 +43,12 @@ final class CreateChannelCommand implements Command {
         ChannelKey key = context.requiredChannel();
         String creator = context.session().clientId();
         Set<String> admitted = admittedArg(context);
-        JoinResult result = hub.create(key, creator, "dynamic", false, admitted);
+        JoinResult result;
+        try {
+            result = hub.createFor(context.session(), key, admitted);
+        } catch (ChannelRefusedException e) {
+            throw new CommandException(e.code(), e.getMessage());
+        }
         if (!result.created()) {
             throw CommandException.conflict("Channel '" + key.channel() + "' already exists in room '"
                     + key.room() + "'");

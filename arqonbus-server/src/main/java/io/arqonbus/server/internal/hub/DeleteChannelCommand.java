@@ -55,7 +55,8 @@ final class DeleteChannelCommand implements Command {
             }
         }
         String by = context.session().clientId();
-        telemetry.emit(new TelemetryEvent.ChannelDeleted(key.room(), key.channel(), by));
+        telemetry.emit(new TelemetryEvent.ChannelDeleted(key.room(), key.channel(), by,
+                TelemetryEvent.ChannelDeleted.DELETED));
         log.info("event=channel_deleted room={} channel={} by={}", key.room(), key.channel(), by);
         return new CommandResult("Channel " + key + " deleted", ChannelViews.address(context.object(), key));
     }

@@ -3,6 +3,7 @@ package io.arqonbus.server.internal.hub;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.config.ChannelLimits;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
@@ -14,6 +15,7 @@ import io.arqonbus.server.internal.session.Session;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +86,11 @@ public final class Hub implements AutoCloseable {
      */
     public void filteredReceivers(FilteredReceivers receivers) {
         fanOut.filteredReceivers(receivers);
+    }
+
+    /** Sets the bounds on the channels clients create. Set once, before traffic starts. */
+    public void channelLimits(ChannelLimits limits) {
+        registry.limits(limits);
     }
 
     /**
@@ -159,6 +166,46 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
+     * Creates a channel for a client's {@code create_channel}, like
+     * {@link #create(ChannelKey, String, String, boolean, Set)}, counted against the bounds on
+     * channels; such a channel is never reclaimed.
+     *
+     * @throws ChannelRefusedException when a bound refuses a new channel
+     */
+    public JoinResult createFor(Session requester, ChannelKey key, Set<String> admitted) {
+        ChannelRegistry.Created made = registry.create(key, requester.clientId(), "dynamic", false, admitted,
+                requester, ChannelRegistry.Origin.EXPLICIT);
+        return made.channel().created(made.created());
+    }
+
+    /**
+     * Removes at most {@code budget} channels made implicitly (by a publication or a join) that
+     * have been empty and without publications for the idle grace. With a store that is not
+     * durable their history goes with them; a durable store keeps it, and a channel made again for
+     * the key continues its stream. Cheap per call: run it periodically, off the hot path.
+     *
+     * @return the channels removed
+     */
+    public List<ChannelKey> reclaimIdle(int budget) {
+        Duration grace = registry.limits().idleGrace();
+        if (grace.isZero()) {
+            return List.of();
+        }
+        boolean durable = support.history().durable();
+        List<ChannelRegistry.Reclaimed> gone = registry.reclaimIdle(support.clock().instant().minus(grace), budget,
+                durable);
+        List<ChannelKey> keys = new ArrayList<>(gone.size());
+        for (ChannelRegistry.Reclaimed reclaimed : gone) {
+            keys.add(reclaimed.key());
+            support.metrics().channelReclaimed();
+            if (!durable) {
+                support.history().delete(reclaimed.key());
+            }
+        }
+        return keys;
+    }
+
+    /**
      * Remembers the idempotency keys of publications a durable store kept from before a restart,
      * so a publisher retrying after a crash is not stored twice. Call before traffic starts, in
      * store order.
@@ -211,7 +258,11 @@ public final class Hub implements AutoCloseable {
 
     // ---- membership -----------------------------------------------------------------------
 
-    /** Joins the session to the channel, creating it if needed. Call on the session's loop. */
+    /**
+     * Joins the session to the channel, creating it if needed. Call on the session's loop.
+     *
+     * @throws ChannelRefusedException when the channel does not exist and a bound refuses a new one
+     */
     public JoinResult join(Session session, ChannelKey key) {
         return join(session, key, null, 0);
     }
@@ -227,7 +278,8 @@ public final class Hub implements AutoCloseable {
      */
     public JoinResult join(Session session, ChannelKey key, StreamPosition recover, int maxRecovery) {
         while (true) {
-            ChannelRegistry.Created made = registry.create(key, session.clientId(), "dynamic", false, null);
+            ChannelRegistry.Created made = registry.create(key, session.clientId(), "dynamic", false, null, session,
+                    ChannelRegistry.Origin.IMPLICIT);
             JoinResult result = made.channel().join(session, support.clock().instant(), made.created(), recover,
                     maxRecovery);
             if (result != null) {
@@ -269,6 +321,8 @@ public final class Hub implements AutoCloseable {
      * and refused at once while the store is down; any other publication is delivered even when the
      * store failed (the failure is counted). A publication repeating an idempotency key seen in the
      * channel within the dedup window is neither stored nor delivered again.
+     *
+     * @throws ChannelRefusedException when the channel does not exist and a bound refuses a new one
      */
     public Publication publish(Session sender, Envelope envelope) {
         ChannelKey key = ChannelKey.of(envelope.room(), envelope.channel());
@@ -281,7 +335,8 @@ public final class Hub implements AutoCloseable {
         }
         String createdBy = sender == null ? Replies.SERVER_SENDER : sender.clientId();
         while (true) {
-            BusChannel channel = registry.create(key, createdBy, "dynamic", false, null).channel();
+            BusChannel channel = registry.create(key, createdBy, "dynamic", false, null, sender,
+                    ChannelRegistry.Origin.IMPLICIT).channel();
             Publication publication = channel.publish(envelope, senderId, sender, mustStore);
             if (publication != null) {
                 return publication;

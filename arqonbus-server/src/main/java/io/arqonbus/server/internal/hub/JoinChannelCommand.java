@@ -71,7 +71,12 @@ final class JoinChannelCommand implements AsyncCommand {
             throw new CommandException(ErrorCode.MAX_SUBSCRIBERS, "This connection is already a member of "
                     + maxChannels + " channels (ARQONBUS_MAX_CHANNELS_PER_CONNECTION); leave one first");
         }
-        JoinResult result = lifecycle.join(session, key, recover, recoveryMaxMessages);
+        JoinResult result;
+        try {
+            result = lifecycle.join(session, key, recover, recoveryMaxMessages);
+        } catch (ChannelRefusedException e) {
+            throw new CommandException(e.code(), e.getMessage());
+        }
         StreamPosition now = result.position();
         ObjectNode data = context.object();
         data.put("room", key.room());

@@ -68,6 +68,23 @@ public final class BusMetrics {
                 .increment();
     }
 
+    /** A new channel was refused, by code ({@code RATE_LIMITED}, {@code CHANNEL_LIMIT}). */
+    public void channelRefused(ErrorCode code) {
+        Counter.builder("arqonbus.channels.refused")
+                .description("New channels refused by the channel bounds, by error code")
+                .tag("code", code.name())
+                .register(registry)
+                .increment();
+    }
+
+    /** An empty, idle channel created implicitly was reclaimed. */
+    public void channelReclaimed() {
+        Counter.builder("arqonbus.channels.reclaimed")
+                .description("Empty implicit channels removed after their idle grace")
+                .register(registry)
+                .increment();
+    }
+
     /** The store could not confirm one append. */
     public void storeAppendFailed() {
         storeAppendFailures.increment();

@@ -17,6 +17,7 @@ import io.arqonbus.protocol.MessageType;
 import io.arqonbus.server.config.ChannelAction;
 import io.arqonbus.server.internal.command.CommandDispatcher;
 import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.hub.ChannelRefusedException;
 import io.arqonbus.server.internal.hub.Hub;
 import io.arqonbus.server.internal.hub.Publication;
 import io.arqonbus.server.internal.inspect.Inspection;
@@ -139,7 +140,13 @@ public final class InboundRouter {
             if (!validIdempotencyKey(session, envelope)) {
                 return false;
             }
-            Publication publication = hub.publish(session, envelope);
+            Publication publication;
+            try {
+                publication = hub.publish(session, envelope);
+            } catch (ChannelRefusedException e) {
+                channelRefused(session, envelope, e);
+                return false;
+            }
             acknowledge(session, publication.delivered());
             if (Envelope.DURABLE_ACK.equals(envelope.ack())) {
                 acknowledgeStored(session, envelope, publication);
@@ -178,6 +185,19 @@ public final class InboundRouter {
         extra.put("channel", envelope.channel());
         metrics.error(inspected.blockCode());
         hub.sendTo(session, replies.error(inspected.blockCode(), inspected.sentence(), envelope.id(), extra));
+    }
+
+    /**
+     * A publication to a channel that does not exist, refused by the channel bounds (protocol
+     * §Channel limits): an error frame {@code RATE_LIMITED} or {@code CHANNEL_LIMIT} with {@code room}
+     * and {@code channel}, correlated by {@code request_id}. Not counted as a protocol violation.
+     */
+    private void channelRefused(Session session, Envelope envelope, ChannelRefusedException refused) {
+        ObjectNode extra = JsonNodeFactory.instance.objectNode();
+        extra.put("room", envelope.room());
+        extra.put("channel", envelope.channel());
+        metrics.error(refused.code());
+        hub.sendTo(session, replies.error(refused.code(), refused.getMessage(), envelope.id(), extra));
     }
 
     private boolean validIdempotencyKey(Session session, Envelope envelope) {
@@ -285,7 +305,12 @@ public final class InboundRouter {
                 .room(TELEMETRY_STREAM.room())
                 .channel(TELEMETRY_STREAM.channel())
                 .build();
-        hub.publish(session, onBus);
+        try {
+            hub.publish(session, onBus);
+        } catch (ChannelRefusedException e) {
+            channelRefused(session, envelope, e);
+            return;
+        }
         ObjectNode data = envelope.payload().deepCopy();
         data.put("source_client_id", session.clientId());
         telemetry.emit(envelope.payload().get("eventType").asText(), data);

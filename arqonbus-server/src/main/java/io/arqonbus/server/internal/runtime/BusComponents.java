@@ -41,6 +41,7 @@ import io.arqonbus.server.internal.http.PresenceEndpoint;
 import io.arqonbus.server.internal.hub.AgentActivity;
 import io.arqonbus.server.internal.hub.ConnectionLifecycle;
 import io.arqonbus.server.internal.hub.FrameEncoder;
+import io.arqonbus.server.internal.hub.ChannelReaper;
 import io.arqonbus.server.internal.hub.Hub;
 import io.arqonbus.server.internal.inspect.CasilInspector;
 import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
@@ -200,6 +201,7 @@ public final class BusComponents {
         loops = new LoopContexts(listeners.workers());
         hub = new Hub(loops, history, heads, encoder, metrics, ids, clock,
                 config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS);
+        hub.channelLimits(config.channels());
         hooks.add(ShutdownHooks.Priority.EVENT_LOOPS, "broker", hub::close);
         new IdempotencyRestore(hub, history, clock, IdempotencyRestore.DEFAULT_PARALLELISM,
                 IdempotencyRestore.DEFAULT_TOTAL_TIME).restore(heads.keySet());
@@ -213,6 +215,9 @@ public final class BusComponents {
         lifecycle = new ConnectionLifecycle(sessions, hub, replies, telemetry, activity, metrics,
                 config.auth().enabled());
         ScienceRoom.create(hub);
+        ChannelReaper reaper = new ChannelReaper(hub, telemetry, listeners.workers().next(),
+                config.channels().idleGrace());
+        hooks.add(ShutdownHooks.Priority.FEATURES, "channel sweep", reaper::close);
     }
 
     /** Operator lanes, presence, subscriptions, recent events, in-process subscriptions, gauges. */

@@ -1,5 +1,7 @@
 package io.arqonbus.server.internal.session;
 
+import io.arqonbus.server.internal.limits.TokenBucket;
+import java.util.function.Supplier;
 import io.arqonbus.server.internal.auth.Grants;
 import io.arqonbus.server.internal.auth.Principal;
 import io.arqonbus.server.internal.auth.TokenExpiry;
@@ -35,6 +37,7 @@ public final class Session {
     private long lastActivitySample = Long.MIN_VALUE;
     private Map<ChannelKey, HeldFrames> recovering;
     private Grants grants = Grants.ALL;
+    private TokenBucket channelCreations;
 
     public Session(Channel channel, LoopContext loop, Outbound outbound, Principal principal, String clientId,
             Instant connectedAt) {
@@ -141,6 +144,17 @@ public final class Session {
     }
 
     /** What this connection may do with which channels (everything unless permissions are configured). */
+    /**
+     * The token bucket of this connection's channel creations, made by {@code make} on first use.
+     * Use on the session's loop.
+     */
+    public TokenBucket channelCreations(Supplier<TokenBucket> make) {
+        if (channelCreations == null) {
+            channelCreations = make.get();
+        }
+        return channelCreations;
+    }
+
     public Grants grants() {
         return grants;
     }

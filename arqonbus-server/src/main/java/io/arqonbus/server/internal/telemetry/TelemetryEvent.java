@@ -55,9 +55,15 @@ public sealed interface TelemetryEvent {
      *
      * @param room      its room
      * @param channel   its name
-     * @param deletedBy the client id that deleted it
+     * @param deletedBy the client id that deleted it ({@code arqonbus} when the server reclaimed it)
+     * @param reason    {@code deleted} ({@code delete_channel}) or {@code idle} (reclaimed after its idle grace)
      */
-    record ChannelDeleted(String room, String channel, String deletedBy) implements TelemetryEvent {
+    record ChannelDeleted(String room, String channel, String deletedBy, String reason) implements TelemetryEvent {
+        /** Why a channel left: a client's {@code delete_channel}. */
+        public static final String DELETED = "deleted";
+        /** Why a channel left: it was created implicitly and stayed empty and idle for the grace time. */
+        public static final String IDLE = "idle";
+
         @Override
         public String type() {
             return "channel_deleted";

@@ -29,6 +29,7 @@ final class TelemetryEventJson {
                 out.put("room", e.room());
                 out.put("channel", e.channel());
                 out.put("deleted_by", e.deletedBy());
+                out.put("reason", e.reason());
             }
             case TelemetryEvent.Stats e -> {
                 out.put("clients", e.clients());
