@@ -9,10 +9,7 @@ package io.arqonbus.server.internal.limits;
  * did the work.
  */
 public final class CostBucket {
-    private final double tokensPerNano;
-    private final double burst;
-    private double tokens;
-    private long lastNanos;
+    private final Tokens tokens;
 
     /**
      * @param ratePerSecond refill rate in cost units a second, &gt; 0
@@ -20,13 +17,7 @@ public final class CostBucket {
      * @param nowNanos      the current {@code System.nanoTime()}
      */
     public CostBucket(long ratePerSecond, long burst, long nowNanos) {
-        if (ratePerSecond <= 0 || burst <= 0) {
-            throw new IllegalArgumentException("rate and burst must be > 0: " + ratePerSecond + ", " + burst);
-        }
-        this.tokensPerNano = ratePerSecond / 1e9;
-        this.burst = burst;
-        this.tokens = burst;
-        this.lastNanos = nowNanos;
+        this.tokens = new Tokens(ratePerSecond, burst, nowNanos);
     }
 
     /**
@@ -34,24 +25,12 @@ public final class CostBucket {
      * it will (at least 1).
      */
     public synchronized long admit(long nowNanos) {
-        refill(nowNanos);
-        if (tokens > 0) {
-            return 0;
-        }
-        return Math.max(1, (long) Math.ceil((-tokens + 1) / tokensPerNano));
+        return tokens.refill(nowNanos) > 0 ? 0 : tokens.nanosUntilPositive();
     }
 
     /** Charges the cost of admitted work; the bucket may go into debt. */
     public synchronized void charge(long cost, long nowNanos) {
-        refill(nowNanos);
-        tokens -= cost;
-    }
-
-    private void refill(long nowNanos) {
-        long elapsed = nowNanos - lastNanos;
-        if (elapsed > 0) {
-            tokens = Math.min(burst, tokens + elapsed * tokensPerNano);
-            lastNanos = nowNanos;
-        }
+        tokens.refill(nowNanos);
+        tokens.take(cost);
     }
 }
