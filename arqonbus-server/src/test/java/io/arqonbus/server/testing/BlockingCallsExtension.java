@@ -19,7 +19,9 @@ import reactor.blockhound.BlockingOperationError;
  * test (and after each class, for what shutdown did) the recorded calls fail it. Registered for every
  * server test class through JUnit's extension auto-detection ({@code META-INF/services}).
  *
- * <p>Allowed below, each with its reason: nothing yet beyond the integrations.
+ * <p>Allowed below, each with its reason: reading {@code /dev/urandom} for a {@code SecureRandom}
+ * (webhook secrets, ids) — that device never blocks once the kernel's pool is initialised, which
+ * happens at boot, long before a server starts.
  */
 public final class BlockingCallsExtension implements AfterEachCallback, AfterAllCallback {
     /** Blocking calls seen since the last check; JVM-wide because BlockHound's callback is. */
@@ -28,6 +30,7 @@ public final class BlockingCallsExtension implements AfterEachCallback, AfterAll
     static {
         BlockHound.builder()
                 .loadIntegrations()
+                .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes")
                 .blockingMethodCallback(method -> {
                     BlockingOperationError error = new BlockingOperationError(method);
                     FOUND.add(error);
