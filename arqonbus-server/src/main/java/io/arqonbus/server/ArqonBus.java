@@ -386,7 +386,7 @@ public final class ArqonBus implements AutoCloseable {
             InetSocketAddress telemetryAddress = null;
             if (config.telemetryPort() >= 0) {
                 TelemetryServer telemetryServer = new TelemetryServer(telemetry, codec, clock, disconnector,
-                        exceptionHandler, config.telemetryMaxClients());
+                        exceptionHandler, config.telemetryMaxClients(), config.handshakeTimeout(), metrics);
                 telemetryAddress = bind(transports, boss, workers, config.telemetryHost(), config.telemetryPort(),
                         secured(tls, TlsConfig.Port.TELEMETRY, telemetryServer), serverChannels);
                 telemetryServer.boundTo(telemetryAddress.getHostString(), telemetryAddress.getPort());
