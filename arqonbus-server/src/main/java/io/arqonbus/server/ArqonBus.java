@@ -43,6 +43,7 @@ import io.arqonbus.server.http.LiveBusView;
 import io.arqonbus.server.hub.ChannelKey;
 import io.arqonbus.server.hub.Hub;
 import io.arqonbus.server.limits.ConnectionsPerSubject;
+import io.arqonbus.server.limits.InboundBudget;
 import io.arqonbus.server.presence.Presence;
 import io.arqonbus.server.presence.PresenceCommands;
 import io.arqonbus.server.presence.PresenceEndpoint;
@@ -360,9 +361,14 @@ public final class ArqonBus implements AutoCloseable {
             InboundRouter router = new InboundRouter(hub, sessions, dispatcher, lifecycle, activity, telemetry,
                     replies, metrics, disconnector, config.maxViolations(), config.legacyAcks(), inspection);
             AtomicInteger openConnections = new AtomicInteger();
+            InboundBudget partialInbound = new InboundBudget(config.maxPartialInboundBytes());
+            metrics.gauge("arqonbus.partial.inbound.bytes",
+                    "Bytes held of frames and fragmented messages that have only partly arrived, all connections",
+                    partialInbound::held);
             BusDependencies deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle,
                     loops, metrics, disconnector, exceptionHandler, openConnections,
-                    new ConnectionsPerSubject(config.maxConnectionsPerClient()));
+                    new ConnectionsPerSubject(config.maxConnectionsPerClient()),
+                    partialInbound);
 
             RecentEvents recentEvents = new RecentEvents(config.recentEventsSize());
             if (recentEvents.enabled()) {

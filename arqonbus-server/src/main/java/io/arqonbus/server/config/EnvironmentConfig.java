@@ -77,6 +77,8 @@ public final class EnvironmentConfig {
         seconds("ARQONBUS_STATS_INTERVAL_SECONDS", b::statsInterval);
         seconds("ARQONBUS_SHUTDOWN_GRACE_SECONDS", b::shutdownGrace);
         seconds("ARQONBUS_CLOSE_WAIT_SECONDS", b::closeWait);
+        bytes("ARQONBUS_MAX_PARTIAL_INBOUND_BYTES", b::maxPartialInboundBytes);
+        seconds("ARQONBUS_RECEIVE_TIMEOUT_SECONDS", b::receiveTimeout);
         bool("ARQONBUS_NATIVE_TRANSPORT", b::nativeTransport);
         string("ARQONBUS_TLS_CERT_FILE", b::tlsCertFile);
         string("ARQONBUS_TLS_KEY_FILE", b::tlsKeyFile);
@@ -186,6 +188,17 @@ public final class EnvironmentConfig {
                 setter.accept(Integer.parseInt(v.trim()));
             } catch (NumberFormatException e) {
                 throw new ConfigException(name + ": '" + v + "' (expected: a whole number)");
+            }
+        }
+    }
+
+    private void bytes(String name, java.util.function.LongConsumer setter) {
+        String v = value(name);
+        if (v != null) {
+            try {
+                setter.accept(Long.parseLong(v.trim()));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name + ": '" + v + "' (expected: a whole number of bytes)");
             }
         }
     }

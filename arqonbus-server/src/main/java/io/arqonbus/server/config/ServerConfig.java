@@ -89,6 +89,15 @@ public final class ServerConfig {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     /** How long a peer has to take a close frame before the socket is dropped. */
     public static final Duration DEFAULT_CLOSE_WAIT = Duration.ofSeconds(2);
+    /**
+     * The default bound on unfinished inbound frames and messages across all connections is the
+     * maximum direct memory divided by this: {@value}.
+     */
+    public static final int DEFAULT_PARTIAL_INBOUND_SHARE = 4;
+    /** The smallest default bound on unfinished inbound frames and messages: {@value} bytes. */
+    public static final long MIN_DEFAULT_PARTIAL_INBOUND_BYTES = 1024 * 1024;
+    /** Default time a frame (or a fragmented message) that has started arriving has to finish. */
+    public static final Duration DEFAULT_RECEIVE_TIMEOUT = Duration.ofSeconds(60);
 
     private final String host;
     private final int port;
@@ -138,6 +147,8 @@ public final class ServerConfig {
     private final Duration statsInterval;
     private final Duration shutdownGrace;
     private final Duration closeWait;
+    private final long maxPartialInboundBytes;
+    private final Duration receiveTimeout;
     private final boolean nativeTransport;
     // Redis history store (issue 4)
     private final RedisConfig redis;
@@ -203,6 +214,9 @@ public final class ServerConfig {
         statsInterval = b.statsInterval;
         shutdownGrace = b.shutdownGrace;
         closeWait = b.closeWait;
+        maxPartialInboundBytes = b.maxPartialInboundBytes > 0 ? b.maxPartialInboundBytes
+                : defaultMaxPartialInboundBytes();
+        receiveTimeout = b.receiveTimeout;
         nativeTransport = b.nativeTransport;
         redis = b.redis;
         storageMode = b.storageMode;
@@ -220,6 +234,17 @@ public final class ServerConfig {
     /** A builder holding every default. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The default bound on unfinished inbound frames and messages across all connections: a
+     * quarter of the direct memory this JVM may use (Netty's view of it: {@code
+     * -Dio.netty.maxDirectMemory} when set, else {@code -XX:MaxDirectMemorySize}, else the maximum
+     * heap), at least {@link #MIN_DEFAULT_PARTIAL_INBOUND_BYTES}.
+     */
+    public static long defaultMaxPartialInboundBytes() {
+        return Math.max(MIN_DEFAULT_PARTIAL_INBOUND_BYTES,
+                io.netty.util.internal.PlatformDependent.maxDirectMemory() / DEFAULT_PARTIAL_INBOUND_SHARE);
     }
 
     /** The defaults: the embedded server with no auth, no Redis, no config. */
@@ -328,6 +353,16 @@ public final class ServerConfig {
     public Duration shutdownGrace() { return shutdownGrace; }
     /** How long a peer has to take a close frame (e.g. a slow consumer's 4001) before the socket is dropped. */
     public Duration closeWait() { return closeWait; }
+    /**
+     * Bytes all connections together may hold of frames that have only partly arrived and of
+     * fragmented messages being reassembled; a connection that would need more is closed with 1013.
+     */
+    public long maxPartialInboundBytes() { return maxPartialInboundBytes; }
+    /**
+     * Time a frame, or a message sent in fragments, has from its first byte to its last; past it the
+     * connection is closed with 1008. Zero turns it off.
+     */
+    public Duration receiveTimeout() { return receiveTimeout; }
     /** Whether the native epoll transport is used when available. */
     public boolean nativeTransport() { return nativeTransport; }
     /** The Redis (or Valkey) history store, or {@code null} to keep history elsewhere. */
@@ -401,6 +436,8 @@ public final class ServerConfig {
         private Duration statsInterval = DEFAULT_STATS_INTERVAL;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Duration closeWait = DEFAULT_CLOSE_WAIT;
+        private long maxPartialInboundBytes;
+        private Duration receiveTimeout = DEFAULT_RECEIVE_TIMEOUT;
         private boolean nativeTransport = true;
         private RedisConfig redis;
         private StorageMode storageMode = StorageMode.DEGRADED;
@@ -468,6 +505,8 @@ public final class ServerConfig {
             statsInterval = c.statsInterval;
             shutdownGrace = c.shutdownGrace;
             closeWait = c.closeWait;
+            maxPartialInboundBytes = c.maxPartialInboundBytes;
+            receiveTimeout = c.receiveTimeout;
             nativeTransport = c.nativeTransport;
             redis = c.redis;
             storageMode = c.storageMode;
@@ -541,6 +580,10 @@ public final class ServerConfig {
         public Builder statsInterval(Duration value) { statsInterval = Objects.requireNonNull(value); return this; }
         public Builder shutdownGrace(Duration value) { shutdownGrace = Objects.requireNonNull(value); return this; }
         public Builder closeWait(Duration value) { closeWait = Objects.requireNonNull(value); return this; }
+        /** Bound on unfinished inbound frames and messages across all connections; 0 (the default) derives it from the direct memory. */
+        public Builder maxPartialInboundBytes(long value) { maxPartialInboundBytes = value; return this; }
+        /** Time a frame or fragmented message has to finish arriving; zero turns it off. */
+        public Builder receiveTimeout(Duration value) { receiveTimeout = Objects.requireNonNull(value); return this; }
         public Builder nativeTransport(boolean value) { nativeTransport = value; return this; }
         /** Keeps history in Redis (or Valkey); {@code null} keeps it elsewhere. */
         public Builder redis(RedisConfig value) { redis = value; return this; }
@@ -606,6 +649,9 @@ public final class ServerConfig {
             check(!statsInterval.isNegative(), "stats interval: %s (expected: >= 0)", statsInterval);
             check(!shutdownGrace.isNegative(), "shutdown grace: %s (expected: >= 0)", shutdownGrace);
             check(closeWait.isPositive(), "close wait: %s (expected: > 0)", closeWait);
+            check(maxPartialInboundBytes >= 0, "max partial inbound bytes: %d (expected: > 0, or 0 for the default)",
+                    maxPartialInboundBytes);
+            check(!receiveTimeout.isNegative(), "receive timeout: %s (expected: >= 0)", receiveTimeout);
             check(redis == null || !store.isFile(),
                     "history can be kept either in Redis (ARQONBUS_STORAGE_BACKEND=redis) or in a directory "
                     + "(ARQONBUS_STORE=file:...), not both");

@@ -5,6 +5,7 @@ import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.server.auth.Authenticator;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.limits.ConnectionsPerSubject;
+import io.arqonbus.server.limits.InboundBudget;
 import io.arqonbus.server.metrics.BusMetrics;
 import io.arqonbus.server.routing.ConnectionLifecycle;
 import io.arqonbus.server.routing.InboundRouter;
@@ -26,5 +27,6 @@ public record BusDependencies(
         Disconnector disconnector,
         ExceptionHandler exceptionHandler,
         AtomicInteger openConnections,
-        ConnectionsPerSubject connectionsPerSubject) {
+        ConnectionsPerSubject connectionsPerSubject,
+        InboundBudget partialInbound) {
 }

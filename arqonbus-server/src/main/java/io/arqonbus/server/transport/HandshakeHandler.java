@@ -48,7 +48,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxFrameSize())
                 .allowExtensions(config.compression())
-                .closeOnProtocolViolation(true)
+                .closeOnProtocolViolation(false) // InboundFrameDecoder answers, then reads until the peer leaves
                 .build();
         this.origins = new OriginAllowList(config.allowedOrigins());
     }
@@ -150,6 +150,13 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             badUpgrade(ctx, e);
             return;
         }
+        // Netty's handshaker has put its frame decoder in place: ours takes its place (same settings,
+        // plus the close codes it answers with and the bound on unfinished frames).
+        InboundFrameDecoder decoder = new InboundFrameDecoder(decoderConfig, deps.partialInbound(),
+                deps.config().receiveTimeout(), deps.disconnector(), deps.metrics());
+        if (channel.pipeline().get(HandlerNames.WS_DECODER) != null) {
+            channel.pipeline().replace(HandlerNames.WS_DECODER, HandlerNames.WS_DECODER, decoder);
+        }
         handshake.addListener(future -> {
             if (!future.isSuccess()) {
                 if (future.cause() instanceof WebSocketServerHandshakeException e && channel.isActive()) {
@@ -163,7 +170,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 deps.disconnector().close(channel, CloseCodes.TRY_AGAIN_LATER, overLimit ? "connection limit reached"
                         : "connection limit for this client reached");
             } else {
-                upgraded(ctx, principal, query);
+                upgraded(ctx, principal, query, decoder);
             }
         });
     }
@@ -184,7 +191,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 "{\"error\":\"Bad Request\",\"details\":\"" + details + "\"}"));
     }
 
-    private void upgraded(ChannelHandlerContext ctx, Principal principal, Map<String, List<String>> query) {
+    private void upgraded(ChannelHandlerContext ctx, Principal principal, Map<String, List<String>> query,
+            InboundFrameDecoder decoder) {
         Channel channel = ctx.channel();
         ServerConfig config = deps.config();
         LoopContext loop = deps.loops().of(channel.eventLoop());
@@ -219,7 +227,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.replace(this, HandlerNames.KEEPALIVE, new KeepAliveHandler(config.keepAliveInterval(),
                 config.keepAliveTimeout(), outbound, deps.disconnector()));
-        pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.FRAMES, new BusFrameHandler(deps, session));
+        pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.FRAMES, new BusFrameHandler(deps, session, decoder));
         if (config.idleTimeout().isPositive()) {
             pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.IDLE_TIMEOUT,
                     new IdleTimeoutHandler(config.idleTimeout(), deps.disconnector(), deps.metrics()));
