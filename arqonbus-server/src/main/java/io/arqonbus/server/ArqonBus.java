@@ -67,9 +67,11 @@ import io.arqonbus.server.transport.BusDependencies;
 import io.arqonbus.server.transport.Disconnector;
 import io.arqonbus.server.transport.ExceptionHandler;
 import io.arqonbus.server.transport.FrameEncoder;
+import io.arqonbus.server.transport.OutOfMemoryGuard;
 import io.arqonbus.server.transport.Transports;
 import io.arqonbus.server.webhook.Webhooks;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -90,6 +92,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,11 +142,15 @@ public final class ArqonBus implements AutoCloseable {
     private volatile CronScheduler cron;
 
     private final int subscriberQueueCapacity;
+    private final ByteBufAllocator allocator;
+    private final IntConsumer halt;
 
     private ArqonBus(Builder builder) {
         this.config = builder.resolve();
         this.clock = builder.clock;
         this.subscriberQueueCapacity = builder.subscriberQueueCapacity;
+        this.allocator = builder.allocator;
+        this.halt = builder.halt;
     }
 
     /** A builder with the default configuration. */
@@ -162,6 +169,8 @@ public final class ArqonBus implements AutoCloseable {
         private final List<Consumer<ServerConfig.Builder>> changes = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private int subscriberQueueCapacity = HostSubscriptions.DEFAULT_QUEUE_CAPACITY;
+        private ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+        private IntConsumer halt = status -> Runtime.getRuntime().halt(status);
 
         private Builder() {
         }
@@ -226,6 +235,27 @@ public final class ArqonBus implements AutoCloseable {
         /** The clock for timestamps and ages (default: the system UTC clock). */
         public Builder clock(Clock value) {
             clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * The allocator of every connection's buffers and of the frames the bus encodes (default:
+         * Netty's pooled direct allocator). Its direct memory in use is what the shed policy of
+         * {@code ARQONBUS_ON_OUT_OF_MEMORY} compares with the high-water mark.
+         */
+        public Builder allocator(ByteBufAllocator value) {
+            allocator = Objects.requireNonNull(value, "allocator");
+            return this;
+        }
+
+        /**
+         * What ends the process when it runs out of memory under {@code ARQONBUS_ON_OUT_OF_MEMORY=exit}
+         * (default {@link Runtime#halt}, with status {@value OutOfMemoryGuard#EXIT_STATUS}). A host that
+         * must do something first (or a test) passes its own; if it returns, the bus goes on and
+         * closes the connection that could not get memory, as under {@code shed}.
+         */
+        public Builder onHalt(IntConsumer value) {
+            halt = Objects.requireNonNull(value, "halt");
             return this;
         }
 
@@ -318,7 +348,7 @@ public final class ArqonBus implements AutoCloseable {
             BusMetrics metrics = new BusMetrics();
             history = HistoryStores.create(config, clock, codec);
             Map<ChannelKey, StreamPosition> heads = history.open();
-            FrameEncoder encoder = new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT);
+            FrameEncoder encoder = new FrameEncoder(codec, allocator);
             Hub hub = new Hub(loops, history, heads, encoder, metrics, ids, clock, config.dedupWindow(),
                     Hub.DEFAULT_DEDUP_MAX_KEYS);
             rememberIdempotencyKeys(hub, history, heads.keySet());
@@ -327,7 +357,9 @@ public final class ArqonBus implements AutoCloseable {
             Replies replies = new Replies(ids, clock);
             Disconnector disconnector = new Disconnector(config.closeWait());
             TelemetryHub telemetry = new TelemetryHub(codec, clock, config.maxPendingBytes(), disconnector);
-            ExceptionHandler exceptionHandler = new ExceptionHandler(disconnector);
+            OutOfMemoryGuard outOfMemory = new OutOfMemoryGuard(config.onOutOfMemory(), config.directMemoryHighWater(),
+                    () -> OutOfMemoryGuard.directMemoryInUse(allocator), halt, disconnector, metrics);
+            ExceptionHandler exceptionHandler = new ExceptionHandler(disconnector, outOfMemory);
             AgentActivity activity = new AgentActivity(hub, replies, telemetry);
             ConnectionLifecycle lifecycle = new ConnectionLifecycle(sessions, hub, replies, telemetry, activity,
                     metrics, config.authEnabled());
@@ -368,7 +400,7 @@ public final class ArqonBus implements AutoCloseable {
             BusDependencies deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle,
                     loops, metrics, disconnector, exceptionHandler, openConnections,
                     new ConnectionsPerSubject(config.maxConnectionsPerClient()),
-                    partialInbound);
+                    partialInbound, outOfMemory);
 
             RecentEvents recentEvents = new RecentEvents(config.recentEventsSize());
             if (recentEvents.enabled()) {
@@ -392,7 +424,7 @@ public final class ArqonBus implements AutoCloseable {
             InetSocketAddress telemetryAddress = null;
             if (config.telemetryPort() >= 0) {
                 TelemetryServer telemetryServer = new TelemetryServer(telemetry, codec, clock, disconnector,
-                        exceptionHandler, config.telemetryMaxClients(), config.handshakeTimeout(), metrics);
+                        exceptionHandler, config.telemetryMaxClients(), config.handshakeTimeout(), metrics, outOfMemory);
                 telemetryAddress = bind(transports, boss, workers, config.telemetryHost(), config.telemetryPort(),
                         secured(tls, TlsConfig.Port.TELEMETRY, telemetryServer), serverChannels);
                 telemetryServer.boundTo(telemetryAddress.getHostString(), telemetryAddress.getPort());
@@ -480,7 +512,7 @@ public final class ArqonBus implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                 .childHandler(initializer);
         Channel channel;

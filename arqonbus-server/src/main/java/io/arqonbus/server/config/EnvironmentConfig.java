@@ -79,6 +79,8 @@ public final class EnvironmentConfig {
         seconds("ARQONBUS_CLOSE_WAIT_SECONDS", b::closeWait);
         bytes("ARQONBUS_MAX_PARTIAL_INBOUND_BYTES", b::maxPartialInboundBytes);
         seconds("ARQONBUS_RECEIVE_TIMEOUT_SECONDS", b::receiveTimeout);
+        string("ARQONBUS_ON_OUT_OF_MEMORY", v -> b.onOutOfMemory(OutOfMemoryPolicy.parse("ARQONBUS_ON_OUT_OF_MEMORY", v)));
+        bytes("ARQONBUS_DIRECT_MEMORY_HIGH_WATER_BYTES", b::directMemoryHighWater);
         bool("ARQONBUS_NATIVE_TRANSPORT", b::nativeTransport);
         string("ARQONBUS_TLS_CERT_FILE", b::tlsCertFile);
         string("ARQONBUS_TLS_KEY_FILE", b::tlsKeyFile);

@@ -98,6 +98,8 @@ public final class ServerConfig {
     public static final long MIN_DEFAULT_PARTIAL_INBOUND_BYTES = 1024 * 1024;
     /** Default time a frame (or a fragmented message) that has started arriving has to finish. */
     public static final Duration DEFAULT_RECEIVE_TIMEOUT = Duration.ofSeconds(60);
+    /** The default high-water mark of direct memory in use is this percentage of the maximum: {@value}. */
+    public static final int DEFAULT_DIRECT_MEMORY_HIGH_WATER_PERCENT = 80;
 
     private final String host;
     private final int port;
@@ -149,6 +151,8 @@ public final class ServerConfig {
     private final Duration closeWait;
     private final long maxPartialInboundBytes;
     private final Duration receiveTimeout;
+    private final OutOfMemoryPolicy onOutOfMemory;
+    private final long directMemoryHighWater;
     private final boolean nativeTransport;
     // Redis history store (issue 4)
     private final RedisConfig redis;
@@ -217,6 +221,9 @@ public final class ServerConfig {
         maxPartialInboundBytes = b.maxPartialInboundBytes > 0 ? b.maxPartialInboundBytes
                 : defaultMaxPartialInboundBytes();
         receiveTimeout = b.receiveTimeout;
+        onOutOfMemory = b.onOutOfMemory;
+        directMemoryHighWater = b.directMemoryHighWater > 0 ? b.directMemoryHighWater
+                : defaultDirectMemoryHighWater();
         nativeTransport = b.nativeTransport;
         redis = b.redis;
         storageMode = b.storageMode;
@@ -245,6 +252,15 @@ public final class ServerConfig {
     public static long defaultMaxPartialInboundBytes() {
         return Math.max(MIN_DEFAULT_PARTIAL_INBOUND_BYTES,
                 io.netty.util.internal.PlatformDependent.maxDirectMemory() / DEFAULT_PARTIAL_INBOUND_SHARE);
+    }
+
+    /**
+     * The default high-water mark of direct memory in use, past which the {@code shed} policy
+     * refuses new handshakes: {@value #DEFAULT_DIRECT_MEMORY_HIGH_WATER_PERCENT}% of the direct memory
+     * this JVM may use (Netty's view of it, as for {@link #defaultMaxPartialInboundBytes()}).
+     */
+    public static long defaultDirectMemoryHighWater() {
+        return io.netty.util.internal.PlatformDependent.maxDirectMemory() / 100 * DEFAULT_DIRECT_MEMORY_HIGH_WATER_PERCENT;
     }
 
     /** The defaults: the embedded server with no auth, no Redis, no config. */
@@ -363,6 +379,13 @@ public final class ServerConfig {
      * connection is closed with 1008. Zero turns it off.
      */
     public Duration receiveTimeout() { return receiveTimeout; }
+    /** What happens when memory runs out: halt the process (the default) or shed connections. */
+    public OutOfMemoryPolicy onOutOfMemory() { return onOutOfMemory; }
+    /**
+     * With {@link OutOfMemoryPolicy#SHED}: new handshakes are refused (HTTP 503) while the direct
+     * memory in use is above this many bytes.
+     */
+    public long directMemoryHighWater() { return directMemoryHighWater; }
     /** Whether the native epoll transport is used when available. */
     public boolean nativeTransport() { return nativeTransport; }
     /** The Redis (or Valkey) history store, or {@code null} to keep history elsewhere. */
@@ -438,6 +461,8 @@ public final class ServerConfig {
         private Duration closeWait = DEFAULT_CLOSE_WAIT;
         private long maxPartialInboundBytes;
         private Duration receiveTimeout = DEFAULT_RECEIVE_TIMEOUT;
+        private OutOfMemoryPolicy onOutOfMemory = OutOfMemoryPolicy.EXIT;
+        private long directMemoryHighWater;
         private boolean nativeTransport = true;
         private RedisConfig redis;
         private StorageMode storageMode = StorageMode.DEGRADED;
@@ -507,6 +532,8 @@ public final class ServerConfig {
             closeWait = c.closeWait;
             maxPartialInboundBytes = c.maxPartialInboundBytes;
             receiveTimeout = c.receiveTimeout;
+            onOutOfMemory = c.onOutOfMemory;
+            directMemoryHighWater = c.directMemoryHighWater;
             nativeTransport = c.nativeTransport;
             redis = c.redis;
             storageMode = c.storageMode;
@@ -584,6 +611,10 @@ public final class ServerConfig {
         public Builder maxPartialInboundBytes(long value) { maxPartialInboundBytes = value; return this; }
         /** Time a frame or fragmented message has to finish arriving; zero turns it off. */
         public Builder receiveTimeout(Duration value) { receiveTimeout = Objects.requireNonNull(value); return this; }
+        /** What happens when memory runs out (default {@link OutOfMemoryPolicy#EXIT}). */
+        public Builder onOutOfMemory(OutOfMemoryPolicy value) { onOutOfMemory = Objects.requireNonNull(value); return this; }
+        /** High-water mark of direct memory in use for the shed policy; 0 (the default) derives it from the direct memory. */
+        public Builder directMemoryHighWater(long value) { directMemoryHighWater = value; return this; }
         public Builder nativeTransport(boolean value) { nativeTransport = value; return this; }
         /** Keeps history in Redis (or Valkey); {@code null} keeps it elsewhere. */
         public Builder redis(RedisConfig value) { redis = value; return this; }
@@ -652,6 +683,8 @@ public final class ServerConfig {
             check(maxPartialInboundBytes >= 0, "max partial inbound bytes: %d (expected: > 0, or 0 for the default)",
                     maxPartialInboundBytes);
             check(!receiveTimeout.isNegative(), "receive timeout: %s (expected: >= 0)", receiveTimeout);
+            check(directMemoryHighWater >= 0, "direct memory high water: %d (expected: > 0, or 0 for the default)",
+                    directMemoryHighWater);
             check(redis == null || !store.isFile(),
                     "history can be kept either in Redis (ARQONBUS_STORAGE_BACKEND=redis) or in a directory "
                     + "(ARQONBUS_STORE=file:...), not both");

@@ -8,6 +8,7 @@ import io.arqonbus.server.transport.Disconnector;
 import io.arqonbus.server.transport.ExceptionHandler;
 import io.arqonbus.server.transport.HandlerNames;
 import io.arqonbus.server.transport.HandshakeTimeoutHandler;
+import io.arqonbus.server.transport.OutOfMemoryGuard;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -45,11 +46,13 @@ public final class TelemetryServer extends ChannelInitializer<SocketChannel> {
     private final int maxClients;
     private final Duration handshakeTimeout;
     private final BusMetrics metrics;
+    private final OutOfMemoryGuard outOfMemory;
     private volatile String host = "";
     private volatile int port;
 
     public TelemetryServer(TelemetryHub hub, EnvelopeCodec codec, Clock clock, Disconnector disconnector,
-            ExceptionHandler exceptionHandler, int maxClients, Duration handshakeTimeout, BusMetrics metrics) {
+            ExceptionHandler exceptionHandler, int maxClients, Duration handshakeTimeout, BusMetrics metrics,
+            OutOfMemoryGuard outOfMemory) {
         this.hub = hub;
         this.codec = codec;
         this.clock = clock;
@@ -58,6 +61,7 @@ public final class TelemetryServer extends ChannelInitializer<SocketChannel> {
         this.maxClients = maxClients;
         this.handshakeTimeout = handshakeTimeout;
         this.metrics = metrics;
+        this.outOfMemory = outOfMemory;
     }
 
     /** Records where the port is bound, for the welcome's {@code server_config}. */
@@ -68,6 +72,12 @@ public final class TelemetryServer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (outOfMemory.refusingHandshakes()) {
+            // Out of memory under the shed policy: no new connections until use is below the mark.
+            metrics.connectionRejected();
+            ch.close();
+            return;
+        }
         ch.pipeline()
                 .addLast(HandlerNames.HANDSHAKE_TIMEOUT, new HandshakeTimeoutHandler(handshakeTimeout, metrics))
                 .addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec())

@@ -28,5 +28,6 @@ public record BusDependencies(
         ExceptionHandler exceptionHandler,
         AtomicInteger openConnections,
         ConnectionsPerSubject connectionsPerSubject,
-        InboundBudget partialInbound) {
+        InboundBudget partialInbound,
+        OutOfMemoryGuard outOfMemory) {
 }

@@ -67,6 +67,14 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (deps.outOfMemory().refusingHandshakes()) {
+            deps.metrics().connectionRejected();
+            FullHttpResponse response = HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "{\"error\":\"Service Unavailable\",\"details\":\"The server is low on memory; try again later\"}");
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+            HttpResponses.sendAndClose(ctx, response);
+            return;
+        }
         if (!request.decoderResult().isSuccess()) {
             HttpResponses.sendAndClose(ctx, HttpResponses.json(HttpResponseStatus.BAD_REQUEST,
                     "{\"error\":\"Bad Request\",\"details\":\"Malformed HTTP request\"}"));

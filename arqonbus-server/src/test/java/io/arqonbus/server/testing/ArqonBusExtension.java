@@ -31,6 +31,7 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final Consumer<ServerConfig.Builder> configurer;
+    private final Consumer<ArqonBus.Builder> busConfigurer;
     private final List<ArqonBusClient> clients = new CopyOnWriteArrayList<>();
     private ArqonBus bus;
 
@@ -40,7 +41,16 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
 
     /** @param configurer changes to the test configuration (ports are already 0, stats off) */
     public ArqonBusExtension(Consumer<ServerConfig.Builder> configurer) {
+        this(configurer, b -> { });
+    }
+
+    /**
+     * @param configurer    changes to the test configuration (ports are already 0, stats off)
+     * @param busConfigurer what else the bus is built with (its allocator, its halt hook)
+     */
+    public ArqonBusExtension(Consumer<ServerConfig.Builder> configurer, Consumer<ArqonBus.Builder> busConfigurer) {
         this.configurer = configurer;
+        this.busConfigurer = busConfigurer;
     }
 
     @Override
@@ -59,7 +69,9 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
                 .statsInterval(Duration.ZERO)
                 .shutdownGrace(Duration.ofSeconds(2));
         configurer.accept(builder);
-        bus = ArqonBus.builder().config(builder.build()).build();
+        ArqonBus.Builder busBuilder = ArqonBus.builder().config(builder.build());
+        busConfigurer.accept(busBuilder);
+        bus = busBuilder.build();
         bus.start().orTimeout(30, TimeUnit.SECONDS).join();
     }
 

@@ -87,6 +87,11 @@ public final class WireSocket implements AutoCloseable {
         return head.toString(StandardCharsets.US_ASCII);
     }
 
+    /** The client side's port: the server's logs name the connection by it. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     /** Writes a masked frame header announcing {@code length} payload bytes (zero mask key). */
     public void header(int opcode, boolean fin, long length) throws IOException {
         ByteArrayOutputStream h = new ByteArrayOutputStream(14);
