@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Close frames are checked as RFC 6455 §7.4 says.</b> A code a peer may not send (below
  *       1000, 1004–1006, 1015, 1016–2999, 5000 and above) or a reason that is not valid UTF-8 is a
  *       protocol error: 1002.</li>
- *   <li><b>Unfinished frames are bounded across connections.</b> After each read, the bytes of a
- *       frame that has only partly arrived (Netty keeps them until the frame is whole) are charged
- *       to the server's {@link InboundBudget}, as are the fragments of a message the frame handler
- *       is reassembling ({@link #holdMessage}). A connection that would need more than is left is
+ *   <li><b>Unfinished frames are bounded across connections.</b> After each read, the buffer in
+ *       which Netty keeps a frame that has only partly arrived (its capacity: the memory it takes)
+ *       is charged to the server's {@link InboundBudget}, as are the fragments of a message the
+ *       frame handler is reassembling ({@link #holdMessage}). A connection that would need more than is left is
  *       closed with 1013; one whose frame or fragmented message takes longer than the receive
  *       timeout to arrive is closed with 1008.</li>
  * </ul>
@@ -100,7 +100,10 @@ final class InboundFrameDecoder extends WebSocket08FrameDecoder {
             return;
         }
         if (!refused) {
-            holdFrame(internalBuffer().readableBytes());
+            // What the unfinished frame costs is the buffer Netty keeps it in: its capacity, which
+            // grows by doubling and can be up to twice the bytes received so far.
+            ByteBuf cumulation = internalBuffer();
+            holdFrame(cumulation.isReadable() ? cumulation.capacity() : 0);
         }
     }
 
@@ -110,11 +113,13 @@ final class InboundFrameDecoder extends WebSocket08FrameDecoder {
         super.decode(ctx, in, out);
         if (out.size() > before) {
             frameCompleted = true;
-            // The bytes of the frame just completed leave the charge before the frame goes on (where
-            // the frame handler may charge them again as a fragment): never counted twice.
-            long left = Math.min(frameBytes, in.readableBytes());
-            budget.give(frameBytes - left);
-            frameBytes = left;
+            // A frame just completed and nothing follows it: its buffer goes once this read is done,
+            // so the charge goes now, before the frame moves on (where the frame handler may charge
+            // its bytes as a fragment): never counted twice.
+            if (!in.isReadable()) {
+                budget.give(frameBytes);
+                frameBytes = 0;
+            }
         }
     }
 
@@ -160,9 +165,11 @@ final class InboundFrameDecoder extends WebSocket08FrameDecoder {
     }
 
     /** After a read: charge (or give back) what the unfinished frame now holds. */
-    private void holdFrame(int held) {
+    private void holdFrame(long held) {
         if (held == frameBytes) {
-            if (held > 0 && frameCompleted) {
+            if (held == 0) {
+                frameSince = NONE;
+            } else if (frameCompleted) {
                 restartFrameClock();
             }
             return;

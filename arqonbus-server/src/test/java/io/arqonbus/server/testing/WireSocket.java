@@ -42,6 +42,9 @@ public final class WireSocket implements AutoCloseable {
     public static final int CONTINUATION = 0x0;
     public static final int CLOSE = 0x8;
 
+    private static final Frame END = new Frame(-1, new byte[0]);
+    /** A close (or {@link #END}) {@link #hasClose()} has already read. */
+    private Frame pendingClose;
     private final Socket socket;
     private final OutputStream out;
     private final DataInputStream in;
@@ -134,6 +137,26 @@ public final class WireSocket implements AutoCloseable {
         frame(CLOSE, true, body);
     }
 
+    /**
+     * Whether the server has sent a close frame or ended the connection, looking only at what
+     * has arrived (never blocks; frames before the close are skipped).
+     */
+    public boolean hasClose() throws IOException {
+        try {
+            while (in.available() > 0) {
+                Frame frame = next();
+                if (frame == null || frame.opcode() == CLOSE) {
+                    pendingClose = frame == null ? END : frame;
+                    return true;
+                }
+            }
+            return pendingClose != null;
+        } catch (IOException e) {
+            pendingClose = END;
+            return true;
+        }
+    }
+
     /** The next frame from the server; {@code null} when the connection ended (EOF or reset). */
     public Frame next() throws IOException {
         try {
@@ -166,6 +189,9 @@ public final class WireSocket implements AutoCloseable {
      * test timeout.
      */
     public Frame awaitClose() throws IOException {
+        if (pendingClose != null) {
+            return pendingClose == END ? null : pendingClose;
+        }
         Frame frame;
         while ((frame = next()) != null) {
             if (frame.opcode() == CLOSE) {
