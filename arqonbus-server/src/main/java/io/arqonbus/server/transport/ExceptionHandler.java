@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -39,6 +40,14 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof IOException || cause instanceof ClosedChannelException) {
             log.debug("event=connection_error remote={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
+            return;
+        }
+        if (cause instanceof DecompressionException || cause.getCause() instanceof DecompressionException) {
+            // permessage-deflate: the frame inflates past the maximum frame size.
+            log.debug("event=protocol_error code=1009 remote={} error=\"{}\"", ctx.channel().remoteAddress(),
+                    cause.toString());
+            disconnector.close(ctx.channel(), CloseCodes.MESSAGE_TOO_BIG, "frame larger than the maximum frame size "
+                    + "once decompressed");
             return;
         }
         if (cause instanceof CorruptedFrameException || cause instanceof DecoderException) {
