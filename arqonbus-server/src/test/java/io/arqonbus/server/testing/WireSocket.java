@@ -97,6 +97,11 @@ public final class WireSocket implements AutoCloseable {
 
     /** Writes a masked frame header announcing {@code length} payload bytes (zero mask key). */
     public void header(int opcode, boolean fin, long length) throws IOException {
+        out.write(headerBytes(opcode, fin, length));
+        out.flush();
+    }
+
+    private static byte[] headerBytes(int opcode, boolean fin, long length) {
         ByteArrayOutputStream h = new ByteArrayOutputStream(14);
         h.write((fin ? 0x80 : 0) | opcode);
         if (length < 126) {
@@ -111,9 +116,8 @@ public final class WireSocket implements AutoCloseable {
                 h.write((int) (length >>> shift));
             }
         }
-        h.write(new byte[4]); // the mask key: zeros, so the payload goes out as it is
-        out.write(h.toByteArray());
-        out.flush();
+        h.write(new byte[4], 0, 4); // the mask key: zeros, so the payload goes out as it is
+        return h.toByteArray();
     }
 
     /** Writes payload bytes (after a {@link #header}). */
@@ -122,10 +126,13 @@ public final class WireSocket implements AutoCloseable {
         out.flush();
     }
 
-    /** Writes a whole frame. */
+    /** Writes a whole frame, header and payload in one write. */
     public void frame(int opcode, boolean fin, byte[] payload) throws IOException {
-        header(opcode, fin, payload.length);
-        payload(payload);
+        byte[] header = headerBytes(opcode, fin, payload.length);
+        byte[] whole = java.util.Arrays.copyOf(header, header.length + payload.length);
+        System.arraycopy(payload, 0, whole, header.length, payload.length);
+        out.write(whole);
+        out.flush();
     }
 
     /** Writes a close frame with this code and these reason bytes (any code, any bytes). */

@@ -39,6 +39,10 @@ class PartialInboundTest {
     static final ArqonBusExtension slowServer = new ArqonBusExtension(b -> b
             .receiveTimeout(Duration.ofMillis(500)));
 
+    @RegisterExtension
+    static final ArqonBusExtension tinyBudgetServer = new ArqonBusExtension(b -> b
+            .maxPartialInboundBytes(16 * 1024));
+
     private static final Duration T = ArqonBusExtension.TIMEOUT;
     private final List<WireSocket> sockets = new ArrayList<>();
 
@@ -56,7 +60,11 @@ class PartialInboundTest {
     }
 
     private static double held() {
-        Gauge gauge = server.bus().metrics().registry().find("arqonbus.partial.inbound.bytes").gauge();
+        return held(server);
+    }
+
+    private static double held(ArqonBusExtension of) {
+        Gauge gauge = of.bus().metrics().registry().find("arqonbus.partial.inbound.bytes").gauge();
         return gauge == null ? -1 : gauge.value();
     }
 
@@ -146,6 +154,34 @@ class PartialInboundTest {
             ws.close();
         }
         await().atMost(T).until(() -> held() == 0);
+    }
+
+    @Test
+    void theFragmentThatDoesNotFitIsRefusedAndWhatTheMessageHeldIsGivenBack() throws Exception {
+        // 1 KiB fragments of one message against a 16 KiB budget, one at a time (each read holds one
+        // whole frame, so only the fragments count): sixteen fit, the seventeenth does not.
+        WireSocket ws = connect(tinyBudgetServer);
+        byte[] kib = new byte[1024];
+        Arrays.fill(kib, (byte) ' ');
+        kib[0] = '{';
+        int held = 0;
+        WireSocket.Frame refusal = null;
+        for (int i = 0; i < 40 && refusal == null; i++) {
+            ws.frame(i == 0 ? WireSocket.TEXT : WireSocket.CONTINUATION, false, kib);
+            kib[0] = ' ';
+            int expected = held + kib.length;
+            await().atMost(T).pollInterval(Duration.ofMillis(5))
+                    .until(() -> held(tinyBudgetServer) == expected || ws.hasClose());
+            if (held(tinyBudgetServer) == expected) {
+                held = expected;
+            } else {
+                refusal = ws.awaitClose();
+            }
+        }
+        assertThat(held).isEqualTo(16 * 1024);
+        assertThat(refusal).isNotNull();
+        assertThat(refusal.closeCode()).isEqualTo(CloseCodes.TRY_AGAIN_LATER);
+        await().atMost(T).until(() -> held(tinyBudgetServer) == 0);
     }
 
     @Test
