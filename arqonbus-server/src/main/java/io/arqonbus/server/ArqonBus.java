@@ -59,6 +59,8 @@ import java.util.function.IntConsumer;
  * future; while starting it stops once the start completed; before any start it completes at
  * once. A start that fails undoes what it built and leaves the bus {@code IDLE}: it may be
  * started again. The wiring lives in {@code io.arqonbus.server.internal.runtime}.
+ *
+ * <p>Over 400 lines: the one public entry point; its builder's options and the lifecycle belong together.
  */
 public final class ArqonBus implements AutoCloseable {
     /** The workflow channels of the bootstrapped {@code science} room. */
