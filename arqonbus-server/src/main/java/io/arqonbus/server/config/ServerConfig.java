@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The whole server configuration, immutable and validated, as one record per concern:
- * {@link #listeners()}, {@link #limits()}, {@link #rateLimits()}, {@link #timeouts()},
+ * {@link #listeners()}, {@link #limits()}, {@link #rateLimits()}, {@link #timeouts()}, {@link #memory()},
  * {@link #history()}, {@link #storage()}, {@link #auth()}, {@link #tls()} and the settings of each
  * operator lane. Build it with {@link #builder()}; the {@code ARQONBUS_*} variables, the
  * configuration file and the CLI's flags fill the same builder (flags &gt; env &gt; file &gt;
