@@ -28,6 +28,18 @@ public final class CloseCodes {
     /** The connection was idle too long. */
     public static final int IDLE_TIMEOUT = 4004;
 
+    /**
+     * Whether a peer may put this code in a close frame (RFC 6455 §7.4): 1000–1003, 1007–1014
+     * (1012–1014 were registered with IANA after the RFC) and 3000–4999. Codes below 1000, 1004
+     * (reserved), 1005, 1006 and 1015 (never sent on the wire), 1016–2999 (reserved for future
+     * standards) and 5000 and above are not; a close frame carrying one is a protocol error.
+     */
+    public static boolean isValidPeerCode(int code) {
+        return code >= 1000 && code <= 1003
+                || code >= 1007 && code <= 1014
+                || code >= 3000 && code <= 4999;
+    }
+
     private CloseCodes() {
     }
 }

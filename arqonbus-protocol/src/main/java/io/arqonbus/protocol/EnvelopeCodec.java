@@ -81,24 +81,23 @@ public final class EnvelopeCodec {
         try {
             root = mapper.readTree(frame);
         } catch (JsonProcessingException e) {
-            return invalidJson("Invalid JSON: " + e.getOriginalMessage());
+            return invalidJson(InvalidJson.sentence(e, mapper.getFactory().streamReadConstraints(), null, 0, 0, frame));
         }
         return decodeRoot(root);
     }
 
     /**
      * Decodes one text frame as a whole JSON tree first: the decoder before the streaming one,
-     * kept for refusals (its error sentences are the documented ones) and as the reference the
-     * streaming decoder is tested against.
+     * kept for refusals (its error sentences are the documented ones, {@link InvalidJson}: never
+     * the parser's own message) and as the reference the streaming decoder is tested against.
      */
     Inbound decodeTree(byte[] frame, int offset, int length) {
         JsonNode root;
         try {
             root = mapper.readTree(frame, offset, length);
-        } catch (JsonProcessingException e) {
-            return invalidJson("Invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            return invalidJson("Invalid JSON: " + e.getMessage());
+            return invalidJson(InvalidJson.sentence(e, mapper.getFactory().streamReadConstraints(), frame, offset,
+                    length, null));
         }
         return decodeRoot(root);
     }

@@ -12,6 +12,8 @@ import io.arqonbus.server.status.Readiness;
 import io.arqonbus.server.status.ServerInfo;
 import io.arqonbus.server.subscribe.Subscription;
 import io.arqonbus.server.subscribe.SubscriptionFilter;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * An ArqonBus server: the bus WebSocket port, the telemetry WebSocket port and the HTTP port,
@@ -56,6 +59,8 @@ import java.util.function.Consumer;
  * future; while starting it stops once the start completed; before any start it completes at
  * once. A start that fails undoes what it built and leaves the bus {@code IDLE}: it may be
  * started again. The wiring lives in {@code io.arqonbus.server.internal.runtime}.
+ *
+ * <p>Over 400 lines: the one public entry point; its builder's options and the lifecycle belong together.
  */
 public final class ArqonBus implements AutoCloseable {
     /** The workflow channels of the bootstrapped {@code science} room. */
@@ -68,6 +73,8 @@ public final class ArqonBus implements AutoCloseable {
     private final ServerConfig config;
     private final Clock clock;
     private final int subscriberQueueCapacity;
+    private final ByteBufAllocator allocator;
+    private final IntConsumer halt;
     private final Object lock = new Object();
     private volatile State state = State.IDLE;
     private CompletableFuture<ArqonBus> startFuture;
@@ -79,6 +86,8 @@ public final class ArqonBus implements AutoCloseable {
         this.config = builder.resolve();
         this.clock = builder.clock;
         this.subscriberQueueCapacity = builder.subscriberQueueCapacity;
+        this.allocator = builder.allocator;
+        this.halt = builder.halt;
     }
 
     /** A builder with the default configuration. */
@@ -97,6 +106,8 @@ public final class ArqonBus implements AutoCloseable {
         private final List<Consumer<ServerConfig.Builder>> changes = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private int subscriberQueueCapacity = DEFAULT_SUBSCRIBER_QUEUE_CAPACITY;
+        private ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+        private IntConsumer halt = status -> Runtime.getRuntime().halt(status);
 
         private Builder() {
         }
@@ -158,6 +169,27 @@ public final class ArqonBus implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The allocator of every connection's buffers and of the frames the bus encodes (default:
+         * Netty's pooled direct allocator). Its direct memory in use is what the shed policy of
+         * {@code ARQONBUS_ON_OUT_OF_MEMORY} compares with the high-water mark.
+         */
+        public Builder allocator(ByteBufAllocator value) {
+            allocator = Objects.requireNonNull(value, "allocator");
+            return this;
+        }
+
+        /**
+         * What ends the process when it runs out of memory under {@code ARQONBUS_ON_OUT_OF_MEMORY=exit}
+         * (default {@link Runtime#halt}, with status 3). A host that must do something first (or a
+         * test) passes its own; if it returns, the bus goes on and closes the connection that could
+         * not get memory, as under {@code shed}.
+         */
+        public Builder onHalt(IntConsumer value) {
+            halt = Objects.requireNonNull(value, "halt");
+            return this;
+        }
+
         /** The clock for timestamps and ages (default: the system UTC clock). */
         public Builder clock(Clock value) {
             clock = Objects.requireNonNull(value, "clock");
@@ -204,7 +236,8 @@ public final class ArqonBus implements AutoCloseable {
             }
         }
         try {
-            BusComponents started = BusComponents.start(config, clock, subscriberQueueCapacity, this::readiness);
+            BusComponents started = BusComponents.start(config, clock, subscriberQueueCapacity, this::readiness, allocator,
+                    halt);
             synchronized (lock) {
                 components = started;
                 if (state == State.STARTING) {

@@ -8,6 +8,11 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** A usage or configuration error: unknown flag, bad value, invalid configuration. */
     public static final int USAGE = 2;
+    /**
+     * {@code serve} ran out of memory and halted (the server's {@code OutOfMemoryGuard.EXIT_STATUS};
+     * also the JVM's own status for {@code -XX:+ExitOnOutOfMemoryError}).
+     */
+    public static final int OUT_OF_MEMORY = 3;
 
     private ExitCodes() {
     }

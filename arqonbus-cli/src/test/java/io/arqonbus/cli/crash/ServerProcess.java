@@ -45,9 +45,16 @@ final class ServerProcess implements AutoCloseable {
      * @param log  where its stdout and stderr go (appended)
      */
     static ServerProcess start(Map<String, String> env, List<String> args, Path log) {
+        return start(env, args, log, List.of());
+    }
+
+    /** {@link #start(Map, List, Path)} with more JVM options (e.g. a small direct memory). */
+    static ServerProcess start(Map<String, String> env, List<String> args, Path log, List<String> jvmOptions) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(),
                 "serve", "--port", "0", "--telemetry-port", "-1", "--http-port", "-1", "--io-threads", "1",
@@ -96,6 +103,16 @@ final class ServerProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Whether the server process is still running. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits up to {@code timeout} for the process to end on its own; its exit status, or -1 if it did not end. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     /** SIGKILL, then waits for the process to be gone. */

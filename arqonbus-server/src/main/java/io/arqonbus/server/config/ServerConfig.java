@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The whole server configuration, immutable and validated, as one record per concern:
- * {@link #listeners()}, {@link #limits()}, {@link #rateLimits()}, {@link #timeouts()},
+ * {@link #listeners()}, {@link #limits()}, {@link #rateLimits()}, {@link #timeouts()}, {@link #memory()},
  * {@link #history()}, {@link #storage()}, {@link #auth()}, {@link #tls()} and the settings of each
  * operator lane. Build it with {@link #builder()}; the {@code ARQONBUS_*} variables, the
  * configuration file and the CLI's flags fill the same builder (flags &gt; env &gt; file &gt;
@@ -25,6 +25,7 @@ public final class ServerConfig {
     private final RateLimits rateLimits;
     private final HistoryReads historyReads;
     private final Timeouts timeouts;
+    private final MemoryLimits memory;
     private final HistorySettings history;
     private final StorageSettings storage;
     private final AuthSettings auth;
@@ -44,6 +45,10 @@ public final class ServerConfig {
         historyReads = new HistoryReads(b.historyReadRate, b.historyReadBurst);
         timeouts = new Timeouts(b.keepAliveInterval, b.keepAliveTimeout, b.idleTimeout, b.handshakeTimeout,
                 b.closeWait, b.shutdownGrace, b.statsInterval);
+        memory = new MemoryLimits(
+                b.maxPartialInboundBytes > 0 ? b.maxPartialInboundBytes : MemoryLimits.defaultMaxPartialInboundBytes(),
+                b.receiveTimeout, b.onOutOfMemory,
+                b.directMemoryHighWater > 0 ? b.directMemoryHighWater : MemoryLimits.defaultDirectMemoryHighWater());
         history = new HistorySettings(b.maxHistorySize, b.maxHistoryLimit, b.historyMaxAge, b.recoveryMaxMessages,
                 b.dedupWindow, b.recentEventsSize, b.maxHistoryBytes, b.maxHistoryTotalBytes);
         storage = new StorageSettings(b.redis, b.storageMode, b.store, b.storeSync);
@@ -81,6 +86,8 @@ public final class ServerConfig {
     public HistoryReads historyReads() { return historyReads; }
     /** Keepalive, idle, handshake and shutdown timings. */
     public Timeouts timeouts() { return timeouts; }
+    /** Unfinished inbound frames and messages, and what happens when memory runs out. */
+    public MemoryLimits memory() { return memory; }
     /** History, recovery, idempotency and recent events. */
     public HistorySettings history() { return history; }
     /** Where history is kept. */
@@ -149,6 +156,10 @@ public final class ServerConfig {
         private Duration closeWait = Timeouts.DEFAULT_CLOSE_WAIT;
         private Duration shutdownGrace = Timeouts.DEFAULT_SHUTDOWN_GRACE;
         private Duration statsInterval = Timeouts.DEFAULT_STATS_INTERVAL;
+        private long maxPartialInboundBytes;
+        private Duration receiveTimeout = MemoryLimits.DEFAULT_RECEIVE_TIMEOUT;
+        private OutOfMemoryPolicy onOutOfMemory = OutOfMemoryPolicy.EXIT;
+        private long directMemoryHighWater;
         private int maxHistorySize = HistorySettings.DEFAULT_MAX_SIZE;
         private int maxHistoryLimit = HistorySettings.DEFAULT_MAX_LIMIT;
         private long maxHistoryBytes;
@@ -227,6 +238,14 @@ public final class ServerConfig {
         public Builder closeWait(Duration value) { closeWait = Objects.requireNonNull(value); return this; }
         public Builder shutdownGrace(Duration value) { shutdownGrace = Objects.requireNonNull(value); return this; }
         public Builder statsInterval(Duration value) { statsInterval = Objects.requireNonNull(value); return this; }
+        /** Bound on unfinished inbound frames and messages across all connections; 0 (the default) derives it. */
+        public Builder maxPartialInboundBytes(long value) { maxPartialInboundBytes = value; return this; }
+        /** Time a frame or fragmented message has to finish arriving; zero turns it off. */
+        public Builder receiveTimeout(Duration value) { receiveTimeout = Objects.requireNonNull(value); return this; }
+        /** What happens when memory runs out (default {@link OutOfMemoryPolicy#EXIT}). */
+        public Builder onOutOfMemory(OutOfMemoryPolicy value) { onOutOfMemory = Objects.requireNonNull(value); return this; }
+        /** High-water mark of direct memory in use for the shed policy; 0 (the default) derives it. */
+        public Builder directMemoryHighWater(long value) { directMemoryHighWater = value; return this; }
         public Builder maxHistorySize(int value) { maxHistorySize = value; return this; }
         public Builder maxHistoryLimit(int value) { maxHistoryLimit = value; return this; }
         /** Bytes of history kept per {@code room:channel} by the memory store; 0 (the default) derives it. */
@@ -294,6 +313,10 @@ public final class ServerConfig {
          * @throws ConfigException naming the first setting that is out of range
          */
         public ServerConfig build() {
+            ConfigException.check(maxPartialInboundBytes >= 0,
+                    "max partial inbound bytes: %d (expected: > 0, or 0 for the default)", maxPartialInboundBytes);
+            ConfigException.check(directMemoryHighWater >= 0,
+                    "direct memory high water: %d (expected: > 0, or 0 for the default)", directMemoryHighWater);
             ConfigException.check(ioThreads >= 0, "io threads: %d (expected: >= 0)", ioThreads);
             ConfigException.check(maxFrameSize == 0 || maxFrameSize >= maxMessageSize,
                     "max frame size: %d (expected: >= max message size %d)", maxFrameSize, maxMessageSize);

@@ -33,6 +33,7 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final Consumer<ServerConfig.Builder> configurer;
+    private final Consumer<ArqonBus.Builder> busConfigurer;
     private final List<ArqonBusClient> clients = new CopyOnWriteArrayList<>();
     private ArqonBus bus;
 
@@ -42,7 +43,16 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
 
     /** @param configurer changes to the test configuration (ports are already 0, stats off) */
     public ArqonBusExtension(Consumer<ServerConfig.Builder> configurer) {
+        this(configurer, b -> { });
+    }
+
+    /**
+     * @param configurer    changes to the test configuration (ports are already 0, stats off)
+     * @param busConfigurer what else the bus is built with (its allocator, its halt hook)
+     */
+    public ArqonBusExtension(Consumer<ServerConfig.Builder> configurer, Consumer<ArqonBus.Builder> busConfigurer) {
         this.configurer = configurer;
+        this.busConfigurer = busConfigurer;
     }
 
     @Override
@@ -70,7 +80,9 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
 
     /** Starts the server (done before all tests; call again after {@link #stop()} to restart). */
     public void start() {
-        bus = ArqonBus.builder().config(testConfig(configurer)).build();
+        ArqonBus.Builder busBuilder = ArqonBus.builder().config(testConfig(configurer));
+        busConfigurer.accept(busBuilder);
+        bus = busBuilder.build();
         bus.start().orTimeout(30, TimeUnit.SECONDS).join();
     }
 

@@ -9,6 +9,7 @@ import static io.arqonbus.server.internal.config.SettingValue.parsed;
 import static io.arqonbus.server.internal.config.SettingValue.seconds;
 import static io.arqonbus.server.internal.config.SettingValue.text;
 
+import io.arqonbus.server.config.OutOfMemoryPolicy;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.SlowConsumerPolicy;
@@ -57,7 +58,9 @@ public enum Setting {
             "epoll on Linux when available, NIO otherwise",
             bool(ServerConfig.Builder::nativeTransport), c -> c.listeners().nativeTransport())),
     COMPRESSION(spec(Section.PORTS, "ARQONBUS_COMPRESSION", "permessage-deflate", "`false`",
-            "fan-out frames are sent uncompressed even when negotiated",
+            "fan-out frames are sent uncompressed even when negotiated; a client's compressed frame may inflate to at "
+                    + "most the max frame size (more closes the connection with 1009 `frame larger than the maximum "
+                    + "frame size once decompressed`)",
             bool(ServerConfig.Builder::compression), c -> c.listeners().compression()).flag("--compression", "BOOL")),
 
     // Limits
@@ -144,9 +147,40 @@ public enum Setting {
                     + "that long is reclaimed; `0` = never ([protocol.md](protocol.md#channel-limits))",
             seconds((b, v) -> b.channels(c -> c.withIdleGrace(v))), c -> c.channels().idleGrace())),
     HANDSHAKE_TIMEOUT(spec(Section.LIMITS, "ARQONBUS_HANDSHAKE_TIMEOUT_SECONDS", "handshake timeout", "`10`",
-            "a connection that has not completed its WebSocket upgrade by then is closed (TCP close, no HTTP answer)",
+            "a connection to the bus or telemetry port that has not completed its WebSocket upgrade by then is closed "
+                    + "(TCP close, no HTTP answer): a socket that sends nothing, a request that never ends",
             seconds(ServerConfig.Builder::handshakeTimeout), c -> c.timeouts().handshakeTimeout())
             .name("handshake_timeout_seconds")),
+    MAX_PARTIAL_INBOUND_BYTES(spec(Section.LIMITS, "ARQONBUS_MAX_PARTIAL_INBOUND_BYTES", "unfinished inbound messages",
+            "a quarter of the maximum direct memory, at least 1 MiB",
+            "memory held, all bus connections together, by frames that have only partly arrived (the buffer Netty keeps "
+                    + "the part in: up to twice the bytes received) and by fragmented messages being reassembled; a "
+                    + "connection that would need more than is left is closed with 1013 `server busy: no room for "
+                    + "unfinished messages, try again later`, the others keep what they hold. The maximum direct memory "
+                    + "is Netty's: `-Dio.netty.maxDirectMemory` when set, else `-XX:MaxDirectMemorySize`, else the "
+                    + "maximum heap. A frame larger than this can never be received "
+                    + "([reliability.md](reliability.md#unfinished-frames-and-messages))",
+            longInteger(ServerConfig.Builder::maxPartialInboundBytes), c -> c.memory().maxPartialInboundBytes())),
+    RECEIVE_TIMEOUT(spec(Section.LIMITS, "ARQONBUS_RECEIVE_TIMEOUT_SECONDS", "receive timeout", "`60`",
+            "a frame, and a message sent in fragments, must arrive whole within this from its first byte; otherwise "
+                    + "close 1008 `message not received within … ms`; 0 turns it off",
+            seconds(ServerConfig.Builder::receiveTimeout), c -> c.memory().receiveTimeout())
+            .name("receive_timeout_seconds")),
+    ON_OUT_OF_MEMORY(spec(Section.LIMITS, "ARQONBUS_ON_OUT_OF_MEMORY", "out of memory", "`exit`",
+            "what happens when a direct buffer (or the heap) cannot be allocated. `exit`: one log line "
+                    + "`level=ERROR … event=out_of_memory code=OUT_OF_MEMORY policy=exit memory=direct …` and the "
+                    + "process halts with status **3**, for its supervisor to restart it (`-XX:+ExitOnOutOfMemoryError`, "
+                    + "which the launcher passes, covers only the heap). `shed`: the connection that could not get "
+                    + "memory is closed with 1013 `server out of memory, try again later` (one WARN line per "
+                    + "connection), and new handshakes are refused — HTTP 503 on the bus port, a closed socket on the "
+                    + "telemetry port — while the direct memory in use is above the high-water mark "
+                    + "([reliability.md](reliability.md#out-of-memory-never-a-zombie))",
+            parsed(OutOfMemoryPolicy::parse, ServerConfig.Builder::onOutOfMemory), c -> c.memory().onOutOfMemory())),
+    DIRECT_MEMORY_HIGH_WATER(spec(Section.LIMITS, "ARQONBUS_DIRECT_MEMORY_HIGH_WATER_BYTES",
+            "direct memory high-water mark", "80 % of the maximum direct memory",
+            "`shed` only: new handshakes are refused while the direct memory held by the connections' buffers is "
+                    + "above this; accepted again below it",
+            longInteger(ServerConfig.Builder::directMemoryHighWater), c -> c.memory().directMemoryHighWater())),
     IDLE_TIMEOUT(spec(Section.LIMITS, "ARQONBUS_IDLE_TIMEOUT_SECONDS", "idle timeout", "`0` (off)",
             "no message (text or binary frame; pings and pongs do not count) from the client for that long → close "
                     + "4004 `idle timeout`",

@@ -49,6 +49,7 @@ import io.arqonbus.server.internal.inspect.InspectionGate;
 import io.arqonbus.server.internal.kv.KeyValueStore;
 import io.arqonbus.server.internal.kv.KeyValueStores;
 import io.arqonbus.server.internal.limits.ConnectionsPerSubject;
+import io.arqonbus.server.internal.limits.InboundBudget;
 import io.arqonbus.server.internal.metrics.BusMetrics;
 import io.arqonbus.server.internal.omega.OmegaLab;
 import io.arqonbus.server.internal.presence.Presence;
@@ -67,17 +68,19 @@ import io.arqonbus.server.internal.telemetry.TelemetryHub;
 import io.arqonbus.server.internal.transport.BusChannelInitializer;
 import io.arqonbus.server.internal.transport.BusDependencies;
 import io.arqonbus.server.internal.transport.ExceptionHandler;
+import io.arqonbus.server.internal.transport.OutOfMemoryGuard;
 import io.arqonbus.server.internal.transport.TelemetryServer;
 import io.arqonbus.server.internal.webhook.Webhooks;
 import io.arqonbus.server.status.BusStats;
 import io.arqonbus.server.status.Readiness;
 import io.arqonbus.server.status.ServerInfo;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,9 +131,14 @@ public final class BusComponents {
     private InetSocketAddress telemetryAddress;
     private InetSocketAddress httpAddress;
 
-    private BusComponents(ServerConfig config, Clock clock) {
+    private final ByteBufAllocator allocator;
+    private final IntConsumer halt;
+
+    private BusComponents(ServerConfig config, Clock clock, ByteBufAllocator allocator, IntConsumer halt) {
         this.config = config;
         this.clock = clock;
+        this.allocator = allocator;
+        this.halt = halt;
     }
 
     /**
@@ -140,10 +148,12 @@ public final class BusComponents {
      *
      * @param subscriberQueueCapacity the default queue capacity of in-process subscriptions
      * @param readiness               what {@code GET /ready} reports (the facade's lifecycle)
+     * @param allocator               the allocator of every connection's buffers and of the encoded frames
+     * @param halt                    what ends the process when it runs out of memory under the exit policy
      */
     public static BusComponents start(ServerConfig config, Clock clock, int subscriberQueueCapacity,
-            Supplier<Readiness> readiness) throws InterruptedException {
-        BusComponents parts = new BusComponents(config, clock);
+            Supplier<Readiness> readiness, ByteBufAllocator allocator, IntConsumer halt) throws InterruptedException {
+        BusComponents parts = new BusComponents(config, clock, allocator, halt);
         try {
             parts.buildFoundation();
             parts.buildStorage();
@@ -165,7 +175,7 @@ public final class BusComponents {
 
     /** Event loops, TLS, ids and codec, metrics, authentication. */
     private void buildFoundation() {
-        listeners = new Listeners(config, hooks);
+        listeners = new Listeners(config, hooks, allocator);
         String[] version = ServerInfo.readVersion();
         info = new ServerInfo(version[0], version[1], clock.instant(), listeners.transportName());
         ids = new IdGenerator();
@@ -197,7 +207,7 @@ public final class BusComponents {
 
     /** The hub with the stored streams and their idempotency keys, sessions, telemetry. */
     private void buildHub() throws InterruptedException {
-        FrameEncoder encoder = new FrameEncoder(codec, PooledByteBufAllocator.DEFAULT);
+        FrameEncoder encoder = new FrameEncoder(codec, allocator);
         loops = new LoopContexts(listeners.workers());
         hub = new Hub(loops, history, heads, encoder, metrics, ids, clock,
                 config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS);
@@ -278,15 +288,23 @@ public final class BusComponents {
 
     /** The bus port, the telemetry port (unless off), the HTTP port (unless off), the stats line. */
     private void buildPorts(Supplier<Readiness> readiness) throws InterruptedException {
-        ExceptionHandler exceptionHandler = new ExceptionHandler(disconnector);
+        OutOfMemoryGuard outOfMemory = new OutOfMemoryGuard(config.memory().onOutOfMemory(),
+                config.memory().directMemoryHighWater(), () -> OutOfMemoryGuard.directMemoryInUse(allocator), halt,
+                disconnector, metrics);
+        ExceptionHandler exceptionHandler = new ExceptionHandler(disconnector, outOfMemory);
+        InboundBudget partialInbound = new InboundBudget(config.memory().maxPartialInboundBytes());
+        metrics.gauge("arqonbus.partial.inbound.bytes",
+                "Bytes held of frames and fragmented messages that have only partly arrived, all connections",
+                partialInbound::held);
         BusDependencies deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle,
                 loops, metrics, disconnector, exceptionHandler, openConnections,
-                new ConnectionsPerSubject(config.limits().maxConnectionsPerClient()));
+                new ConnectionsPerSubject(config.limits().maxConnectionsPerClient()), partialInbound, outOfMemory);
         busAddress = listeners.bind(TlsConfig.Port.BUS, config.listeners().host(), config.listeners().port(),
                 new BusChannelInitializer(deps), ShutdownHooks.Priority.LISTENERS);
         if (config.listeners().telemetryPort() >= 0) {
             TelemetryServer telemetryServer = new TelemetryServer(telemetry, codec, clock, disconnector,
-                    exceptionHandler, config.limits().telemetryMaxClients());
+                    exceptionHandler, config.limits().telemetryMaxClients(), config.timeouts().handshakeTimeout(), metrics,
+                    outOfMemory);
             telemetryAddress = listeners.bind(TlsConfig.Port.TELEMETRY, config.listeners().telemetryHost(),
                     config.listeners().telemetryPort(), telemetryServer, ShutdownHooks.Priority.LISTENERS);
             telemetryServer.boundTo(telemetryAddress.getHostString(), telemetryAddress.getPort());

@@ -5,7 +5,7 @@ import io.arqonbus.server.config.TlsConfig;
 import io.arqonbus.server.internal.tls.ServerTls;
 import io.arqonbus.server.internal.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -28,9 +28,11 @@ final class Listeners {
     private final ServerTls tls;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final ByteBufAllocator allocator;
 
-    Listeners(ServerConfig config, ShutdownHooks hooks) {
+    Listeners(ServerConfig config, ShutdownHooks hooks, ByteBufAllocator allocator) {
         this.config = config;
+        this.allocator = allocator;
         this.hooks = hooks;
         this.transports = Transports.select(config.listeners().nativeTransport());
         this.boss = transports.newGroup(1, "arqonbus-accept");
@@ -64,7 +66,7 @@ final class Listeners {
                 .option(ChannelOption.SO_BACKLOG, config.listeners().soBacklog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.listeners().writeBufferLow(), config.listeners().writeBufferHigh()))
                 .childHandler(tls == null ? initializer : tls.wrap(which, initializer));

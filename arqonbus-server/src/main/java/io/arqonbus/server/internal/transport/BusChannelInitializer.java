@@ -30,7 +30,9 @@ public final class BusChannelInitializer extends ChannelInitializer<SocketChanne
         p.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec());
         p.addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
         if (deps.config().listeners().compression()) {
-            p.addLast(HandlerNames.WS_COMPRESSION, new WebSocketServerCompressionHandler(0));
+            // A compressed frame inflates to at most the maximum frame size (1009 past it): without a
+            // bound, a small frame of zeros would take as much memory as it inflates to.
+            p.addLast(HandlerNames.WS_COMPRESSION, new WebSocketServerCompressionHandler(deps.config().limits().maxFrameSize()));
         }
         p.addLast(HandlerNames.HANDSHAKE, new HandshakeHandler(deps));
         p.addLast(HandlerNames.EXCEPTION, deps.exceptionHandler());

@@ -11,6 +11,7 @@ import io.arqonbus.server.internal.metrics.BusMetrics;
 import io.arqonbus.server.internal.hub.ConnectionLifecycle;
 import io.arqonbus.server.internal.routing.InboundRouter;
 import io.arqonbus.server.internal.session.LoopContexts;
+import io.arqonbus.server.internal.limits.InboundBudget;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,5 +29,7 @@ public record BusDependencies(
         Disconnector disconnector,
         ExceptionHandler exceptionHandler,
         AtomicInteger openConnections,
-        ConnectionsPerSubject connectionsPerSubject) {
+        ConnectionsPerSubject connectionsPerSubject,
+        InboundBudget partialInbound,
+        OutOfMemoryGuard outOfMemory) {
 }

@@ -23,10 +23,13 @@ import java.util.List;
  * Reads a session's WebSocket frames: reassembles fragmented text messages up to the maximum
  * message size, decodes each message once into an {@link Inbound}, and hands it to the router.
  * Binary and oversized messages are refused with an error frame and the connection stays open.
+ * The fragments of a message being reassembled are charged to the server's bound on unfinished
+ * messages through the connection's {@link InboundFrameDecoder}.
  */
 final class BusFrameHandler extends ChannelInboundHandlerAdapter {
     private final BusDependencies deps;
     private final Session session;
+    private final InboundFrameDecoder inbound;
     private final int maxMessageSize;
     /** The text message being reassembled from fragments, or {@code null}. */
     private CompositeByteBuf fragments;
@@ -40,9 +43,10 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
     private long lastRateLimitedNanos;
     private final String rateLimitSentence;
 
-    BusFrameHandler(BusDependencies deps, Session session) {
+    BusFrameHandler(BusDependencies deps, Session session, InboundFrameDecoder inbound) {
         this.deps = deps;
         this.session = session;
+        this.inbound = inbound;
         this.maxMessageSize = deps.config().limits().maxMessageSize();
         int perSecond = deps.config().rateLimits().perSecond();
         this.rate = perSecond > 0 ? new TokenBucket(perSecond, deps.config().rateLimits().burst(), System.nanoTime()) : null;
@@ -87,9 +91,12 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
         }
         if (frame.isFinalFragment()) {
             finish(frame.content());
-        } else if (skipping == null) {
+        } else if (skipping == null && inbound.holdMessage(frame.content().readableBytes())) {
             fragments = frame.content().alloc().compositeBuffer(64);
             fragments.addComponent(true, frame.content().retain());
+        } else if (skipping == null) {
+            // No room for the message: the connection is being closed with 1013.
+            inbound.messageDone();
         }
     }
 
@@ -102,8 +109,12 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
             if (fragments.readableBytes() + frame.content().readableBytes() > maxMessageSize) {
                 releaseFragments();
                 skipping = ErrorCode.PAYLOAD_TOO_LARGE;
-            } else {
+            } else if (inbound.holdMessage(frame.content().readableBytes())) {
                 fragments.addComponent(true, frame.content().retain());
+            } else {
+                // No room for the rest of the message: the connection is being closed with 1013.
+                releaseFragments();
+                return;
             }
         }
         if (frame.isFinalFragment()) {
@@ -114,6 +125,7 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
             } finally {
                 if (whole != null) {
                     whole.release();
+                    inbound.messageDone();
                 }
             }
         }
@@ -174,6 +186,7 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
         if (fragments != null) {
             fragments.release();
             fragments = null;
+            inbound.messageDone();
         }
     }
 

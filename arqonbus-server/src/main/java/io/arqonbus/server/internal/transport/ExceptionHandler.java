@@ -8,29 +8,48 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Last in every pipeline: ignores the noise of peers that went away, logs anything unexpected
- * once, and closes the connection through the {@link Disconnector} with 1011.
+ * Last in every WebSocket pipeline: ignores the noise of peers that went away, hands a failure to
+ * get memory to the {@link OutOfMemoryGuard}, logs anything else unexpected once per connection,
+ * and closes the connection through the {@link Disconnector} with 1011.
  */
 @ChannelHandler.Sharable
 public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ExceptionHandler.class);
+    private static final AttributeKey<Boolean> LOGGED = AttributeKey.valueOf("arqonbus.unexpectedErrorLogged");
     private final Disconnector disconnector;
+    private final OutOfMemoryGuard outOfMemory;
 
-    public ExceptionHandler(Disconnector disconnector) {
+    public ExceptionHandler(Disconnector disconnector, OutOfMemoryGuard outOfMemory) {
         this.disconnector = disconnector;
+        this.outOfMemory = outOfMemory;
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        OutOfMemoryError oom = OutOfMemoryGuard.find(cause);
+        if (oom != null) {
+            outOfMemory.outOfMemory(ctx.channel(), oom);
+            return;
+        }
         if (cause instanceof IOException || cause instanceof ClosedChannelException) {
             log.debug("event=connection_error remote={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
+            return;
+        }
+        if (cause instanceof DecompressionException || cause.getCause() instanceof DecompressionException) {
+            // permessage-deflate: the frame inflates past the maximum frame size.
+            log.debug("event=protocol_error code=1009 remote={} error=\"{}\"", ctx.channel().remoteAddress(),
+                    cause.toString());
+            disconnector.close(ctx.channel(), CloseCodes.MESSAGE_TOO_BIG, "frame larger than the maximum frame size "
+                    + "once decompressed");
             return;
         }
         if (cause instanceof CorruptedFrameException || cause instanceof DecoderException) {
@@ -41,8 +60,14 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        log.warn("event=unexpected_error code=INTERNAL_ERROR remote={} msg=\"Closing the connection after an unexpected error\"",
-                ctx.channel().remoteAddress(), cause);
+        // Once per connection: a connection whose every frame fails would otherwise log each one.
+        if (ctx.channel().attr(LOGGED).setIfAbsent(Boolean.TRUE) == null) {
+            log.warn("event=unexpected_error code=INTERNAL_ERROR remote={} msg=\"Closing the connection after an unexpected error\"",
+                    ctx.channel().remoteAddress(), cause);
+        } else {
+            log.debug("event=unexpected_error code=INTERNAL_ERROR remote={} error=\"{}\"", ctx.channel().remoteAddress(),
+                    cause.toString());
+        }
         disconnector.close(ctx.channel(), CloseCodes.INTERNAL_ERROR, "server error");
     }
 }

@@ -49,7 +49,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.limits().maxFrameSize())
                 .allowExtensions(config.listeners().compression())
-                .closeOnProtocolViolation(true)
+                .closeOnProtocolViolation(false) // InboundFrameDecoder answers, then reads until the peer leaves
                 .build();
         this.origins = new OriginAllowList(config.limits().allowedOrigins());
     }
@@ -68,6 +68,14 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (deps.outOfMemory().refusingHandshakes()) {
+            deps.metrics().connectionRejected();
+            FullHttpResponse response = HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "{\"error\":\"Service Unavailable\",\"details\":\"The server is low on memory; try again later\"}");
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+            HttpResponses.sendAndClose(ctx, response);
+            return;
+        }
         if (!request.decoderResult().isSuccess()) {
             HttpResponses.sendAndClose(ctx, HttpResponses.json(HttpResponseStatus.BAD_REQUEST,
                     "{\"error\":\"Bad Request\",\"details\":\"Malformed HTTP request\"}"));
@@ -151,6 +159,13 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             badUpgrade(ctx, e);
             return;
         }
+        // Netty's handshaker has put its frame decoder in place: ours takes its place (same settings,
+        // plus the close codes it answers with and the bound on unfinished frames).
+        InboundFrameDecoder decoder = new InboundFrameDecoder(decoderConfig, deps.partialInbound(),
+                deps.config().memory().receiveTimeout(), deps.disconnector(), deps.metrics());
+        if (channel.pipeline().get(HandlerNames.WS_DECODER) != null) {
+            channel.pipeline().replace(HandlerNames.WS_DECODER, HandlerNames.WS_DECODER, decoder);
+        }
         handshake.addListener(future -> {
             if (!future.isSuccess()) {
                 if (future.cause() instanceof WebSocketServerHandshakeException e && channel.isActive()) {
@@ -164,7 +179,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 deps.disconnector().close(channel, CloseCodes.TRY_AGAIN_LATER, overLimit ? "connection limit reached"
                         : "connection limit for this client reached");
             } else {
-                upgraded(ctx, principal, query);
+                upgraded(ctx, principal, query, decoder);
             }
         });
     }
@@ -185,7 +200,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 "{\"error\":\"Bad Request\",\"details\":\"" + details + "\"}"));
     }
 
-    private void upgraded(ChannelHandlerContext ctx, Principal principal, Map<String, List<String>> query) {
+    private void upgraded(ChannelHandlerContext ctx, Principal principal, Map<String, List<String>> query,
+            InboundFrameDecoder decoder) {
         Channel channel = ctx.channel();
         ServerConfig config = deps.config();
         LoopContext loop = deps.loops().of(channel.eventLoop());
@@ -220,7 +236,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.replace(this, HandlerNames.KEEPALIVE, new KeepAliveHandler(config.timeouts().keepAliveInterval(),
                 config.timeouts().keepAliveTimeout(), outbound, deps.disconnector()));
-        pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.FRAMES, new BusFrameHandler(deps, session));
+        pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.FRAMES, new BusFrameHandler(deps, session, decoder));
         if (config.timeouts().idleTimeout().isPositive()) {
             pipeline.addAfter(HandlerNames.KEEPALIVE, HandlerNames.IDLE_TIMEOUT,
                     new IdleTimeoutHandler(config.timeouts().idleTimeout(), deps.disconnector(), deps.metrics()));

@@ -9,13 +9,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Closes a connection that has not completed its WebSocket upgrade within the handshake timeout
  * (a client that opens a socket and sends nothing, or sends a request slowly). Removes itself once
- * the deadline passed, whatever happened.
+ * the deadline passed, whatever happened. First in the pipeline of both WebSocket ports (bus and
+ * telemetry): a connection counts as upgraded once Netty's handshaker has put its WebSocket
+ * decoder in place.
  */
-final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter {
+public final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter {
     private final long timeoutNanos;
     private final BusMetrics metrics;
 
-    HandshakeTimeoutHandler(Duration timeout, BusMetrics metrics) {
+    public HandshakeTimeoutHandler(Duration timeout, BusMetrics metrics) {
         this.timeoutNanos = timeout.toNanos();
         this.metrics = metrics;
     }
@@ -29,7 +31,7 @@ final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter {
         if (ctx.isRemoved()) {
             return;
         }
-        boolean upgraded = ctx.pipeline().get(HandlerNames.HANDSHAKE) == null;
+        boolean upgraded = ctx.pipeline().get(HandlerNames.WS_DECODER) != null;
         ctx.pipeline().remove(this);
         if (!upgraded && ctx.channel().isActive()) {
             metrics.limitClose("handshake_timeout");

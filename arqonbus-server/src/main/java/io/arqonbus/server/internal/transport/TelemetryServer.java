@@ -6,6 +6,7 @@ import io.arqonbus.protocol.CloseCodes;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.internal.session.Disconnector;
+import io.arqonbus.server.internal.metrics.BusMetrics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,13 +24,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
  * The telemetry WebSocket port (protocol §9): a welcome with the server's telemetry config,
  * {@code ping}→{@code pong}, {@code subscribe} to filter event types, and the stream of
- * {@link TelemetryHub} events. At most {@code maxClients} at once; more are closed with 1013.
+ * {@link TelemetryHub} events. At most {@code maxClients} at once; more are closed with 1013. A
+ * connection that has not finished its upgrade within the handshake timeout (the bus port's
+ * setting) is closed, as on the bus port.
  */
 public final class TelemetryServer extends ChannelInitializer<SocketChannel> {
     private final TelemetryHub hub;
@@ -38,17 +42,24 @@ public final class TelemetryServer extends ChannelInitializer<SocketChannel> {
     private final Disconnector disconnector;
     private final ExceptionHandler exceptionHandler;
     private final int maxClients;
+    private final Duration handshakeTimeout;
+    private final BusMetrics metrics;
+    private final OutOfMemoryGuard outOfMemory;
     private volatile String host = "";
     private volatile int port;
 
     public TelemetryServer(TelemetryHub hub, EnvelopeCodec codec, Clock clock, Disconnector disconnector,
-            ExceptionHandler exceptionHandler, int maxClients) {
+            ExceptionHandler exceptionHandler, int maxClients, Duration handshakeTimeout, BusMetrics metrics,
+            OutOfMemoryGuard outOfMemory) {
         this.hub = hub;
         this.codec = codec;
         this.clock = clock;
         this.disconnector = disconnector;
         this.exceptionHandler = exceptionHandler;
         this.maxClients = maxClients;
+        this.handshakeTimeout = handshakeTimeout;
+        this.metrics = metrics;
+        this.outOfMemory = outOfMemory;
     }
 
     /** Records where the port is bound, for the welcome's {@code server_config}. */
@@ -59,11 +70,19 @@ public final class TelemetryServer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (outOfMemory.refusingHandshakes()) {
+            // Out of memory under the shed policy: no new connections until use is below the mark.
+            metrics.connectionRejected();
+            ch.close();
+            return;
+        }
         ch.pipeline()
+                .addLast(HandlerNames.HANDSHAKE_TIMEOUT, new HandshakeTimeoutHandler(handshakeTimeout, metrics))
                 .addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec())
                 .addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(16 * 1024))
                 .addLast("ws-protocol", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                         .websocketPath("/").checkStartsWith(true).handleCloseFrames(true)
+                        .handshakeTimeoutMillis(handshakeTimeout.toMillis())
                         .maxFramePayloadLength(64 * 1024).build()))
                 .addLast(HandlerNames.TELEMETRY_FRAMES, new TelemetryFrameHandler())
                 .addLast(HandlerNames.EXCEPTION, exceptionHandler);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.hub.FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +41,11 @@ class BusFrameHandlerTest {
     void open() {
         parts = new BusParts(ServerConfig.builder().host("127.0.0.1").port(0).maxMessageSize(MAX_MESSAGE)
                 .maxFrameSize(MAX_MESSAGE).build(), conn.channel);
-        conn.channel.pipeline().addLast(HandlerNames.FRAMES, new BusFrameHandler(parts.deps, conn.session));
+        InboundFrameDecoder decoder = new InboundFrameDecoder(WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(MAX_MESSAGE).build(), parts.deps.partialInbound(), Duration.ZERO,
+                parts.deps.disconnector(), parts.deps.metrics());
+        conn.channel.pipeline().addLast(HandlerNames.WS_DECODER, decoder);
+        conn.channel.pipeline().addLast(HandlerNames.FRAMES, new BusFrameHandler(parts.deps, conn.session, decoder));
         conn.channel.pipeline().addLast(HandlerNames.EXCEPTION, parts.deps.exceptionHandler());
         parts.lifecycle.opened(conn.session, Map.of());
         assertThat(texts()).anySatisfy(f -> assertThat(f.path("payload").path("welcome").asText())

@@ -3,6 +3,7 @@ package io.arqonbus.server.internal.transport;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.server.config.JwtSettings;
+import io.arqonbus.server.config.OutOfMemoryPolicy;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.auth.Authenticator;
 import io.arqonbus.server.internal.auth.JwtAuthenticator;
@@ -18,6 +19,7 @@ import io.arqonbus.server.internal.inspect.CasilInspector;
 import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
 import io.arqonbus.server.internal.inspect.InspectionGate;
 import io.arqonbus.server.internal.limits.ConnectionsPerSubject;
+import io.arqonbus.server.internal.limits.InboundBudget;
 import io.arqonbus.server.internal.metrics.BusMetrics;
 import io.arqonbus.server.internal.reply.Replies;
 import io.arqonbus.server.internal.routing.InboundRouter;
@@ -76,9 +78,12 @@ final class BusParts implements AutoCloseable {
                 config.legacyAcks(), HistoryCommands::refusal);
         router = new InboundRouter(hub, sessions, dispatcher, lifecycle, activity, telemetry, replies, metrics,
                 disconnector, config.limits().maxViolations(), config.legacyAcks(), inspection);
+        OutOfMemoryGuard outOfMemory = new OutOfMemoryGuard(OutOfMemoryPolicy.SHED,
+                config.memory().directMemoryHighWater(), () -> 0, status -> { }, disconnector, metrics);
         deps = new BusDependencies(config, clock, ids, codec, authenticator, router, lifecycle, loops, metrics,
-                disconnector, new ExceptionHandler(disconnector), new AtomicInteger(),
-                new ConnectionsPerSubject(config.limits().maxConnectionsPerClient()));
+                disconnector, new ExceptionHandler(disconnector, outOfMemory), new AtomicInteger(),
+                new ConnectionsPerSubject(config.limits().maxConnectionsPerClient()),
+                new InboundBudget(config.memory().maxPartialInboundBytes()), outOfMemory);
     }
 
     @Override

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CompressionTest {
     @RegisterExtension
     @Order(1)
-    static final ArqonBusExtension server = new ArqonBusExtension(b -> b.compression(true));
+    static final ArqonBusExtension server = new ArqonBusExtension(b -> b.compression(true)
+            .maxMessageSize(16 * 1024).maxFrameSize(64 * 1024));
     @RegisterExtension
     @Order(2)
     static final RawClients raw = new RawClients(server);
@@ -55,5 +56,21 @@ class CompressionTest {
         assertThat(back.path("payload").path("back").asText()).isEqualTo(text);
         assertThat(deflating.isOpen()).isTrue();
         assertThat(plain.isOpen()).isTrue();
+    }
+
+    @Test
+    void aSmallCompressedFrameThatInflatesPastTheMaximumFrameSizeGets1009() throws Exception {
+        RawWebSocket neighbour = raw.connectWelcomed();
+        RawWebSocket deflating = raw.connect(RawWebSocket.Options.defaults().withCompression());
+        deflating.next(T); // the welcome
+        // 8 MiB of spaces deflate to a few KiB: far under the 64 KiB frame limit on the wire, far over it inflated.
+        deflating.send("{\"type\":\"message\",\"room\":\"zip\",\"channel\":\"feed\",\"payload\":{\"pad\":\""
+                + " ".repeat(8 * 1024 * 1024) + "\"}}");
+        RawWebSocket.Close close = deflating.closeFrame().get(T.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        assertThat(close.code()).isEqualTo(io.arqonbus.protocol.CloseCodes.MESSAGE_TOO_BIG);
+        assertThat(close.reason()).isEqualTo("frame larger than the maximum frame size once decompressed");
+        neighbour.send("{\"id\":\"arq_n\",\"type\":\"command\",\"command\":\"ping\"}");
+        assertThat(neighbour.await(f -> "arq_n".equals(f.path("request_id").asText())
+                && "response".equals(f.path("type").asText()), T).path("status").asText()).isEqualTo("success");
     }
 }
