@@ -39,11 +39,11 @@ import java.util.function.IntConsumer;
  * }</pre>
  *
  * <ul>
- * <li>Lifecycle: {@link #start()} binds every port and completes with this bus once it accepts
- *     traffic; {@link #stop()} drains clients (close 1001) and completes when every thread is gone;
- *     both are idempotent; {@link #close()} is {@code stop().join()}. A stopped bus may be started
- *     again: each start builds every part anew (new threads, ports, stores); see the lifecycle
- *     below.</li>
+ * <li>Lifecycle: {@code IDLE → STARTING → STARTED → STOPPING → STOPPED → STARTING …}.
+ *     {@link #start()} binds every port and completes once the bus accepts traffic; {@link #stop()}
+ *     drains clients (close 1001) and completes when every thread is gone; both are idempotent,
+ *     {@link #close()} is {@code stop().join()}. Each start builds every part anew; a failed start
+ *     undoes what it built (docs/embedding.md, Lifecycle). The wiring is in {@code internal.runtime}.</li>
  * <li>Publishing: {@link #publish(String, String, Object)} and {@link #emit(String, String, Object)}
  *     store and deliver like a client publication, as sender {@code arqonbus}; may be called from
  *     any thread, never blocks on I/O.</li>
@@ -52,15 +52,6 @@ import java.util.function.IntConsumer;
  * <li>Reading: {@link #stats()} and {@link #recentEvents(int)} are read-only snapshots; no accessor
  *     hands out the bus's mutable parts.</li>
  * </ul>
- *
- * <p>Lifecycle: {@code IDLE → STARTING → STARTED → STOPPING → STOPPED}, and {@code STOPPED → STARTING}
- * again. {@link #start()} while starting or started returns the same future; while stopping it
- * starts once the stop completed. {@link #stop()} while stopping or stopped returns the same
- * future; while starting it stops once the start completed; before any start it completes at
- * once. A start that fails undoes what it built and leaves the bus {@code IDLE}: it may be
- * started again. The wiring lives in {@code io.arqonbus.server.internal.runtime}.
- *
- * <p>Over 400 lines: the one public entry point; its builder's options and the lifecycle belong together.
  */
 public final class ArqonBus implements AutoCloseable {
     /** The workflow channels of the bootstrapped {@code science} room. */
@@ -156,11 +147,7 @@ public final class ArqonBus implements AutoCloseable {
             return configure(b -> b.recentEventsSize(size));
         }
 
-        /**
-         * The queue capacity of each {@link #subscribe(SubscriptionFilter, Consumer) subscription}
-         * (default {@value #DEFAULT_SUBSCRIBER_QUEUE_CAPACITY} envelopes); past it a slow handler's
-         * publications are dropped and counted.
-         */
+        /** Queue capacity of each in-process subscription (default {@value #DEFAULT_SUBSCRIBER_QUEUE_CAPACITY}); past it, dropped. */
         public Builder subscriberQueueCapacity(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("subscriber queue capacity: " + value + " (expected: >= 1)");
@@ -169,22 +156,13 @@ public final class ArqonBus implements AutoCloseable {
             return this;
         }
 
-        /**
-         * The allocator of every connection's buffers and of the frames the bus encodes (default:
-         * Netty's pooled direct allocator). Its direct memory in use is what the shed policy of
-         * {@code ARQONBUS_ON_OUT_OF_MEMORY} compares with the high-water mark.
-         */
+        /** The allocator of connections' buffers and encoded frames (default: Netty's pooled direct one). */
         public Builder allocator(ByteBufAllocator value) {
             allocator = Objects.requireNonNull(value, "allocator");
             return this;
         }
 
-        /**
-         * What ends the process when it runs out of memory under {@code ARQONBUS_ON_OUT_OF_MEMORY=exit}
-         * (default {@link Runtime#halt}, with status 3). A host that must do something first (or a
-         * test) passes its own; if it returns, the bus goes on and closes the connection that could
-         * not get memory, as under {@code shed}.
-         */
+        /** Ends the process out of memory under {@code ON_OUT_OF_MEMORY=exit} (default {@link Runtime#halt}(3)). */
         public Builder onHalt(IntConsumer value) {
             halt = Objects.requireNonNull(value, "halt");
             return this;
@@ -348,18 +326,9 @@ public final class ArqonBus implements AutoCloseable {
     }
 
     /**
-     * Receives, in process, every publication that passes {@code filter}: clients' channel messages
-     * and room broadcasts, and the server's own (cron, telemetry re-broadcasts) — but not what this
-     * host publishes itself through {@link #publish} / {@link #emit} (sender {@code arqonbus})
-     * unless the filter names that sender. Deliveries start with the next publication.
-     *
-     * <p>The handler runs on a virtual thread of the bus, never on an event loop and never
-     * concurrently with itself, in the order the hub delivered the publications (per channel:
-     * offset order). Its queue holds {@link Builder#subscriberQueueCapacity(int)} envelopes; when a
-     * slow handler lets it fill up, further publications are dropped for this subscription only,
-     * counted in {@link Subscription#dropped()} and logged once. The filter has the fields of the
-     * wire's {@code subscribe} command ({@link SubscriptionFilter#parse} reads that JSON);
-     * {@link SubscriptionFilter#ALL} matches everything.
+     * Receives, in process, every publication that passes {@code filter} (clients' and the
+     * server's own; this host's own only when the filter names sender {@code arqonbus}), from the
+     * next one on. Threads, order and overflow: {@link Subscription}.
      *
      * @return the subscription; close it to stop (stopping the bus closes it too)
      * @throws IllegalStateException when the bus is not started or is stopping
