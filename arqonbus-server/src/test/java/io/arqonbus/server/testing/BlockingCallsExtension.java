@@ -21,7 +21,10 @@ import reactor.blockhound.BlockingOperationError;
  *
  * <p>Allowed below, each with its reason: reading {@code /dev/urandom} for a {@code SecureRandom}
  * (webhook secrets, ids) — that device never blocks once the kernel's pool is initialised, which
- * happens at boot, long before a server starts.
+ * happens at boot, long before a server starts; and a hand-off to a bounded thread pool
+ * ({@code ThreadPoolExecutor.execute}: the history readers and reply workers) — it offers to the
+ * pool's queue under the queue's lock for a few instructions and never waits for space (a full
+ * queue is refused at once).
  */
 public final class BlockingCallsExtension implements AfterEachCallback, AfterAllCallback {
     /** Blocking calls seen since the last check; JVM-wide because BlockHound's callback is. */
@@ -31,6 +34,7 @@ public final class BlockingCallsExtension implements AfterEachCallback, AfterAll
         BlockHound.builder()
                 .loadIntegrations()
                 .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes")
+                .allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute")
                 .blockingMethodCallback(method -> {
                     BlockingOperationError error = new BlockingOperationError(method);
                     FOUND.add(error);

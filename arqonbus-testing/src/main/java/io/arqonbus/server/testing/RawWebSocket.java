@@ -39,7 +39,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -85,7 +85,8 @@ public final class RawWebSocket implements AutoCloseable {
     public record Close(int code, String reason) {
     }
 
-    private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    // Filled on the client's event loop: a lock-free queue, so adding never parks that loop (BlockHound).
+    private final BlockingQueue<String> texts = new LinkedTransferQueue<>();
     private final java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
     private volatile String lastCounted;
     private final List<byte[]> pings = new CopyOnWriteArrayList<>();
