@@ -12,6 +12,7 @@ import io.arqonbus.server.status.Readiness;
 import io.arqonbus.server.status.ServerInfo;
 import io.arqonbus.server.subscribe.Subscription;
 import io.arqonbus.server.subscribe.SubscriptionFilter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
@@ -66,6 +67,7 @@ public final class ArqonBus implements AutoCloseable {
     private final int subscriberQueueCapacity;
     private final ByteBufAllocator allocator;
     private final IntConsumer halt;
+    private final MeterRegistry meters;
     private final Object lock = new Object();
     private volatile State state = State.IDLE;
     private CompletableFuture<ArqonBus> startFuture;
@@ -79,6 +81,7 @@ public final class ArqonBus implements AutoCloseable {
         this.subscriberQueueCapacity = builder.subscriberQueueCapacity;
         this.allocator = builder.allocator;
         this.halt = builder.halt;
+        this.meters = builder.meters;
     }
 
     /** A builder with the default configuration. */
@@ -99,6 +102,7 @@ public final class ArqonBus implements AutoCloseable {
         private int subscriberQueueCapacity = DEFAULT_SUBSCRIBER_QUEUE_CAPACITY;
         private ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
         private IntConsumer halt = status -> Runtime.getRuntime().halt(status);
+        private MeterRegistry meters;
 
         private Builder() {
         }
@@ -174,6 +178,9 @@ public final class ArqonBus implements AutoCloseable {
             return this;
         }
 
+        /** Also registers the bus's meters in this registry (a Prometheus one is then what {@code /metrics} serves). */
+        public Builder meterRegistry(MeterRegistry value) { meters = Objects.requireNonNull(value, "meterRegistry"); return this; }
+
         /** Builds the bus (not started); validates the configuration. */
         public ArqonBus build() {
             return new ArqonBus(this);
@@ -215,7 +222,7 @@ public final class ArqonBus implements AutoCloseable {
         }
         try {
             BusComponents started = BusComponents.start(config, clock, subscriberQueueCapacity, this::readiness, allocator,
-                    halt);
+                    halt, meters);
             synchronized (lock) {
                 components = started;
                 if (state == State.STARTING) {
@@ -305,18 +312,13 @@ public final class ArqonBus implements AutoCloseable {
         return publish(MessageType.MESSAGE, room, channel, payload);
     }
 
-    /**
-     * {@link #publish(String, String, JsonNode)} with any value Jackson turns into a JSON object: a
-     * {@code Map}, a record, a bean.
-     */
+    /** {@link #publish(String, String, JsonNode)} with any value Jackson turns into a JSON object (Map, record, bean). */
     public Envelope publish(String room, String channel, Object payload) {
         return publish(MessageType.MESSAGE, room, channel, payload);
     }
 
-    /**
-     * Like {@link #publish(String, String, Object)}, with envelope type {@code event} (the seeds'
-     * name for a message; routed identically, the type stays {@code event} on the wire).
-     */
+    /** Like {@link #publish(String, String, Object)}, with envelope type {@code event} (the seeds' name for a
+     *  message; routed identically, the type stays {@code event} on the wire). */
     public Envelope emit(String room, String channel, Object payload) {
         return publish(MessageType.EVENT, room, channel, payload);
     }
@@ -342,10 +344,8 @@ public final class ArqonBus implements AutoCloseable {
         return serving().hostSubscriptions().subscribe(filter, handler, queueCapacity);
     }
 
-    /**
-     * The newest publications the recent-events ring holds ({@code GET /events/recent},
-     * {@code ?welcome=recent}), at most {@code max}, oldest first; empty when recent events are off.
-     */
+    /** The newest publications the recent-events ring holds ({@code GET /events/recent}, {@code ?welcome=recent}),
+     *  at most {@code max}, oldest first; empty when recent events are off. */
     public List<Envelope> recentEvents(int max) {
         return running().recentEvents(max);
     }

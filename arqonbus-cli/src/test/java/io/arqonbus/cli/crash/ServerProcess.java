@@ -22,19 +22,28 @@ import java.util.regex.Pattern;
  * {@code arqon serve} in a JVM of its own, started from this test's class path: the bus on a free
  * loopback port (read from the ready banner), telemetry and HTTP off, output in a log file.
  * {@link #kill()} is SIGKILL ({@link Process#destroyForcibly()} on Linux): no shutdown hook runs.
+ * {@link #startWithHttp} also opens the HTTP port on a free loopback port ({@link #httpUri()}).
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern BANNER = Pattern.compile("ready: bus=(ws://127\\.0\\.0\\.1:\\d+)");
+    private static final Pattern HTTP_BANNER = Pattern.compile("ready: bus=\\S+.* http=(http://127\\.0\\.0\\.1:\\d+)");
 
     private final Process process;
     private final Path log;
     private final URI uri;
+    private final long from;
 
-    private ServerProcess(Process process, Path log, URI uri) {
+    private ServerProcess(Process process, Path log, URI uri, long from) {
         this.process = process;
         this.log = log;
         this.uri = uri;
+        this.from = from;
+    }
+
+    /** {@link #start(Map, List, Path)} with the HTTP port open on a free loopback port. */
+    public static ServerProcess startWithHttp(Map<String, String> env, List<String> args, Path log) {
+        return start(env, args, log, List.of(), "0");
     }
 
     /**
@@ -44,12 +53,17 @@ final class ServerProcess implements AutoCloseable {
      * @param args flags after {@code serve --port 0 --telemetry-port -1 --http-port -1}
      * @param log  where its stdout and stderr go (appended)
      */
-    static ServerProcess start(Map<String, String> env, List<String> args, Path log) {
+    public static ServerProcess start(Map<String, String> env, List<String> args, Path log) {
         return start(env, args, log, List.of());
     }
 
     /** {@link #start(Map, List, Path)} with more JVM options (e.g. a small direct memory). */
     static ServerProcess start(Map<String, String> env, List<String> args, Path log, List<String> jvmOptions) {
+        return start(env, args, log, jvmOptions, "-1");
+    }
+
+    private static ServerProcess start(Map<String, String> env, List<String> args, Path log, List<String> jvmOptions,
+            String httpPort) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -57,7 +71,7 @@ final class ServerProcess implements AutoCloseable {
         command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(),
-                "serve", "--port", "0", "--telemetry-port", "-1", "--http-port", "-1", "--io-threads", "1",
+                "serve", "--port", "0", "--telemetry-port", "-1", "--http-port", httpPort, "--io-threads", "1",
                 "--stats-interval-seconds", "0", "--shutdown-grace-seconds", "1"));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -93,11 +107,20 @@ final class ServerProcess implements AutoCloseable {
             process.destroyForcibly();
             throw e;
         }
-        return new ServerProcess(process, log, found[0]);
+        return new ServerProcess(process, log, found[0], from);
+    }
+
+    /** The HTTP port's base URI (no trailing slash), when started with {@link #startWithHttp}. */
+    public URI httpUri() {
+        Matcher banner = HTTP_BANNER.matcher(read(log, from));
+        if (!banner.find()) {
+            throw new AssertionError("no HTTP address in the banner:\n" + read(log, from));
+        }
+        return URI.create(banner.group(1));
     }
 
     /** The bus WebSocket URI. */
-    URI uri() {
+    public URI uri() {
         return uri;
     }
 
@@ -106,7 +129,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Whether the server process is still running. */
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
@@ -122,7 +145,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The log so far (for failure messages). */
-    String log() {
+    public String log() {
         return read(log, 0);
     }
 

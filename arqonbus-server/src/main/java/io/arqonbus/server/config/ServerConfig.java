@@ -102,6 +102,8 @@ public final class ServerConfig {
     public List<String> webhookAllowedHosts() { return settings.webhookAllowedHosts; }
     /** Whether the original's {@code message_response} and {@code command_response} frames are sent. */
     public boolean legacyAcks() { return settings.legacyAcks; }
+    /** Whether {@code /metrics} also exposes the original's gauges named {@code _total} ({@code arqonbus_rooms_total}). */
+    public boolean metricsLegacyNames() { return settings.metricsLegacyNames; }
     /** The content inspection policy. */
     public CasilPolicy casil() { return settings.casil; }
     /** The bounds of the cron lane. */
@@ -189,6 +191,7 @@ public final class ServerConfig {
         private ChannelPermissions permissions;
         private List<String> webhookAllowedHosts = List.of();
         private boolean legacyAcks = true;
+        private boolean metricsLegacyNames;
         private CasilPolicy casil = CasilPolicy.defaults();
         private CronSettings cron = CronSettings.defaults();
         private OmegaSettings omega = OmegaSettings.defaults();
@@ -288,6 +291,7 @@ public final class ServerConfig {
             return this;
         }
         public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
+        public Builder metricsLegacyNames(boolean value) { metricsLegacyNames = value; return this; }
         public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
         /** Changes the CASIL policy set so far. */
         public Builder casil(UnaryOperator<CasilPolicy> change) { return casil(change.apply(casil)); }

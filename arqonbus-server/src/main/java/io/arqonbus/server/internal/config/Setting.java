@@ -444,6 +444,12 @@ public enum Setting {
     LEGACY_ACKS(spec(Section.BEHAVIOUR, "ARQONBUS_LEGACY_ACKS", "legacy acks", "`true`",
             "the original's `message_response` and `command_response` frames",
             bool(ServerConfig.Builder::legacyAcks), c -> c.legacyAcks()).flag("--legacy-acks", "BOOL")),
+    METRICS_LEGACY_NAMES(spec(Section.BEHAVIOUR, "ARQONBUS_METRICS_LEGACY_NAMES", "legacy metric names", "`false`",
+            "`GET /metrics` also exposes the original's gauges `arqonbus_rooms_total` and `arqonbus_channels_total` "
+                    + "(beside `arqonbus_rooms` and `arqonbus_channels`); they break the Prometheus naming convention, "
+                    + "so `promtool check metrics` fails while this is on",
+            bool(ServerConfig.Builder::metricsLegacyNames), c -> c.metricsLegacyNames())
+            .flag("--metrics-legacy-names", "BOOL")),
     STATS_INTERVAL(spec(Section.BEHAVIOUR, "ARQONBUS_STATS_INTERVAL_SECONDS", "stats interval", "`60`",
             "the periodic `event=stats` log line and telemetry `stats` event; 0 disables",
             seconds(ServerConfig.Builder::statsInterval), c -> c.timeouts().statsInterval())

@@ -1,5 +1,6 @@
 package io.arqonbus.server.internal.http;
 
+import io.arqonbus.server.internal.metrics.MetricsFormat;
 import io.arqonbus.server.status.Readiness;
 import io.arqonbus.server.status.ServerInfo;
 import java.time.Instant;
@@ -71,4 +72,9 @@ public interface BusView {
 
     /** The Prometheus text exposition (format 0.0.4) of every meter. */
     String scrapeMetrics();
+
+    /** Every meter in the given exposition format (may read {@code /proc}: not on an event loop). */
+    default String scrapeMetrics(MetricsFormat format) {
+        return scrapeMetrics();
+    }
 }

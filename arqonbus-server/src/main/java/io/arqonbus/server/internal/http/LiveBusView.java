@@ -1,5 +1,6 @@
 package io.arqonbus.server.internal.http;
 
+import io.arqonbus.server.internal.metrics.MetricsFormat;
 import io.arqonbus.server.status.Readiness;
 import io.arqonbus.server.status.ServerInfo;
 import io.arqonbus.server.config.TlsConfig;
@@ -93,4 +94,5 @@ public final class LiveBusView implements BusView {
     @Override public long historySize() { return history.size(); }
     @Override public long historyBytes() { return history.bytes(); }
     @Override public String scrapeMetrics() { return metrics.scrape(); }
+    @Override public String scrapeMetrics(MetricsFormat format) { return metrics.scrape(format); }
 }

@@ -240,6 +240,7 @@ final class BusChannel implements ChannelView {
      */
     Publication publish(Envelope envelope, String senderId, Session sender, boolean mustStore) {
         String idempotencyKey = idempotencyKey(envelope);
+        long received = System.nanoTime();
         synchronized (lock) {
             if (deleted) {
                 return null;
@@ -266,9 +267,9 @@ final class BusChannel implements ChannelView {
             }
             if (appended.isDone() && pending.isEmpty()) {
                 // The usual case with the in-memory store: nothing waits ahead of it.
-                release(stamped, frame, appended, mustStore, sender);
+                release(stamped, frame, appended, mustStore, sender, received);
             } else {
-                pending.addLast(new PendingPublication(stamped, frame, appended, mustStore, sender));
+                pending.addLast(new PendingPublication(stamped, frame, appended, mustStore, sender, received));
                 appended.whenComplete((v, e) -> releaseCompleted());
             }
             return new Publication(stamped, stored, false);
@@ -299,7 +300,7 @@ final class BusChannel implements ChannelView {
             PendingPublication next;
             while ((next = pending.peekFirst()) != null && next.stored().isDone()) {
                 pending.pollFirst();
-                release(next.envelope(), next.frame(), next.stored(), next.mustStore(), next.exclude());
+                release(next.envelope(), next.frame(), next.stored(), next.mustStore(), next.exclude(), next.received());
             }
         }
     }
@@ -309,7 +310,7 @@ final class BusChannel implements ChannelView {
      * the store and the store failed, or the channel is gone. Holding the lock, in offset order.
      */
     private void release(Envelope stamped, ByteBuf frame, CompletableFuture<Void> stored, boolean mustStore,
-            Session exclude) {
+            Session exclude, long received) {
         StreamPosition position = stamped.position();
         boolean failed = stored.isCompletedExceptionally();
         if (failed) {
@@ -319,6 +320,7 @@ final class BusChannel implements ChannelView {
             frame.release();
         } else {
             support.broker().publish(key, position, new SequencedPublication(stamped, frame, exclude));
+            support.metrics().fannedOut(System.nanoTime() - received);
         }
         releasedOffset = position.offset();
     }

@@ -26,12 +26,23 @@ record ChannelSupport(HistoryStore history, FrameEncoder encoder, Broker broker,
         return new IdempotencyWindow(dedupWindow, dedupMaxKeys);
     }
 
-    /** Appends the JSON part of {@code frame} to the stream; a store that throws gives a failed future. */
+    /**
+     * Appends the JSON part of {@code frame} to the stream; a store that throws gives a failed
+     * future. Times the append ({@code arqonbus_store_append_duration_seconds}).
+     */
     CompletableFuture<Void> append(ChannelKey key, StreamPosition position, ByteBuf frame, Instant now) {
+        long started = System.nanoTime();
+        CompletableFuture<Void> appended;
         try {
-            return history.append(key, position, FrameEncoder.jsonOf(frame), now);
+            appended = history.append(key, position, FrameEncoder.jsonOf(frame), now);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            appended = CompletableFuture.failedFuture(e);
         }
+        if (appended.isDone()) {
+            metrics.storeAppended(System.nanoTime() - started);
+        } else {
+            appended.whenComplete((v, e) -> metrics.storeAppended(System.nanoTime() - started));
+        }
+        return appended;
     }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * @param mustStore {@code true} when it is delivered only if the store confirmed it (a durable ack
  *                  was asked for)
  * @param exclude   the sender, who does not receive its own publication
+ * @param received  {@link System#nanoTime()} when the channel received it (for the fan-out latency)
  */
 record PendingPublication(Envelope envelope, ByteBuf frame, CompletableFuture<Void> stored, boolean mustStore,
-        Session exclude) {
+        Session exclude, long received) {
 }

@@ -7,9 +7,11 @@ import java.util.function.Supplier;
 /**
  * Gauges written in the Prometheus text format (0.0.4) under exactly their given name. The
  * Prometheus model behind Micrometer refuses metric names ending in {@code _total},
- * {@code _created}, {@code _bucket} or {@code _info} and strips those suffixes, but the original
- * ArqonBus exposes gauges named {@code arqonbus_rooms_total} and {@code arqonbus_channels_total},
- * and dashboards query those names.
+ * {@code _created}, {@code _bucket} or {@code _info} and strips those suffixes (and
+ * {@code promtool check metrics} refuses a gauge named {@code _total}), but the original ArqonBus
+ * exposes gauges named {@code arqonbus_rooms_total} and {@code arqonbus_channels_total}, and old
+ * dashboards query those names: with {@code ARQONBUS_METRICS_LEGACY_NAMES=true} they are written
+ * here as well.
  */
 final class VerbatimGauges {
     private static final List<String> RESERVED_SUFFIXES = List.of("_total", "_created", "_bucket", "_info");
@@ -27,6 +29,16 @@ final class VerbatimGauges {
             }
         }
         return false;
+    }
+
+    /** The name without its reserved suffix ({@code arqonbus_rooms_total} → {@code arqonbus_rooms}). */
+    static String conventional(String prometheusName) {
+        for (String suffix : RESERVED_SUFFIXES) {
+            if (prometheusName.endsWith(suffix)) {
+                return prometheusName.substring(0, prometheusName.length() - suffix.length());
+            }
+        }
+        return prometheusName;
     }
 
     void add(String prometheusName, String help, Supplier<Number> value) {

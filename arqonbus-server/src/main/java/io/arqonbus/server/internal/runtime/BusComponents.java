@@ -74,6 +74,7 @@ import io.arqonbus.server.internal.webhook.Webhooks;
 import io.arqonbus.server.status.BusStats;
 import io.arqonbus.server.status.Readiness;
 import io.arqonbus.server.status.ServerInfo;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -133,12 +134,15 @@ public final class BusComponents {
 
     private final ByteBufAllocator allocator;
     private final IntConsumer halt;
+    private final MeterRegistry embedderMeters;
 
-    private BusComponents(ServerConfig config, Clock clock, ByteBufAllocator allocator, IntConsumer halt) {
+    private BusComponents(ServerConfig config, Clock clock, ByteBufAllocator allocator, IntConsumer halt,
+            MeterRegistry embedderMeters) {
         this.config = config;
         this.clock = clock;
         this.allocator = allocator;
         this.halt = halt;
+        this.embedderMeters = embedderMeters;
     }
 
     /**
@@ -153,7 +157,17 @@ public final class BusComponents {
      */
     public static BusComponents start(ServerConfig config, Clock clock, int subscriberQueueCapacity,
             Supplier<Readiness> readiness, ByteBufAllocator allocator, IntConsumer halt) throws InterruptedException {
-        BusComponents parts = new BusComponents(config, clock, allocator, halt);
+        return start(config, clock, subscriberQueueCapacity, readiness, allocator, halt, null);
+    }
+
+    /**
+     * {@link #start(ServerConfig, Clock, int, Supplier, ByteBufAllocator, IntConsumer)} with the
+     * embedding application's meter registry ({@code null}: the server's own Prometheus registry only).
+     */
+    public static BusComponents start(ServerConfig config, Clock clock, int subscriberQueueCapacity,
+            Supplier<Readiness> readiness, ByteBufAllocator allocator, IntConsumer halt, MeterRegistry meters)
+            throws InterruptedException {
+        BusComponents parts = new BusComponents(config, clock, allocator, halt, meters);
         try {
             parts.buildFoundation();
             parts.buildStorage();
@@ -180,7 +194,8 @@ public final class BusComponents {
         info = new ServerInfo(version[0], version[1], clock.instant(), listeners.transportName());
         ids = new IdGenerator();
         codec = new EnvelopeCodec(ids, clock);
-        metrics = new BusMetrics();
+        metrics = new BusMetrics(embedderMeters, config.metricsLegacyNames(), allocator);
+        hooks.add(ShutdownHooks.Priority.SECURITY, "metrics", metrics::close);
         authenticator = config.auth().enabled()
                 ? JwtAuthenticator.create(JwtSettings.from(config), clock)
                 : Authenticator.none();

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -56,6 +57,7 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
     private static final int MAX_ERROR_LENGTH = 200;
 
     private final WebhookRegistry registry;
+    private final Timer attemptDuration;
     private final WebhookSettings settings;
     private final EnvelopeCodec codec;
     private final Clock clock;
@@ -69,7 +71,9 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
     private final AtomicBoolean overflowing = new AtomicBoolean();
     private volatile boolean closed;
 
-    public WebhookDispatcher(WebhookRegistry registry, WebhookSettings settings, EnvelopeCodec codec, Clock clock) {
+    public WebhookDispatcher(WebhookRegistry registry, WebhookSettings settings, EnvelopeCodec codec, Clock clock,
+            Timer attemptDuration) {
+        this.attemptDuration = attemptDuration;
         this.registry = registry;
         this.settings = settings;
         this.codec = codec;
@@ -189,8 +193,12 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
         }
         delivery.attempts++;
         try {
+            long sent = System.nanoTime();
             http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((response, error) -> answered(delivery, response, error));
+                    .whenComplete((response, error) -> {
+                        attemptDuration.record(System.nanoTime() - sent, TimeUnit.NANOSECONDS);
+                        answered(delivery, response, error);
+                    });
         } catch (RuntimeException e) {
             answered(delivery, null, e);
         }

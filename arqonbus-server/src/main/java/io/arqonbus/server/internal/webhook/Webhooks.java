@@ -6,6 +6,9 @@ import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.internal.session.Session;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.arqonbus.server.internal.metrics.BusMetrics;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -37,7 +40,10 @@ public final class Webhooks implements AutoCloseable {
     public Webhooks(WebhookSettings settings, EnvelopeCodec codec, Clock clock, MeterRegistry meters) {
         this.settings = settings;
         this.registry = new WebhookRegistry(settings);
-        this.dispatcher = new WebhookDispatcher(registry, settings, codec, clock);
+        this.dispatcher = new WebhookDispatcher(registry, settings, codec, clock,
+                Timer.builder("arqonbus.webhook.delivery.duration")
+                        .description("Time from sending one webhook request to its answer or failure (each attempt)")
+                        .serviceLevelObjectives(BusMetrics.LATENCY_BUCKETS.toArray(Duration[]::new)).register(meters));
         this.meters = meters;
         Gauge.builder("arqonbus.webhook.rules", registry, WebhookRegistry::size)
                 .description("Webhook rules registered").register(meters);
