@@ -5,7 +5,7 @@ public final class HttpEndpoints {
     private HttpEndpoints() {
     }
 
-    /** {@code /health}, {@code /ready}, {@code /version}, {@code /status} and {@code /metrics}. */
+    /** {@code /health}, {@code /ready}, {@code /livez}, {@code /version}, {@code /status} and {@code /metrics}. */
     public static HttpRouter router(BusView view, HealthCheck health) {
         return routes(view, health).build();
     }
@@ -15,6 +15,7 @@ public final class HttpEndpoints {
         return HttpRouter.builder()
                 .get("/health", new HealthEndpoint(view, health))
                 .get("/ready", new ReadyEndpoint(view, health))
+                .get("/livez", new LivezEndpoint(view))
                 .get("/version", new VersionEndpoint(view))
                 .get("/status", new StatusEndpoint(view))
                 .get("/metrics", new MetricsEndpoint(view));
