@@ -20,6 +20,12 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
+        String format = System.getenv("ARQONBUS_LOG_FORMAT");
+        if (format != null && !format.equals("text") && !format.equals("json")) {
+            // logback.xml picks its appender by this name: any other one would log nothing at all.
+            err.println("arqon: ARQONBUS_LOG_FORMAT=" + format + " is not a log format (expected: text or json)");
+            System.exit(ExitCodes.USAGE);
+        }
         int code = run(CliEnvironment.system(), out, err, args);
         out.flush();
         err.flush();
@@ -51,7 +57,11 @@ public final class Main {
                 cl.getErr().flush();
                 return ExitCodes.USAGE;
             }
-            log.error("event=command_failed command={} error={}", cl.getCommandName(), e.toString(), e);
+            log.atError().setCause(e)
+                    .addKeyValue("event", "command_failed")
+                    .addKeyValue("command", cl.getCommandName())
+                    .addKeyValue("error", e.toString())
+                    .log("command_failed");
             cl.getErr().println("arqon: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             cl.getErr().flush();
             return ExitCodes.FAILURE;

@@ -25,16 +25,26 @@ public final class OsStopSignal implements StopSignal {
                 Signal signal = new Signal(name);
                 var previous = Signal.handle(signal, s -> {
                     if (requested.compareAndSet(false, true)) {
-                        log.info("event=stop_requested signal={}", s.getName());
+                        log.atInfo()
+                                .addKeyValue("event", "stop_requested")
+                                .addKeyValue("signal", s.getName())
+                                .log("stop_requested");
                         onStop.run();
                     } else {
-                        log.warn("event=forced_exit signal={}", s.getName());
+                        log.atWarn()
+                                .addKeyValue("event", "forced_exit")
+                                .addKeyValue("signal", s.getName())
+                                .log("forced_exit");
                         Runtime.getRuntime().halt(1);
                     }
                 });
                 undo.add(() -> Signal.handle(signal, previous));
             } catch (IllegalArgumentException e) {
-                log.debug("event=signal_unavailable signal={} reason={}", name, e.getMessage());
+                log.atDebug()
+                        .addKeyValue("event", "signal_unavailable")
+                        .addKeyValue("signal", name)
+                        .addKeyValue("reason", e.getMessage())
+                        .log("signal_unavailable");
             }
         }
         Thread hook = new Thread(onJvmExit, "arqonbus-shutdown-hook");

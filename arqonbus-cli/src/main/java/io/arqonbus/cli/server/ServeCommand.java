@@ -59,7 +59,10 @@ public final class ServeCommand implements Callable<Integer> {
                 if (cause instanceof io.arqonbus.server.config.ConfigException invalid) {
                     throw invalid; // e.g. a JWT key that does not fit the algorithm: exit 2
                 }
-                log.error("event=start_failed error={}", String.valueOf(cause.getMessage()));
+                log.atError()
+                        .addKeyValue("event", "start_failed")
+                        .addKeyValue("error", String.valueOf(cause.getMessage()))
+                        .log("start_failed");
                 throw new CliException(ExitCodes.FAILURE, "could not start: " + cause.getMessage(), cause);
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -104,7 +107,10 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             stop(bus, config);
         } catch (RuntimeException e) {
-            log.warn("event=stop_failed error={}", e.getMessage());
+            log.atWarn()
+                    .addKeyValue("event", "stop_failed")
+                    .addKeyValue("error", e.getMessage())
+                    .log("stop_failed");
         }
     }
 }

@@ -83,7 +83,11 @@ final class JwksKeySource implements KeySource {
         synchronized (lock) {
             pending = inFlight;
             if (pending == null && mayRefetch()) {
-                log.debug("event=jwks_refetch kid={} msg=\"A token names a key the cache lacks\"", kid);
+                log.atDebug()
+                        .addKeyValue("event", "jwks_refetch")
+                        .addKeyValue("kid", kid)
+                        .addKeyValue("msg", "A token names a key the cache lacks")
+                        .log("jwks_refetch");
                 pending = startFetch();
             }
         }
@@ -125,11 +129,19 @@ final class JwksKeySource implements KeySource {
             }
             if (error == null) {
                 cached = entries;
-                log.debug("event=jwks_fetched url={} keys={}", url, entries.size());
+                log.atDebug()
+                        .addKeyValue("event", "jwks_fetched")
+                        .addKeyValue("url", url)
+                        .addKeyValue("keys", entries.size())
+                        .log("jwks_fetched");
             } else {
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
-                log.warn("event=jwks_fetch_failed url={} keys_kept={} msg=\"{}\"", url, cached.size(),
-                        String.valueOf(cause.getMessage()).replace('"', '\''));
+                log.atWarn()
+                        .addKeyValue("event", "jwks_fetch_failed")
+                        .addKeyValue("url", url)
+                        .addKeyValue("keys_kept", cached.size())
+                        .addKeyValue("msg", String.valueOf(cause.getMessage()).replace('"', '\''))
+                        .log("jwks_fetch_failed");
             }
         });
         // A fetch that failed at once already ran the callback above (the lock is reentrant).
@@ -177,7 +189,11 @@ final class JwksKeySource implements KeySource {
                 return JwtAlgorithms.publicKey(algorithm, ((ECKey) jwk).toECPublicKey(), "JWK " + jwk.getKeyID());
             }
         } catch (com.nimbusds.jose.JOSEException | ConfigException e) {
-            log.debug("event=jwk_skipped kid={} msg=\"{}\"", jwk.getKeyID(), e.getMessage());
+            log.atDebug()
+                    .addKeyValue("event", "jwk_skipped")
+                    .addKeyValue("kid", jwk.getKeyID())
+                    .addKeyValue("msg", e.getMessage())
+                    .log("jwk_skipped");
         }
         return null;
     }

@@ -67,8 +67,11 @@ public final class JwtAuthenticator implements Authenticator {
                 throw new ConfigException("JWT algorithm " + alg + " needs a secret");
             }
             if (settings.secret().getBytes(StandardCharsets.UTF_8).length < 32) {
-                log.warn("event=weak_jwt_secret algorithm={} msg=\"The JWT secret is shorter than 32 bytes; "
-                        + "use a longer random secret\"", alg);
+                log.atWarn()
+                        .addKeyValue("event", "weak_jwt_secret")
+                        .addKeyValue("algorithm", alg)
+                        .addKeyValue("msg", "The JWT secret is shorter than 32 bytes; use a longer random secret")
+                        .log("weak_jwt_secret");
             }
             return new JwtAuthenticator(JwtAlgorithms.jws(alg), KeySource.fixed(hmac(alg, settings.secret())), rules);
         }
@@ -147,7 +150,10 @@ public final class JwtAuthenticator implements Authenticator {
                     break;
                 }
             } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
-                log.debug("event=jwt_verify_error msg=\"{}\"", e.getMessage());
+                log.atDebug()
+                        .addKeyValue("event", "jwt_verify_error")
+                        .addKeyValue("msg", e.getMessage())
+                        .log("jwt_verify_error");
             }
         }
         if (!verified) {

@@ -107,8 +107,13 @@ public final class CommandDispatcher {
         if (refusal != null) {
             return fail(request, refusal.code(), refusal.getMessage());
         }
-        log.warn("event=command_failed code=EXECUTION_ERROR command={} client={} msg=\"The command threw\"",
-                request.command(), session.clientId(), error);
+        log.atWarn().setCause(error)
+                .addKeyValue("event", "command_failed")
+                .addKeyValue("code", "EXECUTION_ERROR")
+                .addKeyValue("command", request.command())
+                .addKeyValue("client", session.clientId())
+                .addKeyValue("msg", "The command threw")
+                .log("command_failed");
         return fail(request, ErrorCode.EXECUTION_ERROR, "Command '" + request.command() + "' failed: "
                 + error.getClass().getSimpleName());
     }

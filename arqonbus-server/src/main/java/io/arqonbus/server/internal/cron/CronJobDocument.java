@@ -45,8 +45,11 @@ record CronJobDocument(@JsonProperty("version") int version, @JsonProperty("jobs
                 try {
                     jobs.add(MAPPER.treeToValue(job, StoredCronJob.class));
                 } catch (JsonProcessingException e) {
-                    log.warn("event=cron_job_not_restored job={} msg=\"{}\"", job.path("job_id").asText(),
-                            e.getOriginalMessage());
+                    log.atWarn()
+                            .addKeyValue("event", "cron_job_not_restored")
+                            .addKeyValue("job", job.path("job_id").asText())
+                            .addKeyValue("msg", e.getOriginalMessage())
+                            .log("cron_job_not_restored");
                 }
             }
         }

@@ -121,18 +121,29 @@ public final class CronScheduler implements AutoCloseable {
             stored = file.load();
         } catch (CronJobDocument.NewerVersionException e) {
             keepStored = true;
-            log.warn("event=cron_restore_failed file={} msg=\"{}; durable jobs are not saved over it\"",
-                    file.where(), e.getMessage());
+            log.atWarn()
+                    .addKeyValue("event", "cron_restore_failed")
+                    .addKeyValue("file", file.where())
+                    .addKeyValue("msg", String.valueOf(e.getMessage()) + "; durable jobs are not saved over it")
+                    .log("cron_restore_failed");
             return;
         } catch (IOException | RuntimeException e) {
-            log.warn("event=cron_restore_failed file={} msg=\"{}\"", file.where(), e.getMessage());
+            log.atWarn()
+                    .addKeyValue("event", "cron_restore_failed")
+                    .addKeyValue("file", file.where())
+                    .addKeyValue("msg", e.getMessage())
+                    .log("cron_restore_failed");
             return;
         }
         int restored = 0;
         synchronized (this) {
             for (StoredCronJob entry : stored) {
                 if (jobs.size() >= settings.maxJobs()) {
-                    log.warn("event=cron_job_not_restored reason=max_jobs job={}", entry.jobId());
+                    log.atWarn()
+                            .addKeyValue("event", "cron_job_not_restored")
+                            .addKeyValue("reason", "max_jobs")
+                            .addKeyValue("job", entry.jobId())
+                            .log("cron_job_not_restored");
                     continue;
                 }
                 try {
@@ -146,12 +157,20 @@ public final class CronScheduler implements AutoCloseable {
                         restored++;
                     }
                 } catch (RuntimeException | InvalidCronException e) {
-                    log.warn("event=cron_job_not_restored job={} msg=\"{}\"", entry.jobId(), e.getMessage());
+                    log.atWarn()
+                            .addKeyValue("event", "cron_job_not_restored")
+                            .addKeyValue("job", entry.jobId())
+                            .addKeyValue("msg", e.getMessage())
+                            .log("cron_job_not_restored");
                 }
             }
         }
         if (restored > 0) {
-            log.info("event=cron_jobs_restored count={} file={}", restored, file.where());
+            log.atInfo()
+                    .addKeyValue("event", "cron_jobs_restored")
+                    .addKeyValue("count", restored)
+                    .addKeyValue("file", file.where())
+                    .log("cron_jobs_restored");
         }
         persistSoon();
     }
@@ -197,8 +216,14 @@ public final class CronScheduler implements AutoCloseable {
                 forget(job);
             }
             scheduled = job.view();
-            log.debug("event=cron_job_scheduled job={} owner={} target={} repeat={} cron=\"{}\"", id,
-                    owner.clientId(), spec.target(), spec.repeatCount(), spec.cron());
+            log.atDebug()
+                    .addKeyValue("event", "cron_job_scheduled")
+                    .addKeyValue("job", id)
+                    .addKeyValue("owner", owner.clientId())
+                    .addKeyValue("target", spec.target())
+                    .addKeyValue("repeat", spec.repeatCount())
+                    .addKeyValue("cron", spec.cron())
+                    .log("cron_job_scheduled");
         }
         if (watch) {
             // Runs on the owner's loop when the connection closes (at once if it already has).
@@ -234,7 +259,11 @@ public final class CronScheduler implements AutoCloseable {
             }
             durable = job.spec.durable();
             stop(job);
-            log.debug("event=cron_job_cancelled job={} by={}", jobId, caller.clientId());
+            log.atDebug()
+                    .addKeyValue("event", "cron_job_cancelled")
+                    .addKeyValue("job", jobId)
+                    .addKeyValue("by", caller.clientId())
+                    .log("cron_job_cancelled");
         }
         if (durable) {
             persistSoon();
@@ -263,8 +292,12 @@ public final class CronScheduler implements AutoCloseable {
             }
         }
         if (cancelled > 0) {
-            log.debug("event=cron_jobs_cancelled reason=owner_disconnected owner={} count={}", owner.clientId(),
-                    cancelled);
+            log.atDebug()
+                    .addKeyValue("event", "cron_jobs_cancelled")
+                    .addKeyValue("reason", "owner_disconnected")
+                    .addKeyValue("owner", owner.clientId())
+                    .addKeyValue("count", cancelled)
+                    .log("cron_jobs_cancelled");
         }
         if (durableLeft) {
             persistSoon();
@@ -288,7 +321,10 @@ public final class CronScheduler implements AutoCloseable {
         executor.shutdownNow();
         try {
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("event=cron_stop_slow msg=\"the cron thread did not stop within 5 s\"");
+                log.atWarn()
+                        .addKeyValue("event", "cron_stop_slow")
+                        .addKeyValue("msg", "the cron thread did not stop within 5 s")
+                        .log("cron_stop_slow");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -321,7 +357,11 @@ public final class CronScheduler implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("event=cron_job_failed job={} msg=\"{}\"", job.id, e.toString(), e);
+            log.atWarn().setCause(e)
+                    .addKeyValue("event", "cron_job_failed")
+                    .addKeyValue("job", job.id)
+                    .addKeyValue("msg", e.toString())
+                    .log("cron_job_failed");
         }
         if (durable) {
             persistSoon();
@@ -457,7 +497,11 @@ public final class CronScheduler implements AutoCloseable {
         try {
             file.save(durable);
         } catch (IOException | RuntimeException e) {
-            log.warn("event=cron_save_failed file={} msg=\"{}\"", file.where(), e.toString());
+            log.atWarn()
+                    .addKeyValue("event", "cron_save_failed")
+                    .addKeyValue("file", file.where())
+                    .addKeyValue("msg", e.toString())
+                    .log("cron_save_failed");
         }
     }
 }

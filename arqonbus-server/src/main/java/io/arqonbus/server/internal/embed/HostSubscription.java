@@ -71,9 +71,13 @@ public final class HostSubscription implements Subscription {
         if (queued.incrementAndGet() > capacity) {
             queued.decrementAndGet();
             if (dropped.getAndIncrement() == 0) {
-                log.warn("event=subscriber_overflow subscription={} capacity={} msg=\"The handler is slower than "
-                        + "the publications it subscribed to; dropping the ones that do not fit (counted, "
-                        + "logged once)\"", id, capacity);
+                log.atWarn()
+                        .addKeyValue("event", "subscriber_overflow")
+                        .addKeyValue("subscription", id)
+                        .addKeyValue("capacity", capacity)
+                        .addKeyValue("msg", "The handler is slower than the publications it subscribed "
+                                + "to; dropping the ones that do not fit (counted, logged once)")
+                        .log("subscriber_overflow");
             }
             return;
         }
@@ -104,11 +108,17 @@ public final class HostSubscription implements Subscription {
                     delivered.incrementAndGet();
                 } catch (RuntimeException e) {
                     if (failed.getAndIncrement() == 0) {
-                        log.warn("event=subscriber_failed subscription={} msg=\"{}\" (further failures at DEBUG)",
-                                id, String.valueOf(e).replace('"', '\''), e);
+                        log.atWarn().setCause(e)
+                                .addKeyValue("event", "subscriber_failed")
+                                .addKeyValue("subscription", id)
+                                .addKeyValue("msg", String.valueOf(e))
+                                .log("subscriber_failed (further failures at DEBUG)");
                     } else {
-                        log.debug("event=subscriber_failed subscription={} msg=\"{}\"", id,
-                                String.valueOf(e).replace('"', '\''));
+                        log.atDebug()
+                                .addKeyValue("event", "subscriber_failed")
+                                .addKeyValue("subscription", id)
+                                .addKeyValue("msg", String.valueOf(e).replace('"', '\''))
+                                .log("subscriber_failed");
                     }
                 }
             }
@@ -129,8 +139,13 @@ public final class HostSubscription implements Subscription {
         detach.run();
         queue.clear();
         queued.set(0);
-        log.debug("event=subscription_closed subscription={} delivered={} dropped={} failed={}", id,
-                delivered.get(), dropped.get(), failed.get());
+        log.atDebug()
+                .addKeyValue("event", "subscription_closed")
+                .addKeyValue("subscription", id)
+                .addKeyValue("delivered", delivered.get())
+                .addKeyValue("dropped", dropped.get())
+                .addKeyValue("failed", failed.get())
+                .log("subscription_closed");
     }
 
     /** This subscription's id (for logs), e.g. {@code embed-1}. */

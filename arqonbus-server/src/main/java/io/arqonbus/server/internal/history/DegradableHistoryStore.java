@@ -325,8 +325,13 @@ public final class DegradableHistoryStore implements HistoryStore {
             }
             downSince = clock.instant();
         }
-        log.warn("event=storage_unavailable code=STORAGE_UNAVAILABLE backend={} mode={} reason=\"{}\"",
-                primary.backend(), mode.wireName(), detail);
+        log.atWarn()
+                .addKeyValue("event", "storage_unavailable")
+                .addKeyValue("code", "STORAGE_UNAVAILABLE")
+                .addKeyValue("backend", primary.backend())
+                .addKeyValue("mode", mode.wireName())
+                .addKeyValue("reason", detail)
+                .log("storage_unavailable");
     }
 
     private void markUp() {
@@ -342,8 +347,12 @@ public final class DegradableHistoryStore implements HistoryStore {
             }
             down = Duration.between(downSince, clock.instant());
         }
-        log.info("event=storage_recovered backend={} mode={} down_ms={}", primary.backend(), mode.wireName(),
-                down.toMillis());
+        log.atInfo()
+                .addKeyValue("event", "storage_recovered")
+                .addKeyValue("backend", primary.backend())
+                .addKeyValue("mode", mode.wireName())
+                .addKeyValue("down_ms", down.toMillis())
+                .log("storage_recovered");
     }
 
     /** The monitor: notices a lost connection, and brings the remote store back once it answers. */
@@ -367,7 +376,11 @@ public final class DegradableHistoryStore implements HistoryStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            log.debug("event=storage_probe_failed backend={} msg=\"{}\"", primary.backend(), e.getMessage());
+            log.atDebug()
+                    .addKeyValue("event", "storage_probe_failed")
+                    .addKeyValue("backend", primary.backend())
+                    .addKeyValue("msg", e.getMessage())
+                    .log("storage_probe_failed");
         }
     }
 

@@ -161,7 +161,9 @@ final class GroupCommitter implements Runnable {
                 return;
             } catch (RuntimeException | Error e) {
                 // Never lets the writer die: the group fails, the next one is tried again.
-                log.error("event=history_writer_error", e);
+                log.atError().setCause(e)
+                        .addKeyValue("event", "history_writer_error")
+                        .log("history_writer_error");
                 fail(group, new StoreUnavailableException("history store error: " + e, e));
                 group.clear();
             }
@@ -201,7 +203,10 @@ final class GroupCommitter implements Runnable {
         } catch (RocksDBException | StoreUnavailableException e) {
             String detail = "history store write failed: " + e.getMessage();
             if (health.getAndSet(StoreHealth.down(detail)).available()) {
-                log.warn("event=history_store_down detail=\"{}\"", detail);
+                log.atWarn()
+                        .addKeyValue("event", "history_store_down")
+                        .addKeyValue("detail", detail)
+                        .log("history_store_down");
             }
             StoreUnavailableException failure = e instanceof StoreUnavailableException s ? s
                     : new StoreUnavailableException(detail, e);
@@ -273,7 +278,9 @@ final class GroupCommitter implements Runnable {
 
     private void recovered() {
         if (!health.getAndSet(StoreHealth.UP).available()) {
-            log.info("event=history_store_up");
+            log.atInfo()
+                    .addKeyValue("event", "history_store_up")
+                    .log("history_store_up");
         }
     }
 
@@ -281,7 +288,10 @@ final class GroupCommitter implements Runnable {
         try {
             trim(budget);
         } catch (RocksDBException | StoreUnavailableException e) {
-            log.warn("event=history_trim_failed detail=\"{}\"", e.getMessage());
+            log.atWarn()
+                    .addKeyValue("event", "history_trim_failed")
+                    .addKeyValue("detail", e.getMessage())
+                    .log("history_trim_failed");
         }
     }
 
@@ -336,7 +346,11 @@ final class GroupCommitter implements Runnable {
             size.addAndGet(entry.getValue().count() - (before == null ? 0 : before.count()));
         }
         if (deleted > 0) {
-            log.debug("event=history_trimmed entries={} streams={}", deleted, trimmed.size());
+            log.atDebug()
+                    .addKeyValue("event", "history_trimmed")
+                    .addKeyValue("entries", deleted)
+                    .addKeyValue("streams", trimmed.size())
+                    .log("history_trimmed");
         }
         return deleted;
     }

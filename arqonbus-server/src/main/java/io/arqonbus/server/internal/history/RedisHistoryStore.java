@@ -153,7 +153,11 @@ public final class RedisHistoryStore implements HistoryStore {
             } catch (ExecutionException | TimeoutException | RedisException e) {
                 throw unavailable(e);
             }
-            log.debug("event=redis_history_connected address={} prefix={}", config.address(), config.keyPrefix());
+            log.atDebug()
+                    .addKeyValue("event", "redis_history_connected")
+                    .addKeyValue("address", config.address())
+                    .addKeyValue("prefix", config.keyPrefix())
+                    .log("redis_history_connected");
             long period = trimInterval.toMillis();
             trimTask = link.executor().scheduleWithFixedDelay(this::trimOld, period, period,
                     TimeUnit.MILLISECONDS);
@@ -199,7 +203,10 @@ public final class RedisHistoryStore implements HistoryStore {
             stream.epoch = epoch;
             stream.count.set(lengths.get(key).get(timeout, TimeUnit.MILLISECONDS));
         }
-        log.debug("event=redis_history_opened streams={}", heads.size());
+        log.atDebug()
+                .addKeyValue("event", "redis_history_opened")
+                .addKeyValue("streams", heads.size())
+                .log("redis_history_opened");
         return heads;
     }
 

@@ -111,9 +111,15 @@ public final class RocksHistoryStore implements HistoryStore {
             writerThread.start();
             Map<ChannelKey, StreamPosition> heads = new HashMap<>();
             streams.forEach((key, state) -> heads.put(key, state.head()));
-            log.info("event=history_store_opened backend=file dir={} sync={} streams={} entries={} millis={}",
-                    directory, sync, heads.size(), size.get(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            log.atInfo()
+                    .addKeyValue("event", "history_store_opened")
+                    .addKeyValue("backend", "file")
+                    .addKeyValue("dir", directory)
+                    .addKeyValue("sync", sync)
+                    .addKeyValue("streams", heads.size())
+                    .addKeyValue("entries", size.get())
+                    .addKeyValue("millis", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                    .log("history_store_opened");
             return heads;
         }
     }
@@ -220,7 +226,10 @@ public final class RocksHistoryStore implements HistoryStore {
             readers.shutdown();
             try {
                 if (!readers.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                    log.warn("event=history_store_close_slow part=readers");
+                    log.atWarn()
+                            .addKeyValue("event", "history_store_close_slow")
+                            .addKeyValue("part", "readers")
+                            .log("history_store_close_slow");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -232,9 +241,17 @@ public final class RocksHistoryStore implements HistoryStore {
                 engine.close();
             } else {
                 // Closing native handles under a running writer would crash the process.
-                log.warn("event=history_store_close_slow part=writer detail=\"database left open\"");
+                log.atWarn()
+                        .addKeyValue("event", "history_store_close_slow")
+                        .addKeyValue("part", "writer")
+                        .addKeyValue("detail", "database left open")
+                        .log("history_store_close_slow");
             }
-            log.info("event=history_store_closed dir={} entries={}", directory, size.get());
+            log.atInfo()
+                    .addKeyValue("event", "history_store_closed")
+                    .addKeyValue("dir", directory)
+                    .addKeyValue("entries", size.get())
+                    .log("history_store_closed");
         }
     }
 

@@ -45,7 +45,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         HttpVersion version = request.protocolVersion();
         if (request.decoderResult().isFailure()) {
             String reason = String.valueOf(request.decoderResult().cause().getMessage());
-            log.debug("event=http_bad_request remote={} reason=\"{}\"", ctx.channel().remoteAddress(), reason);
+            log.atDebug()
+                    .addKeyValue("event", "http_bad_request")
+                    .addKeyValue("remote", ctx.channel().remoteAddress())
+                    .addKeyValue("reason", reason)
+                    .log("http_bad_request");
             enqueue(ctx, version, false, true, "?",
                     CompletableFuture.completedFuture(HttpAnswer.error(HttpResponseStatus.BAD_REQUEST,
                             "The request could not be parsed as HTTP/1.1")));
@@ -77,7 +81,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 return answer;
             }
             Throwable cause = Failures.unwrap(error);
-            log.warn("event=http_endpoint_failed path={} error=\"{}\"", call.path(), cause, cause);
+            log.atWarn().setCause(cause)
+                    .addKeyValue("event", "http_endpoint_failed")
+                    .addKeyValue("path", call.path())
+                    .addKeyValue("error", cause)
+                    .log("http_endpoint_failed");
             return HttpAnswer.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                     "The server failed to answer " + call.path());
         });
@@ -90,7 +98,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             try {
                 write(ctx, version, head, close, path, a);
             } catch (RuntimeException e) {
-                log.warn("event=http_write_failed path={} error=\"{}\"", path, e.toString());
+                log.atWarn()
+                        .addKeyValue("event", "http_write_failed")
+                        .addKeyValue("path", path)
+                        .addKeyValue("error", e.toString())
+                        .log("http_write_failed");
                 ctx.close();
             }
         });
@@ -108,7 +120,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         for (Map.Entry<String, String> header : answer.headers().entrySet()) {
             response.headers().set(header.getKey(), header.getValue());
         }
-        log.debug("event=http_request path={} status={}", path, answer.status().code());
+        log.atDebug()
+                .addKeyValue("event", "http_request")
+                .addKeyValue("path", path)
+                .addKeyValue("status", answer.status().code())
+                .log("http_request");
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -120,7 +136,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            log.debug("event=http_idle_close remote={}", ctx.channel().remoteAddress());
+            log.atDebug()
+                    .addKeyValue("event", "http_idle_close")
+                    .addKeyValue("remote", ctx.channel().remoteAddress())
+                    .log("http_idle_close");
             ctx.close();
             return;
         }
@@ -129,8 +148,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("event=http_connection_error remote={} error=\"{}\"", ctx.channel().remoteAddress(),
-                cause.toString());
+        log.atDebug()
+                .addKeyValue("event", "http_connection_error")
+                .addKeyValue("remote", ctx.channel().remoteAddress())
+                .addKeyValue("error", cause.toString())
+                .log("http_connection_error");
         ctx.close();
     }
 }

@@ -46,10 +46,18 @@ public final class ChannelReaper implements AutoCloseable {
             for (ChannelKey key : hub.reclaimIdle(BUDGET)) {
                 telemetry.emit(new TelemetryEvent.ChannelDeleted(key.room(), key.channel(), Replies.SERVER_SENDER,
                         TelemetryEvent.ChannelDeleted.IDLE));
-                log.debug("event=channel_deleted room={} channel={} reason=idle", key.room(), key.channel());
+                log.atDebug()
+                        .addKeyValue("event", "channel_deleted")
+                        .addKeyValue("room", key.room())
+                        .addKeyValue("channel", key.channel())
+                        .addKeyValue("reason", "idle")
+                        .log("channel_deleted");
             }
         } catch (RuntimeException e) {
-            log.warn("event=channel_sweep_failed msg=\"{}\"", e.getMessage(), e);
+            log.atWarn().setCause(e)
+                    .addKeyValue("event", "channel_sweep_failed")
+                    .addKeyValue("msg", e.getMessage())
+                    .log("channel_sweep_failed");
         }
     }
 

@@ -76,7 +76,11 @@ public final class ConnectionLifecycle {
         }
         telemetry.emit(new TelemetryEvent.ClientConnected(session.clientId(), session.info().typeOrUnknown(),
                 String.valueOf(session.channel().remoteAddress())));
-        log.debug("event=client_connected client={} remote={}", session.clientId(), session.channel().remoteAddress());
+        log.atDebug()
+                .addKeyValue("event", "client_connected")
+                .addKeyValue("client", session.clientId())
+                .addKeyValue("remote", session.channel().remoteAddress())
+                .log("client_connected");
     }
 
     /**
@@ -182,13 +186,20 @@ public final class ConnectionLifecycle {
             try {
                 listener.accept(session);
             } catch (RuntimeException e) {
-                log.warn("event=close_listener_failed code=INTERNAL_ERROR client={} msg=\"{}\"", session.clientId(),
-                        e.toString());
+                log.atWarn()
+                        .addKeyValue("event", "close_listener_failed")
+                        .addKeyValue("code", "INTERNAL_ERROR")
+                        .addKeyValue("client", session.clientId())
+                        .addKeyValue("msg", e.toString())
+                        .log("close_listener_failed");
             }
         }
         activity.record(session, "disconnected", null);
         telemetry.emit(new TelemetryEvent.ClientDisconnected(session.clientId(), session.info().typeOrUnknown()));
-        log.debug("event=client_disconnected client={}", session.clientId());
+        log.atDebug()
+                .addKeyValue("event", "client_disconnected")
+                .addKeyValue("client", session.clientId())
+                .log("client_disconnected");
     }
 
     private void notifyMembers(Session session, ChannelKey key, String event, int memberCount) {

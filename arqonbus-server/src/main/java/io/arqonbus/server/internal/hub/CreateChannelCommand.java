@@ -55,7 +55,12 @@ final class CreateChannelCommand implements Command {
         }
         String createdAt = Timestamps.format(result.createdAt());
         telemetry.emit(new TelemetryEvent.ChannelCreated(key.room(), key.channel(), creator));
-        log.info("event=channel_created room={} channel={} by={}", key.room(), key.channel(), creator);
+        log.atInfo()
+                .addKeyValue("event", "channel_created")
+                .addKeyValue("room", key.room())
+                .addKeyValue("channel", key.channel())
+                .addKeyValue("by", creator)
+                .log("channel_created");
 
         ObjectNode data = ChannelViews.address(context.object(), key);
         data.put("created_at", createdAt);

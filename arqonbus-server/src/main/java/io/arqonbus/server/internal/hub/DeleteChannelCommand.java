@@ -57,7 +57,12 @@ final class DeleteChannelCommand implements Command {
         String by = context.session().clientId();
         telemetry.emit(new TelemetryEvent.ChannelDeleted(key.room(), key.channel(), by,
                 TelemetryEvent.ChannelDeleted.DELETED));
-        log.info("event=channel_deleted room={} channel={} by={}", key.room(), key.channel(), by);
+        log.atInfo()
+                .addKeyValue("event", "channel_deleted")
+                .addKeyValue("room", key.room())
+                .addKeyValue("channel", key.channel())
+                .addKeyValue("by", by)
+                .log("channel_deleted");
         return new CommandResult("Channel " + key + " deleted", ChannelViews.address(context.object(), key));
     }
 }

@@ -249,8 +249,12 @@ public final class Hub implements AutoCloseable {
         }
         support.history().delete(key).whenComplete((v, e) -> {
             if (e != null) {
-                log.warn("event=history_delete_failed code=STORAGE_UNAVAILABLE stream={} msg=\"{}\"", key,
-                        e.getMessage());
+                log.atWarn()
+                        .addKeyValue("event", "history_delete_failed")
+                        .addKeyValue("code", "STORAGE_UNAVAILABLE")
+                        .addKeyValue("stream", key)
+                        .addKeyValue("msg", e.getMessage())
+                        .log("history_delete_failed");
             }
         });
         return DeleteOutcome.DELETED;

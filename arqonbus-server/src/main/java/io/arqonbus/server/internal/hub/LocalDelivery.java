@@ -58,8 +58,12 @@ final class LocalDelivery {
             try {
                 listener.published(delivered, sender);
             } catch (RuntimeException e) {
-                log.warn("event=listener_failed code=INTERNAL_ERROR listener={} msg=\"{}\"",
-                        listener.getClass().getSimpleName(), e.toString());
+                log.atWarn()
+                        .addKeyValue("event", "listener_failed")
+                        .addKeyValue("code", "INTERNAL_ERROR")
+                        .addKeyValue("listener", listener.getClass().getSimpleName())
+                        .addKeyValue("msg", e.toString())
+                        .log("listener_failed");
             }
         }
     }

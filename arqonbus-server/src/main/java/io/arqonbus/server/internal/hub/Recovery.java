@@ -56,8 +56,13 @@ final class Recovery {
         }
         List<ByteBuf> held = session.endRecovery(key);
         if (held == null) {
-            log.warn("event=recovery_overflow code=SLOW_CONSUMER client={} stream={} msg=\"More live messages "
-                    + "arrived during the recovery than can be held; closing\"", session.clientId(), key);
+            log.atWarn()
+                    .addKeyValue("event", "recovery_overflow")
+                    .addKeyValue("code", "SLOW_CONSUMER")
+                    .addKeyValue("client", session.clientId())
+                    .addKeyValue("stream", key)
+                    .addKeyValue("msg", "More live messages arrived during the recovery than can be held; closing")
+                    .log("recovery_overflow");
             session.outbound().closeAsSlowConsumer();
             return;
         }

@@ -48,8 +48,13 @@ final class CasilReloadCommand implements Command {
             throw CommandException.validation(String.join("; ", e.problems()));
         }
         ObjectNode snapshot = CasilGetCommand.json(policy.snapshot());
-        log.info("event=casil_policy_reloaded by={} keys={} enabled={} mode={}", context.session().clientId(),
-                fieldNames(context.args()), policy.enabled(), policy.mode().wireName());
+        log.atInfo()
+                .addKeyValue("event", "casil_policy_reloaded")
+                .addKeyValue("by", context.session().clientId())
+                .addKeyValue("keys", fieldNames(context.args()))
+                .addKeyValue("enabled", policy.enabled())
+                .addKeyValue("mode", policy.mode().wireName())
+                .log("casil_policy_reloaded");
         ObjectNode event = JsonNodeFactory.instance.objectNode();
         event.put("client_id", context.session().clientId());
         event.set("policy", snapshot.deepCopy());

@@ -106,17 +106,39 @@ public final class InspectionGate {
     private static void logDecision(String clientId, Envelope envelope, Inspection inspection) {
         Classification found = inspection.classification();
         if (inspection.failure() != null) {
-            log.warn("event=casil_decision decision={} reason_code=CASIL_INTERNAL_ERROR id={} client={} room={} "
-                    + "channel={} msg=\"{}\"", inspection.decision().wireName(), envelope.id(), clientId,
-                    envelope.room(), envelope.channel(), inspection.failure());
+            log.atWarn()
+                    .addKeyValue("event", "casil_decision")
+                    .addKeyValue("decision", inspection.decision().wireName())
+                    .addKeyValue("reason_code", "CASIL_INTERNAL_ERROR")
+                    .addKeyValue("id", envelope.id())
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("room", envelope.room())
+                    .addKeyValue("channel", envelope.channel())
+                    .addKeyValue("msg", inspection.failure())
+                    .log("casil_decision");
         } else if (inspection.blocked()) {
-            log.info("event=casil_decision decision=block code={} id={} client={} room={} channel={} kinds={} "
-                    + "payload_bytes={}", inspection.blockCode(), envelope.id(), clientId, envelope.room(),
-                    envelope.channel(), found.kinds(), found.payloadBytes());
+            log.atInfo()
+                    .addKeyValue("event", "casil_decision")
+                    .addKeyValue("decision", "block")
+                    .addKeyValue("code", inspection.blockCode())
+                    .addKeyValue("id", envelope.id())
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("room", envelope.room())
+                    .addKeyValue("channel", envelope.channel())
+                    .addKeyValue("kinds", found.kinds())
+                    .addKeyValue("payload_bytes", found.payloadBytes())
+                    .log("casil_decision");
         } else if (log.isDebugEnabled()) {
-            log.debug("event=casil_decision decision={} reason_code={} id={} client={} room={} channel={} flags={}",
-                    inspection.decision().wireName(), inspection.reasonCode(), envelope.id(), clientId,
-                    envelope.room(), envelope.channel(), found.toJson());
+            log.atDebug()
+                    .addKeyValue("event", "casil_decision")
+                    .addKeyValue("decision", inspection.decision().wireName())
+                    .addKeyValue("reason_code", inspection.reasonCode())
+                    .addKeyValue("id", envelope.id())
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("room", envelope.room())
+                    .addKeyValue("channel", envelope.channel())
+                    .addKeyValue("flags", found.toJson())
+                    .log("casil_decision");
         }
     }
 

@@ -71,11 +71,19 @@ public final class RedisLink implements AutoCloseable {
             connections.put(clientName, connecting);
             connecting.whenComplete((conn, error) -> {
                 if (error != null) {
-                    log.debug("event=redis_connect_failed client={} address={} msg=\"{}\"", clientName,
-                            config.address(), Failures.unwrap(error));
+                    log.atDebug()
+                            .addKeyValue("event", "redis_connect_failed")
+                            .addKeyValue("client", clientName)
+                            .addKeyValue("address", config.address())
+                            .addKeyValue("msg", Failures.unwrap(error))
+                            .log("redis_connect_failed");
                 } else {
-                    log.debug("event=redis_connected client={} address={} prefix={}", clientName,
-                            config.address(), config.keyPrefix());
+                    log.atDebug()
+                            .addKeyValue("event", "redis_connected")
+                            .addKeyValue("client", clientName)
+                            .addKeyValue("address", config.address())
+                            .addKeyValue("prefix", config.keyPrefix())
+                            .log("redis_connected");
                 }
             });
             return connecting;

@@ -175,15 +175,20 @@ public final class BusComponents {
             parts.buildFeatures(subscriberQueueCapacity);
             parts.buildPorts(readiness);
         } catch (RuntimeException | Error | InterruptedException e) {
-            log.warn("event=start_failed msg=\"{}\" undoing={}", e.getMessage(), parts.hooks.size());
+            log.atWarn().addKeyValue("event", "start_failed").addKeyValue("msg", e.getMessage())
+                    .addKeyValue("undoing", parts.hooks.size()).log("start_failed");
             parts.hooks.runAll();
             throw e;
         }
-        log.info("event=started transport={} bus={} telemetry={} http={} tls={} auth={} history={} casil={} "
-                + "version={}", parts.info.transport(), parts.busAddress, parts.telemetryAddress,
-                parts.httpAddress, config.tls() == null ? "off" : config.tls().portList(),
-                config.auth().enabled() ? "jwt-" + config.auth().jwtAlgorithm() : "off", parts.history.backend(),
-                config.casil().enabled() ? config.casil().mode().wireName() : "off", parts.info.version());
+        log.atInfo().addKeyValue("event", "started").addKeyValue("transport", parts.info.transport())
+                .addKeyValue("bus", parts.busAddress).addKeyValue("telemetry", parts.telemetryAddress)
+                .addKeyValue("http", parts.httpAddress)
+                .addKeyValue("tls", config.tls() == null ? "off" : config.tls().portList())
+                .addKeyValue("auth", config.auth().enabled() ? "jwt-" + config.auth().jwtAlgorithm() : "off")
+                .addKeyValue("history", parts.history.backend())
+                .addKeyValue("casil", config.casil().enabled() ? config.casil().mode().wireName() : "off")
+                .addKeyValue("version", parts.info.version())
+                .log("started");
         return parts;
     }
 
@@ -358,9 +363,9 @@ public final class BusComponents {
      * the features, the event loops, the stores and the authenticator. Blocks; idempotent.
      */
     public void stop() {
-        log.info("event=stopping clients={}", sessions.size());
+        log.atInfo().addKeyValue("event", "stopping").addKeyValue("clients", sessions.size()).log("stopping");
         hooks.runAll();
-        log.info("event=stopped");
+        log.atInfo().addKeyValue("event", "stopped").log("stopped");
     }
 
     /** A read-only snapshot of the counts. */

@@ -55,8 +55,14 @@ final class BusGauges {
         loops.next().scheduleAtFixedRate(() -> {
             TelemetryEvent.Stats stats = new TelemetryEvent.Stats(sessions.size(), hub.roomCount(),
                     hub.channelCount(), hub.publicationCount(), metrics.sentTotal());
-            log.info("event=stats clients={} rooms={} channels={} messages_total={} deliveries_total={}",
-                    stats.clients(), stats.rooms(), stats.channels(), stats.messagesTotal(), stats.deliveriesTotal());
+            log.atInfo()
+                    .addKeyValue("event", "stats")
+                    .addKeyValue("clients", stats.clients())
+                    .addKeyValue("rooms", stats.rooms())
+                    .addKeyValue("channels", stats.channels())
+                    .addKeyValue("messages_total", stats.messagesTotal())
+                    .addKeyValue("deliveries_total", stats.deliveriesTotal())
+                    .log("stats");
             telemetry.emit(stats);
         }, millis, millis, TimeUnit.MILLISECONDS);
     }

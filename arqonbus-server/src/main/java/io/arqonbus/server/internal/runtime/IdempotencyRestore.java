@@ -91,8 +91,12 @@ final class IdempotencyRestore {
         }
         int missing = channels.size() - restored.get();
         if (missing > 0 && System.nanoTime() - deadline >= 0) {
-            log.warn("event=idempotency_keys_not_loaded code=STORAGE_UNAVAILABLE streams={} msg=\"not read within {}\"",
-                    missing, totalTime);
+            log.atWarn()
+                    .addKeyValue("event", "idempotency_keys_not_loaded")
+                    .addKeyValue("code", "STORAGE_UNAVAILABLE")
+                    .addKeyValue("streams", missing)
+                    .addKeyValue("msg", "not read within " + totalTime)
+                    .log("idempotency_keys_not_loaded");
         }
         return restored.get();
     }
@@ -114,8 +118,12 @@ final class IdempotencyRestore {
         }
         return read.whenComplete((ignored, e) -> {
             if (e != null) {
-                log.warn("event=idempotency_keys_not_loaded code=STORAGE_UNAVAILABLE stream={} msg=\"{}\"", key,
-                        e.getMessage());
+                log.atWarn()
+                        .addKeyValue("event", "idempotency_keys_not_loaded")
+                        .addKeyValue("code", "STORAGE_UNAVAILABLE")
+                        .addKeyValue("stream", key)
+                        .addKeyValue("msg", e.getMessage())
+                        .log("idempotency_keys_not_loaded");
             }
         });
     }

@@ -84,10 +84,17 @@ public final class ShutdownHooks {
                 entry.hook().run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                log.warn("event=shutdown_hook_interrupted hook=\"{}\"", entry.name());
+                log.atWarn()
+                        .addKeyValue("event", "shutdown_hook_interrupted")
+                        .addKeyValue("hook", entry.name())
+                        .log("shutdown_hook_interrupted");
             } catch (Exception e) {
-                log.warn("event=shutdown_hook_failed code=INTERNAL_ERROR hook=\"{}\" msg=\"{}\"", entry.name(),
-                        e.toString());
+                log.atWarn()
+                        .addKeyValue("event", "shutdown_hook_failed")
+                        .addKeyValue("code", "INTERNAL_ERROR")
+                        .addKeyValue("hook", entry.name())
+                        .addKeyValue("msg", e.toString())
+                        .log("shutdown_hook_failed");
             }
         }
     }

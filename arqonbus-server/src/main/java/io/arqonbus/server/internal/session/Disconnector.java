@@ -83,7 +83,12 @@ public final class Disconnector {
         if (!channel.isActive()) {
             return false;
         }
-        log.debug("event=close code={} reason=\"{}\" remote={}", code, reason, channel.remoteAddress());
+        log.atDebug()
+                .addKeyValue("event", "close")
+                .addKeyValue("code", code)
+                .addKeyValue("reason", reason)
+                .addKeyValue("remote", channel.remoteAddress())
+                .log("close");
         return true;
     }
 }

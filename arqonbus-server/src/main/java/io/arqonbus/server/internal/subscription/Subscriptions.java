@@ -81,7 +81,12 @@ public final class Subscriptions implements FilteredReceivers {
         if (first) {
             session.channel().closeFuture().addListener(f -> removeAll(session));
         }
-        log.debug("event=subscribed client={} subscriber_id={} filter=\"{}\"", session.clientId(), id, filter);
+        log.atDebug()
+                .addKeyValue("event", "subscribed")
+                .addKeyValue("client", session.clientId())
+                .addKeyValue("subscriber_id", id)
+                .addKeyValue("filter", filter)
+                .log("subscribed");
         return id;
     }
 

@@ -40,21 +40,33 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (cause instanceof IOException || cause instanceof ClosedChannelException) {
-            log.debug("event=connection_error remote={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
+            log.atDebug()
+                    .addKeyValue("event", "connection_error")
+                    .addKeyValue("remote", ctx.channel().remoteAddress())
+                    .addKeyValue("error", cause.toString())
+                    .log("connection_error");
             ctx.close();
             return;
         }
         if (cause instanceof DecompressionException || cause.getCause() instanceof DecompressionException) {
             // permessage-deflate: the frame inflates past the maximum frame size.
-            log.debug("event=protocol_error code=1009 remote={} error=\"{}\"", ctx.channel().remoteAddress(),
-                    cause.toString());
+            log.atDebug()
+                    .addKeyValue("event", "protocol_error")
+                    .addKeyValue("code", "1009")
+                    .addKeyValue("remote", ctx.channel().remoteAddress())
+                    .addKeyValue("error", cause.toString())
+                    .log("protocol_error");
             disconnector.close(ctx.channel(), CloseCodes.MESSAGE_TOO_BIG, "frame larger than the maximum frame size "
                     + "once decompressed");
             return;
         }
         if (cause instanceof CorruptedFrameException || cause instanceof DecoderException) {
             // Netty's WebSocket decoder has already answered with a close code (1002, 1007, 1009).
-            log.debug("event=protocol_error remote={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
+            log.atDebug()
+                    .addKeyValue("event", "protocol_error")
+                    .addKeyValue("remote", ctx.channel().remoteAddress())
+                    .addKeyValue("error", cause.toString())
+                    .log("protocol_error");
             if (ctx.channel().isActive() && !Disconnector.isClosing(ctx.channel())) {
                 disconnector.close(ctx.channel(), CloseCodes.PROTOCOL_ERROR, "protocol error");
             }
@@ -62,11 +74,19 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
         }
         // Once per connection: a connection whose every frame fails would otherwise log each one.
         if (ctx.channel().attr(LOGGED).setIfAbsent(Boolean.TRUE) == null) {
-            log.warn("event=unexpected_error code=INTERNAL_ERROR remote={} msg=\"Closing the connection after an unexpected error\"",
-                    ctx.channel().remoteAddress(), cause);
+            log.atWarn().setCause(cause)
+                    .addKeyValue("event", "unexpected_error")
+                    .addKeyValue("code", "INTERNAL_ERROR")
+                    .addKeyValue("remote", ctx.channel().remoteAddress())
+                    .addKeyValue("msg", "Closing the connection after an unexpected error")
+                    .log("unexpected_error");
         } else {
-            log.debug("event=unexpected_error code=INTERNAL_ERROR remote={} error=\"{}\"", ctx.channel().remoteAddress(),
-                    cause.toString());
+            log.atDebug()
+                    .addKeyValue("event", "unexpected_error")
+                    .addKeyValue("code", "INTERNAL_ERROR")
+                    .addKeyValue("remote", ctx.channel().remoteAddress())
+                    .addKeyValue("error", cause.toString())
+                    .log("unexpected_error");
         }
         disconnector.close(ctx.channel(), CloseCodes.INTERNAL_ERROR, "server error");
     }

@@ -126,8 +126,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private void authenticated(ChannelHandlerContext ctx, FullHttpRequest request, AuthResult auth) {
         if (auth instanceof AuthResult.Rejected rejected) {
             deps.metrics().connectionRejected();
-            log.debug("event=auth_rejected remote={} details=\"{}\" reason=\"{}\"", ctx.channel().remoteAddress(),
-                    rejected.details(), String.valueOf(rejected.reason()).replace('"', '\''));
+            log.atDebug()
+                    .addKeyValue("event", "auth_rejected")
+                    .addKeyValue("remote", ctx.channel().remoteAddress())
+                    .addKeyValue("details", rejected.details())
+                    .addKeyValue("reason", String.valueOf(rejected.reason()).replace('"', '\''))
+                    .log("auth_rejected");
             FullHttpResponse response = HttpResponses.json(HttpResponseStatus.UNAUTHORIZED,
                     "{\"error\":\"Unauthorized\",\"details\":\"" + rejected.details() + "\"}");
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"arqonbus\"");
@@ -226,7 +230,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         if (deps.authenticator().enabled()) {
             TokenExpiry expiry = new TokenExpiry(channel.eventLoop(), deps.clock(), config.auth().jwtClockSkew(), () -> {
-                log.debug("event=token_expired client={}", session.clientId());
+                log.atDebug()
+                        .addKeyValue("event", "token_expired")
+                        .addKeyValue("client", session.clientId())
+                        .log("token_expired");
                 deps.disconnector().close(channel, CloseCodes.TOKEN_EXPIRED, "token expired");
             });
             session.tokenExpiry(expiry);

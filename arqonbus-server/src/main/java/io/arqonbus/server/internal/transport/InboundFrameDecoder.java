@@ -160,8 +160,12 @@ final class InboundFrameDecoder extends WebSocket08FrameDecoder {
             code = CloseCodes.PROTOCOL_ERROR;
             reason = "protocol error: " + e.getMessage();
         }
-        log.debug("event=protocol_error code={} remote={} error=\"{}\"", code, ctx.channel().remoteAddress(),
-                e.getMessage());
+        log.atDebug()
+                .addKeyValue("event", "protocol_error")
+                .addKeyValue("code", code)
+                .addKeyValue("remote", ctx.channel().remoteAddress())
+                .addKeyValue("error", e.getMessage())
+                .log("protocol_error");
         refuse(code, reason);
     }
 
@@ -226,8 +230,13 @@ final class InboundFrameDecoder extends WebSocket08FrameDecoder {
 
     private void overBudget(long wanted) {
         metrics.limitClose("partial_inbound_budget");
-        log.debug("event=partial_inbound_budget_exhausted remote={} wanted={} held_by_all={} budget={}",
-                ctx.channel().remoteAddress(), wanted, budget.held(), budget.capacity());
+        log.atDebug()
+                .addKeyValue("event", "partial_inbound_budget_exhausted")
+                .addKeyValue("remote", ctx.channel().remoteAddress())
+                .addKeyValue("wanted", wanted)
+                .addKeyValue("held_by_all", budget.held())
+                .addKeyValue("budget", budget.capacity())
+                .log("partial_inbound_budget_exhausted");
         refuse(CloseCodes.TRY_AGAIN_LATER, "server busy: no room for unfinished messages, try again later");
     }
 

@@ -108,19 +108,33 @@ public final class OutOfMemoryGuard {
         String memory = kind(error);
         if (policy == OutOfMemoryPolicy.EXIT) {
             if (halting.compareAndSet(false, true)) {
-                log.error("event=out_of_memory code=OUT_OF_MEMORY policy=exit memory={} remote={} error=\"{}\" "
-                        + "msg=\"The server ran out of {} memory; it halts with status {} so that its supervisor "
-                        + "starts a fresh one (ARQONBUS_ON_OUT_OF_MEMORY=exit)\"", memory, channel.remoteAddress(),
-                        error.getMessage(), memory, EXIT_STATUS);
+                log.atError()
+                        .addKeyValue("event", "out_of_memory")
+                        .addKeyValue("code", "OUT_OF_MEMORY")
+                        .addKeyValue("policy", "exit")
+                        .addKeyValue("memory", memory)
+                        .addKeyValue("remote", channel.remoteAddress())
+                        .addKeyValue("error", error.getMessage())
+                        .addKeyValue("msg", "The server ran out of " + memory + " memory; it halts with status "
+                                + EXIT_STATUS + " so that its supervisor starts a fresh one "
+                                + "(ARQONBUS_ON_OUT_OF_MEMORY=exit)")
+                        .log("out_of_memory");
                 halt.accept(EXIT_STATUS);
             }
         } else if (channel.attr(LOGGED).setIfAbsent(Boolean.TRUE) == null) {
             metrics.limitClose("out_of_memory");
-            log.warn("event=out_of_memory code=OUT_OF_MEMORY policy=shed memory={} remote={} error=\"{}\" "
-                    + "msg=\"The server ran out of {} memory; this connection is closed with 1013 and new handshakes "
-                    + "are refused while direct memory in use is above {} bytes (further failures of this "
-                    + "connection are not logged)\"", memory, channel.remoteAddress(), error.getMessage(), memory,
-                    highWater);
+            log.atWarn()
+                    .addKeyValue("event", "out_of_memory")
+                    .addKeyValue("code", "OUT_OF_MEMORY")
+                    .addKeyValue("policy", "shed")
+                    .addKeyValue("memory", memory)
+                    .addKeyValue("remote", channel.remoteAddress())
+                    .addKeyValue("error", error.getMessage())
+                    .addKeyValue("msg", "The server ran out of " + memory
+                            + " memory; this connection is closed with 1013 and new "
+                            + "handshakes are refused while direct memory in use is above " + highWater
+                            + " bytes (further failures of this connection are not logged)")
+                    .log("out_of_memory");
         }
         shed(channel);
     }

@@ -124,14 +124,22 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
             stats.dropped.incrementAndGet();
             droppedTotal.incrementAndGet();
             if (overflowing.compareAndSet(false, true)) {
-                log.warn("event=webhook_queue_full code=RATE_LIMITED queue_size={} rule={} msg=\"Webhook deliveries "
-                        + "are dropped until the queue drains; counted per rule as dropped\"", settings.queueSize(),
-                        delivery.rule.id());
+                log.atWarn()
+                        .addKeyValue("event", "webhook_queue_full")
+                        .addKeyValue("code", "RATE_LIMITED")
+                        .addKeyValue("queue_size", settings.queueSize())
+                        .addKeyValue("rule", delivery.rule.id())
+                        .addKeyValue("msg", "Webhook deliveries are dropped until the queue drains; "
+                                + "counted per rule as dropped")
+                        .log("webhook_queue_full");
             }
             return;
         }
         if (overflowing.get() && overflowing.compareAndSet(true, false)) {
-            log.info("event=webhook_queue_drained dropped_total={}", droppedTotal.get());
+            log.atInfo()
+                    .addKeyValue("event", "webhook_queue_drained")
+                    .addKeyValue("dropped_total", droppedTotal.get())
+                    .log("webhook_queue_drained");
         }
         stats.pending.incrementAndGet();
         waiting.add(delivery);
@@ -258,8 +266,14 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
         stats.answered(status, problem);
         stats.failed.incrementAndGet();
         finish(delivery);
-        log.debug("event=webhook_failed rule={} event_id={} attempts={} status={} msg=\"{}\"", delivery.rule.id(),
-                delivery.eventId, delivery.attempts, status, problem);
+        log.atDebug()
+                .addKeyValue("event", "webhook_failed")
+                .addKeyValue("rule", delivery.rule.id())
+                .addKeyValue("event_id", delivery.eventId)
+                .addKeyValue("attempts", delivery.attempts)
+                .addKeyValue("status", status)
+                .addKeyValue("msg", problem)
+                .log("webhook_failed");
     }
 
     private void finish(Delivery delivery) {

@@ -75,7 +75,12 @@ public final class Webhooks implements AutoCloseable {
                 .description("Webhook deliveries of one rule queued, under way or waiting for a retry")
                 .tag("rule_id", rule.id()).register(meters));
         ruleMeters.put(rule.id(), list);
-        log.debug("event=webhook_registered rule={} owner={} url={}", rule.id(), rule.owner().clientId(), rule.url());
+        log.atDebug()
+                .addKeyValue("event", "webhook_registered")
+                .addKeyValue("rule", rule.id())
+                .addKeyValue("owner", rule.owner().clientId())
+                .addKeyValue("url", rule.url())
+                .log("webhook_registered");
     }
 
     private Meter counter(WebhookRule rule, String outcome, ToDoubleFunction<WebhookStats> value) {
@@ -97,7 +102,10 @@ public final class Webhooks implements AutoCloseable {
             if (list != null) {
                 list.forEach(meters::remove);
             }
-            log.debug("event=webhook_unregistered rule={}", id);
+            log.atDebug()
+                    .addKeyValue("event", "webhook_unregistered")
+                    .addKeyValue("rule", id)
+                    .log("webhook_unregistered");
         }
         return rule;
     }

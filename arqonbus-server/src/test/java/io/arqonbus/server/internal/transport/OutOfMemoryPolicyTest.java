@@ -83,6 +83,12 @@ class OutOfMemoryPolicyTest {
         }
     }
 
+    /** An event's key-value pairs as {@code key=value key2=value2}. */
+    private static String fields(ILoggingEvent event) {
+        return event.getKeyValuePairs().stream().map(p -> p.key + "=" + p.value)
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
     private static ch.qos.logback.classic.Logger logger(Class<?> type) {
         return (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(type);
     }
@@ -91,7 +97,7 @@ class OutOfMemoryPolicyTest {
     private List<String> linesAbout(int port) {
         return logs.list.stream()
                 .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                .map(ILoggingEvent::getFormattedMessage)
+                .map(OutOfMemoryPolicyTest::fields)
                 .filter(m -> m.contains(":" + port + " ") || m.endsWith(":" + port))
                 .toList();
     }
@@ -139,7 +145,7 @@ class OutOfMemoryPolicyTest {
         assertThat(halts).containsExactly(OutOfMemoryGuard.EXIT_STATUS);
         List<ILoggingEvent> errors = logs.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
         assertThat(errors).hasSize(1);
-        assertThat(errors.get(0).getFormattedMessage())
+        assertThat(fields(errors.get(0)))
                 .startsWith("event=out_of_memory code=OUT_OF_MEMORY policy=exit memory=direct remote=")
                 .contains("halts with status 3");
         // The hook returned (a test's does): the bus goes on, the neighbour never noticed.
