@@ -13,6 +13,7 @@ import io.arqonbus.cli.token.CheckTokenCommand;
 import io.arqonbus.cli.token.GenTokenCommand;
 import io.arqonbus.server.status.ServerInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
         versionProvider = ArqonCommand.Version.class,
         description = "ArqonBus: a structured WebSocket message bus.",
         subcommands = {ServeCommand.class, CheckConfigCommand.class, VersionCommand.class, StatusCommand.class,
-                TailCommand.class, GenTokenCommand.class, CheckTokenCommand.class, BenchCommand.class})
+                TailCommand.class, GenTokenCommand.class, CheckTokenCommand.class, BenchCommand.class,
+                HelpCommand.class})
 public final class ArqonCommand implements Runnable, CliContext {
     private final CliEnvironment environment;
 
@@ -46,7 +48,7 @@ public final class ArqonCommand implements Runnable, CliContext {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Missing command: serve, check-config, version, "
-                + "status, tail, gen-token, check-token or bench");
+                + "status, tail, gen-token, check-token or bench (arqon help)");
     }
 
     /** {@code arqon --version}: the version of this build (no server needed). */

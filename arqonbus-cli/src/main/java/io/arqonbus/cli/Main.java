@@ -5,7 +5,10 @@ import io.arqonbus.cli.common.CliException;
 import io.arqonbus.cli.common.ExitCodes;
 
 import io.arqonbus.server.config.ConfigException;
+import io.arqonbus.server.internal.config.Levenshtein;
 import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -40,12 +43,49 @@ public final class Main {
         return commandLine(environment, out, err).execute(args);
     }
 
+    /**
+     * A wrong command line gets its error, picocli's "Did you mean …" when a name is close, and a
+     * pointer to the command's help — not the whole usage, which buries the one line that matters.
+     */
+    private static int shortUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("arqon: " + e.getMessage());
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            List<String> suggestions = unmatched.getSuggestions();
+            if (suggestions.isEmpty() && !unmatched.getUnmatched().isEmpty()) {
+                suggestions = nearestOptions(cl, unmatched.getUnmatched().get(0));
+            }
+            if (!suggestions.isEmpty()) {
+                err.println("Did you mean: " + String.join(" or ", suggestions) + "?");
+            }
+        }
+        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for the options.");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    /** The command's option names at most 2 edits from a mistyped {@code --option[=value]}, nearest first. */
+    private static List<String> nearestOptions(CommandLine cl, String arg) {
+        if (!arg.startsWith("--")) {
+            return List.of();
+        }
+        String typed = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+        return cl.getCommandSpec().optionsMap().keySet().stream()
+                .filter(name -> name.startsWith("--"))
+                .filter(name -> Levenshtein.distance(typed, name) <= 2)
+                .sorted(Comparator.comparingInt((String name) -> Levenshtein.distance(typed, name)))
+                .limit(3)
+                .toList();
+    }
+
     /** The configured picocli command line (for tests that inspect parsing). */
     public static CommandLine commandLine(CliEnvironment environment, PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new ArqonCommand(environment));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler(Main::shortUsageError);
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
             if (e instanceof CliException cli) {
                 cl.getErr().println("arqon: " + cli.getMessage());

@@ -50,4 +50,9 @@ abstract class HttpGetCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
+
+    /** Whether {@code e} says that no server answered at all (refused, timed out, cut), not that it refused the call. */
+    static boolean unreachable(CliException e) {
+        return e.getCause() instanceof java.io.IOException;
+    }
 }

@@ -55,11 +55,11 @@ final class HttpJson {
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
-            throw CliException.failure("Failed to reach " + url + ": timed out after " + seconds(timeout));
+            throw new CliException(ExitCodes.FAILURE, "Failed to reach " + url + ": timed out after " + seconds(timeout), e);
         } catch (ConnectException e) {
-            throw CliException.failure("Failed to reach " + url + ": " + reason(e, "connection refused"));
+            throw new CliException(ExitCodes.FAILURE, "Failed to reach " + url + ": " + reason(e, "connection refused"), e);
         } catch (IOException e) {
-            throw CliException.failure("Failed to reach " + url + ": " + reason(e, e.getClass().getSimpleName()));
+            throw new CliException(ExitCodes.FAILURE, "Failed to reach " + url + ": " + reason(e, "connection failed"), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.FAILURE, "Interrupted calling " + url);

@@ -3,6 +3,7 @@ package io.arqonbus.cli.remote;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.cli.common.CliContext;
 import io.arqonbus.cli.common.CliException;
+import io.arqonbus.cli.common.StopSignal;
 import io.arqonbus.cli.common.ExitCodes;
 import io.arqonbus.client.ArqonBusClient;
 import io.arqonbus.client.CloseStatus;
@@ -20,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tail",
         description = {"Open a bus WebSocket and print the frames that arrive, one per line.",
-                "Exit 1 with 'Timed out waiting for message' when fewer than --limit frames arrive in time."})
+                "Follows until Ctrl-C (or until the server closes the connection); --limit N stops after N frames "
+                        + "and exits 1 with 'Timed out waiting for message' when fewer arrive in time."})
 public final class TailCommand implements Callable<Integer> {
     static final String WS_URL_ENV = "ARQONBUS_WS_URL";
     static final String DEFAULT_WS_URL = "ws://127.0.0.1:9100";
@@ -64,12 +67,13 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--channel", paramLabel = "CHANNEL", description = "The channel to join (needs --room).")
     String channel;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "1",
-            description = "Frames to print before exiting; 0 = until interrupted or closed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Frames to print before exiting; 0 = follow until Ctrl-C or the connection closes (default).")
     int limit;
 
     @Option(names = "--timeout-seconds", paramLabel = "SECONDS", defaultValue = "5",
-            description = "Connect timeout and longest wait for each frame; 0 = wait forever (default ${DEFAULT-VALUE}).")
+            description = "Connect timeout and, with --limit, longest wait for each frame; 0 = wait forever "
+                    + "(default ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
     @Option(names = "--send", paramLabel = "JSON",
@@ -107,12 +111,19 @@ public final class TailCommand implements Callable<Integer> {
             if (request.send() != null) {
                 await(client.send(request.send()), request.timeout(), "sending --send");
             }
-            while (limit == 0 || printed < limit) {
-                JsonNode frame = next(client, request.timeout());
-                if (isOwnReply(frame, ownRequestIds)) {
-                    continue;
+            AtomicBoolean stopped = new AtomicBoolean();
+            try (StopSignal.Registration stop = parent.environment().stopSignal()
+                    .register(() -> stopped.set(true), () -> stopped.set(true))) {
+                while (limit == 0 || printed < limit) {
+                    JsonNode frame = next(client, limit == 0 ? null : request.timeout(), stopped);
+                    if (frame == null) {
+                        break; // Ctrl-C while following
+                    }
+                    if (isOwnReply(frame, ownRequestIds)) {
+                        continue;
+                    }
+                    printed += print(out, frame);
                 }
-                printed += print(out, frame);
             }
             return ExitCodes.OK;
         } finally {
@@ -241,11 +252,17 @@ public final class TailCommand implements Callable<Integer> {
         }
     }
 
-    /** The next frame; fails when the connection ends or nothing arrives within {@code timeout}. */
-    private static JsonNode next(ArqonBusClient client, Duration timeout) {
+    /**
+     * The next frame, or {@code null} once {@code stopped}; fails when the connection ends or nothing
+     * arrives within {@code timeout} ({@code null}: no limit).
+     */
+    private static JsonNode next(ArqonBusClient client, Duration timeout, AtomicBoolean stopped) {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         while (true) {
-            long left = deadline - System.nanoTime();
+            if (stopped.get()) {
+                return null;
+            }
+            long left = timeout == null ? Long.MAX_VALUE : deadline - System.nanoTime();
             if (left <= 0) {
                 throw CliException.failure("Timed out waiting for message");
             }
@@ -268,7 +285,15 @@ public final class TailCommand implements Callable<Integer> {
     private static String describe(Throwable e) {
         Throwable root = e;
         for (int i = 0; i < 8 && root.getCause() != null; i++) {
+            if (root instanceof java.net.ConnectException) {
+                break;
+            }
             root = root.getCause();
+        }
+        // The JDK's WebSocket reports a refused connection as a ConnectException or, once the
+        // channel is gone, a ClosedChannelException without a message: a newcomer reads neither.
+        if (root instanceof java.net.ConnectException || root instanceof java.nio.channels.ClosedChannelException) {
+            return "connection refused (is a server running there?)";
         }
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }

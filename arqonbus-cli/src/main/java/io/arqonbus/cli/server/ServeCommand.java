@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", modelTransformer = ServerFlags.class,
         description = {"Run the ArqonBus server (bus, telemetry and HTTP ports) until SIGTERM or SIGINT.",
-                "Precedence: flags > ARQONBUS_* environment variables > defaults."})
+                "Precedence: flags > ARQONBUS_* environment variables > the --config file (YAML or JSON; "
+                        + "env ARQONBUS_CONFIG_FILE) > defaults."})
 public final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
     /** Time allowed for the stop on top of the shutdown grace before giving up. */

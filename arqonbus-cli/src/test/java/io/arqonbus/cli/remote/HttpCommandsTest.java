@@ -66,7 +66,8 @@ class HttpCommandsTest {
     void versionPrintsSortedIndentedJson() {
         CliRunner.Result result = new CliRunner().run("version", "--http-url", base + "/");
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).isEqualTo("""
+        assertThat(result.out()).isEqualTo(("arqon " + io.arqonbus.server.status.ServerInfo.readVersion()[0] + """
+
                 {
                   "build": "1.2.3+x",
                   "protocol_version": "1.0",
@@ -74,7 +75,20 @@ class HttpCommandsTest {
                   "timestamp": "2026-11-22T04:05:00.445Z",
                   "version": "1.2.3"
                 }
-                """.replace("\n", System.lineSeparator()));
+                """).replace("\n", System.lineSeparator()));
+    }
+
+    @Test
+    void versionWithoutAServerPrintsTheLocalVersionAndSaysWhy() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        CliRunner.Result result = new CliRunner().run("version", "--http-url", "http://127.0.0.1:" + port);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("arqon " + io.arqonbus.server.status.ServerInfo.readVersion()[0]
+                + System.lineSeparator());
+        assertThat(result.err()).contains("connection refused").doesNotContain("Exception");
     }
 
     @Test

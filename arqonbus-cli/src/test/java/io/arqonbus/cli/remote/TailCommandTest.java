@@ -57,9 +57,32 @@ class TailCommandTest {
     }
 
     @Test
+    void withoutALimitItFollowsUntilCtrlC() throws Exception {
+        CliRunner runner = new CliRunner();
+        CliRunner.Running tail = runner.start("tail", "--ws-url", wsUrl, "--room", "tail-f", "--channel", "follow",
+                "--timeout-seconds", "0.5");
+        await().atMost(TIMEOUT).until(() -> members("tail-f", "follow") == 1 || tail.exit().isDone());
+        try (ArqonBusClient publisher = ArqonBusClient.connect(URI.create(wsUrl)).get(10, TimeUnit.SECONDS)) {
+            for (int n = 1; n <= 3; n++) {
+                publisher.publish("tail-f", "follow", Map.of("n", n));
+            }
+            await().atMost(TIMEOUT).until(() -> tail.output().lines().count() == 3);
+            // Past the --timeout-seconds of 0.5 s without a frame, a follower keeps waiting.
+            await().pollDelay(java.time.Duration.ofSeconds(1)).atMost(TIMEOUT).until(() -> true);
+            assertThat(tail.exit()).isNotDone();
+            publisher.publish("tail-f", "follow", Map.of("n", 4));
+            await().atMost(TIMEOUT).until(() -> tail.output().lines().count() == 4);
+        }
+        runner.stopSignal().fire();
+        CliRunner.Result result = tail.exit().thenApply(c -> tail.join()).get(20, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out().lines().toList()).hasSize(4).last().asString().endsWith("payload={\"n\": 4}");
+    }
+
+    @Test
     void rawPrintsCompactSortedJson() throws Exception {
         CliRunner.Running tail = new CliRunner(Map.of("ARQONBUS_WS_URL", wsUrl))
-                .start("tail", "--room", "tail-b:raw", "--raw", "--timeout-seconds", "20");
+                .start("tail", "--room", "tail-b:raw", "--raw", "--limit", "1", "--timeout-seconds", "20");
         await().atMost(TIMEOUT).until(() -> members("tail-b", "raw") == 1 || tail.exit().isDone());
         try (ArqonBusClient publisher = ArqonBusClient.connect(URI.create(wsUrl)).get(10, TimeUnit.SECONDS)) {
             publisher.publish("tail-b", "raw", Map.of("b", 2, "a", 1));
@@ -77,7 +100,7 @@ class TailCommandTest {
 
     @Test
     void withoutARoomTheWelcomeIsTheFirstFrameAsInTheOriginal() {
-        CliRunner.Result result = new CliRunner().run("tail", "--ws-url", wsUrl);
+        CliRunner.Result result = new CliRunner().run("tail", "--ws-url", wsUrl, "--limit", "1");
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out().lines().toList()).singleElement().satisfies(line -> assertThat(line)
                 .matches("\\S+Z type=message sender=arqonbus room= channel= payload=\\{\"client_id\": \"arq_client_"
@@ -98,7 +121,7 @@ class TailCommandTest {
     @Test
     void fewerFramesThanTheLimitTimesOut() {
         CliRunner.Result result = new CliRunner().run("tail", "--ws-url", wsUrl, "--room", "tail-c", "--channel", "quiet",
-                "--timeout-seconds", "0.3");
+                "--limit", "1", "--timeout-seconds", "0.3");
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("arqon: Timed out waiting for message" + System.lineSeparator());
         assertThat(result.out()).isEmpty();
@@ -112,7 +135,8 @@ class TailCommandTest {
         }
         CliRunner.Result result = new CliRunner().run("tail", "--ws-url", "ws://127.0.0.1:" + port);
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err()).startsWith("arqon: Failed to connect to ws://127.0.0.1:" + port);
+        assertThat(result.err()).startsWith("arqon: Failed to connect to ws://127.0.0.1:" + port)
+                .contains("connection refused").doesNotContain("Exception");
     }
 
     @Test

@@ -61,7 +61,7 @@ class ServerOptionsTest {
                 "--compression", "--max-message-size", "2048", "--max-frame-size", "4096", "--max-connections", "7",
                 "--slow-consumer-policy", "DROP", "--auth", "--jwt-secret", "s3cret", "--jwt-algorithm", "hs512",
                 "--jwt-issuer", "iss", "--jwt-audience", "aud", "--jwt-clock-skew-seconds", "5",
-                "--max-history-size", "5", "--legacy-acks=false", "--stats-interval-seconds", "0",
+                "--max-history-size", "5", "--legacy-acks=false", "--metrics-legacy-names", "--stats-interval-seconds", "0",
                 "--shutdown-grace-seconds", "1.5", "--redis-url", "redis://127.0.0.1:6390/2",
                 "--storage-mode", "strict").resolve(Map.of());
         var c = resolved.config();
@@ -82,6 +82,7 @@ class ServerOptionsTest {
         assertThat(c.auth().jwtAlgorithm()).isEqualTo("HS512");
         assertThat(c.history().maxSize()).isEqualTo(5);
         assertThat(c.legacyAcks()).isFalse();
+        assertThat(c.metricsLegacyNames()).isTrue();
         assertThat(c.timeouts().statsInterval()).isEqualTo(Duration.ZERO);
         assertThat(c.timeouts().shutdownGrace()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.storage().redis().display()).isEqualTo("redis://127.0.0.1:6390/2");

@@ -1,12 +1,12 @@
 package io.arqonbus.server.internal.config;
 
-/** The edit distance between two keys, to suggest the nearest known key for a misspelt one. */
-final class Levenshtein {
+/** The edit distance between two keys, to suggest the nearest known key (or CLI option) for a misspelt one. */
+public final class Levenshtein {
     private Levenshtein() {
     }
 
     /** Insertions, deletions and substitutions that turn {@code a} into {@code b}. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
