@@ -13,8 +13,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Attack: with JWT auth on, a connection of one tenant tries to read, list, overwrite and delete
- * another tenant's {@code op.store} keys. Every attempt is refused with AUTHORIZATION_ERROR and
- * the victim's data is unchanged.
+ * another tenant's {@code op.store} keys. Naming the other tenant's namespaces is refused with
+ * AUTHORIZATION_ERROR, other names are the attacker's own ({@code TenantRelativeNamespacesTest}),
+ * and the victim's data is unchanged.
  */
 class StoreTenantIsolationTest {
     @RegisterExtension
@@ -52,7 +53,11 @@ class StoreTenantIsolationTest {
         refused(reply(mallory, "op.store.list", "{\"namespace\":\"tenant:t1:agents\"}"));
         refused(reply(mallory, "op.store.set", "{\"namespace\":\"tenant:t1\",\"key\":\"plan\",\"value\":\"x\"}"));
         refused(reply(mallory, "op.store.delete", "{\"namespace\":\"tenant:t1\",\"key\":\"plan\"}"));
-        refused(reply(mallory, "op.store.get", "{\"namespace\":\"default\",\"key\":\"plan\"}"));
+        // A name outside the tenant's absolute names is relative to the caller's tenant: Mallory's
+        // "default" is her own (tenant:t2:default), never the shared one nor Alice's.
+        JsonNode relative = reply(mallory, "op.store.get", "{\"namespace\":\"default\",\"key\":\"plan\"}");
+        assertThat(relative.path("payload").path("data").path("found").asBoolean()).isFalse();
+        assertThat(relative.toString()).doesNotContain("alice-secret");
         // Names that merely start with the victim's tenant id are other tenants' namespaces too.
         ArqonBusClient t1x = connect("eve", "user", "t");
         refused(reply(t1x, "op.store.get", "{\"namespace\":\"tenant:t1\",\"key\":\"plan\"}"));
