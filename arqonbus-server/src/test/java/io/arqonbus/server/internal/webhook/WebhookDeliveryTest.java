@@ -92,7 +92,9 @@ class WebhookDeliveryTest {
         assertThat(first.path("owner_client_id").asText()).isEqualTo(owner.clientId());
         assertThat(first.has("secret")).isFalse();
         assertThat(first.path("stats").toString()).isEqualTo("{\"delivered\":0,\"failed\":0,\"retried\":0,"
-                + "\"dropped\":0,\"pending\":0,\"last_status\":null,\"last_error\":null}");
+                + "\"dropped\":0,\"pending\":0,\"last_status\":null,\"last_error\":null,\"attempts\":0,\"queued\":0,"
+                + "\"circuit\":\"closed\"}");
+        assertThat(first.path("origin").asText()).isEqualTo("connection");
         assertThat(list.path("rules").get(1).path("timeout_seconds").asDouble()).isEqualTo(0.5);
         assertThat(data(reply(other, "op.webhook.list", "{}")).toString()).isEqualTo("{\"rules\":[],\"count\":0}");
 
