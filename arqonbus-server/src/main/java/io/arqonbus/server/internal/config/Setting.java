@@ -318,7 +318,8 @@ public enum Setting {
                     + "(`stats.dropped`, `arqonbus_webhook_dropped_total`) and a WARN `event=webhook_queue_full` logged "
                     + "once per burst",
             integer((b, v) -> b.webhooks(w -> w.withQueueSize(v))), c -> c.webhooks().queueSize())),
-    WEBHOOK_MAX_IN_FLIGHT(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_MAX_IN_FLIGHT", "requests at once", "`64`", "",
+    WEBHOOK_MAX_IN_FLIGHT(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_MAX_IN_FLIGHT", "requests at once", "`64`",
+            "deliveries under way at once over all rules (a delivery keeps its place through its retries' waits)",
             integer((b, v) -> b.webhooks(w -> w.withMaxInFlight(v))), c -> c.webhooks().maxInFlight())),
     WEBHOOK_MAX_ATTEMPTS(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_MAX_ATTEMPTS", "attempts", "`6`",
             "per delivery, the first included",
