@@ -11,11 +11,13 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.arqonbus.client.ArqonBusClient;
 import io.arqonbus.server.ArqonBus;
+import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.StoreLocation;
 import io.arqonbus.server.internal.config.ConfigFile;
 import io.arqonbus.server.internal.config.EnvironmentConfig;
 import io.arqonbus.server.testing.ArqonBusExtension;
+import io.arqonbus.server.testing.RedisServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Rules declared in the configuration file fire from start-up after every restart; an admin's
  * durable rules registered at run time come back after a restart with a durable (file) store, and
- * with the memory default outlive their connection but not the process.
+ * in Redis, and with the memory default outlive their connection but not the process.
  */
 class WebhookRulesAcrossRestartsTest {
     private static final Duration T = ArqonBusExtension.TIMEOUT;
@@ -181,6 +183,37 @@ class WebhookRulesAcrossRestartsTest {
                 admin.close();
             } finally {
                 third.close();
+            }
+        }
+    }
+
+    @Test
+    void withRedisDurableRulesAreKeptInTheServersReservedNamespace() throws Exception {
+        try (RedisServer redis = RedisServer.launch(); Receiver receiver = new Receiver()) {
+            Consumer<ServerConfig.Builder> inRedis = b -> b.redis(RedisConfig.of("127.0.0.1", redis.port()));
+            String id;
+            ArqonBus bus = start(inRedis);
+            try {
+                ArqonBusClient admin = connect(bus, "root", "admin");
+                id = ok(admin, "op.webhook.register", "{\"url\":\"" + receiver.url("/redis")
+                        + "\",\"durable\":true}").path("rule_id").asText();
+                // No client may read the server's namespace.
+                JsonNode peek = command(admin, "op.store.get", "{\"namespace\":\"arqonbus:webhooks\",\"key\":\"rules\"}");
+                assertThat(peek.path("error_code").asText()).isEqualTo("AUTHORIZATION_ERROR");
+                admin.close();
+            } finally {
+                bus.close(); // waits for the last save
+            }
+            ArqonBus again = start(inRedis);
+            try {
+                again.publish("anywhere", "c", ArqonBusClient.object().put("n", 1));
+                await().atMost(T).until(() -> receiver.delivered().size() == 1);
+                ArqonBusClient admin = connect(again, "root", "admin");
+                assertThat(ok(admin, "op.webhook.list", "{}").path("rules").get(0).path("rule_id").asText())
+                        .isEqualTo(id);
+                admin.close();
+            } finally {
+                again.close();
             }
         }
     }
