@@ -70,7 +70,6 @@ final class WebhookRegisterCommand implements Command {
     public CommandResult execute(CommandContext context) throws CommandException {
         WebhookSettings settings = webhooks.settings();
         URI url = url(context.requiredString("url"));
-        checkHostAllowed(url, allowedHosts);
         String room = context.optionalRoom();
         String channel = context.optionalChannel();
         Map<String, String> headers = headers(context.args().get("headers"));
@@ -82,6 +81,8 @@ final class WebhookRegisterCommand implements Command {
             throw CommandException.validation("'secret' must be 16-256 characters");
         }
         boolean durable = context.optionalBoolean("durable", false);
+        // Every argument is checked before the policy: a bad argument is VALIDATION_ERROR whatever the host.
+        checkHostAllowed(url, allowedHosts);
         Principal principal = context.session().principal();
         if (durable && !principal.isAdmin()) {
             throw new CommandException(ErrorCode.AUTHORIZATION_ERROR,

@@ -32,6 +32,11 @@ class WebhookAllowedHostsTest {
             assertThat(refused.path("error_code").asText()).as(url).isEqualTo("AUTHORIZATION_ERROR");
             assertThat(refused.path("error").asText()).as(url).contains("is not allowed on this server");
         }
+        // Arguments are checked before the host policy.
+        JsonNode invalid = client.command("op.webhook.register", ArqonBusClient.object()
+                .put("url", "http://127.0.0.1:9/hook").put("timeout_seconds", -1))
+                .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(invalid.path("error_code").asText()).isEqualTo("VALIDATION_ERROR");
         JsonNode list = client.command("op.webhook.list", ArqonBusClient.object())
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(list.path("payload").path("data").path("count").asInt()).isEqualTo(2);
