@@ -31,7 +31,7 @@ class WebhookResilienceTest {
     static final ArqonBusExtension server = new ArqonBusExtension(b -> b.webhooks(WebhookSettings.defaults()
             .withRetryInitialDelay(Duration.ofMillis(50)).withRetryMaxDelay(Duration.ofSeconds(3))
             .withMaxAttempts(4).withCircuitFailureThreshold(3).withCircuitOpenDelay(OPEN_DELAY)
-            .withMaxInFlight(32).withMaxInFlightPerRule(4)));
+            .withMaxInFlight(8).withMaxInFlightPerRule(2)));
 
     private static final Duration T = ArqonBusExtension.TIMEOUT;
 
@@ -49,13 +49,16 @@ class WebhookResilienceTest {
     @Test
     void deadEndpointsBesideAHealthyOneNeverDelayIt() throws Exception {
         try (Receiver healthy = new Receiver(); Receiver failing = new Receiver().always(500);
-                Receiver slow = new Receiver().answerAfter(2_000)) {
+                Receiver slow = new Receiver().answerAfter(3_000)) {
             ArqonBusClient owner = server.connect();
             String room = "bulkhead";
+            String healthyId = register(owner, healthy.url("/ok"), room, 2);
+            // Warm up (the HTTP client's first connection, class loading) before anything is measured.
+            server.bus().publish(room, "warm-up", ArqonBusClient.object().put("n", -1));
+            await().atMost(T).until(() -> healthy.delivered().size() == 1);
             String refusedId = register(owner, "http://127.0.0.1:" + refusedPort() + "/dead", room, 1);
             String failingId = register(owner, failing.url("/500"), room, 1);
-            String slowId = register(owner, slow.url("/slow"), room, 0.5);
-            String healthyId = register(owner, healthy.url("/ok"), room, 2);
+            String slowId = register(owner, slow.url("/slow"), room, 5); // answers, but 3 s late
 
             int count = 40;
             Map<String, Long> sentAt = new HashMap<>();
@@ -63,7 +66,7 @@ class WebhookResilienceTest {
                 Envelope sent = server.bus().publish(room, "c", ArqonBusClient.object().put("n", i));
                 sentAt.put(sent.id(), System.nanoTime());
             }
-            await().atMost(T).until(() -> healthy.delivered().size() == count);
+            await().atMost(T).until(() -> healthy.delivered().size() == count + 1);
             // The dead rules are still at it (queued behind their bulkheads, retrying or held by an open
             // circuit) when the healthy one has everything.
             long deadPending = rule(owner, refusedId).path("stats").path("pending").asLong()
@@ -71,21 +74,31 @@ class WebhookResilienceTest {
                     + rule(owner, slowId).path("stats").path("pending").asLong();
             assertThat(deadPending).isPositive();
 
-            long worstMillis = 0;
+            List<Long> latencies = new java.util.ArrayList<>();
             for (Receiver.Request request : healthy.delivered()) {
-                String envelopeId = request.json().path("envelope").path("id").asText();
-                worstMillis = Math.max(worstMillis, (request.receivedNanos() - sentAt.get(envelopeId)) / 1_000_000);
+                Long sent = sentAt.get(request.json().path("envelope").path("id").asText());
+                if (sent != null) {
+                    latencies.add((request.receivedNanos() - sent) / 1_000_000);
+                }
             }
-            // Loose on a shared 2-core machine; a shared queue or pool would put the healthy
-            // deliveries behind 2 s answers and refused retries.
-            assertThat(worstMillis).as("worst healthy latency (ms)").isLessThan(1_500);
+            latencies.sort(null);
+            long worstMillis = latencies.get(latencies.size() - 1);
+            // Loose on a shared, loaded 2-core machine. With one pool of 8 requests for every rule, the
+            // slow rule's 40 deliveries would hold all 8 for 3 s at a time, and the last healthy
+            // deliveries would wait 10 s and more; here the slow rule holds its bulkhead's 2.
+            System.out.println("webhook bulkhead test: healthy publish-to-arrival latency median "
+                    + latencies.get(latencies.size() / 2) + " ms, worst " + worstMillis + " ms over " + latencies.size()
+                    + " deliveries; dead rules still holding " + deadPending);
+            assertThat(worstMillis).as("worst healthy latency (ms)").isLessThan(5_000);
             JsonNode stats = rule(owner, healthyId).path("stats");
-            assertThat(stats.path("delivered").asLong()).isEqualTo(count);
-            assertThat(stats.path("attempts").asLong()).isEqualTo(count);
+            assertThat(latencies).hasSize(count);
+            assertThat(stats.path("delivered").asLong()).isEqualTo(count + 1);
+            assertThat(stats.path("attempts").asLong()).isEqualTo(count + 1);
             assertThat(stats.path("retried").asLong()).isZero();
             assertThat(stats.path("circuit").asText()).isEqualTo("closed");
-            // The slow endpoint never had more than its bulkhead's 4 requests at once.
-            assertThat(slow.maxConcurrent()).isBetween(1, 4);
+            // The slow endpoint never had more than its bulkhead's 2 requests at once (all of them
+            // answered within the timeout, so none was abandoned and retried meanwhile).
+            assertThat(slow.maxConcurrent()).isBetween(1, 2);
             owner.close();
         }
     }
