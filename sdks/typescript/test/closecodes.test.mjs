@@ -23,7 +23,7 @@ after(() => clients.forEach((c) => c.close()));
 
 // The three servers start together (a JVM start takes seconds); each describe uses one.
 const servers = {
-  limits: new BusServer({ env: {
+  limits: new BusServer({ http: true, env: {
       ARQONBUS_RECEIVE_TIMEOUT_SECONDS: "1", ARQONBUS_MAX_MESSAGE_SIZE: "32768", ARQONBUS_MAX_FRAME_SIZE: "65536",
       ARQONBUS_MAX_VIOLATIONS: "2", ARQONBUS_MAX_PENDING_BYTES: "65536",
       // No message_response echoing each payload back: the flooding publisher must not be the slow one.
@@ -119,10 +119,14 @@ describe("frames and limits (receive timeout, frame size, violations, slow consu
     await waitFor(() => subscribed.length === 1, { what: "the join" });
     const dropped = nextEvent(slow, "disconnected");
     Tracked.last()._socket.pause(); // stop reading: the server's output for it piles up
+    // Publish until the server has given up on the stalled reader, then read at once: the close
+    // frame queued behind its pending output is written only if it is read within 2 s.
     const chunk = "y".repeat(16_000);
-    const sends = [];
-    for (let i = 0; i < 1000; i++) sends.push(publisher.publish("limits", "flood", { i, chunk }, { durable: true }));
-    await Promise.all(sends);
+    let sent = 0;
+    while (((await server.metric("arqonbus_slow_consumer_disconnects_total")) ?? 0) < 1) {
+      assert.ok(sent < 2000, "the stalled reader was never closed");
+      await Promise.all(Array.from({ length: 25 }, () => publisher.publish("limits", "flood", { i: sent++, chunk }, { durable: true })));
+    }
     Tracked.last()._socket.resume();
     const info = await dropped;
     assert.equal(info.code, 4001);

@@ -83,8 +83,9 @@ function portAccepts(port) {
  * survives restarts of this handle.
  */
 export class BusServer {
-  constructor({ env = {}, store = false } = {}) {
+  constructor({ env = {}, store = false, http = false } = {}) {
     this.extraEnv = env;
+    this.http = http;
     this.storeDir = store ? mkdtempSync(path.join(tmpdir(), "arqonbus-ts-store-")) : undefined;
     this.process = undefined;
     this.output = "";
@@ -96,12 +97,13 @@ export class BusServer {
 
   async start() {
     if (this.port === undefined) this.port = await freePort();
+    if (this.http && this.httpPort === undefined) this.httpPort = await freePort();
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ARQONBUS_")));
     Object.assign(env, {
       ARQONBUS_SERVER_HOST: "127.0.0.1",
       ARQONBUS_SERVER_PORT: String(this.port),
       ARQONBUS_TELEMETRY_PORT: "-1",
-      ARQONBUS_HTTP_PORT: "-1",
+      ARQONBUS_HTTP_PORT: this.http ? String(this.httpPort) : "-1",
       ARQONBUS_IO_THREADS: "2",
       ARQONBUS_STATS_INTERVAL_SECONDS: "0",
       ...(this.storeDir ? { ARQONBUS_STORE: `file:${this.storeDir}`, ARQONBUS_STORE_SYNC: "none" } : {}),
@@ -123,6 +125,13 @@ export class BusServer {
       return portAccepts(this.port);
     }, { timeoutMs: 60_000, intervalMs: 50, what: `the server on port ${this.port}` });
     return this;
+  }
+
+  /** The value of a counter or gauge on the HTTP port's /metrics (the server needs `http: true`). */
+  async metric(name) {
+    const text = await (await fetch(`http://127.0.0.1:${this.httpPort}/metrics`)).text();
+    const line = text.split("\n").find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
   }
 
   /** SIGTERM: the server closes every client with 1001 and exits. */
