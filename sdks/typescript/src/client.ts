@@ -6,9 +6,10 @@ import { type Filter, type FilterHost, type FilterOptions, FilterSubscription } 
 import { newId, newIdempotencyKey } from "./ids.js";
 import { type Request, Requests } from "./requests.js";
 import { type ChannelEvent, type SubscribeOptions, Subscription, type SubscriptionHost } from "./subscription.js";
-import { refreshDelayMs, tokenExpiryMs } from "./token.js";
+import { TokenRefresher } from "./token.js";
+import { toMessage } from "./types.js";
 import type {
-  BusMessage, ClientEvents, ClientState, Frame, PublishOptions, PublishResult, WebSocketConstructor, WebSocketLike,
+  ClientEvents, ClientState, Frame, PublishOptions, PublishResult, WebSocketConstructor, WebSocketLike,
 } from "./types.js";
 
 export interface ClientOptions {
@@ -51,13 +52,13 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
   private stopping = false;
   private token: string | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly backoff: Backoff;
   private readonly requests: Requests;
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly filters = new Set<FilterSubscription>();
   private readonly WebSocketImpl: WebSocketConstructor;
+  private readonly refresher: TokenRefresher;
 
   constructor(readonly url: string, private readonly options: ClientOptions = {}) {
     super();
@@ -69,6 +70,15 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
     this.WebSocketImpl = impl;
     this.backoff = new Backoff({ minDelayMs: options.minReconnectDelayMs, maxDelayMs: options.maxReconnectDelayMs });
     this.requests = new Requests(options.maxOutbox ?? 1000);
+    this.refresher = new TokenRefresher(
+        async () => (this.options.getToken ? await this.options.getToken() : undefined) ?? undefined,
+        async (token) => {
+          if (this.currentState !== "connected") return false;
+          await this.command("refresh", { token });
+          this.token = token;
+          return true;
+        },
+        (error) => { if (this.currentState === "connected") this.emit("error", error); });
   }
 
   get state(): ClientState {
@@ -293,7 +303,7 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
     for (const subscription of this.subscriptions.values()) this.join(subscription);
     for (const filter of this.filters) this.filterSubscribe(filter);
     for (const request of this.requests.drain()) this.write(request);
-    this.scheduleRefresh();
+    if (this.options.getToken && this.token) this.refresher.schedule(this.token);
     this.emit("connected", { clientId });
   }
 
@@ -331,13 +341,7 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
   }
 
   private onPublication(frame: Frame): void {
-    const metadata = frame.metadata ?? {};
-    const message: BusMessage = {
-      id: frame.id ?? "", type: frame.type, room: frame.room ?? "", channel: frame.channel, sender: frame.sender,
-      payload: frame.payload, metadata, timestamp: frame.timestamp,
-      offset: typeof metadata.offset === "number" ? metadata.offset : undefined,
-      epoch: typeof metadata.epoch === "string" ? metadata.epoch : undefined,
-    };
+    const message = toMessage(frame);
     let taken = false;
     const subscription = frame.channel ? this.subscriptions.get(`${message.room}:${frame.channel}`) : undefined;
     if (subscription) {
@@ -357,7 +361,7 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
     this.socket = undefined;
     this.welcomed = false;
     clearTimeout(this.connectTimer);
-    clearTimeout(this.refreshTimer);
+    this.refresher.cancel();
     for (const subscription of this.subscriptions.values()) subscription.disconnected();
     for (const filter of this.filters) filter.subscriberId = undefined;
     const rule = closeRule(code);
@@ -389,7 +393,7 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
     if (this.currentState === "closed") return;
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
-    clearTimeout(this.refreshTimer);
+    this.refresher.cancel();
     clearTimeout(this.connectTimer);
     const socket = this.socket;
     this.socket = undefined;
@@ -401,28 +405,6 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
     }
     this.setState("closed");
     this.emit("closed", { code, reason });
-  }
-
-  private scheduleRefresh(): void {
-    clearTimeout(this.refreshTimer);
-    const expiry = this.token && this.options.getToken ? tokenExpiryMs(this.token) : undefined;
-    if (expiry === undefined) return;
-    this.refreshTimer = setTimeout(() => void this.refresh(), refreshDelayMs(expiry - Date.now()));
-  }
-
-  private async refresh(): Promise<void> {
-    try {
-      const token = await this.options.getToken!();
-      if (!token || this.currentState !== "connected") return;
-      await this.command("refresh", { token });
-      this.token = token;
-      this.scheduleRefresh();
-    } catch (error) {
-      if (this.currentState === "connected") {
-        this.emit("error", error instanceof ArqonBusError ? error
-            : new ArqonBusError("TOKEN_UNAVAILABLE", `getToken failed: ${String(error)}`));
-      }
-    }
   }
 
   private setState(state: ClientState): void {

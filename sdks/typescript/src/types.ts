@@ -35,6 +35,17 @@ export interface BusMessage {
   timestamp?: string;
 }
 
+/** The publication a frame carries, with its position taken from `metadata`. */
+export function toMessage(frame: Frame): BusMessage {
+  const metadata = frame.metadata ?? {};
+  return {
+    id: frame.id ?? "", type: frame.type, room: frame.room ?? "", channel: frame.channel, sender: frame.sender,
+    payload: frame.payload, metadata, timestamp: frame.timestamp,
+    offset: typeof metadata.offset === "number" ? metadata.offset : undefined,
+    epoch: typeof metadata.epoch === "string" ? metadata.epoch : undefined,
+  };
+}
+
 /** A stream position: the last offset seen and its epoch. */
 export interface StreamPosition {
   offset: number;

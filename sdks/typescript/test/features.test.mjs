@@ -43,7 +43,7 @@ test("while disconnected the outbox holds up to maxOutbox requests; one more fai
   const c = client({ maxOutbox: 3 });
   await nextEvent(c, "disconnected"); // nothing listens yet
   const queued = [c.publish("feat", "outbox", { n: 1 }), c.publish("feat", "outbox", { n: 2 }, { durable: true }),
-    c.command("ping")];
+    c.command("ping", {}, { timeoutMs: 60_000 })]; // a command's timeout counts its time in the outbox
   await assert.rejects(c.publish("feat", "outbox", { n: 4 }), (error) => {
     assert.equal(error.code, "OUTBOX_FULL");
     assert.match(error.message, /outbox is full: 3 requests/);
