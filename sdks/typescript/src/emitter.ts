@@ -28,3 +28,13 @@ export class Emitter<Events extends { [K in keyof Events]: (...args: any[]) => v
     }
   }
 }
+
+/** Runs an application callback; one that throws is reported and never breaks the client. */
+export function safely<A extends unknown[]>(callback: ((...args: A) => void) | undefined, ...args: A): void {
+  if (!callback) return;
+  try {
+    callback(...args);
+  } catch (err) {
+    console.error("arqonbus: a callback threw", err);
+  }
+}

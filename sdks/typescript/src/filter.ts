@@ -1,3 +1,4 @@
+import { safely } from "./emitter.js";
 import type { BusMessage } from "./types.js";
 
 /** A filter of the `subscribe` command (docs/protocol.md, "Filtered subscriptions"). */
@@ -59,12 +60,12 @@ export class FilterSubscription {
 
   /** @internal */
   deliver(message: BusMessage): void {
-    if (this.active) this.options.onMessage(message);
+    if (this.active) safely(this.options.onMessage, message);
   }
 
   /** @internal */
   refused(error: Error): void {
     this.active = false;
-    this.options.onError?.(error);
+    safely(this.options.onError, error);
   }
 }

@@ -1,3 +1,4 @@
+import { safely } from "./emitter.js";
 import type { BusMessage, StreamPosition } from "./types.js";
 
 export type SubscriptionState = "subscribing" | "subscribed" | "unsubscribed";
@@ -108,15 +109,15 @@ export class Subscription {
     };
     if (!context.recovered) this.position = { offset: data.offset, epoch: data.epoch };
     this.setState("subscribed");
-    this.options.onSubscribed?.(context);
-    if (wasRecovering && !context.recovered) this.options.onRecoveryFailed?.(context);
+    safely(this.options.onSubscribed, context);
+    if (wasRecovering && !context.recovered) safely(this.options.onRecoveryFailed, context);
   }
 
   /** @internal the server refused the join. */
   refused(error: Error): void {
     if (this.currentState === "unsubscribed") return;
     this.setState("unsubscribed");
-    this.options.onError?.(error);
+    safely(this.options.onError, error);
   }
 
   /** @internal a publication of the channel; repeats at or before the known position are dropped. */
@@ -126,19 +127,19 @@ export class Subscription {
       if (this.position && this.position.epoch === message.epoch && message.offset <= this.position.offset) return;
       this.position = { offset: message.offset, epoch: message.epoch };
     }
-    this.options.onMessage(message);
+    safely(this.options.onMessage, message);
   }
 
   /** @internal a join, leave or typing notice. */
   notice(event: ChannelEvent): void {
     if (this.currentState === "unsubscribed") return;
-    if (event.event === "typing") this.options.onTyping?.(event);
-    else if (event.event === "join" || event.event === "leave") this.options.onPresence?.(event);
+    if (event.event === "typing") safely(this.options.onTyping, event);
+    else if (event.event === "join" || event.event === "leave") safely(this.options.onPresence, event);
   }
 
   private setState(state: SubscriptionState): void {
     if (state === this.currentState) return;
     this.currentState = state;
-    this.options.onStateChange?.(state);
+    safely(this.options.onStateChange, state);
   }
 }

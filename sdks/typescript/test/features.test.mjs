@@ -140,6 +140,29 @@ test("presence, join and leave notices, typing, and unsubscribe", async () => {
   assert.equal((await alice.presence("feat", "chat")).count, 1);
 });
 
+test("a callback that throws is reported and breaks neither the client nor the next delivery", async () => {
+  const c = client();
+  const got = [];
+  const logged = [];
+  const original = console.error;
+  console.error = (...args) => logged.push(args.join(" "));
+  try {
+    const sub = c.subscribe("feat", "throws", { onMessage: (m) => { got.push(m.payload.n); throw new Error("app bug"); } });
+    await c.ready();
+    await waitFor(() => sub.state === "subscribed", { what: "the join" });
+    const other = client(); // a publisher never gets its own publication back
+    await other.ready();
+    await other.publish("feat", "throws", { n: 1 });
+    await other.publish("feat", "throws", { n: 2 });
+    await waitFor(() => got.length === 2, { what: "both deliveries" });
+    assert.deepEqual(got, [1, 2]);
+    assert.ok(logged.some((line) => line.includes("a callback threw")));
+    assert.equal(c.state, "connected");
+  } finally {
+    console.error = original;
+  }
+});
+
 test("a refused join is reported and the subscription ends", async () => {
   const c = client();
   const errors = [];
