@@ -60,7 +60,7 @@ test("a command waiting for its reply fails at once when the connection drops", 
   const Tracked = trackedWebSocket();
   const c = client({ WebSocket: Tracked });
   await c.ready();
-  server.pause();
+  await server.pause();
   try {
     const pending = c.command("status", {}, { timeoutMs: 30_000 });
     const started = Date.now();
@@ -80,7 +80,7 @@ test("a command waiting for its reply fails at once when the connection drops", 
 test("a command without a reply within its timeout fails with TIMEOUT", async () => {
   const c = client();
   await c.ready();
-  server.pause();
+  await server.pause();
   try {
     await assert.rejects(c.command("ping", {}, { timeoutMs: 300 }), { code: "TIMEOUT" });
   } finally {

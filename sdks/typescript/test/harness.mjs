@@ -2,7 +2,7 @@
 // HS256 tokens, and waits with deadlines (never a bare sleep standing in for synchronisation).
 import { spawn, execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -155,7 +155,20 @@ export class BusServer {
   }
 
   /** SIGSTOP / SIGCONT: the server stops reading (frames sent meanwhile wait in the kernel). */
-  pause() { this.process.kill("SIGSTOP"); }
+  async pause() {
+    const pid = this.process.pid;
+    this.process.kill("SIGSTOP");
+    // SIGSTOP reaches each thread on its own: wait until every thread of the JVM is stopped.
+    await waitFor(() => readdirSync(`/proc/${pid}/task`).every((task) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8");
+        return /^[Tt]$/.test(stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3));
+      } catch {
+        return true; // the thread ended
+      }
+    }), { timeoutMs: 10_000, what: `server ${pid} stopped` });
+  }
+
   resume() { this.process.kill("SIGCONT"); }
 
   async restart() {

@@ -120,7 +120,7 @@ test("a durable publish in flight when the server dies is re-sent after the reco
   const publisher = client();
   await publisher.ready();
   const queuedWhileDown = [];
-  server.pause(); // frames sent now wait unread in the kernel
+  await server.pause(); // frames sent now wait unread in the kernel
   const inFlight = publisher.publish("tsrec", "inflight", { n: 1 }, { durable: true, timeoutMs: 60_000 });
   const dropped = nextEvent(publisher, "disconnected");
   await server.kill();
