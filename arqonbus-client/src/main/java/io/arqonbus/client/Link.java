@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 final class Link implements WebSocket.Listener {
     /** What the client does with a link's frames and its end. Called on the JDK's reader thread. */
     interface Handler {
+        /** The handshake is done; called before any frame of the link. */
+        void onOpen(Link link);
+
         void onText(Link link, String text);
 
         void onEnd(Link link, int code, String reason);
@@ -54,6 +57,7 @@ final class Link implements WebSocket.Listener {
         synchronized (this) {
             socket = webSocket;
         }
+        handler.onOpen(this);
         webSocket.request(1);
     }
 

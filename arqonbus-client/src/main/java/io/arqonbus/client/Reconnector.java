@@ -55,6 +55,7 @@ final class Reconnector implements Link.Handler {
     private String clientId;
     private String token;
     private String nextToken;
+    private String attemptToken;
     private int attempt;
     private ScheduledFuture<?> refreshTimer;
 
@@ -115,6 +116,9 @@ final class Reconnector implements Link.Handler {
                 return;
             }
             String used = candidate;
+            synchronized (this) {
+                attemptToken = used;
+            }
             Map<String, String> headers = new LinkedHashMap<>(settings.headers());
             if (used != null) {
                 headers.put("Authorization", "Bearer " + used);
@@ -129,36 +133,38 @@ final class Reconnector implements Link.Handler {
         });
     }
 
+    /** The handshake's outcome: a failure ends the attempt (a success was taken by {@link #onOpen}). */
     private synchronized void opened(Link opened, Throwable error, String usedToken) {
-        if (state == ClientState.CLOSED) {
-            if (opened != null) {
-                opened.close(CloseCodeTable.NORMAL, "bye");
-            }
+        if (error == null || state == ClientState.CLOSED) {
             return;
         }
-        if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof WebSocketHandshakeException refused) {
-                int status = refused.getResponse().statusCode();
-                if (status == 401 || status == 403) {
-                    stop(1008, "handshake refused: HTTP " + status);
-                    return;
-                }
-                ended(status == 503 ? 1013 : CloseCodeTable.ABNORMAL, "handshake refused: HTTP " + status);
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof WebSocketHandshakeException refused) {
+            int status = refused.getResponse().statusCode();
+            if (status == 401 || status == 403) {
+                stop(1008, "handshake refused: HTTP " + status);
                 return;
             }
-            ended(CloseCodeTable.ABNORMAL, cause instanceof HttpTimeoutException ? "connect timed out"
-                    : "cannot connect: " + cause);
+            ended(status == 503 ? 1013 : CloseCodeTable.ABNORMAL, "handshake refused: HTTP " + status);
+            return;
+        }
+        ended(CloseCodeTable.ABNORMAL, cause instanceof HttpTimeoutException ? "connect timed out"
+                : "cannot connect: " + cause);
+    }
+
+    @Override
+    public synchronized void onOpen(Link opened) {
+        if (state == ClientState.CLOSED) {
+            opened.close(CloseCodeTable.NORMAL, "bye");
             return;
         }
         link = opened;
-        token = usedToken;
+        token = attemptToken;
         welcomed = false;
-        Link expected = opened;
         timers.schedule(() -> {
             synchronized (this) {
-                if (link == expected && !welcomed) {
-                    expected.abort();
+                if (link == opened && !welcomed) {
+                    opened.abort();
                 }
             }
         }, settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
