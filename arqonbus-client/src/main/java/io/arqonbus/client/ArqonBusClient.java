@@ -46,6 +46,8 @@ public final class ArqonBusClient implements AutoCloseable {
     private final Outbox outbox;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Reconnector reconnector;
+    /** The client ids of this client's recent connections (a recovery may replay what they published). */
+    private final OwnIds ownIds = new OwnIds(32);
 
     private ArqonBusClient(ClientSettings settings) {
         this.settings = settings;
@@ -267,6 +269,7 @@ public final class ArqonBusClient implements AutoCloseable {
     private final class Events implements Reconnector.Events {
         @Override
         public void connected() {
+            ownIds.add(reconnector.clientId());
             subscriptions.values().forEach(ArqonBusClient.this::join);
             publications.all().forEach(p -> reconnector.send(p.json()));
             for (Outbox.Item item : outbox.drain()) {
@@ -293,7 +296,7 @@ public final class ArqonBusClient implements AutoCloseable {
                     if (frame.hasChannel()) {
                         Subscription subscription = subscriptions.get(frame.room() + ":" + frame.channel());
                         if (subscription != null) {
-                            subscription.deliver(frame);
+                            subscription.deliver(frame, ownIds.contains(frame.sender()));
                         }
                     }
                 }

@@ -125,8 +125,12 @@ public final class Subscription {
         }
     }
 
-    /** A publication of this channel from the socket reader. */
-    void deliver(Envelope message) {
+    /**
+     * A publication of this channel from the socket reader. One of this client's own (sent by
+     * any of its connections, which a recovery replays) moves the position but is not delivered,
+     * as the server never sends a publisher its own publication live.
+     */
+    void deliver(Envelope message, boolean own) {
         StreamPosition position = message.position();
         synchronized (this) {
             if (state == State.UNSUBSCRIBED) {
@@ -140,7 +144,9 @@ public final class Subscription {
                 lastPosition = position;
             }
         }
-        mailbox.offerMessage(message);
+        if (!own) {
+            mailbox.offerMessage(message);
+        }
     }
 
     @Override
