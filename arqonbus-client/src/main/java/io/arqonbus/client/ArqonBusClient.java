@@ -49,7 +49,7 @@ public final class ArqonBusClient implements AutoCloseable {
     /** The client ids of this client's recent connections (a recovery may replay what they published). */
     private final OwnIds ownIds = new OwnIds(32);
 
-    private ArqonBusClient(ClientSettings settings) {
+    ArqonBusClient(ClientSettings settings) {
         this.settings = settings;
         this.commands = new PendingCommands(settings.maxPendingCommands());
         this.publications = new PendingPublications(settings.maxPendingPublications());
@@ -58,8 +58,8 @@ public final class ArqonBusClient implements AutoCloseable {
     }
 
     /** A builder for a client of the bus at {@code uri} ({@code ws://} or {@code wss://}). */
-    public static Builder builder(URI uri) {
-        return new Builder(uri);
+    public static ArqonBusClientBuilder builder(URI uri) {
+        return new ArqonBusClientBuilder(uri);
     }
 
     /**
@@ -126,7 +126,7 @@ public final class ArqonBusClient implements AutoCloseable {
      * epoch, {@code duplicate}) once the store confirmed the append. Until then the publication is
      * sent again after every reconnect with the same id and idempotency key (generated unless the
      * options give one). Fails with the server's code ({@code STORAGE_UNAVAILABLE}, …) when
-     * refused, {@link ArqonBusException#OUTBOX_FULL} past {@link Builder#maxPendingPublications},
+     * refused, {@link ArqonBusException#OUTBOX_FULL} past {@link ArqonBusClientBuilder#maxPendingPublications},
      * and {@link ArqonBusException#CLOSED} when the client stops first.
      */
     public CompletableFuture<DurableAck> publish(String room, String channel, ObjectNode payload,
@@ -324,109 +324,6 @@ public final class ArqonBusClient implements AutoCloseable {
         @Override
         public CompletableFuture<Envelope> command(String name, ObjectNode args) {
             return ArqonBusClient.this.command(name, args);
-        }
-    }
-
-    /** Builds a client; every setting has a default. */
-    public static final class Builder {
-        private final ClientSettings.Mutable settings;
-
-        private Builder(URI uri) {
-            settings = new ClientSettings.Mutable(uri);
-        }
-
-        /**
-         * The token source, called (on a virtual thread; it may block) before every connection
-         * attempt, before the token expires (for {@code refresh}) and after a 4003 close.
-         */
-        public Builder token(Supplier<String> supplier) {
-            settings.tokenSupplier = supplier;
-            return this;
-        }
-
-        /** The reconnect policy (default {@link ReconnectPolicy#defaults()}). */
-        public Builder reconnect(ReconnectPolicy policy) {
-            settings.reconnect = java.util.Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /** How long a command waits for its reply (default 10 s). */
-        public Builder commandTimeout(Duration timeout) {
-            settings.commandTimeout = positive(timeout, "commandTimeout");
-            return this;
-        }
-
-        /** How long a connection attempt may take, handshake and welcome (default 10 s). */
-        public Builder connectTimeout(Duration timeout) {
-            settings.connectTimeout = positive(timeout, "connectTimeout");
-            return this;
-        }
-
-        /** Frames kept while not connected (default {@value ClientSettings#DEFAULT_OUTBOX}). */
-        public Builder outboxCapacity(int capacity) {
-            settings.outboxCapacity = atLeastOne(capacity, "outboxCapacity");
-            return this;
-        }
-
-        /** Durable publications waiting for their ack (default {@value ClientSettings#DEFAULT_PENDING}). */
-        public Builder maxPendingPublications(int max) {
-            settings.maxPendingPublications = atLeastOne(max, "maxPendingPublications");
-            return this;
-        }
-
-        /** Commands waiting for their reply (default {@value ClientSettings#DEFAULT_PENDING}). */
-        public Builder maxPendingCommands(int max) {
-            settings.maxPendingCommands = atLeastOne(max, "maxPendingCommands");
-            return this;
-        }
-
-        /** An extra handshake header. */
-        public Builder header(String name, String value) {
-            settings.headers.put(name, value);
-            return this;
-        }
-
-        /** The HTTP client that opens the WebSockets (e.g. one trusting a private CA for {@code wss://}). */
-        public Builder httpClient(java.net.http.HttpClient client) {
-            settings.httpClient = java.util.Objects.requireNonNull(client, "client");
-            return this;
-        }
-
-        /** Told of every state change. */
-        public Builder onStateChange(ConnectionListener listener) {
-            settings.connectionListener = java.util.Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /** Sees every frame the server sends (tools). */
-        public Builder onFrame(FrameListener listener) {
-            settings.frameListener = listener;
-            return this;
-        }
-
-        /** Told of exceptions thrown by listeners (default: printed to {@code System.err}). */
-        public Builder onListenerError(java.util.function.Consumer<Throwable> handler) {
-            settings.errorHandler = java.util.Objects.requireNonNull(handler, "handler");
-            return this;
-        }
-
-        /** The client, not connected yet: call {@link ArqonBusClient#connect()}. */
-        public ArqonBusClient build() {
-            return new ArqonBusClient(settings.freeze());
-        }
-
-        private static Duration positive(Duration value, String name) {
-            if (value == null || value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-            }
-            return value;
-        }
-
-        private static int atLeastOne(int value, String name) {
-            if (value < 1) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1)");
-            }
-            return value;
         }
     }
 }

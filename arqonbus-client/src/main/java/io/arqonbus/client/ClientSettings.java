@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-/** A client's settings, fixed at {@link ArqonBusClient.Builder#build()}. */
+/** A client's settings, fixed at {@link ArqonBusClientBuilder#build()}. */
 record ClientSettings(URI uri, Supplier<String> tokenSupplier, ReconnectPolicy reconnect, Duration commandTimeout,
         Duration connectTimeout, int outboxCapacity, int maxPendingPublications, int maxPendingCommands,
         Map<String, String> headers, HttpClient httpClient, ConnectionListener connectionListener,

@@ -7,6 +7,7 @@ import io.arqonbus.cli.common.ExitCodes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.client.ArqonBusClientBuilder;
 import io.arqonbus.client.ArqonBusException;
 import io.arqonbus.client.ClientState;
 import io.arqonbus.client.ConnectionEvent;
@@ -275,7 +276,7 @@ public final class TailCommand implements Callable<Integer> {
         Duration timeout = request.timeout() != null ? request.timeout() : DEFAULT_CONNECT_TIMEOUT;
         ArqonBusClient client;
         try {
-            ArqonBusClient.Builder builder = ArqonBusClient.builder(request.uri())
+            ArqonBusClientBuilder builder = ArqonBusClient.builder(request.uri())
                     .httpClient(TrustedCa.client(caFile, Duration.ofSeconds(10)))
                     .reconnect(ReconnectPolicy.none())
                     .connectTimeout(timeout)
