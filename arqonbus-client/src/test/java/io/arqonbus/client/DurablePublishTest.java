@@ -75,6 +75,20 @@ class DurablePublishTest {
     }
 
     @Test
+    void aCommandWithoutAReplyFailsAfterItsTimeout() throws Exception {
+        GatedTokens gate = new GatedTokens();
+        gate.close();
+        try (ArqonBusClient client = ArqonBusClient.builder(server.wsUri()).token(gate)
+                .commandTimeout(Duration.ofMillis(200)).build()) {
+            client.connect();
+            CompletableFuture<Envelope> ping = client.command("ping", null);
+            assertThatThrownBy(() -> ping.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(ArqonBusException.class)
+                    .satisfies(e -> assertThat(((ArqonBusException) e).code()).isEqualTo(ArqonBusException.TIMEOUT));
+            gate.open();
+        }
+    }
+
+    @Test
     void theOutboxIsBoundedWhileNotConnected() throws Exception {
         GatedTokens gate = new GatedTokens();
         gate.close();
