@@ -75,6 +75,25 @@ class DurablePublishTest {
     }
 
     @Test
+    void pendingCommandsFailWhenTheConnectionDropsButDurablePublicationsWait() throws Exception {
+        GatedTokens gate = new GatedTokens();
+        try (ArqonBusClient client = ArqonBusClient.builder(server.wsUri()).token(gate)
+                .reconnect(ReconnectPolicy.exponential(Duration.ofMillis(20), Duration.ofMillis(300))).build()) {
+            client.connect().get(10, TimeUnit.SECONDS);
+            ServerSide.stopReading(server.bus(), client.clientId());
+            CompletableFuture<Envelope> ping = client.command("ping", null);
+            CompletableFuture<DurableAck> stored = client.publish("ledger", "drop", n(1), PublishOptions.durable());
+            gate.close();
+            ServerSide.drop(server.bus(), client.clientId());
+            assertThatThrownBy(() -> ping.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(ArqonBusException.class)
+                    .satisfies(e -> assertThat(((ArqonBusException) e).code()).isEqualTo(ArqonBusException.CONNECTION_LOST));
+            assertThat(stored).isNotDone();
+            gate.open();
+            assertThat(stored.get(10, TimeUnit.SECONDS).offset()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aCommandWithoutAReplyFailsAfterItsTimeout() throws Exception {
         GatedTokens gate = new GatedTokens();
         gate.close();

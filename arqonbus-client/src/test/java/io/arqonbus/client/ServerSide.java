@@ -21,6 +21,12 @@ final class ServerSide {
         session(bus, clientId).channel().close();
     }
 
+    /** The server stops reading the connection of {@code clientId} (its frames stay unanswered). */
+    static void stopReading(ArqonBus bus, String clientId) throws Exception {
+        var channel = session(bus, clientId).channel();
+        channel.eventLoop().submit(() -> channel.config().setAutoRead(false)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     private static Session session(ArqonBus bus, String clientId) {
         Session session = BusInternals.of(bus).sessions().find(clientId);
         if (session == null) {
