@@ -1,6 +1,7 @@
 package io.arqonbus.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.JOSEException;
@@ -63,6 +64,19 @@ class TokenRefreshTest {
             assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
             assertThat(client.clientId()).isEqualTo(clientId);
             assertThat(recorder.states()).containsExactly(ClientState.CONNECTING, ClientState.CONNECTED);
+        }
+    }
+
+    @Test
+    void aHandshakeRefusedWith401StopsAsAPolicyFailure() throws Exception {
+        Recorder recorder = new Recorder();
+        try (ArqonBusClient client = ArqonBusClient.builder(server.wsUri()).token(() -> "not-a-jwt")
+                .onStateChange(recorder).build()) {
+            assertThatThrownBy(() -> client.connect().get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(ArqonBusException.class).hasMessageContaining("HTTP 401");
+            assertThat(client.state()).isEqualTo(ClientState.CLOSED);
+            assertThat(recorder.events.get(recorder.events.size() - 1).code()).isEqualTo(1008);
+            assertThat(recorder.states()).doesNotContain(ClientState.DISCONNECTED);
         }
     }
 
