@@ -3,7 +3,7 @@ package io.arqonbus.server.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,13 +53,13 @@ class ValidationBeforeLookupTest {
     @MethodSource("cases")
     void aBadArgumentIsAValidationErrorEvenForSomethingUnknown(String command, String bad, String good)
             throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         assertThat(code(client, command, bad)).isEqualTo("VALIDATION_ERROR");
         assertThat(code(client, command, good)).isEqualTo("NOT_FOUND");
     }
 
-    private static String code(ArqonBusClient client, String command, String args) throws Exception {
-        JsonNode reply = client.command(command, ArqonBusClient.parse(args))
+    private static String code(TestClient client, String command, String args) throws Exception {
+        JsonNode reply = client.command(command, TestClient.parse(args))
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(reply.path("status").asText()).as("%s %s → %s", command, args, reply).isEqualTo("error");
         return reply.path("error_code").asText();

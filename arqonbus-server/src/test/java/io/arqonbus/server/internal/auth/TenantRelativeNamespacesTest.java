@@ -3,7 +3,7 @@ package io.arqonbus.server.internal.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Instant;
 import java.util.Map;
@@ -22,14 +22,14 @@ class TenantRelativeNamespacesTest {
     static final ArqonBusExtension server = new ArqonBusExtension(b -> b.authEnabled(true)
             .jwtSecret(HandshakeAuthTest.SECRET));
 
-    private static ArqonBusClient connect(String sub, String role, String tenant) throws Exception {
+    private static TestClient connect(String sub, String role, String tenant) throws Exception {
         String token = HandshakeAuthTest.token(sub, role, tenant, Instant.now().plusSeconds(300),
                 HandshakeAuthTest.SECRET);
         return server.connect(Map.of("Authorization", "Bearer " + token));
     }
 
-    private static JsonNode data(ArqonBusClient client, String command, String args) throws Exception {
-        JsonNode reply = client.command(command, ArqonBusClient.parse(args))
+    private static JsonNode data(TestClient client, String command, String args) throws Exception {
+        JsonNode reply = client.command(command, TestClient.parse(args))
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(reply.path("status").asText()).as("%s", reply).isEqualTo("success");
         return reply.path("payload").path("data");
@@ -37,8 +37,8 @@ class TenantRelativeNamespacesTest {
 
     @Test
     void aTenantsOwnNamespaceNamesWorkAndStayInsideItsTenant() throws Exception {
-        ArqonBusClient alice = connect("alice", "user", "t1");
-        ArqonBusClient bob = connect("bob", "user", "t2");
+        TestClient alice = connect("alice", "user", "t1");
+        TestClient bob = connect("bob", "user", "t2");
 
         JsonNode set = data(alice, "op.store.set", "{\"namespace\":\"agents\",\"key\":\"a1\",\"value\":\"alice\"}");
         assertThat(set.path("namespace").asText()).isEqualTo("agents");
@@ -58,7 +58,7 @@ class TenantRelativeNamespacesTest {
         // Transparently stored under the tenant: the absolute name reaches the same key.
         assertThat(data(alice, "op.store.get", "{\"namespace\":\"tenant:t1:agents\",\"key\":\"a1\"}")
                 .path("value").asText()).isEqualTo("alice");
-        ArqonBusClient admin = connect("root", "admin", null);
+        TestClient admin = connect("root", "admin", null);
         assertThat(data(admin, "op.store.get", "{\"namespace\":\"tenant:t2:agents\",\"key\":\"a1\"}")
                 .path("value").asText()).isEqualTo("bob");
         assertThat(data(admin, "op.store.get", "{\"namespace\":\"agents\",\"key\":\"a1\"}")
@@ -73,12 +73,12 @@ class TenantRelativeNamespacesTest {
 
     @Test
     void aBadKeyIsAValidationErrorBeforeTheNamespaceIsJudged() throws Exception {
-        ArqonBusClient alice = connect("alice", "user", "t1");
-        JsonNode reply = alice.command("op.store.get", ArqonBusClient.parse("{\"namespace\":\"tenant:t2\",\"key\":\"\"}"))
+        TestClient alice = connect("alice", "user", "t1");
+        JsonNode reply = alice.command("op.store.get", TestClient.parse("{\"namespace\":\"tenant:t2\",\"key\":\"\"}"))
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(reply.path("error_code").asText()).as("%s", reply).isEqualTo("VALIDATION_ERROR");
         JsonNode reserved = alice.command("op.store.get",
-                ArqonBusClient.parse("{\"namespace\":\"arqonbus:cron\",\"key\":\"k\"}"))
+                TestClient.parse("{\"namespace\":\"arqonbus:cron\",\"key\":\"k\"}"))
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(reserved.path("error_code").asText()).as("%s", reserved).isEqualTo("AUTHORIZATION_ERROR");
     }

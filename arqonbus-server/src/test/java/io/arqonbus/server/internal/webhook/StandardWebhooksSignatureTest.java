@@ -5,7 +5,7 @@ import static io.arqonbus.server.internal.webhook.WebhookDeliveryTest.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.server.config.WebhookSettings;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -72,7 +72,7 @@ class StandardWebhooksSignatureTest {
     @Test
     void deliveriesAreAcceptedByTheIndependentVerifierAndRetriesKeepTheirId() throws Exception {
         try (Receiver receiver = new Receiver().failFirst(1)) {
-            ArqonBusClient owner = server.connect();
+            TestClient owner = server.connect();
             // A generated secret and a given one in the whsec_ form.
             String generated = data(reply(owner, "op.webhook.register", "{\"url\":\"" + receiver.url("/gen")
                     + "\",\"room\":\"signed\"}")).path("secret").asText();
@@ -81,7 +81,7 @@ class StandardWebhooksSignatureTest {
                     + "\",\"room\":\"signed\",\"secret\":\"" + given + "\"}"));
             assertThat(Base64.getDecoder().decode(generated.substring(6))).hasSize(32);
 
-            Envelope sent = server.bus().publish("signed", "c", ArqonBusClient.object().put("n", 1));
+            Envelope sent = server.bus().publish("signed", "c", TestClient.object().put("n", 1));
             await().atMost(ArqonBusExtension.TIMEOUT).until(() -> receiver.delivered().size() == 2);
             List<Receiver.Request> all = receiver.requests();
             assertThat(all).hasSize(3); // one of the two first attempts failed and was retried

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.server.config.WebhookSettings;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -35,7 +35,7 @@ class WebhookResilienceTest {
 
     private static final Duration T = ArqonBusExtension.TIMEOUT;
 
-    private static String register(ArqonBusClient owner, String url, String room, double timeout) throws Exception {
+    private static String register(TestClient owner, String url, String room, double timeout) throws Exception {
         return data(reply(owner, "op.webhook.register", "{\"url\":\"" + url + "\",\"room\":\"" + room
                 + "\",\"timeout_seconds\":" + timeout + "}")).path("rule_id").asText();
     }
@@ -50,11 +50,11 @@ class WebhookResilienceTest {
     void deadEndpointsBesideAHealthyOneNeverDelayIt() throws Exception {
         try (Receiver healthy = new Receiver(); Receiver failing = new Receiver().always(500);
                 Receiver slow = new Receiver().answerAfter(3_000)) {
-            ArqonBusClient owner = server.connect();
+            TestClient owner = server.connect();
             String room = "bulkhead";
             String healthyId = register(owner, healthy.url("/ok"), room, 2);
             // Warm up (the HTTP client's first connection, class loading) before anything is measured.
-            server.bus().publish(room, "warm-up", ArqonBusClient.object().put("n", -1));
+            server.bus().publish(room, "warm-up", TestClient.object().put("n", -1));
             await().atMost(T).until(() -> healthy.delivered().size() == 1);
             String refusedId = register(owner, "http://127.0.0.1:" + refusedPort() + "/dead", room, 1);
             String failingId = register(owner, failing.url("/500"), room, 1);
@@ -63,7 +63,7 @@ class WebhookResilienceTest {
             int count = 40;
             Map<String, Long> sentAt = new HashMap<>();
             for (int i = 0; i < count; i++) {
-                Envelope sent = server.bus().publish(room, "c", ArqonBusClient.object().put("n", i));
+                Envelope sent = server.bus().publish(room, "c", TestClient.object().put("n", i));
                 sentAt.put(sent.id(), System.nanoTime());
             }
             await().atMost(T).until(() -> healthy.delivered().size() == count + 1);
@@ -106,9 +106,9 @@ class WebhookResilienceTest {
     @Test
     void retryAfterIsWaitedFor() throws Exception {
         try (Receiver receiver = new Receiver().failStatus(503).failFirst(1).retryAfter("2")) {
-            ArqonBusClient owner = server.connect();
+            TestClient owner = server.connect();
             String id = register(owner, receiver.url("/later"), "retry-after", 2);
-            server.bus().publish("retry-after", "c", ArqonBusClient.object().put("n", 1));
+            server.bus().publish("retry-after", "c", TestClient.object().put("n", 1));
             await().atMost(T).until(() -> receiver.delivered().size() == 1);
             List<Receiver.Request> requests = receiver.requests();
             assertThat(requests).hasSize(2);
@@ -127,9 +127,9 @@ class WebhookResilienceTest {
     @Test
     void theCircuitOpensHoldsDeliveriesThenHalfOpensWithOneProbeAndCloses() throws Exception {
         try (Receiver receiver = new Receiver().always(500)) {
-            ArqonBusClient owner = server.connect();
+            TestClient owner = server.connect();
             String id = register(owner, receiver.url("/flaky"), "circuit", 2);
-            server.bus().publish("circuit", "c", ArqonBusClient.object().put("n", 1));
+            server.bus().publish("circuit", "c", TestClient.object().put("n", 1));
             // Three failed attempts open it; the fourth attempt meets the open circuit and sends nothing.
             await().atMost(T).until(() -> rule(owner, id).path("stats").path("circuit").asText().equals("open"));
             await().atMost(T).until(() -> rule(owner, id).path("stats").path("failed").asLong() == 1);
@@ -138,7 +138,7 @@ class WebhookResilienceTest {
 
             // While open, a new delivery waits in the rule's queue: nothing reaches the receiver.
             receiver.always(0).answerAfter(800);
-            server.bus().publish("circuit", "c", ArqonBusClient.object().put("n", 2));
+            server.bus().publish("circuit", "c", TestClient.object().put("n", 2));
             await().atMost(T).until(() -> rule(owner, id).path("stats").path("queued").asLong() == 1);
             assertThat(receiver.requests()).hasSize(3);
 

@@ -9,7 +9,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.ArqonBus;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.config.ServerConfig;
@@ -54,28 +54,28 @@ class WebhookRulesAcrossRestartsTest {
         return bus;
     }
 
-    private static ArqonBusClient connect(ArqonBus bus, String subject, String role) throws Exception {
+    private static TestClient connect(ArqonBus bus, String subject, String role) throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject).claim("role", role)
                 .expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
         URI uri = URI.create("ws://127.0.0.1:" + bus.busAddress().getPort() + "/");
-        return ArqonBusClient.connect(uri, Map.of("Authorization", "Bearer " + jwt.serialize()))
+        return TestClient.connect(uri, Map.of("Authorization", "Bearer " + jwt.serialize()))
                 .orTimeout(T.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
-    private static JsonNode command(ArqonBusClient client, String command, String args) throws Exception {
-        return client.command(command, ArqonBusClient.parse(args)).get(T.toMillis(), TimeUnit.MILLISECONDS);
+    private static JsonNode command(TestClient client, String command, String args) throws Exception {
+        return client.command(command, TestClient.parse(args)).get(T.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private static JsonNode ok(ArqonBusClient client, String command, String args) throws Exception {
+    private static JsonNode ok(TestClient client, String command, String args) throws Exception {
         JsonNode reply = command(client, command, args);
         assertThat(reply.path("status").asText()).as("%s", reply).isEqualTo("success");
         return reply.path("payload").path("data");
     }
 
     /** Waits until the server counts {@code client} as its only connection (the others' closes were handled). */
-    private static void awaitOnlyConnection(ArqonBusClient client) {
+    private static void awaitOnlyConnection(TestClient client) {
         await().atMost(T).until(() -> ok(client, "status", "{}").path("clients").path("total").asInt() == 1);
     }
 
@@ -99,8 +99,8 @@ class WebhookRulesAcrossRestartsTest {
             for (int run = 1; run <= 2; run++) {
                 ArqonBus bus = start(fromFile.andThen(b -> b.host("127.0.0.1").port(0)));
                 try {
-                    bus.publish("ops", "alerts-disk", ArqonBusClient.object().put("run", run));
-                    bus.publish("ops", "chatter", ArqonBusClient.object().put("run", run));
+                    bus.publish("ops", "alerts-disk", TestClient.object().put("run", run));
+                    bus.publish("ops", "chatter", TestClient.object().put("run", run));
                     int expected = run;
                     await().atMost(T).until(() -> receiver.delivered().size() == expected);
                     Receiver.Request last = receiver.delivered().get(run - 1);
@@ -110,7 +110,7 @@ class WebhookRulesAcrossRestartsTest {
                             last.header("webhook-id"), last.header("webhook-timestamp"),
                             last.header("webhook-signature"), last.body(), Instant.now().getEpochSecond())).isTrue();
 
-                    ArqonBusClient admin = connect(bus, "root", "admin");
+                    TestClient admin = connect(bus, "root", "admin");
                     JsonNode rule = ok(admin, "op.webhook.list", "{}").path("rules").get(0);
                     assertThat(rule.path("rule_id").asText()).isEqualTo("cfg_audit");
                     assertThat(rule.path("origin").asText()).isEqualTo("config");
@@ -134,8 +134,8 @@ class WebhookRulesAcrossRestartsTest {
             String durableId;
             ArqonBus bus = start(fileStore);
             try {
-                ArqonBusClient admin = connect(bus, "root", "admin");
-                ArqonBusClient user = connect(bus, "u1", "user");
+                TestClient admin = connect(bus, "root", "admin");
+                TestClient user = connect(bus, "u1", "user");
                 JsonNode refused = command(user, "op.webhook.register", "{\"url\":\"" + receiver.url("/x")
                         + "\",\"durable\":true}");
                 assertThat(refused.path("error_code").asText()).isEqualTo("AUTHORIZATION_ERROR");
@@ -146,7 +146,7 @@ class WebhookRulesAcrossRestartsTest {
                 admin.close();
                 awaitOnlyConnection(user);
                 // The durable rule outlives its connection; the other one went with it.
-                bus.publish("keep", "c", ArqonBusClient.object().put("n", 0));
+                bus.publish("keep", "c", TestClient.object().put("n", 0));
                 await().atMost(T).until(() -> receiver.delivered().size() == 1);
                 assertThat(receiver.delivered().get(0).path()).isEqualTo("/durable");
                 await().atMost(T).until(() -> Files.exists(data.resolve("store").resolve(WebhookRuleFile.NAME)));
@@ -158,12 +158,12 @@ class WebhookRulesAcrossRestartsTest {
 
             ArqonBus again = start(fileStore);
             try {
-                again.publish("keep", "c", ArqonBusClient.object().put("n", 1));
+                again.publish("keep", "c", TestClient.object().put("n", 1));
                 await().atMost(T).until(() -> receiver.delivered().stream()
                         .anyMatch(r -> r.json().path("envelope").path("payload").path("n").asInt() == 1));
                 assertThat(receiver.requests().subList(before, receiver.requests().size()))
                         .extracting(Receiver.Request::path).containsOnly("/durable");
-                ArqonBusClient admin = connect(again, "root", "admin");
+                TestClient admin = connect(again, "root", "admin");
                 JsonNode rules = ok(admin, "op.webhook.list", "{}").path("rules");
                 assertThat(rules).hasSize(1);
                 assertThat(rules.get(0).path("rule_id").asText()).isEqualTo(durableId);
@@ -178,7 +178,7 @@ class WebhookRulesAcrossRestartsTest {
             }
             ArqonBus third = start(fileStore);
             try {
-                ArqonBusClient admin = connect(third, "root", "admin");
+                TestClient admin = connect(third, "root", "admin");
                 assertThat(ok(admin, "op.webhook.list", "{}").path("count").asInt()).isZero();
                 admin.close();
             } finally {
@@ -194,7 +194,7 @@ class WebhookRulesAcrossRestartsTest {
             String id;
             ArqonBus bus = start(inRedis);
             try {
-                ArqonBusClient admin = connect(bus, "root", "admin");
+                TestClient admin = connect(bus, "root", "admin");
                 id = ok(admin, "op.webhook.register", "{\"url\":\"" + receiver.url("/redis")
                         + "\",\"durable\":true}").path("rule_id").asText();
                 // No client may read the server's namespace.
@@ -206,9 +206,9 @@ class WebhookRulesAcrossRestartsTest {
             }
             ArqonBus again = start(inRedis);
             try {
-                again.publish("anywhere", "c", ArqonBusClient.object().put("n", 1));
+                again.publish("anywhere", "c", TestClient.object().put("n", 1));
                 await().atMost(T).until(() -> receiver.delivered().size() == 1);
-                ArqonBusClient admin = connect(again, "root", "admin");
+                TestClient admin = connect(again, "root", "admin");
                 assertThat(ok(admin, "op.webhook.list", "{}").path("rules").get(0).path("rule_id").asText())
                         .isEqualTo(id);
                 admin.close();
@@ -223,19 +223,19 @@ class WebhookRulesAcrossRestartsTest {
         try (Receiver receiver = new Receiver()) {
             ArqonBus bus = start(b -> { });
             try {
-                ArqonBusClient admin = connect(bus, "root", "admin");
+                TestClient admin = connect(bus, "root", "admin");
                 ok(admin, "op.webhook.register", "{\"url\":\"" + receiver.url("/mem") + "\",\"durable\":true}");
-                ArqonBusClient observer = connect(bus, "watcher", "user");
+                TestClient observer = connect(bus, "watcher", "user");
                 admin.close();
                 awaitOnlyConnection(observer);
-                bus.publish("any", "c", ArqonBusClient.object().put("n", 1));
+                bus.publish("any", "c", TestClient.object().put("n", 1));
                 await().atMost(T).until(() -> receiver.delivered().size() == 1);
             } finally {
                 bus.close();
             }
             ArqonBus again = start(b -> { });
             try {
-                ArqonBusClient admin = connect(again, "root", "admin");
+                TestClient admin = connect(again, "root", "admin");
                 assertThat(ok(admin, "op.webhook.list", "{}").path("count").asInt()).isZero();
                 admin.close();
             } finally {
