@@ -11,7 +11,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.arqonbus.cli.crash.ServerProcess;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +68,7 @@ class LogSecretsTest {
                 "ARQONBUS_CASIL_BLOCK_ON_PROBABLE_SECRET", "true");
         try (ServerProcess server = ServerProcess.startWithHttp(env, List.of(), log)) {
             URI bus = server.uri();
-            ArqonBusClient alice = ArqonBusClient.connect(bus, Map.of("Authorization", "Bearer " + good))
+            TestClient alice = TestClient.connect(bus, Map.of("Authorization", "Bearer " + good))
                     .get(10, TimeUnit.SECONDS);
             alice.joinChannel("ops", "keys").get(10, TimeUnit.SECONDS);
             alice.publish("ops", "keys", Map.of("note", "deploy with " + STRIPE_KEY)).get(10, TimeUnit.SECONDS);
@@ -77,7 +77,7 @@ class LogSecretsTest {
 
             for (URI refused : List.of(URI.create(bus + "?token=" + forged), bus)) {
                 Map<String, String> headers = refused == bus ? Map.of("Authorization", "Bearer " + forged) : Map.of();
-                assertThat(ArqonBusClient.connect(refused, headers)).failsWithin(Duration.ofSeconds(10));
+                assertThat(TestClient.connect(refused, headers)).failsWithin(Duration.ofSeconds(10));
             }
             HttpResponse<String> presence = HttpClient.newHttpClient().send(HttpRequest
                     .newBuilder(server.httpUri().resolve("/presence/ops?token=" + forged))

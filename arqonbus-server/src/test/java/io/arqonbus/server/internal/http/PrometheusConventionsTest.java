@@ -3,7 +3,7 @@ package io.arqonbus.server.internal.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.Promtool;
 import java.net.http.HttpClient;
@@ -31,7 +31,7 @@ class PrometheusConventionsTest {
     }
 
     private static String busyScrape() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         client.joinChannel("conventions", "one").get();
         client.publish("conventions", "one", Map.of("n", 1)).get();
         await().atMost(ArqonBusExtension.TIMEOUT).until(() -> server.components().metrics().registry()
