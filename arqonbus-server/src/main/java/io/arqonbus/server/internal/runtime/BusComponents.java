@@ -155,15 +155,7 @@ public final class BusComponents {
      * @param readiness               what {@code GET /ready} reports (the facade's lifecycle)
      * @param allocator               the allocator of every connection's buffers and of the encoded frames
      * @param halt                    what ends the process when it runs out of memory under the exit policy
-     */
-    public static BusComponents start(ServerConfig config, Clock clock, int subscriberQueueCapacity,
-            Supplier<Readiness> readiness, ByteBufAllocator allocator, IntConsumer halt) throws InterruptedException {
-        return start(config, clock, subscriberQueueCapacity, readiness, allocator, halt, null);
-    }
-
-    /**
-     * {@link #start(ServerConfig, Clock, int, Supplier, ByteBufAllocator, IntConsumer)} with the
-     * embedding application's meter registry ({@code null}: the server's own Prometheus registry only).
+     * @param meters                  the embedding application's meter registry, or {@code null} (the server's own only)
      */
     public static BusComponents start(ServerConfig config, Clock clock, int subscriberQueueCapacity,
             Supplier<Readiness> readiness, ByteBufAllocator allocator, IntConsumer halt, MeterRegistry meters)
