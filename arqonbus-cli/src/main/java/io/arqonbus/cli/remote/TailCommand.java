@@ -377,7 +377,9 @@ public final class TailCommand implements Callable<Integer> {
         }
         // A refused connection surfaces as a ConnectException or, once the channel is gone, a
         // ClosedChannelException without a message: a newcomer reads neither.
-        if (root instanceof java.net.ConnectException || root instanceof java.nio.channels.ClosedChannelException) {
+        // The SDK names the cause in its own message ("… cannot connect: java.net.ConnectException").
+        if (root instanceof java.net.ConnectException || root instanceof java.nio.channels.ClosedChannelException
+                || String.valueOf(root.getMessage()).contains("java.net.ConnectException")) {
             return "connection refused (is a server running there?)";
         }
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
