@@ -256,4 +256,18 @@ class HttpApiTest {
         await().atMost(T).until(() -> api.get("/api/channels?room=adm", READER).json().path("count").asInt() == 0);
         assertThat(api.send("DELETE", "/api/channels?room=adm&channel=made", null, ADMIN).status()).isEqualTo(404);
     }
+
+    @Test
+    void aPrivateChannelTakesApiPublicationsFromAdminsOnly() throws Exception {
+        assertThat(api.post("/api/channels", "{\"room\":\"vip\",\"channel\":\"board\",\"private\":true,"
+                + "\"members\":[\"someone\"]}", ADMIN).status()).isEqualTo(201);
+        ApiCalls.Answer refused = api.post("/api/publish", "{\"room\":\"vip\",\"channel\":\"board\"}", PUBLISHER);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.message()).isEqualTo("Channel vip:board is private: only its members may publish to it");
+        assertThat(api.get("/api/history?room=vip&channel=board", READER).status()).isEqualTo(403);
+        assertThat(api.post("/api/publish", "{\"room\":\"vip\",\"channel\":\"board\"}", ADMIN).status())
+                .isEqualTo(200);
+        assertThat(api.get("/api/history?room=vip&channel=board", ADMIN).json().path("count").asInt()).isEqualTo(1);
+        assertThat(api.send("HEAD", "/api/channels", null, READER).status()).isEqualTo(200);
+    }
 }
