@@ -38,6 +38,7 @@ final class AdminRoutes {
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
     private static final int MAX_REASON_BYTES = 123;
     private static final int MAX_ADMITTED = 1_000;
+    private static final java.util.regex.Pattern MEMBER = java.util.regex.Pattern.compile("[^\\s\\p{Cntrl}]{1,128}");
 
     private final Hub hub;
     private final SessionRegistry sessions;
@@ -134,7 +135,11 @@ final class AdminRoutes {
                             + " client ids or subjects");
                 }
                 for (JsonNode member : members) {
-                    admitted.add(ApiRequest.checkName("members[]", member.isTextual() ? member.asText() : null));
+                    if (!member.isTextual() || !MEMBER.matcher(member.asText()).matches()) {
+                        throw ApiException.validation("'members' must hold client ids or subjects: 1-128 printable "
+                                + "characters without white space");
+                    }
+                    admitted.add(member.asText());
                 }
             }
         } else if (members != null && !members.isNull()) {

@@ -12,7 +12,6 @@ import io.arqonbus.server.config.ApiScope;
 import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.internal.auth.Grants;
 import io.arqonbus.server.internal.channel.ChannelKey;
-import io.arqonbus.server.internal.hub.ChannelInfo;
 import io.arqonbus.server.internal.hub.ChannelRefusedException;
 import io.arqonbus.server.internal.hub.Hub;
 import io.arqonbus.server.internal.hub.Publication;
@@ -28,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * validation ({@link EnvelopeCodec}, the same codes and sentences), the max message size
  * ({@code PAYLOAD_TOO_LARGE}), CASIL inspection ({@link InspectionGate}: enforce mode blocks, redaction
  * applies), the channel rules ({@link PublishRules}: a private channel takes API publications from admin
- * callers only), the idempotency key, the hub's channel bounds and, for {@code durable}, the store.
+ * callers and from the callers it admits by sender id {@code http:<name>} or subject), the idempotency key, the hub's channel bounds and, for {@code durable}, the store.
  * Everything before the store runs on the caller's event loop without blocking.
  */
 final class ApiPublisher {
@@ -88,7 +87,8 @@ final class ApiPublisher {
         }
         envelope = inspected.envelopeOr(envelope);
         String refused = PublishRules.permissionProblem(Grants.ALL,
-                k -> caller.scope() == ApiScope.ADMIN || isPublic(hub.channel(k)), envelope);
+                k -> caller.scope() == ApiScope.ADMIN
+                        || hub.admits(caller.senderId(), caller.principal().subject(), k), envelope);
         if (refused != null) {
             throw ApiException.forbidden(refused);
         }
@@ -158,10 +158,6 @@ final class ApiPublisher {
         if (value != null && !value.isNull()) {
             to.set(as, value);
         }
-    }
-
-    private static boolean isPublic(ChannelInfo channel) {
-        return channel == null || !channel.isPrivate();
     }
 
     private static ObjectNode result(String id, StreamPosition position, boolean duplicate) {

@@ -148,6 +148,16 @@ class HttpApiTest {
     }
 
     @Test
+    void aPrivateChannelAdmitsTheKeysItLists() throws Exception {
+        assertThat(api.post("/api/channels", "{\"room\":\"vip\",\"channel\":\"billing\",\"private\":true,"
+                + "\"members\":[\"http:billing\"]}", ADMIN).status()).isEqualTo(201);
+        assertThat(api.post("/api/publish", "{\"room\":\"vip\",\"channel\":\"billing\"}", PUBLISHER).status())
+                .isEqualTo(200);
+        assertThat(api.post("/api/publish", "{\"room\":\"vip\",\"channel\":\"billing\"}", READER).status())
+                .isEqualTo(403);
+    }
+
+    @Test
     void aTenantKeyNeverReachesAnotherTenantsRooms() throws Exception {
         ArqonBusClient own = subscriber("acme-orders", "new");
         subscriber("globex-orders", "new");
