@@ -71,6 +71,7 @@ import io.arqonbus.server.internal.transport.BusDependencies;
 import io.arqonbus.server.internal.transport.ExceptionHandler;
 import io.arqonbus.server.internal.transport.OutOfMemoryGuard;
 import io.arqonbus.server.internal.transport.TelemetryServer;
+import io.arqonbus.server.internal.webhook.WebhookRuleStore;
 import io.arqonbus.server.internal.webhook.Webhooks;
 import io.arqonbus.server.status.BusStats;
 import io.arqonbus.server.status.Readiness;
@@ -242,7 +243,11 @@ public final class BusComponents {
                         config.storage().store().isFile() ? config.storage().store().directory() : null);
         CronScheduler scheduler = cron;
         hooks.add(ShutdownHooks.Priority.FEATURES, "cron", scheduler::close);
-        webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry());
+        // Durable webhook rules live where durable cron jobs do: in Redis, or in the file store's directory.
+        WebhookRuleStore webhookRules = config.storage().redis() != null ? WebhookRuleStore.inKeyValueStore(kv)
+                : config.storage().store().isFile() ? WebhookRuleStore.inDirectory(config.storage().store().directory())
+                : null;
+        webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry(), webhookRules);
         Webhooks hooksLane = webhooks;
         hooks.add(ShutdownHooks.Priority.LANES, "webhooks", hooksLane::close);
         hub.addListener(webhooks.dispatcher());
@@ -259,6 +264,7 @@ public final class BusComponents {
         hostPublisher = new HostPublisher(hub, ids, codec.mapper(), clock);
         BusGauges.register(metrics, sessions, hub, telemetry, info, clock, openConnections::get, cron, history);
         cron.restore();
+        webhooks.start(config.permissions());
         router = commands();
     }
 

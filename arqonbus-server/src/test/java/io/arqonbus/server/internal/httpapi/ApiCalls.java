@@ -1,7 +1,7 @@
 package io.arqonbus.server.internal.httpapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +48,7 @@ final class ApiCalls {
             request.header("Authorization", "Bearer " + credential);
         }
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = response.body().isEmpty() ? ArqonBusClient.object() : ArqonBusClient.parse(response.body());
+        JsonNode json = response.body().isEmpty() ? TestClient.object() : TestClient.parse(response.body());
         return new Answer(response.statusCode(), json, response);
     }
 }

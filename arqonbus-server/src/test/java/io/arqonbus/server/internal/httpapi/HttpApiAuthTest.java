@@ -2,7 +2,7 @@ package io.arqonbus.server.internal.httpapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.TestTokens;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +19,7 @@ class HttpApiAuthTest {
 
     @Test
     void anAdminTokenPublishesAndOtherTokensAreRefused() throws Exception {
-        ArqonBusClient sub = server.connect(TestTokens.bearer("ann", "user", null));
+        TestClient sub = server.connect(TestTokens.bearer("ann", "user", null));
         sub.joinChannel("ops", "alerts").get(10, TimeUnit.SECONDS);
         String admin = TestTokens.token("root", "admin", null);
         ApiCalls.Answer ok = api.post("/api/publish",

@@ -2,7 +2,7 @@ package io.arqonbus.server.internal.httpapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.ApiKey;
 import io.arqonbus.server.internal.inspect.Secrets;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -31,7 +31,7 @@ class HttpApiCasilTest {
         assertThat(api.post("/api/casil/reload", "{\"mode\":\"nonsense\"}", ADMIN).code())
                 .isEqualTo("VALIDATION_ERROR");
 
-        ArqonBusClient sub = server.connect();
+        TestClient sub = server.connect();
         sub.joinChannel("vault", "keys").get(10, TimeUnit.SECONDS);
         ApiCalls.Answer blocked = api.post("/api/publish", "{\"room\":\"vault\",\"channel\":\"keys\","
                 + "\"payload\":{\"text\":\"creds " + Secrets.AWS_ACCESS_KEY + "\"}}", ADMIN);

@@ -3,7 +3,7 @@ package io.arqonbus.server.internal.httpapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.config.StorageMode;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -35,7 +35,7 @@ class HttpApiStorageTest {
 
     @Test
     void aDurablePublicationWaitsForTheStoreAndIsRefusedWhileItIsDown() throws Exception {
-        ArqonBusClient sub = server.connect();
+        TestClient sub = server.connect();
         sub.joinChannel("lab", "durable").get(10, TimeUnit.SECONDS);
         ApiCalls.Answer stored = api.post("/api/publish",
                 "{\"room\":\"lab\",\"channel\":\"durable\",\"payload\":{\"text\":\"before\"},\"durable\":true}", null);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
-import io.arqonbus.client.CloseStatus;
+import io.arqonbus.server.testing.TestClient;
+import io.arqonbus.server.testing.CloseStatus;
 import io.arqonbus.server.config.ApiKey;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
@@ -37,20 +37,20 @@ class HttpApiTest {
     private static final Duration T = ArqonBusExtension.TIMEOUT;
     private final ApiCalls api = new ApiCalls(server);
 
-    private static ArqonBusClient subscriber(String room, String channel) throws Exception {
-        ArqonBusClient client = server.connect();
+    private static TestClient subscriber(String room, String channel) throws Exception {
+        TestClient client = server.connect();
         client.joinChannel(room, channel).get(T.toMillis(), TimeUnit.MILLISECONDS);
         return client;
     }
 
-    private static JsonNode message(ArqonBusClient client, String room, String channel) throws Exception {
+    private static JsonNode message(TestClient client, String room, String channel) throws Exception {
         return client.await(f -> f.path("type").asText().equals("message") && f.path("room").asText().equals(room)
                 && f.path("channel").asText().equals(channel), T);
     }
 
     @Test
     void aPublicationReachesWebSocketSubscribersWithItsPosition() throws Exception {
-        ArqonBusClient sub = subscriber("orders", "new");
+        TestClient sub = subscriber("orders", "new");
         ApiCalls.Answer first = api.post("/api/publish",
                 "{\"room\":\"orders\",\"channel\":\"new\",\"payload\":{\"n\":1}}", PUBLISHER);
         assertThat(first.status()).isEqualTo(200);
@@ -82,7 +82,7 @@ class HttpApiTest {
 
     @Test
     void anIdempotencyKeyPublishesOnce() throws Exception {
-        ArqonBusClient sub = subscriber("pay", "once");
+        TestClient sub = subscriber("pay", "once");
         String body = "{\"room\":\"pay\",\"channel\":\"once\",\"payload\":{\"x\":1},\"idempotency_key\":\"k-1\"}";
         ApiCalls.Answer first = api.post("/api/publish", body, PUBLISHER);
         ApiCalls.Answer again = api.post("/api/publish", body, PUBLISHER);
@@ -95,8 +95,8 @@ class HttpApiTest {
 
     @Test
     void aBroadcastPublishesToEachChannelWithAResultEach() throws Exception {
-        ArqonBusClient a = subscriber("fleet", "a");
-        ArqonBusClient b = subscriber("fleet", "b");
+        TestClient a = subscriber("fleet", "a");
+        TestClient b = subscriber("fleet", "b");
         ApiCalls.Answer answer = api.post("/api/broadcast",
                 "{\"room\":\"fleet\",\"channels\":[\"a\",\"b\",\"pm\"],\"payload\":{\"go\":true}}", PUBLISHER);
         assertThat(answer.status()).isEqualTo(200);
@@ -110,7 +110,7 @@ class HttpApiTest {
 
     @Test
     void sendDeliversAPrivateMessageAndNamesWhoWasMissing() throws Exception {
-        ArqonBusClient target = server.connect();
+        TestClient target = server.connect();
         ApiCalls.Answer answer = api.post("/api/send", "{\"to\":[\"" + target.clientId()
                 + "\",\"nobody-here\"],\"payload\":{\"hi\":1}}", PUBLISHER);
         assertThat(answer.status()).isEqualTo(200);
@@ -159,7 +159,7 @@ class HttpApiTest {
 
     @Test
     void aTenantKeyNeverReachesAnotherTenantsRooms() throws Exception {
-        ArqonBusClient own = subscriber("acme-orders", "new");
+        TestClient own = subscriber("acme-orders", "new");
         subscriber("globex-orders", "new");
         assertThat(api.post("/api/publish", "{\"room\":\"acme-orders\",\"channel\":\"new\",\"payload\":{}}", ACME)
                 .status()).isEqualTo(200);
@@ -225,7 +225,7 @@ class HttpApiTest {
 
     @Test
     void channelsPresenceAndInfoShowWhatADashboardNeeds() throws Exception {
-        ArqonBusClient one = subscriber("dash", "live");
+        TestClient one = subscriber("dash", "live");
         subscriber("dash", "live");
         api.post("/api/publish", "{\"room\":\"dash\",\"channel\":\"live\",\"payload\":{}}", PUBLISHER);
         JsonNode channels = api.get("/api/channels?room=dash", READER).json();
@@ -247,7 +247,7 @@ class HttpApiTest {
 
     @Test
     void anAdminDisconnectsAClientAndManagesChannels() throws Exception {
-        ArqonBusClient victim = server.connect();
+        TestClient victim = server.connect();
         ApiCalls.Answer answer = api.post("/api/disconnect", "{\"client_id\":\"" + victim.clientId()
                 + "\",\"reason\":\"maintenance\"}", ADMIN);
         assertThat(answer.status()).isEqualTo(200);
