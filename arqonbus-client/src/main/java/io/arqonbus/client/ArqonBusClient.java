@@ -2,6 +2,7 @@ package io.arqonbus.client;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.CloseCodes;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.IdGenerator;
@@ -306,7 +307,18 @@ public final class ArqonBusClient implements AutoCloseable {
         }
 
         @Override
-        public void disconnected() {
+        public void disconnected(int code, String reason) {
+            if (code == CloseCodes.MESSAGE_TOO_BIG) {
+                // As the table says: the request whose frame was too large fails and is never sent
+                // again. The close does not say which one it was, so every request in flight on
+                // that connection fails (as in the TypeScript SDK); a durable publication in
+                // particular is not resent after the reconnect, where it would be refused again.
+                ArqonBusException tooBig = new ArqonBusException(ArqonBusException.MESSAGE_TOO_BIG,
+                        "The server closed the connection (1009 " + reason + ") while this request was in flight;"
+                                + " not sent again");
+                commands.failAll(tooBig);
+                publications.failAll(tooBig);
+            }
             commands.failAll(new ArqonBusException(ArqonBusException.CONNECTION_LOST,
                     "The connection ended before the reply arrived"));
             subscriptions.values().forEach(Subscription::markSubscribing);
