@@ -194,6 +194,15 @@ public final class ArqonBusClient implements AutoCloseable {
                 .thenApply(reply -> reply.payload().path("data"));
     }
 
+    /**
+     * The channel's publications as a {@link java.util.concurrent.Flow.Publisher} for one
+     * subscriber, which joins (as {@link #subscribe}) when the subscriber arrives and lets
+     * publications through only as it requests them ({@link SubscriptionPublisher}).
+     */
+    public SubscriptionPublisher publisher(String room, String channel, SubscriptionOptions options) {
+        return new SubscriptionPublisher(this, room, channel, options);
+    }
+
     void unsubscribe(Subscription subscription) {
         if (subscriptions.remove(subscription.key(), subscription) && subscription.markUnsubscribed()
                 && reconnector.isReady()) {
