@@ -88,8 +88,9 @@ public final class SubscriptionPublisher implements Flow.Publisher<Envelope> {
         @Override
         public void request(long n) {
             if (n <= 0) {
-                cancel();
-                subscriber.onError(new IllegalArgumentException("request(" + n + "): the demand must be positive (§3.9)"));
+                if (end()) {
+                    subscriber.onError(new IllegalArgumentException("request(" + n + "): the demand must be positive (§3.9)"));
+                }
                 return;
             }
             synchronized (this) {
@@ -100,10 +101,15 @@ public final class SubscriptionPublisher implements Flow.Publisher<Envelope> {
 
         @Override
         public void cancel() {
+            end();
+        }
+
+        /** Ends the stream and leaves the channel; {@code false} when it had ended already. */
+        private boolean end() {
             Subscription joined;
             synchronized (this) {
                 if (done) {
-                    return;
+                    return false;
                 }
                 done = true;
                 joined = subscription;
@@ -112,6 +118,7 @@ public final class SubscriptionPublisher implements Flow.Publisher<Envelope> {
             if (joined != null) {
                 joined.unsubscribe();
             }
+            return true;
         }
 
         @Override
