@@ -29,6 +29,7 @@ import java.util.Map;
  * <tr><td>4002 rate limit exceeded</td><td>reconnect</td></tr>
  * <tr><td>4003 token expired</td><td>reconnect only with a new token from the supplier, else stop</td></tr>
  * <tr><td>4004 idle timeout</td><td>reconnect</td></tr>
+ * <tr><td>4005 disconnected by an administrator</td><td>stop</td></tr>
  * <tr><td>any other code (a newer server's)</td><td>reconnect</td></tr>
  * </table>
  */
@@ -51,7 +52,8 @@ public final class CloseCodeTable {
             CloseCodes.SLOW_CONSUMER, CloseAction.RECONNECT,
             CloseCodes.RATE_LIMIT_EXCEEDED, CloseAction.RECONNECT,
             CloseCodes.TOKEN_EXPIRED, CloseAction.RECONNECT_WITH_NEW_TOKEN,
-            CloseCodes.IDLE_TIMEOUT, CloseAction.RECONNECT);
+            CloseCodes.IDLE_TIMEOUT, CloseAction.RECONNECT,
+            CloseCodes.DISCONNECTED, CloseAction.STOP);
 
     private CloseCodeTable() {
     }

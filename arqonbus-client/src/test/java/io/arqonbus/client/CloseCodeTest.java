@@ -32,7 +32,7 @@ class CloseCodeTest {
     @CsvSource({
             "1000, RECONNECT", "1001, RECONNECT", "1006, RECONNECT", "1011, RECONNECT", "1013, RECONNECT",
             "4001, RECONNECT", "4002, RECONNECT", "4004, RECONNECT", "1008, STOP", "4000, STOP", "1002, STOP",
-            "1009, RECONNECT", "4003, RECONNECT_WITH_NEW_TOKEN", "4999, RECONNECT"})
+            "1009, RECONNECT", "4003, RECONNECT_WITH_NEW_TOKEN", "4005, STOP", "4999, RECONNECT"})
     void theClientDoesWhatTheTableSays(int code, CloseAction action) throws Exception {
         assertThat(CloseCodeTable.actionFor(code)).isEqualTo(action);
         GatedTokens tokens = new GatedTokens();
