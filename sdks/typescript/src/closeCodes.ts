@@ -25,6 +25,7 @@ const RULES: Readonly<Record<number, CloseRule>> = {
   4002: { action: "reconnect", meaning: "rate limit exceeded repeatedly" },
   4003: { action: "token", meaning: "token expired without a refresh" },
   4004: { action: "reconnect", meaning: "idle timeout" },
+  4005: { action: "stop", meaning: "disconnected by an administrator (POST /api/disconnect)" },
 };
 
 const UNKNOWN: CloseRule = { action: "reconnect", meaning: "unknown close code" };

@@ -12,6 +12,7 @@ import { BusServer, nextEvent, repoRoot, trackedWebSocket, waitFor } from "./har
 
 const FAST = { minReconnectDelayMs: 50, maxReconnectDelayMs: 400 };
 const clients = [];
+const ADMIN_KEY = "close-code-test-admin-key";
 
 function client(server, options = {}) {
   const c = new ArqonBusClient(server.url, { WebSocket, ...FAST, ...options });
@@ -28,6 +29,7 @@ const servers = {
       ARQONBUS_MAX_VIOLATIONS: "2", ARQONBUS_MAX_PENDING_BYTES: "65536",
       // No message_response echoing each payload back: the flooding publisher must not be the slow one.
       ARQONBUS_LEGACY_ACKS: "false",
+      ARQONBUS_API_KEYS: `ops:admin=${ADMIN_KEY}`,
   } }),
   crowded: new BusServer({ env: {
       ARQONBUS_MAX_CONNECTIONS: "1", ARQONBUS_KEEPALIVE_INTERVAL_SECONDS: "1", ARQONBUS_KEEPALIVE_TIMEOUT_SECONDS: "1",
@@ -62,6 +64,24 @@ describe("frames and limits (receive timeout, frame size, violations, slow consu
     assert.equal((await closed).code, 1000);
     assert.equal(c.state, "closed");
     await assert.rejects(c.command("ping"), { code: "CLOSED" });
+  });
+
+  test("4005: a disconnect by an administrator stops the client", async () => {
+    const Tracked = trackedWebSocket();
+    const c = client(server, { WebSocket: Tracked });
+    await c.ready();
+    const closed = nextEvent(c, "closed");
+    const response = await fetch(`http://127.0.0.1:${server.httpPort}/api/disconnect`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ client_id: c.clientId, reason: "kicked by the close-code test" }),
+    });
+    assert.equal(response.status, 200, await response.text());
+    const info = await closed;
+    assert.equal(info.code, 4005);
+    assert.equal(info.reason, "kicked by the close-code test");
+    assert.equal(c.state, "closed");
+    assert.equal(Tracked.instances.length, 1, "no reconnect");
   });
 
   test("1002: a protocol error stops the client", async () => {

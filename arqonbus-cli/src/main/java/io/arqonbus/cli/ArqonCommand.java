@@ -4,6 +4,8 @@ import io.arqonbus.cli.common.CliContext;
 import io.arqonbus.cli.common.CliEnvironment;
 
 import io.arqonbus.bench.BenchCommand;
+import io.arqonbus.cli.remote.HistoryCommand;
+import io.arqonbus.cli.remote.PublishCommand;
 import io.arqonbus.cli.remote.StatusCommand;
 import io.arqonbus.cli.remote.TailCommand;
 import io.arqonbus.cli.remote.VersionCommand;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Spec;
         description = "ArqonBus: a structured WebSocket message bus.",
         subcommands = {ServeCommand.class, CheckConfigCommand.class, VersionCommand.class, StatusCommand.class,
                 TailCommand.class, GenTokenCommand.class, CheckTokenCommand.class, BenchCommand.class,
-                HelpCommand.class})
+                PublishCommand.class, HistoryCommand.class, HelpCommand.class})
 public final class ArqonCommand implements Runnable, CliContext {
     private final CliEnvironment environment;
 

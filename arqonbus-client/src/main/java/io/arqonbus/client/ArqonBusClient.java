@@ -1,7 +1,9 @@
 package io.arqonbus.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.CloseCodes;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.IdGenerator;
@@ -11,6 +13,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +39,10 @@ import java.util.function.Supplier;
  * <p>Nothing grows without bound: the outbox, the pending commands and publications and each
  * subscription's buffer have limits, and a call past one fails at once with
  * {@link ArqonBusException#OUTBOX_FULL}. Safe for use from several threads. See docs/sdk-java.md.
+ *
+ * <p>Over 400 lines: it is the SDK's single entry point (publish, command, the two kinds of
+ * subscription and the command helpers), each method a few lines delegating to the small classes
+ * beside it.
  */
 public final class ArqonBusClient implements AutoCloseable {
     private final ClientSettings settings;
@@ -45,6 +52,7 @@ public final class ArqonBusClient implements AutoCloseable {
     private final PendingPublications publications;
     private final Outbox outbox;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Set<FilteredSubscription> filters = ConcurrentHashMap.newKeySet();
     private final Reconnector reconnector;
     /** The client ids of this client's recent connections (a recovery may replay what they published). */
     private final OwnIds ownIds = new OwnIds(32);
@@ -105,6 +113,94 @@ public final class ArqonBusClient implements AutoCloseable {
             join(subscription);
         }
         return subscription;
+    }
+
+    /** A filtered subscription with the default buffer options. */
+    public FilteredSubscription subscribeFilter(Filter filter, SubscriptionListener listener) {
+        return subscribeFilter(filter, SubscriptionOptions.defaults(), listener);
+    }
+
+    /**
+     * Subscribes to every publication {@code filter} matches (the {@code subscribe} command), now
+     * (or at the next connect) and again after every reconnect. Only the options' buffer capacity
+     * and overflow policy apply (no recovery). A refused filter ({@code INVALID_FILTER},
+     * {@code MAX_SUBSCRIBERS}) ends it and calls the listener's {@code onError}.
+     *
+     * @throws IllegalStateException when the client is closed
+     */
+    public FilteredSubscription subscribeFilter(Filter filter, SubscriptionOptions options, SubscriptionListener listener) {
+        FilteredSubscription subscription = new FilteredSubscription(this, filter, options, listener);
+        synchronized (reconnector) {
+            if (state() == ClientState.CLOSED) {
+                throw new IllegalStateException("the client is closed");
+            }
+            filters.add(subscription);
+            if (reconnector.isReady()) {
+                filterSubscribe(subscription);
+            }
+        }
+        return subscription;
+    }
+
+    CompletableFuture<Void> filterUnsubscribe(FilteredSubscription subscription, String subscriberId) {
+        filters.remove(subscription);
+        if (subscriberId == null || !reconnector.isReady()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return command("unsubscribe", JsonNodeFactory.instance.objectNode().put("subscriber_id", subscriberId))
+                .handle((reply, error) -> null);
+    }
+
+    private void filterSubscribe(FilteredSubscription subscription) {
+        ObjectNode args = JsonNodeFactory.instance.objectNode();
+        args.set("filter", subscription.filter().toJson());
+        command("subscribe", args).whenComplete((reply, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                if (cause instanceof ArqonBusException refused && refused.isServerRefusal()) {
+                    filters.remove(subscription);
+                    subscription.refused(refused);
+                }
+                return; // a lost connection: the next connect subscribes again
+            }
+            String id = reply.payload().path("data").path("subscriber_id").asText(null);
+            if (!subscription.subscribed(id)) {
+                filterUnsubscribe(subscription, id);
+            }
+        });
+    }
+
+    /**
+     * The {@code presence} command for a channel: completes with its data
+     * {@code {room, channel, count, clients:[{client_id, client_type, screen_name, joined_at}]}}.
+     */
+    public CompletableFuture<JsonNode> presence(String room, String channel) {
+        return command("presence", channelArgs(room, channel)).thenApply(reply -> reply.payload().path("data"));
+    }
+
+    /** The {@code presence} command for a whole room (the distinct members of its channels; {@code channel} is null). */
+    public CompletableFuture<JsonNode> presence(String room) {
+        return command("presence", JsonNodeFactory.instance.objectNode().put("room", room))
+                .thenApply(reply -> reply.payload().path("data"));
+    }
+
+    /**
+     * The {@code typing} command: tells the channel's other members that this client started or
+     * stopped typing; completes with its data {@code {room, channel, state, relayed}}. The client
+     * must be a member of the channel ({@code NOT_FOUND} otherwise).
+     */
+    public CompletableFuture<JsonNode> typing(String room, String channel, TypingState state) {
+        return command("typing", channelArgs(room, channel).put("state", state.wire()))
+                .thenApply(reply -> reply.payload().path("data"));
+    }
+
+    /**
+     * The channel's publications as a {@link java.util.concurrent.Flow.Publisher} for one
+     * subscriber, which joins (as {@link #subscribe}) when the subscriber arrives and lets
+     * publications through only as it requests them ({@link SubscriptionPublisher}).
+     */
+    public SubscriptionPublisher publisher(String room, String channel, SubscriptionOptions options) {
+        return new SubscriptionPublisher(this, room, channel, options);
     }
 
     void unsubscribe(Subscription subscription) {
@@ -271,6 +367,7 @@ public final class ArqonBusClient implements AutoCloseable {
         public void connected() {
             ownIds.add(reconnector.clientId());
             subscriptions.values().forEach(ArqonBusClient.this::join);
+            filters.forEach(ArqonBusClient.this::filterSubscribe);
             publications.all().forEach(p -> reconnector.send(p.json()));
             for (Outbox.Item item : outbox.drain()) {
                 reconnector.send(item.json()).whenComplete((v, e) -> {
@@ -299,6 +396,7 @@ public final class ArqonBusClient implements AutoCloseable {
                             subscription.deliver(frame, ownIds.contains(frame.sender()));
                         }
                     }
+                    filters.forEach(filter -> filter.deliver(frame));
                 }
                 default -> {
                 }
@@ -306,10 +404,22 @@ public final class ArqonBusClient implements AutoCloseable {
         }
 
         @Override
-        public void disconnected() {
+        public void disconnected(int code, String reason) {
+            if (code == CloseCodes.MESSAGE_TOO_BIG) {
+                // As the table says: the request whose frame was too large fails and is never sent
+                // again. The close does not say which one it was, so every request in flight on
+                // that connection fails (as in the TypeScript SDK); a durable publication in
+                // particular is not resent after the reconnect, where it would be refused again.
+                ArqonBusException tooBig = new ArqonBusException(ArqonBusException.MESSAGE_TOO_BIG,
+                        "The server closed the connection (1009 " + reason + ") while this request was in flight;"
+                                + " not sent again");
+                commands.failAll(tooBig);
+                publications.failAll(tooBig);
+            }
             commands.failAll(new ArqonBusException(ArqonBusException.CONNECTION_LOST,
                     "The connection ended before the reply arrived"));
             subscriptions.values().forEach(Subscription::markSubscribing);
+            filters.forEach(FilteredSubscription::disconnected);
         }
 
         @Override
@@ -319,6 +429,8 @@ public final class ArqonBusClient implements AutoCloseable {
             outbox.failAll(why);
             subscriptions.values().forEach(Subscription::markUnsubscribed);
             subscriptions.clear();
+            filters.forEach(FilteredSubscription::ended);
+            filters.clear();
         }
 
         @Override

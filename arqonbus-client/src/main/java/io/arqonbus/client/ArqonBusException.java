@@ -5,7 +5,7 @@ package io.arqonbus.client;
  * codes ({@code VALIDATION_ERROR}, {@code STORAGE_UNAVAILABLE}, …) for what it refused, and the
  * SDK's own for what happened on this side:
  * {@value #NOT_CONNECTED}, {@value #OUTBOX_FULL}, {@value #CONNECTION_LOST}, {@value #TIMEOUT},
- * {@value #CLOSED}.
+ * {@value #CLOSED}, {@value #MESSAGE_TOO_BIG}.
  */
 public final class ArqonBusException extends RuntimeException {
     /** The client is closed or its outbox does not take work while it is not connected. */
@@ -18,6 +18,11 @@ public final class ArqonBusException extends RuntimeException {
     public static final String TIMEOUT = "timeout";
     /** The client was closed (by the application, or by a close code that says stop). */
     public static final String CLOSED = "closed";
+    /**
+     * The server closed the connection with 1009 (a frame larger than its maximum frame size) while
+     * this request was in flight on it; it is not sent again.
+     */
+    public static final String MESSAGE_TOO_BIG = "message_too_big";
 
     private final String code;
 

@@ -34,8 +34,8 @@ final class Reconnector implements Link.Handler {
 
         void frame(Envelope frame, String json);
 
-        /** The link ended; a reconnect may follow. */
-        void disconnected();
+        /** The link ended with {@code code}; a reconnect may follow. */
+        void disconnected(int code, String reason);
 
         /** Final. */
         void stopped(ArqonBusException why);
@@ -209,7 +209,7 @@ final class Reconnector implements Link.Handler {
     }
 
     private void ended(int code, String reason) {
-        events.disconnected();
+        events.disconnected(code, reason);
         switch (CloseCodeTable.actionFor(code)) {
             case STOP -> stop(code, reason);
             case RECONNECT -> scheduleReconnect(code, reason);

@@ -30,9 +30,9 @@ class CloseCodeTest {
 
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource({
-            "1000, STOP", "1001, RECONNECT", "1006, RECONNECT", "1011, RECONNECT", "1013, RECONNECT",
+            "1000, RECONNECT", "1001, RECONNECT", "1006, RECONNECT", "1011, RECONNECT", "1013, RECONNECT",
             "4001, RECONNECT", "4002, RECONNECT", "4004, RECONNECT", "1008, STOP", "4000, STOP", "1002, STOP",
-            "1009, STOP", "4003, RECONNECT_WITH_NEW_TOKEN"})
+            "1009, RECONNECT", "4003, RECONNECT_WITH_NEW_TOKEN", "4005, STOP", "4999, RECONNECT"})
     void theClientDoesWhatTheTableSays(int code, CloseAction action) throws Exception {
         assertThat(CloseCodeTable.actionFor(code)).isEqualTo(action);
         GatedTokens tokens = new GatedTokens();
@@ -84,11 +84,17 @@ class CloseCodeTest {
     @Test
     void theApplicationsCloseStopsAndFailsWhatIsPending() throws Exception {
         Recorder recorder = new Recorder();
-        ArqonBusClient client = client(new GatedTokens(), recorder);
+        GatedTokens tokens = new GatedTokens();
+        ArqonBusClient client = client(tokens, recorder);
         client.connect().get(10, TimeUnit.SECONDS);
+        String clientId = client.clientId();
         client.close();
         assertThat(client.state()).isEqualTo(ClientState.CLOSED);
         assertThat(recorder.events.get(recorder.events.size() - 1).code()).isEqualTo(CloseCodeTable.NORMAL);
         assertThat(client.publish("codes", "x", RestartRecoveryTest.n(1))).isCompletedExceptionally();
+        // The server answers the client's close with its own 1000 ("bye"): that one ends nothing more.
+        await().atMost(TIMEOUT).until(() -> !ServerSide.isConnected(server.bus(), clientId));
+        await().during(Duration.ofMillis(500)).atMost(TIMEOUT).until(() -> client.state() == ClientState.CLOSED
+                && !recorder.states().contains(ClientState.DISCONNECTED) && tokens.calls() == 1);
     }
 }

@@ -27,6 +27,11 @@ final class ServerSide {
         channel.eventLoop().submit(() -> channel.config().setAutoRead(false)).get(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
+    /** Whether the server still holds a connection of {@code clientId}. */
+    static boolean isConnected(ArqonBus bus, String clientId) {
+        return BusInternals.of(bus).sessions().find(clientId) != null;
+    }
+
     private static Session session(ArqonBus bus, String clientId) {
         Session session = BusInternals.of(bus).sessions().find(clientId);
         if (session == null) {

@@ -390,6 +390,23 @@ public enum Setting {
             "at most one refetch for unknown `kid`s per interval",
             seconds(ServerConfig.Builder::jwksMinRefetchInterval), c -> c.auth().jwksMinRefetchInterval())
             .name("jwks_min_refetch_seconds")),
+    API_KEYS(spec(Section.AUTH, "ARQONBUS_API_KEYS", "HTTP API keys", "none",
+            "comma list of `NAME:SCOPE[:TENANT]=SECRET` for the HTTP API under `/api/` (docs/http-api.md); SCOPE is "
+                    + "`read`, `publish` or `admin`; SECRET is the key (16+ characters) or `sha256:<hex>`, its digest. "
+                    + "With keys set (or auth on) every `/api/` call needs a key or an admin JWT",
+            parsed(Setting::apiKeys, (b, v) -> b.httpApi(h -> h.withKeys(v))),
+            c -> c.httpApi().keys().isEmpty() ? "(none)" : c.httpApi().keys().stream()
+                    .map(k -> k.name() + ":" + k.scope().wireName() + (k.tenant() == null ? "" : ":" + k.tenant()))
+                    .collect(java.util.stream.Collectors.joining(",")))),
+    API_RATE_LIMIT(spec(Section.AUTH, "ARQONBUS_API_RATE_LIMIT", "HTTP API rate", "`100000`",
+            "requests a second per API key (or admin token subject, or anonymous caller); more → 429 `RATE_LIMITED`",
+            integer((b, v) -> b.httpApi(h -> h.withRatePerSecond(v))), c -> c.httpApi().ratePerSecond())),
+    API_BURST(spec(Section.AUTH, "ARQONBUS_API_BURST", "HTTP API burst", "`100000`",
+            "requests per API key at once",
+            integer((b, v) -> b.httpApi(h -> h.withBurst(v))), c -> c.httpApi().burst())),
+    API_MAX_BODY(spec(Section.AUTH, "ARQONBUS_API_MAX_BODY_BYTES", "HTTP API body", "`1048576` (1 MiB)",
+            "largest request body under `/api/` (other paths: 64 KiB); more → 413 `PAYLOAD_TOO_LARGE` and the connection closed",
+            integer((b, v) -> b.httpApi(h -> h.withMaxBodyBytes(v))), c -> c.httpApi().maxBodyBytes())),
 
     // Content inspection (CASIL), read together by the CASIL policy parser
     CASIL_ENABLED(spec(Section.CASIL, "ARQONBUS_CASIL_ENABLED", "on", "`false`", "off: one volatile read per message",
@@ -492,6 +509,15 @@ public enum Setting {
             seconds(ServerConfig.Builder::closeWait), c -> c.timeouts().closeWait()));
 
     /** The tables of {@code docs/configuration.md}, in the order they appear there. */
+    private static List<io.arqonbus.server.config.ApiKey> apiKeys(String source, String text) {
+        try {
+            return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(e -> !e.isEmpty())
+                    .map(io.arqonbus.server.config.ApiKey::parse).toList();
+        } catch (io.arqonbus.server.config.ConfigException e) {
+            throw new io.arqonbus.server.config.ConfigException(source + ": " + e.getMessage());
+        }
+    }
+
     public enum Section { PORTS, LIMITS, HISTORY, REDIS, OPERATOR_LANES, AUTH, CASIL, CRON, OMEGA, BEHAVIOUR }
 
     private static final String PREFIX = "ARQONBUS_";

@@ -38,6 +38,7 @@ import io.arqonbus.server.internal.http.HttpAuth;
 import io.arqonbus.server.internal.http.HttpEndpoints;
 import io.arqonbus.server.internal.http.LiveBusView;
 import io.arqonbus.server.internal.http.PresenceEndpoint;
+import io.arqonbus.server.internal.httpapi.HttpApi;
 import io.arqonbus.server.internal.hub.AgentActivity;
 import io.arqonbus.server.internal.hub.ConnectionLifecycle;
 import io.arqonbus.server.internal.hub.FrameEncoder;
@@ -129,6 +130,8 @@ public final class BusComponents {
     private HostSubscriptions hostSubscriptions;
     private HostPublisher hostPublisher;
     private InboundRouter router;
+    private CasilPolicyHolder casil;
+    private InspectionGate inspection;
     private InetSocketAddress busAddress;
     private InetSocketAddress telemetryAddress;
     private InetSocketAddress httpAddress;
@@ -279,8 +282,8 @@ public final class BusComponents {
 
     /** The command registry and dispatcher, and the router every inbound frame goes through. */
     private InboundRouter commands() {
-        CasilPolicyHolder casil = new CasilPolicyHolder(config.casil());
-        InspectionGate inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry,
+        casil = new CasilPolicyHolder(config.casil());
+        inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry,
                 metrics.registry());
         Subscriptions subscriptions = new Subscriptions(loops.size(), ids,
                 config.limits().maxSubscriptionsPerConnection());
@@ -335,7 +338,11 @@ public final class BusComponents {
             HttpApiServer http = new HttpApiServer(EventsRoutes.addTo(
                     HttpEndpoints.routes(view, new BusHealthCheck(listeners.workers(), history)), httpAuth, view,
                     recentEvents, codec, inProcess::count)
-                    .getBelow(PresenceEndpoint.PREFIX, httpAuth.require(new PresenceEndpoint(presence))).build());
+                    .getBelow(PresenceEndpoint.PREFIX, httpAuth.require(new PresenceEndpoint(presence)))
+                    .mount(HttpApi.PREFIX, HttpApi.endpoint(new HttpApi.Parts(config, authenticator, hub, sessions,
+                            history, presence, view, codec, inspection, casil, telemetry, disconnector))).build(),
+                    HttpApiServer.DEFAULT_IDLE_TIMEOUT,
+                    config.httpApi().maxBodyBytes());
             httpAddress = listeners.bind(TlsConfig.Port.HTTP, config.listeners().httpHost(), config.listeners().httpPort(), http,
                     ShutdownHooks.Priority.HTTP);
             view.httpBoundTo(httpAddress);
