@@ -254,12 +254,8 @@ public final class Hub implements AutoCloseable {
         }
         support.history().delete(key).whenComplete((v, e) -> {
             if (e != null) {
-                log.atWarn()
-                        .addKeyValue("event", "history_delete_failed")
-                        .addKeyValue("code", "STORAGE_UNAVAILABLE")
-                        .addKeyValue("stream", key)
-                        .addKeyValue("msg", e.getMessage())
-                        .log("history_delete_failed");
+                log.atWarn().addKeyValue("event", "history_delete_failed").addKeyValue("code", "STORAGE_UNAVAILABLE")
+                        .addKeyValue("stream", key).addKeyValue("msg", e.getMessage()).log("history_delete_failed");
             }
         });
         return DeleteOutcome.DELETED;

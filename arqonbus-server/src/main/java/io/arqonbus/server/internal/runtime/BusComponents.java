@@ -178,10 +178,9 @@ public final class BusComponents {
         }
         log.atInfo().addKeyValue("event", "started").addKeyValue("transport", parts.info.transport())
                 .addKeyValue("bus", parts.busAddress).addKeyValue("telemetry", parts.telemetryAddress)
-                .addKeyValue("http", parts.httpAddress)
+                .addKeyValue("http", parts.httpAddress).addKeyValue("history", parts.history.backend())
                 .addKeyValue("tls", config.tls() == null ? "off" : config.tls().portList())
                 .addKeyValue("auth", config.auth().enabled() ? "jwt-" + config.auth().jwtAlgorithm() : "off")
-                .addKeyValue("history", parts.history.backend())
                 .addKeyValue("casil", config.casil().enabled() ? config.casil().mode().wireName() : "off")
                 .addKeyValue("version", parts.info.version())
                 .log("started");
