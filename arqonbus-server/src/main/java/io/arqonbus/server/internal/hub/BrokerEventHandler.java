@@ -15,4 +15,11 @@ public interface BrokerEventHandler {
      * not block: it hands the frame to the event loops and returns.
      */
     void handlePublication(ChannelKey stream, StreamPosition position, SequencedPublication publication);
+
+    /**
+     * The stream's head as the shared store holds it, told by a broker that sequences publications
+     * when it (re)subscribes the stream, before any later publication. Does nothing by default.
+     */
+    default void head(ChannelKey stream, StreamPosition head) {
+    }
 }

@@ -41,7 +41,8 @@ final class BusChannel implements ChannelView {
     private final String createdBy;
     private final String type;
     private final boolean hardcoded;
-    private final String epoch;
+    /** The stream's epoch: final on one node; in a cluster, the shared stream's once a delivery or its head told it. */
+    private String epoch;
     private final ChannelSupport support;
     private final ConcurrentHashMap<Session, Instant> members = new ConcurrentHashMap<>();
     private final LocalMembers[] byLoop;
@@ -118,10 +119,12 @@ final class BusChannel implements ChannelView {
             list.add(new ChannelInfo.Member(member.getKey(), member.getValue()));
         }
         long offset;
+        String currentEpoch;
         synchronized (lock) {
             offset = lastOffset;
+            currentEpoch = epoch;
         }
-        return new ChannelInfo(key, createdAt, createdBy, type, hardcoded, epoch, offset, admitted, list);
+        return new ChannelInfo(key, createdAt, createdBy, type, hardcoded, currentEpoch, offset, admitted, list);
     }
 
     int[] activeLoops() {
@@ -240,6 +243,18 @@ final class BusChannel implements ChannelView {
      */
     Publication publish(Envelope envelope, String senderId, Session sender, boolean mustStore) {
         String idempotencyKey = idempotencyKey(envelope);
+        if (support.broker().sequences()) {
+            String proposed;
+            synchronized (lock) {
+                if (deleted) {
+                    return null;
+                }
+                lastActivity = support.clock().instant();
+                proposed = epoch;
+            }
+            return ClusterSequencing.channel(support, key, envelope, senderId, sender, mustStore, idempotencyKey,
+                    proposed);
+        }
         synchronized (lock) {
             if (deleted) {
                 return null;
@@ -321,6 +336,30 @@ final class BusChannel implements ChannelView {
             support.broker().publish(key, position, new SequencedPublication(stamped, frame, exclude));
         }
         releasedOffset = position.offset();
+    }
+
+    /**
+     * In a cluster: a publication the broker delivers (or the head it learnt) moves the channel's
+     * position, and {@code fanOut} runs while no join can pass, so a member joining at a position
+     * gets live exactly the publications after it. Offset 0 (delivered unsequenced while the
+     * shared store was down) moves nothing.
+     */
+    void released(StreamPosition position, Runnable fanOut) {
+        synchronized (lock) {
+            if (position.offset() > 0) {
+                if (!position.epoch().equals(epoch)) {
+                    epoch = position.epoch();
+                    lastOffset = position.offset();
+                    releasedOffset = position.offset();
+                } else if (position.offset() > releasedOffset) {
+                    lastOffset = position.offset();
+                    releasedOffset = position.offset();
+                }
+            }
+            if (fanOut != null) {
+                fanOut.run();
+            }
+        }
     }
 
     /**

@@ -353,6 +353,10 @@ public final class Hub implements AutoCloseable {
     public Envelope broadcastToRoom(Session sender, Envelope envelope) {
         Room room = registry.roomFor(envelope.room());
         Envelope stamped = envelope.withSender(sender == null ? envelope.sender() : sender.clientId());
+        if (support.broker().sequences()) {
+            ClusterSequencing.room(support, room.streamKey(), stamped, sender, room.epoch());
+            return stamped;
+        }
         ByteBuf frame = support.encoder().encode(stamped);
         StreamPosition position = room.append(frame, support);
         support.publications().incrementAndGet();

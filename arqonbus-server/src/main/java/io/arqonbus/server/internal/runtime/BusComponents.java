@@ -56,6 +56,9 @@ import io.arqonbus.server.internal.presence.Presence;
 import io.arqonbus.server.internal.presence.PresenceCommands;
 import io.arqonbus.server.internal.presence.Typing;
 import io.arqonbus.server.internal.redis.RedisLink;
+import io.arqonbus.server.internal.cluster.RedisBroker;
+import io.arqonbus.server.internal.hub.Broker;
+import io.arqonbus.server.internal.hub.InProcessBroker;
 import io.arqonbus.server.internal.reply.Replies;
 import io.arqonbus.server.internal.routing.InboundRouter;
 import io.arqonbus.server.internal.session.Disconnector;
@@ -110,6 +113,7 @@ public final class BusComponents {
     private BusMetrics metrics;
     private Authenticator authenticator;
     private HistoryStore history;
+    private RedisLink redisLink;
     private Map<ChannelKey, StreamPosition> heads;
     private LoopContexts loops;
     private Hub hub;
@@ -166,10 +170,12 @@ public final class BusComponents {
             throw e;
         }
         log.info("event=started transport={} bus={} telemetry={} http={} tls={} auth={} history={} casil={} "
-                + "version={}", parts.info.transport(), parts.busAddress, parts.telemetryAddress,
+                + "version={}{}", parts.info.transport(), parts.busAddress, parts.telemetryAddress,
                 parts.httpAddress, config.tls() == null ? "off" : config.tls().portList(),
                 config.auth().enabled() ? "jwt-" + config.auth().jwtAlgorithm() : "off", parts.history.backend(),
-                config.casil().enabled() ? config.casil().mode().wireName() : "off", parts.info.version());
+                config.casil().enabled() ? config.casil().mode().wireName() : "off", parts.info.version(),
+                config.cluster().enabled() ? " cluster=" + config.cluster().redis().display() + " node="
+                        + config.cluster().nodeId() : "");
         return parts;
     }
 
@@ -194,6 +200,7 @@ public final class BusComponents {
      */
     private void buildStorage() {
         RedisLink redis = config.storage().redis() == null ? null : new RedisLink(config.storage().redis());
+        redisLink = redis;
         if (redis != null) {
             hooks.add(ShutdownHooks.Priority.STORAGE, "redis link", redis::close);
         }
@@ -205,12 +212,21 @@ public final class BusComponents {
         hooks.add(ShutdownHooks.Priority.LANES, "key-value store", kv::close);
     }
 
+    /** The cluster's broker on its Redis in cluster mode, else the in-process one. */
+    private Broker broker(FrameEncoder encoder) {
+        if (!config.cluster().enabled()) {
+            return new InProcessBroker();
+        }
+        return new RedisBroker(redisLink, config.cluster().nodeId(), config.history().maxSize(), history, encoder,
+                codec, metrics.registry()).start();
+    }
+
     /** The hub with the stored streams and their idempotency keys, sessions, telemetry. */
     private void buildHub() throws InterruptedException {
         FrameEncoder encoder = new FrameEncoder(codec, allocator);
         loops = new LoopContexts(listeners.workers());
         hub = new Hub(loops, history, heads, encoder, metrics, ids, clock,
-                config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS);
+                config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS, broker(encoder));
         hub.channelLimits(config.channels());
         hooks.add(ShutdownHooks.Priority.EVENT_LOOPS, "broker", hub::close);
         new IdempotencyRestore(hub, history, clock, IdempotencyRestore.DEFAULT_PARALLELISM,
