@@ -152,6 +152,12 @@ public final class RedisBroker implements Broker {
         return metrics.gapsFilledTotal();
     }
 
+    /** Whether this node's subscription to the stream is confirmed (for tests and status). */
+    boolean isSubscribed(ChannelKey stream) {
+        StreamFeed feed = feeds.get(names.channel(stream));
+        return feed != null && feed.isSubscribed();
+    }
+
     @Override
     public void subscribe(ChannelKey stream, BrokerEventHandler handler) {
         if (closed) {
@@ -300,9 +306,7 @@ public final class RedisBroker implements Broker {
         conn.async().hmget(keys.meta(feed.key()), EPOCH, LAST).toCompletableFuture().whenComplete((meta, error) -> {
             if (error == null) {
                 StreamPosition head = head(meta);
-                if (head != null) {
-                    feed.head(head);
-                }
+                feed.head(head != null ? head : new StreamPosition(0, ""));
             }
         });
     }
@@ -340,10 +344,6 @@ public final class RedisBroker implements Broker {
         }
         feeds.clear();
         inFlight.clear();
-        StatefulRedisPubSubConnection<byte[], byte[]> subscriber = pubSub;
-        if (subscriber != null && subscriber.isOpen()) {
-            subscriber.async().unsubscribe();
-        }
         // The connections are the link's: its owner closes them.
     }
 

@@ -68,8 +68,19 @@ final class StreamFeed {
      * ahead of what was delivered (the publish/subscribe message was lost), a gap to fill.
      */
     synchronized void head(StreamPosition head) {
-        if (closed || head.offset() <= 0) {
+        if (closed) {
             return;
+        }
+        if (head.offset() <= 0) {
+            if (last < 0) {
+                // A stream new to the cluster: everything from offset 1 on is to come.
+                last = 0;
+                handler.head(key, head);
+            }
+            return;
+        }
+        if (last >= 0 && epoch == null) {
+            epoch = head.epoch();
         }
         if (last < 0) {
             epoch = head.epoch();
@@ -96,6 +107,9 @@ final class StreamFeed {
         if (incoming.offset() == 0) {
             deliver(incoming);
             return;
+        }
+        if (last >= 0 && epoch == null) {
+            epoch = incoming.epoch();
         }
         if (last < 0 || !incoming.epoch().equals(epoch)) {
             epoch = incoming.epoch();
@@ -183,6 +197,11 @@ final class StreamFeed {
         while (!sendsWaiting.isEmpty()) {
             sendsWaiting.pollFirst().run();
         }
+    }
+
+    /** Whether this node's subscription to the stream is confirmed. */
+    synchronized boolean isSubscribed() {
+        return subscribed;
     }
 
     /** Delivers nothing from now on. */

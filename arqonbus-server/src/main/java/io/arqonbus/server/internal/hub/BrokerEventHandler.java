@@ -18,7 +18,8 @@ public interface BrokerEventHandler {
 
     /**
      * The stream's head as the shared store holds it, told by a broker that sequences publications
-     * when it (re)subscribes the stream, before any later publication. Does nothing by default.
+     * once it subscribed the stream (offset 0 and no epoch for a stream the store does not hold
+     * yet) and again whenever it reads the head later. Does nothing by default.
      */
     default void head(ChannelKey stream, StreamPosition head) {
     }

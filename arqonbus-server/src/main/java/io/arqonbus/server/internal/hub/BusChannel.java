@@ -47,6 +47,8 @@ final class BusChannel implements ChannelView {
     private final ConcurrentHashMap<Session, Instant> members = new ConcurrentHashMap<>();
     private final LocalMembers[] byLoop;
     private final ArrayDeque<PendingPublication> pending = new ArrayDeque<>();
+    /** Completes once the channel knows its stream's position: at once on one node; in a cluster, once the broker told it. */
+    private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private volatile Set<String> admitted;
     private volatile int[] activeLoops = NO_LOOPS;
     private IdempotencyWindow idempotency;
@@ -68,6 +70,9 @@ final class BusChannel implements ChannelView {
         this.releasedOffset = head.offset();
         this.support = support;
         this.lastActivity = createdAt;
+        if (!support.broker().sequences()) {
+            synced.complete(null);
+        }
         this.byLoop = new LocalMembers[loops];
         for (int i = 0; i < loops; i++) {
             byLoop[i] = new LocalMembers();
@@ -345,6 +350,21 @@ final class BusChannel implements ChannelView {
      * shared store was down) moves nothing.
      */
     void released(StreamPosition position, Runnable fanOut) {
+        try {
+            advance(position, fanOut);
+        } finally {
+            if (fanOut == null) {
+                synced.complete(null);
+            }
+        }
+    }
+
+    /** Completes once the channel knows its stream's position (see {@link #released}). */
+    CompletableFuture<Void> synced() {
+        return synced;
+    }
+
+    private void advance(StreamPosition position, Runnable fanOut) {
         synchronized (lock) {
             if (position.offset() > 0) {
                 if (!position.epoch().equals(epoch)) {

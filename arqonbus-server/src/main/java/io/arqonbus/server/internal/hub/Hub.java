@@ -289,6 +289,18 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
+     * Completes once the channel (made when missing, like {@link #join}) knows its stream's
+     * position: at once on one node; in a cluster, once the broker read the shared stream's head,
+     * so a join with a position made on another node can be recovered.
+     *
+     * @throws ChannelRefusedException when the channel does not exist and a bound refuses a new one
+     */
+    public CompletableFuture<Void> synced(Session session, ChannelKey key) {
+        return registry.create(key, session.clientId(), "dynamic", false, null, session,
+                ChannelRegistry.Origin.IMPLICIT).channel().synced();
+    }
+
+    /**
      * Removes the session from the channel.
      *
      * @return how many members are left, or -1 when the session was not a member

@@ -1,0 +1,192 @@
+package io.arqonbus.server.internal.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.config.RedisConfig;
+import io.arqonbus.server.testing.ArqonBusExtension;
+import io.arqonbus.server.testing.TestRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Three nodes of one cluster in this JVM on a real redis-server, with real WebSocket clients on
+ * each: what one node accepts reaches the members on every node once, in offset order;
+ * idempotency and recovery are the cluster's, not a node's. (The same with separate processes:
+ * the cli module's ClusterProcessTest.)
+ */
+@ExtendWith(TestRedis.class)
+class ClusterNodesTest {
+    private static final Duration T = ArqonBusExtension.TIMEOUT;
+
+    private final TestRedis redis;
+    private final List<ArqonBusExtension> nodes = new ArrayList<>();
+
+    ClusterNodesTest(TestRedis redis) {
+        this.redis = redis;
+    }
+
+    @BeforeEach
+    void startThreeNodes() {
+        RedisConfig shared = redis.config();
+        for (String id : List.of("a", "b", "c")) {
+            ArqonBusExtension node = new ArqonBusExtension(b -> b.redis(shared).cluster(shared).nodeId("node-" + id));
+            node.start();
+            nodes.add(node);
+        }
+    }
+
+    @AfterEach
+    void stopNodes() {
+        for (ArqonBusExtension node : nodes) {
+            node.afterEach(null);
+            node.stop();
+        }
+    }
+
+    private ArqonBusClient on(int node) {
+        return nodes.get(node).connect();
+    }
+
+    private static JsonNode join(ArqonBusClient client, String channel) throws Exception {
+        return client.joinChannel("science", channel).get();
+    }
+
+    private static Predicate<JsonNode> message(String channel, int seq) {
+        return f -> "message".equals(f.path("type").asText()) && channel.equals(f.path("channel").asText())
+                && f.path("payload").path("seq").asInt() == seq;
+    }
+
+    /** The publications of {@code channel} a client received, up to the one with {@code last}. */
+    private static List<JsonNode> received(ArqonBusClient client, String channel, int last) throws TimeoutException {
+        List<JsonNode> out = new ArrayList<>();
+        while (true) {
+            JsonNode frame = client.next(T);
+            if ("message".equals(frame.path("type").asText()) && channel.equals(frame.path("channel").asText())) {
+                out.add(frame);
+                if (frame.path("payload").path("seq").asInt() == last) {
+                    return out;
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPublicationOnOneNodeReachesTheMembersOnEveryNodeOnceInOffsetOrder() throws Exception {
+        ArqonBusClient publisher = on(0);
+        List<ArqonBusClient> members = List.of(on(0), on(1), on(2));
+        for (ArqonBusClient member : members) {
+            join(member, "explore");
+        }
+        join(publisher, "explore");
+        for (int seq = 1; seq <= 100; seq++) {
+            publisher.publish("science", "explore", Map.of("seq", seq));
+        }
+
+        for (ArqonBusClient member : members) {
+            List<JsonNode> got = received(member, "explore", 100);
+            assertThat(got).extracting(f -> f.path("payload").path("seq").asInt())
+                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 100).boxed().toList());
+            long first = got.get(0).path("metadata").path("offset").asLong();
+            for (int i = 0; i < got.size(); i++) {
+                assertThat(got.get(i).path("metadata").path("offset").asLong()).isEqualTo(first + i);
+                assertThat(got.get(i).path("metadata").path("epoch").asText())
+                        .isEqualTo(got.get(0).path("metadata").path("epoch").asText());
+                assertThat(got.get(i).path("sender").asText()).isEqualTo(publisher.clientId());
+            }
+            assertThat(member.poll(Duration.ofMillis(300))).as("nothing more").isNull();
+            // (members that did not publish get no legacy acks)
+        }
+        assertThat(publisher.drain()).as("the sender does not get its own back")
+                .noneMatch(f -> "message".equals(f.path("type").asText()));
+    }
+
+    @Test
+    void aRoomBroadcastReachesTheRoomsMembersOnEveryNode() throws Exception {
+        ArqonBusClient onB = on(1);
+        ArqonBusClient onC = on(2);
+        join(onB, "explore");
+        join(onC, "share");
+        ArqonBusClient sender = on(0);
+        ObjectNode frame = ArqonBusClient.object();
+        frame.put("type", "message");
+        frame.put("room", "science");
+        frame.putObject("payload").put("seq", 7);
+        sender.send(frame);
+
+        for (ArqonBusClient member : List.of(onB, onC)) {
+            JsonNode got = member.await(f -> "message".equals(f.path("type").asText())
+                    && f.path("payload").path("seq").asInt() == 7, T);
+            assertThat(got.path("room").asText()).isEqualTo("science");
+            assertThat(got.path("sender").asText()).isEqualTo(sender.clientId());
+        }
+    }
+
+    @Test
+    void aDurableRetryThroughAnotherNodeIsAnsweredDuplicateWithTheFirstPosition() throws Exception {
+        ArqonBusClient onA = on(0);
+        ArqonBusClient onB = on(1);
+        ArqonBusClient member = on(2);
+        join(member, "ledger");
+
+        JsonNode first = publishDurable(onA, "arq_m_1", "key-1");
+        JsonNode retry = publishDurable(onB, "arq_m_2", "key-1");
+
+        assertThat(first.path("type").asText()).as("%s", first).isEqualTo("ack");
+        assertThat(retry.path("type").asText()).as("%s", retry).isEqualTo("ack");
+        assertThat(first.path("payload").path("duplicate").asBoolean()).isFalse();
+        assertThat(retry.path("payload").path("duplicate").asBoolean()).isTrue();
+        assertThat(retry.path("payload").path("offset").asLong()).isEqualTo(first.path("payload").path("offset").asLong());
+        assertThat(retry.path("payload").path("epoch").asText()).isEqualTo(first.path("payload").path("epoch").asText());
+        member.await(message("ledger", 1), T);
+        assertThat(member.poll(Duration.ofMillis(500))).as("the retry is not delivered again").isNull();
+    }
+
+    private static JsonNode publishDurable(ArqonBusClient client, String id, String key) throws Exception {
+        ObjectNode frame = ArqonBusClient.object();
+        frame.put("id", id);
+        frame.put("type", "message");
+        frame.put("room", "science");
+        frame.put("channel", "ledger");
+        frame.put("ack", "durable");
+        frame.putObject("metadata").put("idempotency_key", key);
+        frame.putObject("payload").put("seq", 1);
+        client.send(frame);
+        return client.await(f -> ("ack".equals(f.path("type").asText()) || "error".equals(f.path("type").asText()))
+                && id.equals(f.path("request_id").asText()), T);
+    }
+
+    @Test
+    void aJoinWithAPositionOnAnotherNodeRecoversWhatWasPublishedOnTheFirst() throws Exception {
+        ArqonBusClient reader = on(0);
+        JsonNode joined = join(reader, "recover");
+        long offset = joined.path("payload").path("data").path("offset").asLong();
+        String epoch = joined.path("payload").path("data").path("epoch").asText();
+        ArqonBusClient publisher = on(0);
+        for (int seq = 1; seq <= 5; seq++) {
+            publisher.publish("science", "recover", Map.of("seq", seq));
+        }
+        reader.await(message("recover", 5), T);
+
+        ArqonBusClient again = on(1);
+        ObjectNode args = ArqonBusClient.object();
+        args.put("room", "science");
+        args.put("channel", "recover");
+        args.putObject("recover").put("offset", offset).put("epoch", epoch);
+        JsonNode reply = again.command("join_channel", args).get();
+
+        assertThat(reply.path("payload").path("data").path("recovered").asBoolean()).as("%s / %s", joined, reply).isTrue();
+        assertThat(received(again, "recover", 5)).extracting(f -> f.path("payload").path("seq").asInt())
+                .containsExactly(1, 2, 3, 4, 5);
+    }
+}
