@@ -56,9 +56,7 @@ import io.arqonbus.server.internal.presence.Presence;
 import io.arqonbus.server.internal.presence.PresenceCommands;
 import io.arqonbus.server.internal.presence.Typing;
 import io.arqonbus.server.internal.redis.RedisLink;
-import io.arqonbus.server.internal.cluster.RedisBroker;
-import io.arqonbus.server.internal.hub.Broker;
-import io.arqonbus.server.internal.hub.InProcessBroker;
+import io.arqonbus.server.internal.cluster.ClientDirectory;
 import io.arqonbus.server.internal.reply.Replies;
 import io.arqonbus.server.internal.routing.InboundRouter;
 import io.arqonbus.server.internal.session.Disconnector;
@@ -114,6 +112,7 @@ public final class BusComponents {
     private Authenticator authenticator;
     private HistoryStore history;
     private RedisLink redisLink;
+    private ClientDirectory clientDirectory;
     private Map<ChannelKey, StreamPosition> heads;
     private LoopContexts loops;
     private Hub hub;
@@ -212,21 +211,13 @@ public final class BusComponents {
         hooks.add(ShutdownHooks.Priority.LANES, "key-value store", kv::close);
     }
 
-    /** The cluster's broker on its Redis in cluster mode, else the in-process one. */
-    private Broker broker(FrameEncoder encoder) {
-        if (!config.cluster().enabled()) {
-            return new InProcessBroker();
-        }
-        return new RedisBroker(redisLink, config.cluster().nodeId(), config.history().maxSize(), history, encoder,
-                codec, metrics.registry()).start();
-    }
-
     /** The hub with the stored streams and their idempotency keys, sessions, telemetry. */
     private void buildHub() throws InterruptedException {
         FrameEncoder encoder = new FrameEncoder(codec, allocator);
         loops = new LoopContexts(listeners.workers());
         hub = new Hub(loops, history, heads, encoder, metrics, ids, clock,
-                config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS, broker(encoder));
+                config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS,
+                ClusterWiring.broker(config, redisLink, history, encoder, codec, metrics));
         hub.channelLimits(config.channels());
         hooks.add(ShutdownHooks.Priority.EVENT_LOOPS, "broker", hub::close);
         new IdempotencyRestore(hub, history, clock, IdempotencyRestore.DEFAULT_PARALLELISM,
@@ -273,6 +264,8 @@ public final class BusComponents {
         BusGauges.register(metrics, sessions, hub, telemetry, info, clock, openConnections::get, cron, history);
         cron.restore();
         router = commands();
+        clientDirectory = ClusterWiring.directory(config, redisLink, sessions, hub, codec, clock, lifecycle, router,
+                hooks);
     }
 
     /** The command registry and dispatcher, and the router every inbound frame goes through. */
@@ -387,6 +380,8 @@ public final class BusComponents {
     public Hub hub() { return hub; }
     public SessionRegistry sessions() { return sessions; }
     public HistoryStore history() { return history; }
+    /** The cluster's client and node registry, or {@code null} on a single node. */
+    public ClientDirectory clientDirectory() { return clientDirectory; }
     public RecentEvents recentEventRing() { return recentEvents; }
     public TelemetryHub telemetry() { return telemetry; }
 }

@@ -189,4 +189,47 @@ class ClusterNodesTest {
         assertThat(received(again, "recover", 5)).extracting(f -> f.path("payload").path("seq").asInt())
                 .containsExactly(1, 2, 3, 4, 5);
     }
+
+    @Test
+    void aPrivateMessageReachesAClientOnAnotherNodeAndAnUnknownTargetIsAnsweredAsOnOneNode() throws Exception {
+        ArqonBusClient sender = on(0);
+        ArqonBusClient onB = on(1);
+        ArqonBusClient onC = on(2);
+        ObjectNode frame = ArqonBusClient.object();
+        frame.put("id", "arq_pm_1");
+        frame.put("type", "private");
+        frame.putArray("to").add(onB.clientId()).add(onC.clientId()).add("arq_client_nobody");
+        frame.putObject("payload").put("text", "psst");
+        sender.send(frame);
+
+        for (ArqonBusClient target : List.of(onB, onC)) {
+            JsonNode got = target.await(f -> "private".equals(f.path("type").asText()), T);
+            assertThat(got.path("payload").path("text").asText()).isEqualTo("psst");
+            assertThat(got.path("sender").asText()).isEqualTo(sender.clientId());
+        }
+        JsonNode error = sender.await(f -> "error".equals(f.path("type").asText()), T);
+        assertThat(error.path("error_code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(error.path("request_id").asText()).isEqualTo("arq_pm_1");
+        assertThat(error.path("payload").path("missing")).extracting(JsonNode::asText)
+                .containsExactly("arq_client_nobody");
+    }
+
+    @Test
+    void aClientThatLeftIsNoLongerReachableFromAnotherNode() throws Exception {
+        ArqonBusClient sender = on(0);
+        ArqonBusClient gone = on(1);
+        String id = gone.clientId();
+        gone.close();
+        org.awaitility.Awaitility.await().atMost(T).until(() -> nodes.get(1).components().sessions().find(id) == null);
+
+        org.awaitility.Awaitility.await().atMost(T).untilAsserted(() -> {
+            ObjectNode frame = ArqonBusClient.object();
+            frame.put("type", "private");
+            frame.putArray("to").add(id);
+            frame.putObject("payload").put("text", "anyone?");
+            sender.send(frame);
+            JsonNode error = sender.await(f -> "error".equals(f.path("type").asText()), T);
+            assertThat(error.path("error_code").asText()).isEqualTo("NOT_FOUND");
+        });
+    }
 }
