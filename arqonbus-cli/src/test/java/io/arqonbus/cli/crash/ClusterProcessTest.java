@@ -1,0 +1,153 @@
+package io.arqonbus.cli.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.client.ArqonBusClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three {@code arqon serve --cluster} processes and one real redis-server: members on every node;
+ * a channel publication accepted by node A arrives exactly once at the members on A, B and C, in
+ * offset order; a room broadcast and a private message cross nodes; a durable publication retried
+ * through another node is answered {@code duplicate:true}; a join with a position on node B
+ * recovers what was published on node A.
+ */
+@Timeout(180)
+class ClusterProcessTest {
+    private static final Duration T = Duration.ofSeconds(15);
+    private static final int COUNT = 300;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+    }
+
+    private ServerProcess node(RedisProcess redis, String id) {
+        ServerProcess node = ServerProcess.start(Map.of("ARQONBUS_CLUSTER_URL", redis.url()),
+                List.of("--node-id", id), dir.resolve(id + ".log"));
+        opened.add(node);
+        return node;
+    }
+
+    private ArqonBusClient client(ServerProcess node) throws Exception {
+        ArqonBusClient client = ArqonBusClient.connect(node.uri()).get(10, TimeUnit.SECONDS);
+        opened.add(client::abort);
+        return client;
+    }
+
+    private static List<JsonNode> publications(ArqonBusClient client, String channel, int last) throws TimeoutException {
+        List<JsonNode> out = new ArrayList<>();
+        while (true) {
+            JsonNode frame = client.next(T);
+            if ("message".equals(frame.path("type").asText()) && channel.equals(frame.path("channel").asText())) {
+                out.add(frame);
+                if (frame.path("payload").path("seq").asInt() == last) {
+                    return out;
+                }
+            }
+        }
+    }
+
+    @Test
+    void threeNodeProcessesServeAsOneBus() throws Exception {
+        RedisProcess redis = RedisProcess.start(dir);
+        opened.add(redis);
+        List<ServerProcess> nodes = List.of(node(redis, "node-a"), node(redis, "node-b"), node(redis, "node-c"));
+        List<ArqonBusClient> members = new ArrayList<>();
+        for (ServerProcess node : nodes) {
+            ArqonBusClient member = client(node);
+            member.joinChannel("science", "explore").get(10, TimeUnit.SECONDS);
+            members.add(member);
+        }
+        ArqonBusClient publisher = client(nodes.get(0));
+        JsonNode joined = publisher.joinChannel("science", "explore").get(10, TimeUnit.SECONDS);
+        long startOffset = joined.path("payload").path("data").path("offset").asLong();
+        String epoch = joined.path("payload").path("data").path("epoch").asText();
+
+        // Channel publications from node A: once each, in offset order, on A, B and C.
+        for (int seq = 1; seq <= COUNT; seq++) {
+            publisher.publish("science", "explore", Map.of("seq", seq));
+        }
+        for (ArqonBusClient member : members) {
+            List<JsonNode> got = publications(member, "explore", COUNT);
+            assertThat(got).extracting(f -> f.path("payload").path("seq").asInt())
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, COUNT).boxed().toList());
+            assertThat(got).extracting(f -> f.path("metadata").path("offset").asLong())
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, COUNT).mapToObj(i -> startOffset + i).toList());
+            assertThat(member.poll(Duration.ofMillis(300))).as("nothing twice").isNull();
+        }
+
+        // A room broadcast from A reaches the room's members on B and C.
+        ObjectNode broadcast = ArqonBusClient.object();
+        broadcast.put("type", "message");
+        broadcast.put("room", "science");
+        broadcast.putObject("payload").put("broadcast", true);
+        publisher.send(broadcast);
+        for (ArqonBusClient member : members.subList(1, 3)) {
+            member.await(f -> f.path("payload").path("broadcast").asBoolean() && f.path("channel").isMissingNode(), T);
+        }
+
+        // A private message from A to a client on C.
+        ObjectNode privateMessage = ArqonBusClient.object();
+        privateMessage.put("type", "private");
+        privateMessage.putArray("to").add(members.get(2).clientId());
+        privateMessage.putObject("payload").put("text", "psst");
+        publisher.send(privateMessage);
+        JsonNode got = members.get(2).await(f -> "private".equals(f.path("type").asText()), T);
+        assertThat(got.path("sender").asText()).isEqualTo(publisher.clientId());
+
+        // A durable publication retried through B after A answered: duplicate, same position.
+        JsonNode first = durable(publisher, "arq_d_1", "key-1");
+        JsonNode retry = durable(client(nodes.get(1)), "arq_d_2", "key-1");
+        assertThat(first.path("type").asText()).as("%s", first).isEqualTo("ack");
+        assertThat(retry.path("type").asText()).as("%s", retry).isEqualTo("ack");
+        assertThat(retry.path("payload").path("duplicate").asBoolean()).isTrue();
+        assertThat(retry.path("payload").path("offset").asLong())
+                .isEqualTo(first.path("payload").path("offset").asLong());
+
+        // A join with the position seen before the publications, on node B, recovers them all.
+        ArqonBusClient late = client(nodes.get(1));
+        ObjectNode args = ArqonBusClient.object();
+        args.put("room", "science");
+        args.put("channel", "explore");
+        args.putObject("recover").put("offset", startOffset).put("epoch", epoch);
+        JsonNode reply = late.command("join_channel", args).get(10, TimeUnit.SECONDS);
+        assertThat(reply.path("payload").path("data").path("recovered").asBoolean()).as("%s", reply).isTrue();
+        assertThat(publications(late, "explore", COUNT)).extracting(f -> f.path("payload").path("seq").asInt())
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, COUNT).boxed().toList());
+    }
+
+    private static JsonNode durable(ArqonBusClient client, String id, String key) throws TimeoutException {
+        ObjectNode frame = ArqonBusClient.object();
+        frame.put("id", id);
+        frame.put("type", "message");
+        frame.put("room", "science");
+        frame.put("channel", "explore");
+        frame.put("ack", "durable");
+        frame.putObject("metadata").put("idempotency_key", key);
+        frame.putObject("payload").put("seq", -1);
+        client.send(frame);
+        return client.await(f -> ("ack".equals(f.path("type").asText()) || "error".equals(f.path("type").asText()))
+                && id.equals(f.path("request_id").asText()), T);
+    }
+}
