@@ -1,6 +1,10 @@
 package io.arqonbus.server.internal.cluster;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Envelope;
+import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.internal.hub.FrameEncoder;
@@ -225,6 +229,23 @@ public final class ClientDirectory implements PrivateRelay, AutoCloseable {
                         }
                         return out;
                     });
+        });
+    }
+
+    /** This node's id and the live nodes, as {@code /status} shows them. */
+    public CompletableFuture<ObjectNode> describe() {
+        return nodes().thenApply(found -> {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("node", nodeId);
+            ArrayNode list = out.putArray("nodes");
+            for (Map.Entry<String, String> node : found.entrySet()) {
+                String[] value = node.getValue().split("\\|", 2);
+                ObjectNode item = list.addObject();
+                item.put("node", node.getKey());
+                item.put("clients", Long.parseLong(value[0]));
+                item.put("last_heartbeat", Timestamps.format(java.time.Instant.ofEpochMilli(Long.parseLong(value[1]))));
+            }
+            return out;
         });
     }
 

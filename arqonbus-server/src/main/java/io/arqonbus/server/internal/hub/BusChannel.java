@@ -43,6 +43,8 @@ final class BusChannel implements ChannelView {
     private final boolean hardcoded;
     /** The stream's epoch: final on one node; in a cluster, the shared stream's once a delivery or its head told it. */
     private String epoch;
+    /** In a cluster: whether {@code epoch} came from the shared store (else it is this node's proposal). */
+    private boolean epochShared;
     private final ChannelSupport support;
     private final ConcurrentHashMap<Session, Instant> members = new ConcurrentHashMap<>();
     private final LocalMembers[] byLoop;
@@ -66,6 +68,7 @@ final class BusChannel implements ChannelView {
         this.type = type;
         this.hardcoded = hardcoded;
         this.epoch = head.epoch();
+        this.epochShared = head.offset() > 0;
         this.lastOffset = head.offset();
         this.releasedOffset = head.offset();
         this.support = support;
@@ -250,15 +253,17 @@ final class BusChannel implements ChannelView {
         String idempotencyKey = idempotencyKey(envelope);
         if (support.broker().sequences()) {
             String proposed;
+            boolean shared;
             synchronized (lock) {
                 if (deleted) {
                     return null;
                 }
                 lastActivity = support.clock().instant();
                 proposed = epoch;
+                shared = epochShared;
             }
             return ClusterSequencing.channel(support, key, envelope, senderId, sender, mustStore, idempotencyKey,
-                    proposed);
+                    proposed, shared);
         }
         synchronized (lock) {
             if (deleted) {
@@ -367,6 +372,7 @@ final class BusChannel implements ChannelView {
     private void advance(StreamPosition position, Runnable fanOut) {
         synchronized (lock) {
             if (position.offset() > 0) {
+                epochShared = true;
                 if (!position.epoch().equals(epoch)) {
                     epoch = position.epoch();
                     lastOffset = position.offset();

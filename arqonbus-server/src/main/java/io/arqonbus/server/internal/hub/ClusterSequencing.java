@@ -17,16 +17,22 @@ final class ClusterSequencing {
     private ClusterSequencing() {
     }
 
-    /** A channel publication: stamped with the sender, encoded with the placeholder position, sequenced. */
+    /**
+     * A channel publication: stamped with the sender, encoded with the placeholder position (the
+     * channel's epoch as this node knows it), sequenced. For a stream the shared store does not
+     * hold, the node proposes its channel's epoch while that is its own (so members who joined the
+     * new channel keep a valid position), and a fresh one once it had learnt the epoch from the
+     * store (the store lost the stream: it starts again in an epoch no client has seen).
+     */
     static Publication channel(ChannelSupport support, ChannelKey key, Envelope envelope, String senderId,
-            Session sender, boolean mustStore, String idempotencyKey, String proposedEpoch) {
+            Session sender, boolean mustStore, String idempotencyKey, String knownEpoch, boolean shared) {
         Envelope unpositioned = envelope.toBuilder().sender(senderId).position(null).build();
         byte[] json = support.encoder().json(unpositioned.toBuilder()
-                .position(new StreamPosition(0, proposedEpoch)).build());
-        int[] splice = placeholder(json, proposedEpoch);
+                .position(new StreamPosition(0, knownEpoch)).build());
+        int[] splice = placeholder(json, knownEpoch);
         support.publications().incrementAndGet();
         CompletableFuture<SequencingOutcome> outcome = sequence(support, key, new UnpositionedPublication(
-                unpositioned, json, splice[0], splice[1], proposedEpoch, sender, idempotencyKey,
+                unpositioned, json, splice[0], splice[1], shared ? freshEpoch() : knownEpoch, sender, idempotencyKey,
                 support.dedupWindow(), mustStore));
         CompletableFuture<Boolean> repeated = new CompletableFuture<>();
         CompletableFuture<StreamPosition> stored = new CompletableFuture<>();
@@ -48,15 +54,20 @@ final class ClusterSequencing {
     }
 
     /** A room broadcast: no position in its JSON; its place in the room-wide stream stays internal. */
-    static void room(ChannelSupport support, ChannelKey stream, Envelope stamped, Session sender, String epoch) {
+    static void room(ChannelSupport support, ChannelKey stream, Envelope stamped, Session sender) {
         support.publications().incrementAndGet();
         sequence(support, stream, new UnpositionedPublication(stamped, support.encoder().json(stamped), -1, -1,
-                epoch, sender, null, support.dedupWindow(), false))
+                freshEpoch(), sender, null, support.dedupWindow(), false))
                 .whenComplete((done, error) -> {
                     if (error != null) {
                         support.metrics().storeAppendFailed();
                     }
                 });
+    }
+
+    /** Eight hex digits, like the epochs a single node makes. */
+    private static String freshEpoch() {
+        return String.format("%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt());
     }
 
     private static CompletableFuture<SequencingOutcome> sequence(ChannelSupport support, ChannelKey key,

@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Recovery}: what a joining client missed, before its live publications.</li>
  * </ul>
  * Callers get copies ({@link ChannelInfo}, {@link RoomInfo}, {@link JoinResult}), never a channel.
+ *
+ * <p>Over 400 lines: it is the one facade of the hub, each method a short delegation to the parts
+ * above; a broker that sequences publications itself (a cluster) is served by
+ * {@link ClusterSequencing}.
  */
 public final class Hub implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -289,11 +293,8 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Completes once the channel (made when missing, like {@link #join}) knows its stream's
-     * position: at once on one node; in a cluster, once the broker read the shared stream's head,
-     * so a join with a position made on another node can be recovered.
-     *
-     * @throws ChannelRefusedException when the channel does not exist and a bound refuses a new one
+     * Completes once the channel (made when missing, as by {@link #join}) knows its stream's position:
+     * at once on one node, once the broker read the shared head in a cluster. Throws as {@link #join}.
      */
     public CompletableFuture<Void> synced(Session session, ChannelKey key) {
         return registry.create(key, session.clientId(), "dynamic", false, null, session,
@@ -366,7 +367,7 @@ public final class Hub implements AutoCloseable {
         Room room = registry.roomFor(envelope.room());
         Envelope stamped = envelope.withSender(sender == null ? envelope.sender() : sender.clientId());
         if (support.broker().sequences()) {
-            ClusterSequencing.room(support, room.streamKey(), stamped, sender, room.epoch());
+            ClusterSequencing.room(support, room.streamKey(), stamped, sender);
             return stamped;
         }
         ByteBuf frame = support.encoder().encode(stamped);

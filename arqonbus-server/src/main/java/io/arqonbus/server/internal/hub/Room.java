@@ -45,11 +45,6 @@ final class Room {
     }
 
     /** The key of the room-wide stream that room broadcasts are stored in. */
-    /** The epoch this node gave the room-wide stream (the one a stream new to a cluster takes). */
-    String epoch() {
-        return epoch;
-    }
-
     ChannelKey streamKey() {
         return streamKey;
     }

@@ -10,8 +10,8 @@ import java.time.Duration;
  * step.
  *
  * <p>For a channel publication {@code json} is the envelope as delivered with the placeholder
- * position {@code "offset":0,"epoch":"<proposed epoch>"}: bytes {@code [spliceFrom, spliceTo)} are
- * {@code 0,"epoch":"<proposed epoch>"}, which the broker replaces with the real offset and the
+ * position {@code "offset":0,"epoch":"<epoch known here>"}: bytes {@code [spliceFrom, spliceTo)} are
+ * {@code 0,"epoch":"<epoch known here>"}, which the broker replaces with the real offset and the
  * stream's epoch. A room broadcast carries no position ({@code spliceFrom} is -1).
  *
  * @param envelope       the envelope as delivered, without a position: what local members get when
@@ -19,7 +19,7 @@ import java.time.Duration;
  * @param json           the JSON as described above
  * @param spliceFrom     where the placeholder position starts, or -1 for none
  * @param spliceTo       where it ends (exclusive), or -1
- * @param proposedEpoch  the epoch a stream new to the cluster takes
+ * @param proposedEpoch  the epoch a stream the shared store does not hold takes (a fresh one)
  * @param sender         the local connection that published it (it does not receive it back), or {@code null}
  * @param idempotencyKey the publication's {@code metadata.idempotency_key}, or {@code null}
  * @param dedupWindow    how long the key is remembered

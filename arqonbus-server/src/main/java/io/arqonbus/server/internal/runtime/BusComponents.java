@@ -321,6 +321,9 @@ public final class BusComponents {
         if (config.listeners().httpPort() >= 0) {
             LiveBusView view = new LiveBusView(info, clock, readiness, hub, sessions, telemetry, metrics,
                     history, openConnections::get, busAddress, telemetryAddress, config.tls());
+            if (clientDirectory != null) {
+                view.cluster(clientDirectory);
+            }
             HttpAuth httpAuth = new HttpAuth(authenticator, config.permissions());
             HostSubscriptions inProcess = hostSubscriptions;
             HttpApiServer http = new HttpApiServer(EventsRoutes.addTo(
@@ -336,8 +339,10 @@ public final class BusComponents {
 
     /** Closes every client with 1001 and waits up to the shutdown grace for them to leave. */
     private void closeClients() throws InterruptedException {
+        String reason = config.cluster().enabled() ? "server shutting down; reconnect to another node"
+                : "server shutting down";
         for (Session session : List.copyOf(sessions.all())) {
-            disconnector.close(session.channel(), CloseCodes.GOING_AWAY, "server shutting down");
+            disconnector.close(session.channel(), CloseCodes.GOING_AWAY, reason);
         }
         telemetry.closeAll();
         long deadline = System.nanoTime() + config.timeouts().shutdownGrace().toNanos();

@@ -232,4 +232,19 @@ class ClusterNodesTest {
             assertThat(error.path("error_code").asText()).isEqualTo("NOT_FOUND");
         });
     }
+
+    @Test
+    void statusListsTheNodesOfTheCluster() throws Exception {
+        on(1);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        org.awaitility.Awaitility.await().atMost(T).untilAsserted(() -> {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(nodes.get(0).httpUri("/status")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            JsonNode cluster = ArqonBusClient.parse(response.body()).path("cluster");
+            assertThat(cluster.path("node").asText()).isEqualTo("node-a");
+            assertThat(cluster.path("nodes")).extracting(n -> n.path("node").asText())
+                    .containsExactly("node-a", "node-b", "node-c");
+            assertThat(cluster.path("nodes").get(1).path("last_heartbeat").asText()).isNotEmpty();
+        });
+    }
 }
