@@ -150,4 +150,75 @@ class ClusterProcessTest {
         return client.await(f -> ("ack".equals(f.path("type").asText()) || "error".equals(f.path("type").asText()))
                 && id.equals(f.path("request_id").asText()), T);
     }
+
+    /**
+     * Failover: a durable publisher on node C and one subscriber on each node; node C is killed
+     * (SIGKILL) mid-stream; the publisher reconnects to node A and sends its unanswered messages
+     * again with the same keys, the subscriber of C reconnects to node B and recovers by position.
+     * At the end every acked message is in every subscriber's view exactly once, in offset order.
+     */
+    @Test
+    void aNodeKilledMidStreamLosesNothingAckedAndDuplicatesNothing() throws Exception {
+        RedisProcess redis = RedisProcess.start(dir);
+        opened.add(redis);
+        List<ServerProcess> nodes = List.of(node(redis, "node-a"), node(redis, "node-b"), node(redis, "node-c"));
+        java.util.concurrent.atomic.AtomicReference<java.net.URI> publisherNode =
+                new java.util.concurrent.atomic.AtomicReference<>(nodes.get(2).uri());
+        java.util.concurrent.atomic.AtomicReference<java.net.URI> movedNode =
+                new java.util.concurrent.atomic.AtomicReference<>(nodes.get(2).uri());
+        List<RecoveringSubscriber> subscribers = List.of(
+                new RecoveringSubscriber(() -> nodes.get(0).uri(), Duration.ofSeconds(120)),
+                new RecoveringSubscriber(() -> nodes.get(1).uri(), Duration.ofSeconds(120)),
+                new RecoveringSubscriber(movedNode::get, Duration.ofSeconds(120)));
+        List<Thread> threads = new ArrayList<>();
+        for (RecoveringSubscriber subscriber : subscribers) {
+            threads.add(Thread.ofPlatform().name("subscriber").start(subscriber));
+            subscriber.joined().get(30, TimeUnit.SECONDS);
+        }
+        int total = 3_000;
+        RetryingPublisher publisher = new RetryingPublisher(total, 64, publisherNode::get, Duration.ofSeconds(100));
+        threads.add(Thread.ofPlatform().name("publisher").start(publisher));
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> publisher.acked() >= 1_000);
+        movedNode.set(nodes.get(1).uri());
+        publisherNode.set(nodes.get(0).uri());
+        nodes.get(2).kill();
+        RetryingPublisher.Outcome outcome = publisher.done().get(100, TimeUnit.SECONDS);
+        for (RecoveringSubscriber subscriber : subscribers) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> subscriber.seen() >= outcome.ledger().acked());
+            subscriber.stop();
+        }
+        for (Thread thread : threads) {
+            thread.join(10_000);
+        }
+
+        long acked = outcome.ledger().acked();
+        for (RecoveringSubscriber subscriber : subscribers) {
+            List<long[]> got = subscriber.received();
+            java.util.Set<Long> seqs = new java.util.HashSet<>();
+            long duplicates = 0;
+            long lastOffset = 0;
+            boolean inOrder = true;
+            for (long[] message : got) {
+                if (!seqs.add(message[0])) {
+                    duplicates++;
+                }
+                inOrder &= message[1] > lastOffset;
+                lastOffset = message[1];
+            }
+            long missing = java.util.stream.LongStream.rangeClosed(1, total)
+                    .filter(outcome.ledger()::answered).filter(seq -> !seqs.contains(seq)).count();
+            String note = "event=cluster_failover sent=" + total + " acked=" + acked + " received=" + got.size()
+                    + " missing=" + missing + " duplicates=" + duplicates + " reconnects=" + subscriber.reconnects()
+                    + " unrecovered=" + subscriber.unrecovered() + " publisher_reconnects=" + outcome.reconnects();
+            System.out.println(note);
+            assertThat(acked).as(note).isEqualTo(total);
+            assertThat(missing).as(note).isZero();
+            assertThat(duplicates).as(note).isZero();
+            assertThat(inOrder).as(note).isTrue();
+            assertThat(subscriber.unrecovered()).as(note).isZero();
+        }
+        assertThat(subscribers.get(2).reconnects()).isGreaterThanOrEqualTo(1);
+    }
 }
