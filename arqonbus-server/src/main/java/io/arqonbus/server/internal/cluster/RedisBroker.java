@@ -290,12 +290,22 @@ public final class RedisBroker implements Broker {
         if (header.length < 4) {
             return;
         }
-        Session sender = header[0].equals(nodeId) ? inFlight.remove(Long.parseLong(header[1])) : null;
+        long seq;
+        long offset;
+        try {
+            seq = Long.parseLong(header[1]);
+            offset = Long.parseLong(header[2]);
+        } catch (NumberFormatException e) {
+            log.warn("event=cluster_message_invalid channel={} msg=\"{}\"", new String(channel, StandardCharsets.UTF_8),
+                    e.getMessage());
+            return;
+        }
+        Session sender = header[0].equals(nodeId) ? inFlight.remove(seq) : null;
         if (feed == null || closed) {
             return;
         }
         byte[] json = Arrays.copyOfRange(message, newline + 1, message.length);
-        feed.offer(new Incoming(Long.parseLong(header[2]), header[3], json, sender));
+        feed.offer(new Incoming(offset, header[3], json, sender));
     }
 
     private void readHead(StreamFeed feed) {
