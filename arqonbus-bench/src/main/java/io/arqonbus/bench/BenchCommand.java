@@ -3,6 +3,7 @@ package io.arqonbus.bench;
 import io.arqonbus.bench.floor.FloorCommand;
 import io.arqonbus.bench.workload.ConnectionsWorkload;
 import io.arqonbus.bench.workload.DurableWorkload;
+import io.arqonbus.bench.workload.HttpPublishWorkload;
 import io.arqonbus.bench.workload.PubSubWorkload;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpWidth = 110,
         subcommands = {BenchCommand.FanOut.class, BenchCommand.ManyChannels.class, BenchCommand.Connections.class,
-                BenchCommand.Durable.class, FloorCommand.class},
+                BenchCommand.Durable.class, BenchCommand.HttpPublish.class, FloorCommand.class},
         description = {
                 "Load generator and floor server for ArqonBus (loopback only). Workloads:",
                 "",
@@ -34,6 +35,9 @@ import picocli.CommandLine.Spec;
                 "                 unacked messages each: acks/s, publish->ack latency, storage errors;",
                 "                 --verify checks every acked message is in the history exactly once, in order.",
                 "                   bench durable --publishers 4 --window 64 --duration 10 --verify",
+                "  http-publish   POST /api/publish over HTTP/1.1 keep-alive, --connections requests in flight,",
+                "                 at most --count messages; a WebSocket subscriber counts lost and duplicates.",
+                "                   bench http-publish --http-url http://127.0.0.1:8080 --connections 32 --count 200000",
                 "  floor          run the floor server (the smallest Netty WebSocket broadcast server).",
                 "                   bench floor --port 9200 --io-threads 1",
                 "",
@@ -191,6 +195,44 @@ public final class BenchCommand implements Callable<Integer> {
                 CommonOptions.check(channels >= 1 && channels <= publishers, "--channels must be 1..publishers");
                 CommonOptions.check(window >= 1 && window <= 100_000, "--window must be 1..100000");
                 return new DurableWorkload(channels, publishers, window, idempotencyKeys, verify).run(settings);
+            });
+        }
+    }
+
+    @Command(name = "http-publish", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"POST /api/publish (docs/http-api.md) over HTTP/1.1 keep-alive: --connections requests in",
+                    "flight, each connection in a closed loop, at most --count messages within the warm-up plus",
+                    "--duration. Reports publishes/s, request latency, failures, and — from one WebSocket",
+                    "subscriber of bench:http (--url/--port) — lost and duplicate publications."})
+    static final class HttpPublish implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--http-url", defaultValue = "http://127.0.0.1:8080",
+                description = "The server's HTTP port, loopback only (default: ${DEFAULT-VALUE}).")
+        java.net.URI httpUrl;
+
+        @Option(names = "--api-key", description = "API key with scope publish; none when the server has no keys and auth off.")
+        String apiKey;
+
+        @Option(names = "--connections", defaultValue = "32", description = "Requests in flight, one keep-alive connection each (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Option(names = "--count", defaultValue = "1000000", description = "Messages at most (default: ${DEFAULT-VALUE}).")
+        int count;
+
+        @Override
+        public Integer call() {
+            return WorkloadRunner.execute(spec, common, settings -> {
+                CommonOptions.check(connections >= 1 && connections <= 10_000, "--connections must be 1..10000");
+                CommonOptions.check(count >= 1, "--count must be >= 1");
+                CommonOptions.check("http".equals(httpUrl.getScheme()) && httpUrl.getHost() != null
+                        && io.arqonbus.bench.net.Loopback.isLoopback(httpUrl.getHost()),
+                        "--http-url must be http:// on a loopback address");
+                return new HttpPublishWorkload(httpUrl, apiKey, connections, count).run(settings);
             });
         }
     }

@@ -4,6 +4,8 @@ import io.arqonbus.cli.common.CliContext;
 import io.arqonbus.cli.common.CliEnvironment;
 
 import io.arqonbus.bench.BenchCommand;
+import io.arqonbus.cli.remote.HistoryCommand;
+import io.arqonbus.cli.remote.PublishCommand;
 import io.arqonbus.cli.remote.StatusCommand;
 import io.arqonbus.cli.remote.TailCommand;
 import io.arqonbus.cli.remote.VersionCommand;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
         versionProvider = ArqonCommand.Version.class,
         description = "ArqonBus: a structured WebSocket message bus.",
         subcommands = {ServeCommand.class, CheckConfigCommand.class, VersionCommand.class, StatusCommand.class,
-                TailCommand.class, GenTokenCommand.class, CheckTokenCommand.class, BenchCommand.class})
+                TailCommand.class, GenTokenCommand.class, CheckTokenCommand.class, BenchCommand.class,
+                PublishCommand.class, HistoryCommand.class})
 public final class ArqonCommand implements Runnable, CliContext {
     private final CliEnvironment environment;
 

@@ -1,349 +1,329 @@
 package io.arqonbus.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.UncheckedIOException;
+import io.arqonbus.protocol.Envelope;
+import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.protocol.IdGenerator;
+import io.arqonbus.protocol.MessageType;
+import io.arqonbus.protocol.StreamPosition;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
- * A WebSocket client for ArqonBus, built on the JDK's {@link java.net.http.WebSocket}.
- *
- * <p>Every frame the server sends is kept, in order, as a JSON tree; {@link #next(Duration)} and
- * {@link #await(Predicate, Duration)} read them. Commands return futures completed by the
- * {@code response} whose {@code request_id} matches. Safe for use from several threads.
+ * The ArqonBus Java SDK: one logical connection to a bus that reconnects by itself (exponential
+ * backoff, full jitter, a ceiling; the close-code table of {@link CloseCodeTable}), rejoins its
+ * subscriptions and recovers what they missed by position, retries unacknowledged durable
+ * publications with their idempotency keys, and refreshes its token before it expires.
  *
  * <pre>{@code
- * try (ArqonBusClient client = ArqonBusClient.connect(URI.create("ws://127.0.0.1:9100")).join()) {
- *     client.joinChannel("science", "explore").join();
- *     client.publish("science", "explore", Map.of("text", "hello"));
+ * try (ArqonBusClient client = ArqonBusClient.builder(URI.create("ws://127.0.0.1:9100/"))
+ *         .token(() -> tokens.current())
+ *         .reconnect(ReconnectPolicy.exponential(Duration.ofMillis(200), Duration.ofSeconds(20)))
+ *         .build()) {
+ *     client.connect().join();
+ *     client.subscribe("science", "explore", message -> System.out.println(message.payload()));
+ *     DurableAck ack = client.publish("science", "explore", payload, PublishOptions.durable()).join();
  * }
  * }</pre>
+ *
+ * <p>Nothing grows without bound: the outbox, the pending commands and publications and each
+ * subscription's buffer have limits, and a call past one fails at once with
+ * {@link ArqonBusException#OUTBOX_FULL}. Safe for use from several threads. See docs/sdk-java.md.
  */
 public final class ArqonBusClient implements AutoCloseable {
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    private final ClientSettings settings;
+    private final EnvelopeCodec codec = new EnvelopeCodec(new IdGenerator(), Clock.systemUTC());
+    private final IdGenerator ids = new IdGenerator();
+    private final PendingCommands commands;
+    private final PendingPublications publications;
+    private final Outbox outbox;
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Reconnector reconnector;
+    /** The client ids of this client's recent connections (a recovery may replay what they published). */
+    private final OwnIds ownIds = new OwnIds(32);
 
-    private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-    private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-    private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
-    private final CompletableFuture<JsonNode> welcome = new CompletableFuture<>();
-    private final AtomicLong requestCounter = new AtomicLong();
-    private final String requestPrefix = "arq_req_" + Long.toHexString(System.nanoTime()) + "_";
-    private volatile WebSocket socket;
-    /** The JDK WebSocket allows one outstanding send: each send waits for the one before it. */
-    private CompletableFuture<WebSocket> lastSend;
-
-    private ArqonBusClient() {
+    ArqonBusClient(ClientSettings settings) {
+        this.settings = settings;
+        this.commands = new PendingCommands(settings.maxPendingCommands());
+        this.publications = new PendingPublications(settings.maxPendingPublications());
+        this.outbox = new Outbox(settings.outboxCapacity());
+        this.reconnector = new Reconnector(settings, codec, new Events());
     }
 
-    /** Connects with no extra headers. */
-    public static CompletableFuture<ArqonBusClient> connect(URI uri) {
-        return connect(uri, Map.of());
-    }
-
-    /**
-     * Connects and completes once the server's welcome frame has arrived.
-     *
-     * @param uri     {@code ws://host:port/…}
-     * @param headers extra handshake headers, e.g. {@code Authorization: Bearer …}
-     */
-    public static CompletableFuture<ArqonBusClient> connect(URI uri, Map<String, String> headers) {
-        return connect(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), uri, headers);
+    /** A builder for a client of the bus at {@code uri} ({@code ws://} or {@code wss://}). */
+    public static ArqonBusClientBuilder builder(URI uri) {
+        return new ArqonBusClientBuilder(uri);
     }
 
     /**
-     * Connects through the given HTTP client, e.g. one whose {@code SSLContext} trusts the
-     * server's certificate for {@code wss://}, and completes once the welcome has arrived.
-     *
-     * @param http    the client that opens the WebSocket
-     * @param uri     {@code ws://host:port/…} or {@code wss://host:port/…}
-     * @param headers extra handshake headers, e.g. {@code Authorization: Bearer …}
+     * Starts connecting (once; later calls return the same future). The future completes at the
+     * first {@link ClientState#CONNECTED}, and fails only when the client stops before that
+     * (a close code that says stop, the reconnect policy giving up, {@link #close()}).
      */
-    public static CompletableFuture<ArqonBusClient> connect(HttpClient http, URI uri, Map<String, String> headers) {
-        ArqonBusClient client = new ArqonBusClient();
-        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
-        headers.forEach(builder::header);
-        return builder.buildAsync(uri, client.new Listener())
-                .thenCompose(ws -> {
-                    client.socket = ws;
-                    client.lastSend = CompletableFuture.completedFuture(ws);
-                    return client.welcome;
-                })
-                .thenApply(w -> client);
+    public CompletableFuture<Void> connect() {
+        return reconnector.start();
     }
 
-    /** The welcome frame the server sent first. */
-    public JsonNode welcome() {
-        return welcome.join();
+    /** The current state. */
+    public ClientState state() {
+        return reconnector.state();
     }
 
-    /** The client id the server assigned in its welcome. */
+    /** The client id the server gave the current (or last) connection, or {@code null} before the first welcome. */
     public String clientId() {
-        return welcome().path("payload").path("client_id").asText();
+        return reconnector.clientId();
     }
 
-    /** Sends one raw text frame. */
-    public CompletableFuture<WebSocket> sendText(String text) {
-        synchronized (this) {
-            lastSend = lastSend.exceptionally(e -> socket).thenCompose(ws -> ws.sendText(text, true));
-            return lastSend;
-        }
-    }
-
-    /** Sends one JSON object as a text frame. */
-    public CompletableFuture<WebSocket> send(JsonNode json) {
-        return sendText(json.toString());
-    }
-
-    /** Sends one binary frame (the server answers with an error frame). */
-    public CompletableFuture<WebSocket> sendBinary(byte[] data) {
-        synchronized (this) {
-            lastSend = lastSend.exceptionally(e -> socket)
-                    .thenCompose(ws -> ws.sendBinary(ByteBuffer.wrap(data), true));
-            return lastSend;
-        }
-    }
-
-    /** A new, empty JSON object for building frames. */
-    public static ObjectNode object() {
-        return MAPPER.createObjectNode();
-    }
-
-    /** Parses JSON text (for building frames in tests and examples). */
-    public static JsonNode parse(String json) {
-        try {
-            return MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Subscribes with the default options. */
+    public Subscription subscribe(String room, String channel, SubscriptionListener listener) {
+        return subscribe(room, channel, SubscriptionOptions.defaults(), listener);
     }
 
     /**
-     * Sends a command and completes with the server's {@code response} to it (success or error).
+     * Joins {@code room:channel} now (or at the next connect) and on every reconnect, recovering
+     * by position. One subscription per channel and client.
      *
-     * @param name the command, e.g. {@code join_channel}
-     * @param args the arguments object, may be {@code null}
+     * @throws IllegalStateException when this client already subscribes to the channel or is closed
      */
-    public CompletableFuture<JsonNode> command(String name, JsonNode args) {
-        String id = requestPrefix + requestCounter.incrementAndGet();
-        ObjectNode frame = object();
-        frame.put("id", id);
-        frame.put("type", "command");
-        frame.put("command", name);
-        frame.set("args", args == null ? object() : args);
-        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-        pending.put(id, reply);
-        send(frame).whenComplete((ws, error) -> {
-            if (error != null) {
-                pending.remove(id);
-                reply.completeExceptionally(error);
+    public Subscription subscribe(String room, String channel, SubscriptionOptions options,
+            SubscriptionListener listener) {
+        Subscription subscription = new Subscription(this, room, channel, options, listener);
+        if (state() == ClientState.CLOSED) {
+            throw new IllegalStateException("the client is closed");
+        }
+        if (subscriptions.putIfAbsent(subscription.key(), subscription) != null) {
+            throw new IllegalStateException("already subscribed to " + subscription.key());
+        }
+        if (reconnector.isReady()) {
+            join(subscription);
+        }
+        return subscription;
+    }
+
+    void unsubscribe(Subscription subscription) {
+        if (subscriptions.remove(subscription.key(), subscription) && subscription.markUnsubscribed()
+                && reconnector.isReady()) {
+            ObjectNode args = channelArgs(subscription.room(), subscription.channel());
+            command("leave_channel", args).exceptionally(e -> null);
+        }
+    }
+
+    /** Publishes without an acknowledgement: the future completes once the frame is written. */
+    public CompletableFuture<Void> publish(String room, String channel, ObjectNode payload) {
+        Envelope message = publication(room, channel, payload, null, null);
+        return sendOrQueue(codec.encodeToString(message));
+    }
+
+    /**
+     * Publishes durably: the future completes with the server's {@code ack} (stored offset and
+     * epoch, {@code duplicate}) once the store confirmed the append. Until then the publication is
+     * sent again after every reconnect with the same id and idempotency key (generated unless the
+     * options give one). Fails with the server's code ({@code STORAGE_UNAVAILABLE}, …) when
+     * refused, {@link ArqonBusException#OUTBOX_FULL} past {@link ArqonBusClientBuilder#maxPendingPublications},
+     * and {@link ArqonBusException#CLOSED} when the client stops first.
+     */
+    public CompletableFuture<DurableAck> publish(String room, String channel, ObjectNode payload,
+            PublishOptions options) {
+        if (!options.durableAck()) {
+            Envelope message = publication(room, channel, payload, null, options.idempotencyKey());
+            return sendOrQueue(codec.encodeToString(message)).thenApply(v -> null);
+        }
+        String key = options.idempotencyKey() != null ? options.idempotencyKey() : UUID.randomUUID().toString();
+        Envelope message = publication(room, channel, payload, Envelope.DURABLE_ACK, key);
+        CompletableFuture<DurableAck> ack = new CompletableFuture<>();
+        var pending = new PendingPublications.Pending(message.id(), codec.encodeToString(message), ack);
+        synchronized (reconnector) {
+            if (state() == ClientState.CLOSED) {
+                ack.completeExceptionally(closed());
+            } else if (!publications.add(pending)) {
+                ack.completeExceptionally(new ArqonBusException(ArqonBusException.OUTBOX_FULL,
+                        "Already " + settings.maxPendingPublications() + " durable publications wait for their ack"));
+            } else if (reconnector.isReady()) {
+                reconnector.send(pending.json());
+            }
+        }
+        return ack;
+    }
+
+    /**
+     * Sends a command; completes with its {@code response} envelope ({@code payload.data} holds the
+     * result), or fails with the server's error code, {@link ArqonBusException#TIMEOUT} after the
+     * command timeout, or {@link ArqonBusException#CONNECTION_LOST} when the connection ends
+     * first. Commands made while disconnected wait in the outbox (their timeout runs).
+     */
+    public CompletableFuture<Envelope> command(String name, ObjectNode args) {
+        Envelope frame = Envelope.builder(ids.nextId(), now(), MessageType.COMMAND).command(name).args(args).build();
+        CompletableFuture<Envelope> reply = new CompletableFuture<>();
+        if (!commands.add(frame.id(), reply)) {
+            reply.completeExceptionally(new ArqonBusException(ArqonBusException.OUTBOX_FULL,
+                    "Already " + settings.maxPendingCommands() + " commands wait for their reply"));
+            return reply;
+        }
+        reply.orTimeout(settings.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        CompletableFuture<Envelope> answered = reply.exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                e instanceof java.util.concurrent.TimeoutException
+                        ? new ArqonBusException(ArqonBusException.TIMEOUT, "No reply to '" + name + "' within "
+                                + settings.commandTimeout().toMillis() + " ms")
+                        : e));
+        sendOrQueue(codec.encodeToString(frame)).whenComplete((v, e) -> {
+            if (e != null) {
+                reply.completeExceptionally(e);
             }
         });
-        return reply;
+        return answered;
     }
 
-    /** Joins {@code room:channel}; completes with the response. */
-    public CompletableFuture<JsonNode> joinChannel(String room, String channel) {
-        ObjectNode args = object();
-        args.put("room", room);
-        args.put("channel", channel);
-        return command("join_channel", args);
+    /**
+     * Sends one frame exactly as given, for tools (the CLI's {@code --send}): no validation, no
+     * ack, no retry; queued in the outbox while not connected. Applications use
+     * {@link #publish} and {@link #command}.
+     */
+    public CompletableFuture<Void> sendJson(String json) {
+        return sendOrQueue(json);
     }
 
-    /** Leaves {@code room:channel}; completes with the response. */
-    public CompletableFuture<JsonNode> leaveChannel(String room, String channel) {
-        ObjectNode args = object();
-        args.put("room", room);
-        args.put("channel", channel);
-        return command("leave_channel", args);
+    /** Sends {@code refresh} with a token from the supplier now (it also runs before each expiry). */
+    public CompletableFuture<Envelope> refreshToken() {
+        return reconnector.refreshNow();
     }
 
-    /** Publishes a message to {@code room:channel}. */
-    public CompletableFuture<WebSocket> publish(String room, String channel, Object payload) {
-        ObjectNode frame = object();
-        frame.put("type", "message");
-        frame.put("room", room);
-        frame.put("channel", channel);
-        frame.set("payload", MAPPER.valueToTree(payload));
-        return send(frame);
-    }
-
-    /** The next frame, waiting at most {@code timeout}. */
-    public JsonNode next(Duration timeout) throws TimeoutException {
-        try {
-            JsonNode frame = frames.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            if (frame == null) {
-                throw new TimeoutException("no frame within " + timeout);
-            }
-            return frame;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The next frame, or {@code null} if none arrives within {@code timeout}. */
-    public JsonNode poll(Duration timeout) {
-        try {
-            return frames.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    /** Skips frames until one matches, waiting at most {@code timeout} in all. */
-    public JsonNode await(Predicate<JsonNode> match, Duration timeout) throws TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new TimeoutException("no matching frame within " + timeout);
-            }
-            JsonNode frame = next(Duration.ofNanos(left));
-            if (match.test(frame)) {
-                return frame;
-            }
-        }
-    }
-
-    /** Every frame received so far and not yet read, without waiting. */
-    public List<JsonNode> drain() {
-        List<JsonNode> out = new ArrayList<>();
-        frames.drainTo(out);
-        return out;
-    }
-
-    /** Completes when the connection has ended, with the close code and reason. */
-    public CompletableFuture<CloseStatus> closeFuture() {
-        return closed;
-    }
-
-    /** Whether the connection has ended. */
-    public boolean isClosed() {
-        return closed.isDone();
-    }
-
-    /** Sends a normal close (1000) and waits up to five seconds for the server's close. */
+    /** Closes with 1000: no reconnect; pending commands, publications and the outbox fail with {@link ArqonBusException#CLOSED}. */
     @Override
     public void close() {
-        WebSocket ws = socket;
-        if (ws == null || closed.isDone()) {
-            return;
-        }
-        try {
-            CompletableFuture<WebSocket> closing;
-            synchronized (this) {
-                closing = lastSend.exceptionally(e -> ws)
-                        .thenCompose(w -> w.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
+        reconnector.close();
+    }
+
+    /** Sends now when connected, else queues; under the reconnector's monitor, so nothing slips between a connect's flush and the queue. */
+    private CompletableFuture<Void> sendOrQueue(String json) {
+        synchronized (reconnector) {
+            if (state() == ClientState.CLOSED) {
+                return CompletableFuture.failedFuture(closed());
             }
-            closing.get(5, TimeUnit.SECONDS);
-            closed.get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            ws.abort();
-        }
-    }
-
-    /** Drops the TCP connection without a close handshake. */
-    public void abort() {
-        WebSocket ws = socket;
-        if (ws != null) {
-            ws.abort();
-        }
-        closed.complete(CloseStatus.abnormal(null));
-    }
-
-    private void onFrame(String text) {
-        JsonNode frame;
-        try {
-            frame = MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            frame = MAPPER.getNodeFactory().textNode(text);
-        }
-        if (!welcome.isDone()) {
-            welcome.complete(frame);
-            return;
-        }
-        if ("response".equals(frame.path("type").asText())) {
-            CompletableFuture<JsonNode> reply = pending.remove(frame.path("request_id").asText());
-            if (reply != null) {
-                reply.complete(frame);
+            if (reconnector.isReady()) {
+                return reconnector.send(json);
             }
-        }
-        frames.add(frame);
-    }
-
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                onFrame(text);
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            if (!outbox.add(new Outbox.Item(json, sent))) {
+                sent.completeExceptionally(new ArqonBusException(ArqonBusException.OUTBOX_FULL, "The outbox holds "
+                        + settings.outboxCapacity() + " frames while the client is not connected; try again later"));
             }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            CloseStatus status = new CloseStatus(statusCode, reason);
-            closed.complete(status);
-            failPending(new IllegalStateException("connection closed: " + statusCode + " " + reason));
-            welcome.completeExceptionally(new IllegalStateException("closed before welcome: " + status));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.complete(CloseStatus.abnormal(error));
-            failPending(error);
-            welcome.completeExceptionally(error);
+            return sent;
         }
     }
 
-    private void failPending(Throwable error) {
-        for (var id : List.copyOf(pending.keySet())) {
-            CompletableFuture<JsonNode> reply = pending.remove(id);
-            if (reply != null) {
-                reply.completeExceptionally(error);
+    private void join(Subscription subscription) {
+        ObjectNode args = channelArgs(subscription.room(), subscription.channel());
+        StreamPosition from = subscription.recoverFrom();
+        if (from != null) {
+            args.putObject("recover").put("offset", from.offset()).put("epoch", from.epoch());
+        }
+        command("join_channel", args).whenComplete((reply, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                if (cause instanceof ArqonBusException refused && refused.isServerRefusal()) {
+                    subscriptions.remove(subscription.key(), subscription);
+                    subscription.refused(refused);
+                }
+                return; // a lost connection: the next connect rejoins
+            }
+            var data = reply.payload().path("data");
+            StreamPosition position = new StreamPosition(data.path("offset").asLong(), data.path("epoch").asText());
+            subscription.joined(position, from != null, data.path("recovered").asBoolean(false),
+                    data.path("missed").asLong(0));
+        });
+    }
+
+    private Envelope publication(String room, String channel, ObjectNode payload, String ack, String key) {
+        ObjectNode metadata = JsonNodeFactory.instance.objectNode();
+        if (key != null) {
+            metadata.put(Envelope.IDEMPOTENCY_KEY, key);
+        }
+        return Envelope.builder(ids.nextId(), now(), MessageType.MESSAGE).room(room).channel(channel)
+                .payload(payload).metadata(metadata).ack(ack).build();
+    }
+
+    private static ObjectNode channelArgs(String room, String channel) {
+        return JsonNodeFactory.instance.objectNode().put("room", room).put("channel", channel);
+    }
+
+    private static String now() {
+        return io.arqonbus.protocol.Timestamps.now(Clock.systemUTC());
+    }
+
+    private static ArqonBusException closed() {
+        return new ArqonBusException(ArqonBusException.CLOSED, "The client is closed");
+    }
+
+    void listenerFailed(Throwable error) {
+        settings.errorHandler().accept(error);
+    }
+
+    /** What the connection keeper tells this client. */
+    private final class Events implements Reconnector.Events {
+        @Override
+        public void connected() {
+            ownIds.add(reconnector.clientId());
+            subscriptions.values().forEach(ArqonBusClient.this::join);
+            publications.all().forEach(p -> reconnector.send(p.json()));
+            for (Outbox.Item item : outbox.drain()) {
+                reconnector.send(item.json()).whenComplete((v, e) -> {
+                    if (e != null) {
+                        item.sent().completeExceptionally(e);
+                    } else {
+                        item.sent().complete(null);
+                    }
+                });
             }
         }
-    }
 
-    @Override
-    public String toString() {
-        return "ArqonBusClient[" + (welcome.isDone() && !welcome.isCompletedExceptionally() ? clientId() : "connecting") + "]";
-    }
+        @Override
+        public void frame(Envelope frame, String json) {
+            if (settings.frameListener() != null) {
+                settings.frameListener().onFrame(frame, json);
+            }
+            switch (frame.type()) {
+                case RESPONSE -> commands.answer(frame);
+                case ACK -> publications.acknowledge(frame);
+                case ERROR -> publications.refuse(frame);
+                case MESSAGE, EVENT, TELEMETRY -> {
+                    if (frame.hasChannel()) {
+                        Subscription subscription = subscriptions.get(frame.room() + ":" + frame.channel());
+                        if (subscription != null) {
+                            subscription.deliver(frame, ownIds.contains(frame.sender()));
+                        }
+                    }
+                }
+                default -> {
+                }
+            }
+        }
 
-    static <T> T requireNonNull(T value, String name) {
-        return Objects.requireNonNull(value, name);
+        @Override
+        public void disconnected() {
+            commands.failAll(new ArqonBusException(ArqonBusException.CONNECTION_LOST,
+                    "The connection ended before the reply arrived"));
+            subscriptions.values().forEach(Subscription::markSubscribing);
+        }
+
+        @Override
+        public void stopped(ArqonBusException why) {
+            commands.failAll(why);
+            publications.failAll(why);
+            outbox.failAll(why);
+            subscriptions.values().forEach(Subscription::markUnsubscribed);
+            subscriptions.clear();
+        }
+
+        @Override
+        public CompletableFuture<Envelope> command(String name, ObjectNode args) {
+            return ArqonBusClient.this.command(name, args);
+        }
     }
 }

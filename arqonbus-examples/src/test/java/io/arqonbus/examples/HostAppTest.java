@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.server.ArqonBus;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -57,7 +57,7 @@ class HostAppTest {
 
     @Test
     void aDashboardReceivesTheHostsEventsAndTheHostReceivesItsCommands() throws Exception {
-        try (ArqonBusClient dashboard = ArqonBusClient.connect(ws("")).get(10, TimeUnit.SECONDS)) {
+        try (TestClient dashboard = TestClient.connect(ws("")).get(10, TimeUnit.SECONDS)) {
             JsonNode joined = dashboard.joinChannel(HostApp.ROOM, HostApp.EVENTS).get(10, TimeUnit.SECONDS);
             assertThat(joined.path("status").asText()).isEqualTo("success");
 
@@ -84,7 +84,7 @@ class HostAppTest {
     @Test
     void aLateDashboardGetsTheRecentEventsRightAfterItsWelcome() throws Exception {
         await().atMost(T).until(() -> app.emitted() >= 5);
-        try (ArqonBusClient late = ArqonBusClient.connect(ws("?welcome=recent")).get(10, TimeUnit.SECONDS)) {
+        try (TestClient late = TestClient.connect(ws("?welcome=recent")).get(10, TimeUnit.SECONDS)) {
             assertThat(late.welcome().path("payload").path("welcome").asText()).isEqualTo("Connected to ArqonBus");
             JsonNode frame = late.next(T);
             assertThat(frame.path("type").asText()).isEqualTo("system");
@@ -100,7 +100,7 @@ class HostAppTest {
                 "http://127.0.0.1:" + app.bus().httpAddress().getPort() + "/events/recent?count=3")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        JsonNode body = ArqonBusClient.parse(response.body());
+        JsonNode body = TestClient.parse(response.body());
         assertThat(body.path("count").asInt()).isEqualTo(3);
         assertThat(body.path("events")).hasSize(3).allMatch(HostAppTest::isHostEvent);
     }

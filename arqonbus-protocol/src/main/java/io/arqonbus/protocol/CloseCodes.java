@@ -27,6 +27,8 @@ public final class CloseCodes {
     public static final int TOKEN_EXPIRED = 4003;
     /** The connection was idle too long. */
     public static final int IDLE_TIMEOUT = 4004;
+    /** An administrator disconnected the client (the HTTP API's {@code POST /api/disconnect}, by default). */
+    public static final int DISCONNECTED = 4005;
 
     /**
      * Whether a peer may put this code in a close frame (RFC 6455 §7.4): 1000–1003, 1007–1014

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.StoreLocation;
@@ -135,7 +135,7 @@ class ArqonBusLifecycleTest {
 
         assertThat(bus.start().get(30, TimeUnit.SECONDS)).isSameAs(bus);
         assertThat(bus.isReady()).isTrue();
-        try (ArqonBusClient client = ArqonBusClient.connect(
+        try (TestClient client = TestClient.connect(
                 URI.create("ws://127.0.0.1:" + bus.busAddress().getPort() + "/")).get(10, TimeUnit.SECONDS)) {
             client.joinChannel("again", "news").get(10, TimeUnit.SECONDS);
             Envelope sent = bus.publish("again", "news", Map.of("n", 2));
@@ -206,7 +206,7 @@ class ArqonBusLifecycleTest {
     @Test
     void statsAndRecentEventsAreReadOnlySnapshots() throws Exception {
         try (ArqonBus bus = bus(b -> b.recentEventsSize(10)).start().get(30, TimeUnit.SECONDS);
-                ArqonBusClient client = ArqonBusClient.connect(
+                TestClient client = TestClient.connect(
                         URI.create("ws://127.0.0.1:" + bus.busAddress().getPort() + "/")).get(10, TimeUnit.SECONDS)) {
             for (int i = 1; i <= 3; i++) {
                 bus.publish("stats", "news", Map.of("n", i));

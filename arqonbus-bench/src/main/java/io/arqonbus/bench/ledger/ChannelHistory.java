@@ -2,13 +2,15 @@ package io.arqonbus.bench.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Reads a channel's stored publications by offset: {@code history {room, channel, since, limit}}
@@ -32,22 +34,26 @@ public final class ChannelHistory {
      * Every entry after {@code afterOffset} (0 = from the start), oldest first, at most
      * {@code maxEntries}; each request may take {@code timeout}.
      *
+     * @param history sends one {@code history} command with these args and completes with the
+     *                server's {@code response} as a JSON tree (the SDK:
+     *                {@code args -> client.command("history", args).thenApply(ChannelHistory::tree)})
+     *
      * @throws IllegalStateException when the server refuses a request or the offsets do not advance
      */
-    public static List<Entry> read(ArqonBusClient client, String room, String channel, long afterOffset,
+    public static List<Entry> read(Function<ObjectNode, CompletableFuture<? extends JsonNode>> history, String room, String channel, long afterOffset,
             int maxEntries, Duration timeout) throws InterruptedException, TimeoutException {
         List<Entry> entries = new ArrayList<>();
         long since = afterOffset;
         int pages = maxEntries / PAGE + 2;
         for (int page = 0; page < pages && entries.size() < maxEntries; page++) {
-            ObjectNode args = ArqonBusClient.object();
+            ObjectNode args = JsonNodeFactory.instance.objectNode();
             args.put("room", room);
             args.put("channel", channel);
             args.put("since", since);
             args.put("limit", PAGE);
             JsonNode reply;
             try {
-                reply = client.command("history", args).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                reply = history.apply(args).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
                 throw new IllegalStateException("history of " + room + ":" + channel + " failed: " + e.getCause(), e);
             }
@@ -71,6 +77,14 @@ public final class ChannelHistory {
             }
         }
         return entries;
+    }
+
+    /** A reply of the SDK as the JSON tree {@link #read} reads ({@code status}, {@code payload}). */
+    public static JsonNode tree(io.arqonbus.protocol.Envelope reply) {
+        ObjectNode tree = JsonNodeFactory.instance.objectNode();
+        tree.put("status", reply.status());
+        tree.set("payload", reply.payload());
+        return tree;
     }
 
     private static long number(JsonNode payload, String field) {

@@ -16,6 +16,7 @@ import io.arqonbus.bench.load.StatsBoard;
 import io.arqonbus.bench.probe.ServerProbe;
 import io.arqonbus.bench.report.Report;
 import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.client.ReconnectPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -186,14 +187,15 @@ public final class DurableWorkload {
         long unackedStored = 0;
         List<String> problems = new ArrayList<>();
         int maxEntries = (int) Math.min(Integer.MAX_VALUE - 1, sentTotal + ChannelHistory.PAGE);
-        try (ArqonBusClient reader = ArqonBusClient.connect(settings.uri())
-                .get(HISTORY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        try (ArqonBusClient reader = ArqonBusClient.builder(settings.uri()).reconnect(ReconnectPolicy.none())
+                .commandTimeout(HISTORY_TIMEOUT).build()) {
+            reader.connect().get(HISTORY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             for (int c = 0; c < channels; c++) {
                 Map<Integer, AckLedger> mine = new HashMap<>();
                 for (int p = c; p < publishers; p += channels) {
                     mine.put(p, ledgers.get(p));
                 }
-                List<ChannelHistory.Entry> history = ChannelHistory.read(reader, ROOM, channelNames.get(c), 0,
+                List<ChannelHistory.Entry> history = ChannelHistory.read(args -> reader.command("history", args).thenApply(ChannelHistory::tree), ROOM, channelNames.get(c), 0,
                         maxEntries, HISTORY_TIMEOUT);
                 LedgerCheck.Result result = LedgerCheck.check(mine, history);
                 entries += result.entries();

@@ -4,8 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.cli.common.CliContext;
 import io.arqonbus.cli.common.CliException;
 import io.arqonbus.cli.common.ExitCodes;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.client.ArqonBusClient;
-import io.arqonbus.client.CloseStatus;
+import io.arqonbus.client.ArqonBusClientBuilder;
+import io.arqonbus.client.ArqonBusException;
+import io.arqonbus.client.ClientState;
+import io.arqonbus.client.ConnectionEvent;
+import io.arqonbus.client.ReconnectPolicy;
+import io.arqonbus.protocol.Envelope;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +54,7 @@ public final class TailCommand implements Callable<Integer> {
     private static final Duration POLL_SLICE = Duration.ofMillis(200);
     /** Connect timeout when {@code --timeout-seconds 0} asks for no receive timeout. */
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Option(names = "--ws-url", paramLabel = "URL",
             description = "Bus WebSocket URL (env ARQONBUS_WS_URL, default " + DEFAULT_WS_URL + ").")
@@ -95,20 +106,21 @@ public final class TailCommand implements Callable<Integer> {
         Request request = validate();
         PrintWriter out = spec.commandLine().getOut();
         String ca = caFile != null ? caFile : parent.environment().getenv(TrustedCa.ENV, null);
-        ArqonBusClient client = connect(request, ca);
+        Frames frames = new Frames();
+        ArqonBusClient client = connect(request, ca, frames);
         try {
             Set<String> ownRequestIds = new HashSet<>();
             int printed = 0;
             if (request.room() != null) {
                 ownRequestIds.add(join(client, request));
             } else {
-                printed += print(out, client.welcome());
+                printed += print(out, frames.welcome.join());
             }
             if (request.send() != null) {
-                await(client.send(request.send()), request.timeout(), "sending --send");
+                await(client.sendJson(request.send().toString()), request.timeout(), "sending --send");
             }
             while (limit == 0 || printed < limit) {
-                JsonNode frame = next(client, request.timeout());
+                JsonNode frame = frames.next(request.timeout());
                 if (isOwnReply(frame, ownRequestIds)) {
                     continue;
                 }
@@ -117,6 +129,72 @@ public final class TailCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } finally {
             client.close();
+        }
+    }
+
+    /**
+     * What the connection received: the welcome apart, then every frame in a bounded queue (a
+     * terminal that cannot keep up ends the command rather than growing memory), and how it ended.
+     */
+    private static final class Frames {
+        private static final int CAPACITY = 65_536;
+        final CompletableFuture<JsonNode> welcome = new CompletableFuture<>();
+        final BlockingQueue<JsonNode> queue = new ArrayBlockingQueue<>(CAPACITY);
+        final CompletableFuture<ConnectionEvent> end = new CompletableFuture<>();
+        volatile boolean overflowed;
+
+        void onFrame(String json) {
+            JsonNode frame;
+            try {
+                frame = MAPPER.readTree(json);
+            } catch (IOException e) {
+                frame = MAPPER.getNodeFactory().textNode(json);
+            }
+            if (!welcome.isDone()) {
+                welcome.complete(frame);
+            } else if (!queue.offer(frame)) {
+                overflowed = true;
+            }
+        }
+
+        void onEvent(ConnectionEvent event) {
+            if (event.state() == ClientState.CLOSED) {
+                end.complete(event);
+            }
+        }
+
+        /** The next frame; fails when the connection ends or nothing arrives within {@code timeout}. */
+        JsonNode next(Duration timeout) {
+            long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+            while (true) {
+                if (overflowed) {
+                    throw CliException.failure("Receive failed: more than " + CAPACITY
+                            + " frames arrived faster than they could be printed");
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw CliException.failure("Timed out waiting for message");
+                }
+                JsonNode frame;
+                try {
+                    frame = queue.poll(Math.min(left, POLL_SLICE.toNanos()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw CliException.failure("Interrupted while waiting for message");
+                }
+                if (frame != null) {
+                    return frame;
+                }
+                if (end.isDone()) {
+                    JsonNode last = queue.poll();
+                    if (last != null) {
+                        return last;
+                    }
+                    ConnectionEvent status = end.join();
+                    throw CliException.failure("Receive failed: connection closed (" + status.code() + " "
+                            + status.reason() + ")");
+                }
+            }
         }
     }
 
@@ -182,7 +260,7 @@ public final class TailCommand implements Callable<Integer> {
         JsonNode sendJson = null;
         if (send != null) {
             try {
-                sendJson = ArqonBusClient.parse(send);
+                sendJson = parse(send);
             } catch (UncheckedIOException e) {
                 throw CliException.usage("--send is not valid JSON: " + e.getCause().getMessage());
             }
@@ -194,38 +272,61 @@ public final class TailCommand implements Callable<Integer> {
         return new Request(uri, parsed, joinRoom, joinChannel, sendJson, timeout);
     }
 
-    private static ArqonBusClient connect(Request request, String caFile) {
-        CompletableFuture<ArqonBusClient> connecting;
+    private static ArqonBusClient connect(Request request, String caFile, Frames frames) {
+        Duration timeout = request.timeout() != null ? request.timeout() : DEFAULT_CONNECT_TIMEOUT;
+        ArqonBusClient client;
         try {
-            connecting = ArqonBusClient.connect(TrustedCa.client(caFile, Duration.ofSeconds(10)), request.uri(),
-                    request.headers());
+            ArqonBusClientBuilder builder = ArqonBusClient.builder(request.uri())
+                    .httpClient(TrustedCa.client(caFile, Duration.ofSeconds(10)))
+                    .reconnect(ReconnectPolicy.none())
+                    .connectTimeout(timeout)
+                    .commandTimeout(request.timeout() != null ? request.timeout() : Duration.ofDays(365))
+                    .onFrame((frame, json) -> frames.onFrame(json))
+                    .onStateChange(frames::onEvent);
+            request.headers().forEach(builder::header);
+            client = builder.build();
         } catch (IllegalArgumentException e) {
             throw CliException.usage("Cannot use these headers: " + e.getMessage());
         }
-        Duration timeout = request.timeout() != null ? request.timeout() : DEFAULT_CONNECT_TIMEOUT;
+        CompletableFuture<Void> connecting = client.connect();
         try {
-            return connecting.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            connecting.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return client;
         } catch (ExecutionException e) {
-            connecting.thenAccept(ArqonBusClient::abort);
+            client.close();
             throw CliException.failure("Failed to connect to " + request.uri() + ": " + describe(e.getCause()));
         } catch (TimeoutException e) {
-            connecting.thenAccept(ArqonBusClient::abort);
+            client.close();
             throw CliException.failure("Failed to connect to " + request.uri() + ": timed out");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            client.close();
             throw CliException.failure("Interrupted while connecting");
         }
     }
 
     /** Joins and returns the join command's request id. */
     private static String join(ArqonBusClient client, Request request) {
-        JsonNode reply = await(client.joinChannel(request.room(), request.channel()), request.timeout(),
-                "joining " + request.room() + ":" + request.channel());
-        if (!"success".equals(reply.path("status").asText())) {
-            throw CliException.failure("Could not join " + request.room() + ":" + request.channel() + ": "
-                    + reply.path("error_code").asText() + " " + reply.path("error").asText());
+        ObjectNode args = MAPPER.createObjectNode().put("room", request.room()).put("channel", request.channel());
+        CompletableFuture<Envelope> joining = client.command("join_channel", args);
+        Envelope reply;
+        try {
+            reply = request.timeout() == null ? joining.get()
+                    : joining.get(request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ArqonBusException refused && refused.isServerRefusal()) {
+                throw CliException.failure("Could not join " + request.room() + ":" + request.channel() + ": "
+                        + refused.code() + " " + refused.getMessage());
+            }
+            throw CliException.failure("Failed joining " + request.room() + ":" + request.channel() + ": "
+                    + describe(e.getCause()));
+        } catch (TimeoutException e) {
+            throw CliException.failure("Timed out joining " + request.room() + ":" + request.channel());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.failure("Interrupted joining " + request.room() + ":" + request.channel());
         }
-        return reply.path("request_id").asText();
+        return reply.requestId();
     }
 
     private static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
@@ -241,27 +342,11 @@ public final class TailCommand implements Callable<Integer> {
         }
     }
 
-    /** The next frame; fails when the connection ends or nothing arrives within {@code timeout}. */
-    private static JsonNode next(ArqonBusClient client, Duration timeout) {
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw CliException.failure("Timed out waiting for message");
-            }
-            JsonNode frame = client.poll(Duration.ofNanos(Math.min(left, POLL_SLICE.toNanos())));
-            if (frame != null) {
-                return frame;
-            }
-            if (client.isClosed()) {
-                JsonNode last = client.poll(Duration.ZERO);
-                if (last != null) {
-                    return last;
-                }
-                CloseStatus status = client.closeFuture().getNow(CloseStatus.abnormal(null));
-                throw CliException.failure("Receive failed: connection closed (" + status.code() + " "
-                        + status.reason() + ")");
-            }
+    private static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,13 +49,13 @@ class ClusterProcessTest {
         return node;
     }
 
-    private ArqonBusClient client(ServerProcess node) throws Exception {
-        ArqonBusClient client = ArqonBusClient.connect(node.uri()).get(10, TimeUnit.SECONDS);
+    private TestClient client(ServerProcess node) throws Exception {
+        TestClient client = TestClient.connect(node.uri()).get(10, TimeUnit.SECONDS);
         opened.add(client::abort);
         return client;
     }
 
-    private static List<JsonNode> publications(ArqonBusClient client, String channel, int last) throws TimeoutException {
+    private static List<JsonNode> publications(TestClient client, String channel, int last) throws TimeoutException {
         List<JsonNode> out = new ArrayList<>();
         while (true) {
             JsonNode frame = client.next(T);
@@ -73,13 +73,13 @@ class ClusterProcessTest {
         RedisProcess redis = RedisProcess.start(dir);
         opened.add(redis);
         List<ServerProcess> nodes = List.of(node(redis, "node-a"), node(redis, "node-b"), node(redis, "node-c"));
-        List<ArqonBusClient> members = new ArrayList<>();
+        List<TestClient> members = new ArrayList<>();
         for (ServerProcess node : nodes) {
-            ArqonBusClient member = client(node);
+            TestClient member = client(node);
             member.joinChannel("science", "explore").get(10, TimeUnit.SECONDS);
             members.add(member);
         }
-        ArqonBusClient publisher = client(nodes.get(0));
+        TestClient publisher = client(nodes.get(0));
         JsonNode joined = publisher.joinChannel("science", "explore").get(10, TimeUnit.SECONDS);
         long startOffset = joined.path("payload").path("data").path("offset").asLong();
         String epoch = joined.path("payload").path("data").path("epoch").asText();
@@ -88,7 +88,7 @@ class ClusterProcessTest {
         for (int seq = 1; seq <= COUNT; seq++) {
             publisher.publish("science", "explore", Map.of("seq", seq));
         }
-        for (ArqonBusClient member : members) {
+        for (TestClient member : members) {
             List<JsonNode> got = publications(member, "explore", COUNT);
             assertThat(got).extracting(f -> f.path("payload").path("seq").asInt())
                     .containsExactlyElementsOf(IntStream.rangeClosed(1, COUNT).boxed().toList());
@@ -98,17 +98,17 @@ class ClusterProcessTest {
         }
 
         // A room broadcast from A reaches the room's members on B and C.
-        ObjectNode broadcast = ArqonBusClient.object();
+        ObjectNode broadcast = TestClient.object();
         broadcast.put("type", "message");
         broadcast.put("room", "science");
         broadcast.putObject("payload").put("broadcast", true);
         publisher.send(broadcast);
-        for (ArqonBusClient member : members.subList(1, 3)) {
+        for (TestClient member : members.subList(1, 3)) {
             member.await(f -> f.path("payload").path("broadcast").asBoolean() && f.path("channel").isMissingNode(), T);
         }
 
         // A private message from A to a client on C.
-        ObjectNode privateMessage = ArqonBusClient.object();
+        ObjectNode privateMessage = TestClient.object();
         privateMessage.put("type", "private");
         privateMessage.putArray("to").add(members.get(2).clientId());
         privateMessage.putObject("payload").put("text", "psst");
@@ -126,8 +126,8 @@ class ClusterProcessTest {
                 .isEqualTo(first.path("payload").path("offset").asLong());
 
         // A join with the position seen before the publications, on node B, recovers them all.
-        ArqonBusClient late = client(nodes.get(1));
-        ObjectNode args = ArqonBusClient.object();
+        TestClient late = client(nodes.get(1));
+        ObjectNode args = TestClient.object();
         args.put("room", "science");
         args.put("channel", "explore");
         args.putObject("recover").put("offset", startOffset).put("epoch", epoch);
@@ -137,8 +137,8 @@ class ClusterProcessTest {
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, COUNT).boxed().toList());
     }
 
-    private static JsonNode durable(ArqonBusClient client, String id, String key) throws TimeoutException {
-        ObjectNode frame = ArqonBusClient.object();
+    private static JsonNode durable(TestClient client, String id, String key) throws TimeoutException {
+        ObjectNode frame = TestClient.object();
         frame.put("id", id);
         frame.put("type", "message");
         frame.put("room", "science");

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.arqonbus.bench.ledger.AckLedger;
 import io.arqonbus.bench.ledger.ChannelHistory;
 import io.arqonbus.bench.ledger.LedgerCheck;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,8 +101,8 @@ class CrashRecoveryTest {
                 current.set(second.uri());
                 RetryingPublisher.Outcome outcome = publisher.done().get(PUBLISH_LIMIT.toSeconds(), TimeUnit.SECONDS);
                 List<ChannelHistory.Entry> history;
-                try (ArqonBusClient reader = ArqonBusClient.connect(second.uri()).get(10, TimeUnit.SECONDS)) {
-                    history = ChannelHistory.read(reader, RetryingPublisher.ROOM, RetryingPublisher.CHANNEL, 0,
+                try (TestClient reader = TestClient.connect(second.uri()).get(10, TimeUnit.SECONDS)) {
+                    history = ChannelHistory.read(query -> reader.command("history", query), RetryingPublisher.ROOM, RetryingPublisher.CHANNEL, 0,
                             total * 2 + ChannelHistory.PAGE, HISTORY_TIMEOUT);
                 }
                 Crash crash = new Crash(store, total, outcome, history,

@@ -2,7 +2,7 @@ package io.arqonbus.cli.crash;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,10 +64,10 @@ final class RecoveringSubscriber implements Runnable {
     @Override
     public void run() {
         while (!stopped && System.nanoTime() < deadlineNanos) {
-            ArqonBusClient client;
+            TestClient client;
             try {
-                client = ArqonBusClient.connect(server.get()).get(5, TimeUnit.SECONDS);
-                ObjectNode args = ArqonBusClient.object();
+                client = TestClient.connect(server.get()).get(5, TimeUnit.SECONDS);
+                ObjectNode args = TestClient.object();
                 args.put("room", RetryingPublisher.ROOM);
                 args.put("channel", RetryingPublisher.CHANNEL);
                 if (epoch != null) {
@@ -94,7 +94,7 @@ final class RecoveringSubscriber implements Runnable {
         }
     }
 
-    private void read(ArqonBusClient client) {
+    private void read(TestClient client) {
         while (!stopped && !client.isClosed() && System.nanoTime() < deadlineNanos) {
             JsonNode frame = client.poll(Duration.ofMillis(200));
             if (frame != null && "message".equals(frame.path("type").asText())

@@ -100,7 +100,7 @@ final class RedisProcess implements AutoCloseable {
             }
         }
         throw new AssertionError(name + " is not on the PATH (" + path + "): the Redis crash test starts a real "
-                + name + "; install it (e.g. apt-get install redis-server; .ci/run does)");
+                + name + "; install it (e.g. apt-get install redis-server; ./arqon test does)");
     }
 
     private static int freePort() {

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.bench.ledger.AckLedger;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -81,7 +81,7 @@ final class RetryingPublisher implements Runnable {
     }
 
     private void publish() {
-        ArqonBusClient client = connect();
+        TestClient client = connect();
         try {
             long next = 1;
             while (ledger.acked() < total) {
@@ -154,7 +154,7 @@ final class RetryingPublisher implements Runnable {
         }
     }
 
-    private static void send(ArqonBusClient client, long seq) {
+    private static void send(TestClient client, long seq) {
         String id = "arq_crash_" + seq;
         client.sendText("{\"type\":\"message\",\"id\":\"" + id + "\",\"room\":\"" + ROOM + "\",\"channel\":\"" + CHANNEL
                 + "\",\"ack\":\"durable\",\"metadata\":{\"idempotency_key\":\"" + id + "\"},\"payload\":{\"bp\":0,\"bseq\":"
@@ -162,8 +162,8 @@ final class RetryingPublisher implements Runnable {
     }
 
     /** Connects to the current server, trying until the deadline (the server may be restarting). */
-    private ArqonBusClient connect() {
-        ArqonBusClient[] connected = new ArqonBusClient[1];
+    private TestClient connect() {
+        TestClient[] connected = new TestClient[1];
         long left = deadlineNanos - System.nanoTime();
         await().atMost(Duration.ofNanos(Math.max(1, left))).pollInterval(Duration.ofMillis(100)).until(() -> {
             URI uri = server.get();
@@ -171,7 +171,7 @@ final class RetryingPublisher implements Runnable {
                 return false;
             }
             try {
-                connected[0] = ArqonBusClient.connect(uri).get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                connected[0] = TestClient.connect(uri).get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 return true;
             } catch (Exception e) {
                 return false;

@@ -2,7 +2,7 @@ package io.arqonbus.cli.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import org.junit.jupiter.api.Test;
 
 class PythonJsonTest {
@@ -12,7 +12,7 @@ class PythonJsonTest {
     @Test
     void compactSortsKeysAndUsesPythonSeparators() {
         // json.dumps(obj, sort_keys=True)
-        assertThat(PythonJson.compact(ArqonBusClient.parse(SAMPLE)))
+        assertThat(PythonJson.compact(TestClient.parse(SAMPLE)))
                 .isEqualTo("{\"a\": {\"b\": true, \"y\": [1, 2, {\"k\": null}]}, \"e\": {}, \"l\": [], "
                         + "\"s\": \"caf\\u00e9 \\\"q\\\"\", \"z\": 1}");
     }
@@ -20,7 +20,7 @@ class PythonJsonTest {
     @Test
     void indentedMatchesPythonIndentTwo() {
         // json.dumps(obj, indent=2, sort_keys=True)
-        assertThat(PythonJson.indented(ArqonBusClient.parse(SAMPLE))).isEqualTo("""
+        assertThat(PythonJson.indented(TestClient.parse(SAMPLE))).isEqualTo("""
                 {
                   "a": {
                     "b": true,

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.cli.CliRunner;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.internal.hub.ChannelInfo;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -42,7 +42,7 @@ class TailCommandTest {
         CliRunner.Running tail = new CliRunner().start("tail", "--ws-url", wsUrl, "--room", "tail-a", "--channel",
                 "news", "--limit", "2", "--timeout-seconds", "20");
         await().atMost(TIMEOUT).until(() -> members("tail-a", "news") == 1 || tail.exit().isDone());
-        try (ArqonBusClient publisher = ArqonBusClient.connect(URI.create(wsUrl)).get(10, TimeUnit.SECONDS)) {
+        try (TestClient publisher = TestClient.connect(URI.create(wsUrl)).get(10, TimeUnit.SECONDS)) {
             publisher.publish("tail-a", "news", Map.of("n", 1, "text", "first"));
             publisher.publish("tail-a", "news", Map.of("n", 2, "text", "second"));
             publisher.publish("tail-a", "news", Map.of("n", 3, "text", "beyond the limit"));
@@ -61,13 +61,13 @@ class TailCommandTest {
         CliRunner.Running tail = new CliRunner(Map.of("ARQONBUS_WS_URL", wsUrl))
                 .start("tail", "--room", "tail-b:raw", "--raw", "--timeout-seconds", "20");
         await().atMost(TIMEOUT).until(() -> members("tail-b", "raw") == 1 || tail.exit().isDone());
-        try (ArqonBusClient publisher = ArqonBusClient.connect(URI.create(wsUrl)).get(10, TimeUnit.SECONDS)) {
+        try (TestClient publisher = TestClient.connect(URI.create(wsUrl)).get(10, TimeUnit.SECONDS)) {
             publisher.publish("tail-b", "raw", Map.of("b", 2, "a", 1));
             CliRunner.Result result = tail.exit().thenApply(c -> tail.join()).get(20, TimeUnit.SECONDS);
             assertThat(result.exitCode()).as(result.err()).isZero();
             String line = result.out().strip();
             assertThat(line).doesNotContain("\n").contains("\"payload\": {\"a\": 1, \"b\": 2}");
-            JsonNode frame = ArqonBusClient.parse(line);
+            JsonNode frame = TestClient.parse(line);
             assertThat(frame.path("type").asText()).isEqualTo("message");
             assertThat(frame.path("room").asText()).isEqualTo("tail-b");
             List<String> keys = iterate(frame.fieldNames());
@@ -89,7 +89,7 @@ class TailCommandTest {
         CliRunner.Result result = new CliRunner().run("tail", "--ws-url", wsUrl, "--limit", "3", "--raw",
                 "--send", "{\"type\":\"command\",\"command\":\"ping\",\"id\":\"arq_cli_ping_1\"}");
         assertThat(result.exitCode()).as(result.err()).isZero();
-        List<JsonNode> frames = result.out().lines().map(ArqonBusClient::parse).toList();
+        List<JsonNode> frames = result.out().lines().map(TestClient::parse).toList();
         assertThat(frames).extracting(f -> f.path("type").asText())
                 .containsExactly("message", "response", "command_response");
         assertThat(frames.get(1).path("request_id").asText()).isEqualTo("arq_cli_ping_1");

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.cli.CliRunner;
-import io.arqonbus.client.ArqonBusClient;
-import io.arqonbus.client.CloseStatus;
+import io.arqonbus.server.testing.TestClient;
+import io.arqonbus.server.testing.CloseStatus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -36,8 +36,8 @@ class ServeCommandTest {
         assertThat(banner.group(4)).startsWith("http://");
         URI bus = URI.create(banner.group(2));
 
-        try (ArqonBusClient alice = ArqonBusClient.connect(bus).get(10, TimeUnit.SECONDS);
-             ArqonBusClient bob = ArqonBusClient.connect(bus).get(10, TimeUnit.SECONDS)) {
+        try (TestClient alice = TestClient.connect(bus).get(10, TimeUnit.SECONDS);
+             TestClient bob = TestClient.connect(bus).get(10, TimeUnit.SECONDS)) {
             assertThat(alice.joinChannel("science", "explore").get(10, TimeUnit.SECONDS).path("status").asText())
                     .isEqualTo("success");
             bob.publish("science", "explore", Map.of("text", "hello"));

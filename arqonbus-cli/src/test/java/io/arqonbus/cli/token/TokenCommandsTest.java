@@ -9,7 +9,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.sun.net.httpserver.HttpServer;
 import io.arqonbus.cli.CliRunner;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.internal.auth.PemKeys;
 import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -240,7 +240,7 @@ class TokenCommandsTest {
     @Test
     void aGeneratedTokenOpensARealServerAndCarriesItsClaims() throws Exception {
         String token = gen("--secret", SECRET, "--sub", "frank", "--role", "admin", "--tenant", "acme");
-        try (ArqonBusClient client = ArqonBusClient.connect(server.wsUri(),
+        try (TestClient client = TestClient.connect(server.wsUri(),
                 Map.of("Authorization", "Bearer " + token)).get(10, TimeUnit.SECONDS)) {
             Session session = server.components().sessions().find(client.clientId());
             assertThat(session.principal().subject()).isEqualTo("frank");
@@ -249,7 +249,7 @@ class TokenCommandsTest {
         }
         // A token of another secret is refused by the same server.
         String forged = gen("--secret", "not-the-server-secret-but-32-bytes-long!", "--sub", "frank");
-        assertThat(ArqonBusClient.connect(server.wsUri(),
+        assertThat(TestClient.connect(server.wsUri(),
                 Map.of("Authorization", "Bearer " + forged)).handle((c, e) -> e).get(10, TimeUnit.SECONDS)).isNotNull();
     }
 }

@@ -142,6 +142,8 @@ public final class ServerConfig {
     public ChannelLimits channels() { return settings.channels; }
     /** The bounds and retry policy of webhook delivery. */
     public WebhookSettings webhooks() { return settings.webhooks; }
+    /** The HTTP API under {@code /api/}: its keys, rate limit and body limit. */
+    public HttpApiSettings httpApi() { return settings.httpApi; }
 
 
     /**
@@ -225,6 +227,7 @@ public final class ServerConfig {
         private KvLimits kvLimits = KvLimits.defaults();
         private ChannelLimits channels = ChannelLimits.defaults();
         private WebhookSettings webhooks = WebhookSettings.defaults();
+        private HttpApiSettings httpApi = HttpApiSettings.defaults();
 
         private Builder() {
         }
@@ -340,6 +343,9 @@ public final class ServerConfig {
         public Builder webhooks(WebhookSettings value) { webhooks = Objects.requireNonNull(value, "webhooks"); return this; }
         /** Changes the webhook settings set so far. */
         public Builder webhooks(UnaryOperator<WebhookSettings> change) { return webhooks(change.apply(webhooks)); }
+        public Builder httpApi(HttpApiSettings value) { httpApi = Objects.requireNonNull(value, "httpApi"); return this; }
+        /** Changes the HTTP API settings set so far. */
+        public Builder httpApi(UnaryOperator<HttpApiSettings> change) { return httpApi(change.apply(httpApi)); }
 
         /**
          * Validates every setting and builds the configuration.

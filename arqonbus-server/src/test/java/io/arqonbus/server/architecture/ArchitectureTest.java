@@ -107,7 +107,7 @@ class ArchitectureTest {
                         "io.arqonbus.server.internal.cluster..")
                 .layer("Edge").definedBy("io.arqonbus.server.internal.routing..",
                         "io.arqonbus.server.internal.transport..", "io.arqonbus.server.internal.tls..",
-                        "io.arqonbus.server.internal.http..")
+                        "io.arqonbus.server.internal.http..", "io.arqonbus.server.internal.httpapi..")
                 .layer("Root").definedBy("io.arqonbus.server", "io.arqonbus.server.internal.config..",
                         "io.arqonbus.server.internal.runtime..")
                 .whereLayer("Root").mayNotBeAccessedByAnyLayer()

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +21,7 @@ class DurableAckTest {
     private static final Duration T = ArqonBusExtension.TIMEOUT;
 
     private static ObjectNode message(String id, String channel, int seq, String ack, String idempotencyKey) {
-        ObjectNode frame = ArqonBusClient.object();
+        ObjectNode frame = TestClient.object();
         frame.put("id", id);
         frame.put("type", "message");
         frame.put("room", "dur");
@@ -42,9 +42,9 @@ class DurableAckTest {
 
     @Test
     void aDurablePublishIsAcknowledgedWithItsPositionAfterTheLegacyAck() throws Exception {
-        ArqonBusClient subscriber = server.connect();
+        TestClient subscriber = server.connect();
         String epoch = subscriber.joinChannel("dur", "acked").get().path("payload").path("data").path("epoch").asText();
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
 
         publisher.send(message("arq_dur_1", "acked", 1, "durable", null));
 
@@ -65,7 +65,7 @@ class DurableAckTest {
 
     @Test
     void aPublishWithoutAckGetsNoAck() throws Exception {
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
         publisher.joinChannel("dur", "quiet").get();
         publisher.send(message("arq_dur_quiet", "quiet", 1, null, null));
         publisher.await(f -> "message_response".equals(f.path("type").asText()), T);
@@ -76,9 +76,9 @@ class DurableAckTest {
 
     @Test
     void aRepeatedIdempotencyKeyIsNeitherStoredNorDeliveredAgainAndItsAckNamesTheFirstOffset() throws Exception {
-        ArqonBusClient subscriber = server.connect();
+        TestClient subscriber = server.connect();
         subscriber.joinChannel("dur", "idem").get();
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
 
         publisher.send(message("arq_idem_1", "idem", 1, "durable", "order-42"));
         JsonNode first = publisher.await(f -> ackFor(f, "arq_idem_1"), T);
@@ -96,29 +96,29 @@ class DurableAckTest {
         JsonNode b = subscriber.await(f -> "message".equals(f.path("type").asText()), T);
         assertThat(List.of(a.path("payload").path("seq").asInt(), b.path("payload").path("seq").asInt()))
                 .containsExactly(1, 2);
-        ObjectNode args = ArqonBusClient.object().put("room", "dur").put("channel", "idem");
+        ObjectNode args = TestClient.object().put("room", "dur").put("channel", "idem");
         JsonNode history = subscriber.command("history", args).get().path("payload").path("data").path("history");
         assertThat(history).hasSize(2);
     }
 
     @Test
     void anIdempotencyKeyWithoutAckStillDeduplicates() throws Exception {
-        ArqonBusClient subscriber = server.connect();
+        TestClient subscriber = server.connect();
         subscriber.joinChannel("dur", "idem-noack").get();
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
         for (int i = 0; i < 3; i++) {
             publisher.send(message("arq_noack_" + i, "idem-noack", 7, null, "same"));
         }
         publisher.send(message("arq_noack_end", "idem-noack", 8, null, "other"));
         subscriber.await(f -> f.path("payload").path("seq").asInt() == 8, T);
-        ObjectNode args = ArqonBusClient.object().put("room", "dur").put("channel", "idem-noack");
+        ObjectNode args = TestClient.object().put("room", "dur").put("channel", "idem-noack");
         JsonNode history = subscriber.command("history", args).get().path("payload").path("data").path("history");
         assertThat(history).extracting(h -> h.path("payload").path("seq").asInt()).containsExactly(7, 8);
     }
 
     @Test
     void aBadIdempotencyKeyIsRefusedWithAValidationError() throws Exception {
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
         publisher.send(message("arq_badkey", "idem-bad", 1, "durable", "k".repeat(129)));
         JsonNode error = publisher.await(f -> "error".equals(f.path("type").asText()), T);
         assertThat(error.path("error_code").asText()).isEqualTo("VALIDATION_ERROR");
@@ -128,13 +128,13 @@ class DurableAckTest {
 
     @Test
     void historyReadsByOffsetOldestOrNewestFirst() throws Exception {
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
         for (int i = 1; i <= 10; i++) {
             publisher.send(message("arq_hist_" + i, "since", i, "durable", null));
         }
         publisher.await(f -> ackFor(f, "arq_hist_10"), T);
 
-        ObjectNode args = ArqonBusClient.object().put("room", "dur").put("channel", "since").put("since", 4).put("limit", 3);
+        ObjectNode args = TestClient.object().put("room", "dur").put("channel", "since").put("since", 4).put("limit", 3);
         JsonNode oldest = publisher.command("history", args).get().path("payload").path("data").path("history");
         assertThat(oldest).extracting(h -> h.path("metadata").path("offset").asLong()).containsExactly(5L, 6L, 7L);
 
@@ -142,12 +142,12 @@ class DurableAckTest {
         JsonNode newest = publisher.command("history", args).get().path("payload").path("data").path("history");
         assertThat(newest).extracting(h -> h.path("metadata").path("offset").asLong()).containsExactly(10L, 9L, 8L);
 
-        ObjectNode noSince = ArqonBusClient.object().put("room", "dur").put("channel", "since").put("limit", 2)
+        ObjectNode noSince = TestClient.object().put("room", "dur").put("channel", "since").put("limit", 2)
                 .put("reverse", true);
         JsonNode latest = publisher.command("history", noSince).get().path("payload").path("data").path("history");
         assertThat(latest).extracting(h -> h.path("metadata").path("offset").asLong()).containsExactly(10L, 9L);
 
-        ObjectNode roomOnly = ArqonBusClient.object().put("room", "dur").put("since", 3);
+        ObjectNode roomOnly = TestClient.object().put("room", "dur").put("since", 3);
         JsonNode refused = publisher.command("history", roomOnly).get();
         assertThat(refused.path("error_code").asText()).isEqualTo("VALIDATION_ERROR");
     }

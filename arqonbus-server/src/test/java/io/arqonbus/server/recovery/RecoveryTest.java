@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +27,8 @@ class RecoveryTest {
 
     private static final Duration T = ArqonBusExtension.TIMEOUT;
 
-    private static JsonNode join(ArqonBusClient client, String channel, long offset, String epoch) throws Exception {
-        ObjectNode args = ArqonBusClient.object();
+    private static JsonNode join(TestClient client, String channel, long offset, String epoch) throws Exception {
+        ObjectNode args = TestClient.object();
         args.put("room", "rec");
         args.put("channel", channel);
         if (epoch != null) {
@@ -44,7 +44,7 @@ class RecoveryTest {
     }
 
     /** Publishes {@code n} messages and waits until a watcher member received the last one. */
-    private static void publishAndSettle(ArqonBusClient publisher, ArqonBusClient watcher, String channel, int from,
+    private static void publishAndSettle(TestClient publisher, TestClient watcher, String channel, int from,
             int n) throws TimeoutException {
         for (int i = from; i < from + n; i++) {
             publisher.publish("rec", channel, Map.of("seq", i));
@@ -54,7 +54,7 @@ class RecoveryTest {
     }
 
     /** The frames after the join reply, up to and including the publication with {@code lastSeq}. */
-    private static List<JsonNode> publicationsUntil(ArqonBusClient client, String channel, int lastSeq)
+    private static List<JsonNode> publicationsUntil(TestClient client, String channel, int lastSeq)
             throws TimeoutException {
         List<JsonNode> out = new ArrayList<>();
         while (true) {
@@ -70,10 +70,10 @@ class RecoveryTest {
 
     @Test
     void aMemberThatMissedAThousandGetsExactlyThoseInOrderThenLiveTraffic() throws Exception {
-        ArqonBusClient publisher = server.connect();
-        ArqonBusClient watcher = server.connect();
+        TestClient publisher = server.connect();
+        TestClient watcher = server.connect();
         watcher.joinChannel("rec", "thousand").get();
-        ArqonBusClient member = server.connect();
+        TestClient member = server.connect();
         JsonNode first = join(member, "thousand", 0, null);
         String epoch = first.path("payload").path("data").path("epoch").asText();
         assertThat(first.path("payload").path("data").path("offset").asLong()).isZero();
@@ -86,7 +86,7 @@ class RecoveryTest {
 
         publishAndSettle(publisher, watcher, "thousand", 6, 1_000);
 
-        ArqonBusClient back = server.connect();
+        TestClient back = server.connect();
         JsonNode reply = join(back, "thousand", lastSeen, epoch);
         JsonNode data = reply.path("payload").path("data");
         assertThat(data.path("recovered").asBoolean()).isTrue();
@@ -107,10 +107,10 @@ class RecoveryTest {
 
     @Test
     void publicationsRacingTheJoinLeaveNoGapAndNoDuplicateAtTheSeam() throws Exception {
-        ArqonBusClient publisher = server.connect();
-        ArqonBusClient watcher = server.connect();
+        TestClient publisher = server.connect();
+        TestClient watcher = server.connect();
         watcher.joinChannel("rec", "race").get();
-        ArqonBusClient member = server.connect();
+        TestClient member = server.connect();
         String epoch = join(member, "race", 0, null).path("payload").path("data").path("epoch").asText();
         member.close();
         publishAndSettle(publisher, watcher, "race", 1, 200);
@@ -122,7 +122,7 @@ class RecoveryTest {
                 publisher.publish("rec", "race", Map.of("seq", sent.incrementAndGet())).join();
             }
         });
-        ArqonBusClient back = server.connect();
+        TestClient back = server.connect();
         JsonNode reply;
         try {
             reply = join(back, "race", 100, epoch);
@@ -145,13 +145,13 @@ class RecoveryTest {
 
     @Test
     void aPositionOlderThanRetentionIsNotRecoveredAndNothingPartialIsSent() throws Exception {
-        ArqonBusClient publisher = server.connect();
-        ArqonBusClient watcher = server.connect();
+        TestClient publisher = server.connect();
+        TestClient watcher = server.connect();
         JsonNode joined = watcher.joinChannel("rec", "trimmed").get();
         String epoch = joined.path("payload").path("data").path("epoch").asText();
         publishAndSettle(publisher, watcher, "trimmed", 1, 2_100);
 
-        ArqonBusClient back = server.connect();
+        TestClient back = server.connect();
         JsonNode data = join(back, "trimmed", 10, epoch).path("payload").path("data");
 
         assertThat(data.path("recovered").asBoolean()).isFalse();
@@ -163,17 +163,17 @@ class RecoveryTest {
 
     @Test
     void moreMissedThanTheRecoveryBoundIsNotRecovered() throws Exception {
-        ArqonBusClient publisher = server.connect();
-        ArqonBusClient watcher = server.connect();
+        TestClient publisher = server.connect();
+        TestClient watcher = server.connect();
         String epoch = watcher.joinChannel("rec", "bound").get().path("payload").path("data").path("epoch").asText();
         publishAndSettle(publisher, watcher, "bound", 1, 1_600);
 
-        ArqonBusClient back = server.connect();
+        TestClient back = server.connect();
         JsonNode data = join(back, "bound", 50, epoch).path("payload").path("data");
         assertThat(data.path("recovered").asBoolean()).isFalse();
         assertThat(data.path("missed").asLong()).isEqualTo(1_550);
 
-        ArqonBusClient within = server.connect();
+        TestClient within = server.connect();
         JsonNode ok = join(within, "bound", 100, epoch).path("payload").path("data");
         assertThat(ok.path("recovered").asBoolean()).isTrue();
         assertThat(publicationsUntil(within, "bound", 1_600)).hasSize(1_500);
@@ -181,8 +181,8 @@ class RecoveryTest {
 
     @Test
     void anotherEpochIsNotRecoveredAndAnUpToDatePositionIsRecoveredWithNothingMissed() throws Exception {
-        ArqonBusClient publisher = server.connect();
-        ArqonBusClient watcher = server.connect();
+        TestClient publisher = server.connect();
+        TestClient watcher = server.connect();
         String epoch = watcher.joinChannel("rec", "epoch").get().path("payload").path("data").path("epoch").asText();
         publishAndSettle(publisher, watcher, "epoch", 1, 3);
 
@@ -197,8 +197,8 @@ class RecoveryTest {
 
     @Test
     void aMalformedRecoverArgumentIsAValidationError() throws Exception {
-        ArqonBusClient client = server.connect();
-        ObjectNode args = ArqonBusClient.object();
+        TestClient client = server.connect();
+        ObjectNode args = TestClient.object();
         args.put("room", "rec");
         args.put("channel", "bad");
         args.putObject("recover").put("offset", "ten").put("epoch", "e");
@@ -207,7 +207,7 @@ class RecoveryTest {
         assertThat(reply.path("error_code").asText()).isEqualTo("VALIDATION_ERROR");
         assertThat(reply.path("error").asText()).contains("recover.offset");
 
-        args.set("recover", ArqonBusClient.parse("[1]"));
+        args.set("recover", TestClient.parse("[1]"));
         assertThat(client.command("join_channel", args).get().path("error_code").asText()).isEqualTo("VALIDATION_ERROR");
     }
 }

@@ -41,7 +41,7 @@ public final class RedisServer implements AutoCloseable {
         Path binary = binary();
         if (binary == null) {
             throw new AssertionError("This test needs the redis-server program on the PATH "
-                    + "(apt-get install -y redis-server); .ci/run installs it.");
+                    + "(apt-get install -y redis-server); ./arqon test installs it.");
         }
         AssertionError last = null;
         for (int attempt = 0; attempt < 3; attempt++) {

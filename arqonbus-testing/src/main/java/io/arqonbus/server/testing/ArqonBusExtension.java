@@ -1,6 +1,5 @@
 package io.arqonbus.server.testing;
 
-import io.arqonbus.client.ArqonBusClient;
 import io.arqonbus.server.ArqonBus;
 import io.arqonbus.server.BusInternals;
 import io.arqonbus.server.internal.runtime.BusComponents;
@@ -34,7 +33,7 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
 
     private final Consumer<ServerConfig.Builder> configurer;
     private final Consumer<ArqonBus.Builder> busConfigurer;
-    private final List<ArqonBusClient> clients = new CopyOnWriteArrayList<>();
+    private final List<TestClient> clients = new CopyOnWriteArrayList<>();
     private ArqonBus bus;
 
     public ArqonBusExtension() {
@@ -88,7 +87,7 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
 
     @Override
     public void afterEach(ExtensionContext context) {
-        for (ArqonBusClient client : clients) {
+        for (TestClient client : clients) {
             client.abort();
         }
         clients.clear();
@@ -141,13 +140,13 @@ public class ArqonBusExtension implements BeforeAllCallback, AfterAllCallback, A
     }
 
     /** A connected client (welcome received), closed after the test. */
-    public ArqonBusClient connect() {
+    public TestClient connect() {
         return connect(Map.of());
     }
 
     /** A connected client with extra handshake headers, closed after the test. */
-    public ArqonBusClient connect(Map<String, String> headers) {
-        ArqonBusClient client = ArqonBusClient.connect(wsUri(), headers)
+    public TestClient connect(Map<String, String> headers) {
+        TestClient client = TestClient.connect(wsUri(), headers)
                 .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
         clients.add(client);
         return client;

@@ -1,6 +1,7 @@
 package io.arqonbus.server.internal.config;
 
 import io.arqonbus.server.config.ConfigException;
+import io.arqonbus.server.config.DeclaredWebhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,7 @@ import java.util.Map;
 /**
  * A configuration file (YAML, or JSON, which is YAML too). Every {@code ARQONBUS_X_Y} variable can
  * be written in it as {@code x_y: value} (lists are joined with commas), and it holds what has no
- * variable: the channel {@code permissions}. Precedence: flags &gt; environment &gt; file &gt;
+ * variable: the channel {@code permissions} and the {@code webhooks} rules ({@link DeclaredWebhook}). Precedence: flags &gt; environment &gt; file &gt;
  * defaults. The keys are those of the {@link Setting} table; an unknown key is refused with the
  * nearest known one, and every error names the file and the key.
  *
@@ -40,14 +41,18 @@ import java.util.Map;
  */
 public final class ConfigFile {
     private static final String PERMISSIONS = "permissions";
+    private static final String WEBHOOKS = "webhooks";
     private final Path path;
     private final Map<String, String> settings;
     private final ChannelPermissions permissions;
+    private final List<DeclaredWebhook> webhooks;
 
-    private ConfigFile(Path path, Map<String, String> settings, ChannelPermissions permissions) {
+    private ConfigFile(Path path, Map<String, String> settings, ChannelPermissions permissions,
+            List<DeclaredWebhook> webhooks) {
         this.path = path;
         this.settings = settings;
         this.permissions = permissions;
+        this.webhooks = webhooks;
     }
 
     /**
@@ -63,31 +68,35 @@ public final class ConfigFile {
             throw new ConfigException("config file " + path + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return new ConfigFile(path, Map.of(), null);
+            return new ConfigFile(path, Map.of(), null, List.of());
         }
         if (!root.isObject()) {
             throw new ConfigException("config file " + path + ": expected a mapping of settings");
         }
         Map<String, String> settings = new LinkedHashMap<>();
         ChannelPermissions permissions = null;
+        List<DeclaredWebhook> webhooks = List.of();
         for (Map.Entry<String, JsonNode> field : root.properties()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
             if (key.equals(PERMISSIONS)) {
                 permissions = permissions(path, value);
+            } else if (key.equals(WEBHOOKS)) {
+                webhooks = WebhookRulesSection.read(path, value);
             } else if (Setting.byFileKey(key).isPresent()) {
                 settings.put(Setting.envVar(key), scalar(path, key, value));
             } else {
                 throw unknownKey(path, key);
             }
         }
-        return new ConfigFile(path, Map.copyOf(settings), permissions);
+        return new ConfigFile(path, Map.copyOf(settings), permissions, webhooks);
     }
 
     /** An unknown key, with the nearest known one when there is one close enough to be a typo. */
     private static ConfigException unknownKey(Path path, String key) {
         List<String> known = new ArrayList<>();
         known.add(PERMISSIONS);
+        known.add(WEBHOOKS);
         for (Setting setting : Setting.values()) {
             known.add(setting.fileKey());
             setting.alias().ifPresent(alias -> known.add(Setting.fileKey(alias)));
@@ -201,6 +210,11 @@ public final class ConfigFile {
     /** The channel permissions, or {@code null} when the file has none. */
     public ChannelPermissions permissions() {
         return permissions;
+    }
+
+    /** The webhook rules the file declares ({@code webhooks:}), perhaps none. */
+    public List<DeclaredWebhook> webhooks() {
+        return webhooks;
     }
 
     /** Where it was read from. */

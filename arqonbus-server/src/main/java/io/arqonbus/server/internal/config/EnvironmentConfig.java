@@ -56,6 +56,9 @@ public final class EnvironmentConfig {
         }
         if (file != null) {
             b.permissions(file.permissions());
+            if (!file.webhooks().isEmpty()) {
+                b.webhooks(w -> w.withRules(file.webhooks()));
+            }
         }
         return b;
     }

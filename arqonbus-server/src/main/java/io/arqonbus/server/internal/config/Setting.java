@@ -330,19 +330,41 @@ public enum Setting {
                     + "(`stats.dropped`, `arqonbus_webhook_dropped_total`) and a WARN `event=webhook_queue_full` logged "
                     + "once per burst",
             integer((b, v) -> b.webhooks(w -> w.withQueueSize(v))), c -> c.webhooks().queueSize())),
-    WEBHOOK_MAX_IN_FLIGHT(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_MAX_IN_FLIGHT", "requests at once", "`64`", "",
+    WEBHOOK_MAX_IN_FLIGHT(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_MAX_IN_FLIGHT", "requests at once", "`64`",
+            "deliveries under way at once over all rules (a delivery keeps its place through its retries' waits)",
             integer((b, v) -> b.webhooks(w -> w.withMaxInFlight(v))), c -> c.webhooks().maxInFlight())),
     WEBHOOK_MAX_ATTEMPTS(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_MAX_ATTEMPTS", "attempts", "`6`",
             "per delivery, the first included",
             integer((b, v) -> b.webhooks(w -> w.withMaxAttempts(v))), c -> c.webhooks().maxAttempts())),
     WEBHOOK_RETRY_INITIAL(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_RETRY_INITIAL_SECONDS", "first retry delay", "`0.5`",
-            "doubles at each further retry",
+            "the cap of the first retry's wait; it doubles at each further retry and the wait is drawn at random "
+                    + "below it (full jitter)",
             seconds((b, v) -> b.webhooks(w -> w.withRetryInitialDelay(v))), c -> c.webhooks().retryInitialDelay())),
-    WEBHOOK_RETRY_MAX(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_RETRY_MAX_SECONDS", "longest retry delay", "`30`", "",
+    WEBHOOK_RETRY_MAX(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_RETRY_MAX_SECONDS", "longest retry delay", "`30`",
+            "also the longest `Retry-After` honoured",
             seconds((b, v) -> b.webhooks(w -> w.withRetryMaxDelay(v))), c -> c.webhooks().retryMaxDelay())),
     WEBHOOK_MAX_TIMEOUT(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_MAX_TIMEOUT_SECONDS", "largest rule timeout", "`30`",
             "the most `timeout_seconds` a rule may ask for (default per rule: 2)",
             seconds((b, v) -> b.webhooks(w -> w.withMaxTimeout(v))), c -> c.webhooks().maxTimeout())),
+    WEBHOOK_QUEUE_SIZE_PER_RULE(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_QUEUE_SIZE_PER_RULE",
+            "delivery queue per rule", "`1000`",
+            "deliveries of one rule queued, under way or waiting for a retry; past it that rule's deliveries are "
+                    + "dropped (counted in its `stats.dropped`), so a dead endpoint fills only its own queue",
+            integer((b, v) -> b.webhooks(w -> w.withQueueSizePerRule(v))), c -> c.webhooks().queueSizePerRule())),
+    WEBHOOK_MAX_IN_FLIGHT_PER_RULE(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_MAX_IN_FLIGHT_PER_RULE",
+            "requests at once per rule", "`8`",
+            "one rule's bulkhead: a slow endpoint holds at most this many of the server's requests",
+            integer((b, v) -> b.webhooks(w -> w.withMaxInFlightPerRule(v))), c -> c.webhooks().maxInFlightPerRule())),
+    WEBHOOK_CIRCUIT_FAILURES(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_CIRCUIT_FAILURES",
+            "failures that open a rule's circuit", "`10`",
+            "consecutive failed attempts (no answer, 408, 429, 5xx) of one rule; its deliveries then wait",
+            integer((b, v) -> b.webhooks(w -> w.withCircuitFailureThreshold(v))),
+            c -> c.webhooks().circuitFailureThreshold())),
+    WEBHOOK_CIRCUIT_OPEN_SECONDS(spec(Section.OPERATOR_LANES, "ARQONBUS_WEBHOOK_CIRCUIT_OPEN_SECONDS",
+            "open circuit wait", "`30`",
+            "how long an open circuit holds a rule's deliveries before one probe goes (half-open); a success "
+                    + "closes it, a failure opens it again",
+            seconds((b, v) -> b.webhooks(w -> w.withCircuitOpenDelay(v))), c -> c.webhooks().circuitOpenDelay())),
 
     // Authentication
     AUTH(spec(Section.AUTH, "ARQONBUS_ENABLE_AUTH", "auth on", "`false`",
@@ -380,6 +402,23 @@ public enum Setting {
             "at most one refetch for unknown `kid`s per interval",
             seconds(ServerConfig.Builder::jwksMinRefetchInterval), c -> c.auth().jwksMinRefetchInterval())
             .name("jwks_min_refetch_seconds")),
+    API_KEYS(spec(Section.AUTH, "ARQONBUS_API_KEYS", "HTTP API keys", "none",
+            "comma list of `NAME:SCOPE[:TENANT]=SECRET` for the HTTP API under `/api/` (docs/http-api.md); SCOPE is "
+                    + "`read`, `publish` or `admin`; SECRET is the key (16+ characters) or `sha256:<hex>`, its digest. "
+                    + "With keys set (or auth on) every `/api/` call needs a key or an admin JWT",
+            parsed(Setting::apiKeys, (b, v) -> b.httpApi(h -> h.withKeys(v))),
+            c -> c.httpApi().keys().isEmpty() ? "(none)" : c.httpApi().keys().stream()
+                    .map(k -> k.name() + ":" + k.scope().wireName() + (k.tenant() == null ? "" : ":" + k.tenant()))
+                    .collect(java.util.stream.Collectors.joining(",")))),
+    API_RATE_LIMIT(spec(Section.AUTH, "ARQONBUS_API_RATE_LIMIT", "HTTP API rate", "`100000`",
+            "requests a second per API key (or admin token subject, or anonymous caller); more → 429 `RATE_LIMITED`",
+            integer((b, v) -> b.httpApi(h -> h.withRatePerSecond(v))), c -> c.httpApi().ratePerSecond())),
+    API_BURST(spec(Section.AUTH, "ARQONBUS_API_BURST", "HTTP API burst", "`100000`",
+            "requests per API key at once",
+            integer((b, v) -> b.httpApi(h -> h.withBurst(v))), c -> c.httpApi().burst())),
+    API_MAX_BODY(spec(Section.AUTH, "ARQONBUS_API_MAX_BODY_BYTES", "HTTP API body", "`1048576` (1 MiB)",
+            "largest request body under `/api/` (other paths: 64 KiB); more → 413 `PAYLOAD_TOO_LARGE` and the connection closed",
+            integer((b, v) -> b.httpApi(h -> h.withMaxBodyBytes(v))), c -> c.httpApi().maxBodyBytes())),
 
     // Content inspection (CASIL), read together by the CASIL policy parser
     CASIL_ENABLED(spec(Section.CASIL, "ARQONBUS_CASIL_ENABLED", "on", "`false`", "off: one volatile read per message",
@@ -476,6 +515,15 @@ public enum Setting {
             seconds(ServerConfig.Builder::closeWait), c -> c.timeouts().closeWait()));
 
     /** The tables of {@code docs/configuration.md}, in the order they appear there. */
+    private static List<io.arqonbus.server.config.ApiKey> apiKeys(String source, String text) {
+        try {
+            return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(e -> !e.isEmpty())
+                    .map(io.arqonbus.server.config.ApiKey::parse).toList();
+        } catch (io.arqonbus.server.config.ConfigException e) {
+            throw new io.arqonbus.server.config.ConfigException(source + ": " + e.getMessage());
+        }
+    }
+
     public enum Section { PORTS, LIMITS, HISTORY, REDIS, CLUSTER, OPERATOR_LANES, AUTH, CASIL, CRON, OMEGA, BEHAVIOUR }
 
     private static final String PREFIX = "ARQONBUS_";

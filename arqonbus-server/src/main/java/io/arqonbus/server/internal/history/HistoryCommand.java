@@ -52,13 +52,15 @@ final class HistoryCommand implements AsyncCommand {
 
     @Override
     public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
-        HistoryScope scope = HistoryScope.ofRoom(context, access);
+        // Arguments first, then the lookup: a bad argument is VALIDATION_ERROR even for an unknown room.
+        context.requiredRoom();
         int limit = context.optionalInt("limit", DEFAULT_LIMIT, 1, maxLimit);
         boolean reverse = context.optionalBoolean("reverse", false);
         long since = context.optionalLong("since", -1, 0, Long.MAX_VALUE);
-        if (since >= 0 && scope.channel() == null) {
+        if (since >= 0 && context.optionalChannel() == null) {
             throw CommandException.validation("'since' needs a channel");
         }
+        HistoryScope scope = HistoryScope.ofRoom(context, access);
         readers.admit(context.session());
         Supplier<CompletableFuture<List<StoredMessage>>> read = since >= 0
                 ? () -> store.read(ChannelKey.of(scope.room(), scope.channel()), since, limit, reverse)

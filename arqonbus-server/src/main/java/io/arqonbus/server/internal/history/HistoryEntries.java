@@ -10,14 +10,14 @@ import io.arqonbus.protocol.Timestamps;
 import java.util.List;
 
 /** The two JSON shapes of history entries: the built-in {@code history}'s and the operators' ({@code history.get}). */
-final class HistoryEntries {
+public final class HistoryEntries {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private HistoryEntries() {
     }
 
     /** What one reply carries: the messages kept, and whether some were left out for size. */
-    record Bounded(List<StoredMessage> messages, boolean truncated) {
+    public record Bounded(List<StoredMessage> messages, boolean truncated) {
     }
 
     /**
@@ -25,7 +25,7 @@ final class HistoryEntries {
      * list ({@code fromEnd}: the newest of an oldest-first list) or from its start; at least one
      * message is kept however large, so a reader can always make progress.
      */
-    static Bounded bounded(List<StoredMessage> messages, long maxBytes, boolean fromEnd) {
+    public static Bounded bounded(List<StoredMessage> messages, long maxBytes, boolean fromEnd) {
         long bytes = 0;
         int keep = 0;
         for (int i = 0; i < messages.size(); i++) {
@@ -49,7 +49,7 @@ final class HistoryEntries {
      * for each message, in the given order; {@code metadata} carries {@code offset} and
      * {@code epoch} for channel publications.
      */
-    static ArrayNode builtin(List<StoredMessage> messages) {
+    public static ArrayNode builtin(List<StoredMessage> messages) {
         ArrayNode out = JSON.arrayNode();
         for (StoredMessage stored : messages) {
             Envelope e = stored.envelope();

@@ -54,13 +54,14 @@ final class HistoryGetCommand implements AsyncCommand {
 
     @Override
     public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
-        HistoryScope scope = HistoryScope.ofRoomUnlessAdmin(context, access);
+        // Arguments first, then the lookup: a bad argument is VALIDATION_ERROR even for an unknown room.
         int limit = context.optionalInt("limit", DEFAULT_LIMIT, 1, maxLimit);
         Instant since = context.optionalInstant("since");
         Instant until = context.optionalInstant("until");
         if (since != null && until != null && until.isBefore(since)) {
             throw CommandException.validation("'until' must not be before 'since'");
         }
+        HistoryScope scope = HistoryScope.ofRoomUnlessAdmin(context, access);
         readers.admit(context.session());
         return readers.run(() -> store.query(new HistoryQuery(
                 scope.room(), scope.channel(), since, until, limit, HistoryQuery.Window.LATEST, true)),

@@ -66,9 +66,10 @@ final class HistoryReplayCommand implements AsyncCommand {
         if (to.isBefore(from)) {
             throw CommandException.validation("'to_ts' must not be before 'from_ts'");
         }
-        HistoryScope scope = HistoryScope.ofRoomUnlessAdmin(context, access);
         int limit = context.optionalInt("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         boolean strict = context.optionalBoolean("strict_sequence", true);
+        // Arguments first, then the lookup: a bad argument is VALIDATION_ERROR even for an unknown room.
+        HistoryScope scope = HistoryScope.ofRoomUnlessAdmin(context, access);
         readers.admit(context.session());
         return readers.run(() -> store.query(new HistoryQuery(
                 scope.room(), scope.channel(), from, to, limit, HistoryQuery.Window.EARLIEST, false)),

@@ -52,6 +52,18 @@ public record HttpAnswer(HttpResponseStatus status, String contentType, byte[] b
         return json(status, body);
     }
 
+    /**
+     * The HTTP API's error shape (docs/http-api.md): {@code {"error":{"code":"<protocol error code>",
+     * "message":"<sentence>"}}}.
+     */
+    public static HttpAnswer apiError(HttpResponseStatus status, String code, String message) {
+        ObjectNode body = MAPPER.createObjectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        return json(status, body);
+    }
+
     /** A new empty JSON object to fill. */
     public static ObjectNode object() {
         return MAPPER.createObjectNode();

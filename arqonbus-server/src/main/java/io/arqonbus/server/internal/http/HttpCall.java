@@ -12,6 +12,14 @@ import java.util.Map;
  * @param path    the decoded path, without the query
  * @param query   the decoded query parameters
  * @param headers the request headers
+ * @param body    the request body (empty for none); not copied, do not change it
  */
-public record HttpCall(HttpMethod method, String path, Map<String, List<String>> query, HttpHeaders headers) {
+public record HttpCall(HttpMethod method, String path, Map<String, List<String>> query, HttpHeaders headers,
+        byte[] body) {
+    private static final byte[] NONE = new byte[0];
+
+    /** A call without a body. */
+    public HttpCall(HttpMethod method, String path, Map<String, List<String>> query, HttpHeaders headers) {
+        this(method, path, query, headers, NONE);
+    }
 }

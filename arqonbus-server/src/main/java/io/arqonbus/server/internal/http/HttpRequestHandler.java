@@ -54,7 +54,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         HttpCall call;
         try {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-            call = new HttpCall(request.method(), uri.path(), uri.parameters(), request.headers().copy());
+            call = new HttpCall(request.method(), uri.path(), uri.parameters(), request.headers().copy(),
+                    io.netty.buffer.ByteBufUtil.getBytes(request.content()));
         } catch (IllegalArgumentException e) {
             enqueue(ctx, version, false, true, "?",
                     CompletableFuture.completedFuture(HttpAnswer.error(HttpResponseStatus.BAD_REQUEST,

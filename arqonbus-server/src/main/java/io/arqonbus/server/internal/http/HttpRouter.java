@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Exact-path routing of {@code GET} and {@code HEAD} requests to endpoints. An unknown path is
- * answered 404, another method 405 with {@code Allow: GET, HEAD}.
+ * answered 404, another method 405 with {@code Allow: GET, HEAD}. A mounted prefix ({@link
+ * Builder#mount}) takes every method and routes below itself.
  */
 public final class HttpRouter {
     /** The methods every endpoint accepts. */
@@ -18,10 +19,13 @@ public final class HttpRouter {
 
     private final Map<String, HttpEndpoint> routes;
     private final Map<String, HttpEndpoint> prefixes;
+    private final Map<String, HttpEndpoint> mounts;
 
-    private HttpRouter(Map<String, HttpEndpoint> routes, Map<String, HttpEndpoint> prefixes) {
+    private HttpRouter(Map<String, HttpEndpoint> routes, Map<String, HttpEndpoint> prefixes,
+            Map<String, HttpEndpoint> mounts) {
         this.routes = Map.copyOf(routes);
         this.prefixes = Map.copyOf(prefixes);
+        this.mounts = Map.copyOf(mounts);
     }
 
     /** A router builder. */
@@ -33,6 +37,7 @@ public final class HttpRouter {
     public static final class Builder {
         private final Map<String, HttpEndpoint> routes = new LinkedHashMap<>();
         private final Map<String, HttpEndpoint> prefixes = new LinkedHashMap<>();
+        private final Map<String, HttpEndpoint> mounts = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -56,8 +61,19 @@ public final class HttpRouter {
             return this;
         }
 
+        /**
+         * Hands every call to a path starting with {@code prefix} (which ends with {@code /}), whatever
+         * its method, to {@code endpoint}, which routes it itself (the HTTP API under {@code /api/}).
+         */
+        public Builder mount(String prefix, HttpEndpoint endpoint) {
+            if (!prefix.endsWith("/") || mounts.putIfAbsent(prefix, endpoint) != null) {
+                throw new IllegalArgumentException("prefix mounted twice or not ending with '/': " + prefix);
+            }
+            return this;
+        }
+
         public HttpRouter build() {
-            return new HttpRouter(routes, prefixes);
+            return new HttpRouter(routes, prefixes, mounts);
         }
     }
 
@@ -77,6 +93,11 @@ public final class HttpRouter {
 
     /** Answers one call; the stage fails only if the endpoint fails. */
     public CompletionStage<HttpAnswer> route(HttpCall call) {
+        for (Map.Entry<String, HttpEndpoint> mount : mounts.entrySet()) {
+            if (call.path().startsWith(mount.getKey())) {
+                return mount.getValue().handle(call);
+            }
+        }
         HttpEndpoint endpoint = routes.get(call.path());
         if (endpoint == null) {
             endpoint = below(call.path());

@@ -12,13 +12,38 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-/** Aggregates requests up to a limit; a larger one is answered with a JSON 413 and the connection closed. */
+/**
+ * Aggregates requests up to a limit; a larger one is answered with a JSON 413 (for {@code /api/}, the
+ * API's error shape with code {@code PAYLOAD_TOO_LARGE}) and the connection closed.
+ */
 final class JsonHttpObjectAggregator extends HttpObjectAggregator {
+    /** Under this prefix the refusal has the HTTP API's error shape. */
+    private static final String API_PREFIX = "/api/";
     private final int maxContentLength;
+    private final int maxOtherLength;
 
     JsonHttpObjectAggregator(int maxContentLength) {
-        super(maxContentLength);
-        this.maxContentLength = maxContentLength;
+        this(maxContentLength, maxContentLength);
+    }
+
+    /**
+     * @param maxApiLength   the largest body under {@code /api/}
+     * @param maxOtherLength the largest declared body elsewhere (the other endpoints read none)
+     */
+    JsonHttpObjectAggregator(int maxApiLength, int maxOtherLength) {
+        super(Math.max(maxApiLength, maxOtherLength));
+        this.maxContentLength = Math.max(maxApiLength, maxOtherLength);
+        this.maxOtherLength = maxOtherLength;
+    }
+
+    @Override
+    protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
+        return super.isContentLengthInvalid(start, limitOf(start));
+    }
+
+    private int limitOf(HttpMessage message) {
+        return message instanceof HttpRequest request && !request.uri().startsWith(API_PREFIX)
+                ? maxOtherLength : maxContentLength;
     }
 
     @Override
@@ -27,8 +52,10 @@ final class JsonHttpObjectAggregator extends HttpObjectAggregator {
             super.handleOversizedMessage(ctx, oversized);
             return;
         }
-        HttpAnswer answer = HttpAnswer.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "The request body is larger than " + maxContentLength + " bytes");
+        String sentence = "The request body is larger than " + limitOf(request) + " bytes";
+        HttpAnswer answer = request.uri().startsWith(API_PREFIX)
+                ? HttpAnswer.apiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE", sentence)
+                : HttpAnswer.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, sentence);
         FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), answer.status(),
                 Unpooled.wrappedBuffer(answer.body()));
         response.headers()

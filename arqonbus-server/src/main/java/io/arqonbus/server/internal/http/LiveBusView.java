@@ -95,7 +95,7 @@ public final class LiveBusView implements BusView {
     @Override public long historyBytes() { return history.bytes(); }
     @Override public String scrapeMetrics() { return metrics.scrape(); }
 
-    /** Cluster mode: {@link #cluster()} lists the nodes of {@code directory}; set once, before traffic. */
+    /** Cluster mode: {@link #cluster()} lists the nodes of {@code directory} (none when null); set once. */
     public void cluster(io.arqonbus.server.internal.cluster.ClientDirectory directory) {
         this.directory = directory;
     }

@@ -84,6 +84,15 @@ final class ChannelRegistry {
         return channel == null || channel.admits(session);
     }
 
+    /** Whether the channel admits this client id or token subject (a caller without a session). */
+    boolean admits(String clientId, String subject, ChannelKey key) {
+        if (!anyPrivate) {
+            return true;
+        }
+        BusChannel channel = channel(key);
+        return channel == null || channel.admits(clientId, subject);
+    }
+
     /** The channel and whether {@link #create} made it. */
     record Created(BusChannel channel, boolean created) {
     }

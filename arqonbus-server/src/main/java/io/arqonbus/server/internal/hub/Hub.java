@@ -128,6 +128,11 @@ public final class Hub implements AutoCloseable {
         return registry.admits(session, key);
     }
 
+    /** As {@link #admits(Session, ChannelKey)}, for a caller without a session (the HTTP API). */
+    public boolean admits(String clientId, String subject, ChannelKey key) {
+        return registry.admits(clientId, subject, key);
+    }
+
     /** A copy of the room and its channels as they are now, or {@code null} when it does not exist. */
     public RoomInfo room(String name) {
         Room room = registry.room(name);

@@ -1,5 +1,7 @@
 package io.arqonbus.server.internal.inspect;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.server.casil.CasilPolicyException;
 import io.arqonbus.server.internal.command.CommandRegistry;
 import io.arqonbus.server.internal.telemetry.TelemetryHub;
 
@@ -13,5 +15,16 @@ public final class CasilCommands {
         return registry
                 .register(new CasilGetCommand(casil))
                 .register(new CasilReloadCommand(casil, telemetry));
+    }
+
+    /**
+     * Changes the policy as {@code op.casil.reload} does (validated whole first, logged, announced
+     * on telemetry) on behalf of {@code by}; returns the new policy as {@code op.casil.get} shows it.
+     *
+     * @throws CasilPolicyException naming every problem; the policy in force stays
+     */
+    public static ObjectNode reload(CasilPolicyHolder casil, TelemetryHub telemetry, String by, ObjectNode changes)
+            throws CasilPolicyException {
+        return CasilReloadCommand.reload(casil, telemetry, by, changes);
     }
 }

@@ -41,20 +41,32 @@ final class CasilReloadCommand implements Command {
 
     @Override
     public CommandResult execute(CommandContext context) throws CommandException {
-        CasilPolicy policy;
         try {
-            policy = casil.reload(context.args());
+            return new CommandResult("CASIL policy reloaded",
+                    reload(casil, telemetry, context.session().clientId(), context.args()));
         } catch (CasilPolicyException e) {
             throw CommandException.validation(String.join("; ", e.problems()));
         }
+    }
+
+    /**
+     * Reloads the policy with {@code changes} on behalf of {@code by}, logs it and emits the
+     * {@code casil_policy_reloaded} telemetry event; the same path for {@code op.casil.reload} and
+     * the HTTP API.
+     *
+     * @return the new policy as {@code op.casil.get} shows it
+     */
+    static ObjectNode reload(CasilPolicyHolder casil, TelemetryHub telemetry, String by, ObjectNode changes)
+            throws CasilPolicyException {
+        CasilPolicy policy = casil.reload(changes);
         ObjectNode snapshot = CasilGetCommand.json(policy.snapshot());
-        log.info("event=casil_policy_reloaded by={} keys={} enabled={} mode={}", context.session().clientId(),
-                fieldNames(context.args()), policy.enabled(), policy.mode().wireName());
+        log.info("event=casil_policy_reloaded by={} keys={} enabled={} mode={}", by,
+                fieldNames(changes), policy.enabled(), policy.mode().wireName());
         ObjectNode event = JsonNodeFactory.instance.objectNode();
-        event.put("client_id", context.session().clientId());
+        event.put("client_id", by);
         event.set("policy", snapshot.deepCopy());
         telemetry.emit("casil_policy_reloaded", event);
-        return new CommandResult("CASIL policy reloaded", snapshot);
+        return snapshot;
     }
 
     private static String fieldNames(ObjectNode args) {

@@ -7,7 +7,10 @@ import io.arqonbus.server.internal.auth.Principal;
  *
  * <ul>
  *   <li>A connection whose token carries {@code tenant_id} T defaults to {@code tenant:T} and may
- *       use {@code tenant:T} and any namespace below it, {@code tenant:T:<anything>}; nothing else.
+ *       use {@code tenant:T} and any namespace below it, {@code tenant:T:<anything>}. Any other name
+ *       it gives is relative to its tenant ({@link #resolve}): {@code x} is stored as
+ *       {@code tenant:T:x}, so the original SDK's own namespace names work and never meet another
+ *       tenant's; only names of another tenant's namespaces ({@code tenant:U…}) are refused.
  *   <li>An authenticated connection without a tenant defaults to {@code default} and may use every
  *       namespace that does not start with {@code tenant:} (those belong to tenants).
  *   <li>Admins (role {@code admin}) and every connection while auth is off may use any namespace
@@ -33,7 +36,25 @@ public final class Namespaces {
         return tenant == null || tenant.isEmpty() ? DEFAULT : TENANT_PREFIX + tenant;
     }
 
-    /** Whether {@code principal} may read and write {@code namespace}. */
+    /**
+     * Where a namespace named by {@code principal} is stored, or {@code null} when it may not use it:
+     * the name itself for admins, connections without a tenant and a tenant's absolute names
+     * ({@code tenant:T}, {@code tenant:T:…}); {@code tenant:T:<name>} for any other name a
+     * connection of tenant T gives (names of other tenants' namespaces are refused, never
+     * rewritten, so a mistake is visible).
+     */
+    public static String resolve(Principal principal, String namespace) {
+        if (allows(principal, namespace)) {
+            return namespace;
+        }
+        String tenant = principal.tenantId();
+        if (isReserved(namespace) || tenant == null || tenant.isEmpty() || namespace.startsWith(TENANT_PREFIX)) {
+            return null;
+        }
+        return TENANT_PREFIX + tenant + ":" + namespace;
+    }
+
+    /** Whether {@code principal} may read and write {@code namespace} as it is named. */
     public static boolean allows(Principal principal, String namespace) {
         if (isReserved(namespace)) {
             return false;

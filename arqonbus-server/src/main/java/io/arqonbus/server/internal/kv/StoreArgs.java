@@ -19,8 +19,18 @@ final class StoreArgs {
         this.mapper = mapper;
     }
 
-    /** {@code args.namespace} or the caller's default, refused outside the caller's tenant. */
-    String namespace(CommandContext context) throws CommandException {
+    /**
+     * A namespace as the caller named it (what replies echo) and where it is stored (relative names
+     * of a tenant's connection are stored below its tenant, {@link Namespaces#resolve}).
+     */
+    record Namespace(String shown, String stored) {
+    }
+
+    /**
+     * {@code args.namespace} or the caller's default, resolved within the caller's tenant; names of
+     * another tenant's namespaces and the server's own are refused.
+     */
+    Namespace namespace(CommandContext context) throws CommandException {
         String namespace = context.optionalString("namespace");
         if (namespace == null) {
             namespace = Namespaces.defaultFor(context.session().principal());
@@ -30,12 +40,13 @@ final class StoreArgs {
             throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Not allowed to use namespace '" + namespace
                     + "': namespaces starting with '" + Namespaces.RESERVED_PREFIX + "' are the server's own");
         }
-        if (!Namespaces.allows(context.session().principal(), namespace)) {
+        String stored = Namespaces.resolve(context.session().principal(), namespace);
+        if (stored == null) {
             throw new CommandException(ErrorCode.AUTHORIZATION_ERROR, "Not allowed to use namespace '" + namespace
                     + "': a connection may use only its own tenant's namespaces ("
                     + Namespaces.defaultFor(context.session().principal()) + " and below)");
         }
-        return namespace;
+        return new Namespace(namespace, stored);
     }
 
     /** The required {@code key}. */

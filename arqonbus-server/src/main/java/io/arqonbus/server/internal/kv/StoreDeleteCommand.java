@@ -28,9 +28,10 @@ final class StoreDeleteCommand implements AsyncCommand {
 
     @Override
     public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
-        String namespace = args.namespace(context);
         String key = args.key(context);
-        return store.delete(namespace, key).thenApply(deleted -> {
+        StoreArgs.Namespace named = args.namespace(context);
+        String namespace = named.shown();
+        return store.delete(named.stored(), key).thenApply(deleted -> {
             ObjectNode data = context.object();
             data.put("namespace", namespace);
             data.put("key", key);

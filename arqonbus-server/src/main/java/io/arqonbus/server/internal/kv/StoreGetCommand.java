@@ -28,9 +28,10 @@ final class StoreGetCommand implements AsyncCommand {
 
     @Override
     public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
-        String namespace = args.namespace(context);
         String key = args.key(context);
-        return store.get(namespace, key).thenApply(found -> {
+        StoreArgs.Namespace named = args.namespace(context);
+        String namespace = named.shown();
+        return store.get(named.stored(), key).thenApply(found -> {
             ObjectNode data = context.object();
             data.put("namespace", namespace);
             data.put("key", key);

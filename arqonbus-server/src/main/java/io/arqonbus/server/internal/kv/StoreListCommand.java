@@ -29,8 +29,9 @@ final class StoreListCommand implements AsyncCommand {
 
     @Override
     public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
-        String namespace = args.namespace(context);
-        return store.keys(namespace).thenApply(keys -> {
+        StoreArgs.Namespace named = args.namespace(context);
+        String namespace = named.shown();
+        return store.keys(named.stored()).thenApply(keys -> {
             ObjectNode data = context.object();
             data.put("namespace", namespace);
             data.put("count", keys.size());

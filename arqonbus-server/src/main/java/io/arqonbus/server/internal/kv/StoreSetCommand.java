@@ -34,10 +34,11 @@ final class StoreSetCommand implements AsyncCommand {
 
     @Override
     public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
-        String namespace = args.namespace(context);
         String key = args.key(context);
         String json = args.value(context);
-        return store.set(namespace, key, json)
+        StoreArgs.Namespace named = args.namespace(context);
+        String namespace = named.shown();
+        return store.set(named.stored(), key, json)
                 .handle((existed, error) -> {
                     if (error != null) {
                         Throwable cause = Failures.unwrap(error);

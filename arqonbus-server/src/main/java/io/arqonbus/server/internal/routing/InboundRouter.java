@@ -14,7 +14,6 @@ import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.protocol.Inbound;
 import io.arqonbus.protocol.MessageType;
-import io.arqonbus.server.config.ChannelAction;
 import io.arqonbus.server.internal.command.CommandDispatcher;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.hub.ChannelRefusedException;
@@ -160,15 +159,8 @@ public final class InboundRouter {
 
     /** Refuses a publication outside the sender's permitted patterns (a room broadcast is {@code room:*}). */
     private boolean mayPublish(Session session, Envelope envelope) {
-        ChannelKey key = envelope.channel() == null ? ChannelKey.roomWide(envelope.room())
-                : ChannelKey.of(envelope.room(), envelope.channel());
-        String address = envelope.room() + ":" + (envelope.channel() == null ? "*" : envelope.channel());
-        String sentence;
-        if (!session.grants().allows(ChannelAction.PUBLISH, key)) {
-            sentence = "Not allowed to publish to " + address;
-        } else if (envelope.channel() != null && !hub.admits(session, key)) {
-            sentence = "Channel " + address + " is private: only its members may publish to it";
-        } else {
+        String sentence = PublishRules.permissionProblem(session.grants(), key -> hub.admits(session, key), envelope);
+        if (sentence == null) {
             return true;
         }
         refuse(session, ErrorCode.AUTHORIZATION_ERROR, sentence, List.of(sentence), envelope.id());
@@ -203,13 +195,10 @@ public final class InboundRouter {
     }
 
     private boolean validIdempotencyKey(Session session, Envelope envelope) {
-        JsonNode key = envelope.metadata().get(Envelope.IDEMPOTENCY_KEY);
-        if (key == null || key.isTextual() && !key.asText().isEmpty()
-                && key.asText().length() <= MAX_IDEMPOTENCY_KEY_LENGTH) {
+        String problem = PublishRules.idempotencyProblem(envelope);
+        if (problem == null) {
             return true;
         }
-        String problem = "'metadata." + Envelope.IDEMPOTENCY_KEY + "' must be a non-empty string of at most "
-                + MAX_IDEMPOTENCY_KEY_LENGTH + " characters";
         refuse(session, ErrorCode.VALIDATION_ERROR, "Validation error: " + problem, List.of(problem), envelope.id());
         return false;
     }

@@ -38,6 +38,7 @@ import io.arqonbus.server.internal.http.HttpAuth;
 import io.arqonbus.server.internal.http.HttpEndpoints;
 import io.arqonbus.server.internal.http.LiveBusView;
 import io.arqonbus.server.internal.http.PresenceEndpoint;
+import io.arqonbus.server.internal.httpapi.HttpApi;
 import io.arqonbus.server.internal.hub.AgentActivity;
 import io.arqonbus.server.internal.hub.ConnectionLifecycle;
 import io.arqonbus.server.internal.hub.FrameEncoder;
@@ -71,6 +72,7 @@ import io.arqonbus.server.internal.transport.BusDependencies;
 import io.arqonbus.server.internal.transport.ExceptionHandler;
 import io.arqonbus.server.internal.transport.OutOfMemoryGuard;
 import io.arqonbus.server.internal.transport.TelemetryServer;
+import io.arqonbus.server.internal.webhook.WebhookRuleStore;
 import io.arqonbus.server.internal.webhook.Webhooks;
 import io.arqonbus.server.status.BusStats;
 import io.arqonbus.server.status.Readiness;
@@ -130,6 +132,8 @@ public final class BusComponents {
     private HostSubscriptions hostSubscriptions;
     private HostPublisher hostPublisher;
     private InboundRouter router;
+    private CasilPolicyHolder casil;
+    private InspectionGate inspection;
     private InetSocketAddress busAddress;
     private InetSocketAddress telemetryAddress;
     private InetSocketAddress httpAddress;
@@ -246,7 +250,11 @@ public final class BusComponents {
                         config.storage().store().isFile() ? config.storage().store().directory() : null);
         CronScheduler scheduler = cron;
         hooks.add(ShutdownHooks.Priority.FEATURES, "cron", scheduler::close);
-        webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry());
+        // Durable webhook rules live where durable cron jobs do: in Redis, or in the file store's directory.
+        WebhookRuleStore webhookRules = config.storage().redis() != null ? WebhookRuleStore.inKeyValueStore(kv)
+                : config.storage().store().isFile() ? WebhookRuleStore.inDirectory(config.storage().store().directory())
+                : null;
+        webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry(), webhookRules);
         Webhooks hooksLane = webhooks;
         hooks.add(ShutdownHooks.Priority.LANES, "webhooks", hooksLane::close);
         hub.addListener(webhooks.dispatcher());
@@ -263,6 +271,7 @@ public final class BusComponents {
         hostPublisher = new HostPublisher(hub, ids, codec.mapper(), clock);
         BusGauges.register(metrics, sessions, hub, telemetry, info, clock, openConnections::get, cron, history);
         cron.restore();
+        webhooks.start(config.permissions());
         router = commands();
         clientDirectory = ClusterWiring.directory(config, redisLink, sessions, hub, codec, clock, lifecycle, router,
                 hooks);
@@ -270,8 +279,8 @@ public final class BusComponents {
 
     /** The command registry and dispatcher, and the router every inbound frame goes through. */
     private InboundRouter commands() {
-        CasilPolicyHolder casil = new CasilPolicyHolder(config.casil());
-        InspectionGate inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry,
+        casil = new CasilPolicyHolder(config.casil());
+        inspection = new InspectionGate(casil, new CasilInspector(casil), telemetry,
                 metrics.registry());
         Subscriptions subscriptions = new Subscriptions(loops.size(), ids,
                 config.limits().maxSubscriptionsPerConnection());
@@ -321,15 +330,17 @@ public final class BusComponents {
         if (config.listeners().httpPort() >= 0) {
             LiveBusView view = new LiveBusView(info, clock, readiness, hub, sessions, telemetry, metrics,
                     history, openConnections::get, busAddress, telemetryAddress, config.tls());
-            if (clientDirectory != null) {
-                view.cluster(clientDirectory);
-            }
+            view.cluster(clientDirectory);
             HttpAuth httpAuth = new HttpAuth(authenticator, config.permissions());
             HostSubscriptions inProcess = hostSubscriptions;
             HttpApiServer http = new HttpApiServer(EventsRoutes.addTo(
                     HttpEndpoints.routes(view, new BusHealthCheck(listeners.workers(), history)), httpAuth, view,
                     recentEvents, codec, inProcess::count)
-                    .getBelow(PresenceEndpoint.PREFIX, httpAuth.require(new PresenceEndpoint(presence))).build());
+                    .getBelow(PresenceEndpoint.PREFIX, httpAuth.require(new PresenceEndpoint(presence)))
+                    .mount(HttpApi.PREFIX, HttpApi.endpoint(new HttpApi.Parts(config, authenticator, hub, sessions,
+                            history, presence, view, codec, inspection, casil, telemetry, disconnector))).build(),
+                    HttpApiServer.DEFAULT_IDLE_TIMEOUT,
+                    config.httpApi().maxBodyBytes());
             httpAddress = listeners.bind(TlsConfig.Port.HTTP, config.listeners().httpHost(), config.listeners().httpPort(), http,
                     ShutdownHooks.Priority.HTTP);
             view.httpBoundTo(httpAddress);
@@ -339,10 +350,8 @@ public final class BusComponents {
 
     /** Closes every client with 1001 and waits up to the shutdown grace for them to leave. */
     private void closeClients() throws InterruptedException {
-        String reason = config.cluster().enabled() ? "server shutting down; reconnect to another node"
-                : "server shutting down";
         for (Session session : List.copyOf(sessions.all())) {
-            disconnector.close(session.channel(), CloseCodes.GOING_AWAY, reason);
+            disconnector.close(session.channel(), CloseCodes.GOING_AWAY, ClusterWiring.goingAway(config));
         }
         telemetry.closeAll();
         long deadline = System.nanoTime() + config.timeouts().shutdownGrace().toNanos();
@@ -385,8 +394,6 @@ public final class BusComponents {
     public Hub hub() { return hub; }
     public SessionRegistry sessions() { return sessions; }
     public HistoryStore history() { return history; }
-    /** The cluster's client and node registry, or {@code null} on a single node. */
-    public ClientDirectory clientDirectory() { return clientDirectory; }
     public RecentEvents recentEventRing() { return recentEvents; }
     public TelemetryHub telemetry() { return telemetry; }
 }

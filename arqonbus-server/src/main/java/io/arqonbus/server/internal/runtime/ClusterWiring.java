@@ -50,4 +50,9 @@ final class ClusterWiring {
         router.privateRelay(directory);
         return directory;
     }
+
+    /** The reason of the 1001 close on shutdown: a node of a cluster tells its clients to reconnect elsewhere. */
+    static String goingAway(ServerConfig config) {
+        return config.cluster().enabled() ? "server shutting down; reconnect to another node" : "server shutting down";
+    }
 }

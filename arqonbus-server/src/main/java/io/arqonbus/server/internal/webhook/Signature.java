@@ -21,11 +21,14 @@ public final class Signature {
     private Signature() {
     }
 
-    /** A new random secret: {@code whsec_} and 32 random bytes, base64url. */
+    /**
+     * A new random secret: {@code whsec_} and 32 random bytes in standard base64 (44 characters), the
+     * form Standard Webhooks verifiers take ({@link StandardSignature}).
+     */
     public static String newSecret() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        return SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return SECRET_PREFIX + Base64.getEncoder().encodeToString(bytes);
     }
 
     /** The header value for this timestamp (epoch seconds, as sent) and body. */

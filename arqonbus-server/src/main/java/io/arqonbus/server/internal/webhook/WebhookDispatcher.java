@@ -1,11 +1,10 @@
 package io.arqonbus.server.internal.webhook;
 
-import io.arqonbus.server.config.WebhookSettings;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.server.config.WebhookSettings;
 import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.internal.hub.PublicationListener;
 import io.arqonbus.server.internal.session.Session;
@@ -16,6 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,21 +30,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends publications to the webhook rules that match them, off the event loops.
+ * Sends publications to the webhook rules that match them, off the event loops, each rule in its
+ * own {@link RuleLane} (queue, bulkhead, circuit breaker, retries), so one dead endpoint never
+ * delays the others.
  *
  * <p>As a {@link PublicationListener} it only matches rules (cheap comparisons) and queues one
- * delivery per matching rule; the JSON body, the signature and the HTTP request are made on the
- * dispatcher's own thread and sent with the JDK {@link HttpClient}'s {@code sendAsync}, at most
- * {@link WebhookSettings#maxInFlight()} at once. Deliveries waiting, under way or waiting for a
- * retry are bounded by {@link WebhookSettings#queueSize()}: past it a delivery is dropped, counted
- * and a WARN logged once per burst.
+ * delivery per matching rule. Deciding what starts runs on the dispatcher's own thread; attempts
+ * and retries run on Failsafe's scheduler and the JDK {@link HttpClient}'s {@code sendAsync}. A
+ * delivery holds one of the rule's {@link WebhookSettings#maxInFlightPerRule()} permits and one of
+ * the server's {@link WebhookSettings#maxInFlight()} from its first attempt to its end. Deliveries
+ * waiting, under way or waiting for a retry are bounded per rule
+ * ({@link WebhookSettings#queueSizePerRule()}) and in all ({@link WebhookSettings#queueSize()}):
+ * past either a delivery is dropped, counted and a WARN logged once per burst.
  *
- * <p>A 2xx answer delivers. No answer (refused connection, timeout), 408, 429 and 5xx are retried
- * after {@link WebhookSettings#retryDelay(int)} until {@link WebhookSettings#maxAttempts()}; any
- * other answer fails at once. Every attempt of one delivery carries the same
- * {@code X-ArqonBus-Event-Id} ({@code <envelope id>:<rule id>}), so a receiver that answered too
- * late deduplicates. Delivery is at least once within the retry budget, not ordered; nothing
- * survives a restart.
+ * <p>Every attempt of one delivery carries the same event id ({@code <envelope id>:<rule id>}) in
+ * {@code webhook-id} and {@code X-ArqonBus-Event-Id}, so a receiver that answered too late
+ * deduplicates; it is signed twice, in the Standard Webhooks form ({@link StandardSignature}) and
+ * in the original {@code X-ArqonBus-Signature} ({@link Signature}). Delivery is at least once within
+ * the retry budget, not ordered; deliveries under way are not kept across a restart.
  */
 public final class WebhookDispatcher implements PublicationListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -61,8 +64,9 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
     private final Clock clock;
     private final HttpClient http;
     private final ExecutorService worker;
-    private final ScheduledExecutorService retries;
-    private final ConcurrentLinkedQueue<Delivery> waiting = new ConcurrentLinkedQueue<>();
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, RuleLane> lanes = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<RuleLane> starved = new ConcurrentLinkedQueue<>();
     private final Semaphore inFlight;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong droppedTotal = new AtomicLong();
@@ -76,28 +80,29 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
         this.clock = clock;
         this.inFlight = new Semaphore(settings.maxInFlight());
         this.worker = Executors.newSingleThreadExecutor(daemon("arqonbus-webhooks"));
-        this.retries = Executors.newSingleThreadScheduledExecutor(daemon("arqonbus-webhook-retries"));
+        this.scheduler = Executors.newScheduledThreadPool(2, daemon("arqonbus-webhook-attempts"));
         this.http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
-    /** One event for one rule, through all its attempts. */
-    private static final class Delivery {
-        final WebhookRule rule;
-        final Envelope envelope;
-        final String senderClientId;
-        final String eventId;
-        byte[] body;
-        int attempts;
+    /** Opens the lane of a registered rule. */
+    void open(WebhookRule rule) {
+        lanes.put(rule.id(), new RuleLane(rule, settings, clock, scheduler, () -> closed));
+    }
 
-        Delivery(WebhookRule rule, Envelope envelope, String senderClientId) {
-            this.rule = rule;
-            this.envelope = envelope;
-            this.senderClientId = senderClientId;
-            this.eventId = envelope.id() + ":" + rule.id();
+    /** Closes the lane of an unregistered rule: what it still queued is dropped, retries abandoned. */
+    void forget(WebhookRule rule) {
+        RuleLane lane = lanes.remove(rule.id());
+        if (lane != null) {
+            requestDrain(lane);
         }
+    }
+
+    /** The lane of a rule, or {@code null}: for its meters. */
+    RuleLane lane(String ruleId) {
+        return lanes.get(ruleId);
     }
 
     @Override
@@ -108,97 +113,157 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
         String senderId = sender != null ? sender.clientId() : delivered.sender();
         for (WebhookRule rule : registry.all()) {
             if (rule.matches(delivered, sender)) {
-                admit(new Delivery(rule, delivered, senderId));
+                RuleLane lane = lanes.get(rule.id());
+                if (lane != null) {
+                    admit(lane, new RuleLane.Delivery(delivered, senderId, delivered.id() + ":" + rule.id()));
+                }
             }
         }
     }
 
-    private void admit(Delivery delivery) {
-        WebhookStats stats = delivery.rule.stats();
+    private void admit(RuleLane lane, RuleLane.Delivery delivery) {
+        WebhookStats stats = lane.rule.stats();
+        if (lane.size.incrementAndGet() > settings.queueSizePerRule()) {
+            lane.size.decrementAndGet();
+            drop(lane, lane.overflowing, "rule", settings.queueSizePerRule());
+            return;
+        }
         if (outstanding.incrementAndGet() > settings.queueSize()) {
             outstanding.decrementAndGet();
-            stats.dropped.incrementAndGet();
-            droppedTotal.incrementAndGet();
-            if (overflowing.compareAndSet(false, true)) {
-                log.warn("event=webhook_queue_full code=RATE_LIMITED queue_size={} rule={} msg=\"Webhook deliveries "
-                        + "are dropped until the queue drains; counted per rule as dropped\"", settings.queueSize(),
-                        delivery.rule.id());
-            }
+            lane.size.decrementAndGet();
+            drop(lane, overflowing, "server", settings.queueSize());
             return;
+        }
+        if (lane.overflowing.get() && lane.overflowing.compareAndSet(true, false)) {
+            log.info("event=webhook_queue_drained rule={} dropped={}", lane.rule.id(), stats.dropped());
         }
         if (overflowing.get() && overflowing.compareAndSet(true, false)) {
             log.info("event=webhook_queue_drained dropped_total={}", droppedTotal.get());
         }
         stats.pending.incrementAndGet();
-        waiting.add(delivery);
-        drain();
+        stats.queued.incrementAndGet();
+        lane.waiting.add(delivery);
+        requestDrain(lane);
     }
 
-    /** Starts waiting deliveries while permits are free; bounded by the in-flight limit. */
-    private void drain() {
-        for (int i = 0; i < settings.maxInFlight(); i++) {
-            if (waiting.isEmpty() || !inFlight.tryAcquire()) {
+    private void drop(RuleLane lane, AtomicBoolean burst, String queue, int size) {
+        lane.rule.stats().dropped.incrementAndGet();
+        droppedTotal.incrementAndGet();
+        if (burst.compareAndSet(false, true)) {
+            log.warn("event=webhook_queue_full code=RATE_LIMITED queue={} queue_size={} rule={} msg=\"Webhook "
+                    + "deliveries are dropped until the queue drains; counted per rule as dropped\"", queue, size,
+                    lane.rule.id());
+        }
+    }
+
+    /** Asks the dispatcher's thread to start what the lane may start (once, however often asked). */
+    private void requestDrain(RuleLane lane) {
+        if (lane.drainRequested.compareAndSet(false, true)) {
+            onWorker(() -> {
+                lane.drainRequested.set(false);
+                drain(lane);
+            });
+        }
+    }
+
+    private void onWorker(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed: nothing more starts
+        }
+    }
+
+    /** On the dispatcher's thread: starts waiting deliveries while the circuit, the bulkhead and the server allow. */
+    private void drain(RuleLane lane) {
+        while (!lane.waiting.isEmpty()) {
+            if (closed || !lane.rule.active() || lanes.get(lane.rule.id()) != lane) {
+                abandonWaiting(lane);
                 return;
             }
-            Delivery next = waiting.poll();
+            if (!lane.breaker.isClosed()) {
+                Duration wait = lane.breaker.getRemainingDelay();
+                if (lane.breaker.isOpen() && wait.isPositive()) {
+                    schedule(() -> requestDrain(lane), wait);
+                    return;
+                }
+                if (lane.running > 0) {
+                    return; // one probe at a time; its end drains again
+                }
+            }
+            if (!lane.bulkhead.tryAcquirePermit()) {
+                return; // a delivery's end drains again
+            }
+            if (!inFlight.tryAcquire()) {
+                lane.bulkhead.releasePermit();
+                starved.add(lane);
+                return;
+            }
+            RuleLane.Delivery next = lane.waiting.poll();
             if (next == null) {
+                lane.bulkhead.releasePermit();
                 inFlight.release();
-                continue;
-            }
-            try {
-                worker.execute(() -> attempt(next));
-            } catch (RejectedExecutionException e) {
-                inFlight.release();
-                finish(next);
                 return;
             }
+            lane.rule.stats().queued.decrementAndGet();
+            lane.running++;
+            start(lane, next);
         }
     }
 
-    private void attempt(Delivery delivery) {
-        WebhookRule rule = delivery.rule;
-        if (closed || !rule.active()) {
-            inFlight.release();
-            finish(delivery);
-            drain();
-            return;
+    private void abandonWaiting(RuleLane lane) {
+        RuleLane.Delivery dropped;
+        while ((dropped = lane.waiting.poll()) != null) {
+            lane.rule.stats().queued.decrementAndGet();
+            finish(lane);
         }
-        HttpRequest request;
+    }
+
+    private void start(RuleLane lane, RuleLane.Delivery delivery) {
         try {
-            if (delivery.body == null) {
-                delivery.body = body(delivery);
-            }
-            String timestamp = Long.toString(clock.instant().getEpochSecond());
-            HttpRequest.Builder builder = HttpRequest.newBuilder(rule.url())
-                    .timeout(rule.timeout())
-                    .header("Content-Type", "application/json");
-            for (Map.Entry<String, String> header : rule.headers().entrySet()) {
-                builder.header(header.getKey(), header.getValue());
-            }
-            request = builder
-                    .header(EVENT_ID_HEADER, delivery.eventId)
-                    .header(TIMESTAMP_HEADER, timestamp)
-                    .header(SIGNATURE_HEADER, Signature.sign(rule.secret(), timestamp, delivery.body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body))
-                    .build();
+            lane.executor.getStageAsync(() -> attempt(lane, delivery))
+                    .whenComplete((response, error) -> onWorker(() -> completed(lane, delivery, response, error)));
         } catch (RuntimeException e) {
-            inFlight.release();
-            giveUp(delivery, 0, "request not built: " + e.getMessage());
-            drain();
-            return;
+            completed(lane, delivery, null, e);
         }
+    }
+
+    /** One HTTP attempt (on Failsafe's scheduler): signed afresh, with the delivery's event id. */
+    private java.util.concurrent.CompletableFuture<HttpResponse<Void>> attempt(RuleLane lane,
+            RuleLane.Delivery delivery) {
+        WebhookRule rule = lane.rule;
+        if (delivery.body == null) {
+            delivery.body = body(delivery);
+        }
+        String timestamp = Long.toString(clock.instant().getEpochSecond());
+        HttpRequest.Builder builder = HttpRequest.newBuilder(rule.url())
+                .timeout(rule.timeout())
+                .header("Content-Type", "application/json");
+        for (Map.Entry<String, String> header : rule.headers().entrySet()) {
+            builder.header(header.getKey(), header.getValue());
+        }
+        HttpRequest request = builder
+                .header(StandardSignature.ID_HEADER, delivery.eventId)
+                .header(StandardSignature.TIMESTAMP_HEADER, timestamp)
+                .header(StandardSignature.SIGNATURE_HEADER,
+                        StandardSignature.sign(rule.secret(), delivery.eventId, timestamp, delivery.body))
+                .header(EVENT_ID_HEADER, delivery.eventId)
+                .header(TIMESTAMP_HEADER, timestamp)
+                .header(SIGNATURE_HEADER, Signature.sign(rule.secret(), timestamp, delivery.body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body))
+                .build();
         delivery.attempts++;
-        try {
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((response, error) -> answered(delivery, response, error));
-        } catch (RuntimeException e) {
-            answered(delivery, null, e);
+        rule.stats().attempts.incrementAndGet();
+        if (delivery.attempts > 1) {
+            rule.stats().retried.incrementAndGet();
         }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
     }
 
-    private byte[] body(Delivery delivery) {
+    private byte[] body(RuleLane.Delivery delivery) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("rule_version", RULE_VERSION);
+        body.put("event_id", delivery.eventId);
         if (delivery.senderClientId != null) {
             body.put("sender_client_id", delivery.senderClientId);
         } else {
@@ -208,59 +273,50 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
         return codec.writeTree(body);
     }
 
-    private void answered(Delivery delivery, HttpResponse<Void> response, Throwable error) {
+    /** On the dispatcher's thread: the delivery's outcome, its permits back, and what may start next. */
+    private void completed(RuleLane lane, RuleLane.Delivery delivery, HttpResponse<Void> response, Throwable error) {
+        lane.running--;
+        lane.bulkhead.releasePermit();
         inFlight.release();
-        try {
-            WebhookStats stats = delivery.rule.stats();
-            int status = response == null ? 0 : response.statusCode();
-            if (error == null && status >= 200 && status < 300) {
-                stats.answered(status, null);
-                stats.delivered.incrementAndGet();
-                finish(delivery);
-                return;
-            }
+        WebhookStats stats = lane.rule.stats();
+        int status = response == null ? 0 : response.statusCode();
+        if (error == null && status >= 200 && status < 300) {
+            stats.answered(status, null);
+            stats.delivered.incrementAndGet();
+        } else if (!closed && lane.rule.active()) {
             String problem = error != null ? describe(error) : "HTTP " + status;
-            boolean retryable = error != null || status == 408 || status == 429 || status >= 500;
-            if (retryable && delivery.attempts < settings.maxAttempts() && !closed && delivery.rule.active()) {
-                stats.answered(status, problem);
-                retry(delivery);
-            } else {
-                giveUp(delivery, status, problem);
-            }
-        } finally {
-            drain();
+            stats.answered(status, problem);
+            stats.failed.incrementAndGet();
+            log.debug("event=webhook_failed rule={} event_id={} attempts={} status={} msg=\"{}\"", lane.rule.id(),
+                    delivery.eventId, delivery.attempts, status, problem);
+        }
+        finish(lane);
+        drain(lane);
+        RuleLane waitingForServer;
+        while (inFlight.availablePermits() > 0 && (waitingForServer = starved.poll()) != null) {
+            drain(waitingForServer);
         }
     }
 
-    private void retry(Delivery delivery) {
-        Duration delay = settings.retryDelay(delivery.attempts);
-        try {
-            retries.schedule(() -> {
-                delivery.rule.stats().retried.incrementAndGet();
-                waiting.add(delivery);
-                drain();
-            }, delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            finish(delivery);
-        }
-    }
-
-    private void giveUp(Delivery delivery, int status, String problem) {
-        WebhookStats stats = delivery.rule.stats();
-        stats.answered(status, problem);
-        stats.failed.incrementAndGet();
-        finish(delivery);
-        log.debug("event=webhook_failed rule={} event_id={} attempts={} status={} msg=\"{}\"", delivery.rule.id(),
-                delivery.eventId, delivery.attempts, status, problem);
-    }
-
-    private void finish(Delivery delivery) {
-        delivery.rule.stats().pending.decrementAndGet();
+    private void finish(RuleLane lane) {
+        lane.rule.stats().pending.decrementAndGet();
+        lane.size.decrementAndGet();
         outstanding.decrementAndGet();
     }
 
-    private static String describe(Throwable error) {
+    private void schedule(Runnable task, Duration delay) {
+        try {
+            scheduler.schedule(task, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    static String describe(Throwable error) {
         Throwable cause = Failures.unwrap(error);
+        if (cause == null) {
+            return "no answer";
+        }
         String text = cause instanceof HttpTimeoutException ? "timeout: " + cause.getMessage()
                 : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
@@ -271,7 +327,7 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
         return outstanding.get();
     }
 
-    /** Deliveries dropped because the queue was full, over all rules. */
+    /** Deliveries dropped because a queue was full, over all rules. */
     public long droppedTotal() {
         return droppedTotal.get();
     }
@@ -283,7 +339,7 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
             return;
         }
         closed = true;
-        retries.shutdownNow();
+        scheduler.shutdownNow();
         http.shutdownNow();
         worker.shutdownNow();
         try {
@@ -291,12 +347,13 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        waiting.clear();
+        lanes.clear();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, name);
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

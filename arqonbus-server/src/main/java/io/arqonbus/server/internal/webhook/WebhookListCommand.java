@@ -47,12 +47,13 @@ final class WebhookListCommand implements Command {
         data.put("rule_id", rule.id());
         data.put("url", rule.url().toString());
         if (forList) {
-            data.put("owner_client_id", rule.owner().clientId());
+            nullable(data, "owner_client_id", rule.ownerClientId());
         }
         nullable(data, "room", rule.room());
         nullable(data, "channel", rule.channel());
         data.put("timeout_seconds", rule.timeout().toMillis() / 1000.0);
         data.put("created_at", Timestamps.format(rule.createdAt()));
+        data.put("origin", rule.origin().wireName());
         if (forList) {
             WebhookStats stats = rule.stats();
             ObjectNode s = data.putObject("stats");
@@ -67,6 +68,9 @@ final class WebhookListCommand implements Command {
                 s.put("last_status", stats.lastStatus());
             }
             nullable(s, "last_error", stats.lastError());
+            s.put("attempts", stats.attempts());
+            s.put("queued", stats.queued());
+            s.put("circuit", stats.circuit());
         }
         return data;
     }

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 final class WebhookRegisterCommand implements Command {
     private static final CommandSpec SPEC = CommandSpec.of("op.webhook.register",
             "POSTs matching publications to an http(s) URL; args {url, room?, channel? (glob), headers?, "
-                    + "timeout_seconds=2.0, secret?}");
+                    + "timeout_seconds=2.0, secret?, durable=false (admins: outlives the connection)}");
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
@@ -70,7 +70,6 @@ final class WebhookRegisterCommand implements Command {
     public CommandResult execute(CommandContext context) throws CommandException {
         WebhookSettings settings = webhooks.settings();
         URI url = url(context.requiredString("url"));
-        checkHostAllowed(url, allowedHosts);
         String room = context.optionalRoom();
         String channel = context.optionalChannel();
         Map<String, String> headers = headers(context.args().get("headers"));
@@ -81,12 +80,20 @@ final class WebhookRegisterCommand implements Command {
         } else if (secret.length() < 16 || secret.length() > 256) {
             throw CommandException.validation("'secret' must be 16-256 characters");
         }
+        boolean durable = context.optionalBoolean("durable", false);
+        // Every argument is checked before the policy: a bad argument is VALIDATION_ERROR whatever the host.
+        checkHostAllowed(url, allowedHosts);
         Principal principal = context.session().principal();
+        if (durable && !principal.isAdmin()) {
+            throw new CommandException(ErrorCode.AUTHORIZATION_ERROR,
+                    "Only admins may register durable webhook rules (rules that outlive their connection)");
+        }
         Grants grants = permissions == null ? Grants.ALL : Grants.of(permissions, principal);
         Instant now = clock.instant();
         String id = "wh_" + HexFormat.of().formatHex(randomBytes(6));
-        WebhookRule rule = new WebhookRule(id, url, context.session(), blankToNull(principal.tenantId()), room, channel,
-                headers, timeout, now, secret, grants);
+        WebhookRule rule = new WebhookRule(id, url, context.session(), context.session().clientId(),
+                principal.subject(), durable ? WebhookRule.Origin.DURABLE : WebhookRule.Origin.CONNECTION,
+                blankToNull(principal.tenantId()), room, channel, headers, timeout, now, secret, grants);
         try {
             webhooks.register(rule);
         } catch (WebhookLimitException e) {
@@ -149,7 +156,7 @@ final class WebhookRegisterCommand implements Command {
             if (!TOKEN.matcher(name).matches()) {
                 throw CommandException.validation("header name '" + name + "' is not a valid HTTP header name");
             }
-            if (RESERVED.contains(lower) || lower.startsWith("x-arqonbus-")) {
+            if (RESERVED.contains(lower) || lower.startsWith("x-arqonbus-") || lower.startsWith("webhook-")) {
                 throw CommandException.validation("header '" + name + "' is set by the server and cannot be given");
             }
             if (!entry.getValue().isTextual()) {

@@ -29,7 +29,8 @@ public final class WebhookRegistry {
                 throw new WebhookLimitException("The server holds the maximum of " + settings.maxRules()
                         + " webhook rules (ARQONBUS_WEBHOOK_MAX_RULES)");
             }
-            long owned = rules.values().stream().filter(r -> r.owner() == rule.owner()).count();
+            long owned = rule.owner() == null ? 0
+                    : rules.values().stream().filter(r -> r.owner() == rule.owner()).count();
             if (owned >= settings.maxRulesPerClient()) {
                 throw new WebhookLimitException("This connection holds the maximum of " + settings.maxRulesPerClient()
                         + " webhook rules (ARQONBUS_WEBHOOK_MAX_RULES_PER_CLIENT)");
@@ -55,11 +56,11 @@ public final class WebhookRegistry {
         return rule;
     }
 
-    /** Removes every rule {@code owner} registered; returns them. */
+    /** Removes every rule {@code owner} registered that does not outlive it; returns them. */
     public List<WebhookRule> removeOwnedBy(Session owner) {
         List<WebhookRule> removed = new ArrayList<>();
         for (WebhookRule rule : rules.values()) {
-            if (rule.owner() == owner && remove(rule.id()) != null) {
+            if (rule.owner() == owner && !rule.outlivesConnection() && remove(rule.id()) != null) {
                 removed.add(rule);
             }
         }

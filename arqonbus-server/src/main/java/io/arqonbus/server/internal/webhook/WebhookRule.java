@@ -20,11 +20,33 @@ import java.util.Map;
  * room broadcast. A rule of a connection with a tenant matches only publications sent by
  * connections of the same tenant; a rule of a connection whose channel permissions are configured
  * matches only channels its owner may subscribe to.
+ *
+ * <p>Where it came from ({@link Origin}): a connection's rule goes with its connection; a durable
+ * rule (an admin's {@code "durable":true}) outlives it and, with a durable store, restarts; a rule
+ * of the configuration file belongs to no connection and is never unregistered by clients.
  */
 public final class WebhookRule {
+    /** Where a rule came from. */
+    public enum Origin {
+        /** {@code op.webhook.register}: gone with its connection. */
+        CONNECTION,
+        /** {@code op.webhook.register} with {@code durable:true}: outlives its connection, kept by a durable store. */
+        DURABLE,
+        /** The configuration file's {@code webhooks:}. */
+        CONFIG;
+
+        /** Its name on the wire. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     private final String id;
     private final URI url;
     private final Session owner;
+    private final String ownerClientId;
+    private final String ownerSubject;
+    private final Origin origin;
     private final String tenant;
     private final String room;
     private final String channel;
@@ -43,9 +65,24 @@ public final class WebhookRule {
      */
     public WebhookRule(String id, URI url, Session owner, String tenant, String room, String channel,
             Map<String, String> headers, Duration timeout, Instant createdAt, String secret, Grants grants) {
+        this(id, url, owner, owner.clientId(), owner.principal().subject(), Origin.CONNECTION, tenant, room, channel,
+                headers, timeout, createdAt, secret, grants);
+    }
+
+    /**
+     * @param owner         the connection that registered it, or {@code null} (restored, or from the file)
+     * @param ownerClientId the client id that registered it, or {@code null} (from the file)
+     * @param ownerSubject  its token subject, or {@code null}
+     */
+    public WebhookRule(String id, URI url, Session owner, String ownerClientId, String ownerSubject, Origin origin,
+            String tenant, String room, String channel, Map<String, String> headers, Duration timeout,
+            Instant createdAt, String secret, Grants grants) {
         this.id = id;
         this.url = url;
         this.owner = owner;
+        this.ownerClientId = ownerClientId;
+        this.ownerSubject = ownerSubject;
+        this.origin = origin;
         this.tenant = tenant;
         this.room = room;
         this.channel = channel;
@@ -86,7 +123,15 @@ public final class WebhookRule {
 
     public String id() { return id; }
     public URI url() { return url; }
+    /** The connection that registered it, or {@code null} when it has none (restored, or from the file). */
     public Session owner() { return owner; }
+    /** The client id that registered it, or {@code null} for a rule of the file. */
+    public String ownerClientId() { return ownerClientId; }
+    /** The token subject of who registered it, or {@code null}. */
+    public String ownerSubject() { return ownerSubject; }
+    public Origin origin() { return origin; }
+    /** Whether it outlives its connection (durable or from the file). */
+    public boolean outlivesConnection() { return origin != Origin.CONNECTION; }
     public String tenant() { return tenant; }
     public String room() { return room; }
     public String channel() { return channel; }

@@ -35,6 +35,10 @@ final class WebhookUnregisterCommand implements Command {
         if (rule == null) {
             throw CommandException.notFound("Webhook rule not found: " + id);
         }
+        if (rule.origin() == WebhookRule.Origin.CONFIG) {
+            throw CommandException.conflict("Webhook rule " + id + " is declared in the configuration file and "
+                    + "cannot be unregistered");
+        }
         if (rule.owner() != context.session() && !context.session().principal().isAdmin()) {
             throw new CommandException(ErrorCode.AUTHORIZATION_ERROR,
                     "Webhook rule " + id + " belongs to another client");

@@ -1,50 +1,85 @@
 package io.arqonbus.server.internal.webhook;
 
-import io.arqonbus.server.config.WebhookSettings;
-
 import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.server.config.ChannelPermissions;
+import io.arqonbus.server.config.DeclaredWebhook;
+import io.arqonbus.server.config.WebhookSettings;
+import io.arqonbus.server.internal.auth.Grants;
+import io.arqonbus.server.internal.auth.Principal;
 import io.arqonbus.server.internal.session.Session;
+import io.arqonbus.protocol.Timestamps;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhook lane: the rules, the dispatcher that sends to them, and their meters. Rules live in
- * memory until unregistered or until the connection that registered them closes (as the original).
+ * The webhook lane: the rules, the dispatcher that sends to them, and their meters. A connection's
+ * rules live until unregistered or until the connection closes (as the original); an admin's
+ * durable rules ({@code durable:true}) outlive it and are kept by the {@link WebhookRuleStore}
+ * (saved off the event loops after every change, restored at start-up); the configuration file's
+ * rules ({@link DeclaredWebhook}) are added at start-up.
  *
- * <p>Meters: {@code arqonbus.webhook.deliveries{rule_id, outcome=delivered|failed|retried|dropped}}
- * and {@code arqonbus.webhook.pending{rule_id}} per rule (removed with the rule),
+ * <p>Meters per rule (removed with the rule): {@code arqonbus.webhook.deliveries{rule_id,
+ * outcome=delivered|failed|retried|dropped}}, {@code arqonbus.webhook.attempts{rule_id}},
+ * {@code arqonbus.webhook.pending{rule_id}}, {@code arqonbus.webhook.queued{rule_id}} and
+ * {@code arqonbus.webhook.circuit.state{rule_id}} (0 closed, 1 open, 2 half-open); over all rules
  * {@code arqonbus.webhook.rules}, {@code arqonbus.webhook.queue.outstanding} and
- * {@code arqonbus.webhook.dropped} over all rules.
+ * {@code arqonbus.webhook.dropped}.
  */
 public final class Webhooks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
+    /** The prefix of the ids of the configuration file's rules. */
+    public static final String CONFIG_PREFIX = "cfg_";
     private final WebhookSettings settings;
     private final WebhookRegistry registry;
     private final WebhookDispatcher dispatcher;
     private final MeterRegistry meters;
+    private final Clock clock;
+    private final WebhookRuleStore store;
+    private final ExecutorService saver;
     private final Map<String, List<Meter>> ruleMeters = new ConcurrentHashMap<>();
 
-    public Webhooks(WebhookSettings settings, EnvelopeCodec codec, Clock clock, MeterRegistry meters) {
+    /** @param store where durable rules are kept, or {@code null} (memory: not across restarts) */
+    public Webhooks(WebhookSettings settings, EnvelopeCodec codec, Clock clock, MeterRegistry meters,
+            WebhookRuleStore store) {
         this.settings = settings;
         this.registry = new WebhookRegistry(settings);
         this.dispatcher = new WebhookDispatcher(registry, settings, codec, clock);
         this.meters = meters;
+        this.clock = clock;
+        this.store = store;
+        this.saver = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "arqonbus-webhook-store");
+            thread.setDaemon(true);
+            return thread;
+        });
         Gauge.builder("arqonbus.webhook.rules", registry, WebhookRegistry::size)
                 .description("Webhook rules registered").register(meters);
         Gauge.builder("arqonbus.webhook.queue.outstanding", dispatcher, WebhookDispatcher::outstanding)
                 .description("Webhook deliveries queued, under way or waiting for a retry").register(meters);
         FunctionCounter.builder("arqonbus.webhook.dropped", dispatcher, WebhookDispatcher::droppedTotal)
-                .description("Webhook deliveries dropped because the delivery queue was full").register(meters);
+                .description("Webhook deliveries dropped because a delivery queue was full").register(meters);
+    }
+
+    public Webhooks(WebhookSettings settings, EnvelopeCodec codec, Clock clock, MeterRegistry meters) {
+        this(settings, codec, clock, meters, null);
     }
 
     public WebhookSettings settings() {
@@ -56,20 +91,90 @@ public final class Webhooks implements AutoCloseable {
         return dispatcher;
     }
 
-    /** Adds a rule and its meters, or refuses it at a bound. */
+    /** Whether durable rules are kept across restarts (a durable store is configured). */
+    public boolean keepsDurableRules() {
+        return store != null;
+    }
+
+    /**
+     * At start-up: adds the configuration file's rules, then restores the stored durable ones.
+     *
+     * @param permissions the channel permissions restored rules deliver under, or {@code null}
+     */
+    public void start(ChannelPermissions permissions) {
+        Instant now = clock.instant();
+        for (DeclaredWebhook declared : settings.rules()) {
+            WebhookRule rule = new WebhookRule(CONFIG_PREFIX + declared.id(), declared.url(), null, null, null,
+                    WebhookRule.Origin.CONFIG, null, declared.room(), declared.channel(), declared.headers(),
+                    declared.timeout(), now, declared.secret(), Grants.ALL);
+            addQuietly(rule);
+        }
+        if (store == null) {
+            return;
+        }
+        List<StoredWebhookRule> stored;
+        try {
+            stored = store.load();
+        } catch (IOException e) {
+            log.error("event=webhook_rules_not_restored where={} msg=\"{}\"", store.where(), e.getMessage());
+            return;
+        }
+        for (StoredWebhookRule s : stored) {
+            try {
+                Principal principal = new Principal(s.ownerSubject(), s.ownerRole(), s.tenant(), null);
+                Grants grants = permissions == null ? Grants.ALL : Grants.of(permissions, principal);
+                addQuietly(new WebhookRule(s.ruleId(), URI.create(s.url()), null, s.ownerClientId(), s.ownerSubject(),
+                        WebhookRule.Origin.DURABLE, s.tenant(), s.room(), s.channel(),
+                        s.headers() == null ? Map.of() : s.headers(), Duration.ofMillis(s.timeoutMs()),
+                        Timestamps.parse(s.createdAt()), s.secret(), grants));
+            } catch (RuntimeException e) {
+                log.warn("event=webhook_rule_not_restored rule={} msg=\"{}\"", s.ruleId(), e.getMessage());
+            }
+        }
+        log.info("event=webhook_rules_restored count={} where={}", stored.size(), store.where());
+    }
+
+    private void addQuietly(WebhookRule rule) {
+        try {
+            add(rule);
+        } catch (WebhookLimitException e) {
+            log.warn("event=webhook_rule_not_added rule={} msg=\"{}\"", rule.id(), e.getMessage());
+        }
+    }
+
+    /** Adds a rule and its meters, or refuses it at a bound; a durable rule is saved. */
     public void register(WebhookRule rule) throws WebhookLimitException {
+        add(rule);
+        if (rule.origin() == WebhookRule.Origin.DURABLE) {
+            save();
+        }
+    }
+
+    private void add(WebhookRule rule) throws WebhookLimitException {
         registry.add(rule);
+        dispatcher.open(rule);
+        RuleLane lane = dispatcher.lane(rule.id());
         WebhookStats stats = rule.stats();
         List<Meter> list = new ArrayList<>();
         list.add(counter(rule, "delivered", s -> s.delivered.get()));
         list.add(counter(rule, "failed", s -> s.failed.get()));
         list.add(counter(rule, "retried", s -> s.retried.get()));
         list.add(counter(rule, "dropped", s -> s.dropped.get()));
+        list.add(FunctionCounter.builder("arqonbus.webhook.attempts", stats, s -> s.attempts.get())
+                .description("Webhook HTTP requests made (first attempts and retries)")
+                .tag("rule_id", rule.id()).register(meters));
         list.add(Gauge.builder("arqonbus.webhook.pending", stats, s -> s.pending.get())
                 .description("Webhook deliveries of one rule queued, under way or waiting for a retry")
                 .tag("rule_id", rule.id()).register(meters));
+        list.add(Gauge.builder("arqonbus.webhook.queued", stats, s -> s.queued.get())
+                .description("Webhook deliveries of one rule waiting for their first attempt")
+                .tag("rule_id", rule.id()).register(meters));
+        list.add(Gauge.builder("arqonbus.webhook.circuit.state", lane, RuleLane::circuitGauge)
+                .description("A webhook rule's circuit: 0 closed, 1 open, 2 half-open")
+                .tag("rule_id", rule.id()).register(meters));
         ruleMeters.put(rule.id(), list);
-        log.debug("event=webhook_registered rule={} owner={} url={}", rule.id(), rule.owner().clientId(), rule.url());
+        log.debug("event=webhook_registered rule={} origin={} owner={} url={}", rule.id(), rule.origin().wireName(),
+                rule.ownerClientId(), rule.url());
     }
 
     private Meter counter(WebhookRule rule, String outcome, ToDoubleFunction<WebhookStats> value) {
@@ -83,23 +188,29 @@ public final class Webhooks implements AutoCloseable {
         return registry.find(id);
     }
 
-    /** Removes a rule and its meters; returns it, or {@code null}. */
+    /** Removes a rule and its meters; returns it, or {@code null}. A durable rule's removal is saved. */
     public WebhookRule unregister(String id) {
         WebhookRule rule = registry.remove(id);
         if (rule != null) {
+            dispatcher.forget(rule);
             List<Meter> list = ruleMeters.remove(id);
             if (list != null) {
                 list.forEach(meters::remove);
+            }
+            if (rule.origin() == WebhookRule.Origin.DURABLE) {
+                save();
             }
             log.debug("event=webhook_unregistered rule={}", id);
         }
         return rule;
     }
 
-    /** The connection closed: its rules go (as the original). */
+    /** The connection closed: its rules go (as the original), but not its durable ones. */
     public void ownerClosed(Session owner) {
         for (WebhookRule rule : registry.list(owner)) {
-            unregister(rule.id());
+            if (!rule.outlivesConnection()) {
+                unregister(rule.id());
+            }
         }
     }
 
@@ -108,9 +219,45 @@ public final class Webhooks implements AutoCloseable {
         return registry.list(owner);
     }
 
-    /** Stops the dispatcher. */
+    /** Saves the durable rules as they are when the save runs, on the store's own thread. */
+    private void save() {
+        if (store == null) {
+            return;
+        }
+        try {
+            saver.execute(() -> {
+                List<StoredWebhookRule> durable = registry.list(null).stream()
+                        .filter(r -> r.origin() == WebhookRule.Origin.DURABLE)
+                        .map(Webhooks::stored)
+                        .toList();
+                try {
+                    store.save(durable);
+                } catch (IOException e) {
+                    log.error("event=webhook_rules_not_saved where={} msg=\"{}\"", store.where(), e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.warn("event=webhook_rules_not_saved msg=\"the server is stopping\"");
+        }
+    }
+
+    private static StoredWebhookRule stored(WebhookRule r) {
+        return new StoredWebhookRule(r.id(), r.url().toString(), r.room(), r.channel(), r.headers(),
+                r.timeout().toMillis(), r.secret(), Timestamps.format(r.createdAt()), r.ownerClientId(),
+                r.ownerSubject(), "admin", r.tenant());
+    }
+
+    /** Stops the dispatcher after the last save. */
     @Override
     public void close() {
+        saver.shutdown();
+        try {
+            if (!saver.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("event=webhook_rules_not_saved msg=\"the last save did not finish in 10 s\"");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         dispatcher.close();
     }
 }

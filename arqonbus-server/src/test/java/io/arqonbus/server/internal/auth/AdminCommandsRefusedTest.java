@@ -3,7 +3,7 @@ package io.arqonbus.server.internal.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +26,8 @@ class AdminCommandsRefusedTest {
     void aNonAdminIsRefusedEveryAdminCommand() throws Exception {
         String token = HandshakeAuthTest.token("mallory", "user", "t1", Instant.now().plusSeconds(300),
                 HandshakeAuthTest.SECRET);
-        ArqonBusClient mallory = server.connect(Map.of("Authorization", "Bearer " + token));
-        JsonNode help = mallory.command("help", ArqonBusClient.object()).get();
+        TestClient mallory = server.connect(Map.of("Authorization", "Bearer " + token));
+        JsonNode help = mallory.command("help", TestClient.object()).get();
         List<JsonNode> adminOnly = new ArrayList<>();
         help.path("payload").path("data").path("commands").forEach(row -> {
             if (row.path("admin").asBoolean()) {
@@ -40,14 +40,14 @@ class AdminCommandsRefusedTest {
 
         for (JsonNode command : adminOnly) {
             for (String name : names(command)) {
-                JsonNode args = ArqonBusClient.object().put("room", "ops").put("channel", "alerts");
+                JsonNode args = TestClient.object().put("room", "ops").put("channel", "alerts");
                 JsonNode reply = mallory.command(name, args).get();
                 assertThat(reply.path("status").asText()).as(name).isEqualTo("error");
                 assertThat(reply.path("error_code").asText()).as(name).isEqualTo("AUTHORIZATION_ERROR");
                 assertThat(reply.path("error").asText()).as(name).contains("requires the admin role");
             }
         }
-        JsonNode channels = mallory.command("list_channels", ArqonBusClient.object().put("room", "ops")).get();
+        JsonNode channels = mallory.command("list_channels", TestClient.object().put("room", "ops")).get();
         assertThat(channels.path("error_code").asText()).as("nothing was created").isEqualTo("NOT_FOUND");
     }
 

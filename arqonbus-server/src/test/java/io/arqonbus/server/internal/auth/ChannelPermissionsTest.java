@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
@@ -38,29 +38,29 @@ class ChannelPermissionsTest {
 
     private static final Duration T = ArqonBusExtension.TIMEOUT;
 
-    private static ArqonBusClient connect(String sub, String role, String tenant) throws Exception {
+    private static TestClient connect(String sub, String role, String tenant) throws Exception {
         String token = HandshakeAuthTest.token(sub, role, tenant, Instant.now().plusSeconds(300),
                 HandshakeAuthTest.SECRET);
         return server.connect(Map.of("Authorization", "Bearer " + token));
     }
 
     /** A client identified by its token's subject (so others can address it). */
-    private static ArqonBusClient identified(String sub, String role, String tenant) throws Exception {
-        ArqonBusClient client = connect(sub, role, tenant);
+    private static TestClient identified(String sub, String role, String tenant) throws Exception {
+        TestClient client = connect(sub, role, tenant);
         client.sendText("{\"client_id\":\"" + sub + "\"}");
         JsonNode ping = client.command("ping", null).get();
         assertThat(ping.path("payload").path("data").path("client_id").asText()).isEqualTo(sub);
         return client;
     }
 
-    private static JsonNode join(ArqonBusClient client, String room, String channel) throws Exception {
+    private static JsonNode join(TestClient client, String room, String channel) throws Exception {
         return client.joinChannel(room, channel).get();
     }
 
     @Test
     void subscribingOutsideThePermittedPatternsIsRefusedAndNothingArrives() throws Exception {
-        ArqonBusClient alice = connect("alice", "user", "t1");
-        ArqonBusClient admin = connect("root", "admin", null);
+        TestClient alice = connect("alice", "user", "t1");
+        TestClient admin = connect("root", "admin", null);
 
         JsonNode refused = join(alice, "ops", "alerts");
         assertThat(refused.path("status").asText()).isEqualTo("error");
@@ -84,12 +84,12 @@ class ChannelPermissionsTest {
 
     @Test
     void publishingOutsideThePermittedPatternsIsRefusedAndNotDelivered() throws Exception {
-        ArqonBusClient alice = connect("alice2", "user", "t1");
-        ArqonBusClient admin = connect("root2", "admin", null);
+        TestClient alice = connect("alice2", "user", "t1");
+        TestClient admin = connect("root2", "admin", null);
         join(admin, "science", "lab");
         join(admin, "science", "chat");
 
-        ObjectNode frame = ArqonBusClient.object().put("id", "arq_pub_denied").put("type", "message")
+        ObjectNode frame = TestClient.object().put("id", "arq_pub_denied").put("type", "message")
                 .put("room", "science").put("channel", "lab");
         frame.putObject("payload").put("n", 1);
         alice.send(frame);
@@ -98,7 +98,7 @@ class ChannelPermissionsTest {
         assertThat(error.path("request_id").asText()).isEqualTo("arq_pub_denied");
         assertThat(error.path("error").asText()).isEqualTo("Not allowed to publish to science:lab");
 
-        ObjectNode broadcast = ArqonBusClient.object().put("type", "message").put("room", "science");
+        ObjectNode broadcast = TestClient.object().put("type", "message").put("room", "science");
         broadcast.putObject("payload").put("n", 2);
         alice.send(broadcast);
         JsonNode error2 = alice.await(f -> "error".equals(f.path("type").asText()), T);
@@ -114,19 +114,19 @@ class ChannelPermissionsTest {
 
     @Test
     void historyOutsideThePermittedPatternsIsRefused() throws Exception {
-        ArqonBusClient alice = connect("alice3", "user", "t1");
-        ArqonBusClient admin = connect("root3", "admin", null);
+        TestClient alice = connect("alice3", "user", "t1");
+        TestClient admin = connect("root3", "admin", null);
         admin.publish("science", "chat", Map.of("h", 1));
         admin.publish("science", "lab", Map.of("h", 2));
         admin.await(f -> "message_response".equals(f.path("type").asText())
                 && f.path("payload").path("h").asInt() == 2, T);
 
-        ObjectNode lab = ArqonBusClient.object().put("room", "science").put("channel", "lab");
+        ObjectNode lab = TestClient.object().put("room", "science").put("channel", "lab");
         JsonNode refused = alice.command("history", lab).get();
         assertThat(refused.path("error_code").asText()).isEqualTo("AUTHORIZATION_ERROR");
-        ObjectNode room = ArqonBusClient.object().put("room", "science");
+        ObjectNode room = TestClient.object().put("room", "science");
         assertThat(alice.command("history", room).get().path("error_code").asText()).isEqualTo("AUTHORIZATION_ERROR");
-        ObjectNode chat = ArqonBusClient.object().put("room", "science").put("channel", "chat");
+        ObjectNode chat = TestClient.object().put("room", "science").put("channel", "chat");
         JsonNode allowed = alice.command("history", chat).get();
         assertThat(allowed.path("status").asText()).isEqualTo("success");
         assertThat(allowed.path("payload").path("data").path("history")).allSatisfy(
@@ -136,11 +136,11 @@ class ChannelPermissionsTest {
 
     @Test
     void privateMessagesStayInsideTheSendersTenant() throws Exception {
-        ArqonBusClient t1a = identified("t1-a", "user", "t1");
-        ArqonBusClient t1b = identified("t1-b", "user", "t1");
-        ArqonBusClient t2 = identified("t2-a", "user", "t2");
+        TestClient t1a = identified("t1-a", "user", "t1");
+        TestClient t1b = identified("t1-b", "user", "t1");
+        TestClient t2 = identified("t2-a", "user", "t2");
 
-        ObjectNode cross = ArqonBusClient.object().put("id", "arq_pm_cross").put("type", "private");
+        ObjectNode cross = TestClient.object().put("id", "arq_pm_cross").put("type", "private");
         cross.putArray("to").add("t2-a");
         cross.putObject("payload").put("secret", "for t2?");
         t1a.send(cross);
@@ -148,7 +148,7 @@ class ChannelPermissionsTest {
         assertThat(refused.path("error_code").asText()).isEqualTo("NOT_FOUND");
         assertThat(refused.path("request_id").asText()).isEqualTo("arq_pm_cross");
 
-        ObjectNode same = ArqonBusClient.object().put("type", "private");
+        ObjectNode same = TestClient.object().put("type", "private");
         same.putArray("to").add("t1-b");
         same.putObject("payload").put("hello", "t1");
         t1a.send(same);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.RawHttp;
 import java.time.Duration;
@@ -38,33 +38,33 @@ class OriginAndClientLimitsTest {
         assertThat(evil.status()).isEqualTo(403);
         assertThat(evil.body()).isEqualTo("{\"error\":\"Forbidden\",\"details\":\"Origin not allowed\"}");
 
-        ArqonBusClient listed = server.connect(Map.of("Authorization", bearer("browser"),
+        TestClient listed = server.connect(Map.of("Authorization", bearer("browser"),
                 "Origin", "HTTPS://app.example.com"));
         assertThat(listed.command("ping", null).get().path("status").asText()).isEqualTo("success");
 
-        ArqonBusClient noOrigin = server.connect(Map.of("Authorization", bearer("service")));
+        TestClient noOrigin = server.connect(Map.of("Authorization", bearer("service")));
         assertThat(noOrigin.command("ping", null).get().path("status").asText()).isEqualTo("success");
     }
 
     @Test
     void oneSubjectHoldsAtMostTheConfiguredNumberOfConnections() throws Exception {
         Map<String, String> headers = Map.of("Authorization", bearer("greedy"));
-        ArqonBusClient first = server.connect(headers);
-        ArqonBusClient second = server.connect(headers);
-        assertThatThrownBy(() -> ArqonBusClient.connect(server.wsUri(), headers)
+        TestClient first = server.connect(headers);
+        TestClient second = server.connect(headers);
+        assertThatThrownBy(() -> TestClient.connect(server.wsUri(), headers)
                 .orTimeout(T.toMillis(), TimeUnit.MILLISECONDS).join())
                 .hasMessageContaining("code=1013")
                 .hasMessageContaining("connection limit for this client reached");
         assertThat(first.command("ping", null).get().path("status").asText()).isEqualTo("success");
         assertThat(second.isClosed()).isFalse();
 
-        ArqonBusClient other = server.connect(Map.of("Authorization", bearer("someone-else")));
+        TestClient other = server.connect(Map.of("Authorization", bearer("someone-else")));
         assertThat(other.isClosed()).isFalse();
 
         first.close();
         await().atMost(T).until(first::isClosed);
         await().atMost(T).ignoreExceptions().untilAsserted(() -> {
-            ArqonBusClient again = ArqonBusClient.connect(server.wsUri(), headers)
+            TestClient again = TestClient.connect(server.wsUri(), headers)
                     .orTimeout(T.toMillis(), TimeUnit.MILLISECONDS).join();
             try {
                 assertThat(again.command("ping", null).get(T.toSeconds(), TimeUnit.SECONDS).path("status").asText())

@@ -3,7 +3,7 @@ package io.arqonbus.server.internal.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Instant;
 import java.util.Map;
@@ -13,22 +13,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Attack: with JWT auth on, a connection of one tenant tries to read, list, overwrite and delete
- * another tenant's {@code op.store} keys. Every attempt is refused with AUTHORIZATION_ERROR and
- * the victim's data is unchanged.
+ * another tenant's {@code op.store} keys. Naming the other tenant's namespaces is refused with
+ * AUTHORIZATION_ERROR, other names are the attacker's own ({@code TenantRelativeNamespacesTest}),
+ * and the victim's data is unchanged.
  */
 class StoreTenantIsolationTest {
     @RegisterExtension
     static final ArqonBusExtension server = new ArqonBusExtension(b -> b.authEnabled(true)
             .jwtSecret(HandshakeAuthTest.SECRET));
 
-    private static ArqonBusClient connect(String sub, String role, String tenant) throws Exception {
+    private static TestClient connect(String sub, String role, String tenant) throws Exception {
         String token = HandshakeAuthTest.token(sub, role, tenant, Instant.now().plusSeconds(300),
                 HandshakeAuthTest.SECRET);
         return server.connect(Map.of("Authorization", "Bearer " + token));
     }
 
-    private static JsonNode reply(ArqonBusClient client, String command, String args) throws Exception {
-        return client.command(command, ArqonBusClient.parse(args))
+    private static JsonNode reply(TestClient client, String command, String args) throws Exception {
+        return client.command(command, TestClient.parse(args))
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -40,8 +41,8 @@ class StoreTenantIsolationTest {
 
     @Test
     void aTenantCannotReadListWriteOrDeleteAnotherTenantsKeys() throws Exception {
-        ArqonBusClient alice = connect("alice", "user", "t1");
-        ArqonBusClient mallory = connect("mallory", "user", "t2");
+        TestClient alice = connect("alice", "user", "t1");
+        TestClient mallory = connect("mallory", "user", "t2");
 
         JsonNode stored = reply(alice, "op.store.set", "{\"key\":\"plan\",\"value\":\"alice-secret\"}");
         assertThat(stored.path("payload").path("data").path("namespace").asText()).isEqualTo("tenant:t1");
@@ -52,9 +53,13 @@ class StoreTenantIsolationTest {
         refused(reply(mallory, "op.store.list", "{\"namespace\":\"tenant:t1:agents\"}"));
         refused(reply(mallory, "op.store.set", "{\"namespace\":\"tenant:t1\",\"key\":\"plan\",\"value\":\"x\"}"));
         refused(reply(mallory, "op.store.delete", "{\"namespace\":\"tenant:t1\",\"key\":\"plan\"}"));
-        refused(reply(mallory, "op.store.get", "{\"namespace\":\"default\",\"key\":\"plan\"}"));
+        // A name outside the tenant's absolute names is relative to the caller's tenant: Mallory's
+        // "default" is her own (tenant:t2:default), never the shared one nor Alice's.
+        JsonNode relative = reply(mallory, "op.store.get", "{\"namespace\":\"default\",\"key\":\"plan\"}");
+        assertThat(relative.path("payload").path("data").path("found").asBoolean()).isFalse();
+        assertThat(relative.toString()).doesNotContain("alice-secret");
         // Names that merely start with the victim's tenant id are other tenants' namespaces too.
-        ArqonBusClient t1x = connect("eve", "user", "t");
+        TestClient t1x = connect("eve", "user", "t");
         refused(reply(t1x, "op.store.get", "{\"namespace\":\"tenant:t1\",\"key\":\"plan\"}"));
         refused(reply(alice, "op.store.list", "{\"namespace\":\"tenant:t10\"}"));
 
@@ -64,7 +69,7 @@ class StoreTenantIsolationTest {
         assertThat(own.path("found").asBoolean()).isFalse();
 
         // A connection without a tenant may not enter tenant namespaces either.
-        ArqonBusClient loner = connect("loner", "user", null);
+        TestClient loner = connect("loner", "user", null);
         refused(reply(loner, "op.store.get", "{\"namespace\":\"tenant:t1\",\"key\":\"plan\"}"));
         assertThat(reply(loner, "op.store.list", "{}").path("payload").path("data").path("namespace").asText())
                 .isEqualTo("default");
@@ -72,7 +77,7 @@ class StoreTenantIsolationTest {
         // The victim's data is intact; an admin may read any namespace.
         JsonNode mine = reply(alice, "op.store.get", "{\"key\":\"plan\"}").path("payload").path("data");
         assertThat(mine.path("value").asText()).isEqualTo("alice-secret");
-        ArqonBusClient admin = connect("root", "admin", null);
+        TestClient admin = connect("root", "admin", null);
         assertThat(reply(admin, "op.store.list", "{\"namespace\":\"tenant:t1:agents\"}")
                 .path("payload").path("data").path("keys").toString()).isEqualTo("[\"a1\"]");
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.TestRedis;
@@ -54,11 +54,11 @@ class ClusterNodesTest {
         }
     }
 
-    private ArqonBusClient on(int node) {
+    private TestClient on(int node) {
         return nodes.get(node).connect();
     }
 
-    private static JsonNode join(ArqonBusClient client, String channel) throws Exception {
+    private static JsonNode join(TestClient client, String channel) throws Exception {
         return client.joinChannel("science", channel).get();
     }
 
@@ -68,7 +68,7 @@ class ClusterNodesTest {
     }
 
     /** The publications of {@code channel} a client received, up to the one with {@code last}. */
-    private static List<JsonNode> received(ArqonBusClient client, String channel, int last) throws TimeoutException {
+    private static List<JsonNode> received(TestClient client, String channel, int last) throws TimeoutException {
         List<JsonNode> out = new ArrayList<>();
         while (true) {
             JsonNode frame = client.next(T);
@@ -83,9 +83,9 @@ class ClusterNodesTest {
 
     @Test
     void aPublicationOnOneNodeReachesTheMembersOnEveryNodeOnceInOffsetOrder() throws Exception {
-        ArqonBusClient publisher = on(0);
-        List<ArqonBusClient> members = List.of(on(0), on(1), on(2));
-        for (ArqonBusClient member : members) {
+        TestClient publisher = on(0);
+        List<TestClient> members = List.of(on(0), on(1), on(2));
+        for (TestClient member : members) {
             join(member, "explore");
         }
         join(publisher, "explore");
@@ -93,7 +93,7 @@ class ClusterNodesTest {
             publisher.publish("science", "explore", Map.of("seq", seq));
         }
 
-        for (ArqonBusClient member : members) {
+        for (TestClient member : members) {
             List<JsonNode> got = received(member, "explore", 100);
             assertThat(got).extracting(f -> f.path("payload").path("seq").asInt())
                     .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 100).boxed().toList());
@@ -113,18 +113,18 @@ class ClusterNodesTest {
 
     @Test
     void aRoomBroadcastReachesTheRoomsMembersOnEveryNode() throws Exception {
-        ArqonBusClient onB = on(1);
-        ArqonBusClient onC = on(2);
+        TestClient onB = on(1);
+        TestClient onC = on(2);
         join(onB, "explore");
         join(onC, "share");
-        ArqonBusClient sender = on(0);
-        ObjectNode frame = ArqonBusClient.object();
+        TestClient sender = on(0);
+        ObjectNode frame = TestClient.object();
         frame.put("type", "message");
         frame.put("room", "science");
         frame.putObject("payload").put("seq", 7);
         sender.send(frame);
 
-        for (ArqonBusClient member : List.of(onB, onC)) {
+        for (TestClient member : List.of(onB, onC)) {
             JsonNode got = member.await(f -> "message".equals(f.path("type").asText())
                     && f.path("payload").path("seq").asInt() == 7, T);
             assertThat(got.path("room").asText()).isEqualTo("science");
@@ -134,9 +134,9 @@ class ClusterNodesTest {
 
     @Test
     void aDurableRetryThroughAnotherNodeIsAnsweredDuplicateWithTheFirstPosition() throws Exception {
-        ArqonBusClient onA = on(0);
-        ArqonBusClient onB = on(1);
-        ArqonBusClient member = on(2);
+        TestClient onA = on(0);
+        TestClient onB = on(1);
+        TestClient member = on(2);
         join(member, "ledger");
 
         JsonNode first = publishDurable(onA, "arq_m_1", "key-1");
@@ -152,8 +152,8 @@ class ClusterNodesTest {
         assertThat(member.poll(Duration.ofMillis(500))).as("the retry is not delivered again").isNull();
     }
 
-    private static JsonNode publishDurable(ArqonBusClient client, String id, String key) throws Exception {
-        ObjectNode frame = ArqonBusClient.object();
+    private static JsonNode publishDurable(TestClient client, String id, String key) throws Exception {
+        ObjectNode frame = TestClient.object();
         frame.put("id", id);
         frame.put("type", "message");
         frame.put("room", "science");
@@ -168,18 +168,18 @@ class ClusterNodesTest {
 
     @Test
     void aJoinWithAPositionOnAnotherNodeRecoversWhatWasPublishedOnTheFirst() throws Exception {
-        ArqonBusClient reader = on(0);
+        TestClient reader = on(0);
         JsonNode joined = join(reader, "recover");
         long offset = joined.path("payload").path("data").path("offset").asLong();
         String epoch = joined.path("payload").path("data").path("epoch").asText();
-        ArqonBusClient publisher = on(0);
+        TestClient publisher = on(0);
         for (int seq = 1; seq <= 5; seq++) {
             publisher.publish("science", "recover", Map.of("seq", seq));
         }
         reader.await(message("recover", 5), T);
 
-        ArqonBusClient again = on(1);
-        ObjectNode args = ArqonBusClient.object();
+        TestClient again = on(1);
+        ObjectNode args = TestClient.object();
         args.put("room", "science");
         args.put("channel", "recover");
         args.putObject("recover").put("offset", offset).put("epoch", epoch);
@@ -192,17 +192,17 @@ class ClusterNodesTest {
 
     @Test
     void aPrivateMessageReachesAClientOnAnotherNodeAndAnUnknownTargetIsAnsweredAsOnOneNode() throws Exception {
-        ArqonBusClient sender = on(0);
-        ArqonBusClient onB = on(1);
-        ArqonBusClient onC = on(2);
-        ObjectNode frame = ArqonBusClient.object();
+        TestClient sender = on(0);
+        TestClient onB = on(1);
+        TestClient onC = on(2);
+        ObjectNode frame = TestClient.object();
         frame.put("id", "arq_pm_1");
         frame.put("type", "private");
         frame.putArray("to").add(onB.clientId()).add(onC.clientId()).add("arq_client_nobody");
         frame.putObject("payload").put("text", "psst");
         sender.send(frame);
 
-        for (ArqonBusClient target : List.of(onB, onC)) {
+        for (TestClient target : List.of(onB, onC)) {
             JsonNode got = target.await(f -> "private".equals(f.path("type").asText()), T);
             assertThat(got.path("payload").path("text").asText()).isEqualTo("psst");
             assertThat(got.path("sender").asText()).isEqualTo(sender.clientId());
@@ -216,14 +216,14 @@ class ClusterNodesTest {
 
     @Test
     void aClientThatLeftIsNoLongerReachableFromAnotherNode() throws Exception {
-        ArqonBusClient sender = on(0);
-        ArqonBusClient gone = on(1);
+        TestClient sender = on(0);
+        TestClient gone = on(1);
         String id = gone.clientId();
         gone.close();
         org.awaitility.Awaitility.await().atMost(T).until(() -> nodes.get(1).components().sessions().find(id) == null);
 
         org.awaitility.Awaitility.await().atMost(T).untilAsserted(() -> {
-            ObjectNode frame = ArqonBusClient.object();
+            ObjectNode frame = TestClient.object();
             frame.put("type", "private");
             frame.putArray("to").add(id);
             frame.putObject("payload").put("text", "anyone?");
@@ -240,7 +240,7 @@ class ClusterNodesTest {
         org.awaitility.Awaitility.await().atMost(T).untilAsserted(() -> {
             var response = http.send(java.net.http.HttpRequest.newBuilder(nodes.get(0).httpUri("/status")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
-            JsonNode cluster = ArqonBusClient.parse(response.body()).path("cluster");
+            JsonNode cluster = TestClient.parse(response.body()).path("cluster");
             assertThat(cluster.path("node").asText()).isEqualTo("node-a");
             assertThat(cluster.path("nodes")).extracting(n -> n.path("node").asText())
                     .containsExactly("node-a", "node-b", "node-c");

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.RedisServer;
@@ -51,10 +51,10 @@ class ClusterRedisOutageTest {
             node.start();
             nodes.add(node);
         }
-        ArqonBusClient publisher = nodes.get(0).connect();
-        ArqonBusClient onA = nodes.get(0).connect();
-        ArqonBusClient onB = nodes.get(1).connect();
-        for (ArqonBusClient client : List.of(publisher, onA, onB)) {
+        TestClient publisher = nodes.get(0).connect();
+        TestClient onA = nodes.get(0).connect();
+        TestClient onB = nodes.get(1).connect();
+        for (TestClient client : List.of(publisher, onA, onB)) {
             client.joinChannel("science", "outage").get();
         }
         publisher.publish("science", "outage", Map.of("seq", 1));
@@ -66,7 +66,7 @@ class ClusterRedisOutageTest {
         JsonNode local = onA.await(f -> message(f, 2), T);
         assertThat(local.path("metadata").has("offset")).as("delivered here without a position").isFalse();
 
-        ObjectNode durable = ArqonBusClient.object();
+        ObjectNode durable = TestClient.object();
         durable.put("id", "arq_out_1");
         durable.put("type", "message");
         durable.put("room", "science");

@@ -11,7 +11,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.nio.charset.StandardCharsets;
@@ -40,14 +40,14 @@ class AdminCommandsTest {
         return jwt.serialize();
     }
 
-    private static ArqonBusClient connect(String subject, String role) throws Exception {
+    private static TestClient connect(String subject, String role) throws Exception {
         return server.connect(Map.of("Authorization", "Bearer " + token(subject, role)));
     }
 
     @Test
     void anAdminCreatesAChannelAndAnotherCreateConflicts() throws Exception {
-        ArqonBusClient admin = connect("root", "Admin");
-        ArqonBusClient telemetry = ArqonBusClient.connect(server.telemetryUri())
+        TestClient admin = connect("root", "Admin");
+        TestClient telemetry = TestClient.connect(server.telemetryUri())
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         try {
             JsonNode data = ok(admin, "create_channel", args("room", "ops", "channel", "alerts"));
@@ -76,8 +76,8 @@ class AdminCommandsTest {
 
     @Test
     void anAdminDeletesOnlyEmptyDynamicChannels() throws Exception {
-        ArqonBusClient admin = connect("root", "admin");
-        ArqonBusClient member = connect("alice", null);
+        TestClient admin = connect("root", "admin");
+        TestClient member = connect("alice", null);
         ok(admin, "create_channel", args("room", "ops", "channel", "temp"));
         member.joinChannel("ops", "temp").get();
         member.publish("ops", "temp", Map.of("n", 1));
@@ -87,7 +87,7 @@ class AdminCommandsTest {
                 .path("error").asText()).isEqualTo("Channel ops:temp has members; it can be deleted only when empty");
         member.leaveChannel("ops", "temp").get();
 
-        ArqonBusClient telemetry = ArqonBusClient.connect(server.telemetryUri())
+        TestClient telemetry = TestClient.connect(server.telemetryUri())
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         try {
             JsonNode data = ok(admin, "delete_channel", args("room", "ops", "channel", "temp"));
@@ -113,7 +113,7 @@ class AdminCommandsTest {
 
     @Test
     void bootstrappedChannelsCannotBeDeleted() throws Exception {
-        ArqonBusClient admin = connect("root", "ADMIN");
+        TestClient admin = connect("root", "ADMIN");
         assertThat(error(admin, "delete_channel", args("room", "science:share"), "CONFLICT").path("error").asText())
                 .isEqualTo("Channel science:share is bootstrapped and cannot be deleted");
         assertThat(server.components().hub().channel(ChannelKey.of("science", "share"))).isNotNull();
@@ -121,9 +121,9 @@ class AdminCommandsTest {
 
     @Test
     void usersGetAnAuthorizationError() throws Exception {
-        ArqonBusClient user = connect("bob", "user");
-        ArqonBusClient noRole = connect("carol", null);
-        for (ArqonBusClient client : new ArqonBusClient[] {user, noRole}) {
+        TestClient user = connect("bob", "user");
+        TestClient noRole = connect("carol", null);
+        for (TestClient client : new TestClient[] {user, noRole}) {
             assertThat(error(client, "create_channel", args("room", "ops", "channel", "mine"), "AUTHORIZATION_ERROR")
                     .path("error").asText()).isEqualTo("Command 'create_channel' requires the admin role");
             error(client, "delete_channel", args("room", "science", "channel", "share"), "AUTHORIZATION_ERROR");
@@ -134,8 +134,8 @@ class AdminCommandsTest {
 
     @Test
     void adminsMayReadHistoryAcrossEveryRoom() throws Exception {
-        ArqonBusClient admin = connect("root", "admin");
-        ArqonBusClient user = connect("dave", "user");
+        TestClient admin = connect("root", "admin");
+        TestClient user = connect("dave", "user");
         user.publish("r-one", "c", Map.of("n", 1));
         user.await(f -> "message_response".equals(f.path("type").asText()), ArqonBusExtension.TIMEOUT);
         user.publish("r-two", "c", Map.of("n", 2));

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.ArqonBus;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.util.ArrayList;
@@ -23,8 +23,8 @@ class BuiltinCommandsTest {
 
     @Test
     void statusReportsServerClientsRoomsChannelsMessagesAndStorage() throws Exception {
-        ArqonBusClient a = server.connect();
-        ArqonBusClient b = server.connect();
+        TestClient a = server.connect();
+        TestClient b = server.connect();
         b.sendText("{\"client_type\":\"ai-agent\",\"screen_name\":\"Bot\"}");
         a.joinChannel("status-room", "one").get();
         a.publish("status-room", "one", java.util.Map.of("n", 1));
@@ -49,7 +49,7 @@ class BuiltinCommandsTest {
 
     @Test
     void helpListsEveryCommandWithOneLineEach() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         JsonNode data = ok(client, "help", null);
         List<String> names = new ArrayList<>();
         data.path("commands").forEach(c -> {
@@ -71,7 +71,7 @@ class BuiltinCommandsTest {
 
     @Test
     void listChannelsShowsTheBootstrappedScienceRoomSortedWithMetadata() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         JsonNode data = ok(client, "list_channels", args("room", "science"));
         assertThat(data.path("room").asText()).isEqualTo("science");
         assertThat(data.path("total_channels").asInt()).isEqualTo(ArqonBus.SCIENCE_CHANNELS.size());
@@ -91,8 +91,8 @@ class BuiltinCommandsTest {
 
     @Test
     void listChannelsCountsMembersOfDynamicChannels() throws Exception {
-        ArqonBusClient a = server.connect();
-        ArqonBusClient b = server.connect();
+        TestClient a = server.connect();
+        TestClient b = server.connect();
         a.joinChannel("lc", "beta").get();
         b.joinChannel("lc", "beta").get();
         a.joinChannel("lc", "alpha").get();
@@ -110,7 +110,7 @@ class BuiltinCommandsTest {
 
     @Test
     void listChannelsRefusesAMissingOrUnknownRoom() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         assertThat(error(client, "list_channels", args(), "VALIDATION_ERROR").path("error").asText())
                 .isEqualTo("Validation error: 'room' is required");
         assertThat(error(client, "list_channels", args("room", "no-such-room"), "NOT_FOUND")
@@ -123,8 +123,8 @@ class BuiltinCommandsTest {
 
     @Test
     void channelInfoShowsMembersParticipantsMetadataAndPosition() throws Exception {
-        ArqonBusClient a = server.connect();
-        ArqonBusClient b = server.connect();
+        TestClient a = server.connect();
+        TestClient b = server.connect();
         a.sendText("{\"client_type\":\"app\",\"screen_name\":\"Alpha\"}");
         a.joinChannel("ci", "room1").get();
         b.joinChannel("ci", "room1").get();
@@ -158,7 +158,7 @@ class BuiltinCommandsTest {
 
     @Test
     void channelInfoRefusesUnknownRoomsAndChannels() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         assertThat(error(client, "channel_info", args("room", "nowhere", "channel", "x"), "NOT_FOUND")
                 .path("error").asText()).isEqualTo("Room 'nowhere' not found");
         assertThat(error(client, "channel_info", args("room", "science", "channel", "nope"), "NOT_FOUND")
@@ -169,7 +169,7 @@ class BuiltinCommandsTest {
 
     @Test
     void adminCommandsNeedTheAdminRoleWhichNobodyHasWithoutAuth() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         assertThat(error(client, "create_channel", args("room", "x", "channel", "y"), "AUTHORIZATION_ERROR")
                 .path("error").asText()).isEqualTo("Command 'create_channel' requires the admin role");
         error(client, "delete_channel", args("room", "science", "channel", "share"), "AUTHORIZATION_ERROR");
@@ -178,7 +178,7 @@ class BuiltinCommandsTest {
 
     @Test
     void everyCommandGetsExactlyOneResponseThenTheLegacyAck() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         for (String command : List.of("status", "help", "list_channels", "channel_info", "history")) {
             ObjectNode args = args("room", "science", "channel", "general");
             JsonNode reply = CommandCalls.call(client, command, args);
@@ -197,7 +197,7 @@ class BuiltinCommandsTest {
 
     @Test
     void theOriginalsPayloadCommandShapeReachesTheSameCommand() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         client.sendText("{\"type\":\"command\",\"id\":\"arq_legacy_list_1\",\"payload\":{\"command\":\"list_channels\","
                 + "\"parameters\":{\"room\":\"science\"}}}");
         JsonNode reply = client.await(f -> "response".equals(f.path("type").asText())
@@ -210,7 +210,7 @@ class BuiltinCommandsTest {
 
     @Test
     void unknownCommandsPointToHelp() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         JsonNode reply = client.command("no_such_command", null)
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(reply.path("error_code").asText()).isEqualTo("UNKNOWN_COMMAND");

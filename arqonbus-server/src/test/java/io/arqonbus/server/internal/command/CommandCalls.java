@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +17,7 @@ final class CommandCalls {
 
     /** Arguments from alternating names and values. */
     static ObjectNode args(Object... pairs) {
-        ObjectNode args = ArqonBusClient.object();
+        ObjectNode args = TestClient.object();
         for (int i = 0; i < pairs.length; i += 2) {
             Object value = pairs[i + 1];
             if (value instanceof String s) {
@@ -40,7 +40,7 @@ final class CommandCalls {
     }
 
     /** Runs a command and returns its {@code response}, after checking the envelope every reply has. */
-    static JsonNode call(ArqonBusClient client, String command, ObjectNode args) throws Exception {
+    static JsonNode call(TestClient client, String command, ObjectNode args) throws Exception {
         JsonNode reply = client.command(command, args)
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(reply.path("type").asText()).isEqualTo("response");
@@ -55,7 +55,7 @@ final class CommandCalls {
     }
 
     /** Runs a command that must succeed and returns {@code payload.data}. */
-    static JsonNode ok(ArqonBusClient client, String command, ObjectNode args) throws Exception {
+    static JsonNode ok(TestClient client, String command, ObjectNode args) throws Exception {
         JsonNode reply = call(client, command, args);
         assertThat(reply.path("status").asText()).as("reply %s", reply).isEqualTo("success");
         assertThat(reply.has("error_code")).isFalse();
@@ -63,7 +63,7 @@ final class CommandCalls {
     }
 
     /** Runs a command that must fail with this code and returns the reply. */
-    static JsonNode error(ArqonBusClient client, String command, ObjectNode args, String code) throws Exception {
+    static JsonNode error(TestClient client, String command, ObjectNode args, String code) throws Exception {
         JsonNode reply = call(client, command, args);
         assertThat(reply.path("status").asText()).as("reply %s", reply).isEqualTo("error");
         assertThat(reply.path("error_code").asText()).as("reply %s", reply).isEqualTo(code);
@@ -74,7 +74,7 @@ final class CommandCalls {
     }
 
     /** Waits for the legacy {@code command_response} of this request. */
-    static JsonNode legacyAck(ArqonBusClient client, String requestId) throws TimeoutException {
+    static JsonNode legacyAck(TestClient client, String requestId) throws TimeoutException {
         return client.await(f -> "command_response".equals(f.path("type").asText())
                 && requestId.equals(f.path("id").asText()), ArqonBusExtension.TIMEOUT);
     }

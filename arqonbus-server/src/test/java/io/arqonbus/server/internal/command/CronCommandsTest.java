@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.ChannelAction;
 import io.arqonbus.server.config.ChannelPermissions;
 import io.arqonbus.server.config.CronSettings;
@@ -35,17 +35,17 @@ class CronCommandsTest {
             .jwtSecret(OperatorTokens.SECRET).permissions(PERMISSIONS)
             .cron(CronSettings.defaults().withMaxJobsPerClient(3).withMaxRepeatCount(1000)));
 
-    private static ArqonBusClient connect(String sub, String role) throws Exception {
+    private static TestClient connect(String sub, String role) throws Exception {
         return server.connect(Map.of("Authorization", "Bearer " + OperatorTokens.token(sub, role)));
     }
 
-    private static ArqonBusClient member(String room, String channel) throws Exception {
-        ArqonBusClient client = connect("watcher", "user");
+    private static TestClient member(String room, String channel) throws Exception {
+        TestClient client = connect("watcher", "user");
         assertThat(client.joinChannel(room, channel).get().path("status").asText()).isEqualTo("success");
         return client;
     }
 
-    private static JsonNode nextDelivery(ArqonBusClient client, String jobId) throws Exception {
+    private static JsonNode nextDelivery(TestClient client, String jobId) throws Exception {
         return client.await(f -> jobId.equals(f.path("metadata").path("cron_job_id").asText()), T);
     }
 
@@ -55,7 +55,7 @@ class CronCommandsTest {
         return keys;
     }
 
-    private static List<String> listedIds(ArqonBusClient client) throws Exception {
+    private static List<String> listedIds(TestClient client) throws Exception {
         List<String> ids = new ArrayList<>();
         ok(client, "op.cron.list", args()).path("jobs").forEach(job -> ids.add(job.path("job_id").asText()));
         return ids;
@@ -63,9 +63,9 @@ class CronCommandsTest {
 
     @Test
     void anIntervalJobFiresExactlyRepeatCountTimesAsStoredPublications() throws Exception {
-        ArqonBusClient watcher = member("cron-a", "ticks");
-        ArqonBusClient alice = connect("alice", "user");
-        ObjectNode payload = ArqonBusClient.object().put("text", "tick");
+        TestClient watcher = member("cron-a", "ticks");
+        TestClient alice = connect("alice", "user");
+        ObjectNode payload = TestClient.object().put("text", "tick");
         JsonNode job = ok(alice, "op.cron.schedule", args("room", "cron-a", "channel", "ticks", "payload", payload,
                 "delay_seconds", 0, "interval_seconds", 0.1, "repeat_count", 3));
         String jobId = job.path("job_id").asText();
@@ -103,10 +103,10 @@ class CronCommandsTest {
 
     @Test
     void aCancelledJobDeliversNothingAfterTheCancelReply() throws Exception {
-        ArqonBusClient watcher = member("cron-b", "ticks");
-        ArqonBusClient alice = connect("alice", "user");
+        TestClient watcher = member("cron-b", "ticks");
+        TestClient alice = connect("alice", "user");
         String jobId = ok(alice, "op.cron.schedule", args("room", "cron-b", "channel", "ticks",
-                "payload", ArqonBusClient.object().put("n", 1), "delay_seconds", 0, "interval_seconds", 0.1,
+                "payload", TestClient.object().put("n", 1), "delay_seconds", 0, "interval_seconds", 0.1,
                 "repeat_count", 1000)).path("job_id").asText();
         nextDelivery(watcher, jobId);
         nextDelivery(watcher, jobId);
@@ -118,7 +118,7 @@ class CronCommandsTest {
         // A sentinel due well after several more intervals would have passed: nothing of the
         // cancelled job may arrive between the marker and it.
         String sentinel = ok(alice, "op.cron.schedule", args("room", "cron-b", "channel", "ticks",
-                "payload", ArqonBusClient.object().put("sentinel", true), "delay_seconds", 0.6))
+                "payload", TestClient.object().put("sentinel", true), "delay_seconds", 0.6))
                 .path("job_id").asText();
         List<JsonNode> between = new ArrayList<>();
         JsonNode frame;
@@ -134,10 +134,10 @@ class CronCommandsTest {
 
     @Test
     void aCronExpressionJobFiresAtTheMatchingSeconds() throws Exception {
-        ArqonBusClient watcher = member("cron-c", "every-second");
-        ArqonBusClient alice = connect("alice", "user");
+        TestClient watcher = member("cron-c", "every-second");
+        TestClient alice = connect("alice", "user");
         JsonNode job = ok(alice, "op.cron.schedule", args("room", "cron-c", "channel", "every-second",
-                "payload", ArqonBusClient.object().put("beat", true), "cron", "* * * * * *", "repeat_count", 2));
+                "payload", TestClient.object().put("beat", true), "cron", "* * * * * *", "repeat_count", 2));
         String jobId = job.path("job_id").asText();
         assertThat(job.path("cron").asText()).isEqualTo("* * * * * *");
         assertThat(job.path("next_run_at").asText()).endsWith("Z");
@@ -156,8 +156,8 @@ class CronCommandsTest {
 
     @Test
     void badArgumentsAreValidationErrorsAndTheConnectionStaysUsable() throws Exception {
-        ArqonBusClient alice = connect("alice", "user");
-        ObjectNode p = ArqonBusClient.object();
+        TestClient alice = connect("alice", "user");
+        ObjectNode p = TestClient.object();
         JsonNode badMinute = error(alice, "op.cron.schedule", args("room", "cron-d", "channel", "x", "payload", p,
                 "cron", "61 * * * *"), "VALIDATION_ERROR");
         assertThat(badMinute.path("error").asText()).contains("cron").contains("minute").contains("61");
@@ -190,13 +190,13 @@ class CronCommandsTest {
 
     @Test
     void ownersSeeAndCancelTheirOwnJobsAndAdminsEveryJob() throws Exception {
-        ArqonBusClient alice = connect("alice", "user");
-        ArqonBusClient bob = connect("bob", "user");
-        ArqonBusClient admin = connect("root", "admin");
+        TestClient alice = connect("alice", "user");
+        TestClient bob = connect("bob", "user");
+        TestClient admin = connect("root", "admin");
         String aliceJob = ok(alice, "op.cron.schedule", args("room", "cron-e", "channel", "x",
-                "payload", ArqonBusClient.object(), "delay_seconds", 3600)).path("job_id").asText();
+                "payload", TestClient.object(), "delay_seconds", 3600)).path("job_id").asText();
         String bobJob = ok(bob, "op.cron.schedule", args("room", "cron-e", "channel", "x",
-                "payload", ArqonBusClient.object(), "delay_seconds", 3600)).path("job_id").asText();
+                "payload", TestClient.object(), "delay_seconds", 3600)).path("job_id").asText();
 
         JsonNode aliceList = ok(alice, "op.cron.list", args());
         assertThat(aliceList.path("count").asInt()).isEqualTo(1);
@@ -220,8 +220,8 @@ class CronCommandsTest {
 
     @Test
     void schedulingNeedsPublishPermissionAndDurableJobsNeedAnAdmin() throws Exception {
-        ArqonBusClient alice = connect("alice", "user");
-        ObjectNode p = ArqonBusClient.object();
+        TestClient alice = connect("alice", "user");
+        ObjectNode p = TestClient.object();
         JsonNode refused = error(alice, "op.cron.schedule", args("room", "science", "channel", "general",
                 "payload", p), "AUTHORIZATION_ERROR");
         assertThat(refused.path("error").asText()).contains("Not allowed to publish to science:general");
@@ -232,25 +232,25 @@ class CronCommandsTest {
 
     @Test
     void aConnectionHoldsAtMostItsShareOfJobs() throws Exception {
-        ArqonBusClient carol = connect("carol", "user");
+        TestClient carol = connect("carol", "user");
         for (int i = 0; i < 3; i++) {
-            ok(carol, "op.cron.schedule", args("room", "cron-g", "channel", "x", "payload", ArqonBusClient.object(),
+            ok(carol, "op.cron.schedule", args("room", "cron-g", "channel", "x", "payload", TestClient.object(),
                     "delay_seconds", 3600));
         }
         JsonNode full = error(carol, "op.cron.schedule", args("room", "cron-g", "channel", "x",
-                "payload", ArqonBusClient.object(), "delay_seconds", 3600), "CONFLICT");
+                "payload", TestClient.object(), "delay_seconds", 3600), "CONFLICT");
         assertThat(full.path("error").asText()).contains("ARQONBUS_CRON_MAX_JOBS_PER_CLIENT");
     }
 
     @Test
     void aDisconnectCancelsTheOwnersJobsButNotDurableOnes() throws Exception {
-        ArqonBusClient alice = connect("alice", "user");
-        ArqonBusClient root = connect("root", "admin");
-        ArqonBusClient auditor = connect("auditor", "admin");
+        TestClient alice = connect("alice", "user");
+        TestClient root = connect("root", "admin");
+        TestClient auditor = connect("auditor", "admin");
         String aliceJob = ok(alice, "op.cron.schedule", args("room", "cron-h", "channel", "x",
-                "payload", ArqonBusClient.object(), "delay_seconds", 3600)).path("job_id").asText();
+                "payload", TestClient.object(), "delay_seconds", 3600)).path("job_id").asText();
         JsonNode durable = ok(root, "op.cron.schedule", args("room", "cron-h", "channel", "x",
-                "payload", ArqonBusClient.object(), "delay_seconds", 3600, "durable", true));
+                "payload", TestClient.object(), "delay_seconds", 3600, "durable", true));
         String durableJob = durable.path("job_id").asText();
         assertThat(durable.path("durable").asBoolean()).isTrue();
         assertThat(keys(durable)).containsExactly("job_id", "room", "channel", "delay_seconds", "interval_seconds",

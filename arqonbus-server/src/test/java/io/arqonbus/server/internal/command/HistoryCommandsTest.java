@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Instant;
@@ -23,7 +23,7 @@ class HistoryCommandsTest {
     static final ArqonBusExtension server = new ArqonBusExtension();
 
     /** Publishes {@code n} messages {@code {"n": first..}} and waits until each was accepted. */
-    private static void publish(ArqonBusClient client, String room, String channel, int first, int n)
+    private static void publish(TestClient client, String room, String channel, int first, int n)
             throws Exception {
         for (int i = first; i < first + n; i++) {
             client.publish(room, channel, Map.of("n", i));
@@ -49,7 +49,7 @@ class HistoryCommandsTest {
 
     @Test
     void historyReturnsTheLastMessagesOfAChannelOldestFirst() throws Exception {
-        ArqonBusClient a = server.connect();
+        TestClient a = server.connect();
         publish(a, "h1", "main", 1, 60);
 
         JsonNode data = ok(a, "history", args("room", "h1", "channel", "main"));
@@ -78,7 +78,7 @@ class HistoryCommandsTest {
 
     @Test
     void historyOfARoomMergesItsChannelsInStoreOrder() throws Exception {
-        ArqonBusClient a = server.connect();
+        TestClient a = server.connect();
         publish(a, "h2", "x", 1, 2);
         publish(a, "h2", "y", 3, 2);
         publish(a, "h2", "x", 5, 1);
@@ -91,7 +91,7 @@ class HistoryCommandsTest {
 
     @Test
     void historyRefusesBadLimitsAndUnknownPlaces() throws Exception {
-        ArqonBusClient a = server.connect();
+        TestClient a = server.connect();
         publish(a, "h3", "c", 1, 1);
         assertThat(error(a, "history", args("room", "h3", "limit", 1001), "VALIDATION_ERROR").path("error").asText())
                 .isEqualTo("Validation error: 'limit' must be between 1 and 1000");
@@ -105,7 +105,7 @@ class HistoryCommandsTest {
 
     @Test
     void historyGetReturnsStoredEnvelopesNewestFirstWithTheOriginalsShape() throws Exception {
-        ArqonBusClient a = server.connect();
+        TestClient a = server.connect();
         publish(a, "h4", "c", 1, 5);
         for (String name : List.of("history.get", "op.history.get")) {
             JsonNode data = ok(a, name, args("room", "h4", "channel", "c", "limit", 3));
@@ -135,7 +135,7 @@ class HistoryCommandsTest {
 
     @Test
     void historyGetFiltersByStoreTimeWithAnExclusiveUntil() throws Exception {
-        ArqonBusClient a = server.connect();
+        TestClient a = server.connect();
         publish(a, "h5", "c", 1, 3);
         Instant middle = boundary();
         publish(a, "h5", "c", 4, 3);
@@ -157,7 +157,7 @@ class HistoryCommandsTest {
 
     @Test
     void historyGetWithoutARoomIsForAdminsOnly() throws Exception {
-        ArqonBusClient a = server.connect();
+        TestClient a = server.connect();
         assertThat(error(a, "history.get", args(), "AUTHORIZATION_ERROR").path("error").asText())
                 .contains("'room' is required");
         error(a, "op.history.replay", args("from_ts", "2020-01-01T00:00:00Z", "to_ts", "2030-01-01T00:00:00Z"),
@@ -168,7 +168,7 @@ class HistoryCommandsTest {
 
     @Test
     void historyReplayReturnsTheFirstMessagesOfTheRangeOldestFirst() throws Exception {
-        ArqonBusClient a = server.connect();
+        TestClient a = server.connect();
         Instant start = boundary();
         publish(a, "h6", "c", 1, 4);
         publish(a, "h6", "d", 5, 2);
@@ -200,7 +200,7 @@ class HistoryCommandsTest {
 
     @Test
     void historyReplayRefusesMissingOrReversedRangesAndBigLimits() throws Exception {
-        ArqonBusClient a = server.connect();
+        TestClient a = server.connect();
         String from = "2026-01-01T00:00:00Z";
         String to = "2026-01-02T00:00:00Z";
         assertThat(error(a, "history.replay", args("room", "science", "to_ts", to), "VALIDATION_ERROR")

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -23,21 +23,21 @@ class HistoryReadBudgetTest {
     static final ArqonBusExtension server = new ArqonBusExtension(b -> b.historyReadRate(BUDGET)
             .historyReadBurst(BUDGET));
 
-    private static JsonNode reply(ArqonBusClient client, String command, ObjectNode args) throws Exception {
+    private static JsonNode reply(TestClient client, String command, ObjectNode args) throws Exception {
         return client.command(command, args).get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static ObjectNode channel() {
-        return ArqonBusClient.object().put("room", "budget").put("channel", "log");
+        return TestClient.object().put("room", "budget").put("channel", "log");
     }
 
     @Test
     void aReadOverTheBudgetIsRateLimitedWithARetryHintAndSucceedsLater() throws Exception {
         String blob = "b".repeat(30 * 1024);
         for (int n = 1; n <= 4; n++) {
-            server.bus().publish("budget", "log", ArqonBusClient.parse("{\"n\":" + n + ",\"blob\":\"" + blob + "\"}"));
+            server.bus().publish("budget", "log", TestClient.parse("{\"n\":" + n + ",\"blob\":\"" + blob + "\"}"));
         }
-        ArqonBusClient reader = server.connect();
+        TestClient reader = server.connect();
 
         // About 120 KiB of stored JSON: admitted (the bucket was full), and the bucket is now in debt.
         JsonNode first = reply(reader, "history", channel().put("limit", 4));
@@ -58,7 +58,7 @@ class HistoryReadBudgetTest {
         }
 
         // Another connection has a budget of its own.
-        ArqonBusClient other = server.connect();
+        TestClient other = server.connect();
         assertThat(reply(other, "history", channel().put("limit", 1)).path("status").asText()).isEqualTo("success");
 
         // Once the hinted time has passed, the same read is answered (bounded number of tries).
@@ -79,9 +79,9 @@ class HistoryReadBudgetTest {
 
     @Test
     void argumentsAreValidatedBeforeTheBudgetIsAsked() throws Exception {
-        server.bus().publish("budget", "log", ArqonBusClient.parse("{\"n\":0}"));
-        ArqonBusClient reader = server.connect();
-        JsonNode invalid = reply(reader, "history", ArqonBusClient.object().put("room", "budget").put("limit", 0));
+        server.bus().publish("budget", "log", TestClient.parse("{\"n\":0}"));
+        TestClient reader = server.connect();
+        JsonNode invalid = reply(reader, "history", TestClient.object().put("room", "budget").put("limit", 0));
         assertThat(invalid.path("error_code").asText()).isEqualTo("VALIDATION_ERROR");
     }
 }

@@ -3,7 +3,7 @@ package io.arqonbus.server.internal.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,23 +34,23 @@ class HistoryReadStormTest {
     void aNeighboursPublicationsKeepFlowingWhileOthersHammerHistory() throws Exception {
         String blob = "s".repeat(16 * 1024);
         for (int n = 0; n < 64; n++) {
-            server.bus().publish("storm", "big", ArqonBusClient.parse("{\"n\":" + n + ",\"blob\":\"" + blob + "\"}"));
+            server.bus().publish("storm", "big", TestClient.parse("{\"n\":" + n + ",\"blob\":\"" + blob + "\"}"));
         }
-        ArqonBusClient neighbour = server.connect();
+        TestClient neighbour = server.connect();
         assertThat(neighbour.joinChannel("calm", "feed").get(10, TimeUnit.SECONDS).path("status").asText())
                 .isEqualTo("success");
         neighbour.drain();
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
 
         AtomicBoolean neighbourDone = new AtomicBoolean();
         AtomicInteger reads = new AtomicInteger();
         CountDownLatch underWay = new CountDownLatch(READERS);
         List<CompletableFuture<Void>> storm = new ArrayList<>();
         for (int r = 0; r < READERS; r++) {
-            ArqonBusClient reader = server.connect();
+            TestClient reader = server.connect();
             storm.add(CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < MAX_READS_PER_READER && !neighbourDone.get(); i++) {
-                    JsonNode reply = reader.command("history", ArqonBusClient.object().put("room", "storm")
+                    JsonNode reply = reader.command("history", TestClient.object().put("room", "storm")
                             .put("channel", "big").put("limit", 64)).orTimeout(30, TimeUnit.SECONDS).join();
                     assertThat(reply.path("status").asText()).as("%s", reply.path("error")).isEqualTo("success");
                     assertThat(reply.path("payload").path("data").path("count").asInt()).isEqualTo(64);
@@ -64,7 +64,7 @@ class HistoryReadStormTest {
         // Start publishing once the storm is under way.
         assertThat(underWay.await(30, TimeUnit.SECONDS)).isTrue();
         for (int n = 0; n < NEIGHBOUR_MESSAGES; n++) {
-            publisher.publish("calm", "feed", ArqonBusClient.parse("{\"n\":" + n + "}"));
+            publisher.publish("calm", "feed", TestClient.parse("{\"n\":" + n + "}"));
         }
         List<Integer> received = new ArrayList<>();
         while (received.size() < NEIGHBOUR_MESSAGES) {
@@ -85,18 +85,18 @@ class HistoryReadStormTest {
     void aReplyStaysInOrderWithTheOtherFramesToItsConnection() throws Exception {
         String blob = "o".repeat(8 * 1024);
         for (int n = 0; n < 32; n++) {
-            server.bus().publish("order", "big", ArqonBusClient.parse("{\"n\":" + n + ",\"blob\":\"" + blob + "\"}"));
+            server.bus().publish("order", "big", TestClient.parse("{\"n\":" + n + ",\"blob\":\"" + blob + "\"}"));
         }
-        ArqonBusClient reader = server.connect();
+        TestClient reader = server.connect();
         assertThat(reader.joinChannel("order", "live").get(10, TimeUnit.SECONDS).path("status").asText())
                 .isEqualTo("success");
         reader.drain();
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
         List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            replies.add(reader.command("history", ArqonBusClient.object().put("room", "order").put("channel", "big")
+            replies.add(reader.command("history", TestClient.object().put("room", "order").put("channel", "big")
                     .put("limit", 32)));
-            publisher.publish("order", "live", ArqonBusClient.parse("{\"n\":" + i + "}"));
+            publisher.publish("order", "live", TestClient.parse("{\"n\":" + i + "}"));
         }
         for (CompletableFuture<JsonNode> reply : replies) {
             assertThat(reply.get(30, TimeUnit.SECONDS).path("status").asText()).isEqualTo("success");

@@ -6,7 +6,7 @@ import static io.arqonbus.server.internal.command.CommandCalls.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.OmegaSettings;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
@@ -26,13 +26,13 @@ class OmegaCommandsTest {
             .jwtSecret(OperatorTokens.SECRET)
             .omega(OmegaSettings.defaults().withEnabled(true).withMaxEvents(3).withMaxSubstrates(2)));
 
-    private static ArqonBusClient connect(String sub, String role) throws Exception {
+    private static TestClient connect(String sub, String role) throws Exception {
         return server.connect(Map.of("Authorization", "Bearer " + OperatorTokens.token(sub, role)));
     }
 
     @AfterEach
     void emptyTheLab() throws Exception {
-        ArqonBusClient admin = connect("cleaner", "admin");
+        TestClient admin = connect("cleaner", "admin");
         for (JsonNode substrate : ok(admin, "op.omega.list_substrates", args()).path("substrates")) {
             ok(admin, "op.omega.unregister_substrate", args("substrate_id", substrate.path("substrate_id").asText()));
         }
@@ -41,7 +41,7 @@ class OmegaCommandsTest {
 
     @Test
     void statusReportsTheLaneAndItsCounts() throws Exception {
-        ArqonBusClient user = connect("alice", "user");
+        TestClient user = connect("alice", "user");
         JsonNode status = ok(user, "op.omega.status", args());
         assertThat(status.path("enabled").asBoolean()).isTrue();
         assertThat(status.path("lab_room").asText()).isEqualTo("omega-lab");
@@ -60,9 +60,9 @@ class OmegaCommandsTest {
 
     @Test
     void registerListUnregisterAndTheSubstrateBound() throws Exception {
-        ArqonBusClient admin = connect("root", "admin");
+        TestClient admin = connect("root", "admin");
         JsonNode first = ok(admin, "op.omega.register_substrate", args("name", "photonic-1", "kind", "photonic",
-                "metadata", ArqonBusClient.object().put("lab", "b2")));
+                "metadata", TestClient.object().put("lab", "b2")));
         String firstId = first.path("substrate_id").asText();
         assertThat(firstId).matches("substrate_[0-9a-f]{12}");
         assertThat(first.path("name").asText()).isEqualTo("photonic-1");
@@ -81,7 +81,7 @@ class OmegaCommandsTest {
                 "CONFLICT");
         assertThat(full.path("error").asText()).contains("ARQONBUS_OMEGA_MAX_SUBSTRATES");
 
-        ArqonBusClient user = connect("alice", "user");
+        TestClient user = connect("alice", "user");
         JsonNode all = ok(user, "op.omega.list_substrates", args());
         assertThat(all.path("count").asInt()).isEqualTo(2);
         assertThat(all.path("substrates").get(0).path("substrate_id").asText()).isEqualTo(firstId);
@@ -100,14 +100,14 @@ class OmegaCommandsTest {
 
     @Test
     void emitEventBroadcastsTelemetryToTheLabChannelAndKeepsABoundedRing() throws Exception {
-        ArqonBusClient admin = connect("root", "admin");
-        ArqonBusClient watcher = connect("watcher", "user");
+        TestClient admin = connect("root", "admin");
+        TestClient watcher = connect("watcher", "user");
         watcher.joinChannel("omega-lab", "signals").get();
         String sub = ok(admin, "op.omega.register_substrate", args("name", "probe", "kind", "sensor"))
                 .path("substrate_id").asText();
 
         JsonNode event = ok(admin, "op.omega.emit_event", args("substrate_id", sub, "signal", "pulse",
-                "payload", ArqonBusClient.object().put("amplitude", 0.5)));
+                "payload", TestClient.object().put("amplitude", 0.5)));
         String eventId = event.path("event_id").asText();
         assertThat(eventId).matches("evt_[0-9a-f]{12}");
         assertThat(event.path("substrate_id").asText()).isEqualTo(sub);
@@ -131,9 +131,9 @@ class OmegaCommandsTest {
 
         for (int i = 2; i <= 4; i++) {
             ok(admin, "op.omega.emit_event", args("substrate_id", sub, "signal", i % 2 == 0 ? "even" : "odd",
-                    "payload", ArqonBusClient.object().put("i", i)));
+                    "payload", TestClient.object().put("i", i)));
         }
-        ArqonBusClient user = connect("alice", "user");
+        TestClient user = connect("alice", "user");
         JsonNode events = ok(user, "op.omega.list_events", args());
         assertThat(events.path("count").asInt()).as("the ring holds max_events").isEqualTo(3);
         assertThat(events.path("total").asInt()).isEqualTo(3);
@@ -162,7 +162,7 @@ class OmegaCommandsTest {
 
     @Test
     void mutationsAreForAdminsOnly() throws Exception {
-        ArqonBusClient user = connect("mallory", "user");
+        TestClient user = connect("mallory", "user");
         for (String command : new String[] {"op.omega.register_substrate", "op.omega.unregister_substrate",
                 "op.omega.emit_event", "op.omega.clear_events"}) {
             JsonNode refused = error(user, command, args("name", "x", "kind", "y", "substrate_id", "x",

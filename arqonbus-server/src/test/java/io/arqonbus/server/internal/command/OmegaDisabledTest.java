@@ -6,7 +6,7 @@ import static io.arqonbus.server.internal.command.CommandCalls.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +24,7 @@ class OmegaDisabledTest {
 
     @Test
     void offStatusAnswersAndEveryOtherCommandIsFeatureDisabled() throws Exception {
-        ArqonBusClient admin = server.connect(Map.of("Authorization", "Bearer " + OperatorTokens.token("root",
+        TestClient admin = server.connect(Map.of("Authorization", "Bearer " + OperatorTokens.token("root",
                 "admin")));
         JsonNode status = ok(admin, "op.omega.status", args());
         assertThat(status.path("enabled").asBoolean()).isFalse();
@@ -36,7 +36,7 @@ class OmegaDisabledTest {
                     "signal", "s"), "FEATURE_DISABLED");
             assertThat(reply.path("error").asText()).as(command).contains("ARQONBUS_OMEGA_ENABLED");
         }
-        ArqonBusClient user = server.connect(Map.of("Authorization", "Bearer " + OperatorTokens.token("alice",
+        TestClient user = server.connect(Map.of("Authorization", "Bearer " + OperatorTokens.token("alice",
                 "user")));
         error(user, "op.omega.list_events", args(), "FEATURE_DISABLED");
         error(user, "op.omega.emit_event", args(), "AUTHORIZATION_ERROR");

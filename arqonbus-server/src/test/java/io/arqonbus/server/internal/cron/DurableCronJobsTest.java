@@ -10,7 +10,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.ArqonBus;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.RedisConfig;
@@ -56,17 +56,17 @@ class DurableCronJobsTest {
         return bus;
     }
 
-    private static ArqonBusClient admin(ArqonBus bus) throws Exception {
+    private static TestClient admin(ArqonBus bus) throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("root").claim("role", "admin")
                 .expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
         URI uri = URI.create("ws://127.0.0.1:" + bus.busAddress().getPort() + "/");
-        return ArqonBusClient.connect(uri, Map.of("Authorization", "Bearer " + jwt.serialize()))
+        return TestClient.connect(uri, Map.of("Authorization", "Bearer " + jwt.serialize()))
                 .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
-    private static JsonNode ok(ArqonBusClient client, String command, ObjectNode args) throws Exception {
+    private static JsonNode ok(TestClient client, String command, ObjectNode args) throws Exception {
         JsonNode reply = client.command(command, args).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(reply.path("status").asText()).as("reply %s", reply).isEqualTo("success");
         return reply.path("payload").path("data");
@@ -78,16 +78,16 @@ class DurableCronJobsTest {
         String cronJob;
         ArqonBus bus = start();
         try {
-            ArqonBusClient root = admin(bus);
-            durableJob = ok(root, "op.cron.schedule", ArqonBusClient.object().put("room", "ops").put("channel", "x")
+            TestClient root = admin(bus);
+            durableJob = ok(root, "op.cron.schedule", TestClient.object().put("room", "ops").put("channel", "x")
                     .put("delay_seconds", 3600).put("interval_seconds", 60).put("repeat_count", 5)
-                    .put("durable", true).set("payload", ArqonBusClient.object().put("k", "v")))
+                    .put("durable", true).set("payload", TestClient.object().put("k", "v")))
                     .path("job_id").asText();
-            cronJob = ok(root, "op.cron.schedule", ArqonBusClient.object().put("room", "ops").put("channel", "y")
-                    .put("cron", "0 3 * * *").put("durable", true).set("payload", ArqonBusClient.object()))
+            cronJob = ok(root, "op.cron.schedule", TestClient.object().put("room", "ops").put("channel", "y")
+                    .put("cron", "0 3 * * *").put("durable", true).set("payload", TestClient.object()))
                     .path("job_id").asText();
-            ok(root, "op.cron.schedule", ArqonBusClient.object().put("room", "ops").put("channel", "z")
-                    .put("delay_seconds", 3600).set("payload", ArqonBusClient.object()));
+            ok(root, "op.cron.schedule", TestClient.object().put("room", "ops").put("channel", "z")
+                    .put("delay_seconds", 3600).set("payload", TestClient.object()));
             root.close();
         } finally {
             bus.close();
@@ -100,8 +100,8 @@ class DurableCronJobsTest {
 
         bus = start();
         try {
-            ArqonBusClient root = admin(bus);
-            JsonNode list = ok(root, "op.cron.list", ArqonBusClient.object());
+            TestClient root = admin(bus);
+            JsonNode list = ok(root, "op.cron.list", TestClient.object());
             assertThat(list.path("count").asInt()).isEqualTo(2);
             JsonNode first = list.path("jobs").get(0);
             assertThat(first.path("job_id").asText()).isEqualTo(durableJob);
@@ -113,7 +113,7 @@ class DurableCronJobsTest {
             JsonNode second = list.path("jobs").get(1);
             assertThat(second.path("job_id").asText()).isEqualTo(cronJob);
             assertThat(second.path("cron").asText()).isEqualTo("0 3 * * *");
-            ok(root, "op.cron.cancel", ArqonBusClient.object().put("job_id", durableJob));
+            ok(root, "op.cron.cancel", TestClient.object().put("job_id", durableJob));
             root.close();
         } finally {
             bus.close();
@@ -147,8 +147,8 @@ class DurableCronJobsTest {
 
         ArqonBus bus = start();
         try {
-            ArqonBusClient root = admin(bus);
-            JsonNode list = ok(root, "op.cron.list", ArqonBusClient.object());
+            TestClient root = admin(bus);
+            JsonNode list = ok(root, "op.cron.list", TestClient.object());
             assertThat(list.path("jobs")).extracting(j -> j.path("job_id").asText())
                     .containsExactly("cron_0123456789ab", "cron_ba9876543210");
             JsonNode first = list.path("jobs").get(0);
@@ -187,10 +187,10 @@ class DurableCronJobsTest {
         Files.writeString(file, newer);
         ArqonBus bus = start();
         try {
-            ArqonBusClient root = admin(bus);
-            assertThat(ok(root, "op.cron.list", ArqonBusClient.object()).path("count").asInt()).isZero();
-            ok(root, "op.cron.schedule", ArqonBusClient.object().put("room", "ops").put("channel", "x")
-                    .put("delay_seconds", 3600).put("durable", true).set("payload", ArqonBusClient.object()));
+            TestClient root = admin(bus);
+            assertThat(ok(root, "op.cron.list", TestClient.object()).path("count").asInt()).isZero();
+            ok(root, "op.cron.schedule", TestClient.object().put("room", "ops").put("channel", "x")
+                    .put("delay_seconds", 3600).put("durable", true).set("payload", TestClient.object()));
             root.close();
         } finally {
             bus.close();
@@ -206,14 +206,14 @@ class DurableCronJobsTest {
             String durableJob;
             ArqonBus bus = start(inRedis);
             try {
-                ArqonBusClient root = admin(bus);
-                durableJob = ok(root, "op.cron.schedule", ArqonBusClient.object().put("room", "ops").put("channel", "x")
-                        .put("delay_seconds", 3600).put("durable", true).set("payload", ArqonBusClient.object()))
+                TestClient root = admin(bus);
+                durableJob = ok(root, "op.cron.schedule", TestClient.object().put("room", "ops").put("channel", "x")
+                        .put("delay_seconds", 3600).put("durable", true).set("payload", TestClient.object()))
                         .path("job_id").asText();
-                ok(root, "op.cron.schedule", ArqonBusClient.object().put("room", "ops").put("channel", "z")
-                        .put("delay_seconds", 3600).set("payload", ArqonBusClient.object()));
+                ok(root, "op.cron.schedule", TestClient.object().put("room", "ops").put("channel", "z")
+                        .put("delay_seconds", 3600).set("payload", TestClient.object()));
                 // The namespace that holds them is closed to op.store, admins included.
-                JsonNode peek = root.command("op.store.get", ArqonBusClient.object().put("namespace", "arqonbus:cron")
+                JsonNode peek = root.command("op.store.get", TestClient.object().put("namespace", "arqonbus:cron")
                         .put("key", "jobs")).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 assertThat(peek.path("error_code").asText()).isEqualTo("AUTHORIZATION_ERROR");
                 root.close();
@@ -223,8 +223,8 @@ class DurableCronJobsTest {
 
             bus = start(inRedis);
             try {
-                ArqonBusClient root = admin(bus);
-                JsonNode list = ok(root, "op.cron.list", ArqonBusClient.object());
+                TestClient root = admin(bus);
+                JsonNode list = ok(root, "op.cron.list", TestClient.object());
                 assertThat(list.path("jobs")).extracting(j -> j.path("job_id").asText()).containsExactly(durableJob);
                 root.close();
             } finally {

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.MessageType;
 import io.arqonbus.server.ArqonBus;
@@ -36,7 +36,7 @@ class EmbeddingApiTest {
 
     @Test
     void publishAndEmitReachWebSocketClients() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         client.joinChannel("embed-a", "events").get(10, TimeUnit.SECONDS);
 
         Envelope sent = server.bus().publish("embed-a", "events", Map.of("spell_name", "summon", "success", true));
@@ -77,7 +77,7 @@ class EmbeddingApiTest {
     void subscribersGetClientPublicationsOffTheEventLoopsInOrder() throws Exception {
         List<Envelope> got = new CopyOnWriteArrayList<>();
         List<Thread> threads = new CopyOnWriteArrayList<>();
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         try (Subscription subscription = server.bus().subscribe(
                 new SubscriptionFilter("embed-b", "cmd-*", null, Set.of()), envelope -> {
                     got.add(envelope);
@@ -126,8 +126,8 @@ class EmbeddingApiTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Envelope> slowGot = new CopyOnWriteArrayList<>();
-        ArqonBusClient publisher = server.connect();
-        ArqonBusClient member = server.connect();
+        TestClient publisher = server.connect();
+        TestClient member = server.connect();
         member.joinChannel("embed-d", "flood").get(10, TimeUnit.SECONDS);
         try (Subscription slow = server.bus().subscribe(new SubscriptionFilter("embed-d", null, null, Set.of()),
                 envelope -> {
@@ -161,7 +161,7 @@ class EmbeddingApiTest {
     @Test
     void aThrowingHandlerKeepsReceiving() throws Exception {
         List<Integer> got = new CopyOnWriteArrayList<>();
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         try (Subscription subscription = server.bus().subscribe(new SubscriptionFilter("embed-e", null, null,
                 Set.of()), envelope -> {
                     int n = envelope.payload().path("n").asInt();
@@ -195,7 +195,7 @@ class EmbeddingApiTest {
             List<Envelope> got = new CopyOnWriteArrayList<>();
             bus.subscribe(SubscriptionFilter.ALL, got::add);
             URI uri = URI.create("ws://127.0.0.1:" + bus.busAddress().getPort() + "/");
-            try (ArqonBusClient client = ArqonBusClient.connect(uri).get(10, TimeUnit.SECONDS)) {
+            try (TestClient client = TestClient.connect(uri).get(10, TimeUnit.SECONDS)) {
                 client.publish("short", "cut", Map.of("n", 1));
                 await().atMost(T).until(() -> got.size() == 1);
             }

@@ -8,7 +8,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.ChannelAction;
 import io.arqonbus.server.config.ChannelPermissions;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -61,8 +61,8 @@ class RecentEventsAuthTest {
         return token(sub, tenant, Instant.now().plusSeconds(300));
     }
 
-    private static ArqonBusClient connect(String query, String token) {
-        return ArqonBusClient.connect(server.wsUri("/" + query), Map.of("Authorization", "Bearer " + token))
+    private static TestClient connect(String query, String token) {
+        return TestClient.connect(server.wsUri("/" + query), Map.of("Authorization", "Bearer " + token))
                 .orTimeout(10, TimeUnit.SECONDS).join();
     }
 
@@ -85,12 +85,12 @@ class RecentEventsAuthTest {
             HttpResponse<String> missing = get(path, null);
             assertThat(missing.statusCode()).isEqualTo(401);
             assertThat(missing.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"arqonbus\"");
-            assertThat(ArqonBusClient.parse(missing.body())).isEqualTo(ArqonBusClient.parse(
+            assertThat(TestClient.parse(missing.body())).isEqualTo(TestClient.parse(
                     "{\"error\":\"Unauthorized\",\"details\":\"Missing bearer token\"}"));
 
             HttpResponse<String> expired = get(path, token("alice", "t1", Instant.now().minusSeconds(600)));
             assertThat(expired.statusCode()).isEqualTo(401);
-            assertThat(ArqonBusClient.parse(expired.body()).path("details").asText()).isEqualTo("Invalid token");
+            assertThat(TestClient.parse(expired.body()).path("details").asText()).isEqualTo("Invalid token");
 
             HttpResponse<String> forged = get(path, token("alice", "t1") + "x");
             assertThat(forged.statusCode()).isEqualTo(401);
@@ -103,12 +103,12 @@ class RecentEventsAuthTest {
 
     @Test
     void listsHoldOnlyWhatTheReaderMaySee() throws Exception {
-        ArqonBusClient t1 = connect("", token("t1-writer", "t1"));
-        ArqonBusClient t2 = connect("", token("t2-writer", "t2"));
+        TestClient t1 = connect("", token("t1-writer", "t1"));
+        TestClient t2 = connect("", token("t2-writer", "t2"));
         t1.publish("shared", "news", Map.of("marker", "t1-shared"));
         t1.publish("private", "news", Map.of("marker", "t1-private"));
         t2.publish("shared", "news", Map.of("marker", "t2-shared"));
-        for (ArqonBusClient writer : List.of(t1, t1, t2)) {
+        for (TestClient writer : List.of(t1, t1, t2)) {
             writer.await(f -> "message_response".equals(f.path("type").asText()), T);
         }
         t1.close();
@@ -117,17 +117,17 @@ class RecentEventsAuthTest {
 
         HttpResponse<String> response = get("/events/recent?count=50", token("t1-reader", "t1"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode body = ArqonBusClient.parse(response.body());
+        JsonNode body = TestClient.parse(response.body());
         // private:* is not subscribable, t2's publication is another tenant's; the host's is public.
         assertThat(markers(body.path("events"))).containsExactly("t1-shared", "host");
         assertThat(body.path("count").asInt()).isEqualTo(2);
 
-        try (ArqonBusClient reader = connect("?recent=50", token("t2-reader", "t2"))) {
+        try (TestClient reader = connect("?recent=50", token("t2-reader", "t2"))) {
             JsonNode frame = reader.next(T);
             assertThat(frame.path("payload").path("event").asText()).isEqualTo("recent_events");
             assertThat(markers(frame.path("payload").path("events"))).containsExactly("t2-shared", "host");
         }
-        try (ArqonBusClient noTenant = connect("?welcome=recent", token("nobody", null))) {
+        try (TestClient noTenant = connect("?welcome=recent", token("nobody", null))) {
             JsonNode frame = noTenant.next(T);
             assertThat(markers(frame.path("payload").path("events"))).containsExactly("host");
         }

@@ -3,7 +3,7 @@ package io.arqonbus.server.internal.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,12 +27,12 @@ class RecentEventsOverTheWireTest {
     private static final Duration T = ArqonBusExtension.TIMEOUT;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private ArqonBusClient connect(String query) {
-        return ArqonBusClient.connect(server.wsUri("/" + query)).orTimeout(10, TimeUnit.SECONDS).join();
+    private TestClient connect(String query) {
+        return TestClient.connect(server.wsUri("/" + query)).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     /** Publishes n messages from a client and waits until the host saw them all (its own ack). */
-    private static void publishFromClient(ArqonBusClient client, String room, int n) throws Exception {
+    private static void publishFromClient(TestClient client, String room, int n) throws Exception {
         for (int i = 1; i <= n; i++) {
             client.publish(room, "feed", Map.of("n", i));
         }
@@ -45,16 +45,16 @@ class RecentEventsOverTheWireTest {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.httpUri(pathAndQuery)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
-        return ArqonBusClient.parse(response.body());
+        return TestClient.parse(response.body());
     }
 
     @Test
     void welcomeRecentSendsTheLastPublicationsRightAfterTheWelcomeNewestLast() throws Exception {
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
         publishFromClient(publisher, "recent-a", 3);
         server.bus().publish("recent-a", "feed", Map.of("n", 4));
 
-        try (ArqonBusClient reader = connect("?welcome=recent")) {
+        try (TestClient reader = connect("?welcome=recent")) {
             JsonNode frame = reader.next(T);
             assertThat(frame.path("type").asText()).isEqualTo("system");
             assertThat(frame.path("sender").asText()).isEqualTo("arqonbus");
@@ -73,9 +73,9 @@ class RecentEventsOverTheWireTest {
 
     @Test
     void recentNLimitsTheList() throws Exception {
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
         publishFromClient(publisher, "recent-b", 5);
-        try (ArqonBusClient reader = connect("?recent=2")) {
+        try (TestClient reader = connect("?recent=2")) {
             JsonNode events = reader.next(T).path("payload").path("events");
             assertThat(events).hasSize(2);
             assertThat(events.get(0).path("payload").path("n").asInt()).isEqualTo(4);
@@ -89,7 +89,7 @@ class RecentEventsOverTheWireTest {
         for (int n = 1; n <= 3; n++) {
             server.bus().publish("recent-big", "feed", Map.of("n", n, "blob", big));
         }
-        try (ArqonBusClient reader = connect("?recent=3")) {
+        try (TestClient reader = connect("?recent=3")) {
             JsonNode payload = reader.next(T).path("payload");
             assertThat(payload.path("truncated").asBoolean()).isTrue();
             assertThat(payload.path("count").asInt()).isEqualTo(2);
@@ -107,7 +107,7 @@ class RecentEventsOverTheWireTest {
     @Test
     void noWelcomeOptionMeansNoExtraFrame() throws Exception {
         server.bus().publish("recent-c", "feed", Map.of("n", 1));
-        try (ArqonBusClient reader = connect("")) {
+        try (TestClient reader = connect("")) {
             JsonNode pong = reader.command("ping", null).get(10, TimeUnit.SECONDS);
             assertThat(pong.path("status").asText()).isEqualTo("success");
             assertThat(reader.drain()).noneMatch(f -> "recent_events".equals(f.path("payload").path("event").asText()));
@@ -117,7 +117,7 @@ class RecentEventsOverTheWireTest {
     @Test
     void badValuesGetAValidationErrorAndTheConnectionStaysUsable() throws Exception {
         for (String query : List.of("?recent=0", "?recent=31", "?recent=abc", "?welcome=everything")) {
-            try (ArqonBusClient reader = connect(query)) {
+            try (TestClient reader = connect(query)) {
                 JsonNode error = reader.next(T);
                 assertThat(error.path("type").asText()).as(query).isEqualTo("error");
                 assertThat(error.path("error_code").asText()).as(query).isEqualTo("VALIDATION_ERROR");
@@ -131,7 +131,7 @@ class RecentEventsOverTheWireTest {
 
     @Test
     void httpRecentReturnsTheSameListShapeNewestLast() throws Exception {
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
         publishFromClient(publisher, "recent-d", 3);
         JsonNode body = get("/events/recent?count=3", 200);
         assertThat(body.path("count").asInt()).isEqualTo(3);
@@ -149,7 +149,7 @@ class RecentEventsOverTheWireTest {
 
     @Test
     void httpStatsCountsTheBus() throws Exception {
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
         publishFromClient(publisher, "recent-e", 1);
         JsonNode stats = get("/events/stats", 200);
         assertThat(stats.path("subscribers").asInt()).isGreaterThanOrEqualTo(1);

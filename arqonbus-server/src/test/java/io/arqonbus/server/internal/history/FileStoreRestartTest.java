@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.ArqonBus;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.StoreLocation;
@@ -43,13 +43,13 @@ class FileStoreRestartTest {
         return bus;
     }
 
-    private static ArqonBusClient connect(ArqonBus bus) {
+    private static TestClient connect(ArqonBus bus) {
         URI uri = URI.create("ws://127.0.0.1:" + bus.busAddress().getPort() + "/");
-        return ArqonBusClient.connect(uri).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        return TestClient.connect(uri).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
     /** Publishes {@code {"n": n}} asking for a durable ack; returns the ack's payload. */
-    private static JsonNode publishDurably(ArqonBusClient client, int n) throws Exception {
+    private static JsonNode publishDurably(TestClient client, int n) throws Exception {
         send(client, n);
         JsonNode ack = client.await(f -> "ack".equals(f.path("type").asText())
                 && ("arq_m" + n).equals(f.path("request_id").asText()), TIMEOUT);
@@ -57,18 +57,18 @@ class FileStoreRestartTest {
         return ack.path("payload");
     }
 
-    private static void send(ArqonBusClient client, int n) {
-        ObjectNode frame = ArqonBusClient.object();
+    private static void send(TestClient client, int n) {
+        ObjectNode frame = TestClient.object();
         frame.put("id", "arq_m" + n);
         frame.put("type", "message");
         frame.put("room", "ledger");
         frame.put("channel", "main");
         frame.put("ack", "durable");
-        frame.set("payload", ArqonBusClient.object().put("n", n));
+        frame.set("payload", TestClient.object().put("n", n));
         client.send(frame);
     }
 
-    private static JsonNode command(ArqonBusClient client, String name, ObjectNode args) {
+    private static JsonNode command(TestClient client, String name, ObjectNode args) {
         JsonNode reply = client.command(name, args).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
         assertThat(reply.path("status").asText()).as("%s", reply).isEqualTo("success");
         return reply.path("payload").path("data");
@@ -78,7 +78,7 @@ class FileStoreRestartTest {
     void historyAndStreamPositionsSurviveARestart() throws Exception {
         String epoch;
         ArqonBus first = start();
-        try (ArqonBusClient client = connect(first)) {
+        try (TestClient client = connect(first)) {
             assertThat(BusInternals.of(first).history().backend()).isEqualTo("file");
             List<Long> offsets = new ArrayList<>();
             JsonNode ack = null;
@@ -95,20 +95,20 @@ class FileStoreRestartTest {
         }
 
         ArqonBus second = start();
-        try (ArqonBusClient client = connect(second)) {
+        try (TestClient client = connect(second)) {
             // The stored channels exist again before anyone joins: their history can be read and
             // channel_info shows the stream's position.
             JsonNode info = command(client, "channel_info",
-                    ArqonBusClient.object().put("room", "ledger").put("channel", "main"));
+                    TestClient.object().put("room", "ledger").put("channel", "main"));
             assertThat(info.path("offset").asLong()).as("%s", info).isEqualTo(5);
             assertThat(info.path("epoch").asText()).isEqualTo(epoch);
             JsonNode joined = command(client, "join_channel",
-                    ArqonBusClient.object().put("room", "ledger").put("channel", "main"));
+                    TestClient.object().put("room", "ledger").put("channel", "main"));
             assertThat(joined.path("offset").asLong()).as("%s", joined).isEqualTo(5);
             assertThat(joined.path("epoch").asText()).isEqualTo(epoch);
 
             JsonNode history = command(client, "history",
-                    ArqonBusClient.object().put("room", "ledger").put("channel", "main").put("limit", 10));
+                    TestClient.object().put("room", "ledger").put("channel", "main").put("limit", 10));
             assertThat(history.path("count").asInt()).isEqualTo(5);
             List<Integer> numbers = new ArrayList<>();
             for (JsonNode entry : history.path("history")) {
@@ -123,9 +123,9 @@ class FileStoreRestartTest {
             assertThat(sixth.path("epoch").asText()).isEqualTo(epoch);
 
             // A client that saw offset 3 before the restart recovers what it missed, from disk.
-            try (ArqonBusClient late = connect(second)) {
-                ObjectNode args = ArqonBusClient.object().put("room", "ledger").put("channel", "main");
-                args.set("recover", ArqonBusClient.object().put("offset", 3).put("epoch", epoch));
+            try (TestClient late = connect(second)) {
+                ObjectNode args = TestClient.object().put("room", "ledger").put("channel", "main");
+                args.set("recover", TestClient.object().put("offset", 3).put("epoch", epoch));
                 JsonNode recovered = command(late, "join_channel", args);
                 assertThat(recovered.path("recovered").asBoolean()).as("%s", recovered).isTrue();
                 assertThat(recovered.path("missed").asLong()).isEqualTo(3);
@@ -144,7 +144,7 @@ class FileStoreRestartTest {
     @Test
     void aStoreThatCannotWriteTellsDurablePublishersAndTurnsHealthDegraded() throws Exception {
         ArqonBus bus = start();
-        try (ArqonBusClient client = connect(bus)) {
+        try (TestClient client = connect(bus)) {
             publishDurably(client, 1);
             ((RocksHistoryStore) BusInternals.of(bus).history()).engine().close(); // the disk goes away
 
@@ -162,7 +162,7 @@ class FileStoreRestartTest {
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(health.body()).contains("degraded").contains("history store (file) is unavailable");
             // The connection stays usable.
-            JsonNode pong = command(client, "ping", ArqonBusClient.object());
+            JsonNode pong = command(client, "ping", TestClient.object());
             assertThat(pong).isNotNull();
         } finally {
             bus.stop().orTimeout(30, TimeUnit.SECONDS).join();

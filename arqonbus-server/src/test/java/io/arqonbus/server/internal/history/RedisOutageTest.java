@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.config.StorageMode;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -49,17 +49,17 @@ class RedisOutageTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void publishDurable(ArqonBusClient client, String id, String text) {
+    private static void publishDurable(TestClient client, String id, String text) {
         client.sendText("{\"id\":\"" + id + "\",\"type\":\"message\",\"room\":\"lab\",\"channel\":\"durable\","
                 + "\"payload\":{\"text\":\"" + text + "\"},\"ack\":\"durable\"}").join();
     }
 
-    private static JsonNode reply(ArqonBusClient client, String requestId) throws TimeoutException {
+    private static JsonNode reply(TestClient client, String requestId) throws TimeoutException {
         return client.await(f -> requestId.equals(f.path("request_id").asText())
                 && ("ack".equals(f.path("type").asText()) || "error".equals(f.path("type").asText())), T);
     }
 
-    private static JsonNode message(ArqonBusClient client, String text) throws TimeoutException {
+    private static JsonNode message(TestClient client, String text) throws TimeoutException {
         return client.await(f -> "message".equals(f.path("type").asText())
                 && text.equals(f.path("payload").path("text").asText()), T);
     }
@@ -76,8 +76,8 @@ class RedisOutageTest {
     @Test
     void redisStoppedDuringARunDegradesThenRecoversWithoutARestart() throws Exception {
         assertThat(server.components().history().backend()).isEqualTo("redis");
-        ArqonBusClient publisher = server.connect();
-        ArqonBusClient subscriber = server.connect();
+        TestClient publisher = server.connect();
+        TestClient subscriber = server.connect();
         publisher.joinChannel("lab", "durable").get();
         subscriber.joinChannel("lab", "durable").get();
 

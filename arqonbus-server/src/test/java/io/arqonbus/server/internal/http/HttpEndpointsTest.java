@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.ArqonBus;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.net.http.HttpClient;
@@ -77,8 +77,8 @@ class HttpEndpointsTest {
 
     @Test
     void statusHasTheDocumentedShapeAndLiveCounts() throws Exception {
-        ArqonBusClient a = server.connect();
-        ArqonBusClient b = server.connect();
+        TestClient a = server.connect();
+        TestClient b = server.connect();
         assertThat(a.joinChannel("status-room", "one").get().path("status").asText()).isEqualTo("success");
         b.joinChannel("status-room", "one").get();
         a.publish("status-room", "one", Map.of("n", 1));

@@ -2,7 +2,7 @@ package io.arqonbus.server.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpClient;
@@ -74,7 +74,7 @@ class MetricsEndpointTest {
 
     @Test
     void gaugesFollowTheBus() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         client.joinChannel("metrics-room", "one").get();
         Map<String, MetricFamily> families = scrape();
         assertThat(gauge(families, "arqonbus_rooms_total")).isEqualTo(server.components().hub().roomCount());

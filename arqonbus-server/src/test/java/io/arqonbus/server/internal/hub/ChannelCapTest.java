@@ -7,7 +7,7 @@ import static io.arqonbus.server.internal.hub.ChannelFrames.replyOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.TestTokens;
@@ -29,7 +29,7 @@ class ChannelCapTest {
 
     @Test
     void pastTheTotalPublishJoinAndCreateAreRefusedWithChannelLimit() throws Exception {
-        ArqonBusClient client = server.connect(TestTokens.bearer("ada", "admin", null));
+        TestClient client = server.connect(TestTokens.bearer("ada", "admin", null));
         for (int i = 0; i < CAP; i++) {
             assertThat(outcome(publish(client, "cap", "c" + i))).isEqualTo("ok");
         }
@@ -43,7 +43,7 @@ class ChannelCapTest {
         assertThat(server.components().hub().room("cap").channels()).hasSize(CAP);
 
         // Existing channels still take publications and members, from any client.
-        ArqonBusClient other = server.connect(TestTokens.bearer("oz", "user", null));
+        TestClient other = server.connect(TestTokens.bearer("oz", "user", null));
         assertThat(replyOutcome(command(other, "join_channel", "cap", "c0"))).isEqualTo("success");
         assertThat(outcome(publish(other, "cap", "c1"))).isEqualTo("ok");
         assertThat(server.components().metrics().scrape()).contains("arqonbus_channels_refused_total{code=\"CHANNEL_LIMIT\"} 3.0");

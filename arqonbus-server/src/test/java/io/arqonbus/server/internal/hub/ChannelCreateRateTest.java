@@ -6,7 +6,7 @@ import static io.arqonbus.server.internal.hub.ChannelFrames.publish;
 import static io.arqonbus.server.internal.hub.ChannelFrames.replyOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -26,8 +26,8 @@ class ChannelCreateRateTest {
 
     @Test
     void pastItsBurstAConnectionIsRateLimitedAndItsNeighbourIsNot() throws Exception {
-        ArqonBusClient flooder = server.connect();
-        ArqonBusClient neighbour = server.connect();
+        TestClient flooder = server.connect();
+        TestClient neighbour = server.connect();
         for (int i = 0; i < BURST; i++) {
             assertThat(outcome(publish(flooder, "rate", "f" + i))).isEqualTo("ok");
         }

@@ -2,7 +2,7 @@ package io.arqonbus.server.internal.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +20,9 @@ final class ChannelFrames {
      * Publishes to {@code room:channel} and returns the answer for it: the {@code message_response}
      * echo, or the error frame correlated by {@code request_id}.
      */
-    static JsonNode publish(ArqonBusClient client, String room, String channel) throws Exception {
+    static JsonNode publish(TestClient client, String room, String channel) throws Exception {
         String id = "arq_cap_" + IDS.incrementAndGet();
-        ObjectNode frame = ArqonBusClient.object().put("id", id).put("type", "message").put("room", room)
+        ObjectNode frame = TestClient.object().put("id", id).put("type", "message").put("room", room)
                 .put("channel", channel);
         frame.putObject("payload").put("n", IDS.get());
         client.send(frame).join();
@@ -35,8 +35,8 @@ final class ChannelFrames {
         return "error".equals(answer.path("type").asText()) ? answer.path("error_code").asText() : "ok";
     }
 
-    static JsonNode command(ArqonBusClient client, String name, String room, String channel) throws Exception {
-        ObjectNode args = ArqonBusClient.object().put("room", room).put("channel", channel);
+    static JsonNode command(TestClient client, String name, String room, String channel) throws Exception {
+        ObjectNode args = TestClient.object().put("room", room).put("channel", channel);
         return client.command(name, args).get(T.toMillis(), TimeUnit.MILLISECONDS);
     }
 

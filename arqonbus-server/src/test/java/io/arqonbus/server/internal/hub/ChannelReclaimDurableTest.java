@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.StoreLocation;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -43,7 +43,7 @@ class ChannelReclaimDurableTest {
 
     @Test
     void aReclaimedChannelContinuesItsStoredStream() throws Exception {
-        ArqonBusClient publisher = server.connect();
+        TestClient publisher = server.connect();
         assertThat(outcome(publish(publisher, "dur", "kept"))).isEqualTo("ok");
         String epoch = command(publisher, "channel_info", "dur", "kept").path("payload").path("data")
                 .path("epoch").asText();
@@ -51,7 +51,7 @@ class ChannelReclaimDurableTest {
 
         await().atMost(T).until(() -> server.components().hub().channel(ChannelKey.of("dur", "kept")) == null);
 
-        ObjectNode args = ArqonBusClient.object().put("room", "dur").put("channel", "kept");
+        ObjectNode args = TestClient.object().put("room", "dur").put("channel", "kept");
         args.putObject("recover").put("offset", 1).put("epoch", epoch);
         JsonNode joined = publisher.command("join_channel", args).get(T.toMillis(), TimeUnit.MILLISECONDS)
                 .path("payload").path("data");

@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.TestTokens;
@@ -38,10 +38,10 @@ class ChannelReclaimTest {
 
     @Test
     void anEmptyImplicitChannelIsReclaimedAndOthersStay() throws Exception {
-        ArqonBusClient admin = server.connect(TestTokens.bearer("ada", "admin", null));
-        ArqonBusClient member = server.connect(TestTokens.bearer("mo", "user", null));
-        ArqonBusClient publisher = server.connect(TestTokens.bearer("pat", "user", null));
-        ArqonBusClient watcher = ArqonBusClient.connect(server.telemetryUri()).get(T.toMillis(), TimeUnit.MILLISECONDS);
+        TestClient admin = server.connect(TestTokens.bearer("ada", "admin", null));
+        TestClient member = server.connect(TestTokens.bearer("mo", "user", null));
+        TestClient publisher = server.connect(TestTokens.bearer("pat", "user", null));
+        TestClient watcher = TestClient.connect(server.telemetryUri()).get(T.toMillis(), TimeUnit.MILLISECONDS);
         ChannelKey gone = ChannelKey.of("idle", "gone");
         ChannelKey kept = ChannelKey.of("idle", "member");
         ChannelKey made = ChannelKey.of("idle", "admin");
@@ -64,7 +64,7 @@ class ChannelReclaimTest {
         assertThat(server.components().metrics().scrape()).contains("arqonbus_channels_reclaimed_total");
 
         // Its history went with it: a returning client cannot recover and sees a new epoch.
-        ObjectNode args = ArqonBusClient.object().put("room", "idle").put("channel", "gone");
+        ObjectNode args = TestClient.object().put("room", "idle").put("channel", "gone");
         args.putObject("recover").put("offset", 0).put("epoch", epoch);
         JsonNode joined = publisher.command("join_channel", args).get(T.toMillis(), TimeUnit.MILLISECONDS)
                 .path("payload").path("data");

@@ -6,7 +6,7 @@ import static io.arqonbus.server.internal.hub.ChannelFrames.publish;
 import static io.arqonbus.server.internal.hub.ChannelFrames.replyOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.TestTokens;
 import java.time.Duration;
@@ -26,9 +26,9 @@ class ChannelTenantCapTest {
 
     @Test
     void aTenantPastItsShareGetsChannelLimitAndAnotherTenantDoesNot() throws Exception {
-        ArqonBusClient ann = server.connect(TestTokens.bearer("ann", "user", "t1"));
-        ArqonBusClient amy = server.connect(TestTokens.bearer("amy", "user", "t1"));
-        ArqonBusClient bob = server.connect(TestTokens.bearer("bob", "user", "t2"));
+        TestClient ann = server.connect(TestTokens.bearer("ann", "user", "t1"));
+        TestClient amy = server.connect(TestTokens.bearer("amy", "user", "t1"));
+        TestClient bob = server.connect(TestTokens.bearer("bob", "user", "t2"));
         assertThat(outcome(publish(ann, "t1room", "a"))).isEqualTo("ok");
         assertThat(outcome(publish(ann, "t1room", "b"))).isEqualTo("ok");
         assertThat(replyOutcome(command(amy, "join_channel", "t1room", "c"))).isEqualTo("success");

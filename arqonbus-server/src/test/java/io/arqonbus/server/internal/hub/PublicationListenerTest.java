@@ -3,7 +3,7 @@ package io.arqonbus.server.internal.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.util.List;
@@ -26,8 +26,8 @@ class PublicationListenerTest {
             senders.add(sender == null ? "-" : sender.clientId());
         });
         try {
-            ArqonBusClient a = server.connect();
-            ArqonBusClient b = server.connect();
+            TestClient a = server.connect();
+            TestClient b = server.connect();
             a.joinChannel("tap", "one").get();
             b.joinChannel("tap", "one").get();
             a.publish("tap", "one", Map.of("n", 1));

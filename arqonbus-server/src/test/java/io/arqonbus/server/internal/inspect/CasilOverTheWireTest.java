@@ -10,7 +10,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.Frames;
 import io.arqonbus.server.testing.RawClients;
@@ -64,35 +64,35 @@ class CasilOverTheWireTest {
         return jwt.serialize();
     }
 
-    static ArqonBusClient connect(String sub, String role) throws Exception {
+    static TestClient connect(String sub, String role) throws Exception {
         return server.connect(Map.of("Authorization", "Bearer " + token(sub, role)));
     }
 
-    static ArqonBusClient admin() throws Exception {
+    static TestClient admin() throws Exception {
         return connect("root", "admin");
     }
 
-    static ArqonBusClient user() throws Exception {
+    static TestClient user() throws Exception {
         return connect("user-" + IDS.incrementAndGet(), "user");
     }
 
-    static JsonNode reply(ArqonBusClient client, String command, String argsJson) throws Exception {
-        return client.command(command, ArqonBusClient.parse(argsJson)).get(T.toMillis(), TimeUnit.MILLISECONDS);
+    static JsonNode reply(TestClient client, String command, String argsJson) throws Exception {
+        return client.command(command, TestClient.parse(argsJson)).get(T.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Sets the whole policy: the base with these changes. */
     static JsonNode policy(String changesJson) throws Exception {
-        ObjectNode args = (ObjectNode) ArqonBusClient.parse(BASE);
-        args.setAll((ObjectNode) ArqonBusClient.parse(changesJson));
+        ObjectNode args = (ObjectNode) TestClient.parse(BASE);
+        args.setAll((ObjectNode) TestClient.parse(changesJson));
         JsonNode reply = admin().command("op.casil.reload", args).get(T.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(reply.path("status").asText()).as("reload %s", reply).isEqualTo("success");
         return reply.path("payload").path("data");
     }
 
     /** Publishes with a known id; returns the id. */
-    static String publish(ArqonBusClient client, String room, String channel, ObjectNode payload) {
+    static String publish(TestClient client, String room, String channel, ObjectNode payload) {
         String id = "arq_casil_" + IDS.incrementAndGet();
-        ObjectNode frame = ArqonBusClient.object();
+        ObjectNode frame = TestClient.object();
         frame.put("id", id);
         frame.put("type", "message");
         frame.put("room", room);
@@ -103,18 +103,18 @@ class CasilOverTheWireTest {
     }
 
     static ObjectNode payload(String... pairs) {
-        ObjectNode payload = ArqonBusClient.object();
+        ObjectNode payload = TestClient.object();
         for (int i = 0; i < pairs.length; i += 2) {
             payload.put(pairs[i], pairs[i + 1]);
         }
         return payload;
     }
 
-    static JsonNode delivery(ArqonBusClient client) throws Exception {
+    static JsonNode delivery(TestClient client) throws Exception {
         return client.await(Frames::isDelivery, T);
     }
 
-    static List<JsonNode> history(ArqonBusClient client, String room, String channel) throws Exception {
+    static List<JsonNode> history(TestClient client, String room, String channel) throws Exception {
         JsonNode reply = reply(client, "history", "{\"room\":\"" + room + "\",\"channel\":\"" + channel + "\"}");
         List<JsonNode> entries = new ArrayList<>();
         reply.path("payload").path("data").path("history").forEach(entries::add);
@@ -127,8 +127,8 @@ class CasilOverTheWireTest {
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
-    private static ArqonBusClient[] joined(String room, String channel, int members) throws Exception {
-        ArqonBusClient[] clients = new ArqonBusClient[members];
+    private static TestClient[] joined(String room, String channel, int members) throws Exception {
+        TestClient[] clients = new TestClient[members];
         for (int i = 0; i < members; i++) {
             clients[i] = user();
             assertThat(clients[i].joinChannel(room, channel).get(T.toMillis(), TimeUnit.MILLISECONDS)
@@ -140,9 +140,9 @@ class CasilOverTheWireTest {
     @Test
     void enforceBlocksAPlantedAwsKeyAndAPrivateKeyBlock() throws Exception {
         policy("{\"mode\":\"enforce\",\"block_on_probable_secret\":true}");
-        ArqonBusClient[] c = joined("vault", "blocked", 2);
-        ArqonBusClient sender = c[0];
-        ArqonBusClient subscriber = c[1];
+        TestClient[] c = joined("vault", "blocked", 2);
+        TestClient sender = c[0];
+        TestClient subscriber = c[1];
         double blockedBefore = decisions("block");
 
         for (String secret : new String[] {"creds " + Secrets.AWS_ACCESS_KEY, Secrets.PRIVATE_KEY}) {
@@ -174,11 +174,11 @@ class CasilOverTheWireTest {
                 {"mode":"enforce","transport_redaction":true,"redaction_paths":["password"],
                  "redaction_patterns":["builtin:aws_access_key","builtin:private_key"],
                  "metadata_to_envelope":true}""");
-        ArqonBusClient[] c = joined("vault", "redacted", 3);
+        TestClient[] c = joined("vault", "redacted", 3);
         ObjectNode secretPayload = payload("text", "id " + Secrets.AWS_ACCESS_KEY + " end", "password", "hunter2",
                 "pem", "key:\n" + Secrets.PRIVATE_KEY + "\nthat was it");
         publish(c[0], "vault", "redacted", secretPayload);
-        for (ArqonBusClient recipient : new ArqonBusClient[] {c[1], c[2]}) {
+        for (TestClient recipient : new TestClient[] {c[1], c[2]}) {
             JsonNode delivered = delivery(recipient);
             assertRedacted(delivered.path("payload"));
             JsonNode casil = delivered.path("metadata").path("casil");
@@ -208,7 +208,7 @@ class CasilOverTheWireTest {
         dashboard.next(T);
         dashboard.send("{\"type\":\"subscribe\",\"events\":[\"casil_decision\"]}");
         dashboard.await(type("subscribed"), T);
-        ArqonBusClient[] c = joined("lab", "monitored", 2);
+        TestClient[] c = joined("lab", "monitored", 2);
         double flaggedBefore = decisions("allow_with_flags");
 
         String id = publish(c[0], "lab", "monitored", payload("text", "id " + Secrets.AWS_ACCESS_KEY, "n", "1"));
@@ -252,7 +252,7 @@ class CasilOverTheWireTest {
         }
         for (Case k : List.of(new Case("secure-ops", "general", true), new Case("public", "pii", true),
                 new Case("secure-open", "general", false), new Case("public", "general", false))) {
-            ArqonBusClient[] c = joined(k.room(), k.channel(), 2);
+            TestClient[] c = joined(k.room(), k.channel(), 2);
             String id = publish(c[0], k.room(), k.channel(), secret);
             if (k.blocked()) {
                 JsonNode error = c[0].await(Frames.error("CASIL_POLICY_BLOCKED_SECRET"), T);
@@ -267,7 +267,7 @@ class CasilOverTheWireTest {
     @Test
     void oversizePayloadsAreBlockedInEnforceModeOnly() throws Exception {
         policy("{\"mode\":\"enforce\",\"max_payload_bytes\":1024}");
-        ArqonBusClient[] c = joined("bulk", "sized", 2);
+        TestClient[] c = joined("bulk", "sized", 2);
         String id = publish(c[0], "bulk", "sized", payload("text", "x".repeat(2000)));
         JsonNode error = c[0].await(Frames.error("CASIL_POLICY_OVERSIZE"), T);
         assertThat(error.path("request_id").asText()).isEqualTo(id);
@@ -284,7 +284,7 @@ class CasilOverTheWireTest {
     @Test
     void aReloadTakesEffectForTheNextMessageWithoutReconnecting() throws Exception {
         policy("{\"mode\":\"monitor\"}");
-        ArqonBusClient[] c = joined("live", "reload", 2);
+        TestClient[] c = joined("live", "reload", 2);
         publish(c[0], "live", "reload", payload("text", Secrets.JWT));
         assertThat(delivery(c[1]).path("payload").path("text").asText()).isEqualTo(Secrets.JWT);
 
@@ -304,7 +304,7 @@ class CasilOverTheWireTest {
     @Test
     void anInvalidReloadIsRefusedAndTheOldPolicyStays() throws Exception {
         JsonNode before = policy("{\"mode\":\"enforce\",\"redaction_patterns\":[\"\\\\d{4}\"]}");
-        ArqonBusClient admin = admin();
+        TestClient admin = admin();
         for (String bad : List.of("{\"mode\":\"strict\"}", "{\"colour\":\"red\"}", "{\"enabled\":\"yes\"}",
                 "{\"redaction_patterns\":[\"(unclosed\"]}", "{\"max_patterns\":1,\"redaction_patterns\":[\"a\",\"b\"]}",
                 "{\"max_inspect_bytes\":\"big\"}", "{\"mode\":\"monitor\",\"scope_include\":\"ok\",\"max_patterns\":-1}")) {
@@ -320,7 +320,7 @@ class CasilOverTheWireTest {
     @Test
     void onlyAdminsReloadAndAnyoneReadsThePolicyInItsProtocolShape() throws Exception {
         JsonNode expected = policy("{}");
-        ArqonBusClient user = user();
+        TestClient user = user();
         JsonNode refused = reply(user, "op.casil.reload", "{\"enabled\":false}");
         assertThat(refused.path("status").asText()).isEqualTo("error");
         assertThat(refused.path("error_code").asText()).isEqualTo("AUTHORIZATION_ERROR");
@@ -328,7 +328,7 @@ class CasilOverTheWireTest {
         JsonNode got = reply(user, "op.casil.get", "{}");
         assertThat(got.path("status").asText()).isEqualTo("success");
         JsonNode data = got.path("payload").path("data");
-        assertThat(data).isEqualTo(expected).isEqualTo(ArqonBusClient.parse(BASE));
+        assertThat(data).isEqualTo(expected).isEqualTo(TestClient.parse(BASE));
         List<String> keys = new ArrayList<>();
         data.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("enabled", "mode", "default_decision", "scope_include", "scope_exclude",
@@ -342,7 +342,7 @@ class CasilOverTheWireTest {
         policy("{\"mode\":\"enforce\",\"block_on_probable_secret\":true}");
         // The reload's own arguments mention "secret" and "token"; it is never blocked.
         policy("{\"mode\":\"enforce\",\"block_on_probable_secret\":true,\"redaction_paths\":[\"token\",\"secret\"]}");
-        ArqonBusClient client = user();
+        TestClient client = user();
         String id = "arq_casil_cmd_" + IDS.incrementAndGet();
         client.sendText("{\"id\":\"" + id + "\",\"type\":\"command\",\"command\":\"ping\",\"payload\":{\"note\":\""
                 + Secrets.GITHUB_TOKEN + "\"}}").join();

@@ -5,7 +5,7 @@ import io.arqonbus.server.config.KvLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.RedisServer;
@@ -19,8 +19,8 @@ class StoreCommandsTest {
     @RegisterExtension
     static final ArqonBusExtension server = new ArqonBusExtension(b -> b.kvLimits(new KvLimits(64, 3, 16)));
 
-    static JsonNode reply(ArqonBusClient client, String command, String args) throws Exception {
-        return client.command(command, ArqonBusClient.parse(args))
+    static JsonNode reply(TestClient client, String command, String args) throws Exception {
+        return client.command(command, TestClient.parse(args))
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -37,7 +37,7 @@ class StoreCommandsTest {
 
     @Test
     void setGetListDeleteAnswerWithTheOriginalsShapes() throws Exception {
-        ArqonBusClient c = server.connect();
+        TestClient c = server.connect();
         assertThat(data(reply(c, "op.store.set", "{\"key\":\"b\",\"value\":{\"x\":[1,2]}}")).toString())
                 .isEqualTo("{\"namespace\":\"default\",\"key\":\"b\",\"updated\":false}");
         assertThat(data(reply(c, "op.store.set", "{\"key\":\"b\",\"value\":\"text\"}")).path("updated").asBoolean())
@@ -65,7 +65,7 @@ class StoreCommandsTest {
 
     @Test
     void badArgumentsAndLimitsAnswerWithCodedErrorsAndTheConnectionStaysUsable() throws Exception {
-        ArqonBusClient c = server.connect();
+        TestClient c = server.connect();
         assertError(reply(c, "op.store.set", "{\"key\":\"k\"}"), "VALIDATION_ERROR", "'value' is required");
         assertError(reply(c, "op.store.set", "{\"key\":\"k\",\"value\":null}"), "VALIDATION_ERROR",
                 "'value' is required");
@@ -92,7 +92,7 @@ class StoreCommandsTest {
             ArqonBusExtension bus = new ArqonBusExtension(b -> b.redis(config));
             bus.start();
             try {
-                ArqonBusClient c = bus.connect();
+                TestClient c = bus.connect();
                 data(reply(c, "op.store.set", "{\"key\":\"k\",\"value\":{\"v\":1}}"));
                 bus.stop();
                 bus.start();

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.RawClients;
 import io.arqonbus.server.testing.RawWebSocket;
@@ -46,14 +46,14 @@ class LimitsTest {
     void aFlooderIsRateLimitedAndClosedWhileAHundredWellBehavedClientsLoseNothing() throws Exception {
         int calm = 100;
         int perClient = 5;
-        List<ArqonBusClient> clients = new ArrayList<>();
+        List<TestClient> clients = new ArrayList<>();
         for (int i = 0; i < calm; i++) {
-            ArqonBusClient client = server.connect();
+            TestClient client = server.connect();
             client.joinChannel("flood", "calm").get();
             clients.add(client);
         }
         RawWebSocket flooder = raw.connectWelcomed();
-        ObjectNode noise = ArqonBusClient.object().put("type", "message").put("room", "flood").put("channel", "noise");
+        ObjectNode noise = TestClient.object().put("type", "message").put("room", "flood").put("channel", "noise");
         noise.putObject("payload").put("noise", true);
         String noiseText = noise.toString();
         int flooded = 0;
@@ -82,7 +82,7 @@ class LimitsTest {
         });
 
         for (int i = 0; i < calm; i++) {
-            ArqonBusClient client = clients.get(i);
+            TestClient client = clients.get(i);
             int expected = (calm - 1) * perClient;
             List<JsonNode> received = new ArrayList<>();
             while (received.size() < expected) {
@@ -101,7 +101,7 @@ class LimitsTest {
 
     @Test
     void aConnectionMayBeAMemberOfAtMostTheConfiguredNumberOfChannels() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         for (int i = 1; i <= 3; i++) {
             assertThat(client.joinChannel("many", "c" + i).get().path("status").asText()).isEqualTo("success");
         }
@@ -127,13 +127,13 @@ class LimitsTest {
             });
             assertThat(read.get(T.toSeconds(), TimeUnit.SECONDS)).isEqualTo(-1);
         }
-        ArqonBusClient stillFine = server.connect();
+        TestClient stillFine = server.connect();
         assertThat(stillFine.command("ping", null).get().path("status").asText()).isEqualTo("success");
     }
 
     @Test
     void aConnectionThatSendsNothingIsClosedWith4004AfterTheIdleTimeout() throws Exception {
-        ArqonBusClient quiet = idleServer.connect();
+        TestClient quiet = idleServer.connect();
         await().atMost(T).until(quiet::isClosed);
         assertThat(quiet.closeFuture().get().code()).isEqualTo(4004);
         assertThat(quiet.closeFuture().get().reason()).isEqualTo("idle timeout");

@@ -3,7 +3,7 @@ package io.arqonbus.server.internal.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.ChannelAction;
 import io.arqonbus.server.config.ChannelPermissions;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -39,21 +39,21 @@ class PresenceAuthTest {
 
     @Test
     void httpPresenceNeedsAValidTokenAndPermission() throws Exception {
-        ArqonBusClient ivy = server.connect(TestTokens.bearer("ivy", "user", "t1"));
+        TestClient ivy = server.connect(TestTokens.bearer("ivy", "user", "t1"));
         ivy.joinChannel("lobby", "main").get();
 
         HttpResponse<String> missing = get("/presence/lobby/main", null);
         assertThat(missing.statusCode()).isEqualTo(401);
         assertThat(missing.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"arqonbus\"");
-        assertThat(ArqonBusClient.parse(missing.body()))
-                .isEqualTo(ArqonBusClient.parse("{\"error\":\"Unauthorized\",\"details\":\"Missing bearer token\"}"));
+        assertThat(TestClient.parse(missing.body()))
+                .isEqualTo(TestClient.parse("{\"error\":\"Unauthorized\",\"details\":\"Missing bearer token\"}"));
         HttpResponse<String> invalid = get("/presence/lobby/main", "not-a-token");
         assertThat(invalid.statusCode()).isEqualTo(401);
-        assertThat(ArqonBusClient.parse(invalid.body()).path("details").asText()).isEqualTo("Invalid token");
+        assertThat(TestClient.parse(invalid.body()).path("details").asText()).isEqualTo("Invalid token");
 
         HttpResponse<String> ok = get("/presence/lobby/main", TestTokens.token("jon", "user", "t1"));
         assertThat(ok.statusCode()).isEqualTo(200);
-        assertThat(ArqonBusClient.parse(ok.body()).path("clients").findValuesAsText("client_id"))
+        assertThat(TestClient.parse(ok.body()).path("clients").findValuesAsText("client_id"))
                 .containsExactly(ivy.clientId());
         HttpResponse<String> query = HTTP.send(HttpRequest.newBuilder(server.httpUri("/presence/lobby?token="
                 + TestTokens.token("jon", "user", "t1"))).build(), HttpResponse.BodyHandlers.ofString());
@@ -61,24 +61,24 @@ class PresenceAuthTest {
 
         // Another tenant sees the channel, but not the clients of tenant t1.
         HttpResponse<String> otherTenant = get("/presence/lobby/main", TestTokens.token("kim", "user", "t2"));
-        assertThat(ArqonBusClient.parse(otherTenant.body()).path("count").asInt()).isZero();
+        assertThat(TestClient.parse(otherTenant.body()).path("count").asInt()).isZero();
 
         ivy.joinChannel("tenant-t1", "desk").get();
         HttpResponse<String> forbidden = get("/presence/tenant-t1/desk", TestTokens.token("kim", "user", "t2"));
         assertThat(forbidden.statusCode()).isEqualTo(403);
-        assertThat(ArqonBusClient.parse(forbidden.body()).path("details").asText())
+        assertThat(TestClient.parse(forbidden.body()).path("details").asText())
                 .isEqualTo("Not allowed to subscribe to tenant-t1:desk");
     }
 
     @Test
     void thePresenceCommandNeedsSubscribePermission() throws Exception {
-        ArqonBusClient lee = server.connect(TestTokens.bearer("lee", "user", "t1"));
-        ArqonBusClient max = server.connect(TestTokens.bearer("max", "user", "t2"));
+        TestClient lee = server.connect(TestTokens.bearer("lee", "user", "t1"));
+        TestClient max = server.connect(TestTokens.bearer("max", "user", "t2"));
         lee.joinChannel("tenant-t1", "ops").get();
-        JsonNode refused = max.command("presence", ArqonBusClient.object().put("room", "tenant-t1")).get();
+        JsonNode refused = max.command("presence", TestClient.object().put("room", "tenant-t1")).get();
         assertThat(refused.path("error_code").asText()).isEqualTo("AUTHORIZATION_ERROR");
         assertThat(refused.path("error").asText()).isEqualTo("Not allowed to subscribe to tenant-t1:*");
-        JsonNode own = lee.command("presence", ArqonBusClient.object().put("room", "tenant-t1")).get();
+        JsonNode own = lee.command("presence", TestClient.object().put("room", "tenant-t1")).get();
         assertThat(own.path("payload").path("data").path("count").asInt()).isEqualTo(1);
     }
 }

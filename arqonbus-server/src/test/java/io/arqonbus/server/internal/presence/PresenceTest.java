@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,8 +23,8 @@ class PresenceTest {
     private static final Duration T = ArqonBusExtension.TIMEOUT;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static JsonNode presence(ArqonBusClient asker, String room, String channel) throws Exception {
-        var args = ArqonBusClient.object().put("room", room);
+    private static JsonNode presence(TestClient asker, String room, String channel) throws Exception {
+        var args = TestClient.object().put("room", room);
         if (channel != null) {
             args.put("channel", channel);
         }
@@ -35,8 +35,8 @@ class PresenceTest {
         return reply.path("payload").path("data").path("clients").findValuesAsText("client_id");
     }
 
-    private static ArqonBusClient identified(String id, String type, String name) throws Exception {
-        ArqonBusClient client = server.connect();
+    private static TestClient identified(String id, String type, String name) throws Exception {
+        TestClient client = server.connect();
         client.sendText("{\"client_id\":\"" + id + "\",\"client_type\":\"" + type + "\",\"screen_name\":\"" + name + "\"}");
         client.command("ping", null).get();
         return client;
@@ -45,9 +45,9 @@ class PresenceTest {
     @Test
     void presenceFollowsJoinsLeavesAndAbruptDisconnects() throws Exception {
         Instant before = Instant.now().minusSeconds(1);
-        ArqonBusClient ann = identified("ann", "human", "Ann");
-        ArqonBusClient ben = identified("ben", "ai-agent", "Ben");
-        ArqonBusClient cat = identified("cat", "human", "Cat");
+        TestClient ann = identified("ann", "human", "Ann");
+        TestClient ben = identified("ben", "ai-agent", "Ben");
+        TestClient cat = identified("cat", "human", "Cat");
         ann.joinChannel("hall", "lobby").get();
         ben.joinChannel("hall", "lobby").get();
         ben.joinChannel("hall", "games").get();
@@ -91,7 +91,7 @@ class PresenceTest {
 
     @Test
     void unknownRoomsAndChannelsAreNotFound() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         assertThat(presence(client, "nowhere", null).path("error_code").asText()).isEqualTo("NOT_FOUND");
         client.joinChannel("known", "one").get();
         JsonNode missing = presence(client, "known", "two");
@@ -103,17 +103,17 @@ class PresenceTest {
 
     @Test
     void theHttpEndpointAnswersLikeTheCommand() throws Exception {
-        ArqonBusClient dan = identified("dan", "dashboard", "Dan");
+        TestClient dan = identified("dan", "dashboard", "Dan");
         dan.joinChannel("web", "main").get();
         JsonNode viaCommand = presence(dan, "web", "main").path("payload").path("data");
 
         HttpResponse<String> channel = get("/presence/web/main");
         assertThat(channel.statusCode()).isEqualTo(200);
         assertThat(channel.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
-        assertThat(ArqonBusClient.parse(channel.body())).isEqualTo(viaCommand);
+        assertThat(TestClient.parse(channel.body())).isEqualTo(viaCommand);
 
         HttpResponse<String> room = get("/presence/web");
-        assertThat(ArqonBusClient.parse(room.body()).path("count").asInt()).isEqualTo(1);
+        assertThat(TestClient.parse(room.body()).path("count").asInt()).isEqualTo(1);
         assertThat(get("/presence/web/other").statusCode()).isEqualTo(404);
         assertThat(get("/presence/nowhere").statusCode()).isEqualTo(404);
         assertThat(get("/presence/a/b/c").statusCode()).isEqualTo(400);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
@@ -21,8 +21,8 @@ class TypingTest {
 
     private static final Duration T = ArqonBusExtension.TIMEOUT;
 
-    private static JsonNode typing(ArqonBusClient client, String room, String channel, String state) throws Exception {
-        return client.command("typing", ArqonBusClient.object().put("room", room).put("channel", channel)
+    private static JsonNode typing(TestClient client, String room, String channel, String state) throws Exception {
+        return client.command("typing", TestClient.object().put("room", room).put("channel", channel)
                 .put("state", state)).get();
     }
 
@@ -30,7 +30,7 @@ class TypingTest {
         return "system".equals(frame.path("type").asText()) && "typing".equals(frame.path("payload").path("event").asText());
     }
 
-    private static JsonNode nextTyping(ArqonBusClient client, Duration within) throws Exception {
+    private static JsonNode nextTyping(TestClient client, Duration within) throws Exception {
         return client.await(TypingTest::isTyping, within);
     }
 
@@ -39,14 +39,14 @@ class TypingTest {
         List<Envelope> observed = new CopyOnWriteArrayList<>();
         Runnable removeListener = server.components().hub().addListener((delivered, sender) -> observed.add(delivered));
         try {
-            ArqonBusClient amy = server.connect();
-            ArqonBusClient bo = server.connect();
-            ArqonBusClient outsider = server.connect();
-            ArqonBusClient watcher = server.connect();
+            TestClient amy = server.connect();
+            TestClient bo = server.connect();
+            TestClient outsider = server.connect();
+            TestClient watcher = server.connect();
             amy.joinChannel("chat", "room1").get();
             bo.joinChannel("chat", "room1").get();
             outsider.joinChannel("chat", "room2").get();
-            watcher.command("subscribe", ArqonBusClient.parse("{\"filter\":{}}")).get();
+            watcher.command("subscribe", TestClient.parse("{\"filter\":{}}")).get();
 
             // A change is relayed at once to the other members, not to the sender.
             JsonNode started = typing(amy, "chat", "room1", "start");
@@ -60,7 +60,7 @@ class TypingTest {
             // A burst inside the same second is coalesced: only its last state goes out, at the end of the second.
             List<java.util.concurrent.CompletableFuture<JsonNode>> burst = new java.util.ArrayList<>();
             for (int i = 0; i < 9; i++) {
-                burst.add(amy.command("typing", ArqonBusClient.object().put("room", "chat").put("channel", "room1")
+                burst.add(amy.command("typing", TestClient.object().put("room", "chat").put("channel", "room1")
                         .put("state", i % 2 == 0 ? "stop" : "start")));
             }
             for (var reply : burst) {
@@ -90,11 +90,11 @@ class TypingTest {
             // Never stored, never seen by publication listeners.
             amy.publish("chat", "room1", Map.of("text", "hello"));
             bo.await(f -> "hello".equals(f.path("payload").path("text").asText()), T);
-            JsonNode history = amy.command("history", ArqonBusClient.object().put("room", "chat")
+            JsonNode history = amy.command("history", TestClient.object().put("room", "chat")
                     .put("channel", "room1")).get().path("payload").path("data").path("history");
             assertThat(history).hasSize(1);
             assertThat(history.get(0).path("payload").path("text").asText()).isEqualTo("hello");
-            JsonNode roomHistory = amy.command("history", ArqonBusClient.object().put("room", "chat")).get()
+            JsonNode roomHistory = amy.command("history", TestClient.object().put("room", "chat")).get()
                     .path("payload").path("data").path("history");
             assertThat(roomHistory.findValuesAsText("event")).doesNotContain("typing");
             assertThat(observed).noneMatch(e -> e.payload().path("event").asText().equals("typing"));
@@ -105,8 +105,8 @@ class TypingTest {
 
     @Test
     void aConnectionThatDiesWhileTypingIsShownAsStopped() throws Exception {
-        ArqonBusClient cy = server.connect();
-        ArqonBusClient di = server.connect();
+        TestClient cy = server.connect();
+        TestClient di = server.connect();
         cy.joinChannel("chat", "room3").get();
         di.joinChannel("chat", "room3").get();
         typing(cy, "chat", "room3", "start");
@@ -119,14 +119,14 @@ class TypingTest {
 
     @Test
     void onlyMembersMayTypeAndTheStateIsStartOrStop() throws Exception {
-        ArqonBusClient ed = server.connect();
+        TestClient ed = server.connect();
         ed.joinChannel("chat", "room4").get();
         JsonNode notMember = typing(ed, "chat", "room5", "start");
         assertThat(notMember.path("error_code").asText()).isEqualTo("NOT_FOUND");
         assertThat(notMember.path("error").asText()).isEqualTo("Not a member of chat:room5");
         JsonNode badState = typing(ed, "chat", "room4", "typing");
         assertThat(badState.path("error_code").asText()).isEqualTo("VALIDATION_ERROR");
-        ObjectNode noChannel = ArqonBusClient.object().put("room", "chat").put("state", "start");
+        ObjectNode noChannel = TestClient.object().put("room", "chat").put("state", "start");
         assertThat(ed.command("typing", noChannel).get().path("error_code").asText()).isEqualTo("VALIDATION_ERROR");
         assertThat(typing(ed, "chat", "room4", "stop").path("payload").path("data").path("relayed").asBoolean())
                 .isFalse();

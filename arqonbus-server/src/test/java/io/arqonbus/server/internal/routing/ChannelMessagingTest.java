@@ -3,7 +3,7 @@ package io.arqonbus.server.internal.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
 import java.util.Map;
@@ -18,7 +18,7 @@ class ChannelMessagingTest {
 
     @Test
     void welcomeCarriesAnArqClientId() {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         JsonNode welcome = client.welcome();
         assertThat(welcome.path("type").asText()).isEqualTo("message");
         assertThat(welcome.path("sender").asText()).isEqualTo("arqonbus");
@@ -31,9 +31,9 @@ class ChannelMessagingTest {
 
     @Test
     void publicationReachesEveryOtherMemberOnceAndNotTheSender() throws Exception {
-        ArqonBusClient a = server.connect();
-        ArqonBusClient b = server.connect();
-        ArqonBusClient outsider = server.connect();
+        TestClient a = server.connect();
+        TestClient b = server.connect();
+        TestClient outsider = server.connect();
         assertThat(a.joinChannel("lab", "fanout").get().path("status").asText()).isEqualTo("success");
         JsonNode joinB = b.joinChannel("lab", "fanout").get();
         assertThat(joinB.path("payload").path("data").path("member_count").asInt()).isEqualTo(2);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.ConfigException;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.config.EnvironmentConfig;
@@ -24,7 +24,7 @@ class SocketOptionsTest {
 
     @Test
     void connectionsGetTheConfiguredWaterMarks() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         await().atMost(ArqonBusExtension.TIMEOUT)
                 .until(() -> server.components().sessions().find(client.clientId()) != null);
         Session session = server.components().sessions().find(client.clientId());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,11 +77,11 @@ class FilteredSubscriptionTest {
 
     @Test
     void everySubscriberReceivesExactlyWhatItsFiltersAndMembershipsSelect() throws Exception {
-        Map<String, ArqonBusClient> publishers = Map.of("P1", server.connect(), "P2", server.connect());
+        Map<String, TestClient> publishers = Map.of("P1", server.connect(), "P2", server.connect());
         Map<String, List<JsonNode>> received = new LinkedHashMap<>();
-        Map<String, ArqonBusClient> clients = new LinkedHashMap<>();
+        Map<String, TestClient> clients = new LinkedHashMap<>();
         for (Row row : TABLE) {
-            ArqonBusClient client = publishers.containsKey(row.name()) ? publishers.get(row.name()) : server.connect();
+            TestClient client = publishers.containsKey(row.name()) ? publishers.get(row.name()) : server.connect();
             clients.put(row.name(), client);
             received.put(row.name(), new ArrayList<>());
             for (String membership : row.memberships()) {
@@ -91,21 +91,21 @@ class FilteredSubscriptionTest {
             for (String filter : row.filters()) {
                 String json = filter.replace("$P1", publishers.get("P1").clientId())
                         .replace("$P2", publishers.get("P2").clientId());
-                JsonNode reply = subscribe(client, ArqonBusClient.parse(json));
+                JsonNode reply = subscribe(client, TestClient.parse(json));
                 assertThat(reply.path("status").asText()).as(row.name() + " " + json).isEqualTo("success");
                 assertThat(reply.path("payload").path("data").path("subscriber_id").asText()).matches("sub_[0-9a-f]{16}");
             }
         }
         // Joins told the other members; those notices are not publications.
-        for (ArqonBusClient client : clients.values()) {
+        for (TestClient client : clients.values()) {
             barrier(client);
             client.drain();
         }
 
         for (int i = 0; i < PUBLICATIONS.size(); i++) {
             Pub pub = PUBLICATIONS.get(i);
-            ArqonBusClient publisher = publishers.get(pub.publisher());
-            ObjectNode frame = ArqonBusClient.object().put("type", pub.type()).put("room", pub.room());
+            TestClient publisher = publishers.get(pub.publisher());
+            ObjectNode frame = TestClient.object().put("type", pub.type()).put("room", pub.room());
             if (pub.channel() != null) {
                 frame.put("channel", pub.channel());
             }
@@ -118,7 +118,7 @@ class FilteredSubscriptionTest {
         }
 
         for (Row row : TABLE) {
-            ArqonBusClient client = clients.get(row.name());
+            TestClient client = clients.get(row.name());
             barrier(client);
             List<JsonNode> frames = received.get(row.name());
             frames.addAll(client.drain());
@@ -134,11 +134,11 @@ class FilteredSubscriptionTest {
 
     @Test
     void aFilterDeliversTheSameFrameAMemberGets() throws Exception {
-        ArqonBusClient member = server.connect();
-        ArqonBusClient watcher = server.connect();
-        ArqonBusClient publisher = server.connect();
+        TestClient member = server.connect();
+        TestClient watcher = server.connect();
+        TestClient publisher = server.connect();
         member.joinChannel("same", "frame").get();
-        subscribe(watcher, ArqonBusClient.parse("{\"room\":\"same\"}"));
+        subscribe(watcher, TestClient.parse("{\"room\":\"same\"}"));
         publisher.publish("same", "frame", Map.of("x", 1));
         JsonNode viaMembership = member.await(f -> f.path("payload").path("x").asInt() == 1, T);
         JsonNode viaFilter = watcher.await(f -> f.path("payload").path("x").asInt() == 1, T);
@@ -147,17 +147,17 @@ class FilteredSubscriptionTest {
         assertThat(viaFilter.path("metadata").path("epoch").asText()).isNotEmpty();
 
         // A filter subscriber does not join: no notice, not counted, not in channel_info.
-        JsonNode info = member.command("channel_info", ArqonBusClient.object().put("room", "same")
+        JsonNode info = member.command("channel_info", TestClient.object().put("room", "same")
                 .put("channel", "frame")).get();
         assertThat(info.path("payload").path("data").path("member_count").asInt()).isEqualTo(1);
     }
 
     @Test
     void unsubscribeStopsDeliveryAndOnlyTheOwnerMayUnsubscribe() throws Exception {
-        ArqonBusClient watcher = server.connect();
-        ArqonBusClient other = server.connect();
-        ArqonBusClient publisher = server.connect();
-        String id = subscribe(watcher, ArqonBusClient.parse("{\"room\":\"unsub\"}"))
+        TestClient watcher = server.connect();
+        TestClient other = server.connect();
+        TestClient publisher = server.connect();
+        String id = subscribe(watcher, TestClient.parse("{\"room\":\"unsub\"}"))
                 .path("payload").path("data").path("subscriber_id").asText();
 
         JsonNode foreign = unsubscribe(other, id);
@@ -181,27 +181,27 @@ class FilteredSubscriptionTest {
 
     @Test
     void aConnectionHoldsAtMostTheConfiguredNumberOfSubscriptions() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ids.add(subscribe(client, ArqonBusClient.parse("{\"room\":\"r" + i + "\"}"))
+            ids.add(subscribe(client, TestClient.parse("{\"room\":\"r" + i + "\"}"))
                     .path("payload").path("data").path("subscriber_id").asText());
         }
-        JsonNode refused = subscribe(client, ArqonBusClient.parse("{}"));
+        JsonNode refused = subscribe(client, TestClient.parse("{}"));
         assertThat(refused.path("status").asText()).isEqualTo("error");
         assertThat(refused.path("error_code").asText()).isEqualTo("MAX_SUBSCRIBERS");
         assertThat(refused.path("error").asText()).contains("3 filtered subscriptions");
 
         unsubscribe(client, ids.get(1));
-        assertThat(subscribe(client, ArqonBusClient.parse("{}")).path("status").asText()).isEqualTo("success");
+        assertThat(subscribe(client, TestClient.parse("{}")).path("status").asText()).isEqualTo("success");
         // Another connection has its own budget.
-        assertThat(subscribe(server.connect(), ArqonBusClient.parse("{}")).path("status").asText())
+        assertThat(subscribe(server.connect(), TestClient.parse("{}")).path("status").asText())
                 .isEqualTo("success");
     }
 
     @Test
     void invalidFiltersAreRefusedWithTheReasonAndTheConnectionStaysUsable() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("{\"room_id\":\"x\"}", "unknown filter field 'room_id'");
         cases.put("{\"channel\":\"a[b]\"}", "only * and ? are wildcards");
@@ -212,35 +212,35 @@ class FilteredSubscriptionTest {
         cases.put("{\"room\":\"\"}", "'room' must be 1 to 256 characters");
         cases.put("[\"room\"]", "the filter must be a JSON object");
         for (Map.Entry<String, String> c : cases.entrySet()) {
-            JsonNode reply = subscribe(client, ArqonBusClient.parse(c.getKey()));
+            JsonNode reply = subscribe(client, TestClient.parse(c.getKey()));
             assertThat(reply.path("status").asText()).as(c.getKey()).isEqualTo("error");
             assertThat(reply.path("error_code").asText()).as(c.getKey()).isEqualTo("INVALID_FILTER");
             assertThat(reply.path("error").asText()).as(c.getKey()).startsWith("Invalid filter: ").contains(c.getValue());
         }
         assertThat(client.command("ping", null).get().path("status").asText()).isEqualTo("success");
-        assertThat(subscribe(client, ArqonBusClient.parse("{\"room\":\"ok\"}")).path("status").asText())
+        assertThat(subscribe(client, TestClient.parse("{\"room\":\"ok\"}")).path("status").asText())
                 .isEqualTo("success");
     }
 
-    static JsonNode subscribe(ArqonBusClient client, JsonNode filter) throws Exception {
-        ObjectNode args = ArqonBusClient.object();
+    static JsonNode subscribe(TestClient client, JsonNode filter) throws Exception {
+        ObjectNode args = TestClient.object();
         args.set("filter", filter);
         return client.command("subscribe", args).get();
     }
 
-    static JsonNode unsubscribe(ArqonBusClient client, String id) throws Exception {
-        return client.command("unsubscribe", ArqonBusClient.object().put("subscriber_id", id)).get();
+    static JsonNode unsubscribe(TestClient client, String id) throws Exception {
+        return client.command("unsubscribe", TestClient.object().put("subscriber_id", id)).get();
     }
 
     /**
      * Everything queued for the client before this point has arrived once the reply to a ping sent
      * now has: every frame to a connection leaves through one queue on its loop, in order.
      */
-    static void barrier(ArqonBusClient client) throws Exception {
+    static void barrier(TestClient client) throws Exception {
         client.command("ping", null).get();
     }
 
-    private static void awaitCollecting(ArqonBusClient client, java.util.function.Predicate<JsonNode> match,
+    private static void awaitCollecting(TestClient client, java.util.function.Predicate<JsonNode> match,
             List<JsonNode> sink) throws TimeoutException {
         long deadline = System.nanoTime() + T.toNanos();
         while (true) {

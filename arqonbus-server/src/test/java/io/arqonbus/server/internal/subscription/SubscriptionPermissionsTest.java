@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.config.ChannelAction;
 import io.arqonbus.server.config.ChannelPermissions;
 import io.arqonbus.server.testing.ArqonBusExtension;
@@ -37,12 +37,12 @@ class SubscriptionPermissionsTest {
 
     private static final Duration T = ArqonBusExtension.TIMEOUT;
 
-    private static ArqonBusClient connect(String sub, String role, String tenant) {
+    private static TestClient connect(String sub, String role, String tenant) {
         return server.connect(TestTokens.bearer(sub, role, tenant));
     }
 
-    private static void publish(ArqonBusClient from, String room, String channel, String tag) throws Exception {
-        ObjectNode frame = ArqonBusClient.object().put("type", "message").put("room", room);
+    private static void publish(TestClient from, String room, String channel, String tag) throws Exception {
+        ObjectNode frame = TestClient.object().put("type", "message").put("room", room);
         if (channel != null) {
             frame.put("channel", channel);
         }
@@ -52,7 +52,7 @@ class SubscriptionPermissionsTest {
                 && tag.equals(f.path("payload").path("tag").asText()), T);
     }
 
-    private static List<String> tags(ArqonBusClient client) throws Exception {
+    private static List<String> tags(TestClient client) throws Exception {
         barrier(client);
         return client.drain().stream().filter(f -> f.path("payload").has("tag"))
                 .map(f -> f.path("payload").path("tag").asText()).sorted().toList();
@@ -60,13 +60,13 @@ class SubscriptionPermissionsTest {
 
     @Test
     void aFilterSeesOnlyPermittedChannelsOfItsOwnTenant() throws Exception {
-        ArqonBusClient alice = connect("alice", "user", "t1");
-        ArqonBusClient bob = connect("bob", "user", "t2");
-        ArqonBusClient carol = connect("carol", "user", "t1");
-        ArqonBusClient dave = connect("dave", "user", "t2");
-        ArqonBusClient root = connect("root", "admin", null);
-        for (ArqonBusClient watcher : List.of(alice, bob, root)) {
-            assertThat(subscribe(watcher, ArqonBusClient.parse("{}")).path("status").asText()).isEqualTo("success");
+        TestClient alice = connect("alice", "user", "t1");
+        TestClient bob = connect("bob", "user", "t2");
+        TestClient carol = connect("carol", "user", "t1");
+        TestClient dave = connect("dave", "user", "t2");
+        TestClient root = connect("root", "admin", null);
+        for (TestClient watcher : List.of(alice, bob, root)) {
+            assertThat(subscribe(watcher, TestClient.parse("{}")).path("status").asText()).isEqualTo("success");
         }
 
         publish(carol, "tenant-t1", "news", "t1-news-by-carol");   // alice: yes; bob: no permission, other tenant
@@ -75,9 +75,9 @@ class SubscriptionPermissionsTest {
         publish(dave, "tenant-t1", "news", "t1-news-by-dave");     // alice: other tenant; bob: no permission
         publish(carol, "ops", "alerts", "ops-by-carol");           // nobody but admin may subscribe to ops
         publish(carol, "tenant-t1", null, "t1-broadcast-by-carol"); // room broadcast: needs tenant-t1:*
-        server.bus().publish("science", "explore", ArqonBusClient.object().put("tag", "science-by-host"));
-        server.bus().publish("ops", "alerts", ArqonBusClient.object().put("tag", "ops-by-host"));
-        server.bus().publish("tenant-t2", "news", ArqonBusClient.object().put("tag", "t2-news-by-host"));
+        server.bus().publish("science", "explore", TestClient.object().put("tag", "science-by-host"));
+        server.bus().publish("ops", "alerts", TestClient.object().put("tag", "ops-by-host"));
+        server.bus().publish("tenant-t2", "news", TestClient.object().put("tag", "t2-news-by-host"));
 
         assertThat(tags(alice)).containsExactly("science-by-carol", "science-by-host", "t1-broadcast-by-carol",
                 "t1-news-by-carol");
@@ -88,28 +88,28 @@ class SubscriptionPermissionsTest {
 
     @Test
     void aPrivateChannelAdmitsOnlyItsListAndItsTrafficReachesNoOtherFilter() throws Exception {
-        ArqonBusClient root = connect("root2", "admin", null);
-        ObjectNode args = ArqonBusClient.object().put("room", "club").put("channel", "vip").put("private", true);
+        TestClient root = connect("root2", "admin", null);
+        ObjectNode args = TestClient.object().put("room", "club").put("channel", "vip").put("private", true);
         args.putArray("members").add("erin").add("frank");
         JsonNode created = root.command("create_channel", args).get();
         assertThat(created.path("status").asText()).isEqualTo("success");
         assertThat(created.path("payload").path("data").path("private").asBoolean()).isTrue();
 
-        ArqonBusClient erin = connect("erin", "user", "t1");
-        ArqonBusClient frank = connect("frank", "user", "t1");
-        ArqonBusClient gina = connect("gina", "user", "t1");
+        TestClient erin = connect("erin", "user", "t1");
+        TestClient frank = connect("frank", "user", "t1");
+        TestClient gina = connect("gina", "user", "t1");
         assertThat(erin.joinChannel("club", "vip").get().path("status").asText()).isEqualTo("success");
         JsonNode refused = gina.joinChannel("club", "vip").get();
         assertThat(refused.path("error_code").asText()).isEqualTo("AUTHORIZATION_ERROR");
         assertThat(refused.path("error").asText()).isEqualTo("Channel club:vip is private and does not list this client");
 
-        JsonNode info = gina.command("channel_info", ArqonBusClient.object().put("room", "club").put("channel", "vip"))
+        JsonNode info = gina.command("channel_info", TestClient.object().put("room", "club").put("channel", "vip"))
                 .get().path("payload").path("data");
         assertThat(info.path("private").asBoolean()).isTrue();
         assertThat(info.path("allowed_members")).extracting(JsonNode::asText).containsExactly("erin", "frank");
 
-        subscribe(frank, ArqonBusClient.parse("{\"room\":\"club\"}"));
-        subscribe(gina, ArqonBusClient.parse("{\"room\":\"club\"}"));
+        subscribe(frank, TestClient.parse("{\"room\":\"club\"}"));
+        subscribe(gina, TestClient.parse("{\"room\":\"club\"}"));
         publish(erin, "club", "vip", "vip-by-erin");
         publish(erin, "club", "lounge", "lounge-by-erin");
         assertThat(tags(frank)).containsExactly("lounge-by-erin", "vip-by-erin");
@@ -121,12 +121,12 @@ class SubscriptionPermissionsTest {
         JsonNode error = gina.await(f -> "error".equals(f.path("type").asText()), T);
         assertThat(error.path("error_code").asText()).isEqualTo("AUTHORIZATION_ERROR");
         assertThat(error.path("error").asText()).isEqualTo("Channel club:vip is private: only its members may publish to it");
-        JsonNode channelHistory = gina.command("history", ArqonBusClient.object().put("room", "club")
+        JsonNode channelHistory = gina.command("history", TestClient.object().put("room", "club")
                 .put("channel", "vip")).get();
         assertThat(channelHistory.path("error").asText()).isEqualTo("Channel club:vip is private: its history is for its members");
-        JsonNode roomHistory = gina.command("history", ArqonBusClient.object().put("room", "club")).get();
+        JsonNode roomHistory = gina.command("history", TestClient.object().put("room", "club")).get();
         assertThat(roomHistory.path("error").asText()).isEqualTo("Room club holds private channels: name a channel you may read");
-        JsonNode memberHistory = erin.command("history", ArqonBusClient.object().put("room", "club")
+        JsonNode memberHistory = erin.command("history", TestClient.object().put("room", "club")
                 .put("channel", "vip")).get();
         assertThat(memberHistory.path("payload").path("data").path("history")).extracting(
                 h -> h.path("payload").path("tag").asText()).containsExactly("vip-by-erin");

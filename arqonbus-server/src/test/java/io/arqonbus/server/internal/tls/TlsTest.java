@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.ArqonBus;
 import io.arqonbus.server.config.ConfigException;
 import io.arqonbus.server.config.ServerConfig;
@@ -88,8 +88,8 @@ class TlsTest {
         return "127.0.0.1:" + address.getPort();
     }
 
-    private ArqonBusClient client(HttpClient http, ArqonBus bus) {
-        ArqonBusClient client = ArqonBusClient.connect(http, URI.create("wss://" + hostPort(bus.busAddress()) + "/"),
+    private TestClient client(HttpClient http, ArqonBus bus) {
+        TestClient client = TestClient.connect(http, URI.create("wss://" + hostPort(bus.busAddress()) + "/"),
                 Map.of()).orTimeout(T.toMillis(), TimeUnit.MILLISECONDS).join();
         open.add(client);
         return client;
@@ -100,8 +100,8 @@ class TlsTest {
         ArqonBus bus = start(tls());
         HttpClient http = trusting("server.crt");
 
-        ArqonBusClient a = client(http, bus);
-        ArqonBusClient b = client(http, bus);
+        TestClient a = client(http, bus);
+        TestClient b = client(http, bus);
         a.joinChannel("secure", "room").get();
         b.joinChannel("secure", "room").get();
         for (int i = 0; i < 50; i++) {
@@ -117,7 +117,7 @@ class TlsTest {
                 URI.create("https://" + hostPort(bus.httpAddress()) + "/status")).timeout(T).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(status.statusCode()).isEqualTo(200);
-        JsonNode endpoints = ArqonBusClient.parse(status.body()).path("endpoints");
+        JsonNode endpoints = TestClient.parse(status.body()).path("endpoints");
         assertThat(endpoints.path("websocket").asText()).startsWith("wss://");
         assertThat(endpoints.path("telemetry").asText()).startsWith("wss://");
         assertThat(endpoints.path("http").asText()).startsWith("https://");
@@ -138,18 +138,18 @@ class TlsTest {
     @Test
     void aPlainClientIsNotServedAndTheServerCarriesOn() throws Exception {
         ArqonBus bus = start(tls());
-        assertThatThrownBy(() -> ArqonBusClient.connect(URI.create("ws://" + hostPort(bus.busAddress()) + "/"))
+        assertThatThrownBy(() -> TestClient.connect(URI.create("ws://" + hostPort(bus.busAddress()) + "/"))
                 .get(T.toMillis(), TimeUnit.MILLISECONDS)).hasCauseInstanceOf(java.io.IOException.class);
         HttpClient plain = HttpClient.newBuilder().connectTimeout(T).build();
         assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(
                 URI.create("http://" + hostPort(bus.httpAddress()) + "/health")).timeout(T).build(),
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
         // A client that does not trust the certificate is refused by its own TLS stack.
-        assertThatThrownBy(() -> ArqonBusClient.connect(URI.create("wss://" + hostPort(bus.busAddress()) + "/"))
+        assertThatThrownBy(() -> TestClient.connect(URI.create("wss://" + hostPort(bus.busAddress()) + "/"))
                 .get(T.toMillis(), TimeUnit.MILLISECONDS)).hasCauseInstanceOf(javax.net.ssl.SSLHandshakeException.class);
         assertThat(bus.stats().clients()).isZero();
 
-        ArqonBusClient trusted = client(trusting("server.crt"), bus);
+        TestClient trusted = client(trusting("server.crt"), bus);
         assertThat(trusted.command("ping", null).get().path("status").asText()).isEqualTo("success");
     }
 

@@ -22,7 +22,7 @@ final class Receiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as received. */
-    record Request(String path, Map<String, List<String>> headers, byte[] body, int answered) {
+    record Request(String path, Map<String, List<String>> headers, byte[] body, int answered, long receivedNanos) {
         String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
@@ -50,18 +50,37 @@ final class Receiver implements AutoCloseable {
     private final AtomicInteger failures = new AtomicInteger();
     private volatile int failStatus = 500;
     private volatile int alwaysStatus;
+    private volatile String retryAfter;
+    private volatile long answerAfterMillis;
+    private final AtomicInteger concurrent = new AtomicInteger();
+    private final AtomicInteger maxConcurrent = new AtomicInteger();
 
     Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/", exchange -> {
+            long received = System.nanoTime();
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
             byte[] body = exchange.getRequestBody().readAllBytes();
             int status = alwaysStatus != 0 ? alwaysStatus
                     : failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? failStatus : 200;
             requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
-                    body, status));
+                    body, status, received));
+            long slow = answerAfterMillis;
+            if (slow > 0) {
+                try {
+                    Thread.sleep(slow); // a slow endpoint (a receiver's thread, not the server's)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            String after = retryAfter;
+            if (after != null && status != 200) {
+                exchange.getResponseHeaders().add("Retry-After", after);
+            }
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
+            concurrent.decrementAndGet();
         });
         server.start();
     }
@@ -75,6 +94,29 @@ final class Receiver implements AutoCloseable {
     /** Every request is answered with {@code status} (0: back to normal). */
     Receiver always(int status) {
         alwaysStatus = status;
+        return this;
+    }
+
+    /** Failed answers (of {@link #failFirst}) have this status. */
+    Receiver failStatus(int status) {
+        failStatus = status;
+        return this;
+    }
+
+    /** The most requests it was answering at once. */
+    int maxConcurrent() {
+        return maxConcurrent.get();
+    }
+
+    /** Failed answers carry {@code Retry-After: value} (null: none). */
+    Receiver retryAfter(String value) {
+        retryAfter = value;
+        return this;
+    }
+
+    /** Every answer comes this late (0: at once): a slow endpoint. */
+    Receiver answerAfter(long millis) {
+        answerAfterMillis = millis;
         return this;
     }
 

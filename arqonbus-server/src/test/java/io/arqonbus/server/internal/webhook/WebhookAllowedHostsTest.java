@@ -3,7 +3,7 @@ package io.arqonbus.server.internal.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,14 +16,14 @@ class WebhookAllowedHostsTest {
     static final ArqonBusExtension server = new ArqonBusExtension(b -> b.webhookAllowedHosts(
             List.of("localhost", " *.Example.TEST ")));
 
-    private static JsonNode register(ArqonBusClient client, String url) throws Exception {
-        return client.command("op.webhook.register", ArqonBusClient.object().put("url", url))
+    private static JsonNode register(TestClient client, String url) throws Exception {
+        return client.command("op.webhook.register", TestClient.object().put("url", url))
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Test
     void onlyListedHostsMayReceiveWebhooks() throws Exception {
-        ArqonBusClient client = server.connect();
+        TestClient client = server.connect();
         assertThat(register(client, "http://localhost:9/hook").path("status").asText()).isEqualTo("success");
         assertThat(register(client, "https://Hooks.example.test/in").path("status").asText()).isEqualTo("success");
         for (String url : List.of("http://127.0.0.1:9/hook", "http://169.254.169.254/latest/meta-data",
@@ -32,7 +32,12 @@ class WebhookAllowedHostsTest {
             assertThat(refused.path("error_code").asText()).as(url).isEqualTo("AUTHORIZATION_ERROR");
             assertThat(refused.path("error").asText()).as(url).contains("is not allowed on this server");
         }
-        JsonNode list = client.command("op.webhook.list", ArqonBusClient.object())
+        // Arguments are checked before the host policy.
+        JsonNode invalid = client.command("op.webhook.register", TestClient.object()
+                .put("url", "http://127.0.0.1:9/hook").put("timeout_seconds", -1))
+                .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(invalid.path("error_code").asText()).isEqualTo("VALIDATION_ERROR");
+        JsonNode list = client.command("op.webhook.list", TestClient.object())
                 .get(ArqonBusExtension.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(list.path("payload").path("data").path("count").asInt()).isEqualTo(2);
     }

@@ -10,7 +10,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.casil.CasilPolicy;
 import io.arqonbus.server.casil.CasilPolicyException;
 import io.arqonbus.server.internal.inspect.CasilPolicyParser;
@@ -37,7 +37,7 @@ class WebhookConfinementTest {
 
     private static CasilPolicy policy() {
         try {
-            return CasilPolicyParser.merge(CasilPolicy.defaults(), (ObjectNode) ArqonBusClient.parse("""
+            return CasilPolicyParser.merge(CasilPolicy.defaults(), (ObjectNode) TestClient.parse("""
                     {"enabled":true,"mode":"enforce","transport_redaction":true,
                      "redaction_patterns":["builtin:aws_access_key"],"scope_include":["vault:*"]}"""));
         } catch (CasilPolicyException e) {
@@ -45,7 +45,7 @@ class WebhookConfinementTest {
         }
     }
 
-    static ArqonBusClient connect(String sub, String tenant) throws Exception {
+    static TestClient connect(String sub, String tenant) throws Exception {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(sub).claim("role", "user")
                 .issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(600)));
         if (tenant != null) {
@@ -59,9 +59,9 @@ class WebhookConfinementTest {
     @Test
     void aTenantsRuleReceivesOnlyItsOwnTenantsPublications() throws Exception {
         try (Receiver receiver = new Receiver()) {
-            ArqonBusClient alice = connect("alice", "t1");
-            ArqonBusClient alice2 = connect("alice2", "t1");
-            ArqonBusClient mallory = connect("mallory", "t2");
+            TestClient alice = connect("alice", "t1");
+            TestClient alice2 = connect("alice2", "t1");
+            TestClient mallory = connect("mallory", "t2");
             String ruleId = WebhookDeliveryTest.data(WebhookDeliveryTest.reply(alice, "op.webhook.register",
                     "{\"url\":\"" + receiver.url("/t1") + "\",\"room\":\"shared\"}")).path("rule_id").asText();
             WebhookDeliveryTest.publish(mallory, "shared", "news", 1);
@@ -83,11 +83,11 @@ class WebhookConfinementTest {
     @Test
     void casilEnforceRedactsAPlantedAwsKeyBeforeItReachesTheWebhook() throws Exception {
         try (Receiver receiver = new Receiver()) {
-            ArqonBusClient owner = connect("owner", null);
-            ArqonBusClient publisher = connect("publisher", null);
+            TestClient owner = connect("owner", null);
+            TestClient publisher = connect("publisher", null);
             WebhookDeliveryTest.data(WebhookDeliveryTest.reply(owner, "op.webhook.register",
                     "{\"url\":\"" + receiver.url("/vault") + "\",\"room\":\"vault\"}"));
-            ObjectNode frame = ArqonBusClient.object().put("type", "message").put("room", "vault")
+            ObjectNode frame = TestClient.object().put("type", "message").put("room", "vault")
                     .put("channel", "keys");
             frame.putObject("payload").put("text", "key " + Secrets.AWS_ACCESS_KEY + " here");
             publisher.send(frame).join();

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.client.ArqonBusClient;
+import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +31,8 @@ class WebhookDeliveryTest {
     private static final Duration T = ArqonBusExtension.TIMEOUT;
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    static JsonNode reply(ArqonBusClient client, String command, String args) throws Exception {
-        return client.command(command, ArqonBusClient.parse(args)).get(T.toMillis(), TimeUnit.MILLISECONDS);
+    static JsonNode reply(TestClient client, String command, String args) throws Exception {
+        return client.command(command, TestClient.parse(args)).get(T.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     static JsonNode data(JsonNode reply) {
@@ -47,9 +47,9 @@ class WebhookDeliveryTest {
     }
 
     /** Publishes with a known id and waits for the echo; returns the id. */
-    static String publish(ArqonBusClient client, String room, String channel, int n) throws Exception {
+    static String publish(TestClient client, String room, String channel, int n) throws Exception {
         String id = "arq_wh_" + IDS.incrementAndGet();
-        ObjectNode frame = ArqonBusClient.object().put("id", id).put("type", "message").put("room", room);
+        ObjectNode frame = TestClient.object().put("id", id).put("type", "message").put("room", room);
         if (channel != null) {
             frame.put("channel", channel);
         }
@@ -59,7 +59,7 @@ class WebhookDeliveryTest {
         return id;
     }
 
-    static JsonNode rule(ArqonBusClient owner, String ruleId) throws Exception {
+    static JsonNode rule(TestClient owner, String ruleId) throws Exception {
         for (JsonNode rule : data(reply(owner, "op.webhook.list", "{}")).path("rules")) {
             if (rule.path("rule_id").asText().equals(ruleId)) {
                 return rule;
@@ -70,8 +70,8 @@ class WebhookDeliveryTest {
 
     @Test
     void registerListUnregisterHaveTheOriginalsShapesAndOwnersRules() throws Exception {
-        ArqonBusClient owner = server.connect();
-        ArqonBusClient other = server.connect();
+        TestClient owner = server.connect();
+        TestClient other = server.connect();
         JsonNode registered = data(reply(owner, "op.webhook.register",
                 "{\"url\":\"http://127.0.0.1:9/hook\",\"room\":\"ops\",\"channel\":\"alerts-*\"}"));
         String id = registered.path("rule_id").asText();
@@ -92,7 +92,9 @@ class WebhookDeliveryTest {
         assertThat(first.path("owner_client_id").asText()).isEqualTo(owner.clientId());
         assertThat(first.has("secret")).isFalse();
         assertThat(first.path("stats").toString()).isEqualTo("{\"delivered\":0,\"failed\":0,\"retried\":0,"
-                + "\"dropped\":0,\"pending\":0,\"last_status\":null,\"last_error\":null}");
+                + "\"dropped\":0,\"pending\":0,\"last_status\":null,\"last_error\":null,\"attempts\":0,\"queued\":0,"
+                + "\"circuit\":\"closed\"}");
+        assertThat(first.path("origin").asText()).isEqualTo("connection");
         assertThat(list.path("rules").get(1).path("timeout_seconds").asDouble()).isEqualTo(0.5);
         assertThat(data(reply(other, "op.webhook.list", "{}")).toString()).isEqualTo("{\"rules\":[],\"count\":0}");
 
@@ -120,7 +122,7 @@ class WebhookDeliveryTest {
 
     @Test
     void badRegistrationsAreRefusedWithValidationErrors() throws Exception {
-        ArqonBusClient c = server.connect();
+        TestClient c = server.connect();
         assertError(reply(c, "op.webhook.register", "{}"), "VALIDATION_ERROR", "'url' is required");
         for (String url : List.of("ftp://127.0.0.1/x", "not a url", "/relative", "file:///etc/passwd",
                 "http://user:pw@127.0.0.1/x")) {
@@ -149,8 +151,8 @@ class WebhookDeliveryTest {
     @Test
     void everyMatchingPublicationArrivesSignedAndNothingElse() throws Exception {
         try (Receiver receiver = new Receiver()) {
-            ArqonBusClient owner = server.connect();
-            ArqonBusClient publisher = server.connect();
+            TestClient owner = server.connect();
+            TestClient publisher = server.connect();
             JsonNode rule = data(reply(owner, "op.webhook.register", "{\"url\":\"" + receiver.url("/in")
                     + "\",\"room\":\"hooks\",\"channel\":\"alerts-*\",\"headers\":{\"Authorization\":\"Bearer r-token\"}}"));
             String ruleId = rule.path("rule_id").asText();
@@ -165,7 +167,7 @@ class WebhookDeliveryTest {
             publish(publisher, "hooks", null, 4);
             matching.add(publish(publisher, "hooks", "alerts-2", 5));
             String plain = publish(publisher, "hooks", "plain", 6);
-            server.bus().publish("hooks", "alerts-host", ArqonBusClient.object().put("n", 7));
+            server.bus().publish("hooks", "alerts-host", TestClient.object().put("n", 7));
 
             await().atMost(T).until(() -> receiver.delivered().size() >= 4);
             List<Receiver.Request> got = receiver.delivered();
@@ -222,8 +224,8 @@ class WebhookDeliveryTest {
     @Test
     void aReceiverThatFailsForAWhileGetsEveryEventAtLeastOnceAndTheStatsMatch() throws Exception {
         try (Receiver receiver = new Receiver().failFirst(7)) {
-            ArqonBusClient owner = server.connect();
-            ArqonBusClient publisher = server.connect();
+            TestClient owner = server.connect();
+            TestClient publisher = server.connect();
             String ruleId = data(reply(owner, "op.webhook.register", "{\"url\":\"" + receiver.url("/flaky")
                     + "\",\"room\":\"flaky\"}")).path("rule_id").asText();
             List<String> events = new ArrayList<>();
@@ -254,8 +256,8 @@ class WebhookDeliveryTest {
     @Test
     void aReceiverThatNeverRecoversExhaustsTheRetryBudgetAndA4xxIsNotRetried() throws Exception {
         try (Receiver down = new Receiver().always(503); Receiver refusing = new Receiver().always(400)) {
-            ArqonBusClient owner = server.connect();
-            ArqonBusClient publisher = server.connect();
+            TestClient owner = server.connect();
+            TestClient publisher = server.connect();
             String downId = data(reply(owner, "op.webhook.register", "{\"url\":\"" + down.url("/")
                     + "\",\"room\":\"budget\",\"timeout_seconds\":1}")).path("rule_id").asText();
             String refusingId = data(reply(owner, "op.webhook.register", "{\"url\":\"" + refusing.url("/")
@@ -282,7 +284,7 @@ class WebhookDeliveryTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        ArqonBusClient owner = server.connect();
+        TestClient owner = server.connect();
         String id = data(reply(owner, "op.webhook.register", "{\"url\":\"http://127.0.0.1:" + closedPort
                 + "/x\",\"room\":\"unreachable\"}")).path("rule_id").asText();
         publish(owner, "unreachable", "c", 1);

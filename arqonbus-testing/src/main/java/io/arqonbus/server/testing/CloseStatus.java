@@ -1,4 +1,4 @@
-package io.arqonbus.client;
+package io.arqonbus.server.testing;
 
 /** How a connection ended: the WebSocket close code and reason, or {@code -1} when the socket broke. */
 public record CloseStatus(int code, String reason) {
