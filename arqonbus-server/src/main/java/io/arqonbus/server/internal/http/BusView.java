@@ -71,4 +71,12 @@ public interface BusView {
 
     /** The Prometheus text exposition (format 0.0.4) of every meter. */
     String scrapeMetrics();
+
+    /**
+     * In cluster mode, {@code {"node", "nodes":[{"node","clients","last_heartbeat"}…]}} (the nodes
+     * whose heartbeat has not expired); {@code null} on a single node.
+     */
+    default java.util.concurrent.CompletionStage<com.fasterxml.jackson.databind.node.ObjectNode> cluster() {
+        return null;
+    }
 }

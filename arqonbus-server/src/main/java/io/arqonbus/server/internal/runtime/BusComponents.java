@@ -57,6 +57,7 @@ import io.arqonbus.server.internal.presence.Presence;
 import io.arqonbus.server.internal.presence.PresenceCommands;
 import io.arqonbus.server.internal.presence.Typing;
 import io.arqonbus.server.internal.redis.RedisLink;
+import io.arqonbus.server.internal.cluster.ClientDirectory;
 import io.arqonbus.server.internal.reply.Replies;
 import io.arqonbus.server.internal.routing.InboundRouter;
 import io.arqonbus.server.internal.session.Disconnector;
@@ -112,6 +113,8 @@ public final class BusComponents {
     private BusMetrics metrics;
     private Authenticator authenticator;
     private HistoryStore history;
+    private RedisLink redisLink;
+    private ClientDirectory clientDirectory;
     private Map<ChannelKey, StreamPosition> heads;
     private LoopContexts loops;
     private Hub hub;
@@ -170,10 +173,12 @@ public final class BusComponents {
             throw e;
         }
         log.info("event=started transport={} bus={} telemetry={} http={} tls={} auth={} history={} casil={} "
-                + "version={}", parts.info.transport(), parts.busAddress, parts.telemetryAddress,
+                + "version={}{}", parts.info.transport(), parts.busAddress, parts.telemetryAddress,
                 parts.httpAddress, config.tls() == null ? "off" : config.tls().portList(),
                 config.auth().enabled() ? "jwt-" + config.auth().jwtAlgorithm() : "off", parts.history.backend(),
-                config.casil().enabled() ? config.casil().mode().wireName() : "off", parts.info.version());
+                config.casil().enabled() ? config.casil().mode().wireName() : "off", parts.info.version(),
+                config.cluster().enabled() ? " cluster=" + config.cluster().redis().display() + " node="
+                        + config.cluster().nodeId() : "");
         return parts;
     }
 
@@ -198,6 +203,7 @@ public final class BusComponents {
      */
     private void buildStorage() {
         RedisLink redis = config.storage().redis() == null ? null : new RedisLink(config.storage().redis());
+        redisLink = redis;
         if (redis != null) {
             hooks.add(ShutdownHooks.Priority.STORAGE, "redis link", redis::close);
         }
@@ -214,7 +220,8 @@ public final class BusComponents {
         FrameEncoder encoder = new FrameEncoder(codec, allocator);
         loops = new LoopContexts(listeners.workers());
         hub = new Hub(loops, history, heads, encoder, metrics, ids, clock,
-                config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS);
+                config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS,
+                ClusterWiring.broker(config, redisLink, history, encoder, codec, metrics));
         hub.channelLimits(config.channels());
         hooks.add(ShutdownHooks.Priority.EVENT_LOOPS, "broker", hub::close);
         new IdempotencyRestore(hub, history, clock, IdempotencyRestore.DEFAULT_PARALLELISM,
@@ -266,6 +273,8 @@ public final class BusComponents {
         cron.restore();
         webhooks.start(config.permissions());
         router = commands();
+        clientDirectory = ClusterWiring.directory(config, redisLink, sessions, hub, codec, clock, lifecycle, router,
+                hooks);
     }
 
     /** The command registry and dispatcher, and the router every inbound frame goes through. */
@@ -321,6 +330,7 @@ public final class BusComponents {
         if (config.listeners().httpPort() >= 0) {
             LiveBusView view = new LiveBusView(info, clock, readiness, hub, sessions, telemetry, metrics,
                     history, openConnections::get, busAddress, telemetryAddress, config.tls());
+            view.cluster(clientDirectory);
             HttpAuth httpAuth = new HttpAuth(authenticator, config.permissions());
             HostSubscriptions inProcess = hostSubscriptions;
             HttpApiServer http = new HttpApiServer(EventsRoutes.addTo(
@@ -341,7 +351,7 @@ public final class BusComponents {
     /** Closes every client with 1001 and waits up to the shutdown grace for them to leave. */
     private void closeClients() throws InterruptedException {
         for (Session session : List.copyOf(sessions.all())) {
-            disconnector.close(session.channel(), CloseCodes.GOING_AWAY, "server shutting down");
+            disconnector.close(session.channel(), CloseCodes.GOING_AWAY, ClusterWiring.goingAway(config));
         }
         telemetry.closeAll();
         long deadline = System.nanoTime() + config.timeouts().shutdownGrace().toNanos();
