@@ -63,7 +63,8 @@ class ServerOptionsTest {
                 "--jwt-issuer", "iss", "--jwt-audience", "aud", "--jwt-clock-skew-seconds", "5",
                 "--max-history-size", "5", "--legacy-acks=false", "--metrics-legacy-names", "--stats-interval-seconds", "0",
                 "--shutdown-grace-seconds", "1.5", "--redis-url", "redis://127.0.0.1:6390/2",
-                "--storage-mode", "strict").resolve(Map.of());
+                "--storage-mode", "strict", "--cluster", "redis://127.0.0.1:6390/2", "--node-id", "node-x")
+                .resolve(Map.of());
         var c = resolved.config();
         assertThat(c.listeners().host()).isEqualTo("127.0.0.2");
         assertThat(c.listeners().port()).isEqualTo(1);
@@ -87,6 +88,8 @@ class ServerOptionsTest {
         assertThat(c.timeouts().shutdownGrace()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.storage().redis().display()).isEqualTo("redis://127.0.0.1:6390/2");
         assertThat(c.storage().mode()).isEqualTo(StorageMode.STRICT);
+        assertThat(c.cluster().redis().display()).isEqualTo("redis://127.0.0.1:6390/2");
+        assertThat(c.cluster().nodeId()).isEqualTo("node-x");
         assertThat(c.auth().jwtIssuer()).isEqualTo("iss");
         assertThat(c.auth().jwtAudience()).isEqualTo("aud");
         assertThat(c.auth().jwtClockSkew()).isEqualTo(Duration.ofSeconds(5));

@@ -30,6 +30,7 @@ public final class ServerConfig {
     private final StorageSettings storage;
     private final AuthSettings auth;
     private final TlsConfig tls;
+    private final ClusterSettings cluster;
 
     private ServerConfig(Builder b) {
         settings = b.copy();
@@ -51,10 +52,35 @@ public final class ServerConfig {
                 b.directMemoryHighWater > 0 ? b.directMemoryHighWater : MemoryLimits.defaultDirectMemoryHighWater());
         history = new HistorySettings(b.maxHistorySize, b.maxHistoryLimit, b.historyMaxAge, b.recoveryMaxMessages,
                 b.dedupWindow, b.recentEventsSize, b.maxHistoryBytes, b.maxHistoryTotalBytes);
-        storage = new StorageSettings(b.redis, b.storageMode, b.store, b.storeSync);
+        cluster = new ClusterSettings(b.clusterRedis, b.nodeId != null ? b.nodeId : generatedNodeId());
+        storage = new StorageSettings(cluster.enabled() ? clusterStore(b) : b.redis, b.storageMode, b.store,
+                b.storeSync);
         auth = new AuthSettings(b.authEnabled, b.jwtAlgorithm, b.jwtSecret, b.jwtPublicKeyFile, b.jwksUrl,
                 b.jwtIssuer, b.jwtAudience, b.jwtClockSkew, b.jwksRefreshInterval, b.jwksMinRefetchInterval);
         tls = b.tlsCertFile == null ? null : new TlsConfig(b.tlsCertFile, b.tlsKeyFile, b.tlsKeyPassword, b.tlsPorts);
+    }
+
+    /**
+     * In cluster mode history is Redis Streams on the cluster's Redis (with the Redis settings' key
+     * prefix and timeout when they are set); a file store is refused, for a node's disk is not shared.
+     */
+    private static RedisConfig clusterStore(Builder b) {
+        ConfigException.check(!b.store.isFile(),
+                "cluster mode (ARQONBUS_CLUSTER_URL / --cluster) keeps history in Redis Streams shared by every node; "
+                        + "ARQONBUS_STORE=file:... (--store file:) is refused: a node's disk is not shared");
+        if (b.redis == null) {
+            return b.clusterRedis;
+        }
+        ConfigException.check(b.redis.address().equals(b.clusterRedis.address())
+                        && b.redis.database() == b.clusterRedis.database(),
+                "the Redis history store (%s) and the cluster's Redis (%s) differ: in cluster mode history lives "
+                        + "in the cluster's Redis; drop ARQONBUS_REDIS_URL or make them the same", b.redis.display(),
+                b.clusterRedis.display());
+        return b.redis;
+    }
+
+    private static String generatedNodeId() {
+        return "node-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** A builder holding every default. */
@@ -94,6 +120,8 @@ public final class ServerConfig {
     public StorageSettings storage() { return storage; }
     /** Whether and how tokens are verified. */
     public AuthSettings auth() { return auth; }
+    /** Whether this server is a node of a cluster, and its node id (generated when not set). */
+    public ClusterSettings cluster() { return cluster; }
     /** TLS, or {@code null} when every port is plain. */
     public TlsConfig tls() { return tls; }
     /** Channel permissions by role; {@code null} allows everything. */
@@ -173,6 +201,8 @@ public final class ServerConfig {
         private Duration dedupWindow = HistorySettings.DEFAULT_DEDUP_WINDOW;
         private int recentEventsSize = HistorySettings.DEFAULT_RECENT_EVENTS_SIZE;
         private RedisConfig redis;
+        private RedisConfig clusterRedis;
+        private String nodeId;
         private StorageMode storageMode = StorageMode.DEGRADED;
         private StoreLocation store = StoreLocation.MEMORY;
         private StoreSync storeSync = StoreSync.ALWAYS;
@@ -264,6 +294,10 @@ public final class ServerConfig {
         public Builder recentEventsSize(int value) { recentEventsSize = value; return this; }
         /** Keeps history in Redis (or Valkey); {@code null} keeps it elsewhere. */
         public Builder redis(RedisConfig value) { redis = value; return this; }
+        /** The Redis the nodes of a cluster share; {@code null} for a single node. */
+        public Builder cluster(RedisConfig value) { clusterRedis = value; return this; }
+        /** This node's id; {@code null} generates one. */
+        public Builder nodeId(String value) { nodeId = blankToNull(value); return this; }
         public Builder storageMode(StorageMode value) { storageMode = Objects.requireNonNull(value); return this; }
         public Builder store(StoreLocation value) { store = Objects.requireNonNull(value, "store"); return this; }
         public Builder storeSync(StoreSync value) { storeSync = Objects.requireNonNull(value, "storeSync"); return this; }

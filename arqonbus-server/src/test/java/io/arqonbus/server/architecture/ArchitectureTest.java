@@ -103,7 +103,8 @@ class ArchitectureTest {
                         "io.arqonbus.server.internal.webhook..", "io.arqonbus.server.internal.cron..",
                         "io.arqonbus.server.internal.omega..", "io.arqonbus.server.internal.presence..",
                         "io.arqonbus.server.internal.subscription..", "io.arqonbus.server.internal.events..",
-                        "io.arqonbus.server.internal.embed..", "io.arqonbus.server.internal.system..")
+                        "io.arqonbus.server.internal.embed..", "io.arqonbus.server.internal.system..",
+                        "io.arqonbus.server.internal.cluster..")
                 .layer("Edge").definedBy("io.arqonbus.server.internal.routing..",
                         "io.arqonbus.server.internal.transport..", "io.arqonbus.server.internal.tls..",
                         "io.arqonbus.server.internal.http..", "io.arqonbus.server.internal.httpapi..")

@@ -39,13 +39,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DeployFilesTest {
     private static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
     private static final Path BENCHMARKS = Path.of("..", "docs", "benchmarks.md");
-    /**
-     * Variables the manifests may set that are not server settings: the launcher's log variables
-     * (read by logback.xml) and the cluster switch (ARQONBUS_CLUSTER_URL, ARQONBUS_NODE_ID), which
-     * joins the Setting enum with the Redis cluster work — then drop them from this list.
-     */
-    private static final Set<String> NOT_SETTINGS = Set.of("ARQONBUS_LOG_FORMAT", "ARQONBUS_LOG_LEVEL",
-            "ARQONBUS_CLUSTER_URL", "ARQONBUS_NODE_ID");
+    /** Variables the manifests may set that are not server settings: the launcher's, read by logback.xml. */
+    private static final Set<String> NOT_SETTINGS = Set.of("ARQONBUS_LOG_FORMAT", "ARQONBUS_LOG_LEVEL");
     private static final Pattern SERIES = Pattern.compile("\\b((?:arqonbus|process|jvm)_[a-z0-9_]+)");
 
     @RegisterExtension

@@ -290,6 +290,18 @@ public enum Setting {
             parsed(StorageMode::parse, ServerConfig.Builder::storageMode), c -> c.storage().mode().wireName())
             .flag("--storage-mode", "degraded|strict")),
 
+    // Cluster
+    CLUSTER_URL(spec(Section.CLUSTER, "ARQONBUS_CLUSTER_URL", "cluster", "none (a single node)",
+            "`redis://[[user]:password@]host[:port][/db]` (`rediss://` for TLS): this server is one node of the cluster "
+                    + "sharing that Redis; history is then Redis Streams there and `--store file:` is refused; see "
+                    + "[cluster.md](cluster.md)",
+            parsed((source, url) -> RedisConfig.parseUrl(source, url), ServerConfig.Builder::cluster),
+            c -> c.cluster().redis() == null ? "(none)" : c.cluster().redis().display())
+            .name("cluster").flag("--cluster", "URL")),
+    NODE_ID(spec(Section.CLUSTER, "ARQONBUS_NODE_ID", "node id", "generated (`node-` and 8 hex digits)",
+            "this node's name in logs, `/status` and metrics; unique among the nodes (1–64 letters, digits, `.`, `_`, `-`)",
+            text(ServerConfig.Builder::nodeId), c -> c.cluster().nodeId()).name("node_id").flag("--node-id", "ID")),
+
     // Operator lanes: key-value store and webhooks
     KV_MAX_VALUE_BYTES(spec(Section.OPERATOR_LANES, "ARQONBUS_KV_MAX_VALUE_BYTES", "largest value", "`65536`",
             "UTF-8 bytes of the value's JSON; more → `VALIDATION_ERROR`",
@@ -518,7 +530,7 @@ public enum Setting {
         }
     }
 
-    public enum Section { PORTS, LIMITS, HISTORY, REDIS, OPERATOR_LANES, AUTH, CASIL, CRON, OMEGA, BEHAVIOUR }
+    public enum Section { PORTS, LIMITS, HISTORY, REDIS, CLUSTER, OPERATOR_LANES, AUTH, CASIL, CRON, OMEGA, BEHAVIOUR }
 
     private static final String PREFIX = "ARQONBUS_";
 

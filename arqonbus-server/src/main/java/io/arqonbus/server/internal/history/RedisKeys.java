@@ -17,20 +17,23 @@ import java.nio.charset.StandardCharsets;
  * ends the room, and channel names may contain anything. The braces make the room a Redis Cluster
  * hash tag: every key of a room lives in one slot.
  */
-final class RedisKeys {
+public final class RedisKeys {
     private final String streamPrefix;
     private final String metaPrefix;
 
-    RedisKeys(String prefix) {
+    /** The layout under {@code prefix} (e.g. {@code arqonbus:}). */
+    public RedisKeys(String prefix) {
         this.streamPrefix = prefix + "history:{";
         this.metaPrefix = prefix + "history-meta:{";
     }
 
-    byte[] stream(ChannelKey key) {
+    /** The stream's key. */
+    public byte[] stream(ChannelKey key) {
         return bytes(streamPrefix, key);
     }
 
-    byte[] meta(ChannelKey key) {
+    /** The key of the stream's meta hash (epoch, last offset). */
+    public byte[] meta(ChannelKey key) {
         return bytes(metaPrefix, key);
     }
 

@@ -77,4 +77,12 @@ public interface BusView {
     default String scrapeMetrics(MetricsFormat format) {
         return scrapeMetrics();
     }
+
+    /**
+     * In cluster mode, {@code {"node", "nodes":[{"node","clients","last_heartbeat"}…]}} (the nodes
+     * whose heartbeat has not expired); {@code null} on a single node.
+     */
+    default java.util.concurrent.CompletionStage<com.fasterxml.jackson.databind.node.ObjectNode> cluster() {
+        return null;
+    }
 }

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 
 /** The {@link BusView} of a running server, read live from its parts. */
 public final class LiveBusView implements BusView {
+    private volatile io.arqonbus.server.internal.cluster.ClientDirectory directory;
     private final ServerInfo info;
     private final Clock clock;
     private final Supplier<Readiness> readiness;
@@ -95,4 +96,15 @@ public final class LiveBusView implements BusView {
     @Override public long historyBytes() { return history.bytes(); }
     @Override public String scrapeMetrics() { return metrics.scrape(); }
     @Override public String scrapeMetrics(MetricsFormat format) { return metrics.scrape(format); }
+
+    /** Cluster mode: {@link #cluster()} lists the nodes of {@code directory} (none when null); set once. */
+    public void cluster(io.arqonbus.server.internal.cluster.ClientDirectory directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<com.fasterxml.jackson.databind.node.ObjectNode> cluster() {
+        io.arqonbus.server.internal.cluster.ClientDirectory nodes = directory;
+        return nodes == null ? null : nodes.describe();
+    }
 }

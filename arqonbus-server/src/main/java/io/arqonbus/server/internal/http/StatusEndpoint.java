@@ -15,7 +15,8 @@ import java.util.concurrent.CompletionStage;
  *  "connections":{"active","websocket","telemetry","by_type":{…}},
  *  "rooms","channels",
  *  "messages":{"total_published","received","delivered"},
- *  "storage":{"backend","history_size","history_bytes"}}
+ *  "storage":{"backend","history_size","history_bytes"},
+ *  "cluster":{"node","nodes":[{"node","clients","last_heartbeat"}]}}   (cluster mode only)
  * }</pre>
  */
 public final class StatusEndpoint implements HttpEndpoint {
@@ -64,6 +65,18 @@ public final class StatusEndpoint implements HttpEndpoint {
         storage.put("backend", view.storageBackend());
         storage.put("history_size", view.historySize());
         storage.put("history_bytes", view.historyBytes());
-        return CompletableFuture.completedFuture(HttpAnswer.json(HttpResponseStatus.OK, body));
+        CompletionStage<ObjectNode> cluster = view.cluster();
+        if (cluster == null) {
+            return CompletableFuture.completedFuture(HttpAnswer.json(HttpResponseStatus.OK, body));
+        }
+        return cluster.handle((nodes, error) -> {
+            if (nodes != null) {
+                body.set("cluster", nodes);
+            } else {
+                body.putObject("cluster").put("error", "the cluster's registry could not be read: "
+                        + error.getMessage());
+            }
+            return HttpAnswer.json(HttpResponseStatus.OK, body);
+        });
     }
 }

@@ -31,6 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Members are kept twice: a concurrent map for the registry (counts, {@link #info}) and one
  * {@link LocalMembers} per event loop for fan-out. {@code activeLoops} lists the loops that have
  * members; a publication is handed to each of them once.
+ *
+ * <p>Over 400 lines: a channel's sequencing, idempotency window, store-ordered release and the
+ * cluster path share one lock and one state; they are kept together so the ordering argument
+ * can be read in one place.
  */
 final class BusChannel implements ChannelView {
     private static final int[] NO_LOOPS = new int[0];
@@ -41,11 +45,16 @@ final class BusChannel implements ChannelView {
     private final String createdBy;
     private final String type;
     private final boolean hardcoded;
-    private final String epoch;
+    /** The stream's epoch: final on one node; in a cluster, the shared stream's once a delivery or its head told it. */
+    private String epoch;
+    /** In a cluster: whether {@code epoch} came from the shared store (else it is this node's proposal). */
+    private boolean epochShared;
     private final ChannelSupport support;
     private final ConcurrentHashMap<Session, Instant> members = new ConcurrentHashMap<>();
     private final LocalMembers[] byLoop;
     private final ArrayDeque<PendingPublication> pending = new ArrayDeque<>();
+    /** Completes once the channel knows its stream's position: at once on one node; in a cluster, once the broker told it. */
+    private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private volatile Set<String> admitted;
     private volatile int[] activeLoops = NO_LOOPS;
     private IdempotencyWindow idempotency;
@@ -63,10 +72,14 @@ final class BusChannel implements ChannelView {
         this.type = type;
         this.hardcoded = hardcoded;
         this.epoch = head.epoch();
+        this.epochShared = head.offset() > 0;
         this.lastOffset = head.offset();
         this.releasedOffset = head.offset();
         this.support = support;
         this.lastActivity = createdAt;
+        if (!support.broker().sequences()) {
+            synced.complete(null);
+        }
         this.byLoop = new LocalMembers[loops];
         for (int i = 0; i < loops; i++) {
             byLoop[i] = new LocalMembers();
@@ -118,10 +131,12 @@ final class BusChannel implements ChannelView {
             list.add(new ChannelInfo.Member(member.getKey(), member.getValue()));
         }
         long offset;
+        String currentEpoch;
         synchronized (lock) {
             offset = lastOffset;
+            currentEpoch = epoch;
         }
-        return new ChannelInfo(key, createdAt, createdBy, type, hardcoded, epoch, offset, admitted, list);
+        return new ChannelInfo(key, createdAt, createdBy, type, hardcoded, currentEpoch, offset, admitted, list);
     }
 
     int[] activeLoops() {
@@ -240,6 +255,20 @@ final class BusChannel implements ChannelView {
      */
     Publication publish(Envelope envelope, String senderId, Session sender, boolean mustStore) {
         String idempotencyKey = idempotencyKey(envelope);
+        if (support.broker().sequences()) {
+            String proposed;
+            boolean shared;
+            synchronized (lock) {
+                if (deleted) {
+                    return null;
+                }
+                lastActivity = support.clock().instant();
+                proposed = epoch;
+                shared = epochShared;
+            }
+            return ClusterSequencing.channel(support, key, envelope, senderId, sender, mustStore, idempotencyKey,
+                    proposed, shared);
+        }
         long received = System.nanoTime();
         synchronized (lock) {
             if (deleted) {
@@ -323,6 +352,46 @@ final class BusChannel implements ChannelView {
             support.metrics().fannedOut(System.nanoTime() - received);
         }
         releasedOffset = position.offset();
+    }
+
+    /**
+     * In a cluster: a publication the broker delivers (or the head it learnt) moves the channel's
+     * position, and {@code fanOut} runs while no join can pass, so a member joining at a position
+     * gets live exactly the publications after it. Offset 0 (delivered unsequenced while the
+     * shared store was down) moves nothing.
+     */
+    void released(StreamPosition position, Runnable fanOut) {
+        try {
+            advance(position, fanOut);
+        } finally {
+            if (fanOut == null) {
+                synced.complete(null);
+            }
+        }
+    }
+
+    /** Completes once the channel knows its stream's position (see {@link #released}). */
+    CompletableFuture<Void> synced() {
+        return synced;
+    }
+
+    private void advance(StreamPosition position, Runnable fanOut) {
+        synchronized (lock) {
+            if (position.offset() > 0) {
+                epochShared = true;
+                if (!position.epoch().equals(epoch)) {
+                    epoch = position.epoch();
+                    lastOffset = position.offset();
+                    releasedOffset = position.offset();
+                } else if (position.offset() > releasedOffset) {
+                    lastOffset = position.offset();
+                    releasedOffset = position.offset();
+                }
+            }
+            if (fanOut != null) {
+                fanOut.run();
+            }
+        }
     }
 
     /**

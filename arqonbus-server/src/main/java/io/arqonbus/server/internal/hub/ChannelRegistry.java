@@ -146,7 +146,7 @@ final class ChannelRegistry {
                 if (tenant != null) {
                     charged.put(key, tenant);
                 }
-                support.broker().subscribe(key, delivery.of(made));
+                support.broker().subscribe(key, delivery.of(made, support.broker().sequences()));
                 channels.put(key, made);
                 if (origin == Origin.IMPLICIT && !hardcoded) {
                     implicit.add(made);

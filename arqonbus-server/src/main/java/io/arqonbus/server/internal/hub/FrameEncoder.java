@@ -59,6 +59,13 @@ public final class FrameEncoder {
         return frame(buf);
     }
 
+    /** The envelope's JSON, as {@link #encode} would frame it, in a new array. */
+    public byte[] json(Envelope envelope) {
+        EnvelopeWriter writer = writers.get();
+        writer.write(envelope);
+        return writer.toByteArray();
+    }
+
     /**
      * The JSON inside a frame made by {@link #encode}: a slice of the frame without its header,
      * sharing the frame's memory and reference count (not retained).

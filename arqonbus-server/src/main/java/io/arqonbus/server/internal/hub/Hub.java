@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Recovery}: what a joining client missed, before its live publications.</li>
  * </ul>
  * Callers get copies ({@link ChannelInfo}, {@link RoomInfo}, {@link JoinResult}), never a channel.
+ *
+ * <p>Over 400 lines: it is the one facade of the hub, each method a short delegation to the parts
+ * above; a broker that sequences publications itself (a cluster) is served by
+ * {@link ClusterSequencing}.
  */
 public final class Hub implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -294,6 +298,15 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
+     * Completes once the channel (made when missing, as by {@link #join}) knows its stream's position:
+     * at once on one node, once the broker read the shared head in a cluster. Throws as {@link #join}.
+     */
+    public CompletableFuture<Void> synced(Session session, ChannelKey key) {
+        return registry.create(key, session.clientId(), "dynamic", false, null, session,
+                ChannelRegistry.Origin.IMPLICIT).channel().synced();
+    }
+
+    /**
      * Removes the session from the channel.
      *
      * @return how many members are left, or -1 when the session was not a member
@@ -358,6 +371,10 @@ public final class Hub implements AutoCloseable {
     public Envelope broadcastToRoom(Session sender, Envelope envelope) {
         Room room = registry.roomFor(envelope.room());
         Envelope stamped = envelope.withSender(sender == null ? envelope.sender() : sender.clientId());
+        if (support.broker().sequences()) {
+            ClusterSequencing.room(support, room.streamKey(), stamped, sender);
+            return stamped;
+        }
         ByteBuf frame = support.encoder().encode(stamped);
         StreamPosition position = room.append(frame, support);
         support.publications().incrementAndGet();

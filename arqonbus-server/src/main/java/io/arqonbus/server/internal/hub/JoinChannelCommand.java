@@ -14,7 +14,9 @@ import io.arqonbus.server.internal.command.CommandSpec;
 import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.history.StoredMessage;
 import io.arqonbus.server.internal.session.Session;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,6 +29,9 @@ final class JoinChannelCommand implements AsyncCommand {
     private static final CommandSpec SPEC = CommandSpec.of("join_channel",
             "Join room:channel (created if it does not exist); args {room, channel} or {room:\"r:c\"}, "
                     + "recover? {offset, epoch}");
+
+    /** How long a join with a position waits for a channel new to this node to learn the cluster's head. */
+    private static final Duration SYNC_WAIT = Duration.ofSeconds(5);
 
     private final Hub hub;
     private final ConnectionLifecycle lifecycle;
@@ -71,6 +76,29 @@ final class JoinChannelCommand implements AsyncCommand {
             throw new CommandException(ErrorCode.MAX_SUBSCRIBERS, "This connection is already a member of "
                     + maxChannels + " channels (ARQONBUS_MAX_CHANNELS_PER_CONNECTION); leave one first");
         }
+        CompletableFuture<Void> synced;
+        try {
+            synced = recover == null ? null : hub.synced(session, key);
+        } catch (ChannelRefusedException e) {
+            throw new CommandException(e.code(), e.getMessage());
+        }
+        if (synced == null || synced.isDone()) {
+            return join(context, key, recover, session);
+        }
+        // In a cluster, a channel new to this node first learns the shared stream's head (bounded wait).
+        return synced.copy().completeOnTimeout(null, SYNC_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(error -> null)
+                .thenComposeAsync(v -> {
+                    try {
+                        return join(context, key, recover, session);
+                    } catch (CommandException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                }, session.loop().loop());
+    }
+
+    private CompletableFuture<CommandResult> join(CommandContext context, ChannelKey key, StreamPosition recover,
+            Session session) throws CommandException {
         JoinResult result;
         try {
             result = lifecycle.join(session, key, recover, recoveryMaxMessages);

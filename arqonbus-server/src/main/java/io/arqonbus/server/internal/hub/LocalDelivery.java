@@ -1,6 +1,8 @@
 package io.arqonbus.server.internal.hub;
 
 import io.arqonbus.protocol.Envelope;
+import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.session.Session;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,12 +25,30 @@ final class LocalDelivery {
         this.fanOut = fanOut;
     }
 
-    /** The handler of a channel's stream: its local fan-out. */
-    BrokerEventHandler of(BusChannel channel) {
-        return (stream, position, publication) -> {
-            fanOut.toChannel(channel, publication.frame(), publication.sender(), position.offset(),
-                    publication.envelope());
-            observed(publication);
+    /**
+     * The handler of a channel's stream: its local fan-out; when the broker sequences publications
+     * (a cluster), each one also moves the channel's position.
+     */
+    BrokerEventHandler of(BusChannel channel, boolean clustered) {
+        if (!clustered) {
+            return (stream, position, publication) -> {
+                fanOut.toChannel(channel, publication.frame(), publication.sender(), position.offset(),
+                        publication.envelope());
+                observed(publication);
+            };
+        }
+        return new BrokerEventHandler() {
+            @Override
+            public void handlePublication(ChannelKey stream, StreamPosition position, SequencedPublication publication) {
+                channel.released(position, () -> fanOut.toChannel(channel, publication.frame(), publication.sender(),
+                        position.offset(), publication.envelope()));
+                observed(publication);
+            }
+
+            @Override
+            public void head(ChannelKey stream, StreamPosition head) {
+                channel.released(head, null);
+            }
         };
     }
 

@@ -5,6 +5,7 @@ import io.arqonbus.server.internal.async.Failures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.LinkedHashMap;
@@ -86,6 +87,28 @@ public final class RedisLink implements AutoCloseable {
                             .log("redis_connected");
                 }
             });
+            return connecting;
+        }
+    }
+
+    /**
+     * A publish/subscribe connection named {@code clientName}, made without blocking and shared
+     * like {@link #connection}; it resubscribes by itself after a reconnect.
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> CompletableFuture<StatefulRedisPubSubConnection<K, V>> pubSubConnection(String clientName,
+            RedisCodec<K, V> codec) {
+        synchronized (connections) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the Redis connections are closed"));
+            }
+            var made = connections.get(clientName);
+            if (made != null && !made.isCompletedExceptionally()) {
+                return (CompletableFuture<StatefulRedisPubSubConnection<K, V>>) made;
+            }
+            CompletableFuture<StatefulRedisPubSubConnection<K, V>> connecting = client
+                    .connectPubSubAsync(codec, LettuceSetup.uri(config, clientName)).toCompletableFuture();
+            connections.put(clientName, connecting);
             return connecting;
         }
     }

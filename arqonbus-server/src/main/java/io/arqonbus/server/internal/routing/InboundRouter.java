@@ -17,6 +17,7 @@ import io.arqonbus.protocol.MessageType;
 import io.arqonbus.server.internal.command.CommandDispatcher;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.hub.ChannelRefusedException;
+import io.arqonbus.server.internal.cluster.PrivateRelay;
 import io.arqonbus.server.internal.hub.Hub;
 import io.arqonbus.server.internal.hub.Publication;
 import io.arqonbus.server.internal.inspect.Inspection;
@@ -43,6 +44,7 @@ public final class InboundRouter {
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 
     private final Hub hub;
+    private volatile PrivateRelay relay;
     private final SessionRegistry sessions;
     private final CommandDispatcher commands;
     private final ConnectionLifecycle lifecycle;
@@ -266,6 +268,28 @@ public final class InboundRouter {
         Envelope stamped = envelope.withSender(session.clientId());
         if (!found.isEmpty()) {
             hub.sendTo(found, stamped);
+        }
+        PrivateRelay other = relay;
+        if (missing.isEmpty() || other == null) {
+            answerPrivate(session, envelope, stamped, !found.isEmpty(), missing);
+            return !found.isEmpty();
+        }
+        // In a cluster, targets not connected here may be connected to another node.
+        other.relay(session, stamped, missing).whenComplete((unknown, error) -> {
+            List<String> still = error != null ? missing : unknown;
+            answerPrivate(session, envelope, stamped, !found.isEmpty() || still.size() < missing.size(), still);
+        });
+        return true;
+    }
+
+    /** Relays private messages to targets connected to other nodes (cluster mode); set once, before traffic. */
+    public void privateRelay(PrivateRelay value) {
+        relay = value;
+    }
+
+    private void answerPrivate(Session session, Envelope envelope, Envelope stamped, boolean delivered,
+            List<String> missing) {
+        if (delivered) {
             acknowledge(session, stamped);
             activity.record(session, "private_message_sent", null);
         }
@@ -278,7 +302,6 @@ public final class InboundRouter {
             missing.forEach(list::add);
             hub.sendTo(session, replies.error(ErrorCode.NOT_FOUND, sentence, envelope.id(), extra));
         }
-        return !found.isEmpty();
     }
 
     /**

@@ -57,6 +57,7 @@ import io.arqonbus.server.internal.presence.Presence;
 import io.arqonbus.server.internal.presence.PresenceCommands;
 import io.arqonbus.server.internal.presence.Typing;
 import io.arqonbus.server.internal.redis.RedisLink;
+import io.arqonbus.server.internal.cluster.ClientDirectory;
 import io.arqonbus.server.internal.reply.Replies;
 import io.arqonbus.server.internal.routing.InboundRouter;
 import io.arqonbus.server.internal.session.Disconnector;
@@ -98,6 +99,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Internal, not API: the accessors hand out live, mutable parts, for the facade and for tests
  * (through the facade's package-private accessor); they carry no compatibility promise.
+ *
+ * <p>Over 400 lines: the composition root reads as one table of contents, lane by lane (with the
+ * cluster and the embedder's meter registry it passed 400); splitting it would scatter the order of
+ * construction and shutdown that this one class makes visible.
  */
 public final class BusComponents {
     private static final Logger log = LoggerFactory.getLogger(BusComponents.class);
@@ -113,6 +118,8 @@ public final class BusComponents {
     private BusMetrics metrics;
     private Authenticator authenticator;
     private HistoryStore history;
+    private RedisLink redisLink;
+    private ClientDirectory clientDirectory;
     private Map<ChannelKey, StreamPosition> heads;
     private LoopContexts loops;
     private Hub hub;
@@ -183,6 +190,8 @@ public final class BusComponents {
                 .addKeyValue("auth", config.auth().enabled() ? "jwt-" + config.auth().jwtAlgorithm() : "off")
                 .addKeyValue("casil", config.casil().enabled() ? config.casil().mode().wireName() : "off")
                 .addKeyValue("version", parts.info.version())
+                .addKeyValue("cluster", config.cluster().enabled() ? config.cluster().redis().display() : "off")
+                .addKeyValue("node", config.cluster().enabled() ? config.cluster().nodeId() : null)
                 .log("started");
         return parts;
     }
@@ -209,6 +218,7 @@ public final class BusComponents {
      */
     private void buildStorage() {
         RedisLink redis = config.storage().redis() == null ? null : new RedisLink(config.storage().redis());
+        redisLink = redis;
         if (redis != null) {
             hooks.add(ShutdownHooks.Priority.STORAGE, "redis link", redis::close);
         }
@@ -225,7 +235,8 @@ public final class BusComponents {
         FrameEncoder encoder = new FrameEncoder(codec, allocator);
         loops = new LoopContexts(listeners.workers());
         hub = new Hub(loops, history, heads, encoder, metrics, ids, clock,
-                config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS);
+                config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS,
+                ClusterWiring.broker(config, redisLink, history, encoder, codec, metrics));
         hub.channelLimits(config.channels());
         hooks.add(ShutdownHooks.Priority.EVENT_LOOPS, "broker", hub::close);
         new IdempotencyRestore(hub, history, clock, IdempotencyRestore.DEFAULT_PARALLELISM,
@@ -277,6 +288,8 @@ public final class BusComponents {
         cron.restore();
         webhooks.start(config.permissions());
         router = commands();
+        clientDirectory = ClusterWiring.directory(config, redisLink, sessions, hub, codec, clock, lifecycle, router,
+                hooks);
     }
 
     /** The command registry and dispatcher, and the router every inbound frame goes through. */
@@ -332,6 +345,7 @@ public final class BusComponents {
         if (config.listeners().httpPort() >= 0) {
             LiveBusView view = new LiveBusView(info, clock, readiness, hub, sessions, telemetry, metrics,
                     history, openConnections::get, busAddress, telemetryAddress, config.tls());
+            view.cluster(clientDirectory);
             HttpAuth httpAuth = new HttpAuth(authenticator, config.permissions());
             HostSubscriptions inProcess = hostSubscriptions;
             HttpApiServer http = new HttpApiServer(EventsRoutes.addTo(
@@ -352,7 +366,7 @@ public final class BusComponents {
     /** Closes every client with 1001 and waits up to the shutdown grace for them to leave. */
     private void closeClients() throws InterruptedException {
         for (Session session : List.copyOf(sessions.all())) {
-            disconnector.close(session.channel(), CloseCodes.GOING_AWAY, "server shutting down");
+            disconnector.close(session.channel(), CloseCodes.GOING_AWAY, ClusterWiring.goingAway(config));
         }
         telemetry.closeAll();
         long deadline = System.nanoTime() + config.timeouts().shutdownGrace().toNanos();

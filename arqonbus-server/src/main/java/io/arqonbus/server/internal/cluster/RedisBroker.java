@@ -1,0 +1,386 @@
+package io.arqonbus.server.internal.cluster;
+
+import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.internal.async.Failures;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.history.HistoryStore;
+import io.arqonbus.server.internal.history.RedisKeys;
+import io.arqonbus.server.internal.history.StoreUnavailableException;
+import io.arqonbus.server.internal.hub.Broker;
+import io.arqonbus.server.internal.hub.BrokerEventHandler;
+import io.arqonbus.server.internal.hub.FrameEncoder;
+import io.arqonbus.server.internal.hub.SequencedPublication;
+import io.arqonbus.server.internal.hub.SequencingOutcome;
+import io.arqonbus.server.internal.hub.UnpositionedPublication;
+import io.arqonbus.server.internal.redis.RedisLink;
+import io.arqonbus.server.internal.session.Session;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker of a node of a cluster on Redis. The node that accepts a publication sequences it
+ * with one script ({@link ClusterScripts#SEQUENCE}: idempotency check, next offset, {@code XADD}
+ * to the stream, {@code PUBLISH} to the nodes) — one Redis round trip per publication, whatever
+ * the number of nodes or members. Every node subscribed to the stream's publish/subscribe channel
+ * (this one included) receives it, in offset order, and its {@link StreamFeed} hands it to the
+ * local fan-out, encoded once per node; a gap in the offsets is filled from the stream first.
+ *
+ * <p>A node subscribes a stream when the hub makes its channel (its first local use) and
+ * unsubscribes when the hub drops it. On subscribing, and every {@link #SWEEP_INTERVAL} after, it
+ * reads the stream's head, so a publication whose message was lost (a Redis blip) is filled even
+ * when nothing follows it. The connection that published a publication is known by the message's
+ * header (node id and a sequence number of this node), so it does not receive it back.
+ *
+ * <p>While Redis cannot be reached, {@link #sequence} fails with {@link StoreUnavailableException}
+ * at once (commands are refused while disconnected), and a publication that need not be stored is
+ * delivered to this node's members only, without a position. Lettuce reconnects and resubscribes
+ * by itself; the next sweep fills what was missed.
+ */
+public final class RedisBroker implements Broker {
+    private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+    /** How often each subscribed stream's head is read. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+    private static final byte[] EPOCH = bytes("epoch");
+    private static final byte[] LAST = bytes("last");
+
+    private final RedisLink link;
+    private final String nodeId;
+    private final int maxPerStream;
+    private final StreamFeed.GapReader reader;
+    private final FrameEncoder encoder;
+    private final EnvelopeCodec codec;
+    private final ClusterMetrics metrics;
+    private final RedisKeys keys;
+    private final ClusterKeys names;
+    private final SequenceScript script;
+    private final AtomicLong sequence = new AtomicLong();
+    /** The senders of this node's publications whose message has not come back yet, by sequence number. */
+    private final ConcurrentHashMap<Long, Session> inFlight = new ConcurrentHashMap<>();
+    /** The subscribed streams by their publish/subscribe channel. */
+    private final ConcurrentHashMap<String, StreamFeed> feeds = new ConcurrentHashMap<>();
+    private volatile StatefulRedisConnection<byte[], byte[]> commands;
+    private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
+    private volatile ScheduledFuture<?> sweep;
+    private volatile boolean closed;
+
+    /**
+     * @param link         the connection to the cluster's Redis; closed by its owner
+     * @param nodeId       this node's id, in every message it publishes
+     * @param maxPerStream entries kept per stream
+     * @param history      the history store on the same Redis, read to fill gaps
+     * @param registry     where the cluster's meters are registered
+     */
+    public RedisBroker(RedisLink link, String nodeId, int maxPerStream, HistoryStore history,
+            FrameEncoder encoder, EnvelopeCodec codec, io.micrometer.core.instrument.MeterRegistry registry) {
+        this.link = link;
+        this.nodeId = nodeId;
+        this.maxPerStream = maxPerStream;
+        this.reader = (key, after, limit) -> history.read(key, after, limit, false);
+        this.encoder = encoder;
+        this.codec = codec;
+        this.metrics = new ClusterMetrics(registry, nodeId);
+        this.keys = new RedisKeys(link.config().keyPrefix());
+        this.names = new ClusterKeys(link.config().keyPrefix());
+        this.script = new SequenceScript(keys, names, maxPerStream, metrics, link.description());
+    }
+
+    /**
+     * Connects to Redis (a command connection and a publish/subscribe one) and loads the script.
+     * Blocks, at most the command timeout per step; call once, before traffic.
+     *
+     * @throws StoreUnavailableException when Redis cannot be reached
+     */
+    public RedisBroker start() {
+        long timeout = link.config().commandTimeout().toMillis();
+        try {
+            commands = link.connection("arqonbus-cluster", ByteArrayCodec.INSTANCE).get(timeout, TimeUnit.MILLISECONDS);
+            commands.sync().scriptLoad(ClusterScripts.SEQUENCE);
+            StatefulRedisPubSubConnection<byte[], byte[]> subscriber = link
+                    .pubSubConnection("arqonbus-cluster-feed", ByteArrayCodec.INSTANCE)
+                    .get(timeout, TimeUnit.MILLISECONDS);
+            subscriber.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] channel, byte[] message) {
+                    received(channel, message);
+                }
+            });
+            pubSub = subscriber;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StoreUnavailableException.of(link.description(), e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            throw StoreUnavailableException.of(link.description(), e);
+        }
+        long period = SWEEP_INTERVAL.toMillis();
+        sweep = link.executor().scheduleWithFixedDelay(this::sweepHeads, period, period, TimeUnit.MILLISECONDS);
+        log.atInfo()
+                .addKeyValue("event", "cluster_joined")
+                .addKeyValue("node", nodeId)
+                .addKeyValue("redis", link.config().display())
+                .log("cluster_joined");
+        return this;
+    }
+
+    /** This node's id. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** Publications received from the cluster and handed to local fan-out. */
+    public long receivedTotal() {
+        return metrics.receivedTotal();
+    }
+
+    /** Publications read from a stream to fill a gap. */
+    public long gapsFilledTotal() {
+        return metrics.gapsFilledTotal();
+    }
+
+    /** Whether this node's subscription to the stream is confirmed (for tests and status). */
+    boolean isSubscribed(ChannelKey stream) {
+        StreamFeed feed = feeds.get(names.channel(stream));
+        return feed != null && feed.isSubscribed();
+    }
+
+    @Override
+    public void subscribe(ChannelKey stream, BrokerEventHandler handler) {
+        if (closed) {
+            return;
+        }
+        String channel = names.channel(stream);
+        StreamFeed feed = new StreamFeed(stream, handler, reader, encoder, codec, metrics);
+        StreamFeed old = feeds.put(channel, feed);
+        if (old != null) {
+            old.close();
+        }
+        StatefulRedisPubSubConnection<byte[], byte[]> subscriber = pubSub;
+        if (subscriber == null) {
+            return;
+        }
+        subscriber.async().subscribe(bytes(channel)).toCompletableFuture()
+                .whenComplete((v, error) -> {
+                    if (error != null) {
+                        log.atWarn()
+                                .addKeyValue("event", "cluster_subscribe_failed")
+                                .addKeyValue("stream", stream)
+                                .addKeyValue("msg", Failures.unwrap(error).getMessage())
+                                .log("cluster_subscribe_failed");
+                    } else {
+                        readHead(feed);
+                    }
+                    feed.subscribed();
+                });
+    }
+
+    @Override
+    public void unsubscribe(ChannelKey stream) {
+        String channel = names.channel(stream);
+        StreamFeed feed = feeds.remove(channel);
+        if (feed != null) {
+            feed.close();
+        }
+        StatefulRedisPubSubConnection<byte[], byte[]> subscriber = pubSub;
+        if (subscriber != null && !closed) {
+            subscriber.async().unsubscribe(bytes(channel));
+        }
+    }
+
+    /** Sends a publication sequenced elsewhere to every node subscribed to the stream, without storing it. */
+    @Override
+    public void publish(ChannelKey stream, StreamPosition position, SequencedPublication publication) {
+        byte[] json;
+        try {
+            if (closed || commands == null) {
+                return;
+            }
+            json = ByteBufUtil.getBytes(FrameEncoder.jsonOf(publication.frame()));
+        } finally {
+            publication.frame().release();
+        }
+        long seq = track(publication.sender());
+        byte[] header = bytes(nodeId + "|" + seq + "|" + position.offset() + "|" + position.epoch() + "\n");
+        byte[] message = Arrays.copyOf(header, header.length + json.length);
+        System.arraycopy(json, 0, message, header.length, json.length);
+        StatefulRedisConnection<byte[], byte[]> conn = commands;
+        afterSubscribed(stream, () -> conn.async().publish(bytes(names.channel(stream)), message).toCompletableFuture()
+                .whenComplete((n, error) -> {
+                    if (error != null) {
+                        inFlight.remove(seq);
+                    }
+                }));
+    }
+
+    /** Runs {@code send} once this node's subscription to the stream is confirmed (at once when it has none). */
+    private void afterSubscribed(ChannelKey stream, Runnable send) {
+        StreamFeed feed = feeds.get(names.channel(stream));
+        if (feed == null) {
+            send.run();
+        } else {
+            feed.afterSubscribed(send);
+        }
+    }
+
+    @Override
+    public boolean sequences() {
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<SequencingOutcome> sequence(ChannelKey stream, UnpositionedPublication publication) {
+        StatefulRedisConnection<byte[], byte[]> conn = commands;
+        if (closed || conn == null) {
+            return CompletableFuture.failedFuture(new StoreUnavailableException(link.description() + " is not connected"));
+        }
+        long seq = track(publication.sender());
+        CompletableFuture<SequencingOutcome> result = new CompletableFuture<>();
+        afterSubscribed(stream, () -> script.run(conn, stream, publication, nodeId + "|" + seq).whenComplete((done, error) -> {
+            if (done != null && done.duplicate()) {
+                inFlight.remove(seq);
+            }
+            if (error != null) {
+                inFlight.remove(seq);
+                if (!publication.mustStore()) {
+                    deliverHere(stream, publication);
+                }
+                result.completeExceptionally(error);
+            } else {
+                result.complete(done);
+            }
+        }));
+        return result;
+    }
+
+    /** A publication Redis could not take, delivered to this node's members only, without a position. */
+    private void deliverHere(ChannelKey stream, UnpositionedPublication publication) {
+        StreamFeed feed = feeds.get(names.channel(stream));
+        if (feed != null && !closed) {
+            feed.offer(new Incoming(0, "", encoder.json(publication.envelope()), publication.sender()));
+        }
+    }
+
+    private long track(Session sender) {
+        long seq = sequence.incrementAndGet();
+        if (sender != null) {
+            inFlight.put(seq, sender);
+        }
+        return seq;
+    }
+
+    /** A message from the nodes' channel: {@code node|seq|offset|epoch\n<json>}. */
+    private void received(byte[] channel, byte[] message) {
+        StreamFeed feed = feeds.get(new String(channel, StandardCharsets.UTF_8));
+        int newline = indexOf(message, (byte) '\n');
+        if (newline < 0) {
+            return;
+        }
+        String[] header = new String(message, 0, newline, StandardCharsets.UTF_8).split("\\|", 4);
+        if (header.length < 4) {
+            return;
+        }
+        long seq;
+        long offset;
+        try {
+            seq = Long.parseLong(header[1]);
+            offset = Long.parseLong(header[2]);
+        } catch (NumberFormatException e) {
+            log.atWarn()
+                    .addKeyValue("event", "cluster_message_invalid")
+                    .addKeyValue("channel", new String(channel, StandardCharsets.UTF_8))
+                    .addKeyValue("msg", e.getMessage())
+                    .log("cluster_message_invalid");
+            return;
+        }
+        Session sender = header[0].equals(nodeId) ? inFlight.remove(seq) : null;
+        if (feed == null || closed) {
+            return;
+        }
+        byte[] json = Arrays.copyOfRange(message, newline + 1, message.length);
+        feed.offer(new Incoming(offset, header[3], json, sender));
+    }
+
+    private void readHead(StreamFeed feed) {
+        StatefulRedisConnection<byte[], byte[]> conn = commands;
+        if (conn == null || closed) {
+            return;
+        }
+        conn.async().hmget(keys.meta(feed.key()), EPOCH, LAST).toCompletableFuture().whenComplete((meta, error) -> {
+            if (error == null) {
+                StreamPosition head = head(meta);
+                feed.head(head != null ? head : new StreamPosition(0, ""));
+            }
+        });
+    }
+
+    private static StreamPosition head(List<KeyValue<byte[], byte[]>> meta) {
+        if (meta.size() < 2 || !meta.get(0).hasValue() || !meta.get(1).hasValue()) {
+            return null;
+        }
+        return new StreamPosition(Long.parseLong(text(meta.get(1).getValue())), text(meta.get(0).getValue()));
+    }
+
+    /** Reads every subscribed stream's head (pipelined), filling what the publish/subscribe channel lost. */
+    private void sweepHeads() {
+        StatefulRedisConnection<byte[], byte[]> conn = commands;
+        if (conn == null || !conn.isOpen() || closed) {
+            return;
+        }
+        for (StreamFeed feed : feeds.values()) {
+            readHead(feed);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ScheduledFuture<?> task = sweep;
+        if (task != null) {
+            task.cancel(false);
+        }
+        for (StreamFeed feed : feeds.values()) {
+            feed.close();
+        }
+        feeds.clear();
+        inFlight.clear();
+        // The connections are the link's: its owner closes them.
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(value);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

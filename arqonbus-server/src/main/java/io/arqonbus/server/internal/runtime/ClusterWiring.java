@@ -1,0 +1,58 @@
+package io.arqonbus.server.internal.runtime;
+
+import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.internal.cluster.ClientDirectory;
+import io.arqonbus.server.internal.cluster.RedisBroker;
+import io.arqonbus.server.internal.history.HistoryStore;
+import io.arqonbus.server.internal.hub.Broker;
+import io.arqonbus.server.internal.hub.ConnectionLifecycle;
+import io.arqonbus.server.internal.hub.FrameEncoder;
+import io.arqonbus.server.internal.hub.Hub;
+import io.arqonbus.server.internal.hub.InProcessBroker;
+import io.arqonbus.server.internal.metrics.BusMetrics;
+import io.arqonbus.server.internal.redis.RedisLink;
+import io.arqonbus.server.internal.routing.InboundRouter;
+import io.arqonbus.server.internal.session.SessionRegistry;
+import java.time.Clock;
+
+/** The parts a node of a cluster adds (docs/cluster.md); a single node gets the in-process broker and none of them. */
+final class ClusterWiring {
+    private ClusterWiring() {
+    }
+
+    /** The cluster's broker on its Redis in cluster mode (connected; blocks), else the in-process one. */
+    static Broker broker(ServerConfig config, RedisLink redis, HistoryStore history, FrameEncoder encoder,
+            EnvelopeCodec codec, BusMetrics metrics) {
+        if (!config.cluster().enabled()) {
+            return new InProcessBroker();
+        }
+        return new RedisBroker(redis, config.cluster().nodeId(), config.history().maxSize(), history, encoder, codec,
+                metrics.registry()).start();
+    }
+
+    /**
+     * In cluster mode: this node's clients in the cluster's registry from their welcome to their
+     * close, private messages to other nodes' clients through their inboxes, and the registry left
+     * on shutdown; {@code null} on a single node.
+     */
+    static ClientDirectory directory(ServerConfig config, RedisLink redis, SessionRegistry sessions, Hub hub,
+            EnvelopeCodec codec, Clock clock, ConnectionLifecycle lifecycle, InboundRouter router,
+            ShutdownHooks hooks) {
+        if (!config.cluster().enabled()) {
+            return null;
+        }
+        ClientDirectory directory = new ClientDirectory(redis, config.cluster().nodeId(), sessions, hub, codec, clock)
+                .start();
+        hooks.add(ShutdownHooks.Priority.FEATURES, "cluster registry", directory::close);
+        lifecycle.addWelcomeExtension((session, query) -> directory.connected(session));
+        lifecycle.onClosed(directory::disconnected);
+        router.privateRelay(directory);
+        return directory;
+    }
+
+    /** The reason of the 1001 close on shutdown: a node of a cluster tells its clients to reconnect elsewhere. */
+    static String goingAway(ServerConfig config) {
+        return config.cluster().enabled() ? "server shutting down; reconnect to another node" : "server shutting down";
+    }
+}
