@@ -148,8 +148,11 @@ test("with an admin key: the numbers match /status, the plot moves, the tail sho
   assert.ok(await page.locator("#tail li:visible").count() > 0);
 
   if (process.env.ARQONBUS_DASHBOARD_SCREENSHOT) {
+    // A few more seconds of load, so the picture shows a curve.
+    await waitFor(async () => Number(await page.locator("#plot").getAttribute("data-points")) >= 12,
+      { timeoutMs: 40_000, what: "twelve points on the plot" });
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: process.env.ARQONBUS_DASHBOARD_SCREENSHOT, type: "png" });
+    await page.screenshot({ path: process.env.ARQONBUS_DASHBOARD_SCREENSHOT, type: "png", clip: { x: 0, y: 0, width: 1280, height: 760 } });
   }
 
   // Publish a test message, then inspect the channel: the message with its position.
