@@ -388,7 +388,7 @@ public enum Setting {
     TELEMETRY_AUTH(spec(Section.AUTH, "ARQONBUS_TELEMETRY_AUTH", "telemetry auth", "`false`",
             "the telemetry port needs an admin credential at the upgrade (an admin JWT or an `admin` API key, as "
                     + "`Authorization: Bearer` or `?token=`; else 401/403); off for compatibility with the original",
-            bool(ServerConfig.Builder::telemetryAuth), c -> c.telemetryAuth()).flag("--telemetry-auth", "BOOL")),
+            bool(ServerConfig.Builder::telemetryAuth), c -> c.telemetryAuth())),
 
     // Content inspection (CASIL), read together by the CASIL policy parser
     CASIL_ENABLED(spec(Section.CASIL, "ARQONBUS_CASIL_ENABLED", "on", "`false`", "off: one volatile read per message",
