@@ -54,6 +54,9 @@ before(async () => {
     new BusServer({ env: {
       ARQONBUS_API_KEYS: `ops:admin=${ADMIN_KEY},viewer:read=${READ_KEY}`,
       ARQONBUS_TELEMETRY_AUTH: "true",
+      ARQONBUS_CASIL_ENABLED: "true",
+      ARQONBUS_CASIL_MODE: "enforce",
+      ARQONBUS_CASIL_BLOCK_ON_PROBABLE_SECRET: "true",
     } }).start(),
     chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true }),
   ]);
@@ -146,6 +149,14 @@ test("with an admin key: the numbers match /status, the plot moves, the tail sho
   assert.equal(await page.locator("#tail li:visible").count(), 0);
   await page.locator("#tail-filter").fill("");
   assert.ok(await page.locator("#tail li:visible").count() > 0);
+
+  // A CASIL block: counted, listed among the recent decisions, and its secret shown nowhere.
+  const secret = "AKIA" + "IOSFODNN7EXAMPLE";
+  clients[0].publish(ROOM, CHANNEL, { note: "leaked", key: secret });
+  await waitFor(async () => Number(await stat(page, "casil-block")) >= 1, { what: "the block counted" });
+  await page.locator("#casil-recent li", { hasText: '"decision":"block"' }).first().waitFor({ timeout: 20_000 });
+  assert.equal(await page.getByText(secret).count(), 0);
+  assert.ok(!(await page.content()).includes(secret));
 
   if (process.env.ARQONBUS_DASHBOARD_SCREENSHOT) {
     // A few more seconds of load, so the picture shows a curve.
