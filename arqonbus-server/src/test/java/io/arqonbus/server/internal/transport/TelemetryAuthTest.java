@@ -35,7 +35,7 @@ class TelemetryAuthTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static int refusal(URI uri, String bearer) throws Exception {
+    static int refusal(URI uri, String bearer) throws Exception {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder();
         if (bearer != null) {
             builder.header("Authorization", "Bearer " + bearer);
@@ -46,7 +46,7 @@ class TelemetryAuthTest {
         return ((WebSocketHandshakeException) thrown.getCause()).getResponse().statusCode();
     }
 
-    private static String welcome(URI uri) throws Exception {
+    static String welcome(URI uri) throws Exception {
         CompletableFuture<String> first = new CompletableFuture<>();
         WebSocket socket = HTTP.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
             @Override
