@@ -293,8 +293,10 @@ async function start(): Promise<void> {
     }
   } catch (e) {
     if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
-      if (e.status === 403 || api.credential) api.remember(null);
-      showLogin(api.credential === null && e.status === 401 && !$("#login-error").textContent ? "" : e.message);
+      const hadCredential = api.credential !== null;
+      api.remember(null);
+      // No credential yet: just the form; a refused one: the server's sentence.
+      showLogin(hadCredential || e.status === 403 ? e.message : "");
       return;
     }
     showLogin(`The server could not be read: ${(e as Error).message}`);

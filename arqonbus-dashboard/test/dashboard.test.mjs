@@ -109,6 +109,13 @@ test("the telemetry socket refuses a client without an admin credential when tel
   assert.equal(await refused(`${server.telemetryUrl}?token=${ADMIN_KEY}`), "open");
 });
 
+test("a wrong key gets the server's sentence and no data", async () => {
+  const page = await openPage("not-a-configured-key-0123456789");
+  await waitFor(async () => /Invalid credential/.test(await page.locator("#login-error").textContent()), { what: "the refusal" });
+  assert.equal(await page.locator("#app").isHidden(), true);
+  await page.context().close();
+});
+
 test("a key without admin rights shows nothing", async () => {
   const page = await openPage(READ_KEY);
   await waitFor(async () => /admin/.test(await page.locator("#login-error").textContent()), { what: "the refusal" });
