@@ -130,6 +130,8 @@ public final class ServerConfig {
     public List<String> webhookAllowedHosts() { return settings.webhookAllowedHosts; }
     /** Whether the original's {@code message_response} and {@code command_response} frames are sent. */
     public boolean legacyAcks() { return settings.legacyAcks; }
+    /** Whether the telemetry port needs an admin credential at the upgrade (docs/security.md). */
+    public boolean telemetryAuth() { return settings.telemetryAuth; }
     /** The content inspection policy. */
     public CasilPolicy casil() { return settings.casil; }
     /** The bounds of the cron lane. */
@@ -221,6 +223,7 @@ public final class ServerConfig {
         private ChannelPermissions permissions;
         private List<String> webhookAllowedHosts = List.of();
         private boolean legacyAcks = true;
+        private boolean telemetryAuth;
         private CasilPolicy casil = CasilPolicy.defaults();
         private CronSettings cron = CronSettings.defaults();
         private OmegaSettings omega = OmegaSettings.defaults();
@@ -325,6 +328,7 @@ public final class ServerConfig {
             return this;
         }
         public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
+        public Builder telemetryAuth(boolean value) { telemetryAuth = value; return this; }
         public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
         /** Changes the CASIL policy set so far. */
         public Builder casil(UnaryOperator<CasilPolicy> change) { return casil(change.apply(casil)); }

@@ -203,6 +203,7 @@ final class ReadRoutes {
         storage.put("backend", view.storageBackend());
         storage.put("history_size", view.historySize());
         body.put("connections", view.activeClients());
+        body.put("scope", request.caller().scope().wireName());
         body.put("timestamp", Timestamps.format(view.now()));
         CompletionStage<ObjectNode> cluster = view.cluster();
         if (cluster == null) {
