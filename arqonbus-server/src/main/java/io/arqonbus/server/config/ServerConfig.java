@@ -132,6 +132,8 @@ public final class ServerConfig {
     public boolean legacyAcks() { return settings.legacyAcks; }
     /** Whether {@code /metrics} also exposes the original's gauges named {@code _total} ({@code arqonbus_rooms_total}). */
     public boolean metricsLegacyNames() { return settings.metricsLegacyNames; }
+    /** Whether the telemetry port needs an admin credential at the upgrade (docs/security.md). */
+    public boolean telemetryAuth() { return settings.telemetryAuth; }
     /** The content inspection policy. */
     public CasilPolicy casil() { return settings.casil; }
     /** The bounds of the cron lane. */
@@ -224,6 +226,7 @@ public final class ServerConfig {
         private List<String> webhookAllowedHosts = List.of();
         private boolean legacyAcks = true;
         private boolean metricsLegacyNames;
+        private boolean telemetryAuth;
         private CasilPolicy casil = CasilPolicy.defaults();
         private CronSettings cron = CronSettings.defaults();
         private OmegaSettings omega = OmegaSettings.defaults();
@@ -329,6 +332,7 @@ public final class ServerConfig {
         }
         public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
         public Builder metricsLegacyNames(boolean value) { metricsLegacyNames = value; return this; }
+        public Builder telemetryAuth(boolean value) { telemetryAuth = value; return this; }
         public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
         /** Changes the CASIL policy set so far. */
         public Builder casil(UnaryOperator<CasilPolicy> change) { return casil(change.apply(casil)); }

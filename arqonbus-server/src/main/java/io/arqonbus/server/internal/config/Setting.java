@@ -419,6 +419,10 @@ public enum Setting {
     API_MAX_BODY(spec(Section.AUTH, "ARQONBUS_API_MAX_BODY_BYTES", "HTTP API body", "`1048576` (1 MiB)",
             "largest request body under `/api/` (other paths: 64 KiB); more → 413 `PAYLOAD_TOO_LARGE` and the connection closed",
             integer((b, v) -> b.httpApi(h -> h.withMaxBodyBytes(v))), c -> c.httpApi().maxBodyBytes())),
+    TELEMETRY_AUTH(spec(Section.AUTH, "ARQONBUS_TELEMETRY_AUTH", "telemetry auth", "`false`",
+            "the telemetry port needs an admin credential at the upgrade (an admin JWT or an `admin` API key, as "
+                    + "`Authorization: Bearer` or `?token=`; else 401/403); off for compatibility with the original",
+            bool(ServerConfig.Builder::telemetryAuth), c -> c.telemetryAuth())),
 
     // Content inspection (CASIL), read together by the CASIL policy parser
     CASIL_ENABLED(spec(Section.CASIL, "ARQONBUS_CASIL_ENABLED", "on", "`false`", "off: one volatile read per message",

@@ -168,8 +168,10 @@ final class ReadRoutes {
     }
 
     /**
-     * The nodes (one, this server) with their connections by client type, rooms, channels and message
-     * totals, as {@code /status} counts them. Not for tenant keys: the counts span every tenant.
+     * This node with its connections by client type, rooms, channels and message totals, as
+     * {@code /status} counts them, and in cluster mode the cluster's nodes with their client counts
+     * and last heartbeats (as {@code /status}'s {@code cluster}). Not for tenant keys: the counts
+     * span every tenant.
      */
     private CompletionStage<HttpAnswer> info(ApiRequest request) throws ApiException {
         if (request.caller().tenant() != null) {
@@ -201,7 +203,20 @@ final class ReadRoutes {
         storage.put("backend", view.storageBackend());
         storage.put("history_size", view.historySize());
         body.put("connections", view.activeClients());
+        body.put("scope", request.caller().scope().wireName());
         body.put("timestamp", Timestamps.format(view.now()));
-        return CompletableFuture.completedFuture(HttpAnswer.json(HttpResponseStatus.OK, body));
+        CompletionStage<ObjectNode> cluster = view.cluster();
+        if (cluster == null) {
+            return CompletableFuture.completedFuture(HttpAnswer.json(HttpResponseStatus.OK, body));
+        }
+        return cluster.handle((nodes, error) -> {
+            if (nodes != null) {
+                body.set("cluster", nodes);
+            } else {
+                body.putObject("cluster").put("error", "the cluster's registry could not be read: "
+                        + error.getMessage());
+            }
+            return HttpAnswer.json(HttpResponseStatus.OK, body);
+        });
     }
 }

@@ -32,6 +32,8 @@ import io.arqonbus.server.internal.events.RecentEventsWelcome;
 import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.history.HistoryStores;
 import io.arqonbus.server.internal.http.BusHealthCheck;
+import io.arqonbus.server.internal.http.DashboardAssets;
+import io.arqonbus.server.internal.http.DashboardEndpoint;
 import io.arqonbus.server.internal.http.EventsRoutes;
 import io.arqonbus.server.internal.http.HttpApiServer;
 import io.arqonbus.server.internal.http.HttpAuth;
@@ -337,7 +339,8 @@ public final class BusComponents {
         if (config.listeners().telemetryPort() >= 0) {
             TelemetryServer telemetryServer = new TelemetryServer(telemetry, codec, clock, disconnector,
                     exceptionHandler, config.limits().telemetryMaxClients(), config.timeouts().handshakeTimeout(), metrics,
-                    outOfMemory);
+                    outOfMemory, config.telemetryAuth()
+                            ? new TelemetryServer.Auth(authenticator, config.httpApi().keys()) : null);
             telemetryAddress = listeners.bind(TlsConfig.Port.TELEMETRY, config.listeners().telemetryHost(),
                     config.listeners().telemetryPort(), telemetryServer, ShutdownHooks.Priority.LISTENERS);
             telemetryServer.boundTo(telemetryAddress.getHostString(), telemetryAddress.getPort());
@@ -348,9 +351,9 @@ public final class BusComponents {
             view.cluster(clientDirectory);
             HttpAuth httpAuth = new HttpAuth(authenticator, config.permissions());
             HostSubscriptions inProcess = hostSubscriptions;
-            HttpApiServer http = new HttpApiServer(EventsRoutes.addTo(
+            HttpApiServer http = new HttpApiServer(DashboardEndpoint.addTo(EventsRoutes.addTo(
                     HttpEndpoints.routes(view, new BusHealthCheck(listeners.workers(), history)), httpAuth, view,
-                    recentEvents, codec, inProcess::count)
+                    recentEvents, codec, inProcess::count), DashboardAssets.load(BusComponents.class.getClassLoader()))
                     .getBelow(PresenceEndpoint.PREFIX, httpAuth.require(new PresenceEndpoint(presence)))
                     .mount(HttpApi.PREFIX, HttpApi.endpoint(new HttpApi.Parts(config, authenticator, hub, sessions,
                             history, presence, view, codec, inspection, casil, telemetry, disconnector))).build(),

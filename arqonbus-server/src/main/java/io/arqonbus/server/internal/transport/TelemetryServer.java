@@ -24,7 +24,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import io.arqonbus.server.config.ApiKey;
+import io.arqonbus.server.internal.auth.Authenticator;
 import java.time.Duration;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -45,12 +48,31 @@ public final class TelemetryServer extends ChannelInitializer<SocketChannel> {
     private final Duration handshakeTimeout;
     private final BusMetrics metrics;
     private final OutOfMemoryGuard outOfMemory;
+    private final Auth auth;
     private volatile String host = "";
     private volatile int port;
 
     public TelemetryServer(TelemetryHub hub, EnvelopeCodec codec, Clock clock, Disconnector disconnector,
             ExceptionHandler exceptionHandler, int maxClients, Duration handshakeTimeout, BusMetrics metrics,
             OutOfMemoryGuard outOfMemory) {
+        this(hub, codec, clock, disconnector, exceptionHandler, maxClients, handshakeTimeout, metrics, outOfMemory,
+                null);
+    }
+
+    /**
+     * Who may connect when {@code ARQONBUS_TELEMETRY_AUTH} is on ({@link TelemetryAuthHandler}).
+     *
+     * @param authenticator verifies admin JWTs
+     * @param keys          the HTTP API keys, of which those of scope admin are accepted
+     */
+    public record Auth(Authenticator authenticator, List<ApiKey> keys) {
+    }
+
+    /** A telemetry port that needs an admin credential at the upgrade when {@code auth} is not null. */
+    public TelemetryServer(TelemetryHub hub, EnvelopeCodec codec, Clock clock, Disconnector disconnector,
+            ExceptionHandler exceptionHandler, int maxClients, Duration handshakeTimeout, BusMetrics metrics,
+            OutOfMemoryGuard outOfMemory, Auth auth) {
+        this.auth = auth;
         this.hub = hub;
         this.codec = codec;
         this.clock = clock;
@@ -79,7 +101,11 @@ public final class TelemetryServer extends ChannelInitializer<SocketChannel> {
         ch.pipeline()
                 .addLast(HandlerNames.HANDSHAKE_TIMEOUT, new HandshakeTimeoutHandler(handshakeTimeout, metrics))
                 .addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec())
-                .addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(16 * 1024))
+                .addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(16 * 1024));
+        if (auth != null) {
+            ch.pipeline().addLast("telemetry-auth", new TelemetryAuthHandler(auth.authenticator(), auth.keys()));
+        }
+        ch.pipeline()
                 .addLast("ws-protocol", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                         .websocketPath("/").checkStartsWith(true).handleCloseFrames(true)
                         .handshakeTimeoutMillis(handshakeTimeout.toMillis())

@@ -245,6 +245,13 @@ class ClusterNodesTest {
             assertThat(cluster.path("nodes")).extracting(n -> n.path("node").asText())
                     .containsExactly("node-a", "node-b", "node-c");
             assertThat(cluster.path("nodes").get(1).path("last_heartbeat").asText()).isNotEmpty();
+            var info = http.send(java.net.http.HttpRequest.newBuilder(nodes.get(1).httpUri("/api/info")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(info.statusCode()).isEqualTo(200);
+            JsonNode infoCluster = TestClient.parse(info.body()).path("cluster");
+            assertThat(infoCluster.path("node").asText()).isEqualTo("node-b");
+            assertThat(infoCluster.path("nodes")).extracting(n -> n.path("node").asText())
+                    .containsExactly("node-a", "node-b", "node-c");
         });
     }
 }
