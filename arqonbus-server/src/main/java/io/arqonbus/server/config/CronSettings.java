@@ -10,8 +10,12 @@ import java.time.Duration;
  * @param minInterval      the shortest {@code interval_seconds} accepted ({@code ARQONBUS_CRON_MIN_INTERVAL_SECONDS})
  * @param maxRepeatCount   the largest {@code repeat_count} accepted, and the default of a job with a
  *                         cron expression ({@code ARQONBUS_CRON_MAX_REPEAT_COUNT})
+ * @param leaseTime        in cluster mode, how long a node's lease on a durable job lasts without
+ *                         renewal: the longest a job pauses when its holder dies
+ *                         ({@code ARQONBUS_CRON_LEASE_SECONDS})
  */
-public record CronSettings(int maxJobsPerClient, int maxJobs, Duration minInterval, int maxRepeatCount) {
+public record CronSettings(int maxJobsPerClient, int maxJobs, Duration minInterval, int maxRepeatCount,
+        Duration leaseTime) {
     /** Default jobs per connection: {@value}. */
     public static final int DEFAULT_MAX_JOBS_PER_CLIENT = 100;
     /** Default jobs in all: {@value}. */
@@ -20,6 +24,8 @@ public record CronSettings(int maxJobsPerClient, int maxJobs, Duration minInterv
     public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofMillis(100);
     /** Default largest repeat count: {@value}. */
     public static final int DEFAULT_MAX_REPEAT_COUNT = 100_000;
+    /** Default lease time of a durable job in cluster mode: 15 s. */
+    public static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(15);
 
     /** @throws IllegalArgumentException naming the bound that is out of range */
     public CronSettings {
@@ -35,6 +41,14 @@ public record CronSettings(int maxJobsPerClient, int maxJobs, Duration minInterv
         if (maxRepeatCount < 1) {
             throw new IllegalArgumentException("max cron repeat count: " + maxRepeatCount + " (expected: >= 1)");
         }
+        if (leaseTime == null || leaseTime.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("cron lease time: " + leaseTime + " (expected: >= 0.1 seconds)");
+        }
+    }
+
+    /** The bounds with the default lease time. */
+    public CronSettings(int maxJobsPerClient, int maxJobs, Duration minInterval, int maxRepeatCount) {
+        this(maxJobsPerClient, maxJobs, minInterval, maxRepeatCount, DEFAULT_LEASE_TIME);
     }
 
     /** The defaults. */
@@ -44,18 +58,22 @@ public record CronSettings(int maxJobsPerClient, int maxJobs, Duration minInterv
     }
 
     public CronSettings withMaxJobsPerClient(int value) {
-        return new CronSettings(value, maxJobs, minInterval, maxRepeatCount);
+        return new CronSettings(value, maxJobs, minInterval, maxRepeatCount, leaseTime);
     }
 
     public CronSettings withMaxJobs(int value) {
-        return new CronSettings(maxJobsPerClient, value, minInterval, maxRepeatCount);
+        return new CronSettings(maxJobsPerClient, value, minInterval, maxRepeatCount, leaseTime);
     }
 
     public CronSettings withMinInterval(Duration value) {
-        return new CronSettings(maxJobsPerClient, maxJobs, value, maxRepeatCount);
+        return new CronSettings(maxJobsPerClient, maxJobs, value, maxRepeatCount, leaseTime);
     }
 
     public CronSettings withMaxRepeatCount(int value) {
-        return new CronSettings(maxJobsPerClient, maxJobs, minInterval, value);
+        return new CronSettings(maxJobsPerClient, maxJobs, minInterval, value, leaseTime);
+    }
+
+    public CronSettings withLeaseTime(Duration value) {
+        return new CronSettings(maxJobsPerClient, maxJobs, minInterval, maxRepeatCount, value);
     }
 }

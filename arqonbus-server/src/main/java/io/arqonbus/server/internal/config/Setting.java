@@ -479,6 +479,11 @@ public enum Setting {
             "a larger `repeat_count` → `VALIDATION_ERROR`; also the default `repeat_count` of a job with a `cron` "
                     + "expression",
             integer((b, v) -> b.cron(c -> c.withMaxRepeatCount(v))), c -> c.cron().maxRepeatCount())),
+    CRON_LEASE(spec(Section.CRON, "ARQONBUS_CRON_LEASE_SECONDS", "lease time (cluster)", "`15`",
+            "in cluster mode a durable job fires on the node holding its lease in Redis; a dead holder's lease "
+                    + "expires after this time and another node takes the job over; at least 0.1; see "
+                    + "[cluster.md](cluster.md#cron-jobs)",
+            seconds((b, v) -> b.cron(c -> c.withLeaseTime(v))), c -> c.cron().leaseTime())),
 
     // Omega lab lane
     OMEGA_ENABLED(spec(Section.OMEGA, "ARQONBUS_OMEGA_ENABLED", "on", "`false`",

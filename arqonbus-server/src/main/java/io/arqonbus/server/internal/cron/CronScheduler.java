@@ -66,6 +66,8 @@ public final class CronScheduler implements AutoCloseable {
     private final AtomicBoolean savePending = new AtomicBoolean();
     /** Set when the stored document is of a newer version: it is left as it is. */
     private volatile boolean keepStored;
+    /** Who fires durable jobs: this node, or (in a cluster) the holder of the job's lease. */
+    private volatile CronLease lease = CronLease.ALWAYS;
     private boolean closed;
 
     /**
@@ -104,6 +106,15 @@ public final class CronScheduler implements AutoCloseable {
     /** Whether durable jobs survive a restart (a file store or Redis is configured). */
     public boolean persistent() {
         return file != null;
+    }
+
+    /**
+     * In a cluster: a durable job's runs fire only on the node holding its lease, so each fires
+     * once per schedule in the whole cluster (the other nodes skip the run and plan the next one).
+     * Call before {@link #restore()}.
+     */
+    public void useLease(CronLease value) {
+        lease = java.util.Objects.requireNonNull(value, "lease");
     }
 
     /** Jobs held now. */
@@ -337,13 +348,17 @@ public final class CronScheduler implements AutoCloseable {
     private void fire(CronJob job) {
         boolean durable = job.spec.durable();
         try {
+            // Claimed before taking the monitor: the lease may be a Redis round trip.
+            boolean here = !durable || lease.claim(job.id);
             synchronized (this) {
                 if (closed || job.finished || jobs.get(job.id) != job) {
                     return;
                 }
                 job.future = null;
                 job.runs++;
-                publish(job, job.runs);
+                if (here) {
+                    publish(job, job.runs);
+                }
                 if (!job.hasRunsLeft()) {
                     stop(job);
                 } else if (job.spec.cron() != null) {
@@ -440,6 +455,9 @@ public final class CronScheduler implements AutoCloseable {
 
     /** Cancels a job's pending run and drops it. Call holding the monitor. */
     private void stop(CronJob job) {
+        if (job.spec.durable()) {
+            lease.release(job.id);
+        }
         job.finished = true;
         if (job.future != null) {
             job.future.cancel(false);

@@ -267,6 +267,7 @@ public final class BusComponents {
                         config.storage().store().isFile() ? config.storage().store().directory() : null);
         CronScheduler scheduler = cron;
         hooks.add(ShutdownHooks.Priority.FEATURES, "cron", scheduler::close);
+        ClusterWiring.cronLease(config, redisLink, scheduler, hooks);
         // Durable webhook rules live where durable cron jobs do: in Redis, or in the file store's directory.
         WebhookRuleStore webhookRules = config.storage().redis() != null ? WebhookRuleStore.inKeyValueStore(kv)
                 : config.storage().store().isFile() ? WebhookRuleStore.inDirectory(config.storage().store().directory())

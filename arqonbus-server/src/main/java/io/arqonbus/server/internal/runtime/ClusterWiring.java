@@ -4,6 +4,8 @@ import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.cluster.ClientDirectory;
 import io.arqonbus.server.internal.cluster.RedisBroker;
+import io.arqonbus.server.internal.cron.CronScheduler;
+import io.arqonbus.server.internal.cron.RedisCronLease;
 import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.hub.Broker;
 import io.arqonbus.server.internal.hub.ConnectionLifecycle;
@@ -49,6 +51,16 @@ final class ClusterWiring {
         lifecycle.onClosed(directory::disconnected);
         router.privateRelay(directory);
         return directory;
+    }
+
+    /** In cluster mode a durable cron job fires only on the node holding its lease in Redis (docs/cluster.md). */
+    static void cronLease(ServerConfig config, RedisLink redis, CronScheduler cron, ShutdownHooks hooks) {
+        if (!config.cluster().enabled()) {
+            return;
+        }
+        RedisCronLease lease = new RedisCronLease(redis, config.cluster().nodeId(), config.cron().leaseTime());
+        cron.useLease(lease);
+        hooks.add(ShutdownHooks.Priority.FEATURES, "cron leases", lease::close);
     }
 
     /** The reason of the 1001 close on shutdown: a node of a cluster tells its clients to reconnect elsewhere. */
