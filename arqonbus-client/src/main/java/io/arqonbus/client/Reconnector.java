@@ -142,7 +142,8 @@ final class Reconnector implements Link.Handler {
         if (cause instanceof WebSocketHandshakeException refused) {
             int status = refused.getResponse().statusCode();
             if (status == 401 || status == 403) {
-                stop(1008, "handshake refused: HTTP " + status);
+                // A refused credential: like 4003, come back only with a different token.
+                reconnectWithNewToken(1008, "handshake refused: HTTP " + status, usedToken);
                 return;
             }
             ended(status == 503 ? 1013 : CloseCodeTable.ABNORMAL, "handshake refused: HTTP " + status);
@@ -213,26 +214,34 @@ final class Reconnector implements Link.Handler {
         switch (CloseCodeTable.actionFor(code)) {
             case STOP -> stop(code, reason);
             case RECONNECT -> scheduleReconnect(code, reason);
-            case RECONNECT_WITH_NEW_TOKEN -> Thread.ofVirtual().name("arqonbus-token").start(() -> {
-                String fresh = null;
-                try {
-                    fresh = settings.tokenSupplier() == null ? null : settings.tokenSupplier().get();
-                } catch (RuntimeException e) {
-                    fresh = null;
-                }
-                synchronized (this) {
-                    if (state == ClientState.CLOSED) {
-                        return;
-                    }
-                    if (fresh == null || fresh.equals(token)) {
-                        stop(code, reason + "; the token supplier has no new token");
-                    } else {
-                        nextToken = fresh;
-                        scheduleReconnect(code, reason);
-                    }
-                }
-            });
+            case RECONNECT_WITH_NEW_TOKEN -> reconnectWithNewToken(code, reason, token);
         }
+    }
+
+    /**
+     * Asks the token supplier (off the caller's thread) for a token other than {@code refused}:
+     * with one, reconnects with it after the backoff; without one, stops with {@code code}.
+     */
+    private void reconnectWithNewToken(int code, String reason, String refused) {
+        Thread.ofVirtual().name("arqonbus-token").start(() -> {
+            String fresh;
+            try {
+                fresh = settings.tokenSupplier() == null ? null : settings.tokenSupplier().get();
+            } catch (RuntimeException e) {
+                fresh = null;
+            }
+            synchronized (this) {
+                if (state == ClientState.CLOSED) {
+                    return;
+                }
+                if (fresh == null || fresh.equals(refused)) {
+                    stop(code, reason + "; the token supplier has no new token");
+                } else {
+                    nextToken = fresh;
+                    scheduleReconnect(code, reason);
+                }
+            }
+        });
     }
 
     private void scheduleReconnect(int code, String reason) {

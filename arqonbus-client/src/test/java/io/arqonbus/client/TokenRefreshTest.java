@@ -81,6 +81,21 @@ class TokenRefreshTest {
     }
 
     @Test
+    void aHandshakeRefusedWith401ReconnectsWhenTheSupplierHasANewToken() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        String good = token("carol", Duration.ofMinutes(5));
+        Recorder recorder = new Recorder();
+        try (ArqonBusClient client = ArqonBusClient.builder(server.wsUri())
+                .token(() -> asked.getAndIncrement() == 0 ? "not-a-jwt" : good)
+                .onStateChange(recorder).build()) {
+            client.connect().get(20, TimeUnit.SECONDS);
+            assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+            assertThat(asked.get()).isGreaterThanOrEqualTo(2);
+            assertThat(recorder.events).anySatisfy(e -> assertThat(e.code()).isEqualTo(1008));
+        }
+    }
+
+    @Test
     void anExpiredTokenWithNoNewOneStopsTheClient() throws Exception {
         String only = token("bob", Duration.ofSeconds(2));
         Recorder recorder = new Recorder();

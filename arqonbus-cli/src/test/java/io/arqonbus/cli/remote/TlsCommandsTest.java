@@ -60,7 +60,7 @@ class TlsCommandsTest {
         assertThat(untrusted.err()).startsWith("arqon: Failed to connect to " + url);
 
         CliRunner.Result welcome = new CliRunner().run("tail", "--ws-url", url, "--ca-file", cert, "--raw",
-                "--timeout-seconds", "5");
+                "--limit", "1", "--timeout-seconds", "5");
         assertThat(welcome.exitCode()).as(welcome.err()).isZero();
         assertThat(welcome.out()).contains("\"welcome\": \"Connected to ArqonBus\"");
     }
