@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * loopback port (read from the ready banner), telemetry and HTTP off, output in a log file.
  * {@link #kill()} is SIGKILL ({@link Process#destroyForcibly()} on Linux): no shutdown hook runs.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern BANNER = Pattern.compile("ready: bus=(ws://127\\.0\\.0\\.1:\\d+)");
 
@@ -44,12 +44,12 @@ final class ServerProcess implements AutoCloseable {
      * @param args flags after {@code serve --port 0 --telemetry-port -1 --http-port -1}
      * @param log  where its stdout and stderr go (appended)
      */
-    static ServerProcess start(Map<String, String> env, List<String> args, Path log) {
+    public static ServerProcess start(Map<String, String> env, List<String> args, Path log) {
         return start(env, args, log, List.of());
     }
 
     /** {@link #start(Map, List, Path)} with more JVM options (e.g. a small direct memory). */
-    static ServerProcess start(Map<String, String> env, List<String> args, Path log, List<String> jvmOptions) {
+    public static ServerProcess start(Map<String, String> env, List<String> args, Path log, List<String> jvmOptions) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -97,32 +97,32 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The bus WebSocket URI. */
-    URI uri() {
+    public URI uri() {
         return uri;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Whether the server process is still running. */
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits up to {@code timeout} for the process to end on its own; its exit status, or -1 if it did not end. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     /** SIGKILL, then waits for the process to be gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         waitFor();
     }
 
     /** The log so far (for failure messages). */
-    String log() {
+    public String log() {
         return read(log, 0);
     }
 
