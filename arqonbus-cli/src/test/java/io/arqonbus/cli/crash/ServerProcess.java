@@ -58,7 +58,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** {@link #start(Map, List, Path)} with more JVM options (e.g. a small direct memory). */
-    static ServerProcess start(Map<String, String> env, List<String> args, Path log, List<String> jvmOptions) {
+    public static ServerProcess start(Map<String, String> env, List<String> args, Path log, List<String> jvmOptions) {
         return start(env, args, log, jvmOptions, "-1");
     }
 
@@ -124,7 +124,7 @@ public final class ServerProcess implements AutoCloseable {
         return uri;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -134,12 +134,12 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Waits up to {@code timeout} for the process to end on its own; its exit status, or -1 if it did not end. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     /** SIGKILL, then waits for the process to be gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         waitFor();
     }

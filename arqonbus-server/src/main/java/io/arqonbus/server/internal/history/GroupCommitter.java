@@ -36,6 +36,14 @@ import org.slf4j.LoggerFactory;
  * one thread's state and are kept together so that nothing else can touch it.
  */
 final class GroupCommitter implements Runnable {
+    /**
+     * Free space left on the store's disk after a write, for RocksDB's own needs (a memtable flush
+     * writes up to 64 MiB, compactions more): appends that would go below it are refused with
+     * {@code STORAGE_UNAVAILABLE} and accepted again once space returns.
+     */
+    static final long DISK_RESERVE = 64L * 1024 * 1024;
+    /** How often the writer looks for free space while the disk is full. */
+    private static final long SPACE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** Most operations in one write batch. */
     static final int MAX_GROUP = 4096;
     /** Most entries one age-trimming pass deletes; the next pass goes on. */
@@ -76,6 +84,8 @@ final class GroupCommitter implements Runnable {
     private final AtomicLong groups = new AtomicLong();
     private long nextId;
     private boolean stopping;
+    /** Whether the store is down because its disk is full (the writer then watches for space). */
+    private boolean diskFull;
 
     GroupCommitter(RocksEngine engine, ConcurrentHashMap<ChannelKey, StreamState> streams, AtomicLong size,
             AtomicReference<StoreHealth> health, int queueCapacity, int maxPerStream, Duration maxAge, Clock clock) {
@@ -144,12 +154,18 @@ final class GroupCommitter implements Runnable {
         while (!(stopping && queue.isEmpty())) {
             try {
                 long wait = Math.max(0, nextTrim - System.nanoTime());
+                if (diskFull) {
+                    wait = Math.min(wait, SPACE_CHECK_NANOS);
+                }
                 Op first = queue.poll(wait, TimeUnit.NANOSECONDS);
                 if (first != null) {
                     group.add(first);
                     queue.drainTo(group, MAX_GROUP - 1);
                     commit(group);
                     group.clear();
+                }
+                if (diskFull) {
+                    checkSpaceReturned();
                 }
                 if (System.nanoTime() - nextTrim >= 0) {
                     trimSafely(TRIM_BUDGET);
@@ -191,6 +207,12 @@ final class GroupCommitter implements Runnable {
                 try {
                     for (var change : changes.entrySet()) {
                         change.getValue().finish(change.getKey(), batch);
+                    }
+                    try {
+                        engine.checkSpace(batch.getDataSize(), DISK_RESERVE);
+                    } catch (StoreUnavailableException e) {
+                        diskFull = true;
+                        throw e;
                     }
                     engine.db.write(engine.appendWrites, batch);
                     groups.incrementAndGet();
@@ -276,7 +298,27 @@ final class GroupCommitter implements Runnable {
         }
     }
 
+    /**
+     * While the store is down for a full disk, durable publications are refused before they reach
+     * the writer, so no write would bring it up again: the writer looks at the free space itself
+     * (every {@link #SPACE_CHECK_NANOS}) and brings the store up once it is above the reserve.
+     */
+    private void checkSpaceReturned() {
+        if (!engine.use()) {
+            return;
+        }
+        try {
+            engine.checkSpace(0, DISK_RESERVE);
+            recovered();
+        } catch (StoreUnavailableException e) {
+            // Still full.
+        } finally {
+            engine.release();
+        }
+    }
+
     private void recovered() {
+        diskFull = false;
         if (!health.getAndSet(StoreHealth.UP).available()) {
             log.atInfo()
                     .addKeyValue("event", "history_store_up")

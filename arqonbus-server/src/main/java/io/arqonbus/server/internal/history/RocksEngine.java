@@ -2,6 +2,7 @@ package io.arqonbus.server.internal.history;
 
 import io.arqonbus.server.internal.channel.ChannelKey;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,12 +39,15 @@ final class RocksEngine {
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final ColumnFamilyHandle defaultFamily;
+    /** The file system holding the database, asked for its free space before each write. */
+    private final FileStore disk;
     private final ReadWriteLock guard = new ReentrantReadWriteLock();
     private boolean closed;
 
     private RocksEngine(RocksDB db, List<ColumnFamilyHandle> handles, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-            boolean sync) {
+            boolean sync, FileStore disk) {
         this.db = db;
+        this.disk = disk;
         this.defaultFamily = handles.get(0);
         this.streams = handles.get(1);
         this.entries = handles.get(2);
@@ -96,7 +100,16 @@ final class RocksEngine {
             throw new StoreUnavailableException("cannot open the history store in " + directory + " (is another "
                     + "server using it?): " + e.getMessage(), e);
         }
-        RocksEngine engine = new RocksEngine(db, handles, dbOptions, cfOptions, sync);
+        FileStore disk;
+        try {
+            disk = Files.getFileStore(directory);
+        } catch (IOException e) {
+            db.close();
+            dbOptions.close();
+            cfOptions.close();
+            throw new StoreUnavailableException("cannot read the file system of " + directory + ": " + e, e);
+        }
+        RocksEngine engine = new RocksEngine(db, handles, dbOptions, cfOptions, sync, disk);
         try {
             engine.checkFormat(directory);
         } catch (RuntimeException e) {
@@ -119,6 +132,27 @@ final class RocksEngine {
         } catch (RocksDBException e) {
             throw new StoreUnavailableException("cannot read the history store in " + directory + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a write of {@code bytes} that would leave less than {@code reserve} free on the
+     * database's file system: RocksDB must never meet a full disk itself, because a failed log
+     * write leaves the database refusing every write until it is reopened (RocksJava has no
+     * {@code DB::Resume}, and even that does not clear a failed log writer).
+     *
+     * @throws StoreUnavailableException when the space is not there, or cannot be read
+     */
+    void checkSpace(long bytes, long reserve) {
+        long free;
+        try {
+            free = disk.getUsableSpace();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot read the free space of the history store's disk: " + e, e);
+        }
+        if (free - bytes < reserve) {
+            throw new StoreUnavailableException("the history store's disk is full: " + free + " bytes free, "
+                    + reserve + " kept in reserve");
         }
     }
 
