@@ -21,15 +21,25 @@ class EnvelopeDecodeFuzzTest {
     private final EnvelopeCodec codec = new EnvelopeCodec(new IdGenerator(),
             Clock.fixed(Instant.parse("2026-11-22T04:05:00.445Z"), ZoneOffset.UTC));
 
+    /** Warm-up outside the timed part: the first frame pays for class loading, seconds on a busy machine. */
+    EnvelopeDecodeFuzzTest() {
+        run("{\"type\":\"message\",\"room\":\"r\",\"channel\":\"c\"}".getBytes(StandardCharsets.UTF_8));
+        run("{".getBytes(StandardCharsets.UTF_8));
+    }
+
     @FuzzTest(maxDuration = "30s")
     void decodeFrame(byte[] frame) {
         long start = System.nanoTime();
+        run(frame);
+        assertThat(System.nanoTime() - start).as("time for one frame").isLessThan(MAX_NANOS_PER_INPUT);
+    }
+
+    private void run(byte[] frame) {
         Inbound fromBytes = codec.decode(frame);
         check(fromBytes);
         // The string path (used for frames Netty hands over as text) agrees on acceptance.
         Inbound fromString = codec.decode(new String(frame, StandardCharsets.UTF_8));
         check(fromString);
-        assertThat(System.nanoTime() - start).as("time for one frame").isLessThan(MAX_NANOS_PER_INPUT);
     }
 
     private void check(Inbound inbound) {
