@@ -2,9 +2,6 @@ package io.arqonbus.server.internal.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Timestamps;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -44,14 +41,7 @@ public final class StatusEndpoint implements HttpEndpoint {
         endpoints.put("telemetry", view.telemetryUrl());
         endpoints.put("http", view.httpUrl());
 
-        ObjectNode connections = body.putObject("connections");
-        connections.put("active", view.activeClients());
-        connections.put("websocket", view.websocketConnections());
-        connections.put("telemetry", view.telemetryConnections());
-        ObjectNode byType = connections.putObject("by_type");
-        for (Map.Entry<String, Integer> entry : view.clientsByType().entrySet()) {
-            byType.put(entry.getKey(), entry.getValue());
-        }
+        StatusSections.putConnections(view, body);
 
         body.put("rooms", view.rooms());
         body.put("channels", view.channels());
@@ -65,18 +55,6 @@ public final class StatusEndpoint implements HttpEndpoint {
         storage.put("backend", view.storageBackend());
         storage.put("history_size", view.historySize());
         storage.put("history_bytes", view.historyBytes());
-        CompletionStage<ObjectNode> cluster = view.cluster();
-        if (cluster == null) {
-            return CompletableFuture.completedFuture(HttpAnswer.json(HttpResponseStatus.OK, body));
-        }
-        return cluster.handle((nodes, error) -> {
-            if (nodes != null) {
-                body.set("cluster", nodes);
-            } else {
-                body.putObject("cluster").put("error", "the cluster's registry could not be read: "
-                        + error.getMessage());
-            }
-            return HttpAnswer.json(HttpResponseStatus.OK, body);
-        });
+        return StatusSections.okWithCluster(view, body);
     }
 }

@@ -14,6 +14,7 @@ import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.history.StoredMessage;
 import io.arqonbus.server.internal.http.BusView;
 import io.arqonbus.server.internal.http.HttpAnswer;
+import io.arqonbus.server.internal.http.StatusSections;
 import io.arqonbus.server.internal.hub.ChannelInfo;
 import io.arqonbus.server.internal.hub.Hub;
 import io.arqonbus.server.internal.hub.RoomInfo;
@@ -23,7 +24,6 @@ import io.arqonbus.server.internal.presence.PresenceJson;
 import io.arqonbus.server.internal.presence.Viewer;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -185,14 +185,7 @@ final class ReadRoutes {
         node.put("status", view.readiness().name().toLowerCase(java.util.Locale.ROOT));
         node.put("uptime_seconds", view.uptimeSeconds());
         node.put("websocket", view.websocketUrl());
-        ObjectNode connections = node.putObject("connections");
-        connections.put("active", view.activeClients());
-        connections.put("websocket", view.websocketConnections());
-        connections.put("telemetry", view.telemetryConnections());
-        ObjectNode byType = connections.putObject("by_type");
-        for (Map.Entry<String, Integer> entry : view.clientsByType().entrySet()) {
-            byType.put(entry.getKey(), entry.getValue());
-        }
+        StatusSections.putConnections(view, node);
         node.put("rooms", view.rooms());
         node.put("channels", view.channels());
         ObjectNode messages = node.putObject("messages");
@@ -205,18 +198,6 @@ final class ReadRoutes {
         body.put("connections", view.activeClients());
         body.put("scope", request.caller().scope().wireName());
         body.put("timestamp", Timestamps.format(view.now()));
-        CompletionStage<ObjectNode> cluster = view.cluster();
-        if (cluster == null) {
-            return CompletableFuture.completedFuture(HttpAnswer.json(HttpResponseStatus.OK, body));
-        }
-        return cluster.handle((nodes, error) -> {
-            if (nodes != null) {
-                body.set("cluster", nodes);
-            } else {
-                body.putObject("cluster").put("error", "the cluster's registry could not be read: "
-                        + error.getMessage());
-            }
-            return HttpAnswer.json(HttpResponseStatus.OK, body);
-        });
+        return StatusSections.okWithCluster(view, body);
     }
 }
