@@ -24,7 +24,10 @@ import reactor.blockhound.BlockingOperationError;
  * happens at boot, long before a server starts; and a hand-off to a bounded thread pool
  * ({@code ThreadPoolExecutor.execute}: the history readers and reply workers) — it offers to the
  * pool's queue under the queue's lock for a few instructions and never waits for space (a full
- * queue is refused at once).
+ * queue is refused at once); and Jackson's deserializer cache, which builds a type's deserializer
+ * once under a lock ({@code DeserializerCache._createAndCacheValueDeserializer}): another thread
+ * building the same one at that moment makes the loop wait for those microseconds, once per type in
+ * the process's life.
  */
 public final class BlockingCallsExtension implements AfterEachCallback, AfterAllCallback {
     /** Blocking calls seen since the last check; JVM-wide because BlockHound's callback is. */
@@ -35,6 +38,8 @@ public final class BlockingCallsExtension implements AfterEachCallback, AfterAll
                 .loadIntegrations()
                 .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes")
                 .allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute")
+                .allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache",
+                        "_createAndCacheValueDeserializer")
                 .blockingMethodCallback(method -> {
                     BlockingOperationError error = new BlockingOperationError(method);
                     FOUND.add(error);

@@ -1,5 +1,6 @@
 package io.arqonbus.server.internal.cluster;
 
+import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.internal.channel.ChannelKey;
@@ -176,12 +177,25 @@ final class StreamFeed {
         if (incoming.offset() > 0) {
             last = incoming.offset();
         }
+        Envelope envelope;
+        try {
+            envelope = StoredMessage.of(incoming.json(), incoming.offset(), Instant.EPOCH, codec).envelope();
+        } catch (RuntimeException e) {
+            // Not an envelope (nothing this bus's nodes publish): skipped, said, never fatal to the feed.
+            log.atWarn()
+                    .addKeyValue("event", "cluster_undecodable")
+                    .addKeyValue("code", "INVALID_JSON")
+                    .addKeyValue("stream", key)
+                    .addKeyValue("offset", incoming.offset())
+                    .addKeyValue("msg", "a publication on the cluster channel is not an envelope; skipped")
+                    .log("cluster_undecodable");
+            return;
+        }
+        // Encoded after the decode, so that a refused publication leaves no frame behind.
         ByteBuf frame = encoder.encode(incoming.json());
-        StoredMessage decoded = StoredMessage.of(incoming.json(), incoming.offset(), Instant.EPOCH, codec);
         StreamPosition position = new StreamPosition(incoming.offset(), epoch == null ? "" : epoch);
         metrics.received();
-        handler.handlePublication(key, position, new SequencedPublication(decoded.envelope(), frame,
-                incoming.sender()));
+        handler.handlePublication(key, position, new SequencedPublication(envelope, frame, incoming.sender()));
     }
 
     /**
