@@ -1,15 +1,12 @@
 package io.arqonbus.server.internal.cron;
 
+import static io.arqonbus.server.internal.kv.KeyValueWait.await;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.arqonbus.server.internal.kv.KeyValueStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The durable jobs in the key-value store — Redis when Redis is the storage backend — under the
@@ -20,7 +17,6 @@ final class CronJobsInKeyValueStore implements CronJobStore {
     static final String NAMESPACE = "arqonbus:cron";
     static final String KEY = "jobs";
     /** How long the scheduler thread waits for the store. */
-    private static final long TIMEOUT_SECONDS = 10;
 
     private final KeyValueStore store;
 
@@ -42,18 +38,5 @@ final class CronJobsInKeyValueStore implements CronJobStore {
     @Override
     public String where() {
         return "kv:" + NAMESPACE + "/" + KEY;
-    }
-
-    private static <T> T await(CompletableFuture<T> future) throws IOException {
-        try {
-            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause() == null ? e.toString() : e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("the key-value store did not answer in " + TIMEOUT_SECONDS + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 }

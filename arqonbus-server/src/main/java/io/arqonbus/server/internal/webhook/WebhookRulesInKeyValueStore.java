@@ -1,5 +1,6 @@
 package io.arqonbus.server.internal.webhook;
 
+import static io.arqonbus.server.internal.kv.KeyValueWait.await;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,10 +8,6 @@ import io.arqonbus.server.internal.kv.KeyValueStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Durable webhook rules in the server's reserved key-value namespace {@code arqonbus:webhooks}
@@ -20,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 final class WebhookRulesInKeyValueStore implements WebhookRuleStore {
     static final String NAMESPACE = "arqonbus:webhooks";
     static final String KEY = "rules";
-    private static final long TIMEOUT_SECONDS = 10;
 
     private final KeyValueStore store;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -43,18 +39,5 @@ final class WebhookRulesInKeyValueStore implements WebhookRuleStore {
     @Override
     public String where() {
         return "kv:" + NAMESPACE + "/" + KEY;
-    }
-
-    private static <T> T await(CompletableFuture<T> future) throws IOException {
-        try {
-            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause() == null ? e.toString() : e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("the key-value store did not answer in " + TIMEOUT_SECONDS + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 }
