@@ -106,11 +106,40 @@ public final class ClientDirectory implements PrivateRelay, AutoCloseable {
         return this;
     }
 
-    /** A client connected to this node: it is reachable from every node from now on. */
-    public void connected(Session session) {
+    /**
+     * A client connected to this node: it is reachable from every node once the returned stage
+     * completes (the welcome waits for it, so whoever learns the client's id can reach it). Never
+     * fails: when Redis does not answer within the command timeout the client is welcomed
+     * anyway, and the next heartbeat enters it.
+     */
+    public CompletableFuture<Void> connected(Session session) {
+        StatefulRedisConnection<String, String> conn = redis;
+        if (conn == null || closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return conn.async().set(clientKey(session.clientId()), entry(session), SetArgs.Builder.px(TTL.toMillis()))
+                .toCompletableFuture()
+                .orTimeout(link.config().commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((ok, error) -> {
+                    if (error != null) {
+                        log.atWarn()
+                                .addKeyValue("event", "cluster_register_failed")
+                                .addKeyValue("code", "STORAGE_UNAVAILABLE")
+                                .addKeyValue("client", session.clientId())
+                                .addKeyValue("msg", String.valueOf(Failures.unwrap(error).getMessage()))
+                                .log("cluster_register_failed");
+                    }
+                    return null;
+                });
+    }
+
+    /** A client of this node took another id: the new one is reachable, the former one no longer. */
+    public void renamed(Session session, String former) {
         StatefulRedisConnection<String, String> conn = redis;
         if (conn != null && !closed) {
             conn.async().set(clientKey(session.clientId()), entry(session), SetArgs.Builder.px(TTL.toMillis()));
+            conn.async().eval(FORGET, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {clientKey(former)},
+                    entry(session));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.arqonbus.server.internal.hub;
 
 import io.arqonbus.server.internal.reply.Replies;
+import io.arqonbus.server.internal.session.ClientAdmission;
 import io.arqonbus.server.internal.session.WelcomeExtension;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -19,6 +20,8 @@ import io.arqonbus.server.internal.telemetry.TelemetryHub;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,8 @@ public final class ConnectionLifecycle {
     private final boolean authEnabled;
     private final List<Consumer<Session>> closeListeners = new CopyOnWriteArrayList<>();
     private final List<WelcomeExtension> welcomeExtensions = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<Session, String>> renameListeners = new CopyOnWriteArrayList<>();
+    private volatile ClientAdmission admission;
 
     public ConnectionLifecycle(SessionRegistry sessions, Hub hub, Replies replies, TelemetryHub telemetry,
             AgentActivity activity, BusMetrics metrics, boolean authEnabled) {
@@ -59,6 +64,22 @@ public final class ConnectionLifecycle {
         welcomeExtensions.add(extension);
     }
 
+    /**
+     * A step every new connection passes before its welcome (set before the ports open); the
+     * connection reads nothing meanwhile. At most one.
+     */
+    public void admitWith(ClientAdmission step) {
+        admission = step;
+    }
+
+    /**
+     * Runs {@code listener} on the session's loop when an identification gives a connection
+     * another client id; it receives the session (already renamed) and its former id.
+     */
+    public void onRenamed(BiConsumer<Session, String> listener) {
+        renameListeners.add(listener);
+    }
+
     /** A connection finished its handshake: register it and send the welcome. */
     public void opened(Session session) {
         opened(session, Map.of());
@@ -70,6 +91,27 @@ public final class ConnectionLifecycle {
      */
     public void opened(Session session, Map<String, List<String>> query) {
         sessions.register(session);
+        ClientAdmission step = admission;
+        if (step == null) {
+            welcome(session, query);
+            return;
+        }
+        session.channel().config().setAutoRead(false);
+        step.admit(session).whenComplete((ignored, error) -> {
+            try {
+                session.loop().enqueue(() -> {
+                    if (session.channel().isActive()) {
+                        session.channel().config().setAutoRead(true);
+                        welcome(session, query);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                session.channel().close();
+            }
+        });
+    }
+
+    private void welcome(Session session, Map<String, List<String>> query) {
         hub.sendTo(session, replies.welcome(session.clientId()));
         for (WelcomeExtension extension : welcomeExtensions) {
             extension.welcomed(session, query);
@@ -97,11 +139,18 @@ public final class ConnectionLifecycle {
                         "client_id '" + requested + "' does not match the token's subject");
                 requested = null;
                 accepted = false;
-            } else if (!sessions.rename(session, requested)) {
-                reject(session, ErrorCode.CLIENT_ID_TAKEN,
-                        "client_id '" + requested + "' is in use by another connection; keeping " + session.clientId());
-                requested = null;
-                accepted = false;
+            } else {
+                String former = session.clientId();
+                if (!sessions.rename(session, requested)) {
+                    reject(session, ErrorCode.CLIENT_ID_TAKEN, "client_id '" + requested
+                            + "' is in use by another connection; keeping " + session.clientId());
+                    requested = null;
+                    accepted = false;
+                } else {
+                    for (BiConsumer<Session, String> listener : renameListeners) {
+                        listener.accept(session, former);
+                    }
+                }
             }
         }
         ClientInfo old = session.info();

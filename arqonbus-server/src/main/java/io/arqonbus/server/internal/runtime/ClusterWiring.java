@@ -47,7 +47,8 @@ final class ClusterWiring {
         ClientDirectory directory = new ClientDirectory(redis, config.cluster().nodeId(), sessions, hub, codec, clock)
                 .start();
         hooks.add(ShutdownHooks.Priority.FEATURES, "cluster registry", directory::close);
-        lifecycle.addWelcomeExtension((session, query) -> directory.connected(session));
+        lifecycle.admitWith(directory::connected);
+        lifecycle.onRenamed(directory::renamed);
         lifecycle.onClosed(directory::disconnected);
         router.privateRelay(directory);
         return directory;

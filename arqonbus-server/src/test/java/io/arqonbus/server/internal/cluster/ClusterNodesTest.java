@@ -215,6 +215,36 @@ class ClusterNodesTest {
     }
 
     @Test
+    void aClientThatTookAnotherIdIsReachableByItFromAnotherNodeAndNoLongerByTheFormerOne() throws Exception {
+        TestClient sender = on(0);
+        TestClient renamed = on(1);
+        String former = renamed.clientId();
+        renamed.sendText("{\"client_id\":\"agent-7\"}");
+        renamed.sendText("{\"id\":\"arq_p\",\"type\":\"command\",\"command\":\"ping\"}");
+        renamed.await(f -> "arq_p".equals(f.path("request_id").asText()), T);
+
+        org.awaitility.Awaitility.await().atMost(T).untilAsserted(() -> {
+            ObjectNode frame = TestClient.object();
+            frame.put("type", "private");
+            frame.putArray("to").add("agent-7");
+            frame.putObject("payload").put("text", "found you");
+            sender.send(frame);
+            JsonNode got = renamed.poll(Duration.ofMillis(500));
+            assertThat(got).isNotNull();
+            assertThat(got.path("type").asText()).isEqualTo("private");
+        });
+        org.awaitility.Awaitility.await().atMost(T).untilAsserted(() -> {
+            ObjectNode frame = TestClient.object();
+            frame.put("type", "private");
+            frame.putArray("to").add(former);
+            frame.putObject("payload").put("text", "still there?");
+            sender.send(frame);
+            JsonNode error = sender.await(f -> "error".equals(f.path("type").asText()), T);
+            assertThat(error.path("payload").path("missing")).extracting(JsonNode::asText).containsExactly(former);
+        });
+    }
+
+    @Test
     void aClientThatLeftIsNoLongerReachableFromAnotherNode() throws Exception {
         TestClient sender = on(0);
         TestClient gone = on(1);
