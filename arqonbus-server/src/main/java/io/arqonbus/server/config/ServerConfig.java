@@ -52,7 +52,7 @@ public final class ServerConfig {
                 b.directMemoryHighWater > 0 ? b.directMemoryHighWater : MemoryLimits.defaultDirectMemoryHighWater());
         history = new HistorySettings(b.maxHistorySize, b.maxHistoryLimit, b.historyMaxAge, b.recoveryMaxMessages,
                 b.dedupWindow, b.recentEventsSize, b.maxHistoryBytes, b.maxHistoryTotalBytes);
-        cluster = new ClusterSettings(b.clusterRedis, b.nodeId != null ? b.nodeId : generatedNodeId());
+        cluster = new ClusterSettings(b.clusterRedis, b.nodeId != null ? b.nodeId : generatedNodeId(), b.clusterPresenceTtl);
         storage = new StorageSettings(cluster.enabled() ? clusterStore(b) : b.redis, b.storageMode, b.store,
                 b.storeSync);
         auth = new AuthSettings(b.authEnabled, b.jwtAlgorithm, b.jwtSecret, b.jwtPublicKeyFile, b.jwksUrl,
@@ -205,6 +205,7 @@ public final class ServerConfig {
         private RedisConfig redis;
         private RedisConfig clusterRedis;
         private String nodeId;
+        private Duration clusterPresenceTtl = ClusterSettings.DEFAULT_PRESENCE_TTL;
         private StorageMode storageMode = StorageMode.DEGRADED;
         private StoreLocation store = StoreLocation.MEMORY;
         private StoreSync storeSync = StoreSync.ALWAYS;
@@ -301,6 +302,8 @@ public final class ServerConfig {
         public Builder cluster(RedisConfig value) { clusterRedis = value; return this; }
         /** This node's id; {@code null} generates one. */
         public Builder nodeId(String value) { nodeId = blankToNull(value); return this; }
+        /** How long a node's presence entries outlive its last heartbeat in the cluster's Redis. */
+        public Builder clusterPresenceTtl(Duration value) { clusterPresenceTtl = Objects.requireNonNull(value); return this; }
         public Builder storageMode(StorageMode value) { storageMode = Objects.requireNonNull(value); return this; }
         public Builder store(StoreLocation value) { store = Objects.requireNonNull(value, "store"); return this; }
         public Builder storeSync(StoreSync value) { storeSync = Objects.requireNonNull(value, "storeSync"); return this; }

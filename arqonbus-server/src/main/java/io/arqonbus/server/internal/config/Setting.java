@@ -301,6 +301,11 @@ public enum Setting {
     NODE_ID(spec(Section.CLUSTER, "ARQONBUS_NODE_ID", "node id", "generated (`node-` and 8 hex digits)",
             "this node's name in logs, `/status` and metrics; unique among the nodes (1–64 letters, digits, `.`, `_`, `-`)",
             text(ServerConfig.Builder::nodeId), c -> c.cluster().nodeId()).name("node_id").flag("--node-id", "ID")),
+    CLUSTER_PRESENCE_TTL(spec(Section.CLUSTER, "ARQONBUS_CLUSTER_PRESENCE_TTL_SECONDS", "presence TTL", "`30`",
+            "how long a node's presence entries (its channels' members) outlive its last heartbeat in Redis: a dead "
+                    + "node's members vanish from presence and member counts within it; the node refreshes them every "
+                    + "third of it (at most every 5 s); at least 0.3; see [cluster.md](cluster.md)",
+            seconds(ServerConfig.Builder::clusterPresenceTtl), c -> c.cluster().presenceTtl())),
 
     // Operator lanes: key-value store and webhooks
     KV_MAX_VALUE_BYTES(spec(Section.OPERATOR_LANES, "ARQONBUS_KV_MAX_VALUE_BYTES", "largest value", "`65536`",

@@ -120,6 +120,11 @@ final class BusChannel implements ChannelView {
         return members.size();
     }
 
+    /** When the session joined, or {@code null} when it is not a member. */
+    Instant joinedAt(Session session) {
+        return members.get(session);
+    }
+
     boolean hasMember(Session session) {
         return members.containsKey(session);
     }

@@ -15,6 +15,7 @@ import io.arqonbus.server.internal.session.Session;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -57,6 +58,7 @@ public final class Hub implements AutoCloseable {
     private final FanOut fanOut;
     private final LocalDelivery delivery;
     private final Recovery recovery;
+    private volatile MemberDirectory members = new InProcessMemberDirectory(this);
 
     /**
      * @param heads the positions of the streams the store already holds; a channel made for one
@@ -90,6 +92,22 @@ public final class Hub implements AutoCloseable {
      */
     public void filteredReceivers(FilteredReceivers receivers) {
         fanOut.filteredReceivers(receivers);
+    }
+
+    /** Who is a member on every node (this hub's members on one node). */
+    public MemberDirectory members() {
+        return members;
+    }
+
+    /** Keeps the members of every node in {@code directory} (a cluster). Set once, before traffic starts. */
+    public void memberDirectory(MemberDirectory directory) {
+        members = directory;
+    }
+
+    /** When the session joined the channel, or {@code null} when it is not a member. */
+    public Instant joinedAt(Session session, ChannelKey key) {
+        BusChannel channel = registry.channel(key);
+        return channel == null ? null : channel.joinedAt(session);
     }
 
     /** Sets the bounds on the channels clients create. Set once, before traffic starts. */

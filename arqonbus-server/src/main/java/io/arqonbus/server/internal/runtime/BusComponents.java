@@ -252,6 +252,7 @@ public final class BusComponents {
         activity = new AgentActivity(hub, replies, telemetry);
         lifecycle = new ConnectionLifecycle(sessions, hub, replies, telemetry, activity, metrics,
                 config.auth().enabled());
+        ClusterWiring.presence(config, redisLink, hub, codec, clock, lifecycle, hooks);
         ScienceRoom.create(hub);
         ChannelReaper reaper = new ChannelReaper(hub, telemetry, listeners.workers().next(),
                 config.channels().idleGrace());

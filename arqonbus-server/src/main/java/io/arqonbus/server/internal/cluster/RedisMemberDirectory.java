@@ -1,0 +1,385 @@
+package io.arqonbus.server.internal.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.Envelope;
+import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.server.internal.async.Failures;
+import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.hub.Hub;
+import io.arqonbus.server.internal.hub.InProcessMemberDirectory;
+import io.arqonbus.server.internal.hub.MemberDirectory;
+import io.arqonbus.server.internal.redis.RedisLink;
+import io.arqonbus.server.internal.session.Session;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The members of every node of a cluster, in its Redis ({@link PresenceScripts} names the keys):
+ * each node writes its own members of each channel into a hash of its own, which its heartbeat
+ * (every third of the presence TTL, at most every {@link #MAX_HEARTBEAT}) rewrites and keeps alive;
+ * a node that dies stops refreshing, so its members vanish within the TTL. A join or a leave is one
+ * script (write, count, publish the notice to the other nodes with members); a count or a member
+ * list is one script per command; nothing runs on the publication path.
+ *
+ * <p>Notices (join, leave, typing) reach another node through its channel {@code notices:<node>},
+ * published only to the nodes with members of the channel; the receiving node hands them to its
+ * local members. When Redis cannot be asked within the command timeout, every answer falls back to
+ * this node's own members (logged), and the next heartbeat writes them again.
+ */
+public final class RedisMemberDirectory implements MemberDirectory, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisMemberDirectory.class);
+    /** The longest time between two heartbeats, whatever the TTL. */
+    public static final Duration MAX_HEARTBEAT = Duration.ofSeconds(5);
+
+    private final RedisLink link;
+    private final String nodeId;
+    private final String prefix;
+    private final Duration ttl;
+    private final Hub hub;
+    private final InProcessMemberDirectory local;
+    private final EnvelopeCodec codec;
+    private final ObjectMapper json;
+    private final Clock clock;
+    /** This node's members per channel (client id → entry), changed and written under the map's lock for the key. */
+    private final ConcurrentHashMap<ChannelKey, Map<String, String>> mine = new ConcurrentHashMap<>();
+    private volatile StatefulRedisConnection<String, String> redis;
+    private volatile StatefulRedisPubSubConnection<String, String> notices;
+    private volatile ScheduledFuture<?> heartbeat;
+    private volatile boolean closed;
+
+    public RedisMemberDirectory(RedisLink link, String nodeId, Duration ttl, Hub hub, EnvelopeCodec codec,
+            Clock clock) {
+        this.link = link;
+        this.nodeId = nodeId;
+        this.prefix = link.config().keyPrefix();
+        this.ttl = ttl;
+        this.hub = hub;
+        this.local = new InProcessMemberDirectory(hub);
+        this.codec = codec;
+        this.json = codec.mapper();
+        this.clock = clock;
+    }
+
+    /** Connects, subscribes this node's notices and starts the heartbeat. Blocks; call once, before traffic. */
+    public RedisMemberDirectory start() {
+        long timeout = link.config().commandTimeout().toMillis();
+        try {
+            redis = link.connection("arqonbus-cluster-presence", StringCodec.UTF8).get(timeout, TimeUnit.MILLISECONDS);
+            StatefulRedisPubSubConnection<String, String> sub = link
+                    .pubSubConnection("arqonbus-cluster-notices", StringCodec.UTF8)
+                    .get(timeout, TimeUnit.MILLISECONDS);
+            sub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    received(message);
+                }
+            });
+            sub.sync().subscribe(noticesOf(nodeId));
+            notices = sub;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("could not join the cluster's presence", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            throw new IllegalStateException("could not join the cluster's presence at " + link.description() + ": "
+                    + Failures.unwrap(e).getMessage(), e);
+        }
+        long period = heartbeatPeriod(ttl).toMillis();
+        heartbeat = link.executor().scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** How often a node refreshes its entries for a TTL: a third of it, at most {@link #MAX_HEARTBEAT}. */
+    static Duration heartbeatPeriod(Duration ttl) {
+        Duration third = ttl.dividedBy(3);
+        return third.compareTo(MAX_HEARTBEAT) > 0 ? MAX_HEARTBEAT : third;
+    }
+
+    @Override
+    public CompletableFuture<Integer> joined(ChannelKey key, Member member, int localCount,
+            IntFunction<Envelope> notice) {
+        return change("join", key, member, localCount, notice);
+    }
+
+    @Override
+    public CompletableFuture<Integer> left(ChannelKey key, Member member, int localCount,
+            IntFunction<Envelope> notice) {
+        return change("leave", key, member, localCount, notice);
+    }
+
+    @Override
+    public void relay(ChannelKey key, Envelope notice) {
+        change("relay", key, null, 0, n -> notice);
+    }
+
+    /** Runs {@link PresenceScripts#CHANGE}, the local change and its dispatch under the key's lock. */
+    private CompletableFuture<Integer> change(String op, ChannelKey key, Member member, int localCount,
+            IntFunction<Envelope> notice) {
+        StatefulRedisConnection<String, String> conn = redis;
+        if (conn == null || closed) {
+            return CompletableFuture.completedFuture(localCount);
+        }
+        String entry = member == null ? "" : entry(member);
+        String text = notice == null ? "" : new String(codec.encodeToBytes(notice.apply(-1)), StandardCharsets.UTF_8);
+        List<CompletableFuture<Long>> sent = new ArrayList<>(1);
+        mine.compute(key, (k, members) -> {
+            Map<String, String> now = members == null ? new HashMap<>() : members;
+            if (op.equals("join")) {
+                now.put(member.clientId(), entry);
+            } else if (op.equals("leave")) {
+                now.remove(member.clientId());
+            }
+            sent.add(conn.async().<Long>eval(PresenceScripts.CHANGE, ScriptOutputType.INTEGER,
+                    new String[] {roomIndex(k.room()), hash(k, nodeId)}, op, Long.toString(clock.millis()),
+                    Long.toString(ttl.toMillis()), k.channel(), nodeId, channelPrefix(k), prefix + "notices:", text,
+                    member == null ? "" : member.clientId(), entry).toCompletableFuture());
+            return now.isEmpty() ? null : now;
+        });
+        return sent.get(0).orTimeout(link.config().commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((count, error) -> {
+                    if (error == null) {
+                        return count.intValue();
+                    }
+                    failed("cluster_presence_write_failed", key, error);
+                    return localCount;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Integer>> counts(String room) {
+        return query(room, null, "count").thenApply(out -> {
+            Map<String, Integer> counts = new TreeMap<>();
+            for (int i = 0; i + 1 < out.size(); i += 2) {
+                int n = ((Long) out.get(i + 1)).intValue();
+                if (n > 0) {
+                    counts.merge((String) out.get(i), n, Integer::sum);
+                }
+            }
+            return counts;
+        }).exceptionally(error -> {
+            failed("cluster_presence_read_failed", ChannelKey.roomWide(room), error);
+            return local.localCounts(room);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Map<String, List<Member>>> members(String room, String channel) {
+        return query(room, channel, "list").thenApply(out -> {
+            Map<String, Map<String, Member>> byChannel = new TreeMap<>();
+            for (int i = 0; i + 1 < out.size(); i += 2) {
+                Map<String, Member> members = byChannel.computeIfAbsent((String) out.get(i), c -> new LinkedHashMap<>());
+                List<?> fields = (List<?>) out.get(i + 1);
+                for (int f = 0; f + 1 < fields.size(); f += 2) {
+                    Member member = member((String) fields.get(f), (String) fields.get(f + 1));
+                    if (member != null) {
+                        members.putIfAbsent(member.clientId(), member);
+                    }
+                }
+            }
+            Map<String, List<Member>> sorted = new TreeMap<>();
+            for (Map.Entry<String, Map<String, Member>> each : byChannel.entrySet()) {
+                if (!each.getValue().isEmpty()) {
+                    List<Member> list = new ArrayList<>(each.getValue().values());
+                    list.sort(Comparator.comparing(Member::clientId));
+                    sorted.put(each.getKey(), list);
+                }
+            }
+            return sorted;
+        }).exceptionally(error -> {
+            failed("cluster_presence_read_failed", channel == null ? ChannelKey.roomWide(room)
+                    : ChannelKey.of(room, channel), error);
+            return local.localMembers(room, channel);
+        });
+    }
+
+    private CompletableFuture<List<Object>> query(String room, String channel, String mode) {
+        StatefulRedisConnection<String, String> conn = redis;
+        if (conn == null || closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the cluster's presence is closed"));
+        }
+        return conn.async().<List<Object>>eval(PresenceScripts.QUERY, ScriptOutputType.MULTI,
+                        new String[] {roomIndex(room)}, Long.toString(clock.millis()), prefix + "presence:{" + room + "}:",
+                        channel == null ? "" : channel, mode)
+                .toCompletableFuture().orTimeout(link.config().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A client of this node took another id: its entries move to the new one. Call on its loop. */
+    public void renamed(Session session, String former) {
+        StatefulRedisConnection<String, String> conn = redis;
+        if (conn == null || closed) {
+            return;
+        }
+        for (ChannelKey key : session.membershipSnapshot()) {
+            Instant joinedAt = hub.joinedAt(session, key);
+            if (joinedAt == null) {
+                continue;
+            }
+            String entry = entry(Member.of(session, joinedAt));
+            mine.computeIfPresent(key, (k, members) -> {
+                members.remove(former);
+                members.put(session.clientId(), entry);
+                RedisAsyncCommands<String, String> async = conn.async();
+                async.hdel(hash(k, nodeId), former);
+                async.hset(hash(k, nodeId), session.clientId(), entry);
+                return members;
+            });
+        }
+    }
+
+    /** Rewrites this node's entries and keeps them alive for another TTL, pipelined. */
+    private void beat() {
+        StatefulRedisConnection<String, String> conn = redis;
+        if (conn == null || closed || !conn.isOpen()) {
+            return;
+        }
+        long now = clock.millis();
+        String expiry = Long.toString(now + ttl.toMillis());
+        for (ChannelKey key : List.copyOf(mine.keySet())) {
+            mine.computeIfPresent(key, (k, members) -> {
+                RedisAsyncCommands<String, String> async = conn.async();
+                String hash = hash(k, nodeId);
+                String index = roomIndex(k.room());
+                async.hset(hash, Map.copyOf(members));
+                async.pexpire(hash, ttl.toMillis());
+                async.zadd(index, Double.parseDouble(expiry), k.channel() + "\t" + nodeId);
+                async.pexpire(index, ttl.toMillis());
+                async.zremrangebyscore(index, io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, (double) now));
+                return members;
+            });
+        }
+    }
+
+    /** A notice from another node: to this node's members of its channel. */
+    private void received(String message) {
+        try {
+            Envelope envelope = codec.decodeStored(message.getBytes(StandardCharsets.UTF_8));
+            if (envelope.room() != null && envelope.channel() != null) {
+                hub.send(ChannelKey.of(envelope.room(), envelope.channel()), envelope, null);
+            }
+        } catch (RuntimeException e) {
+            log.atWarn()
+                    .addKeyValue("event", "cluster_notice_undecodable")
+                    .addKeyValue("code", "VALIDATION_ERROR")
+                    .addKeyValue("msg", e.getMessage())
+                    .log("cluster_notice_undecodable");
+        }
+    }
+
+    /**
+     * Stops refreshing and drops the connections without removing this node's entries, as a node
+     * that dies does: its members vanish from the cluster's presence within the TTL.
+     */
+    public void halt() {
+        closed = true;
+        ScheduledFuture<?> task = heartbeat;
+        if (task != null) {
+            task.cancel(false);
+        }
+        StatefulRedisPubSubConnection<String, String> sub = notices;
+        if (sub != null) {
+            sub.async().unsubscribe(noticesOf(nodeId));
+        }
+    }
+
+    /** Leaves the cluster's presence: this node's entries are removed; the notices are unsubscribed. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        halt();
+        StatefulRedisConnection<String, String> conn = redis;
+        if (conn != null && conn.isOpen()) {
+            try {
+                CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+                for (ChannelKey key : List.copyOf(mine.keySet())) {
+                    conn.async().zrem(roomIndex(key.room()), key.channel() + "\t" + nodeId);
+                    last = conn.async().del(hash(key, nodeId)).toCompletableFuture();
+                }
+                last.get(link.config().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                log.atDebug()
+                        .addKeyValue("event", "cluster_presence_leave_failed")
+                        .addKeyValue("node", nodeId)
+                        .addKeyValue("msg", e.getMessage())
+                        .log("cluster_presence_leave_failed");
+            }
+        }
+        mine.clear();
+    }
+
+    private void failed(String event, ChannelKey key, Throwable error) {
+        log.atWarn()
+                .addKeyValue("event", event)
+                .addKeyValue("code", "STORAGE_UNAVAILABLE")
+                .addKeyValue("stream", key)
+                .addKeyValue("msg", String.valueOf(Failures.unwrap(error).getMessage()))
+                .log(event);
+    }
+
+    /** {@code {"t":tenant,"c":type,"s":screen name,"j":joined ms}}. */
+    private String entry(Member member) {
+        ObjectNode node = json.createObjectNode();
+        node.put("t", member.tenant());
+        node.put("c", member.clientType());
+        node.put("s", member.screenName());
+        node.put("j", member.joinedAt().toEpochMilli());
+        return node.toString();
+    }
+
+    /** The member an entry names, or {@code null} when it is not one this code wrote. */
+    private Member member(String clientId, String entry) {
+        try {
+            JsonNode node = json.readTree(entry);
+            JsonNode screen = node.path("s");
+            return new Member(clientId, node.path("t").asText(""), node.path("c").asText("unknown"),
+                    screen.isTextual() ? screen.asText() : null, Instant.ofEpochMilli(node.path("j").asLong()));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private String roomIndex(String room) {
+        return prefix + "presence:{" + room + "}";
+    }
+
+    private String channelPrefix(ChannelKey key) {
+        return prefix + "presence:{" + key.room() + "}:" + key.channel() + ":";
+    }
+
+    private String hash(ChannelKey key, String node) {
+        return channelPrefix(key) + node;
+    }
+
+    private String noticesOf(String node) {
+        return prefix + "notices:" + node;
+    }
+}
