@@ -305,7 +305,8 @@ public final class BusComponents {
                 config.limits().maxSubscriptionsPerConnection());
         hub.filteredReceivers(subscriptions);
         CommandRegistry registry = new CommandRegistry();
-        SystemCommands.register(registry, clock, info, sessions, hub, history, authenticator, config.permissions());
+        SystemCommands.register(registry, clock, info, sessions, hub, history, authenticator, config.permissions(),
+                () -> clientDirectory == null ? null : clientDirectory.describe());
         HubCommands.register(registry, hub, lifecycle, history, telemetry, config);
         HistoryReaders historyReaders = new HistoryReaders(config.historyReads());
         hooks.add(ShutdownHooks.Priority.FEATURES, "history readers", historyReaders::close);
