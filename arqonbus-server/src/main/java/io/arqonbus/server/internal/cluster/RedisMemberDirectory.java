@@ -146,7 +146,11 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
             return CompletableFuture.completedFuture(localCount);
         }
         String entry = member == null ? "" : entry(member);
-        String text = notice == null ? "" : new String(codec.encodeToBytes(notice.apply(-1)), StandardCharsets.UTF_8);
+        // While Redis is known to be down, answer at once with this node's figures (the heartbeat
+        // writes this node's members again once it is back) rather than wait for the command timeout.
+        boolean up = link.down().isEmpty();
+        String text = notice == null || !up ? ""
+                : new String(codec.encodeToBytes(notice.apply(-1)), StandardCharsets.UTF_8);
         List<CompletableFuture<Long>> sent = new ArrayList<>(1);
         mine.compute(key, (k, members) -> {
             Map<String, String> now = members == null ? new HashMap<>() : members;
@@ -155,12 +159,18 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
             } else if (op.equals("leave")) {
                 now.remove(member.clientId());
             }
+            if (!up) {
+                return now.isEmpty() ? null : now;
+            }
             sent.add(conn.async().<Long>eval(PresenceScripts.CHANGE, ScriptOutputType.INTEGER,
                     new String[] {roomIndex(k.room()), hash(k, nodeId)}, op, Long.toString(clock.millis()),
                     Long.toString(ttl.toMillis()), k.channel(), nodeId, channelPrefix(k), prefix + "notices:", text,
                     member == null ? "" : member.clientId(), entry).toCompletableFuture());
             return now.isEmpty() ? null : now;
         });
+        if (sent.isEmpty()) {
+            return CompletableFuture.completedFuture(localCount);
+        }
         return sent.get(0).orTimeout(link.config().commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .handle((count, error) -> {
                     if (error == null) {
@@ -169,6 +179,20 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
                     failed("cluster_presence_write_failed", key, error);
                     return localCount;
                 });
+    }
+
+    @Override
+    public CompletableFuture<Integer> count(ChannelKey key, int localCount) {
+        return query(key.room(), key.channel(), "count").thenApply(out -> {
+            int total = 0;
+            for (int i = 1; i < out.size(); i += 2) {
+                total += ((Long) out.get(i)).intValue();
+            }
+            return total;
+        }).exceptionally(error -> {
+            failed("cluster_presence_read_failed", key, error);
+            return localCount;
+        });
     }
 
     @Override
@@ -223,6 +247,10 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
         if (conn == null || closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the cluster's presence is closed"));
         }
+        java.util.Optional<String> down = link.down();
+        if (down.isPresent()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(down.get()));
+        }
         return conn.async().<List<Object>>eval(PresenceScripts.QUERY, ScriptOutputType.MULTI,
                         new String[] {roomIndex(room)}, Long.toString(clock.millis()), prefix + "presence:{" + room + "}:",
                         channel == null ? "" : channel, mode)
@@ -252,7 +280,10 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
         }
     }
 
-    /** Rewrites this node's entries and keeps them alive for another TTL, pipelined. */
+    /**
+     * Rewrites this node's entries and keeps them alive for another TTL, pipelined; each channel's
+     * commands are sent under its lock, so they never cross a join's or a leave's.
+     */
     private void beat() {
         StatefulRedisConnection<String, String> conn = redis;
         if (conn == null || closed || !conn.isOpen()) {
@@ -265,7 +296,10 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
                 RedisAsyncCommands<String, String> async = conn.async();
                 String hash = hash(k, nodeId);
                 String index = roomIndex(k.room());
-                async.hset(hash, Map.copyOf(members));
+                // Rewritten whole (members that left while Redis was away go) and swapped in at once.
+                String fresh = hash + ":refresh";
+                async.hset(fresh, Map.copyOf(members));
+                async.rename(fresh, hash);
                 async.pexpire(hash, ttl.toMillis());
                 async.zadd(index, Double.parseDouble(expiry), k.channel() + "\t" + nodeId);
                 async.pexpire(index, ttl.toMillis());

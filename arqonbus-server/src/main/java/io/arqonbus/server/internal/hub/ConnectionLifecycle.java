@@ -215,8 +215,7 @@ public final class ConnectionLifecycle {
         }
         MemberDirectory members = hub.members();
         if (!result.joined()) {
-            return new Joined(result, members.counts(key.room())
-                    .thenApply(counts -> counts.getOrDefault(key.channel(), result.memberCount())));
+            return new Joined(result, members.count(key, result.memberCount()));
         }
         Instant joinedAt = Objects.requireNonNullElseGet(hub.joinedAt(session, key), Instant::now);
         CompletableFuture<Integer> count = members.joined(key, MemberDirectory.Member.of(session, joinedAt),

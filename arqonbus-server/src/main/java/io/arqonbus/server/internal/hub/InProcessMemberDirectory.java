@@ -39,6 +39,11 @@ public final class InProcessMemberDirectory implements MemberDirectory {
     }
 
     @Override
+    public CompletableFuture<Integer> count(ChannelKey key, int localCount) {
+        return CompletableFuture.completedFuture(localCount);
+    }
+
+    @Override
     public CompletableFuture<Map<String, Integer>> counts(String room) {
         return CompletableFuture.completedFuture(localCounts(room));
     }
@@ -65,11 +70,15 @@ public final class InProcessMemberDirectory implements MemberDirectory {
     /** The members on this node, as {@link #members} answers. */
     public Map<String, List<Member>> localMembers(String room, String channel) {
         Map<String, List<Member>> out = new TreeMap<>();
-        RoomInfo found = hub.room(room);
-        if (found == null) {
-            return out;
+        List<ChannelInfo> channels;
+        if (channel != null) {
+            ChannelInfo one = hub.channel(ChannelKey.of(room, channel));
+            channels = one == null ? List.of() : List.of(one);
+        } else {
+            RoomInfo found = hub.room(room);
+            channels = found == null ? List.of() : found.channels();
         }
-        for (ChannelInfo each : found.channels()) {
+        for (ChannelInfo each : channels) {
             if (channel != null && !channel.equals(each.key().channel()) || each.memberCount() == 0) {
                 continue;
             }

@@ -69,6 +69,12 @@ public interface MemberDirectory {
     void relay(ChannelKey key, Envelope notice);
 
     /**
+     * The channel's member count on every node (never fails: {@code localCount}, this node's, when
+     * the other nodes cannot be asked).
+     */
+    CompletableFuture<Integer> count(ChannelKey key, int localCount);
+
+    /**
      * The member count of each channel of the room that has members on any node (never fails: this
      * node's counts when the other nodes cannot be asked).
      */
