@@ -1,8 +1,5 @@
 package io.arqonbus.server.internal.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.internal.async.Failures;
@@ -19,18 +16,14 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -65,7 +58,7 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
     private final Hub hub;
     private final InProcessMemberDirectory local;
     private final EnvelopeCodec codec;
-    private final ObjectMapper json;
+    private final PresenceEntries entries;
     private final Clock clock;
     /** This node's members per channel (client id → entry), changed and written under the map's lock for the key. */
     private final ConcurrentHashMap<ChannelKey, Map<String, String>> mine = new ConcurrentHashMap<>();
@@ -83,7 +76,7 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
         this.hub = hub;
         this.local = new InProcessMemberDirectory(hub);
         this.codec = codec;
-        this.json = codec.mapper();
+        this.entries = new PresenceEntries(codec.mapper());
         this.clock = clock;
     }
 
@@ -145,7 +138,7 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
         if (conn == null || closed) {
             return CompletableFuture.completedFuture(localCount);
         }
-        String entry = member == null ? "" : entry(member);
+        String entry = member == null ? "" : entries.entry(member);
         // While Redis is known to be down, answer at once with this node's figures (the heartbeat
         // writes this node's members again once it is back) rather than wait for the command timeout.
         boolean up = link.down().isEmpty();
@@ -183,30 +176,17 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
 
     @Override
     public CompletableFuture<Integer> count(ChannelKey key, int localCount) {
-        return query(key.room(), key.channel(), "count").thenApply(out -> {
-            int total = 0;
-            for (int i = 1; i < out.size(); i += 2) {
-                total += ((Long) out.get(i)).intValue();
-            }
-            return total;
-        }).exceptionally(error -> {
-            failed("cluster_presence_read_failed", key, error);
-            return localCount;
-        });
+        return query(key.room(), key.channel(), "count")
+                .thenApply(answer -> PresenceEntries.counts(answer).getOrDefault(key.channel(), 0))
+                .exceptionally(error -> {
+                    failed("cluster_presence_read_failed", key, error);
+                    return localCount;
+                });
     }
 
     @Override
     public CompletableFuture<Map<String, Integer>> counts(String room) {
-        return query(room, null, "count").thenApply(out -> {
-            Map<String, Integer> counts = new TreeMap<>();
-            for (int i = 0; i + 1 < out.size(); i += 2) {
-                int n = ((Long) out.get(i + 1)).intValue();
-                if (n > 0) {
-                    counts.merge((String) out.get(i), n, Integer::sum);
-                }
-            }
-            return counts;
-        }).exceptionally(error -> {
+        return query(room, null, "count").thenApply(PresenceEntries::counts).exceptionally(error -> {
             failed("cluster_presence_read_failed", ChannelKey.roomWide(room), error);
             return local.localCounts(room);
         });
@@ -214,28 +194,7 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
 
     @Override
     public CompletableFuture<Map<String, List<Member>>> members(String room, String channel) {
-        return query(room, channel, "list").thenApply(out -> {
-            Map<String, Map<String, Member>> byChannel = new TreeMap<>();
-            for (int i = 0; i + 1 < out.size(); i += 2) {
-                Map<String, Member> members = byChannel.computeIfAbsent((String) out.get(i), c -> new LinkedHashMap<>());
-                List<?> fields = (List<?>) out.get(i + 1);
-                for (int f = 0; f + 1 < fields.size(); f += 2) {
-                    Member member = member((String) fields.get(f), (String) fields.get(f + 1));
-                    if (member != null) {
-                        members.putIfAbsent(member.clientId(), member);
-                    }
-                }
-            }
-            Map<String, List<Member>> sorted = new TreeMap<>();
-            for (Map.Entry<String, Map<String, Member>> each : byChannel.entrySet()) {
-                if (!each.getValue().isEmpty()) {
-                    List<Member> list = new ArrayList<>(each.getValue().values());
-                    list.sort(Comparator.comparing(Member::clientId));
-                    sorted.put(each.getKey(), list);
-                }
-            }
-            return sorted;
-        }).exceptionally(error -> {
+        return query(room, channel, "list").thenApply(entries::members).exceptionally(error -> {
             failed("cluster_presence_read_failed", channel == null ? ChannelKey.roomWide(room)
                     : ChannelKey.of(room, channel), error);
             return local.localMembers(room, channel);
@@ -268,7 +227,7 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
             if (joinedAt == null) {
                 continue;
             }
-            String entry = entry(Member.of(session, joinedAt));
+            String entry = entries.entry(Member.of(session, joinedAt));
             mine.computeIfPresent(key, (k, members) -> {
                 members.remove(former);
                 members.put(session.clientId(), entry);
@@ -377,28 +336,6 @@ public final class RedisMemberDirectory implements MemberDirectory, AutoCloseabl
                 .addKeyValue("stream", key)
                 .addKeyValue("msg", String.valueOf(Failures.unwrap(error).getMessage()))
                 .log(event);
-    }
-
-    /** {@code {"t":tenant,"c":type,"s":screen name,"j":joined ms}}. */
-    private String entry(Member member) {
-        ObjectNode node = json.createObjectNode();
-        node.put("t", member.tenant());
-        node.put("c", member.clientType());
-        node.put("s", member.screenName());
-        node.put("j", member.joinedAt().toEpochMilli());
-        return node.toString();
-    }
-
-    /** The member an entry names, or {@code null} when it is not one this code wrote. */
-    private Member member(String clientId, String entry) {
-        try {
-            JsonNode node = json.readTree(entry);
-            JsonNode screen = node.path("s");
-            return new Member(clientId, node.path("t").asText(""), node.path("c").asText("unknown"),
-                    screen.isTextual() ? screen.asText() : null, Instant.ofEpochMilli(node.path("j").asLong()));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 
     private String roomIndex(String room) {
