@@ -41,7 +41,9 @@ import picocli.CommandLine.Spec;
                 "  floor          run the floor server (the smallest Netty WebSocket broadcast server).",
                 "                   bench floor --port 9200 --io-threads 1",
                 "",
-                "Dialects (--dialect): arqonbus (default), floor, socketio (bench/socketio/server.js).",
+                "Dialects (--dialect): arqonbus (default), floor, floor-path (bench floor --mode path),",
+                "socketio (bench/socketio/server.js). Several servers (a cluster): --urls URL,URL,... and",
+                "--server-pids PID,PID,... (fan-out and many-channels).",
                 "Output: one JSON line on stdout, progress and a summary on stderr; --json-out FILE also",
                 "writes the line to a file. Exit codes: 0 ok, 1 loss/duplicates/drops/failures/errors,",
                 "2 bad usage, 3 set-up failed (connect/join).",
@@ -147,6 +149,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return WorkloadRunner.execute(spec, common, settings -> {
+                CommonOptions.oneServer(settings, "connections");
                 CommonOptions.check(connections >= 1 && connections <= 1_000_000, "--connections must be 1..1000000");
                 CommonOptions.check(hold >= 0 && hold <= CommonOptions.MAX_SECONDS, "--hold must be 0..3600 seconds");
                 return new ConnectionsWorkload(connections, CommonOptions.seconds(hold), heap).run(settings);
@@ -191,6 +194,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return WorkloadRunner.execute(spec, common, settings -> {
+                CommonOptions.oneServer(settings, "durable");
                 CommonOptions.check(publishers >= 1 && publishers <= 10_000, "--publishers must be 1..10000");
                 CommonOptions.check(channels >= 1 && channels <= publishers, "--channels must be 1..publishers");
                 CommonOptions.check(window >= 1 && window <= 100_000, "--window must be 1..100000");
@@ -227,6 +231,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return WorkloadRunner.execute(spec, common, settings -> {
+                CommonOptions.oneServer(settings, "http-publish");
                 CommonOptions.check(connections >= 1 && connections <= 10_000, "--connections must be 1..10000");
                 CommonOptions.check(count >= 1, "--count must be >= 1");
                 CommonOptions.check("http".equals(httpUrl.getScheme()) && httpUrl.getHost() != null
