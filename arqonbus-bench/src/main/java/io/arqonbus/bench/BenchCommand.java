@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpWidth = 110,
         subcommands = {BenchCommand.FanOut.class, BenchCommand.ManyChannels.class, BenchCommand.Connections.class,
-                BenchCommand.Durable.class, BenchCommand.HttpPublish.class, FloorCommand.class},
+                BenchCommand.Durable.class, BenchCommand.HttpPublish.class, ReconnectStormCommand.class,
+                FloorCommand.class},
         description = {
                 "Load generator and floor server for ArqonBus (loopback only). Workloads:",
                 "",
@@ -38,6 +39,10 @@ import picocli.CommandLine.Spec;
                 "  http-publish   POST /api/publish over HTTP/1.1 keep-alive, --connections requests in flight,",
                 "                 at most --count messages; a WebSocket subscriber counts lost and duplicates.",
                 "                   bench http-publish --http-url http://127.0.0.1:8080 --connections 32 --count 200000",
+                "  reconnect-storm  N clients (JWT auth) on C channels with positions; the server is killed or",
+                "                 restarted; all reconnect with jittered backoff and rejoin with recover: time",
+                "                 until 99 % / 100 % are back and recovered, refusals by status and close code.",
+                "                   bench reconnect-storm --clients 19000 --jwt-secret S --kill-pid <pid> --restart-command CMD",
                 "  floor          run the floor server (the smallest Netty WebSocket broadcast server).",
                 "                   bench floor --port 9200 --io-threads 1",
                 "",

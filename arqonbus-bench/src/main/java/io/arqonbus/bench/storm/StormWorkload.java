@@ -1,0 +1,384 @@
+package io.arqonbus.bench.storm;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.bench.probe.ListeningProcess;
+import io.arqonbus.bench.probe.ServerProbe;
+import io.arqonbus.bench.report.Report;
+import io.arqonbus.bench.report.RunSettings;
+import io.arqonbus.bench.workload.BenchException;
+import io.arqonbus.client.ReconnectPolicy;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+
+/**
+ * The reconnect storm: N clients (with a JWT each when a secret is given), client i a member of
+ * channel i mod C, each with a recorded position; one durable publication per channel (or more)
+ * moves every position past 0 so the streams exist in the store. Then the server goes away —
+ * killed by this tool ({@code --kill-pid}), restarted by a command ({@code --restart-command}),
+ * or by someone else — and every client reconnects with the SDKs' full-jitter backoff,
+ * authenticates and rejoins with {@code recover}. Reported: the time from the first drop until
+ * 99 % and 100 % of the clients are back (welcomed) and recovered ({@code recovered: true}),
+ * refusals by HTTP status and close code, and the restarted server's CPU.
+ *
+ * <p>Every phase is bounded: set-up by {@code --setup-timeout}, the drop by
+ * {@code --wait-for-drop}, the storm by {@code --storm-timeout}.
+ */
+public final class StormWorkload {
+    private static final String ROOM = "bench";
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    /** The storm's shape and how the server goes away. */
+    public record Plan(int clients, int channels, String jwtSecret, Duration tokenLifetime, int publishPerChannel,
+            Long killPid, boolean sigterm, String restartCommand, Duration waitForDrop, Duration stormTimeout,
+            ReconnectPolicy policy, long fdLimit) {
+    }
+
+    private final Plan plan;
+
+    public StormWorkload(Plan plan) {
+        this.plan = plan;
+    }
+
+    /** Runs it; returns the result (the JSON object and the human summary). */
+    public Report run(RunSettings settings) throws BenchException, InterruptedException {
+        String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+        IntFunction<String> tokens = tokens(run);
+        List<String> channelNames = new ArrayList<>(plan.channels());
+        for (int c = 0; c < plan.channels(); c++) {
+            channelNames.add("s" + run + "-" + c);
+        }
+        try (StormContext context = new StormContext(settings.threads(), settings.uri(), settings.sources(), tokens,
+                plan.policy(), ROOM, run)) {
+            List<StormClient> clients = new ArrayList<>(plan.clients());
+            try {
+                return measure(settings, context, channelNames, clients);
+            } finally {
+                context.stop();
+                clients.forEach(StormClient::close);
+            }
+        }
+    }
+
+    private IntFunction<String> tokens(String run) {
+        if (plan.jwtSecret() == null) {
+            return null;
+        }
+        Hs256Tokens signer = new Hs256Tokens(plan.jwtSecret(), "storm-" + run + "-", plan.tokenLifetime());
+        String[] all = new String[plan.clients() + 1];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = signer.token(i);
+        }
+        return i -> all[i];
+    }
+
+    private Report measure(RunSettings settings, StormContext context, List<String> channelNames,
+            List<StormClient> clients) throws BenchException, InterruptedException {
+        long setupStart = System.nanoTime();
+        long deadline = setupStart + settings.setupTimeout().toNanos();
+        connectAll(settings, context, channelNames, clients, deadline);
+        long positionsBehind = publishAndAwaitPositions(clients, deadline);
+        double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+        progress(settings, String.format("event=storm_ready clients=%d channels=%d setup_s=%.1f", clients.size(),
+                plan.channels(), setupSeconds));
+
+        context.arm();
+        goAway(settings);
+        int dropped = awaitDrop(settings, clients);
+        if (dropped == 0) {
+            throw new BenchException("the server did not go away within " + plan.waitForDrop().toSeconds()
+                    + " s (no client lost its connection); restart it, or give --kill-pid / --restart-command");
+        }
+        long t0 = context.firstDrop();
+        ServerWatch server = storm(settings, context, clients, t0);
+        return report(settings, context, clients, t0, setupSeconds, positionsBehind, server);
+    }
+
+    private void connectAll(RunSettings settings, StormContext context, List<String> channelNames,
+            List<StormClient> clients, long deadline) throws BenchException, InterruptedException {
+        Semaphore permits = new Semaphore(settings.connectConcurrency());
+        for (int i = 0; i < plan.clients(); i++) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+            StormClient client = new StormClient(i, channelNames.get(i % plan.channels()), context);
+            client.joined().whenComplete((ok, error) -> permits.release());
+            clients.add(client);
+            client.start();
+        }
+        int failed = plan.clients() - clients.size();
+        String first = failed > 0 ? "the set-up deadline passed before all clients were started" : null;
+        for (StormClient client : clients) {
+            try {
+                client.joined().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                failed++;
+                first = first == null ? String.valueOf(e.getCause().getMessage()) : first;
+            } catch (TimeoutException e) {
+                failed++;
+                first = first == null ? "set-up timed out" : first;
+            }
+        }
+        if (failed > 0) {
+            throw new BenchException(failed + " of " + plan.clients() + " clients could not connect and join: " + first);
+        }
+        progress(settings, String.format("[reconnect-storm] %d clients connected and joined %d channels",
+                clients.size(), plan.channels()));
+    }
+
+    /**
+     * Client c (a member of channel c) publishes to its channel with durable acks; then every
+     * client's position must reach its channel's last acked offset. Returns the clients whose
+     * position did not.
+     */
+    private long publishAndAwaitPositions(List<StormClient> clients, long deadline)
+            throws BenchException, InterruptedException {
+        if (plan.publishPerChannel() == 0) {
+            return 0;
+        }
+        long[] last = new long[plan.channels()];
+        List<CompletableFuture<Long>> acks = new ArrayList<>();
+        for (int c = 0; c < plan.channels(); c++) {
+            acks.add(clients.get(c).publish(plan.publishPerChannel()));
+        }
+        for (int c = 0; c < plan.channels(); c++) {
+            try {
+                last[c] = acks.get(c).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new BenchException("the durable publications before the storm were not acked: "
+                        + (e instanceof ExecutionException ? e.getCause().getMessage() : "timed out"));
+            }
+        }
+        long behind = clients.size();
+        long positionsDeadline = Math.min(deadline, System.nanoTime() + 30 * SECOND);
+        while (System.nanoTime() < positionsDeadline) {
+            behind = clients.stream().filter(s -> s.offset() < last[s.index() % plan.channels()]).count();
+            if (behind == 0) {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return behind;
+    }
+
+    private void goAway(RunSettings settings) throws BenchException, InterruptedException {
+        if (plan.killPid() != null) {
+            ProcessHandle server = ProcessHandle.of(plan.killPid()).orElseThrow(
+                    () -> new BenchException("--kill-pid " + plan.killPid() + ": no such process"));
+            boolean sent = plan.sigterm() ? server.destroy() : server.destroyForcibly();
+            if (!sent) {
+                throw new BenchException("--kill-pid " + plan.killPid() + ": could not signal it");
+            }
+            progress(settings, "event=storm_kill pid=" + plan.killPid() + " signal=" + (plan.sigterm() ? "TERM" : "KILL"));
+            try {
+                server.onExit().get(plan.waitForDrop().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new BenchException("--kill-pid " + plan.killPid() + " did not exit within "
+                        + plan.waitForDrop().toSeconds() + " s");
+            }
+        }
+        if (plan.restartCommand() != null) {
+            try {
+                new ProcessBuilder("sh", "-c", plan.restartCommand())
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+            } catch (IOException e) {
+                throw new BenchException("--restart-command could not be started: " + e.getMessage());
+            }
+            progress(settings, "event=storm_restart command_started");
+        }
+    }
+
+    private int awaitDrop(RunSettings settings, List<StormClient> clients) {
+        long deadline = System.nanoTime() + plan.waitForDrop().toNanos();
+        long nextLine = System.nanoTime() + SECOND;
+        int dropped = 0;
+        while (System.nanoTime() < deadline) {
+            dropped = (int) clients.stream().filter(c -> c.droppedAt() != 0).count();
+            if (dropped == clients.size()) {
+                break;
+            }
+            if (System.nanoTime() >= nextLine) {
+                progress(settings, String.format("[reconnect-storm] waiting for the server to go away: dropped=%d/%d",
+                        dropped, clients.size()));
+                nextLine = System.nanoTime() + SECOND;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(dropped == 0 ? 20 : 2));
+        }
+        return dropped;
+    }
+
+    /** The restarted server as found on the port, and its CPU from when it was found. */
+    private static final class ServerWatch {
+        private final int port;
+        private ServerProbe probe;
+        private ServerProbe.Sample from;
+        private ServerProbe.Sample to;
+        private long pid = -1;
+
+        ServerWatch(int port) {
+            this.port = port;
+        }
+
+        void look() {
+            if (probe != null) {
+                return;
+            }
+            Optional<Long> found = ListeningProcess.onPort(port);
+            if (found.isPresent()) {
+                try {
+                    probe = ServerProbe.of(found.get());
+                    pid = found.get();
+                    from = probe.sample();
+                } catch (IllegalArgumentException gone) {
+                    probe = null;
+                }
+            }
+        }
+
+        void end() {
+            if (probe != null) {
+                to = probe.sample();
+            }
+        }
+    }
+
+    private ServerWatch storm(RunSettings settings, StormContext context, List<StormClient> clients, long t0) {
+        ServerWatch server = new ServerWatch(settings.uri().getPort());
+        long deadline = t0 + plan.stormTimeout().toNanos();
+        long nextLine = System.nanoTime() + SECOND;
+        long nextLook = 0;
+        while (System.nanoTime() < deadline) {
+            long back = clients.stream().filter(c -> c.backAt() != 0).count();
+            long recovered = clients.stream().filter(c -> c.recoveredAt() != 0).count();
+            if (back > 0 && System.nanoTime() >= nextLook) {
+                server.look();
+                nextLook = System.nanoTime() + SECOND / 2;
+            }
+            if (recovered == clients.size()) {
+                break;
+            }
+            if (System.nanoTime() >= nextLine) {
+                StormTally tally = context.tally();
+                progress(settings, String.format("[reconnect-storm] %4.1fs back=%d recovered=%d attempts=%d "
+                        + "connect_refused=%d refused=%d", (System.nanoTime() - t0) / 1e9, back, recovered,
+                        tally.attempts.sum(), tally.connectRefused.sum(), tally.refusedOtherThan1013()));
+                nextLine = System.nanoTime() + SECOND;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        server.end();
+        return server;
+    }
+
+    private Report report(RunSettings settings, StormContext context, List<StormClient> clients, long t0,
+            double setupSeconds, long positionsBehind, ServerWatch server) {
+        long[] back = sinceDrop(clients, t0, true);
+        long[] recovered = sinceDrop(clients, t0, false);
+        long dropped = clients.stream().filter(c -> c.droppedAt() != 0).count();
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        Report.header(json, "reconnect-storm", settings, context.transport());
+        json.put("clients", clients.size());
+        json.put("channels", plan.channels());
+        json.put("fd_limit", plan.fdLimit());
+        json.put("auth", plan.jwtSecret() != null ? "jwt-hs256" : "none");
+        json.put("publish_per_channel", plan.publishPerChannel());
+        json.put("backoff_initial_ms", plan.policy().initialDelay().toMillis());
+        json.put("backoff_max_ms", plan.policy().maxDelay().toMillis());
+        json.put("how", plan.killPid() != null ? (plan.sigterm() ? "sigterm" : "sigkill")
+                + (plan.restartCommand() != null ? "+restart-command" : "")
+                : plan.restartCommand() != null ? "restart-command" : "external");
+        json.put("setup_s", round(setupSeconds));
+        json.put("positions_behind", positionsBehind);
+        json.put("dropped", dropped);
+        json.put("back", back.length);
+        json.put("recovered", recovered.length);
+        json.put("first_back_ms", back.length == 0 ? null : Long.valueOf(back[0]));
+        putPercentile(json, "back_99_ms", back, clients.size(), 0.99);
+        putPercentile(json, "back_100_ms", back, clients.size(), 1.0);
+        putPercentile(json, "recovered_99_ms", recovered, clients.size(), 0.99);
+        putPercentile(json, "recovered_100_ms", recovered, clients.size(), 1.0);
+        context.tally().write(json);
+        json.put("server_pid", server.pid < 0 ? null : server.pid);
+        if (server.from != null && server.to != null && server.from.known() && server.to.known()) {
+            json.put("server_cpu_s", Math.round((server.to.cpuNanos() - server.from.cpuNanos()) / 1e6) / 1000.0);
+            json.put("server_rss_bytes", server.to.rssBytes());
+        } else {
+            json.putNull("server_cpu_s").putNull("server_rss_bytes");
+        }
+        List<String> errors = new ArrayList<>();
+        if (positionsBehind > 0) {
+            errors.add(positionsBehind + " clients did not receive their channel's publication before the storm");
+        }
+        if (dropped < clients.size()) {
+            errors.add((clients.size() - dropped) + " clients never lost their connection");
+        }
+        if (back.length < clients.size()) {
+            errors.add((clients.size() - back.length) + " of " + clients.size() + " clients not back within "
+                    + plan.stormTimeout().toSeconds() + " s");
+        }
+        if (recovered.length < clients.size()) {
+            errors.add((clients.size() - recovered.length) + " of " + clients.size() + " clients not recovered within "
+                    + plan.stormTimeout().toSeconds() + " s");
+        }
+        StormTally tally = context.tally();
+        if (tally.refusedOtherThan1013() > 0) {
+            errors.add(tally.refusedOtherThan1013() + " handshakes refused with something other than 1013");
+        }
+        if (tally.closedAfterWelcomeOtherThan1013() > 0) {
+            errors.add(tally.closedAfterWelcomeOtherThan1013() + " connections closed again after their welcome");
+        }
+        if (tally.notRecovered.sum() > 0) {
+            errors.add(tally.notRecovered.sum() + " rejoins answered recovered:false");
+        }
+        if (tally.rejoinErrors.sum() > 0) {
+            errors.add(tally.rejoinErrors.sum() + " joins refused");
+        }
+        if (tally.otherConnectFailures.sum() > 0) {
+            errors.add(tally.otherConnectFailures.sum() + " connects failed other than refused");
+        }
+        if (!errors.isEmpty()) {
+            tally.examples().forEach((kind, text) -> errors.add("first " + kind + " problem: " + text));
+        }
+        return Report.finish(json, errors);
+    }
+
+    /** Milliseconds from the first drop to each client's welcome (or recovery), sorted; only those that got there. */
+    private static long[] sinceDrop(List<StormClient> clients, long t0, boolean back) {
+        return clients.stream().mapToLong(back ? StormClient::backAt : StormClient::recoveredAt)
+                .filter(at -> at != 0).map(at -> Math.max(0, (at - t0) / 1_000_000)).sorted().toArray();
+    }
+
+    private static void putPercentile(ObjectNode json, String field, long[] sortedMillis, int total, double share) {
+        int needed = (int) Math.ceil(total * share);
+        if (needed == 0 || sortedMillis.length < needed) {
+            json.putNull(field);
+        } else {
+            json.put(field, sortedMillis[needed - 1]);
+        }
+    }
+
+    private static void progress(RunSettings settings, String line) {
+        if (settings.progress() != null) {
+            settings.progress().println(line);
+            settings.progress().flush();
+        }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}
