@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
                 "Reports the time from the first drop until 99 % and 100 % are back (welcomed) and recovered",
                 "(recovered:true), refused handshakes by HTTP status and close code (1013 is retried and",
                 "allowed), errors, and the CPU of the process that listens on the port afterwards.",
-                "Progress prints event=storm_ready once every client is joined and positioned."})
+                "Progress prints event=storm_ready once every client is joined and positioned.",
+                "With several URLs (a cluster), client i starts on URL i mod n and each new attempt goes to",
+                "the next URL; the storm is the clients that lost their connection (one node going away)."})
 final class ReconnectStormCommand implements Callable<Integer> {
     private static final int DEFAULT_CLIENTS = 19_000;
 
@@ -72,7 +74,6 @@ final class ReconnectStormCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return WorkloadRunner.execute(spec, common, settings -> {
-            CommonOptions.oneServer(settings, "reconnect-storm");
             CommonOptions.check(settings.dialect() == io.arqonbus.bench.load.Dialect.ARQONBUS,
                     "reconnect-storm needs --dialect arqonbus (recovery is an ArqonBus feature)");
             long fdLimit = FdLimit.soft();

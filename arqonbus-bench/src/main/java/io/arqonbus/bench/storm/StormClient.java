@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * connection is retried as the SDKs do — full-jitter exponential backoff, counting refusals by
  * HTTP status and close code — and after the welcome the client rejoins with
  * {@code recover: {offset, epoch}}. It is back at its first welcome after the drop and recovered
- * when a rejoin says {@code recovered: true}.
+ * when a rejoin says {@code recovered: true}. With several servers (a cluster), client i starts
+ * on server i mod n and each new attempt goes to the next server, as a load balancer would send it
+ * elsewhere when its node is gone.
  */
 final class StormClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -44,12 +46,15 @@ final class StormClient {
     private volatile boolean failed;
     private volatile Attempt current;
     private int failuresInARow;
+    /** The server (index into the URLs) of the current or next connection; the next one after a loss. */
+    private int server;
     private int requests;
 
     StormClient(int index, String channelName, StormContext context) {
         this.index = index;
         this.channelName = channelName;
         this.context = context;
+        this.server = index % context.servers();
     }
 
     /** Completes when the first join was answered with success (fails on a refusal or a lost connection). */
@@ -133,7 +138,7 @@ final class StormClient {
         context.tally().attempts.increment();
         Attempt attempt = new Attempt();
         current = attempt;
-        ChannelFuture future = context.connect(index, attempt);
+        ChannelFuture future = context.connect(index, server, attempt);
         future.addListener(f -> {
             if (!f.isSuccess()) {
                 Throwable cause = f.cause();
@@ -164,6 +169,7 @@ final class StormClient {
             joined.completeExceptionally(new IOException(why));
             return;
         }
+        server = (server + 1) % context.servers();
         long now = System.nanoTime();
         if (droppedAt == 0) {
             droppedAt = now;

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
- * What the storm's clients share: the event loops, the target, each client's token, the backoff,
+ * What the storm's clients share: the event loops, the servers, each client's token, the backoff,
  * the tally, and the two switches — armed (a lost connection is now the storm: retry) and
  * stopped (the run is over: retry nothing).
  */
@@ -33,8 +33,7 @@ final class StormContext implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
-    private final URI uri;
-    private final InetSocketAddress remote;
+    private final List<URI> uris;
     private final List<InetSocketAddress> sources;
     private final IntFunction<String> tokens;
     private final ReconnectPolicy policy;
@@ -49,13 +48,12 @@ final class StormContext implements AutoCloseable {
     /**
      * @param tokens the token of client i, or null for none
      */
-    StormContext(int threads, URI uri, List<InetSocketAddress> sources, IntFunction<String> tokens,
+    StormContext(int threads, List<URI> uris, List<InetSocketAddress> sources, IntFunction<String> tokens,
             ReconnectPolicy policy, String room, String run) {
         NettyTransport selected = NettyTransport.select();
         this.transport = selected.name();
         this.group = selected.newGroup(threads, "storm-io");
-        this.uri = uri;
-        this.remote = new InetSocketAddress(uri.getHost(), uri.getPort());
+        this.uris = List.copyOf(uris);
         this.sources = List.copyOf(sources);
         this.tokens = tokens;
         this.policy = policy;
@@ -66,8 +64,18 @@ final class StormContext implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
     }
 
-    /** Opens one connection for client {@code index} with {@code handler} last in its pipeline. */
-    ChannelFuture connect(int index, StormClient.Attempt handler) {
+    /** How many servers the clients are spread over (the nodes of a cluster, or one). */
+    int servers() {
+        return uris.size();
+    }
+
+    /**
+     * Opens one connection for client {@code index} to server {@code server} (an index into the
+     * URLs) with {@code handler} last in its pipeline.
+     */
+    ChannelFuture connect(int index, int server, StormClient.Attempt handler) {
+        URI uri = uris.get(server);
+        InetSocketAddress remote = new InetSocketAddress(uri.getHost(), uri.getPort());
         HttpHeaders headers = new DefaultHttpHeaders();
         String token = tokens == null ? null : tokens.apply(index);
         if (token != null) {

@@ -38,6 +38,8 @@ import java.util.function.IntFunction;
 public final class StormWorkload {
     private static final String ROOM = "bench";
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    /** With several servers: the drop is over when no client lost its connection for this long. */
+    private static final long SETTLE_NANOS = 2 * SECOND;
 
     /** The storm's shape and how the server goes away. */
     public record Plan(int clients, int channels, String jwtSecret, Duration tokenLifetime, int publishPerChannel,
@@ -59,7 +61,7 @@ public final class StormWorkload {
         for (int c = 0; c < plan.channels(); c++) {
             channelNames.add("s" + run + "-" + c);
         }
-        try (StormContext context = new StormContext(settings.threads(), settings.uri(), settings.sources(), tokens,
+        try (StormContext context = new StormContext(settings.threads(), settings.uris(), settings.sources(), tokens,
                 plan.policy(), ROOM, run)) {
             List<StormClient> clients = new ArrayList<>(plan.clients());
             try {
@@ -95,14 +97,15 @@ public final class StormWorkload {
 
         context.arm();
         goAway(settings);
-        int dropped = awaitDrop(settings, clients);
-        if (dropped == 0) {
+        List<StormClient> dropped = awaitDrop(settings, clients);
+        if (dropped.isEmpty()) {
             throw new BenchException("the server did not go away within " + plan.waitForDrop().toSeconds()
                     + " s (no client lost its connection); restart it, or give --kill-pid / --restart-command");
         }
         long t0 = context.firstDrop();
-        ServerWatch server = storm(settings, context, clients, t0);
-        return report(settings, context, clients, t0, setupSeconds, positionsBehind, server);
+        ServerWatch server = new ServerWatch(settings);
+        storm(settings, context, dropped, t0, server);
+        return report(settings, context, clients, dropped, t0, setupSeconds, positionsBehind, server);
     }
 
     private void connectAll(RunSettings settings, StormContext context, List<String> channelNames,
@@ -202,13 +205,26 @@ public final class StormWorkload {
         }
     }
 
-    private int awaitDrop(RunSettings settings, List<StormClient> clients) {
+    /**
+     * Waits until every client lost its connection — or, with several servers (one node of a
+     * cluster going away), until no more clients have lost theirs for {@link #SETTLE_NANOS} — and
+     * returns those that did.
+     */
+    private List<StormClient> awaitDrop(RunSettings settings, List<StormClient> clients) {
         long deadline = System.nanoTime() + plan.waitForDrop().toNanos();
         long nextLine = System.nanoTime() + SECOND;
         int dropped = 0;
+        int lastCount = 0;
+        long lastChange = System.nanoTime();
         while (System.nanoTime() < deadline) {
             dropped = (int) clients.stream().filter(c -> c.droppedAt() != 0).count();
             if (dropped == clients.size()) {
+                break;
+            }
+            if (dropped != lastCount) {
+                lastCount = dropped;
+                lastChange = System.nanoTime();
+            } else if (dropped > 0 && settings.severalServers() && System.nanoTime() - lastChange >= SETTLE_NANOS) {
                 break;
             }
             if (System.nanoTime() >= nextLine) {
@@ -218,19 +234,30 @@ public final class StormWorkload {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(dropped == 0 ? 20 : 2));
         }
-        return dropped;
+        return clients.stream().filter(c -> c.droppedAt() != 0).toList();
     }
 
-    /** The restarted server as found on the port, and its CPU from when it was found. */
+    /**
+     * The server's CPU over the storm: the processes of {@code --server-pid(s)} from the first
+     * drop when given (a cluster's surviving nodes and Redis), else the restarted server as found
+     * on the port, from when it was found.
+     */
     private static final class ServerWatch {
         private final int port;
+        private final boolean fixed;
         private ServerProbe probe;
         private ServerProbe.Sample from;
         private ServerProbe.Sample to;
         private long pid = -1;
 
-        ServerWatch(int port) {
-            this.port = port;
+        ServerWatch(RunSettings settings) {
+            this.port = settings.uri().getPort();
+            this.fixed = !settings.probe().pids().isEmpty();
+            if (fixed) {
+                probe = settings.probe();
+                pid = probe.pid();
+                from = probe.sample();
+            }
         }
 
         void look() {
@@ -256,8 +283,8 @@ public final class StormWorkload {
         }
     }
 
-    private ServerWatch storm(RunSettings settings, StormContext context, List<StormClient> clients, long t0) {
-        ServerWatch server = new ServerWatch(settings.uri().getPort());
+    private void storm(RunSettings settings, StormContext context, List<StormClient> clients, long t0,
+            ServerWatch server) {
         long deadline = t0 + plan.stormTimeout().toNanos();
         long nextLine = System.nanoTime() + SECOND;
         long nextLook = 0;
@@ -281,16 +308,16 @@ public final class StormWorkload {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         server.end();
-        return server;
     }
 
-    private Report report(RunSettings settings, StormContext context, List<StormClient> clients, long t0,
-            double setupSeconds, long positionsBehind, ServerWatch server) {
-        long[] back = sinceDrop(clients, t0, true);
-        long[] recovered = sinceDrop(clients, t0, false);
-        long dropped = clients.stream().filter(c -> c.droppedAt() != 0).count();
+    private Report report(RunSettings settings, StormContext context, List<StormClient> clients,
+            List<StormClient> stormers, long t0, double setupSeconds, long positionsBehind, ServerWatch server) {
+        long[] back = sinceDrop(stormers, t0, true);
+        long[] recovered = sinceDrop(stormers, t0, false);
+        int dropped = stormers.size();
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         Report.header(json, "reconnect-storm", settings, context.transport());
+        json.remove("publish_url");
         json.put("clients", clients.size());
         json.put("channels", plan.channels());
         json.put("fd_limit", plan.fdLimit());
@@ -307,12 +334,16 @@ public final class StormWorkload {
         json.put("back", back.length);
         json.put("recovered", recovered.length);
         json.put("first_back_ms", back.length == 0 ? null : Long.valueOf(back[0]));
-        putPercentile(json, "back_99_ms", back, clients.size(), 0.99);
-        putPercentile(json, "back_100_ms", back, clients.size(), 1.0);
-        putPercentile(json, "recovered_99_ms", recovered, clients.size(), 0.99);
-        putPercentile(json, "recovered_100_ms", recovered, clients.size(), 1.0);
+        putPercentile(json, "back_99_ms", back, dropped, 0.99);
+        putPercentile(json, "back_100_ms", back, dropped, 1.0);
+        putPercentile(json, "recovered_99_ms", recovered, dropped, 0.99);
+        putPercentile(json, "recovered_100_ms", recovered, dropped, 1.0);
         context.tally().write(json);
         json.put("server_pid", server.pid < 0 ? null : server.pid);
+        if (server.fixed && server.probe.pids().size() > 1) {
+            var pids = json.putArray("server_pids");
+            server.probe.pids().forEach(pids::add);
+        }
         if (server.from != null && server.to != null && server.from.known() && server.to.known()) {
             json.put("server_cpu_s", Math.round((server.to.cpuNanos() - server.from.cpuNanos()) / 1e6) / 1000.0);
             json.put("server_rss_bytes", server.to.rssBytes());
@@ -323,15 +354,15 @@ public final class StormWorkload {
         if (positionsBehind > 0) {
             errors.add(positionsBehind + " clients did not receive their channel's publication before the storm");
         }
-        if (dropped < clients.size()) {
+        if (dropped < clients.size() && !settings.severalServers()) {
             errors.add((clients.size() - dropped) + " clients never lost their connection");
         }
-        if (back.length < clients.size()) {
-            errors.add((clients.size() - back.length) + " of " + clients.size() + " clients not back within "
+        if (back.length < dropped) {
+            errors.add((dropped - back.length) + " of " + dropped + " clients not back within "
                     + plan.stormTimeout().toSeconds() + " s");
         }
-        if (recovered.length < clients.size()) {
-            errors.add((clients.size() - recovered.length) + " of " + clients.size() + " clients not recovered within "
+        if (recovered.length < dropped) {
+            errors.add((dropped - recovered.length) + " of " + dropped + " clients not recovered within "
                     + plan.stormTimeout().toSeconds() + " s");
         }
         StormTally tally = context.tally();
