@@ -48,6 +48,11 @@ final class ReconnectStormCommand implements Callable<Integer> {
     @Option(names = "--publish-per-channel", defaultValue = "1", description = "Durable publications per channel before the storm (default: ${DEFAULT-VALUE}).")
     int publishPerChannel;
 
+    @Option(names = "--publish-after-restart", defaultValue = "1", description = {"Durable publications per channel made "
+            + "during the storm, by the channel's first client as soon as it is back (default: ${DEFAULT-VALUE});",
+            "clients that rejoin later must recover them, the others get them live."})
+    int publishAfterRestart;
+
     @Option(names = "--kill-pid", description = "Kill this process (the server) once every client is joined.")
     Long killPid;
 
@@ -81,6 +86,7 @@ final class ReconnectStormCommand implements Callable<Integer> {
             CommonOptions.check(n >= 1 && n <= 1_000_000, "--clients must be 1..1000000");
             CommonOptions.check(channels >= 1 && channels <= n, "--channels must be 1..clients");
             CommonOptions.check(publishPerChannel >= 0 && publishPerChannel <= 1000, "--publish-per-channel must be 0..1000");
+            CommonOptions.check(publishAfterRestart >= 0 && publishAfterRestart <= 1000, "--publish-after-restart must be 0..1000");
             CommonOptions.check(tokenTtl >= 60, "--token-ttl must be at least 60 seconds");
             CommonOptions.check(waitForDrop > 0 && waitForDrop <= CommonOptions.MAX_SECONDS, "--wait-for-drop must be > 0 and at most 3600");
             CommonOptions.check(stormTimeout > 0 && stormTimeout <= CommonOptions.MAX_SECONDS, "--storm-timeout must be > 0 and at most 3600");
@@ -92,7 +98,7 @@ final class ReconnectStormCommand implements Callable<Integer> {
             ReconnectPolicy policy = ReconnectPolicy.exponential(Duration.ofMillis(backoffInitialMs),
                     Duration.ofMillis(backoffMaxMs));
             return new StormWorkload(new StormWorkload.Plan(n, channels, jwtSecret, Duration.ofSeconds(tokenTtl),
-                    publishPerChannel, killPid, sigterm, restartCommand, CommonOptions.seconds(waitForDrop),
+                    publishPerChannel, publishAfterRestart, killPid, sigterm, restartCommand, CommonOptions.seconds(waitForDrop),
                     CommonOptions.seconds(stormTimeout), policy, fdLimit)).run(settings);
         });
     }

@@ -90,6 +90,11 @@ class ReconnectStormTest {
         assertThat(json.path("back").asInt()).isEqualTo(300);
         assertThat(json.path("recovered").asInt()).isEqualTo(300);
         assertThat(json.path("not_recovered").asLong()).isZero();
+        assertThat(json.path("publish_after_restart").asInt()).isEqualTo(1);
+        assertThat(json.path("positions_behind_after").asLong()).as("every late publication reached every client")
+                .isZero();
+        assertThat(json.path("gaps").asLong()).isZero();
+        assertThat(json.path("duplicates").asLong()).isZero();
         assertThat(json.path("rejoin_errors").asLong()).isZero();
         assertThat(json.path("handshake_refused_by_status").size()).isZero();
         assertThat(json.path("dropped_by_code").path("1006").asInt()).as("SIGKILL: no close frame").isEqualTo(300);

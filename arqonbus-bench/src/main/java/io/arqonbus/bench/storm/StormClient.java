@@ -26,9 +26,8 @@ import java.util.concurrent.TimeUnit;
  * connection is retried as the SDKs do — full-jitter exponential backoff, counting refusals by
  * HTTP status and close code — and after the welcome the client rejoins with
  * {@code recover: {offset, epoch}}. It is back at its first welcome after the drop and recovered
- * when a rejoin says {@code recovered: true}. With several servers (a cluster), client i starts
- * on server i mod n and each new attempt goes to the next server, as a load balancer would send it
- * elsewhere when its node is gone.
+ * when a rejoin says {@code recovered: true}. With several servers (a cluster), each new attempt
+ * goes to the next server, as a load balancer would send it elsewhere when its node is gone.
  */
 final class StormClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -38,6 +37,7 @@ final class StormClient {
     private final StormContext context;
     private final CompletableFuture<StormClient> joined = new CompletableFuture<>();
     private final ConcurrentMap<String, CompletableFuture<Long>> acks = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long offset = -1;
     private volatile String epoch;
     private volatile long droppedAt;
@@ -50,11 +50,12 @@ final class StormClient {
     private int server;
     private int requests;
 
-    StormClient(int index, String channelName, StormContext context) {
+    /** @param server the server (index into the URLs) of its first connection */
+    StormClient(int index, String channelName, int server, StormContext context) {
         this.index = index;
         this.channelName = channelName;
         this.context = context;
-        this.server = index % context.servers();
+        this.server = server;
     }
 
     /** Completes when the first join was answered with success (fails on a refusal or a lost connection). */
@@ -117,14 +118,14 @@ final class StormClient {
         }
         CompletableFuture<Long> last = CompletableFuture.completedFuture(-1L);
         for (int n = 0; n < count; n++) {
-            String id = "arq_storm_" + context.run() + "_" + index + "_" + n;
+            String id = "arq_storm_" + context.run() + "_" + index + "_" + published.getAndIncrement();
             CompletableFuture<Long> ack = new CompletableFuture<>();
             acks.put(id, ack);
             ObjectNode frame = MAPPER.createObjectNode();
             frame.put("type", "message").put("room", context.room()).put("channel", channelName)
                     .put("ack", "durable").put("id", id);
             frame.putObject("metadata").put("idempotency_key", id);
-            frame.putObject("payload").put("storm", n);
+            frame.putObject("payload").put("storm_client", index).put("storm", n);
             attempt.ctx.channel().writeAndFlush(new TextWebSocketFrame(frame.toString()));
             last = ack;
         }
@@ -159,6 +160,12 @@ final class StormClient {
             return;
         }
         attempt.over = true;
+        for (String id : acks.keySet()) {
+            CompletableFuture<Long> ack = acks.remove(id);
+            if (ack != null) {
+                ack.completeExceptionally(new IOException("connection lost before the ack"));
+            }
+        }
         if (failed || context.stopped()) {
             return;
         }
@@ -190,17 +197,17 @@ final class StormClient {
         join.put("type", "command").put("command", "join_channel");
         ObjectNode args = join.putObject("args");
         args.put("room", context.room()).put("channel", channelName);
-        if (context.armed()) {
-            if (backAt == 0) {
-                backAt = System.nanoTime();
-            }
-            if (epoch != null && offset >= 0) {
-                args.putObject("recover").put("offset", offset).put("epoch", epoch);
-            }
+        long welcomedAt = System.nanoTime();
+        if (context.armed() && epoch != null && offset >= 0) {
+            args.putObject("recover").put("offset", offset).put("epoch", epoch);
         }
         attempt.joinId = "arq_storm_join_" + context.run() + "_" + index + "_" + requests++;
         join.put("id", attempt.joinId);
         attempt.ctx.writeAndFlush(new TextWebSocketFrame(join.toString()));
+        // set after the rejoin is written, so that a publication this client makes once it is back follows it
+        if (context.armed() && backAt == 0) {
+            backAt = welcomedAt;
+        }
     }
 
     private void joinReply(Attempt attempt, JsonNode frame) {
@@ -222,14 +229,31 @@ final class StormClient {
         failuresInARow = 0;
         context.tally().missed.add(data.path("missed").asLong(0));
         if (data.path("recovered").asBoolean(false)) {
+            // the missed publications follow the reply and move the position themselves
             if (recoveredAt == 0) {
                 recoveredAt = System.nanoTime();
             }
         } else {
             context.tally().notRecovered.increment();
             context.tally().example("not_recovered", frame.toString());
+            position(data.path("offset").asLong(-1), data.path("epoch").asText(null));
         }
-        position(data.path("offset").asLong(-1), data.path("epoch").asText(null));
+    }
+
+    /** A publication of its channel: checked against the position (a gap or a repeat is counted), then taken. */
+    private void delivered(long newOffset, String newEpoch) {
+        if (newEpoch != null && newEpoch.equals(epoch) && offset >= 0) {
+            if (newOffset <= offset) {
+                context.tally().duplicates.increment();
+                context.tally().example("duplicate", "offset " + newOffset + " at position " + offset);
+                return;
+            }
+            if (newOffset > offset + 1) {
+                context.tally().gaps.add(newOffset - offset - 1);
+                context.tally().example("gap", "offset " + newOffset + " after position " + offset);
+            }
+        }
+        position(newOffset, newEpoch);
     }
 
     private void position(long newOffset, String newEpoch) {
@@ -260,7 +284,13 @@ final class StormClient {
             joinReply(attempt, frame);
         } else if ("message".equals(type) && channelName.equals(frame.path("channel").asText())) {
             JsonNode metadata = frame.path("metadata");
-            position(metadata.path("offset").asLong(-1), metadata.path("epoch").asText(null));
+            if (frame.path("payload").path("storm_client").asInt(-1) == index) {
+                // its own publication (perhaps from an earlier connection, under another client id),
+                // replayed by a recovery: its ack may have moved the position already
+                position(metadata.path("offset").asLong(-1), metadata.path("epoch").asText(null));
+            } else {
+                delivered(metadata.path("offset").asLong(-1), metadata.path("epoch").asText(null));
+            }
         } else if ("ack".equals(type)) {
             CompletableFuture<Long> ack = acks.remove(frame.path("request_id").asText());
             if (ack != null) {

@@ -19,6 +19,8 @@ final class StormTally {
     final LongAdder notRecovered = new LongAdder();
     final LongAdder rejoinErrors = new LongAdder();
     final LongAdder missed = new LongAdder();
+    final LongAdder gaps = new LongAdder();
+    final LongAdder duplicates = new LongAdder();
     private final ConcurrentMap<Integer, LongAdder> droppedBy = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, LongAdder> handshakeRefused = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, LongAdder> closedBeforeWelcome = new ConcurrentHashMap<>();
@@ -86,6 +88,8 @@ final class StormTally {
         json.put("not_recovered", notRecovered.sum());
         json.put("rejoin_errors", rejoinErrors.sum());
         json.put("missed", missed.sum());
+        json.put("gaps", gaps.sum());
+        json.put("duplicates", duplicates.sum());
     }
 
     private static void put(ObjectNode node, Map<Integer, LongAdder> counts) {

@@ -43,7 +43,7 @@ public final class StormWorkload {
 
     /** The storm's shape and how the server goes away. */
     public record Plan(int clients, int channels, String jwtSecret, Duration tokenLifetime, int publishPerChannel,
-            Long killPid, boolean sigterm, String restartCommand, Duration waitForDrop, Duration stormTimeout,
+            int publishAfterRestart, Long killPid, boolean sigterm, String restartCommand, Duration waitForDrop, Duration stormTimeout,
             ReconnectPolicy policy, long fdLimit) {
     }
 
@@ -97,15 +97,20 @@ public final class StormWorkload {
 
         context.arm();
         goAway(settings);
-        List<StormClient> dropped = awaitDrop(settings, clients);
+        List<CompletableFuture<Long>> late = new ArrayList<>();
+        for (int c = 0; c < plan.channels(); c++) {
+            late.add(null);
+        }
+        List<StormClient> dropped = awaitDrop(settings, clients, late);
         if (dropped.isEmpty()) {
             throw new BenchException("the server did not go away within " + plan.waitForDrop().toSeconds()
                     + " s (no client lost its connection); restart it, or give --kill-pid / --restart-command");
         }
         long t0 = context.firstDrop();
         ServerWatch server = new ServerWatch(settings);
-        storm(settings, context, dropped, t0, server);
-        return report(settings, context, clients, dropped, t0, setupSeconds, positionsBehind, server);
+        storm(settings, context, clients, dropped, t0, server, late);
+        long behindAfter = awaitPositionsAfter(context, clients, late);
+        return report(settings, context, clients, dropped, t0, setupSeconds, positionsBehind, behindAfter, server);
     }
 
     private void connectAll(RunSettings settings, StormContext context, List<String> channelNames,
@@ -116,7 +121,9 @@ public final class StormWorkload {
             if (left <= 0 || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
                 break;
             }
-            StormClient client = new StormClient(i, channelNames.get(i % plan.channels()), context);
+            // channel i mod C; the members of each channel spread over the servers: server (i / C) mod n
+            StormClient client = new StormClient(i, channelNames.get(i % plan.channels()),
+                    (i / plan.channels()) % settings.uris().size(), context);
             client.joined().whenComplete((ok, error) -> permits.release());
             clients.add(client);
             client.start();
@@ -210,7 +217,8 @@ public final class StormWorkload {
      * cluster going away), until no more clients have lost theirs for {@link #SETTLE_NANOS} — and
      * returns those that did.
      */
-    private List<StormClient> awaitDrop(RunSettings settings, List<StormClient> clients) {
+    private List<StormClient> awaitDrop(RunSettings settings, List<StormClient> clients,
+            List<CompletableFuture<Long>> late) {
         long deadline = System.nanoTime() + plan.waitForDrop().toNanos();
         long nextLine = System.nanoTime() + SECOND;
         int dropped = 0;
@@ -220,6 +228,9 @@ public final class StormWorkload {
             dropped = (int) clients.stream().filter(c -> c.droppedAt() != 0).count();
             if (dropped == clients.size()) {
                 break;
+            }
+            if (dropped > 0) {
+                publishLate(clients, late);
             }
             if (dropped != lastCount) {
                 lastCount = dropped;
@@ -283,12 +294,35 @@ public final class StormWorkload {
         }
     }
 
-    private void storm(RunSettings settings, StormContext context, List<StormClient> clients, long t0,
-            ServerWatch server) {
+    /**
+     * With {@code --publish-after-restart}: the first client of each channel publishes as soon as
+     * it is welcomed again (its rejoin is already on the way, so the server handles that first) or,
+     * when it never lost its connection (another node of a cluster went away), at once. Clients
+     * of the channel that rejoin later must recover those publications; the others get them live.
+     * {@code late} holds each channel's last ack once its publications are sent.
+     */
+    private void publishLate(List<StormClient> all, List<CompletableFuture<Long>> late) {
+        if (plan.publishAfterRestart() == 0) {
+            return;
+        }
+        for (int c = 0; c < plan.channels(); c++) {
+            StormClient publisher = all.get(c);
+            boolean ready = publisher.droppedAt() != 0 ? publisher.backAt() != 0 && publisher.open() : publisher.open();
+            CompletableFuture<Long> sent = late.get(c);
+            if ((sent == null || sent.isCompletedExceptionally()) && ready) {
+                late.set(c, publisher.publish(plan.publishAfterRestart()));
+            }
+        }
+    }
+
+    /** Waits until every client that lost its connection is recovered (or the storm timeout), publishing late. */
+    private void storm(RunSettings settings, StormContext context, List<StormClient> all, List<StormClient> clients,
+            long t0, ServerWatch server, List<CompletableFuture<Long>> late) {
         long deadline = t0 + plan.stormTimeout().toNanos();
         long nextLine = System.nanoTime() + SECOND;
         long nextLook = 0;
         while (System.nanoTime() < deadline) {
+            publishLate(all, late);
             long back = clients.stream().filter(c -> c.backAt() != 0).count();
             long recovered = clients.stream().filter(c -> c.recoveredAt() != 0).count();
             if (back > 0 && System.nanoTime() >= nextLook) {
@@ -307,11 +341,49 @@ public final class StormWorkload {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
+        publishLate(all, late);
         server.end();
     }
 
+    /**
+     * After the storm: waits (at most 30 s) for every channel's late publications to be acked and
+     * to reach every client of the channel; returns the clients whose position stayed behind
+     * (every client, when a channel's publications were not acked).
+     */
+    private long awaitPositionsAfter(StormContext context, List<StormClient> clients,
+            List<CompletableFuture<Long>> late) throws InterruptedException {
+        if (plan.publishAfterRestart() == 0) {
+            return 0;
+        }
+        long deadline = System.nanoTime() + 30 * SECOND;
+        long[] last = new long[plan.channels()];
+        for (int c = 0; c < plan.channels(); c++) {
+            if (late.get(c) == null) {
+                context.tally().example("late_publish", "channel " + c + ": its first client was never back to publish");
+                return clients.size();
+            }
+            try {
+                last[c] = late.get(c).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                context.tally().example("late_publish", "channel " + c + ": "
+                        + (e instanceof ExecutionException ? e.getCause().getMessage() : "no ack within 30 s"));
+                return clients.size();
+            }
+        }
+        long behind = clients.size();
+        while (System.nanoTime() < deadline) {
+            behind = clients.stream().filter(s -> s.offset() < last[s.index() % plan.channels()]).count();
+            if (behind == 0) {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return behind;
+    }
+
     private Report report(RunSettings settings, StormContext context, List<StormClient> clients,
-            List<StormClient> stormers, long t0, double setupSeconds, long positionsBehind, ServerWatch server) {
+            List<StormClient> stormers, long t0, double setupSeconds, long positionsBehind, long behindAfter,
+            ServerWatch server) {
         long[] back = sinceDrop(stormers, t0, true);
         long[] recovered = sinceDrop(stormers, t0, false);
         int dropped = stormers.size();
@@ -323,6 +395,7 @@ public final class StormWorkload {
         json.put("fd_limit", plan.fdLimit());
         json.put("auth", plan.jwtSecret() != null ? "jwt-hs256" : "none");
         json.put("publish_per_channel", plan.publishPerChannel());
+        json.put("publish_after_restart", plan.publishAfterRestart());
         json.put("backoff_initial_ms", plan.policy().initialDelay().toMillis());
         json.put("backoff_max_ms", plan.policy().maxDelay().toMillis());
         json.put("how", plan.killPid() != null ? (plan.sigterm() ? "sigterm" : "sigkill")
@@ -330,6 +403,7 @@ public final class StormWorkload {
                 : plan.restartCommand() != null ? "restart-command" : "external");
         json.put("setup_s", round(setupSeconds));
         json.put("positions_behind", positionsBehind);
+        json.put("positions_behind_after", behindAfter);
         json.put("dropped", dropped);
         json.put("back", back.length);
         json.put("recovered", recovered.length);
@@ -366,6 +440,12 @@ public final class StormWorkload {
                     + plan.stormTimeout().toSeconds() + " s");
         }
         StormTally tally = context.tally();
+        if (behindAfter > 0) {
+            errors.add(behindAfter + " clients did not get (live or by recovery) their channel's publications after the restart");
+        }
+        if (tally.gaps.sum() > 0 || tally.duplicates.sum() > 0) {
+            errors.add(tally.gaps.sum() + " publications skipped and " + tally.duplicates.sum() + " received twice");
+        }
         if (tally.refusedOtherThan1013() > 0) {
             errors.add(tally.refusedOtherThan1013() + " handshakes refused with something other than 1013");
         }
