@@ -120,6 +120,40 @@ class ReconnectStormTest {
     }
 
     @Test
+    void theToolDrainsTheServerWithSigtermAndRestartsItWithTheRestartCommand() throws Exception {
+        int port = freePort();
+        server = startServer(port, "first");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String restart = String.join(" ", "exec", quote(java), "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", quote(System.getProperty("java.class.path")),
+                StormServerMain.class.getName(), Integer.toString(port), quote(dir.resolve("store").toString()),
+                quote(SECRET), ">", quote(dir.resolve("restarted.log").toString()), "2>&1");
+        try {
+            BenchRun run = BenchRun.of("reconnect-storm", "--port", Integer.toString(port), "--clients", "40",
+                    "--channels", "4", "--jwt-secret", SECRET, "--kill-pid", Long.toString(server.pid()), "--sigterm",
+                    "--restart-command", restart, "--threads", "2", "--setup-timeout", "60", "--wait-for-drop", "60",
+                    "--storm-timeout", "90", "--backoff-initial-ms", "100", "--backoff-max-ms", "2000");
+
+            assertThat(run.exit()).as(run.err()).isZero();
+            JsonNode json = run.json();
+            assertThat(json.path("how").asText()).isEqualTo("sigterm+restart-command");
+            assertThat(json.path("dropped_by_code").path("1001").asInt()).as("a drain closes with 1001").isEqualTo(40);
+            assertThat(json.path("recovered").asInt()).isEqualTo(40);
+            assertThat(json.path("positions_behind_after").asLong()).isZero();
+            assertThat(json.path("gaps").asLong() + json.path("duplicates").asLong()).isZero();
+            assertThat(json.path("server_pid").asLong()).as("the restarted server, found on the port")
+                    .isNotEqualTo(server.pid()).isPositive();
+        } finally {
+            io.arqonbus.bench.probe.ListeningProcess.onPort(port)
+                    .flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static String quote(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+
+    @Test
     void refusesAShortSecretAndTooManyClientsForTheFileLimit() {
         BenchRun shortSecret = BenchRun.of("reconnect-storm", "--clients", "2", "--channels", "1",
                 "--jwt-secret", "short", "--quiet");
