@@ -1,9 +1,5 @@
 package io.arqonbus.bench.storm;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.bench.probe.ListeningProcess;
-import io.arqonbus.bench.probe.ServerProbe;
 import io.arqonbus.bench.report.Report;
 import io.arqonbus.bench.report.RunSettings;
 import io.arqonbus.bench.workload.BenchException;
@@ -12,7 +8,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -110,7 +105,8 @@ public final class StormWorkload {
         ServerWatch server = new ServerWatch(settings);
         storm(settings, context, clients, dropped, t0, server, late);
         long behindAfter = awaitPositionsAfter(context, clients, late);
-        return report(settings, context, clients, dropped, t0, setupSeconds, positionsBehind, behindAfter, server);
+        return StormReport.of(plan, settings, context, clients, dropped, t0, setupSeconds, positionsBehind, behindAfter,
+                server);
     }
 
     private void connectAll(RunSettings settings, StormContext context, List<String> channelNames,
@@ -248,51 +244,6 @@ public final class StormWorkload {
         return clients.stream().filter(c -> c.droppedAt() != 0).toList();
     }
 
-    /**
-     * The server's CPU over the storm: the processes of {@code --server-pid(s)} from the first
-     * drop when given (a cluster's surviving nodes and Redis), else the restarted server as found
-     * on the port, from when it was found.
-     */
-    private static final class ServerWatch {
-        private final int port;
-        private final boolean fixed;
-        private ServerProbe probe;
-        private ServerProbe.Sample from;
-        private ServerProbe.Sample to;
-        private long pid = -1;
-
-        ServerWatch(RunSettings settings) {
-            this.port = settings.uri().getPort();
-            this.fixed = !settings.probe().pids().isEmpty();
-            if (fixed) {
-                probe = settings.probe();
-                pid = probe.pid();
-                from = probe.sample();
-            }
-        }
-
-        void look() {
-            if (probe != null) {
-                return;
-            }
-            Optional<Long> found = ListeningProcess.onPort(port);
-            if (found.isPresent()) {
-                try {
-                    probe = ServerProbe.of(found.get());
-                    pid = found.get();
-                    from = probe.sample();
-                } catch (IllegalArgumentException gone) {
-                    probe = null;
-                }
-            }
-        }
-
-        void end() {
-            if (probe != null) {
-                to = probe.sample();
-            }
-        }
-    }
 
     /**
      * With {@code --publish-after-restart}: the first client of each channel publishes as soon as
@@ -381,106 +332,6 @@ public final class StormWorkload {
         return behind;
     }
 
-    private Report report(RunSettings settings, StormContext context, List<StormClient> clients,
-            List<StormClient> stormers, long t0, double setupSeconds, long positionsBehind, long behindAfter,
-            ServerWatch server) {
-        long[] back = sinceDrop(stormers, t0, true);
-        long[] recovered = sinceDrop(stormers, t0, false);
-        int dropped = stormers.size();
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        Report.header(json, "reconnect-storm", settings, context.transport());
-        json.remove("publish_url");
-        json.put("clients", clients.size());
-        json.put("channels", plan.channels());
-        json.put("fd_limit", plan.fdLimit());
-        json.put("auth", plan.jwtSecret() != null ? "jwt-hs256" : "none");
-        json.put("publish_per_channel", plan.publishPerChannel());
-        json.put("publish_after_restart", plan.publishAfterRestart());
-        json.put("backoff_initial_ms", plan.policy().initialDelay().toMillis());
-        json.put("backoff_max_ms", plan.policy().maxDelay().toMillis());
-        json.put("how", plan.killPid() != null ? (plan.sigterm() ? "sigterm" : "sigkill")
-                + (plan.restartCommand() != null ? "+restart-command" : "")
-                : plan.restartCommand() != null ? "restart-command" : "external");
-        json.put("setup_s", round(setupSeconds));
-        json.put("positions_behind", positionsBehind);
-        json.put("positions_behind_after", behindAfter);
-        json.put("dropped", dropped);
-        json.put("back", back.length);
-        json.put("recovered", recovered.length);
-        json.put("first_back_ms", back.length == 0 ? null : Long.valueOf(back[0]));
-        putPercentile(json, "back_99_ms", back, dropped, 0.99);
-        putPercentile(json, "back_100_ms", back, dropped, 1.0);
-        putPercentile(json, "recovered_99_ms", recovered, dropped, 0.99);
-        putPercentile(json, "recovered_100_ms", recovered, dropped, 1.0);
-        context.tally().write(json);
-        json.put("server_pid", server.pid < 0 ? null : server.pid);
-        if (server.fixed && server.probe.pids().size() > 1) {
-            var pids = json.putArray("server_pids");
-            server.probe.pids().forEach(pids::add);
-        }
-        if (server.from != null && server.to != null && server.from.known() && server.to.known()) {
-            json.put("server_cpu_s", Math.round((server.to.cpuNanos() - server.from.cpuNanos()) / 1e6) / 1000.0);
-            json.put("server_rss_bytes", server.to.rssBytes());
-        } else {
-            json.putNull("server_cpu_s").putNull("server_rss_bytes");
-        }
-        List<String> errors = new ArrayList<>();
-        if (positionsBehind > 0) {
-            errors.add(positionsBehind + " clients did not receive their channel's publication before the storm");
-        }
-        if (dropped < clients.size() && !settings.severalServers()) {
-            errors.add((clients.size() - dropped) + " clients never lost their connection");
-        }
-        if (back.length < dropped) {
-            errors.add((dropped - back.length) + " of " + dropped + " clients not back within "
-                    + plan.stormTimeout().toSeconds() + " s");
-        }
-        if (recovered.length < dropped) {
-            errors.add((dropped - recovered.length) + " of " + dropped + " clients not recovered within "
-                    + plan.stormTimeout().toSeconds() + " s");
-        }
-        StormTally tally = context.tally();
-        if (behindAfter > 0) {
-            errors.add(behindAfter + " clients did not get (live or by recovery) their channel's publications after the restart");
-        }
-        if (tally.gaps.sum() > 0 || tally.duplicates.sum() > 0) {
-            errors.add(tally.gaps.sum() + " publications skipped and " + tally.duplicates.sum() + " received twice");
-        }
-        if (tally.refusedOtherThan1013() > 0) {
-            errors.add(tally.refusedOtherThan1013() + " handshakes refused with something other than 1013");
-        }
-        if (tally.closedAfterWelcomeOtherThan1013() > 0) {
-            errors.add(tally.closedAfterWelcomeOtherThan1013() + " connections closed again after their welcome");
-        }
-        if (tally.notRecovered.sum() > 0) {
-            errors.add(tally.notRecovered.sum() + " rejoins answered recovered:false");
-        }
-        if (tally.rejoinErrors.sum() > 0) {
-            errors.add(tally.rejoinErrors.sum() + " joins refused");
-        }
-        if (tally.otherConnectFailures.sum() > 0) {
-            errors.add(tally.otherConnectFailures.sum() + " connects failed other than refused");
-        }
-        if (!errors.isEmpty()) {
-            tally.examples().forEach((kind, text) -> errors.add("first " + kind + " problem: " + text));
-        }
-        return Report.finish(json, errors);
-    }
-
-    /** Milliseconds from the first drop to each client's welcome (or recovery), sorted; only those that got there. */
-    private static long[] sinceDrop(List<StormClient> clients, long t0, boolean back) {
-        return clients.stream().mapToLong(back ? StormClient::backAt : StormClient::recoveredAt)
-                .filter(at -> at != 0).map(at -> Math.max(0, (at - t0) / 1_000_000)).sorted().toArray();
-    }
-
-    private static void putPercentile(ObjectNode json, String field, long[] sortedMillis, int total, double share) {
-        int needed = (int) Math.ceil(total * share);
-        if (needed == 0 || sortedMillis.length < needed) {
-            json.putNull(field);
-        } else {
-            json.put(field, sortedMillis[needed - 1]);
-        }
-    }
 
     private static void progress(RunSettings settings, String line) {
         if (settings.progress() != null) {
@@ -489,7 +340,4 @@ public final class StormWorkload {
         }
     }
 
-    private static double round(double value) {
-        return Math.round(value * 10) / 10.0;
-    }
 }
