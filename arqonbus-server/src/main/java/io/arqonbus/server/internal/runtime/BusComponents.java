@@ -199,6 +199,7 @@ public final class BusComponents {
                 .addKeyValue("tls", config.tls() == null ? "off" : config.tls().portList())
                 .addKeyValue("auth", config.auth().enabled() ? "jwt-" + config.auth().jwtAlgorithm() : "off")
                 .addKeyValue("casil", config.casil().enabled() ? config.casil().mode().wireName() : "off")
+                .addKeyValue("tracing", parts.tracing.enabled() ? "otel" : "off")
                 .addKeyValue("version", parts.info.version())
                 .addKeyValue("cluster", config.cluster().enabled() ? config.cluster().redis().display() : "off")
                 .addKeyValue("node", config.cluster().enabled() ? config.cluster().nodeId() : null)
