@@ -6,6 +6,7 @@ import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.internal.tracing.BusTracing;
+import io.arqonbus.server.internal.tracing.TraceScope;
 import io.arqonbus.server.internal.tracing.TraceSpan;
 import io.netty.buffer.ByteBuf;
 import java.time.Instant;
@@ -295,7 +296,10 @@ final class BusChannel implements ChannelView {
             ByteBuf frame = support.encoder().encode(stamped);
             sequencing.end();
             TraceSpan storing = support.tracing().step(stamped, BusTracing.STORE);
-            CompletableFuture<Void> appended = support.append(key, position, frame, now);
+            CompletableFuture<Void> appended;
+            try (TraceScope current = storing.makeCurrent()) {
+                appended = support.append(key, position, frame, now);
+            }
             storing.endWhenDone(appended);
             support.publications().incrementAndGet();
             CompletableFuture<StreamPosition> stored = appended.thenApply(v -> position);

@@ -231,7 +231,7 @@ public final class BusComponents {
      * link when Redis is configured (closed after both: hooks of one priority run newest first).
      */
     private void buildStorage() {
-        RedisLink redis = config.storage().redis() == null ? null : new RedisLink(config.storage().redis());
+        RedisLink redis = config.storage().redis() == null ? null : new RedisLink(config.storage().redis(), tracing);
         redisLink = redis;
         if (redis != null) {
             hooks.add(ShutdownHooks.Priority.STORAGE, "redis link", redis::close);

@@ -76,6 +76,14 @@ public interface BusTracing extends AutoCloseable {
     /** Writes the span's context as W3C headers ({@code traceparent}, {@code tracestate}); nothing for NONE. */
     void inject(TraceSpan span, BiConsumer<String, String> headers);
 
+    /**
+     * Lettuce's tracing hook for the Redis client: a span per command issued while a span is
+     * current ({@link TraceSpan#makeCurrent}); disabled when tracing is off.
+     */
+    default io.lettuce.core.tracing.Tracing redisCommands() {
+        return io.lettuce.core.tracing.Tracing.disabled();
+    }
+
     /** Flushes and stops what this tracing owns (an SDK it built); an embedder's SDK stays. */
     @Override
     void close();

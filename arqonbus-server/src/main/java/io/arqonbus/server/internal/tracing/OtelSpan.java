@@ -34,6 +34,11 @@ record OtelSpan(Span span) implements TraceSpan {
         span.end();
     }
 
+    @Override
+    public TraceScope makeCurrent() {
+        return span.makeCurrent()::close;
+    }
+
     /** The context whose current span is this one. */
     Context context() {
         return Context.root().with(span);

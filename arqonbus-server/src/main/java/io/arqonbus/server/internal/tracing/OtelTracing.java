@@ -130,6 +130,11 @@ public final class OtelTracing implements BusTracing {
     }
 
     @Override
+    public io.lettuce.core.tracing.Tracing redisCommands() {
+        return new RedisCommandTracing(tracer);
+    }
+
+    @Override
     public void close() {
         onClose.run();
     }

@@ -22,6 +22,14 @@ public interface TraceSpan {
     /** Ends the span; a second call does nothing. */
     void end();
 
+    /**
+     * Makes this span the current one on this thread until the scope closes: what a library
+     * instrumented on its own (the Redis client) records meanwhile becomes its child.
+     */
+    default TraceScope makeCurrent() {
+        return TraceScope.NONE;
+    }
+
     /** Ends the span when {@code stage} completes, failed ({@code error.type}) when it failed. */
     default void endWhenDone(CompletionStage<?> stage) {
         stage.whenComplete((ignored, error) -> {

@@ -82,7 +82,11 @@ class TracingTest {
     }
 
     static SpanData span(String name, String traceId) {
-        return await().atMost(T).until(() -> SPANS.getFinishedSpanItems().stream()
+        return span(name, traceId, SPANS);
+    }
+
+    static SpanData span(String name, String traceId, InMemorySpanExporter spans) {
+        return await().atMost(T).until(() -> spans.getFinishedSpanItems().stream()
                 .filter(s -> s.getName().equals(name) && s.getTraceId().equals(traceId)).findFirst().orElse(null),
                 s -> s != null);
     }
