@@ -13,7 +13,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -40,7 +40,9 @@ class TracingTest {
     private static final Duration T = ArqonBusExtension.TIMEOUT;
     private static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
     private static final OpenTelemetrySdk OTEL = OpenTelemetrySdk.builder()
-            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(SPANS)).build())
+            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(
+                    // As in production: spans queued on the event loops, exported by the SDK's own thread.
+                    BatchSpanProcessor.builder(SPANS).setScheduleDelay(Duration.ofMillis(20)).build()).build())
             .build();
 
     @RegisterExtension
