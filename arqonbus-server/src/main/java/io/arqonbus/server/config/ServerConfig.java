@@ -16,7 +16,8 @@ import java.util.function.UnaryOperator;
  * operator lane. Build it with {@link #builder()}; the {@code ARQONBUS_*} variables, the
  * configuration file and the CLI's flags fill the same builder (flags &gt; env &gt; file &gt;
  * defaults). Every default is a {@code DEFAULT_*} constant of the record it belongs to;
- * {@code docs/configuration.md} lists them all.
+ * {@code docs/configuration.md} lists them all. Over 400 lines: the builder has one field and one
+ * setter per setting, which is what keeps every setting settable by name in one place.
  */
 public final class ServerConfig {
     private final Builder settings;
