@@ -16,7 +16,8 @@ import java.util.function.UnaryOperator;
  * operator lane. Build it with {@link #builder()}; the {@code ARQONBUS_*} variables, the
  * configuration file and the CLI's flags fill the same builder (flags &gt; env &gt; file &gt;
  * defaults). Every default is a {@code DEFAULT_*} constant of the record it belongs to;
- * {@code docs/configuration.md} lists them all.
+ * {@code docs/configuration.md} lists them all. Over 400 lines: the builder has one field and one
+ * setter per setting, which is what keeps every setting settable by name in one place.
  */
 public final class ServerConfig {
     private final Builder settings;
@@ -132,6 +133,8 @@ public final class ServerConfig {
     public boolean legacyAcks() { return settings.legacyAcks; }
     /** Whether {@code /metrics} also exposes the original's gauges named {@code _total} ({@code arqonbus_rooms_total}). */
     public boolean metricsLegacyNames() { return settings.metricsLegacyNames; }
+    /** Whether the server records OpenTelemetry spans (docs/operations.md#tracing). */
+    public TracingMode tracing() { return settings.tracing; }
     /** Whether the telemetry port needs an admin credential at the upgrade (docs/security.md). */
     public boolean telemetryAuth() { return settings.telemetryAuth; }
     /** The content inspection policy. */
@@ -227,6 +230,7 @@ public final class ServerConfig {
         private List<String> webhookAllowedHosts = List.of();
         private boolean legacyAcks = true;
         private boolean metricsLegacyNames;
+        private TracingMode tracing = TracingMode.AUTO;
         private boolean telemetryAuth;
         private CasilPolicy casil = CasilPolicy.defaults();
         private CronSettings cron = CronSettings.defaults();
@@ -335,6 +339,7 @@ public final class ServerConfig {
         }
         public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
         public Builder metricsLegacyNames(boolean value) { metricsLegacyNames = value; return this; }
+        public Builder tracing(TracingMode value) { tracing = Objects.requireNonNull(value, "tracing"); return this; }
         public Builder telemetryAuth(boolean value) { telemetryAuth = value; return this; }
         public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
         /** Changes the CASIL policy set so far. */

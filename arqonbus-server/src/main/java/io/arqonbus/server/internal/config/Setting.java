@@ -515,6 +515,13 @@ public enum Setting {
                     + "so `promtool check metrics` fails while this is on",
             bool(ServerConfig.Builder::metricsLegacyNames), c -> c.metricsLegacyNames())
             .flag("--metrics-legacy-names", "BOOL")),
+    TRACING(spec(Section.BEHAVIOUR, "ARQONBUS_TRACING", "tracing", "`auto`",
+            "OpenTelemetry spans for publications, commands, `/api/*` calls, webhook deliveries and Redis calls, "
+                    + "configured by the standard `OTEL_*` variables. `auto`: on when `OTEL_TRACES_EXPORTER` (not "
+                    + "`none`), `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set; `otel`: "
+                    + "on; `off`: off ([operations.md](operations.md#tracing))",
+            parsed(io.arqonbus.server.config.TracingMode::parse, ServerConfig.Builder::tracing), c -> c.tracing())
+            .flag("--tracing", "MODE")),
     STATS_INTERVAL(spec(Section.BEHAVIOUR, "ARQONBUS_STATS_INTERVAL_SECONDS", "stats interval", "`60`",
             "the periodic `event=stats` log line and telemetry `stats` event; 0 disables",
             seconds(ServerConfig.Builder::statsInterval), c -> c.timeouts().statsInterval())

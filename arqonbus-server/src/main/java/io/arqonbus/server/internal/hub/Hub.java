@@ -9,6 +9,7 @@ import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
 import io.arqonbus.server.internal.history.StoredMessage;
 import io.arqonbus.server.internal.metrics.BusMetrics;
+import io.arqonbus.server.internal.tracing.BusTracing;
 import io.arqonbus.server.internal.reply.Replies;
 import io.arqonbus.server.internal.session.LoopContexts;
 import io.arqonbus.server.internal.session.Session;
@@ -78,10 +79,20 @@ public final class Hub implements AutoCloseable {
     /** Like the other constructors, publishing through {@code broker}, which the hub then owns. */
     public Hub(LoopContexts loops, HistoryStore history, Map<ChannelKey, StreamPosition> heads, FrameEncoder encoder,
             BusMetrics metrics, IdGenerator ids, Clock clock, Duration dedupWindow, int dedupMaxKeys, Broker broker) {
+        this(loops, history, heads, encoder, metrics, ids, clock, dedupWindow, dedupMaxKeys, broker, BusTracing.off());
+    }
+
+    /**
+     * Like the other constructors, with spans for the sequencing, store append and fan-out of
+     * publications that carry a trace context in {@code metadata} (docs/operations.md#tracing).
+     */
+    public Hub(LoopContexts loops, HistoryStore history, Map<ChannelKey, StreamPosition> heads, FrameEncoder encoder,
+            BusMetrics metrics, IdGenerator ids, Clock clock, Duration dedupWindow, int dedupMaxKeys, Broker broker,
+            BusTracing tracing) {
         this.support = new ChannelSupport(history, encoder, broker, metrics, clock, dedupWindow, dedupMaxKeys,
-                new AtomicLong());
+                new AtomicLong(), tracing);
         this.fanOut = new FanOut(loops, metrics);
-        this.delivery = new LocalDelivery(fanOut);
+        this.delivery = new LocalDelivery(fanOut, tracing);
         this.registry = new ChannelRegistry(heads, support, delivery, ids, loops.size());
         this.recovery = new Recovery(encoder, fanOut);
     }
