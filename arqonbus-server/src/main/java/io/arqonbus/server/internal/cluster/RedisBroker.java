@@ -274,7 +274,7 @@ public final class RedisBroker implements Broker {
     private void deliverHere(ChannelKey stream, UnpositionedPublication publication) {
         StreamFeed feed = feeds.get(names.channel(stream));
         if (feed != null && !closed) {
-            feed.offer(new Incoming(0, "", encoder.json(publication.envelope()), publication.sender()));
+            feed.offer(new Incoming(0, "", encoder.json(publication.envelope()), publication.sender(), true));
         }
     }
 
@@ -310,12 +310,13 @@ public final class RedisBroker implements Broker {
                     .log("cluster_message_invalid");
             return;
         }
-        Session sender = header[0].equals(nodeId) ? inFlight.remove(seq) : null;
+        boolean here = header[0].equals(nodeId);
+        Session sender = here ? inFlight.remove(seq) : null;
         if (feed == null || closed) {
             return;
         }
         byte[] json = Arrays.copyOfRange(message, newline + 1, message.length);
-        feed.offer(new Incoming(offset, header[3], json, sender));
+        feed.offer(new Incoming(offset, header[3], json, sender, here));
     }
 
     private void readHead(StreamFeed feed) {

@@ -147,7 +147,7 @@ final class StreamFeed {
         if (error == null) {
             for (StoredMessage message : found) {
                 if (message.offset() == expected && message.offset() <= upTo) {
-                    deliver(new Incoming(message.offset(), epoch, message.json(), null));
+                    deliver(new Incoming(message.offset(), epoch, message.json(), null, false));
                     metrics.gapFilled();
                     expected++;
                 }
@@ -195,7 +195,8 @@ final class StreamFeed {
         ByteBuf frame = encoder.encode(incoming.json());
         StreamPosition position = new StreamPosition(incoming.offset(), epoch == null ? "" : epoch);
         metrics.received();
-        handler.handlePublication(key, position, new SequencedPublication(envelope, frame, incoming.sender()));
+        handler.handlePublication(key, position, new SequencedPublication(envelope, frame, incoming.sender(),
+                incoming.here()));
     }
 
     /**

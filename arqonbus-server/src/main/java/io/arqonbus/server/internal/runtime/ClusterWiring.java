@@ -3,10 +3,13 @@ package io.arqonbus.server.internal.runtime;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.cluster.ClientDirectory;
+import io.arqonbus.server.internal.cluster.ClusterControl;
 import io.arqonbus.server.internal.cluster.RedisBroker;
 import io.arqonbus.server.internal.cron.CronScheduler;
 import io.arqonbus.server.internal.cron.RedisCronLease;
 import io.arqonbus.server.internal.history.HistoryStore;
+import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
+import io.arqonbus.server.internal.webhook.Webhooks;
 import io.arqonbus.server.internal.hub.Broker;
 import io.arqonbus.server.internal.hub.ConnectionLifecycle;
 import io.arqonbus.server.internal.hub.FrameEncoder;
@@ -62,6 +65,21 @@ final class ClusterWiring {
         RedisCronLease lease = new RedisCronLease(redis, config.cluster().nodeId(), config.cron().leaseTime());
         cron.useLease(lease);
         hooks.add(ShutdownHooks.Priority.FEATURES, "cron leases", lease::close);
+    }
+
+    /**
+     * In cluster mode channel create/delete, CASIL reloads and webhook rules registered at run
+     * time are cluster state, applied on every node (docs/cluster.md); loads that state (blocks).
+     */
+    static void control(ServerConfig config, RedisLink redis, Hub hub, CasilPolicyHolder casil, Webhooks webhooks,
+            EnvelopeCodec codec, ShutdownHooks hooks) {
+        if (!config.cluster().enabled()) {
+            return;
+        }
+        ClusterControl control = new ClusterControl(redis, config.cluster().nodeId(), hub, casil, webhooks,
+                codec.mapper());
+        hooks.add(ShutdownHooks.Priority.FEATURES, "cluster control", control::close);
+        control.start();
     }
 
     /** The reason of the 1001 close on shutdown: a node of a cluster tells its clients to reconnect elsewhere. */
