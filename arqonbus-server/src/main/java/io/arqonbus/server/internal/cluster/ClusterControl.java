@@ -272,7 +272,13 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         if (conn == null || !conn.isOpen() || closed || loading) {
             return;
         }
-        conn.async().get(versionKey).toCompletableFuture().whenComplete((version, error) -> {
+        CompletableFuture<String> read;
+        try {
+            read = conn.async().get(versionKey).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return; // never ends the periodic check; the next one tries again
+        }
+        read.whenComplete((version, error) -> {
             if (error == null) {
                 long current = version == null ? 0 : Long.parseLong(version);
                 worker.execute(() -> {

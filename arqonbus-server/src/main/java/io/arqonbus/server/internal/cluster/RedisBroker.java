@@ -346,7 +346,13 @@ public final class RedisBroker implements Broker {
             return;
         }
         for (StreamFeed feed : feeds.values()) {
-            readHead(feed);
+            try {
+                readHead(feed);
+            } catch (RuntimeException e) {
+                // Never ends the periodic sweep (a task that throws is not run again).
+                log.atDebug().addKeyValue("event", "cluster_head_read_failed").addKeyValue("stream", feed.key())
+                        .addKeyValue("msg", e.getMessage()).log("cluster_head_read_failed");
+            }
         }
     }
 

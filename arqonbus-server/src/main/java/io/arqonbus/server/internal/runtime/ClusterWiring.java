@@ -7,6 +7,7 @@ import io.arqonbus.server.internal.cluster.ClusterControl;
 import io.arqonbus.server.internal.cluster.RedisBroker;
 import io.arqonbus.server.internal.cron.CronScheduler;
 import io.arqonbus.server.internal.cron.RedisCronLease;
+import io.arqonbus.server.internal.history.DegradableHistoryStore;
 import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
 import io.arqonbus.server.internal.webhook.Webhooks;
@@ -32,7 +33,9 @@ final class ClusterWiring {
         if (!config.cluster().enabled()) {
             return new InProcessBroker();
         }
-        return new RedisBroker(redis, config.cluster().nodeId(), config.history().maxSize(), history, encoder, codec,
+        // Gaps are read from Redis itself: a read that fails while it is down is retried, not answered empty.
+        HistoryStore streams = history instanceof DegradableHistoryStore degradable ? degradable.primary() : history;
+        return new RedisBroker(redis, config.cluster().nodeId(), config.history().maxSize(), streams, encoder, codec,
                 metrics.registry()).start();
     }
 
