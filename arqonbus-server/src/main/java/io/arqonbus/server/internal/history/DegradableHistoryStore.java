@@ -202,13 +202,8 @@ public final class DegradableHistoryStore implements HistoryStore {
         }
     }
 
-    /**
-     * The store behind this one, whose reads fail while it is down instead of being answered from
-     * memory: for a reader that must tell "not stored" from "unreachable" (a cluster's gap fill).
-     */
-    public HistoryStore primary() {
-        return primary;
-    }
+    /** The store behind: its reads fail while it is down (a cluster's gap fill must tell lost from unreachable). */
+    public HistoryStore primary() { return primary; }
 
     @Override
     public CompletableFuture<List<StoredMessage>> read(ChannelKey key, long afterOffset, int limit,
