@@ -152,6 +152,13 @@ class ClusterRedisRestartTest {
             List<Got> got = received.get(s);
             Set<String> seen = new HashSet<>();
             Map<String, Long> lastOffset = new LinkedHashMap<>();
+            Map<Integer, Integer> lastSeq = new HashMap<>();
+            for (Got g : got) {
+                Integer before = lastSeq.put(g.publisher(), g.seq());
+                assertThat(before == null || g.seq() > before)
+                        .as("subscriber %d: publisher %d's publications in the order sent (%s after %s)", s,
+                                g.publisher(), g.seq(), before).isTrue();
+            }
             List<Long> jumpsInOldEpoch = new ArrayList<>();
             for (int i = 0; i < got.size(); i++) {
                 Got g = got.get(i);
