@@ -11,12 +11,16 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import io.arqonbus.server.config.ApiKey;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import io.arqonbus.server.testing.Frames;
 import io.arqonbus.server.testing.TestClient;
 import io.arqonbus.server.testing.TestRedis;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestRedis.class)
 class ClusterControlTest {
     private static final String SECRET = "cluster-control-test-secret-at-least-32-bytes";
+    private static final String API_ADMIN = "cluster-admin-key-0123456789";
     private static final Duration T = ArqonBusExtension.TIMEOUT;
     private static final AtomicInteger IDS = new AtomicInteger();
 
@@ -58,7 +63,8 @@ class ClusterControlTest {
         RedisConfig shared = redis.config();
         for (String id : List.of("a", "b", "c")) {
             ArqonBusExtension node = new ArqonBusExtension(b -> b.redis(shared).cluster(shared).nodeId("node-" + id)
-                    .authEnabled(true).jwtSecret(SECRET));
+                    .authEnabled(true).jwtSecret(SECRET)
+                    .httpApi(h -> h.withKeys(List.of(ApiKey.parse("ops:admin=" + API_ADMIN)))));
             node.start();
             nodes.add(node);
         }
@@ -209,5 +215,35 @@ class ClusterControlTest {
         // Unregistered on the owner's node: gone on the others too.
         data(reply(owner, "op.webhook.unregister", "{\"rule_id\":\"" + ruleId + "\"}"));
         await().atMost(T).until(() -> !data(reply(adminOnB, "op.webhook.list", "{}")).toString().contains(ruleId));
+    }
+
+    private int api(int node, String method, String pathAndQuery, String body) throws Exception {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(nodes.get(node).httpUri(pathAndQuery)).timeout(T)
+                    .header("Authorization", "Bearer " + API_ADMIN).header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body));
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        }
+    }
+
+    @Test
+    void theHttpApisChannelAdminAndCasilReloadAreClusterStateToo() throws Exception {
+        assertThat(api(0, "POST", "/api/channels",
+                "{\"room\":\"science\",\"channel\":\"by-api\",\"private\":true,\"members\":[\"carol\"]}"))
+                .isEqualTo(201);
+        TestClient adminOnB = admin(1);
+        await().atMost(T).until(() -> data(reply(adminOnB, "channel_info",
+                "{\"room\":\"science\",\"channel\":\"by-api\"}")).path("private").asBoolean(false));
+        JsonNode refused = on(1, "dave", "user").joinChannel("science", "by-api").get(T.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(refused.path("error_code").asText()).as("%s", refused).isEqualTo("AUTHORIZATION_ERROR");
+
+        assertThat(api(2, "DELETE", "/api/channels?room=science&channel=by-api", null)).isEqualTo(200);
+        TestClient adminOnA = admin(0);
+        await().atMost(T).until(() -> !listed(adminOnA, "by-api") && !listed(adminOnB, "by-api"));
+
+        assertThat(api(1, "POST", "/api/casil/reload", "{\"enabled\":true,\"max_payload_bytes\":2048}")).isEqualTo(200);
+        TestClient adminOnC = admin(2);
+        await().atMost(T).until(() -> data(reply(adminOnC, "op.casil.get", "{}")).path("max_payload_bytes").asInt() == 2048);
     }
 }
