@@ -60,6 +60,8 @@ public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     /** How often each subscribed stream's head is read. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+    /** How many sweeps a sender waits for its message to come back before it is forgotten (30 s). */
+    static final int SENDERS_KEPT_SWEEPS = 30;
     private static final byte[] EPOCH = bytes("epoch");
     private static final byte[] LAST = bytes("last");
 
@@ -75,7 +77,7 @@ public final class RedisBroker implements Broker {
     private final SequenceScript script;
     private final AtomicLong sequence = new AtomicLong();
     /** The senders of this node's publications whose message has not come back yet, by sequence number. */
-    private final ConcurrentHashMap<Long, Session> inFlight = new ConcurrentHashMap<>();
+    private final SendersInFlight<Session> inFlight = new SendersInFlight<>(SENDERS_KEPT_SWEEPS);
     /** The subscribed streams by their publish/subscribe channel. */
     private final ConcurrentHashMap<String, StreamFeed> feeds = new ConcurrentHashMap<>();
     private volatile StatefulRedisConnection<byte[], byte[]> commands;
@@ -342,6 +344,7 @@ public final class RedisBroker implements Broker {
     /** Reads every subscribed stream's head (pipelined), filling what the publish/subscribe channel lost. */
     private void sweepHeads() {
         StatefulRedisConnection<byte[], byte[]> conn = commands;
+        inFlight.sweep(sequence.get());
         if (conn == null || !conn.isOpen() || closed) {
             return;
         }
