@@ -27,7 +27,10 @@ import reactor.blockhound.BlockingOperationError;
  * queue is refused at once); and Jackson's deserializer cache, which builds a type's deserializer
  * once under a lock ({@code DeserializerCache._createAndCacheValueDeserializer}): another thread
  * building the same one at that moment makes the loop wait for those microseconds, once per type in
- * the process's life.
+ * the process's life; and Lettuce's endpoint lock ({@code SharedLock.incrementWriters}), which makes
+ * a command wait only while its connection switches to a new channel after a reconnect (nothing is
+ * buffered meanwhile: commands are refused while disconnected), so a Redis command sent from a loop
+ * at that moment waits for that switch, never for Redis.
  */
 public final class BlockingCallsExtension implements AfterEachCallback, AfterAllCallback {
     /** Blocking calls seen since the last check; JVM-wide because BlockHound's callback is. */
@@ -40,6 +43,7 @@ public final class BlockingCallsExtension implements AfterEachCallback, AfterAll
                 .allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute")
                 .allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache",
                         "_createAndCacheValueDeserializer")
+                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
                 .blockingMethodCallback(method -> {
                     BlockingOperationError error = new BlockingOperationError(method);
                     FOUND.add(error);

@@ -10,6 +10,9 @@ import io.arqonbus.server.internal.session.Session;
  * @param epoch  the stream's epoch
  * @param json   the envelope as delivered
  * @param sender the local connection that published it, or {@code null}
+ * @param here   whether this node accepted it (its message names this node, or Redis could not
+ *               take it); {@code false} for another node's, and for one read from the stream to
+ *               fill a gap (the stream does not say who accepted it)
  */
-record Incoming(long offset, String epoch, byte[] json, Session sender) {
+record Incoming(long offset, String epoch, byte[] json, Session sender, boolean here) {
 }

@@ -60,6 +60,8 @@ public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     /** How often each subscribed stream's head is read. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+    /** How many sweeps a sender waits for its message to come back before it is forgotten (30 s). */
+    static final int SENDERS_KEPT_SWEEPS = 30;
     private static final byte[] EPOCH = bytes("epoch");
     private static final byte[] LAST = bytes("last");
 
@@ -75,7 +77,7 @@ public final class RedisBroker implements Broker {
     private final SequenceScript script;
     private final AtomicLong sequence = new AtomicLong();
     /** The senders of this node's publications whose message has not come back yet, by sequence number. */
-    private final ConcurrentHashMap<Long, Session> inFlight = new ConcurrentHashMap<>();
+    private final SendersInFlight<Session> inFlight = new SendersInFlight<>(SENDERS_KEPT_SWEEPS);
     /** The subscribed streams by their publish/subscribe channel. */
     private final ConcurrentHashMap<String, StreamFeed> feeds = new ConcurrentHashMap<>();
     private volatile StatefulRedisConnection<byte[], byte[]> commands;
@@ -274,7 +276,7 @@ public final class RedisBroker implements Broker {
     private void deliverHere(ChannelKey stream, UnpositionedPublication publication) {
         StreamFeed feed = feeds.get(names.channel(stream));
         if (feed != null && !closed) {
-            feed.offer(new Incoming(0, "", encoder.json(publication.envelope()), publication.sender()));
+            feed.offer(new Incoming(0, "", encoder.json(publication.envelope()), publication.sender(), true));
         }
     }
 
@@ -310,12 +312,13 @@ public final class RedisBroker implements Broker {
                     .log("cluster_message_invalid");
             return;
         }
-        Session sender = header[0].equals(nodeId) ? inFlight.remove(seq) : null;
+        boolean here = header[0].equals(nodeId);
+        Session sender = here ? inFlight.remove(seq) : null;
         if (feed == null || closed) {
             return;
         }
         byte[] json = Arrays.copyOfRange(message, newline + 1, message.length);
-        feed.offer(new Incoming(offset, header[3], json, sender));
+        feed.offer(new Incoming(offset, header[3], json, sender, here));
     }
 
     private void readHead(StreamFeed feed) {
@@ -341,11 +344,18 @@ public final class RedisBroker implements Broker {
     /** Reads every subscribed stream's head (pipelined), filling what the publish/subscribe channel lost. */
     private void sweepHeads() {
         StatefulRedisConnection<byte[], byte[]> conn = commands;
+        inFlight.sweep(sequence.get());
         if (conn == null || !conn.isOpen() || closed) {
             return;
         }
         for (StreamFeed feed : feeds.values()) {
-            readHead(feed);
+            try {
+                readHead(feed);
+            } catch (RuntimeException e) {
+                // Never ends the periodic sweep (a task that throws is not run again).
+                log.atDebug().addKeyValue("event", "cluster_head_read_failed").addKeyValue("stream", feed.key())
+                        .addKeyValue("msg", e.getMessage()).log("cluster_head_read_failed");
+            }
         }
     }
 

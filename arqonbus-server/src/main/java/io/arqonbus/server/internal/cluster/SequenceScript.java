@@ -7,8 +7,6 @@ import io.arqonbus.server.internal.history.RedisKeys;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
 import io.arqonbus.server.internal.hub.SequencingOutcome;
 import io.arqonbus.server.internal.hub.UnpositionedPublication;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,7 +23,7 @@ final class SequenceScript {
     private final byte[] maxPerStream;
     private final ClusterMetrics metrics;
     private final String where;
-    private final String digest = sha1(ClusterScripts.SEQUENCE);
+    private final OrderedScriptRuns runs = new OrderedScriptRuns(ClusterScripts.SEQUENCE, sha1(ClusterScripts.SEQUENCE));
 
     SequenceScript(RedisKeys keys, ClusterKeys names, int maxPerStream, ClusterMetrics metrics, String where) {
         this.keys = keys;
@@ -53,17 +51,8 @@ final class SequenceScript {
             bytes(idempotencyKey == null ? "0" : Long.toString(Math.max(1, publication.dedupWindow().toMillis()))),
             bytes(names.channel(stream)), bytes(header)};
         long started = System.nanoTime();
-        return Failures.attempt(() -> conn.async()
-                .<List<Object>>evalsha(digest, ScriptOutputType.MULTI, k, args).toCompletableFuture()
-                .exceptionallyCompose(error -> {
-                    if (Failures.unwrap(error) instanceof RedisNoScriptException) {
-                        // Redis restarted and lost its script cache: EVAL loads it again (the offset is given when
-                        // the script runs, so a retry may take a later offset than one sent after it).
-                        return conn.async().<List<Object>>eval(ClusterScripts.SEQUENCE, ScriptOutputType.MULTI, k,
-                                args).toCompletableFuture();
-                    }
-                    return CompletableFuture.failedFuture(Failures.unwrap(error));
-                }), error -> StoreUnavailableException.of(where, error))
+        // In order even when Redis restarted and lost its script cache (OrderedScriptRuns).
+        return Failures.attempt(() -> runs.run(conn, k, args), error -> StoreUnavailableException.of(where, error))
                 .thenApply(reply -> {
                     metrics.published(Duration.ofNanos(System.nanoTime() - started));
                     boolean duplicate = ((Long) reply.get(0)) == 1L;

@@ -45,6 +45,8 @@ final class StreamFeed {
     /** The last offset delivered, or -1 before the first delivery or head. */
     private long last = -1;
     private boolean filling;
+    /** The end of a gap whose read failed (Redis unreachable), to read again; 0 when none. */
+    private long retryUpTo;
     private boolean closed;
     private boolean subscribed;
     /** What this node sends to the stream before its subscription is confirmed, in order. */
@@ -72,6 +74,10 @@ final class StreamFeed {
         if (closed) {
             return;
         }
+        if (!filling && retryUpTo > 0) {
+            fill(retryUpTo);
+            return;
+        }
         if (head.offset() <= 0) {
             if (last < 0) {
                 // A stream new to the cluster: everything from offset 1 on is to come.
@@ -89,6 +95,11 @@ final class StreamFeed {
             handler.head(key, head);
         } else if (!filling && head.epoch().equals(epoch) && head.offset() > last) {
             fill(head.offset());
+        } else if (!filling && waiting.isEmpty() && !head.epoch().equals(epoch)) {
+            // The stream started again in a new epoch (Redis lost it) and none of it reached this node yet.
+            epoch = head.epoch();
+            last = 0;
+            fill(head.offset());
         }
     }
 
@@ -97,8 +108,16 @@ final class StreamFeed {
         if (closed) {
             return;
         }
-        if (filling) {
+        if (incoming.offset() == 0) {
+            // Delivered here only, without a position, while Redis is unreachable: not held behind a gap.
+            deliver(incoming);
+            return;
+        }
+        if (filling || retryUpTo > 0) {
             waiting.addLast(incoming);
+            if (!filling) {
+                fill(retryUpTo);
+            }
             return;
         }
         accept(incoming);
@@ -112,10 +131,17 @@ final class StreamFeed {
         if (last >= 0 && epoch == null) {
             epoch = incoming.epoch();
         }
-        if (last < 0 || !incoming.epoch().equals(epoch)) {
+        if (last < 0) {
             epoch = incoming.epoch();
             deliver(incoming);
-        } else if (incoming.offset() <= last) {
+            return;
+        }
+        if (!incoming.epoch().equals(epoch)) {
+            // The stream started again in a new epoch (Redis lost it): its offsets start again from 1.
+            epoch = incoming.epoch();
+            last = 0;
+        }
+        if (incoming.offset() <= last) {
             metrics.duplicateDropped();
         } else if (incoming.offset() == last + 1) {
             deliver(incoming);
@@ -128,6 +154,7 @@ final class StreamFeed {
     /** Reads the offsets after {@code last} up to {@code upTo} from the stream, holding back later ones meanwhile. */
     private void fill(long upTo) {
         filling = true;
+        retryUpTo = 0;
         long after = last;
         int count = (int) Math.min(MAX_FILL, upTo - after);
         CompletableFuture<List<StoredMessage>> read;
@@ -144,13 +171,24 @@ final class StreamFeed {
             return;
         }
         long expected = after + 1;
-        if (error == null) {
-            for (StoredMessage message : found) {
-                if (message.offset() == expected && message.offset() <= upTo) {
-                    deliver(new Incoming(message.offset(), epoch, message.json(), null));
-                    metrics.gapFilled();
-                    expected++;
-                }
+        if (error != null) {
+            // Redis unreachable: nothing is skipped; the gap is read again at the next head sweep or publication.
+            filling = false;
+            retryUpTo = upTo;
+            log.atDebug()
+                    .addKeyValue("event", "cluster_gap_fill_retry")
+                    .addKeyValue("stream", key)
+                    .addKeyValue("from", after + 1)
+                    .addKeyValue("to", upTo)
+                    .addKeyValue("msg", error.getMessage())
+                    .log("cluster_gap_fill_retry");
+            return;
+        }
+        for (StoredMessage message : found) {
+            if (message.offset() == expected && message.offset() <= upTo) {
+                deliver(new Incoming(message.offset(), epoch, message.json(), null, false));
+                metrics.gapFilled();
+                expected++;
             }
         }
         if (last < upTo) {
@@ -195,7 +233,8 @@ final class StreamFeed {
         ByteBuf frame = encoder.encode(incoming.json());
         StreamPosition position = new StreamPosition(incoming.offset(), epoch == null ? "" : epoch);
         metrics.received();
-        handler.handlePublication(key, position, new SequencedPublication(envelope, frame, incoming.sender()));
+        handler.handlePublication(key, position, new SequencedPublication(envelope, frame, incoming.sender(),
+                incoming.here()));
     }
 
     /**

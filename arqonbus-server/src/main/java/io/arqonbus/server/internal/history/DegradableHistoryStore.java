@@ -202,6 +202,9 @@ public final class DegradableHistoryStore implements HistoryStore {
         }
     }
 
+    /** The store behind: its reads fail while it is down (a cluster's gap fill must tell lost from unreachable). */
+    public HistoryStore primary() { return primary; }
+
     @Override
     public CompletableFuture<List<StoredMessage>> read(ChannelKey key, long afterOffset, int limit,
             boolean newestFirst) {

@@ -151,7 +151,7 @@ final class AdminRoutes {
         }
         ChannelKey key = ChannelKey.of(room, channel);
         String by = request.caller().senderId();
-        JoinResult result = hub.create(key, by, "dynamic", false, admitted);
+        JoinResult result = hub.createByAdmin(key, by, admitted);
         if (!result.created()) {
             throw ApiException.of(ErrorCode.CONFLICT, "Channel '" + channel + "' already exists in room '" + room + "'");
         }

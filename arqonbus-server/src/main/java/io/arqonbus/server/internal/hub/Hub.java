@@ -60,6 +60,7 @@ public final class Hub implements AutoCloseable {
     private final LocalDelivery delivery;
     private final Recovery recovery;
     private volatile MemberDirectory members = new InProcessMemberDirectory(this);
+    private volatile ChannelChanges changes = ChannelChanges.NONE;
 
     /**
      * @param heads the positions of the streams the store already holds; a channel made for one
@@ -132,7 +133,23 @@ public final class Hub implements AutoCloseable {
      * @return removes the listener
      */
     public Runnable addListener(PublicationListener listener) {
-        return delivery.addListener(listener);
+        return delivery.addListener(listener, false);
+    }
+
+    /**
+     * Lets {@code listener} observe the publications this node accepted (from its clients, the
+     * HTTP API, the server or the host) as they are delivered, not those other nodes of a cluster
+     * accepted; on a single node, every publication.
+     *
+     * @return removes the listener
+     */
+    public Runnable addAcceptedListener(PublicationListener listener) {
+        return delivery.addListener(listener, true);
+    }
+
+    /** Tells {@code changes} of the channels clients and the HTTP API create and delete. Set once, before traffic. */
+    public void channelChanges(ChannelChanges changes) {
+        this.changes = changes;
     }
 
     // ---- channels -------------------------------------------------------------------------
@@ -213,7 +230,54 @@ public final class Hub implements AutoCloseable {
     public JoinResult createFor(Session requester, ChannelKey key, Set<String> admitted) {
         ChannelRegistry.Created made = registry.create(key, requester.clientId(), "dynamic", false, admitted,
                 requester, ChannelRegistry.Origin.EXPLICIT);
-        return made.channel().created(made.created());
+        JoinResult result = made.channel().created(made.created());
+        if (made.created()) {
+            changes.created(key, requester.clientId(), admitted == null ? null : result.admitted());
+        }
+        return result;
+    }
+
+    /**
+     * Creates a channel for the HTTP API's channel admin ({@code POST /api/channels}), like
+     * {@link #create(ChannelKey, String, String, boolean, Set)}, and tells the {@link ChannelChanges}.
+     */
+    public JoinResult createByAdmin(ChannelKey key, String createdBy, Set<String> admitted) {
+        JoinResult result = create(key, createdBy, "dynamic", false, admitted);
+        if (result.created()) {
+            changes.created(key, createdBy, admitted == null ? null : result.admitted());
+        }
+        return result;
+    }
+
+    /**
+     * Applies a channel another node of a cluster created: made when missing (never reclaimed),
+     * private to {@code admitted} when that is not {@code null}; a channel that already exists here
+     * stays as it is. Not told to the {@link ChannelChanges}.
+     *
+     * @return whether this call made the channel
+     */
+    public boolean createCopy(ChannelKey key, String createdBy, Set<String> admitted) {
+        return registry.create(key, createdBy, "dynamic", false, admitted).created();
+    }
+
+    /**
+     * Applies a channel deletion another node of a cluster made: the channel goes when it is empty
+     * here and not bootstrapped (its history, shared, was deleted by that node). Not told to the
+     * {@link ChannelChanges}.
+     */
+    public DeleteOutcome deleteCopy(ChannelKey key) {
+        ChannelInfo channel = channel(key);
+        if (channel == null) {
+            return DeleteOutcome.NOT_FOUND;
+        }
+        if (channel.hardcoded()) {
+            return DeleteOutcome.NOT_EMPTY;
+        }
+        return switch (registry.delete(key)) {
+            case NOT_FOUND -> DeleteOutcome.NOT_FOUND;
+            case NOT_EMPTY -> DeleteOutcome.NOT_EMPTY;
+            case DELETED -> DeleteOutcome.DELETED;
+        };
     }
 
     /**
@@ -285,6 +349,7 @@ public final class Hub implements AutoCloseable {
             default:
                 break;
         }
+        changes.deleted(key);
         support.history().delete(key).whenComplete((v, e) -> {
             if (e != null) {
                 log.atWarn().addKeyValue("event", "history_delete_failed").addKeyValue("code", "STORAGE_UNAVAILABLE")

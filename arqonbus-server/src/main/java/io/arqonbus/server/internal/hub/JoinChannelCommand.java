@@ -78,14 +78,16 @@ final class JoinChannelCommand implements AsyncCommand {
         }
         CompletableFuture<Void> synced;
         try {
-            synced = recover == null ? null : hub.synced(session, key);
+            synced = hub.synced(session, key);
         } catch (ChannelRefusedException e) {
             throw new CommandException(e.code(), e.getMessage());
         }
-        if (synced == null || synced.isDone()) {
+        if (synced.isDone()) {
             return join(context, key, recover, session);
         }
-        // In a cluster, a channel new to this node first learns the shared stream's head (bounded wait).
+        // In a cluster, a channel new to this node first subscribes to the shared stream and learns
+        // its head (bounded wait): the reply's position is then one from which this node delivers
+        // every later publication, whichever node accepts it.
         return synced.copy().completeOnTimeout(null, SYNC_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> null)
                 .thenComposeAsync(v -> {

@@ -7,6 +7,8 @@ import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.internal.tracing.BusTracing;
 import io.arqonbus.server.internal.tracing.TraceSpan;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,8 @@ final class LocalDelivery {
     private final FanOut fanOut;
     private final BusTracing tracing;
     private final CopyOnWriteArrayList<PublicationListener> listeners = new CopyOnWriteArrayList<>();
+    /** Those of {@link #listeners} that observe only the publications this node accepted. */
+    private final Set<PublicationListener> acceptedOnly = ConcurrentHashMap.newKeySet();
 
     LocalDelivery(FanOut fanOut, BusTracing tracing) {
         this.fanOut = fanOut;
@@ -71,20 +75,32 @@ final class LocalDelivery {
         };
     }
 
-    /** Lets {@code listener} observe every publication delivered from now on; returns what removes it. */
-    Runnable addListener(PublicationListener listener) {
+    /**
+     * Lets {@code listener} observe every publication delivered from now on, or with
+     * {@code onlyAccepted} those this node accepted; returns what removes it.
+     */
+    Runnable addListener(PublicationListener listener, boolean onlyAccepted) {
+        if (onlyAccepted) {
+            acceptedOnly.add(listener);
+        }
         listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return () -> {
+            listeners.remove(listener);
+            acceptedOnly.remove(listener);
+        };
     }
 
     private void observed(SequencedPublication publication) {
         if (!listeners.isEmpty()) {
-            notifyListeners(publication.envelope(), publication.sender());
+            notifyListeners(publication.envelope(), publication.sender(), publication.here());
         }
     }
 
-    private void notifyListeners(Envelope delivered, Session sender) {
+    private void notifyListeners(Envelope delivered, Session sender, boolean here) {
         for (PublicationListener listener : listeners) {
+            if (!here && acceptedOnly.contains(listener)) {
+                continue;
+            }
             try {
                 listener.published(delivered, sender);
             } catch (RuntimeException e) {

@@ -19,6 +19,12 @@ import io.netty.buffer.ByteBuf;
  * @param frame    the encoded frame; whoever holds the publication owns one reference to it
  * @param sender   the local connection that published it, which does not receive it back;
  *                 {@code null} for the server, the host application or another node
+ * @param here     whether this node accepted it (always on a single node); {@code false} for a
+ *                 publication another node of a cluster accepted
  */
-public record SequencedPublication(Envelope envelope, ByteBuf frame, Session sender) {
+public record SequencedPublication(Envelope envelope, ByteBuf frame, Session sender, boolean here) {
+    /** A publication this node accepted. */
+    public SequencedPublication(Envelope envelope, ByteBuf frame, Session sender) {
+        this(envelope, frame, sender, true);
+    }
 }

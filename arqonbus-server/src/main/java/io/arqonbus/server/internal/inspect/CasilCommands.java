@@ -1,6 +1,7 @@
 package io.arqonbus.server.internal.inspect;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.server.casil.CasilPolicy;
 import io.arqonbus.server.casil.CasilPolicyException;
 import io.arqonbus.server.internal.command.CommandRegistry;
 import io.arqonbus.server.internal.telemetry.TelemetryHub;
@@ -26,5 +27,29 @@ public final class CasilCommands {
     public static ObjectNode reload(CasilPolicyHolder casil, TelemetryHub telemetry, String by, ObjectNode changes)
             throws CasilPolicyException {
         return CasilReloadCommand.reload(casil, telemetry, by, changes);
+    }
+
+    /** The policy as {@code op.casil.get} shows it (every key {@code op.casil.reload} takes). */
+    public static ObjectNode snapshot(CasilPolicy policy) {
+        return CasilGetCommand.json(policy.snapshot());
+    }
+
+    /**
+     * Puts in force the policy another node of a cluster reloaded, given as {@link #snapshot}
+     * shows it; logged, not told to {@link CasilPolicyHolder#onReload} listeners.
+     *
+     * @throws CasilPolicyException when it is not a valid policy; the policy in force stays
+     */
+    public static CasilPolicy apply(CasilPolicyHolder casil, ObjectNode snapshot, String from)
+            throws CasilPolicyException {
+        CasilPolicy policy = CasilPolicyParser.merge(casil.current(), snapshot);
+        casil.replace(policy);
+        org.slf4j.LoggerFactory.getLogger(CasilCommands.class).atInfo()
+                .addKeyValue("event", "casil_policy_applied")
+                .addKeyValue("from", from)
+                .addKeyValue("enabled", policy.enabled())
+                .addKeyValue("mode", policy.mode().wireName())
+                .log("casil_policy_applied");
+        return policy;
     }
 }

@@ -5,6 +5,8 @@ import io.arqonbus.server.casil.CasilPolicyException;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The policy in force. The hot path reads it with one volatile read per envelope; a reload
@@ -13,6 +15,7 @@ import java.util.Objects;
  */
 public final class CasilPolicyHolder {
     private volatile CasilPolicy current;
+    private final CopyOnWriteArrayList<Consumer<CasilPolicy>> reloaded = new CopyOnWriteArrayList<>();
 
     public CasilPolicyHolder(CasilPolicy initial) {
         this.current = Objects.requireNonNull(initial, "initial");
@@ -33,7 +36,18 @@ public final class CasilPolicyHolder {
     public synchronized CasilPolicy reload(ObjectNode changes) throws CasilPolicyException {
         CasilPolicy next = CasilPolicyParser.merge(current, changes);
         current = next;
+        for (Consumer<CasilPolicy> listener : reloaded) {
+            listener.accept(next);
+        }
         return next;
+    }
+
+    /**
+     * Tells {@code listener} of every policy a {@link #reload} swaps in, in the order they were
+     * swapped in, under this holder's lock (it must not block); not of a {@link #replace}.
+     */
+    public void onReload(Consumer<CasilPolicy> listener) {
+        reloaded.add(listener);
     }
 
     /** Replaces the policy in force (embedding applications, tests). */

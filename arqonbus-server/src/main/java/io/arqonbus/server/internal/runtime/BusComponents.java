@@ -288,7 +288,7 @@ public final class BusComponents {
         webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry(), webhookRules, tracing);
         Webhooks hooksLane = webhooks;
         hooks.add(ShutdownHooks.Priority.LANES, "webhooks", hooksLane::close);
-        hub.addListener(webhooks.dispatcher());
+        hub.addAcceptedListener(webhooks.dispatcher());
         lifecycle.onClosed(webhooks::ownerClosed);
         presence = new Presence(hub);
         recentEvents = new RecentEvents(config.history().recentEventsSize());
@@ -304,6 +304,7 @@ public final class BusComponents {
         cron.restore();
         webhooks.start(config.permissions());
         router = commands();
+        ClusterWiring.control(config, redisLink, hub, casil, webhooks, codec, hooks);
         clientDirectory = ClusterWiring.directory(config, redisLink, sessions, hub, codec, clock, lifecycle, router,
                 hooks);
     }

@@ -3,11 +3,15 @@ package io.arqonbus.server.internal.runtime;
 import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.cluster.ClientDirectory;
+import io.arqonbus.server.internal.cluster.ClusterControl;
 import io.arqonbus.server.internal.cluster.RedisBroker;
 import io.arqonbus.server.internal.cluster.RedisMemberDirectory;
 import io.arqonbus.server.internal.cron.CronScheduler;
 import io.arqonbus.server.internal.cron.RedisCronLease;
+import io.arqonbus.server.internal.history.DegradableHistoryStore;
 import io.arqonbus.server.internal.history.HistoryStore;
+import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
+import io.arqonbus.server.internal.webhook.Webhooks;
 import io.arqonbus.server.internal.hub.Broker;
 import io.arqonbus.server.internal.hub.ConnectionLifecycle;
 import io.arqonbus.server.internal.hub.FrameEncoder;
@@ -30,7 +34,9 @@ final class ClusterWiring {
         if (!config.cluster().enabled()) {
             return new InProcessBroker();
         }
-        return new RedisBroker(redis, config.cluster().nodeId(), config.history().maxSize(), history, encoder, codec,
+        // Gaps are read from Redis itself: a read that fails while it is down is retried, not answered empty.
+        HistoryStore streams = history instanceof DegradableHistoryStore degradable ? degradable.primary() : history;
+        return new RedisBroker(redis, config.cluster().nodeId(), config.history().maxSize(), streams, encoder, codec,
                 metrics.registry()).start();
     }
 
@@ -79,6 +85,21 @@ final class ClusterWiring {
         RedisCronLease lease = new RedisCronLease(redis, config.cluster().nodeId(), config.cron().leaseTime());
         cron.useLease(lease);
         hooks.add(ShutdownHooks.Priority.FEATURES, "cron leases", lease::close);
+    }
+
+    /**
+     * In cluster mode channel create/delete, CASIL reloads and webhook rules registered at run
+     * time are cluster state, applied on every node (docs/cluster.md); loads that state (blocks).
+     */
+    static void control(ServerConfig config, RedisLink redis, Hub hub, CasilPolicyHolder casil, Webhooks webhooks,
+            EnvelopeCodec codec, ShutdownHooks hooks) {
+        if (!config.cluster().enabled()) {
+            return;
+        }
+        ClusterControl control = new ClusterControl(redis, config.cluster().nodeId(), hub, casil, webhooks,
+                codec.mapper());
+        hooks.add(ShutdownHooks.Priority.FEATURES, "cluster control", control::close);
+        control.start();
     }
 
     /** The reason of the 1001 close on shutdown: a node of a cluster tells its clients to reconnect elsewhere. */

@@ -20,9 +20,14 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +63,11 @@ public final class Webhooks implements AutoCloseable {
     private final WebhookRuleStore store;
     private final ExecutorService saver;
     private final Map<String, List<Meter>> ruleMeters = new ConcurrentHashMap<>();
+    private final ObjectMapper mapper;
+    /** The rules applied from other nodes of a cluster. */
+    private final Set<String> copies = ConcurrentHashMap.newKeySet();
+    private volatile WebhookRuleChanges changes = WebhookRuleChanges.NONE;
+    private volatile ChannelPermissions permissions;
 
     /** @param store where durable rules are kept, or {@code null} (memory: not across restarts) */
     public Webhooks(WebhookSettings settings, EnvelopeCodec codec, Clock clock, MeterRegistry meters,
@@ -78,6 +88,7 @@ public final class Webhooks implements AutoCloseable {
         this.meters = meters;
         this.clock = clock;
         this.store = store;
+        this.mapper = codec.mapper();
         this.saver = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "arqonbus-webhook-store");
             thread.setDaemon(true);
@@ -115,6 +126,7 @@ public final class Webhooks implements AutoCloseable {
      * @param permissions the channel permissions restored rules deliver under, or {@code null}
      */
     public void start(ChannelPermissions permissions) {
+        this.permissions = permissions;
         Instant now = clock.instant();
         for (DeclaredWebhook declared : settings.rules()) {
             WebhookRule rule = new WebhookRule(CONFIG_PREFIX + declared.id(), declared.url(), null, null, null,
@@ -177,6 +189,68 @@ public final class Webhooks implements AutoCloseable {
         if (rule.origin() == WebhookRule.Origin.DURABLE) {
             save();
         }
+        changes.registered(rule.id(), shared(rule));
+    }
+
+    /** Tells {@code changes} of the rules registered and unregistered at run time. Set once, before traffic. */
+    public void onChange(WebhookRuleChanges changes) {
+        this.changes = changes;
+    }
+
+    /** A rule as {@link WebhookRuleChanges#registered} gives it to other nodes. */
+    private String shared(WebhookRule rule) {
+        String role = rule.owner() == null ? "admin" : rule.owner().principal().role();
+        StoredWebhookRule s = new StoredWebhookRule(rule.id(), rule.url().toString(), rule.room(), rule.channel(),
+                rule.headers(), rule.timeout().toMillis(), rule.secret(), Timestamps.format(rule.createdAt()),
+                rule.ownerClientId(), rule.ownerSubject(), role, rule.tenant());
+        ObjectNode tree = mapper.valueToTree(s);
+        tree.put("origin", rule.origin().wireName());
+        return tree.toString();
+    }
+
+    /**
+     * Applies a rule another node of a cluster registered ({@code shared} as
+     * {@link WebhookRuleChanges#registered} gave it): it then matches the publications this node
+     * accepts. A rule this node already has is left as it is. Not told to the {@link #onChange}
+     * listener; a refused or unreadable rule is logged.
+     *
+     * @return whether the rule was added
+     */
+    public boolean applyCopy(String shared) {
+        try {
+            ObjectNode tree = (ObjectNode) mapper.readTree(shared);
+            WebhookRule.Origin origin = WebhookRule.Origin.valueOf(tree.path("origin").asText("connection")
+                    .toUpperCase(Locale.ROOT));
+            tree.remove("origin");
+            StoredWebhookRule s = mapper.treeToValue(tree, StoredWebhookRule.class);
+            if (registry.find(s.ruleId()) != null) {
+                return false;
+            }
+            Principal principal = new Principal(s.ownerSubject(), s.ownerRole(), s.tenant(), null);
+            ChannelPermissions granted = permissions;
+            Grants grants = granted == null ? Grants.ALL : Grants.of(granted, principal);
+            add(new WebhookRule(s.ruleId(), URI.create(s.url()), null, s.ownerClientId(), s.ownerSubject(), origin,
+                    s.tenant(), s.room(), s.channel(), s.headers() == null ? Map.of() : s.headers(),
+                    Duration.ofMillis(s.timeoutMs()), Timestamps.parse(s.createdAt()), s.secret(), grants));
+            copies.add(s.ruleId());
+            return true;
+        } catch (JsonProcessingException | ClassCastException | WebhookLimitException | IllegalArgumentException e) {
+            log.atWarn()
+                    .addKeyValue("event", "webhook_copy_not_added")
+                    .addKeyValue("msg", e.getMessage())
+                    .log("webhook_copy_not_added");
+            return false;
+        }
+    }
+
+    /** Removes a rule another node of a cluster unregistered; not told to the {@link #onChange} listener. */
+    public void removeCopy(String id) {
+        remove(id, false);
+    }
+
+    /** The ids of the rules applied from other nodes. */
+    public Set<String> copyIds() {
+        return Set.copyOf(copies);
     }
 
     private void add(WebhookRule rule) throws WebhookLimitException {
@@ -224,15 +298,23 @@ public final class Webhooks implements AutoCloseable {
 
     /** Removes a rule and its meters; returns it, or {@code null}. A durable rule's removal is saved. */
     public WebhookRule unregister(String id) {
+        return remove(id, true);
+    }
+
+    private WebhookRule remove(String id, boolean tell) {
         WebhookRule rule = registry.remove(id);
+        boolean copy = copies.remove(id);
         if (rule != null) {
             dispatcher.forget(rule);
             List<Meter> list = ruleMeters.remove(id);
             if (list != null) {
                 list.forEach(meters::remove);
             }
-            if (rule.origin() == WebhookRule.Origin.DURABLE) {
+            if (rule.origin() == WebhookRule.Origin.DURABLE && !copy) {
                 save();
+            }
+            if (tell) {
+                changes.unregistered(id);
             }
             log.atDebug()
                     .addKeyValue("event", "webhook_unregistered")

@@ -1,0 +1,34 @@
+package io.arqonbus.server.internal.hub;
+
+import io.arqonbus.server.internal.channel.ChannelKey;
+import java.util.Set;
+
+/**
+ * Told of every channel a client ({@code create_channel}, {@code delete_channel}) or the HTTP API
+ * creates or deletes on this node, after the change took effect here: the seam through which a
+ * cluster shares its channels with the other nodes. Copies applied from other nodes
+ * ({@link Hub#createCopy}, {@link Hub#deleteCopy}) are not told. Called on the caller's thread:
+ * an implementation must not block.
+ */
+public interface ChannelChanges {
+    /** Tells nothing (a single node). */
+    ChannelChanges NONE = new ChannelChanges() {
+        @Override
+        public void created(ChannelKey key, String createdBy, Set<String> admitted) {
+        }
+
+        @Override
+        public void deleted(ChannelKey key) {
+        }
+    };
+
+    /**
+     * A channel was created.
+     *
+     * @param admitted the client ids and token subjects a private channel admits; {@code null} for a public one
+     */
+    void created(ChannelKey key, String createdBy, Set<String> admitted);
+
+    /** A channel was deleted. */
+    void deleted(ChannelKey key);
+}
