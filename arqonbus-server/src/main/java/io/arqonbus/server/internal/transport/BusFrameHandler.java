@@ -190,6 +190,15 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The connection takes output again: what waits in its backlogs goes out (per-channel slow-consumer policy). */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            session.drainBacklogs();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releaseFragments();
