@@ -270,6 +270,11 @@ public final class Session {
         }
     }
 
+    /** Whether frames of some channel wait in a backlog (the session fell behind on it). */
+    public boolean hasBacklogs() {
+        return backlogs != null;
+    }
+
     /** Drops the backlog of a channel the session left. */
     public void dropBacklog(ChannelKey key) {
         if (backlogs != null) {

@@ -120,6 +120,63 @@ class ChannelSlowConsumerPolicyTest {
     }
 
     @Test
+    void healthyMembersWhoseBurstsPassTheHighWaterMarkLoseNothing() throws Exception {
+        // Bursts of six 40 KB publications: past the 128 KiB high-water mark before the loop's flush,
+        // so each member's last frames of a burst wait in a backlog, drained once the flush empties
+        // the connection's buffer (often inside that very flush).
+        Channel channel = new Channel("feeds", "drop-bursts", null, false);
+        long skippedBefore = server.components().metrics().slowConsumerSkippedTotal("drop-oldest");
+        char[] big = new char[40 * 1024];
+        Arrays.fill(big, 'y');
+        String fill = new String(big);
+        int bursts = 20;
+        for (int b = 0; b < bursts; b++) {
+            for (int i = 0; i < 6; i++) {
+                channel.publisher.send("{\"type\":\"message\",\"room\":\"feeds\",\"channel\":\"drop-bursts\","
+                        + "\"payload\":{\"seq\":" + (b * 6 + i) + ",\"fill\":\"" + fill + "\"}}");
+            }
+            for (int r = 0; r < channel.healthy.size(); r++) {
+                Channel.readPublications(channel.healthy.get(r), channel.healthySeqs.get(r), (b + 1) * 6);
+            }
+        }
+        channel.healthyGotEverythingInOrder(bursts * 6);
+        assertThat(server.components().metrics().slowConsumerSkippedTotal("drop-oldest")).isEqualTo(skippedBefore);
+    }
+
+    @Test
+    void aMemberThatReadsAgainWhilePublicationsGoOnCatchesUpWithEveryGapAnnounced() throws Exception {
+        Channel channel = new Channel("feeds", "drop-catch-up"); // drop-oldest by configuration
+        long before = server.components().metrics().slowConsumerSkippedTotal("drop-oldest");
+        int published = channel.publishUntil(
+                () -> server.components().metrics().slowConsumerSkippedTotal("drop-oldest") > before, i -> "{}");
+        // It reads again while publishing goes on: its backlog drains while new frames join it.
+        channel.stuck.resumeReading();
+        published += channel.publishRounds(published, 10, i -> "{}");
+        int last = published;
+        long expectedNext = 1;
+        boolean sawMissed = false;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (expectedNext <= last) {
+            JsonNode frame = channel.stuck.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            JsonNode payload = frame.path("payload");
+            if ("missed".equals(payload.path("event").asText())) {
+                // Every gap is announced, exactly, before the frame after it.
+                assertThat(payload.path("first_offset").asLong()).isEqualTo(expectedNext);
+                assertThat(payload.path("count").asLong())
+                        .isEqualTo(payload.path("offset").asLong() - payload.path("first_offset").asLong() + 1);
+                expectedNext = payload.path("offset").asLong() + 1;
+                sawMissed = true;
+            } else if ("message".equals(frame.path("type").asText())) {
+                assertThat(frame.path("metadata").path("offset").asLong()).isEqualTo(expectedNext);
+                expectedNext++;
+            }
+        }
+        assertThat(sawMissed).isTrue();
+        assertThat(channel.stuckHolds()[1]).as("no backlog left once it caught up").isZero();
+        channel.healthyGotEverythingInOrder(published);
+    }
+
+    @Test
     void conflateGivesTheStuckMemberTheLatestValuePerKey() throws Exception {
         Channel channel = new Channel("ticks", "prices", "conflate"); // by create_channel's argument
         long before = server.components().metrics().slowConsumerSkippedTotal("conflate");
@@ -201,8 +258,12 @@ class ChannelSlowConsumerPolicyTest {
             this(room, name, null);
         }
 
-        /** With {@code policy}, an admin creates the channel first with {@code slow_consumer} set to it. */
         Channel(String room, String name, String policy) throws Exception {
+            this(room, name, policy, true);
+        }
+
+        /** With {@code policy}, an admin creates the channel first with {@code slow_consumer} set to it. */
+        Channel(String room, String name, String policy, boolean withStuck) throws Exception {
             this.room = room;
             this.name = name;
             if (policy != null) {
@@ -220,9 +281,11 @@ class ChannelSlowConsumerPolicyTest {
                 healthy.add(r);
                 healthySeqs.add(new ArrayList<>());
             }
-            stuck = member(RawWebSocket.Options.defaults().withReceiveBuffer(2048), "stuck");
+            stuck = withStuck ? member(RawWebSocket.Options.defaults().withReceiveBuffer(2048), "stuck") : null;
             stuckId = stuckClientId;
-            stuck.stopReading();
+            if (stuck != null) {
+                stuck.stopReading();
+            }
             publisher = raw.connect(RawWebSocket.Options.defaults().withHeaders(TestTokens.bearer("pub", "user", null)));
             publisher.next(T);
         }
@@ -271,7 +334,7 @@ class ChannelSlowConsumerPolicyTest {
             return seq - from;
         }
 
-        private static void readPublications(RawWebSocket reader, List<Integer> seqs, int upTo)
+        static void readPublications(RawWebSocket reader, List<Integer> seqs, int upTo)
                 throws TimeoutException {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (seqs.size() < upTo) {
