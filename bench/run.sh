@@ -6,6 +6,7 @@
 #   RUNS=1 QUICK=1 bench/run.sh   # a short smoke run (5 s workloads, no 19k connections)
 #   ONLY='many-channels' RUNS=1 bench/run.sh   # only the workloads whose label matches (grep -E)
 #   ONLY=durable RUNS=1 bench/run.sh          # durable acks (memory store); runs only when ONLY selects it
+#   PATH_FLOOR=0 bench/run.sh  # without the path-routing floor (bench floor --mode path) beside the scanning floor
 #
 # The server under test is pinned to CPU $SERVER_CPU (default 0) with one I/O thread; the load tool
 # to CPU $LOAD_CPU (default 1). For every run and every workload the servers are started fresh, one
@@ -80,6 +81,9 @@ start_server() {
     floor)
       taskset -c "$SERVER_CPU" ./arqon bench floor --port "$PORT" --io-threads 1 >>"$OUT/server.log" 2>&1 &
       ;;
+    floor-path)
+      taskset -c "$SERVER_CPU" ./arqon bench floor --mode path --port "$PORT" --io-threads 1 >>"$OUT/server.log" 2>&1 &
+      ;;
     socketio)
       taskset -c "$SERVER_CPU" node bench/socketio/server.js "$PORT" >>"$OUT/server.log" 2>&1 &
       ;;
@@ -126,6 +130,9 @@ summary() {
 }
 
 servers=(arqonbus floor)
+# The path-routing floor (routes by the URL path, never reads a frame) is measured beside the scanning
+# floor in the pub/sub workloads; the idle-connection workload keeps the two servers above.
+[ "${PATH_FLOOR:-1}" = 1 ] && servers+=(floor-path)
 TIMING=(--duration "$DURATION" --warmup "$WARMUP")
 for RUN in $(seq 1 "$RUNS"); do
   for kind in "${servers[@]}" socketio; do
@@ -155,7 +162,7 @@ for RUN in $(seq 1 "$RUNS"); do
   for count in $CONNECTION_COUNTS; do
     hold="$HOLD"
     [ "$count" -lt 19000 ] && [ "$HOLD" -gt 10 ] && hold=10
-    for kind in "${servers[@]}"; do
+    for kind in arqonbus floor; do
       measure "connections $count" "$kind" connections --connections "$count" --source-addresses 4 \
           --hold "$hold" --heap --setup-timeout 120
     done

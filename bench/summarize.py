@@ -120,6 +120,29 @@ def render(runs, machine, command, measured):
                f"| ≥ 5 | {verdict(r, 5)} |")
     out.append("")
 
+    if any(server == "floor-path" for (_, server) in runs):
+        out.append("### Against the path-routing floor")
+        out.append("")
+        out.append("The path-routing floor (`bench floor --mode path`) never reads a frame: its connection's URL path is its "
+                   "channel. The goals are judged against it; the scanning floor's ratio is beside it.")
+        out.append("")
+        out.append("| workload | figure | ArqonBus | path floor | ratio | per-run ratios | ratio to the scanning floor | goal | met |")
+        out.append("|---|---|---|---|---|---|---|---|---|")
+        for label, goal in (("fan-out 1x1000 max", 0.9), ("fan-out 1x100 max", 0.9), ("many-channels 100x10 max", 0.7)):
+            a, p, f = get(label, "arqonbus"), get(label, "floor-path"), get(label, "floor")
+            key = "deliveries_per_server_cpu_s"
+            ma, mp, mf = med(a, key), med(p, key), med(f, key)
+            r = ratio(ma, mp)
+            out.append(f"| {label} | deliveries per server CPU-s | {fmt(ma)} | {fmt(mp)} | {fmt(r, 2)} | {per_run(a, p, key)} "
+                       f"| {fmt(ratio(ma, mf), 2)} | ≥ {goal:.2f} | {verdict(r, goal)} |")
+        label = "fan-out 1x1000 at 20000/s"
+        a, p, f = get(label, "arqonbus"), get(label, "floor-path"), get(label, "floor")
+        pa, pp, pf = med(a, "latency_us", "p99"), med(p, "latency_us", "p99"), med(f, "latency_us", "p99")
+        r = ratio(pa, pp)
+        out.append(f"| {label} | p99 latency µs | {fmt(pa)} | {fmt(pp)} | {fmt(r, 2)} | {per_run(a, p, 'latency_us', 'p99')} "
+                   f"| {fmt(ratio(pa, pf), 2)} | ≤ 1.25 | {verdict(r, 1.25, False)} |")
+        out.append("")
+
     out.append("### Every figure (medians)")
     out.append("")
     out.append("| workload | server | deliveries/s | deliveries per server CPU-s | server CPU use | p50 µs | p99 µs | p99.9 µs | max µs | lost | duplicates |")

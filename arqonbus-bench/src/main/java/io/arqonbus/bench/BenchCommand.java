@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpWidth = 110,
         subcommands = {BenchCommand.FanOut.class, BenchCommand.ManyChannels.class, BenchCommand.Connections.class,
-                BenchCommand.Durable.class, BenchCommand.HttpPublish.class, FloorCommand.class},
+                BenchCommand.Durable.class, BenchCommand.HttpPublish.class, ReconnectStormCommand.class,
+                FloorCommand.class},
         description = {
                 "Load generator and floor server for ArqonBus (loopback only). Workloads:",
                 "",
@@ -38,10 +39,16 @@ import picocli.CommandLine.Spec;
                 "  http-publish   POST /api/publish over HTTP/1.1 keep-alive, --connections requests in flight,",
                 "                 at most --count messages; a WebSocket subscriber counts lost and duplicates.",
                 "                   bench http-publish --http-url http://127.0.0.1:8080 --connections 32 --count 200000",
+                "  reconnect-storm  N clients (JWT auth) on C channels with positions; the server is killed or",
+                "                 restarted; all reconnect with jittered backoff and rejoin with recover: time",
+                "                 until 99 % / 100 % are back and recovered, refusals by status and close code.",
+                "                   bench reconnect-storm --clients 19000 --jwt-secret S --kill-pid <pid> --restart-command CMD",
                 "  floor          run the floor server (the smallest Netty WebSocket broadcast server).",
                 "                   bench floor --port 9200 --io-threads 1",
                 "",
-                "Dialects (--dialect): arqonbus (default), floor, socketio (bench/socketio/server.js).",
+                "Dialects (--dialect): arqonbus (default), floor, floor-path (bench floor --mode path),",
+                "socketio (bench/socketio/server.js). Several servers (a cluster): --urls URL,URL,... and",
+                "--server-pids PID,PID,... (fan-out and many-channels).",
                 "Output: one JSON line on stdout, progress and a summary on stderr; --json-out FILE also",
                 "writes the line to a file. Exit codes: 0 ok, 1 loss/duplicates/drops/failures/errors,",
                 "2 bad usage, 3 set-up failed (connect/join).",
@@ -154,6 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return WorkloadRunner.execute(spec, common, settings -> {
+                CommonOptions.oneServer(settings, "connections");
                 CommonOptions.check(connections >= 1 && connections <= 1_000_000, "--connections must be 1..1000000");
                 CommonOptions.check(hold >= 0 && hold <= CommonOptions.MAX_SECONDS, "--hold must be 0..3600 seconds");
                 return new ConnectionsWorkload(connections, CommonOptions.seconds(hold), heap).run(settings);
@@ -198,6 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return WorkloadRunner.execute(spec, common, settings -> {
+                CommonOptions.oneServer(settings, "durable");
                 CommonOptions.check(publishers >= 1 && publishers <= 10_000, "--publishers must be 1..10000");
                 CommonOptions.check(channels >= 1 && channels <= publishers, "--channels must be 1..publishers");
                 CommonOptions.check(window >= 1 && window <= 100_000, "--window must be 1..100000");
@@ -234,6 +243,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return WorkloadRunner.execute(spec, common, settings -> {
+                CommonOptions.oneServer(settings, "http-publish");
                 CommonOptions.check(connections >= 1 && connections <= 10_000, "--connections must be 1..10000");
                 CommonOptions.check(count >= 1, "--count must be >= 1");
                 CommonOptions.check("http".equals(httpUrl.getScheme()) && httpUrl.getHost() != null

@@ -13,6 +13,7 @@ import io.arqonbus.server.status.ServerInfo;
 import io.arqonbus.server.subscribe.Subscription;
 import io.arqonbus.server.subscribe.SubscriptionFilter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
@@ -53,6 +54,9 @@ import java.util.function.IntConsumer;
  * <li>Reading: {@link #stats()} and {@link #recentEvents(int)} are read-only snapshots; no accessor
  *     hands out the bus's mutable parts.</li>
  * </ul>
+ *
+ * <p>Over 400 lines: the builder is the one place an embedder sets every option (ports, limits,
+ * meters, tracing…); splitting it would scatter the embedding API over several types.
  */
 public final class ArqonBus implements AutoCloseable {
     /** The workflow channels of the bootstrapped {@code science} room. */
@@ -68,6 +72,7 @@ public final class ArqonBus implements AutoCloseable {
     private final ByteBufAllocator allocator;
     private final IntConsumer halt;
     private final MeterRegistry meters;
+    private final OpenTelemetry openTelemetry;
     private final Object lock = new Object();
     private volatile State state = State.IDLE;
     private CompletableFuture<ArqonBus> startFuture;
@@ -82,6 +87,7 @@ public final class ArqonBus implements AutoCloseable {
         this.allocator = builder.allocator;
         this.halt = builder.halt;
         this.meters = builder.meters;
+        this.openTelemetry = builder.openTelemetry;
     }
 
     /** A builder with the default configuration. */
@@ -103,6 +109,7 @@ public final class ArqonBus implements AutoCloseable {
         private ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
         private IntConsumer halt = status -> Runtime.getRuntime().halt(status);
         private MeterRegistry meters;
+        private OpenTelemetry openTelemetry;
 
         private Builder() {
         }
@@ -181,6 +188,12 @@ public final class ArqonBus implements AutoCloseable {
         /** Also registers the bus's meters in this registry (a Prometheus one is then what {@code /metrics} serves). */
         public Builder meterRegistry(MeterRegistry value) { meters = Objects.requireNonNull(value, "meterRegistry"); return this; }
 
+        /** Records the bus's spans with this OpenTelemetry (not closed by the bus) instead of the {@code OTEL_*} variables'. */
+        public Builder openTelemetry(OpenTelemetry value) {
+            openTelemetry = Objects.requireNonNull(value, "openTelemetry");
+            return this;
+        }
+
         /** Builds the bus (not started); validates the configuration. */
         public ArqonBus build() {
             return new ArqonBus(this);
@@ -222,7 +235,7 @@ public final class ArqonBus implements AutoCloseable {
         }
         try {
             BusComponents started = BusComponents.start(config, clock, subscriberQueueCapacity, this::readiness, allocator,
-                    halt, meters);
+                    halt, meters, openTelemetry);
             synchronized (lock) {
                 components = started;
                 if (state == State.STARTING) {

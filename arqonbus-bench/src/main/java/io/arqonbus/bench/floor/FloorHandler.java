@@ -22,7 +22,7 @@ import java.util.List;
  * room and channel is forwarded verbatim to the group's other members. Nothing is validated.
  */
 final class FloorHandler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
-    private static final String WELCOME =
+    static final String WELCOME =
             "{\"type\":\"message\",\"version\":\"1.0\",\"payload\":{\"welcome\":\"Connected to the floor\"},"
                     + "\"sender\":\"floor\"}";
     private static final byte[] TYPE_COMMAND = marker("\"type\":\"command\"");

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * The floor: the smallest Netty WebSocket broadcast server, speaking just enough of the ArqonBus
  * protocol for the load generator (welcome, {@code join_channel} → {@code response}, forward each
  * message frame verbatim to the other members of its {@code room:channel}). No history, no
- * validation, no metrics. Any WebSocket path is accepted.
+ * validation, no metrics. Any WebSocket path is accepted. In {@link FloorMode#PATH} it routes by
+ * the connection's URL path instead and never looks inside a frame.
  *
  * <p>Run it with {@code java -cp arqonbus-bench.jar io.arqonbus.bench.floor.FloorServer --port 9200},
  * or {@code arqon bench floor --port 9200}.
@@ -44,6 +45,14 @@ public final class FloorServer implements AutoCloseable {
      * {@code ioThreads} event loops; returns when it accepts connections.
      */
     public static FloorServer start(String host, int port, int ioThreads) throws InterruptedException {
+        return start(host, port, ioThreads, FloorMode.SCAN);
+    }
+
+    /**
+     * The same in {@code mode}: {@link FloorMode#SCAN} (the frames name their group) or
+     * {@link FloorMode#PATH} (the connection's URL path does, and frames are not looked into).
+     */
+    public static FloorServer start(String host, int port, int ioThreads, FloorMode mode) throws InterruptedException {
         NettyTransport transport = NettyTransport.select();
         EventLoopGroup boss = transport.newGroup(1, "floor-accept");
         EventLoopGroup workers = transport.newGroup(Math.max(1, ioThreads), "floor-io");
@@ -65,7 +74,8 @@ public final class FloorServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                                new WebSocketServerProtocolHandler(ws), new FloorHandler(groups));
+                                new WebSocketServerProtocolHandler(ws),
+                                mode == FloorMode.PATH ? new PathFloorHandler(groups) : new FloorHandler(groups));
                     }
                 });
         try {

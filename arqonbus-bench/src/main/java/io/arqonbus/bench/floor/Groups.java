@@ -10,4 +10,9 @@ final class Groups {
     Group group(String room, String channel) {
         return byKey.computeIfAbsent(room + ':' + channel, key -> new Group());
     }
+
+    /** The group of a URL path (path mode; kept apart from the room:channel groups). */
+    Group path(String path) {
+        return byKey.computeIfAbsent("path " + path, key -> new Group());
+    }
 }

@@ -44,6 +44,8 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
     private volatile boolean dropped;
     private volatile ReplyHandler replies;
     private LoopStats stats;
+    /** A subscriber's copy of the frame being scanned (grown to the largest frame; loop-confined). */
+    private byte[] scratch = new byte[512];
     private Channel channel;
     private String joinId;
 
@@ -96,6 +98,11 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
         channel.eventLoop().execute(() -> {
             if (state != State.READY) {
                 joined.completeExceptionally(new IOException("join before the connection was ready (" + state + ")"));
+                return;
+            }
+            if (!dialect.joins()) {
+                state = State.JOINED;
+                joined.complete(this);
                 return;
             }
             state = State.JOINING;
@@ -190,15 +197,21 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
 
     private void delivery(ByteBuf content) {
         long receivedAt = System.nanoTime();
-        int at = valueIndex(content, PUBLISHER, content.readerIndex());
+        int length = content.readableBytes();
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        byte[] bytes = scratch;
+        content.getBytes(content.readerIndex(), bytes, 0, length);
+        int at = valueIndex(bytes, length, PUBLISHER, 0);
         if (at < 0) {
             return;
         }
-        long publisher = readLong(content, at);
-        int seqAt = valueIndex(content, SEQ, at);
-        long seq = seqAt < 0 ? NO_NUMBER : readLong(content, seqAt);
-        int timeAt = seqAt < 0 ? -1 : valueIndex(content, TIME, seqAt);
-        long sentAt = timeAt < 0 ? NO_NUMBER : readLong(content, timeAt);
+        long publisher = readLong(bytes, length, at);
+        int seqAt = valueIndex(bytes, length, SEQ, at);
+        long seq = seqAt < 0 ? NO_NUMBER : readLong(bytes, length, seqAt);
+        int timeAt = seqAt < 0 ? -1 : valueIndex(bytes, length, TIME, seqAt);
+        long sentAt = timeAt < 0 ? NO_NUMBER : readLong(bytes, length, timeAt);
         if (publisher == NO_NUMBER || seq == NO_NUMBER || sentAt == NO_NUMBER || publisher > Integer.MAX_VALUE) {
             stats.countUnexpected();
             return;

@@ -6,12 +6,16 @@ import java.util.Locale;
 /**
  * The protocol a load run speaks. {@code arqonbus}: the real ArqonBus protocol (welcome frame,
  * {@code join_channel} command answered by a {@code response}, {@code message} envelopes).
- * {@code floor}: the same frames against the floor server. {@code socketio}: Socket.IO 4 over a
- * raw Engine.IO v4 WebSocket against bench/socketio/server.js.
+ * {@code floor}: the same frames against the floor server. {@code floor-path}: the floor in its
+ * path mode ({@code bench floor --mode path}): a connection's group is its URL path
+ * {@code /<room>/<channel>}, there is no join frame, and the same message frames are forwarded
+ * unread. {@code socketio}: Socket.IO 4 over a raw Engine.IO v4 WebSocket against
+ * bench/socketio/server.js.
  */
 public enum Dialect {
     ARQONBUS("arqonbus"),
     FLOOR("floor"),
+    FLOOR_PATH("floor-path"),
     SOCKETIO("socketio");
 
     private final String label;
@@ -33,7 +37,8 @@ public enum Dialect {
                 return dialect;
             }
         }
-        throw new IllegalArgumentException("unknown dialect '" + text + "' (expected arqonbus, floor or socketio)");
+        throw new IllegalArgumentException("unknown dialect '" + text
+                + "' (expected arqonbus, floor, floor-path or socketio)");
     }
 
     /** Whether this is Socket.IO (Engine.IO packets) rather than JSON envelopes. */
@@ -45,6 +50,23 @@ public enum Dialect {
     public URI endpoint(String host, int port) {
         String path = socketIo() ? "/socket.io/?EIO=4&transport=websocket" : "/";
         return URI.create("ws://" + host + ':' + port + path);
+    }
+
+    /** Whether subscribing takes a join frame and its reply (all but {@code floor-path}, where the path is the group). */
+    public boolean joins() {
+        return this != FLOOR_PATH;
+    }
+
+    /**
+     * The URI a connection for {@code room:channel} opens on the server at {@code server}: the
+     * same URI, except for {@code floor-path}, where the path names the group
+     * ({@code /<room>/<channel>}).
+     */
+    public URI target(URI server, String room, String channel) {
+        if (this != FLOOR_PATH) {
+            return server;
+        }
+        return URI.create("ws://" + server.getHost() + ':' + server.getPort() + '/' + room + '/' + channel);
     }
 
     /** The group name for a room and channel: Socket.IO has rooms only, so they are joined with ':'. */

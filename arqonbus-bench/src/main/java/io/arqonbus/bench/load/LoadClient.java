@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opens load-generator connections to one WebSocket endpoint on loopback: Netty (epoll when
+ * Opens load-generator connections to a WebSocket endpoint on loopback (or, through
+ * {@link #connect(URI, int, BenchConnection.Role, SeqTracker)}, to several): Netty (epoll when
  * available), one WebSocket client handshaker per connection, connections spread round-robin over
  * the local source addresses (127.0.0.2, 127.0.0.3, …) so each address has its own ephemeral port
  * range.
@@ -72,9 +73,17 @@ public final class LoadClient implements AutoCloseable {
      * completes after the upgrade and the greeting, or fails.
      */
     public BenchConnection connect(int index, BenchConnection.Role role, SeqTracker tracker) {
+        return connect(uri, index, role, tracker);
+    }
+
+    /**
+     * Starts connection number {@code index} to {@code target} (another loopback server, or
+     * another path of the same one) instead of the client's own URI.
+     */
+    public BenchConnection connect(URI target, int index, BenchConnection.Role role, SeqTracker tracker) {
         BenchConnection connection = new BenchConnection(dialect, role, tracker);
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(uri)
+                .webSocketUri(target)
                 .version(WebSocketVersion.V13)
                 .maxFramePayloadLength(MAX_FRAME)
                 .handshakeTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
@@ -88,9 +97,11 @@ public final class LoadClient implements AutoCloseable {
                         new WebSocketClientProtocolHandler(config), connection);
             }
         });
+        InetSocketAddress to = target.equals(uri) ? remote
+                : new InetSocketAddress(target.getHost(), target.getPort() > 0 ? target.getPort() : 80);
         ChannelFuture future = sources.isEmpty()
-                ? b.connect(remote)
-                : b.connect(remote, sources.get(Math.floorMod(index, sources.size())));
+                ? b.connect(to)
+                : b.connect(to, sources.get(Math.floorMod(index, sources.size())));
         future.addListener(f -> {
             if (!f.isSuccess()) {
                 connection.connectFailed(f.cause());

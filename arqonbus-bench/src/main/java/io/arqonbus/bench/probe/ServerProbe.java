@@ -5,12 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a server process's CPU time (utime + stime from {@code /proc/<pid>/stat}, in clock ticks
  * converted with {@code getconf CLK_TCK}) and resident memory ({@code VmRSS} from
- * {@code /proc/<pid>/status}). Without a pid every sample is empty.
+ * {@code /proc/<pid>/status}). Without a pid every sample is empty. Given several pids (the
+ * nodes of a cluster and their redis-server), a sample is the sum over all of them, and unknown
+ * when any one of them cannot be read.
  */
 public final class ServerProbe {
     /** One reading; {@code cpuNanos} and {@code rssBytes} are -1 when unknown. */
@@ -26,42 +29,67 @@ public final class ServerProbe {
     private static final java.util.regex.Pattern USED_KIB = java.util.regex.Pattern.compile("used (\\d+)K");
 
     private final long pid;
+    private final List<Long> pids;
     private final long ticksPerSecond;
 
-    private ServerProbe(long pid, long ticksPerSecond) {
-        this.pid = pid;
+    private ServerProbe(List<Long> pids, long ticksPerSecond) {
+        this.pids = List.copyOf(pids);
+        this.pid = pids.isEmpty() ? -1 : pids.get(0);
         this.ticksPerSecond = ticksPerSecond;
     }
 
     /** A probe of {@code pid}, or one that knows nothing when {@code pid} is null. */
     public static ServerProbe of(Long pid) {
-        if (pid == null) {
-            return new ServerProbe(-1, 100);
-        }
-        if (!Files.isReadable(Path.of("/proc", Long.toString(pid), "stat"))) {
-            throw new IllegalArgumentException("no readable /proc/" + pid + "/stat: is the server pid right?");
-        }
-        return new ServerProbe(pid, clockTicks());
+        return ofAll(pid == null ? List.of() : List.of(pid));
     }
 
+    /**
+     * A probe of every process in {@code pids} (summed), or one that knows nothing when the list
+     * is empty; a pid twice is counted once.
+     */
+    public static ServerProbe ofAll(List<Long> pids) {
+        List<Long> distinct = pids.stream().distinct().toList();
+        if (distinct.isEmpty()) {
+            return new ServerProbe(List.of(), 100);
+        }
+        for (long pid : distinct) {
+            if (!Files.isReadable(Path.of("/proc", Long.toString(pid), "stat"))) {
+                throw new IllegalArgumentException("no readable /proc/" + pid + "/stat: is the server pid right?");
+            }
+        }
+        return new ServerProbe(distinct, clockTicks());
+    }
+
+    /** The (first) pid, or null. */
     public Long pid() {
         return pid < 0 ? null : pid;
     }
 
-    /** The current CPU time and RSS of the server. */
+    /** Every pid the samples sum over (empty without any). */
+    public List<Long> pids() {
+        return pids;
+    }
+
+    /** The current CPU time and RSS of the server (of all its processes together). */
     public Sample sample() {
-        if (pid < 0) {
+        if (pids.isEmpty()) {
             return Sample.NONE;
         }
         try {
-            return new Sample(cpuNanos(), rssBytes());
+            long cpu = 0;
+            long rss = 0;
+            for (long each : pids) {
+                cpu += cpuNanos(each);
+                rss += rssBytes(each);
+            }
+            return new Sample(cpu, rss);
         } catch (IOException | RuntimeException e) {
             return Sample.NONE;
         }
     }
 
-    private long cpuNanos() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+    private long cpuNanos(long of) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(of), "stat"), StandardCharsets.US_ASCII);
         return parseCpuTicks(stat) * TimeUnit.SECONDS.toNanos(1) / ticksPerSecond;
     }
 
@@ -72,8 +100,8 @@ public final class ServerProbe {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
-    private long rssBytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.US_ASCII)) {
+    private static long rssBytes(long of) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(of), "status"), StandardCharsets.US_ASCII)) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.substring(6).replace("kB", "").trim()) * 1024;
             }

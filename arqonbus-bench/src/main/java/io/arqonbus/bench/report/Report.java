@@ -31,6 +31,11 @@ public final class Report {
         json.put("workload", workload);
         json.put("dialect", settings.dialect().label());
         json.put("url", settings.uri().toString());
+        if (settings.severalServers()) {
+            ArrayNode urls = json.putArray("urls");
+            settings.uris().forEach(u -> urls.add(u.toString()));
+            json.put("publish_url", settings.publishUri().toString());
+        }
         json.put("transport", transport);
         json.put("threads", settings.threads());
         json.put("source_addresses", settings.sources().size());
@@ -71,6 +76,10 @@ public final class Report {
     public static void server(ObjectNode json, ServerProbe probe, ServerProbe.Sample from, ServerProbe.Sample to,
             String perCpuField, long count, double seconds) {
         json.put("server_pid", probe.pid());
+        if (probe.pids().size() > 1) {
+            ArrayNode pids = json.putArray("server_pids");
+            probe.pids().forEach(pids::add);
+        }
         if (!from.known() || !to.known()) {
             json.putNull("server_cpu_s").putNull("server_cpu_util").putNull(perCpuField).putNull("server_rss_bytes");
             return;

@@ -50,6 +50,64 @@ public final class ByteScan {
         return -1;
     }
 
+    /**
+     * The index of the first occurrence of {@code needle} in {@code bytes[0, length)} at or after
+     * {@code from}, or -1 (the same search on a copy of a frame: one bulk read instead of a read
+     * per byte, which also keeps Netty's leak detector from recording every byte).
+     */
+    public static int indexOf(byte[] bytes, int length, byte[] needle, int from) {
+        int last = length - needle.length;
+        if (needle.length == 0) {
+            return from <= length ? Math.max(0, from) : -1;
+        }
+        byte first = needle[0];
+        for (int i = Math.max(0, from); i <= last; i++) {
+            if (bytes[i] != first) {
+                continue;
+            }
+            int j = 1;
+            while (j < needle.length && bytes[i + j] == needle[j]) {
+                j++;
+            }
+            if (j == needle.length) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #valueIndex(ByteBuf, byte[], int)} on {@code bytes[0, length)}. */
+    public static int valueIndex(byte[] bytes, int length, byte[] marker, int from) {
+        int at = indexOf(bytes, length, marker, from);
+        return at < 0 ? -1 : at + marker.length;
+    }
+
+    /** {@link #readLong(ByteBuf, int)} on {@code bytes[0, length)}. */
+    public static long readLong(byte[] bytes, int length, int index) {
+        if (index < 0 || index >= length) {
+            return NO_NUMBER;
+        }
+        boolean negative = bytes[index] == '-';
+        int i = negative ? index + 1 : index;
+        long value = 0;
+        int digits = 0;
+        while (i < length) {
+            byte b = bytes[i];
+            if (b < '0' || b > '9') {
+                break;
+            }
+            if (++digits > MAX_READ_DIGITS) {
+                return NO_NUMBER;
+            }
+            value = value * 10 + (b - '0');
+            i++;
+        }
+        if (digits == 0) {
+            return NO_NUMBER;
+        }
+        return negative ? -value : value;
+    }
+
     /** The index just after the value of the marker (e.g. {@code "bseq":}), or -1 when absent. */
     public static int valueIndex(ByteBuf buf, byte[] marker, int from) {
         int at = indexOf(buf, marker, from);

@@ -66,7 +66,7 @@ public final class DurableWorkload {
 
     /** Runs it; returns the result (the JSON object and the human summary). */
     public Report run(RunSettings settings) throws BenchException, InterruptedException {
-        if (settings.dialect().socketIo() || settings.dialect() == Dialect.FLOOR) {
+        if (settings.dialect() != Dialect.ARQONBUS) {
             throw new IllegalArgumentException("durable needs --dialect arqonbus (durable acks are an ArqonBus feature)");
         }
         StatsBoard board = new StatsBoard(publishers);

@@ -2,6 +2,7 @@ package io.arqonbus.bench.workload;
 
 import io.arqonbus.bench.report.RunSettings;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.bench.load.BenchConnection;
@@ -14,6 +15,7 @@ import io.arqonbus.bench.load.StatsBoard;
 import io.arqonbus.bench.probe.ServerProbe;
 import io.arqonbus.bench.report.Report;
 import io.netty.channel.EventLoop;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +36,10 @@ import org.HdrHistogram.Histogram;
  * warm-up + duration (rates, CPU and latency are measured after the warm-up); wait for the drain
  * (until every sent message reached every subscriber, or the drain time ends); count the missing
  * tail as loss; close.
+ *
+ * <p>With several server URLs (the nodes of a cluster), subscriber i connects to URL i mod n and
+ * every publisher to the chosen one, so each publication crosses the cluster to reach most of its
+ * subscribers.
  */
 public final class PubSubWorkload {
     private static final String ROOM = "bench";
@@ -98,9 +104,11 @@ public final class PubSubWorkload {
             List<String> channelNames, List<BenchConnection> all) throws BenchException, InterruptedException {
         long setupDeadline = System.nanoTime() + settings.setupTimeout().toNanos();
         int subscriberCount = channels * subscribersPerChannel;
+        List<URI> servers = settings.uris();
         Opener.Opened subs = Opener.open(subscriberCount, settings.connectConcurrency(), setupDeadline, i -> {
             int channel = i / subscribersPerChannel;
-            BenchConnection connection = client.connect(i, BenchConnection.Role.SUBSCRIBER,
+            URI server = settings.dialect().target(servers.get(i % servers.size()), ROOM, channelNames.get(channel));
+            BenchConnection connection = client.connect(server, i, BenchConnection.Role.SUBSCRIBER,
                     new SeqTracker(publishers, publishersOf(channel)));
             return new Opener.Started(connection, connection.ready().thenCompose(ready -> {
                 ready.join(ROOM, channelNames.get(channel), joinId(run, i));
@@ -116,7 +124,8 @@ public final class PubSubWorkload {
                 settings);
         all.addAll(stuck);
         Opener.Opened pubs = Opener.openReady(publishers, settings.connectConcurrency(), setupDeadline,
-                i -> client.connect(subscriberCount + i, BenchConnection.Role.PUBLISHER, null));
+                i -> client.connect(settings.dialect().target(settings.publishUri(), ROOM, channelNames.get(i % channels)),
+                        subscriberCount + i, BenchConnection.Role.PUBLISHER, null));
         all.addAll(pubs.connections());
         if (pubs.failed() > 0) {
             throw new BenchException(pubs.failed() + " of " + publishers + " publishers could not connect: "
@@ -187,6 +196,12 @@ public final class PubSubWorkload {
         json.put("subscribers_per_channel", subscribersPerChannel);
         json.put("subscribers", subscribers.size());
         json.put("publishers", publishers);
+        if (settings.severalServers()) {
+            ArrayNode spread = json.putArray("subscribers_per_url");
+            for (int s = 0; s < settings.uris().size(); s++) {
+                spread.add((subscribers.size() + settings.uris().size() - 1 - s) / settings.uris().size());
+            }
+        }
         json.put("rate", rate);
         json.put("window", rate > 0 ? 0 : window);
         json.put("measured_s", round(measured));

@@ -49,4 +49,19 @@ class ByteScanTest {
             buf.release();
         }
     }
+
+    @Test
+    void scansACopiedFrameLikeTheBuffer() {
+        byte[] frame = "{\"payload\":{\"bp\":3,\"bseq\":12345,\"bt\":-7,\"pad\":\"xx\"}}   trailing".getBytes(StandardCharsets.UTF_8);
+        int length = frame.length - "   trailing".length();
+
+        int at = ByteScan.valueIndex(frame, length, ByteScan.marker("\"bp\":"), 0);
+        assertThat(ByteScan.readLong(frame, length, at)).isEqualTo(3);
+        int seqAt = ByteScan.valueIndex(frame, length, ByteScan.marker("\"bseq\":"), at);
+        assertThat(ByteScan.readLong(frame, length, seqAt)).isEqualTo(12345);
+        int timeAt = ByteScan.valueIndex(frame, length, ByteScan.marker("\"bt\":"), seqAt);
+        assertThat(ByteScan.readLong(frame, length, timeAt)).isEqualTo(-7);
+        assertThat(ByteScan.indexOf(frame, length, ByteScan.marker("trailing"), 0)).isEqualTo(-1);
+        assertThat(ByteScan.readLong(frame, length, length)).isEqualTo(ByteScan.NO_NUMBER);
+    }
 }

@@ -11,6 +11,7 @@ import io.arqonbus.server.config.ConfigException;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.config.SlowConsumerPolicy;
 import io.arqonbus.server.config.StorageMode;
+import io.arqonbus.server.config.TracingMode;
 import io.arqonbus.server.config.StoreLocation;
 import io.arqonbus.server.config.StoreSync;
 import java.io.PrintWriter;
@@ -63,9 +64,11 @@ class ServerOptionsTest {
                 "--jwt-issuer", "iss", "--jwt-audience", "aud", "--jwt-clock-skew-seconds", "5",
                 "--max-history-size", "5", "--legacy-acks=false", "--metrics-legacy-names", "--stats-interval-seconds", "0",
                 "--shutdown-grace-seconds", "1.5", "--redis-url", "redis://127.0.0.1:6390/2",
-                "--storage-mode", "strict", "--cluster", "redis://127.0.0.1:6390/2", "--node-id", "node-x")
+                "--storage-mode", "strict", "--cluster", "redis://127.0.0.1:6390/2", "--node-id", "node-x",
+                "--tracing", "off")
                 .resolve(Map.of());
         var c = resolved.config();
+        assertThat(c.tracing()).isEqualTo(TracingMode.OFF);
         assertThat(c.listeners().host()).isEqualTo("127.0.0.2");
         assertThat(c.listeners().port()).isEqualTo(1);
         assertThat(c.listeners().telemetryHost()).isEqualTo("127.0.0.3");

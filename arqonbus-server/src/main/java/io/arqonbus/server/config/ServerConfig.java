@@ -16,9 +16,8 @@ import java.util.function.UnaryOperator;
  * operator lane. Build it with {@link #builder()}; the {@code ARQONBUS_*} variables, the
  * configuration file and the CLI's flags fill the same builder (flags &gt; env &gt; file &gt;
  * defaults). Every default is a {@code DEFAULT_*} constant of the record it belongs to;
- * {@code docs/configuration.md} lists them all.
- *
- * <p>Over 400 lines: the builder has one setter per setting, on purpose in one place.
+ * {@code docs/configuration.md} lists them all. Over 400 lines: the builder has one field and one
+ * setter per setting, which is what keeps every setting settable by name in one place.
  */
 public final class ServerConfig {
     private final Builder settings;
@@ -54,7 +53,7 @@ public final class ServerConfig {
                 b.directMemoryHighWater > 0 ? b.directMemoryHighWater : MemoryLimits.defaultDirectMemoryHighWater());
         history = new HistorySettings(b.maxHistorySize, b.maxHistoryLimit, b.historyMaxAge, b.recoveryMaxMessages,
                 b.dedupWindow, b.recentEventsSize, b.maxHistoryBytes, b.maxHistoryTotalBytes);
-        cluster = new ClusterSettings(b.clusterRedis, b.nodeId != null ? b.nodeId : generatedNodeId());
+        cluster = new ClusterSettings(b.clusterRedis, b.nodeId != null ? b.nodeId : generatedNodeId(), b.clusterPresenceTtl);
         storage = new StorageSettings(cluster.enabled() ? clusterStore(b) : b.redis, b.storageMode, b.store,
                 b.storeSync);
         auth = new AuthSettings(b.authEnabled, b.jwtAlgorithm, b.jwtSecret, b.jwtPublicKeyFile, b.jwksUrl,
@@ -134,6 +133,8 @@ public final class ServerConfig {
     public boolean legacyAcks() { return settings.legacyAcks; }
     /** Whether {@code /metrics} also exposes the original's gauges named {@code _total} ({@code arqonbus_rooms_total}). */
     public boolean metricsLegacyNames() { return settings.metricsLegacyNames; }
+    /** Whether the server records OpenTelemetry spans (docs/operations.md#tracing). */
+    public TracingMode tracing() { return settings.tracing; }
     /** Whether the telemetry port needs an admin credential at the upgrade (docs/security.md). */
     public boolean telemetryAuth() { return settings.telemetryAuth; }
     /** The content inspection policy. */
@@ -209,6 +210,7 @@ public final class ServerConfig {
         private RedisConfig redis;
         private RedisConfig clusterRedis;
         private String nodeId;
+        private Duration clusterPresenceTtl = ClusterSettings.DEFAULT_PRESENCE_TTL;
         private StorageMode storageMode = StorageMode.DEGRADED;
         private StoreLocation store = StoreLocation.MEMORY;
         private StoreSync storeSync = StoreSync.ALWAYS;
@@ -230,6 +232,7 @@ public final class ServerConfig {
         private List<String> webhookAllowedHosts = List.of();
         private boolean legacyAcks = true;
         private boolean metricsLegacyNames;
+        private TracingMode tracing = TracingMode.AUTO;
         private boolean telemetryAuth;
         private CasilPolicy casil = CasilPolicy.defaults();
         private CronSettings cron = CronSettings.defaults();
@@ -306,6 +309,8 @@ public final class ServerConfig {
         public Builder cluster(RedisConfig value) { clusterRedis = value; return this; }
         /** This node's id; {@code null} generates one. */
         public Builder nodeId(String value) { nodeId = blankToNull(value); return this; }
+        /** How long a node's presence entries outlive its last heartbeat in the cluster's Redis. */
+        public Builder clusterPresenceTtl(Duration value) { clusterPresenceTtl = Objects.requireNonNull(value); return this; }
         public Builder storageMode(StorageMode value) { storageMode = Objects.requireNonNull(value); return this; }
         public Builder store(StoreLocation value) { store = Objects.requireNonNull(value, "store"); return this; }
         public Builder storeSync(StoreSync value) { storeSync = Objects.requireNonNull(value, "storeSync"); return this; }
@@ -337,6 +342,7 @@ public final class ServerConfig {
         }
         public Builder legacyAcks(boolean value) { legacyAcks = value; return this; }
         public Builder metricsLegacyNames(boolean value) { metricsLegacyNames = value; return this; }
+        public Builder tracing(TracingMode value) { tracing = Objects.requireNonNull(value, "tracing"); return this; }
         public Builder telemetryAuth(boolean value) { telemetryAuth = value; return this; }
         public Builder casil(CasilPolicy value) { casil = Objects.requireNonNull(value, "casil"); return this; }
         /** Changes the CASIL policy set so far. */

@@ -92,7 +92,7 @@ class ArchitectureTest {
                 .layer("Foundation").definedBy("io.arqonbus.server.internal.async..",
                         "io.arqonbus.server.internal.channel..", "io.arqonbus.server.internal.reply..",
                         "io.arqonbus.server.internal.limits..", "io.arqonbus.server.internal.metrics..",
-                        "io.arqonbus.server.internal.redis..")
+                        "io.arqonbus.server.internal.redis..", "io.arqonbus.server.internal.tracing..")
                 .layer("Session").definedBy("io.arqonbus.server.internal.session..",
                         "io.arqonbus.server.internal.auth..", "io.arqonbus.server.internal.telemetry..")
                 .layer("Command").definedBy("io.arqonbus.server.internal.command..")

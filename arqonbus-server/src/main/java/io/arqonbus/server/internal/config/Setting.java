@@ -317,6 +317,11 @@ public enum Setting {
     NODE_ID(spec(Section.CLUSTER, "ARQONBUS_NODE_ID", "node id", "generated (`node-` and 8 hex digits)",
             "this node's name in logs, `/status` and metrics; unique among the nodes (1–64 letters, digits, `.`, `_`, `-`)",
             text(ServerConfig.Builder::nodeId), c -> c.cluster().nodeId()).name("node_id").flag("--node-id", "ID")),
+    CLUSTER_PRESENCE_TTL(spec(Section.CLUSTER, "ARQONBUS_CLUSTER_PRESENCE_TTL_SECONDS", "presence TTL", "`30`",
+            "how long a node's presence entries (its channels' members) outlive its last heartbeat in Redis: a dead "
+                    + "node's members vanish from presence and member counts within it; the node refreshes them every "
+                    + "third of it (at most every 5 s); at least 0.3; see [cluster.md](cluster.md)",
+            seconds(ServerConfig.Builder::clusterPresenceTtl), c -> c.cluster().presenceTtl())),
 
     // Operator lanes: key-value store and webhooks
     KV_MAX_VALUE_BYTES(spec(Section.OPERATOR_LANES, "ARQONBUS_KV_MAX_VALUE_BYTES", "largest value", "`65536`",
@@ -526,6 +531,13 @@ public enum Setting {
                     + "so `promtool check metrics` fails while this is on",
             bool(ServerConfig.Builder::metricsLegacyNames), c -> c.metricsLegacyNames())
             .flag("--metrics-legacy-names", "BOOL")),
+    TRACING(spec(Section.BEHAVIOUR, "ARQONBUS_TRACING", "tracing", "`auto`",
+            "OpenTelemetry spans for publications, commands, `/api/*` calls, webhook deliveries and Redis calls, "
+                    + "configured by the standard `OTEL_*` variables. `auto`: on when `OTEL_TRACES_EXPORTER` (not "
+                    + "`none`), `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set; `otel`: "
+                    + "on; `off`: off ([operations.md](operations.md#tracing))",
+            parsed(io.arqonbus.server.config.TracingMode::parse, ServerConfig.Builder::tracing), c -> c.tracing())
+            .flag("--tracing", "MODE")),
     STATS_INTERVAL(spec(Section.BEHAVIOUR, "ARQONBUS_STATS_INTERVAL_SECONDS", "stats interval", "`60`",
             "the periodic `event=stats` log line and telemetry `stats` event; 0 disables",
             seconds(ServerConfig.Builder::statsInterval), c -> c.timeouts().statsInterval())

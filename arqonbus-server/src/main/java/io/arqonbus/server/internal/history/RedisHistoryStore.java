@@ -223,8 +223,8 @@ public final class RedisHistoryStore implements HistoryStore {
         String epoch = position.epoch();
         byte[][] args = {bytes(epoch), bytes(Long.toString(position.offset())), bytes(Integer.toString(maxPerStream)),
                 ByteBufUtil.getBytes(json), bytes(Long.toString(storedAt.toEpochMilli()))};
-        CompletableFuture<Object> sent = pipeline.submit(() -> conn.async()
-                .<Object>evalsha(appendDigest, ScriptOutputType.INTEGER, streamKeys, args).toCompletableFuture());
+        CompletableFuture<Object> sent = pipeline.submit(link.inCurrentSpan(() -> conn.async()
+                .<Object>evalsha(appendDigest, ScriptOutputType.INTEGER, streamKeys, args).toCompletableFuture()));
         Stream stream = streams.computeIfAbsent(key, k -> new Stream());
         return Failures.mapFailure(sent.thenAccept(ok -> stream.appended(epoch, maxPerStream)), error -> {
             if (error instanceof RedisNoScriptException) {

@@ -40,9 +40,8 @@ public final class PresenceEndpoint implements HttpAuth.CallerEndpoint {
         String room = parts[0];
         String channel = parts.length == 2 ? parts[1] : null;
         try {
-            return CompletableFuture.completedFuture(HttpAnswer.json(HttpResponseStatus.OK,
-                    PresenceJson.of(presence.of(room, channel, new Viewer(null, caller.principal(),
-                            caller.grants())))));
+            return presence.of(room, channel, new Viewer(null, caller.principal(), caller.grants()))
+                    .thenApply(snapshot -> HttpAnswer.json(HttpResponseStatus.OK, PresenceJson.of(snapshot)));
         } catch (PresenceException e) {
             HttpResponseStatus status = e.code() == ErrorCode.NOT_FOUND ? HttpResponseStatus.NOT_FOUND
                     : HttpResponseStatus.FORBIDDEN;

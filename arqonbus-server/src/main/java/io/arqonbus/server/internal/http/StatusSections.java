@@ -24,8 +24,8 @@ public final class StatusSections {
     }
 
     /**
-     * 200 with {@code body}; in cluster mode once the cluster's registry is read, with its nodes under
-     * {@code "cluster"} (or the reason it could not be read there).
+     * 200 with {@code body}; in cluster mode once the cluster's registry is read, with its nodes and
+     * their clients' total under {@code "cluster"} (or the reason it could not be read there).
      */
     public static CompletionStage<HttpAnswer> okWithCluster(BusView view, ObjectNode body) {
         CompletionStage<ObjectNode> cluster = view.cluster();
@@ -34,6 +34,11 @@ public final class StatusSections {
         }
         return cluster.handle((nodes, error) -> {
             if (nodes != null) {
+                long clients = 0;
+                for (com.fasterxml.jackson.databind.JsonNode node : nodes.path("nodes")) {
+                    clients += node.path("clients").asLong();
+                }
+                nodes.put("clients", clients);
                 body.set("cluster", nodes);
             } else {
                 body.putObject("cluster").put("error", "the cluster's registry could not be read: "

@@ -15,6 +15,8 @@ import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.hub.ChannelRefusedException;
 import io.arqonbus.server.internal.hub.Hub;
 import io.arqonbus.server.internal.hub.Publication;
+import io.arqonbus.server.internal.tracing.BusTracing;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.arqonbus.server.internal.http.HttpAnswer;
 import io.arqonbus.server.internal.inspect.Inspection;
 import io.arqonbus.server.internal.inspect.InspectionGate;
@@ -34,9 +36,11 @@ final class ApiPublisher {
     private final Hub hub;
     private final EnvelopeCodec codec;
     private final InspectionGate inspection;
+    private final BusTracing tracing;
     private final int maxMessageSize;
 
-    ApiPublisher(Hub hub, EnvelopeCodec codec, InspectionGate inspection, int maxMessageSize) {
+    ApiPublisher(Hub hub, EnvelopeCodec codec, InspectionGate inspection, int maxMessageSize, BusTracing tracing) {
+        this.tracing = tracing;
         this.hub = hub;
         this.codec = codec;
         this.inspection = inspection;
@@ -48,8 +52,8 @@ final class ApiPublisher {
      * {@code room:channel}; completes with {@code {id, offset, epoch, duplicate}} once sequenced (and stored when
      * durable), or fails with an {@link ApiException}.
      */
-    CompletableFuture<ObjectNode> publish(ApiCaller caller, String room, String channel, ObjectNode fields)
-            throws ApiException {
+    CompletableFuture<ObjectNode> publish(ApiCaller caller, String room, String channel, ObjectNode fields,
+            HttpHeaders headers) throws ApiException {
         caller.checkReaches(room);
         if (ChannelKey.PM_CHANNEL.equals(channel)) {
             throw ApiException.validation("the 'pm' channel carries private messages: use POST /api/send");
@@ -68,6 +72,9 @@ final class ApiPublisher {
         JsonNode key = fields.get("idempotency_key");
         if (key != null && !key.isNull()) {
             frame.putObject("metadata").set(Envelope.IDEMPOTENCY_KEY, key);
+        }
+        if (tracing.enabled()) {
+            carryTrace(headers, frame);
         }
         JsonNode durable = fields.get("durable");
         if (durable != null && !durable.isNull() && !durable.isBoolean()) {
@@ -118,6 +125,23 @@ final class ApiPublisher {
             }
             return result(id, stored, publication.duplicate());
         });
+    }
+
+    /**
+     * While tracing is on, the call's span (its context in the {@code traceparent} header, which
+     * {@link TracedEndpoint} set) goes into the publication's {@code metadata}.
+     */
+    private static void carryTrace(HttpHeaders headers, ObjectNode frame) {
+        String parent = headers.get(BusTracing.TRACEPARENT);
+        if (parent == null) {
+            return;
+        }
+        ObjectNode metadata = frame.has("metadata") ? (ObjectNode) frame.get("metadata") : frame.putObject("metadata");
+        metadata.put(BusTracing.TRACEPARENT, parent);
+        String state = headers.get(BusTracing.TRACESTATE);
+        if (state != null) {
+            metadata.put(BusTracing.TRACESTATE, state);
+        }
     }
 
     /** Decodes a frame the API made from the caller's fields, with the bus port's validation and size limit. */

@@ -6,6 +6,7 @@ import io.arqonbus.server.internal.auth.Authenticator;
 import io.arqonbus.server.internal.history.HistoryCommands;
 import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.http.BusView;
+import io.arqonbus.server.internal.http.HttpEndpoint;
 import io.arqonbus.server.internal.hub.Hub;
 import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
 import io.arqonbus.server.internal.inspect.InspectionGate;
@@ -13,6 +14,7 @@ import io.arqonbus.server.internal.presence.Presence;
 import io.arqonbus.server.internal.session.Disconnector;
 import io.arqonbus.server.internal.session.SessionRegistry;
 import io.arqonbus.server.internal.telemetry.TelemetryHub;
+import io.arqonbus.server.internal.tracing.BusTracing;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,14 +34,20 @@ public final class HttpApi {
      */
     public record Parts(ServerConfig config, Authenticator authenticator, Hub hub, SessionRegistry sessions,
             HistoryStore history, Presence presence, BusView view, EnvelopeCodec codec, InspectionGate inspection,
-            CasilPolicyHolder casil, TelemetryHub telemetry, Disconnector disconnector) {
+            CasilPolicyHolder casil, TelemetryHub telemetry, Disconnector disconnector, BusTracing tracing) {
     }
 
-    /** The endpoint to mount at {@link #PREFIX}. */
-    public static ApiEndpoint endpoint(Parts parts) {
+    /** The endpoint to mount at {@link #PREFIX}: the API, with a span per call while tracing is on. */
+    public static HttpEndpoint endpoint(Parts parts) {
+        ApiEndpoint api = routes(parts);
+        return parts.tracing().enabled() ? new TracedEndpoint(api, parts.tracing()) : api;
+    }
+
+    /** The API's route table. */
+    public static ApiEndpoint routes(Parts parts) {
         ServerConfig config = parts.config();
         ApiPublisher publisher = new ApiPublisher(parts.hub(), parts.codec(), parts.inspection(),
-                config.limits().maxMessageSize());
+                config.limits().maxMessageSize(), parts.tracing());
         List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new PublishRoutes(publisher, parts.hub(), parts.sessions()).routes());
         routes.addAll(new ReadRoutes(parts.hub(), parts.history(), parts.presence(), parts.view(),

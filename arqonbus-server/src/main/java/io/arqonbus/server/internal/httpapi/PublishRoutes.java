@@ -41,7 +41,8 @@ final class PublishRoutes {
     }
 
     private CompletionStage<HttpAnswer> publish(ApiRequest request) throws ApiException {
-        return publisher.publish(request.caller(), request.name("room"), request.name("channel"), request.requireBody())
+        return publisher.publish(request.caller(), request.name("room"), request.name("channel"), request.requireBody(),
+                        request.call().headers())
                 .thenApply(result -> HttpAnswer.json(HttpResponseStatus.OK, result));
     }
 
@@ -53,7 +54,7 @@ final class PublishRoutes {
         for (String channel : channels) {
             CompletableFuture<ObjectNode> one;
             try {
-                one = publisher.publish(request.caller(), room, channel, request.body());
+                one = publisher.publish(request.caller(), room, channel, request.body(), request.call().headers());
             } catch (ApiException e) {
                 one = CompletableFuture.failedFuture(e);
             }

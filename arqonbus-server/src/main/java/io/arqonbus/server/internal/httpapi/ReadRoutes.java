@@ -125,8 +125,8 @@ final class ReadRoutes {
         String channel = request.optionalQueryName("channel");
         request.caller().checkReaches(room);
         try {
-            return CompletableFuture.completedFuture(HttpAnswer.json(HttpResponseStatus.OK, PresenceJson.of(
-                    presence.of(room, channel, new Viewer(null, request.caller().principal(), Grants.ALL)))));
+            return presence.of(room, channel, new Viewer(null, request.caller().principal(), Grants.ALL))
+                    .thenApply(snapshot -> HttpAnswer.json(HttpResponseStatus.OK, PresenceJson.of(snapshot)));
         } catch (PresenceException e) {
             throw ApiException.of(e.code(), e.getMessage());
         }

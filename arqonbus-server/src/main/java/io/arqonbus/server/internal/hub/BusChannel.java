@@ -6,6 +6,9 @@ import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.config.ChannelSlowConsumerPolicy;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.session.Session;
+import io.arqonbus.server.internal.tracing.BusTracing;
+import io.arqonbus.server.internal.tracing.TraceScope;
+import io.arqonbus.server.internal.tracing.TraceSpan;
 import io.netty.buffer.ByteBuf;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -145,6 +148,11 @@ final class BusChannel implements ChannelView {
 
     int memberCount() {
         return members.size();
+    }
+
+    /** When the session joined, or {@code null} when it is not a member. */
+    Instant joinedAt(Session session) {
+        return members.get(session);
     }
 
     boolean hasMember(Session session) {
@@ -297,8 +305,10 @@ final class BusChannel implements ChannelView {
                     proposed, shared);
         }
         long received = System.nanoTime();
+        TraceSpan sequencing = support.tracing().step(envelope, BusTracing.SEQUENCE);
         synchronized (lock) {
             if (deleted) {
+                sequencing.end();
                 return null;
             }
             Instant now = support.clock().instant();
@@ -308,6 +318,7 @@ final class BusChannel implements ChannelView {
                 seen = idempotency == null ? idempotency = support.newIdempotencyWindow() : idempotency;
                 CompletableFuture<StreamPosition> first = seen.find(idempotencyKey, now);
                 if (first != null) {
+                    sequencing.attribute("arqonbus.duplicate", 1).end();
                     support.metrics().duplicatePublication();
                     return new Publication(envelope.withSender(senderId), first, true);
                 }
@@ -315,7 +326,13 @@ final class BusChannel implements ChannelView {
             StreamPosition position = new StreamPosition(++lastOffset, epoch);
             Envelope stamped = envelope.toBuilder().sender(senderId).position(position).build();
             ByteBuf frame = support.encoder().encode(stamped);
-            CompletableFuture<Void> appended = support.append(key, position, frame, now);
+            sequencing.end();
+            TraceSpan storing = support.tracing().step(stamped, BusTracing.STORE);
+            CompletableFuture<Void> appended;
+            try (TraceScope current = storing.makeCurrent()) {
+                appended = support.append(key, position, frame, now);
+            }
+            storing.endWhenDone(appended);
             support.publications().incrementAndGet();
             CompletableFuture<StreamPosition> stored = appended.thenApply(v -> position);
             if (seen != null) {

@@ -4,20 +4,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.internal.channel.ChannelKey;
-import io.arqonbus.server.internal.command.Command;
+import io.arqonbus.server.internal.command.AsyncCommand;
 import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
 import io.arqonbus.server.internal.command.CommandSpec;
-import io.arqonbus.server.internal.session.Session;
-import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code channel_info {room, channel}}: members, participants, metadata and the channel's stream
- * position; unknown room or channel → {@code NOT_FOUND}.
+ * position; unknown room or channel → {@code NOT_FOUND}. The members are the channel's on every node
+ * (as the {@link MemberDirectory} answers: at once on one node).
  */
-final class ChannelInfoCommand implements Command {
+final class ChannelInfoCommand implements AsyncCommand {
     private static final CommandSpec SPEC = CommandSpec.of("channel_info",
             "Members, participants and metadata of room:channel; args {room, channel} or {room:\"r:c\"}");
 
@@ -33,16 +33,19 @@ final class ChannelInfoCommand implements Command {
     }
 
     @Override
-    public CommandResult execute(CommandContext context) throws CommandException {
+    public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
         ChannelKey key = context.requiredChannel();
         ChannelInfo channel = ChannelViews.existingChannel(hub, key);
-        List<Session> members = channel.members().stream().map(ChannelInfo.Member::session)
-                .sorted(Comparator.comparing(Session::clientId))
-                .toList();
         ObjectNode data = ChannelViews.address(context.object(), key);
+        return hub.members().members(key.room(), key.channel())
+                .thenApply(found -> answer(key, channel, data, found.getOrDefault(key.channel(), List.of())));
+    }
+
+    private static CommandResult answer(ChannelKey key, ChannelInfo channel, ObjectNode data,
+            List<MemberDirectory.Member> members) {
         ArrayNode ids = data.putArray("members");
         ArrayNode participants = ChannelViews.array();
-        for (Session member : members) {
+        for (MemberDirectory.Member member : members) {
             ids.add(member.clientId());
             participants.add(ChannelViews.participant(member));
         }

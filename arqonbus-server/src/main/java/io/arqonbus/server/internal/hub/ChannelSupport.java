@@ -4,6 +4,7 @@ import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.metrics.BusMetrics;
+import io.arqonbus.server.internal.tracing.BusTracing;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the idempotency window. One instance per hub; each channel holds a reference.
  *
  * @param publications publications accepted since start (channel and room)
+ * @param tracing      spans of the steps of traced publications
  */
 record ChannelSupport(HistoryStore history, FrameEncoder encoder, Broker broker, BusMetrics metrics, Clock clock,
-        Duration dedupWindow, int dedupMaxKeys, AtomicLong publications) {
+        Duration dedupWindow, int dedupMaxKeys, AtomicLong publications, BusTracing tracing) {
 
     /** A new, empty idempotency window of this hub's bounds. */
     IdempotencyWindow newIdempotencyWindow() {

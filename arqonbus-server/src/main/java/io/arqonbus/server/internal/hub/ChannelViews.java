@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Timestamps;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.command.CommandException;
-import io.arqonbus.server.internal.session.ClientInfo;
-import io.arqonbus.server.internal.session.Session;
 
 /** The JSON views of rooms, channels and participants that several commands reply with. */
 final class ChannelViews {
@@ -45,24 +43,26 @@ final class ChannelViews {
         return metadata;
     }
 
-    /** {@code {name, member_count, created_at, metadata}}: one row of {@code list_channels}. */
-    static ObjectNode summary(ChannelInfo channel) {
+    /**
+     * {@code {name, member_count, created_at, metadata}}: one row of {@code list_channels}, with the
+     * channel's member count on every node.
+     */
+    static ObjectNode summary(ChannelInfo channel, int memberCount) {
         ObjectNode row = JSON.objectNode();
         row.put("name", channel.key().channel());
-        row.put("member_count", channel.memberCount());
+        row.put("member_count", memberCount);
         row.put("created_at", Timestamps.format(channel.createdAt()));
         row.set("metadata", metadata(channel));
         return row;
     }
 
     /** {@code {client_id, client_type, screen_name}}: one participant of {@code channel_info}. */
-    static ObjectNode participant(Session session) {
-        ClientInfo info = session.info();
+    static ObjectNode participant(MemberDirectory.Member member) {
         ObjectNode row = JSON.objectNode();
-        row.put("client_id", session.clientId());
-        row.put("client_type", info.typeOrUnknown());
-        if (info.screenName() != null) {
-            row.put("screen_name", info.screenName());
+        row.put("client_id", member.clientId());
+        row.put("client_type", member.clientType());
+        if (member.screenName() != null) {
+            row.put("screen_name", member.screenName());
         } else {
             row.putNull("screen_name");
         }

@@ -17,7 +17,11 @@ import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.internal.session.SessionRegistry;
 import io.arqonbus.server.internal.telemetry.TelemetryEvent;
 import io.arqonbus.server.internal.telemetry.TelemetryHub;
+import io.arqonbus.protocol.Envelope;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -190,15 +194,35 @@ public final class ConnectionLifecycle {
      * {@link Hub#join(Session, ChannelKey, StreamPosition, int)}), and tells its other members.
      */
     public JoinResult join(Session session, ChannelKey key, StreamPosition recover, int maxRecovery) {
+        return joinCounted(session, key, recover, maxRecovery).result();
+    }
+
+    /**
+     * A join, and the channel's member count on every node once the {@link MemberDirectory} answered
+     * (at once on one node).
+     */
+    public record Joined(JoinResult result, CompletableFuture<Integer> memberCount) {
+    }
+
+    /**
+     * As {@link #join(Session, ChannelKey, StreamPosition, int)}; the other members (on every node)
+     * are told once the directory gave the channel's member count.
+     */
+    public Joined joinCounted(Session session, ChannelKey key, StreamPosition recover, int maxRecovery) {
         JoinResult result = hub.join(session, key, recover, maxRecovery);
         if (result.created()) {
             telemetry.emit(new TelemetryEvent.ChannelCreated(key.room(), key.channel(), session.clientId()));
         }
-        if (result.joined()) {
-            notifyMembers(session, key, "join", result.memberCount());
-            activity.record(session, "joined", key);
+        MemberDirectory members = hub.members();
+        if (!result.joined()) {
+            return new Joined(result, members.count(key, result.memberCount()));
         }
-        return result;
+        Instant joinedAt = Objects.requireNonNullElseGet(hub.joinedAt(session, key), Instant::now);
+        CompletableFuture<Integer> count = members.joined(key, MemberDirectory.Member.of(session, joinedAt),
+                result.memberCount(), n -> notice(session, key, "join", n));
+        count.thenAccept(n -> hub.send(key, notice(session, key, "join", n), session));
+        activity.record(session, "joined", key);
+        return new Joined(result, count);
     }
 
     /**
@@ -207,12 +231,28 @@ public final class ConnectionLifecycle {
      * @return how many members are left, or -1 when the session was not a member
      */
     public int leave(Session session, ChannelKey key) {
+        return leaveCounted(session, key).localCount();
+    }
+
+    /**
+     * A leave: the members left on this node (-1 when the session was not a member), and on every
+     * node once the {@link MemberDirectory} answered ({@code null} when it was not a member).
+     */
+    public record Left(int localCount, CompletableFuture<Integer> memberCount) {
+    }
+
+    /** As {@link #leave}; the other members (on every node) are told once the directory gave the count. */
+    public Left leaveCounted(Session session, ChannelKey key) {
+        Instant joinedAt = hub.joinedAt(session, key);
         int left = hub.leave(session, key);
-        if (left >= 0) {
-            notifyMembers(session, key, "leave", left);
-            activity.record(session, "left", key);
+        if (left < 0) {
+            return new Left(left, null);
         }
-        return left;
+        CompletableFuture<Integer> count = hub.members().left(key, MemberDirectory.Member.of(session,
+                Objects.requireNonNullElseGet(joinedAt, Instant::now)), left, n -> notice(session, key, "leave", n));
+        count.thenAccept(n -> hub.send(key, notice(session, key, "leave", n), session));
+        activity.record(session, "left", key);
+        return new Left(left, count);
     }
 
     /**
@@ -252,7 +292,7 @@ public final class ConnectionLifecycle {
                 .log("client_disconnected");
     }
 
-    private void notifyMembers(Session session, ChannelKey key, String event, int memberCount) {
+    private Envelope notice(Session session, ChannelKey key, String event, int memberCount) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         payload.put("event", event);
         payload.put("client_id", session.clientId());
@@ -266,7 +306,7 @@ public final class ConnectionLifecycle {
         payload.put("room", key.room());
         payload.put("channel", key.channel());
         payload.put("member_count", memberCount);
-        hub.send(key, replies.system(key.room(), key.channel(), payload), session);
+        return replies.system(key.room(), key.channel(), payload);
     }
 
 }

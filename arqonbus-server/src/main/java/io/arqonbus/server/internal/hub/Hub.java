@@ -11,12 +11,14 @@ import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
 import io.arqonbus.server.internal.history.StoredMessage;
 import io.arqonbus.server.internal.metrics.BusMetrics;
+import io.arqonbus.server.internal.tracing.BusTracing;
 import io.arqonbus.server.internal.reply.Replies;
 import io.arqonbus.server.internal.session.LoopContexts;
 import io.arqonbus.server.internal.session.Session;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -59,6 +61,7 @@ public final class Hub implements AutoCloseable {
     private final FanOut fanOut;
     private final LocalDelivery delivery;
     private final Recovery recovery;
+    private volatile MemberDirectory members = new InProcessMemberDirectory(this);
 
     /**
      * @param heads the positions of the streams the store already holds; a channel made for one
@@ -78,10 +81,20 @@ public final class Hub implements AutoCloseable {
     /** Like the other constructors, publishing through {@code broker}, which the hub then owns. */
     public Hub(LoopContexts loops, HistoryStore history, Map<ChannelKey, StreamPosition> heads, FrameEncoder encoder,
             BusMetrics metrics, IdGenerator ids, Clock clock, Duration dedupWindow, int dedupMaxKeys, Broker broker) {
+        this(loops, history, heads, encoder, metrics, ids, clock, dedupWindow, dedupMaxKeys, broker, BusTracing.off());
+    }
+
+    /**
+     * Like the other constructors, with spans for the sequencing, store append and fan-out of
+     * publications that carry a trace context in {@code metadata} (docs/operations.md#tracing).
+     */
+    public Hub(LoopContexts loops, HistoryStore history, Map<ChannelKey, StreamPosition> heads, FrameEncoder encoder,
+            BusMetrics metrics, IdGenerator ids, Clock clock, Duration dedupWindow, int dedupMaxKeys, Broker broker,
+            BusTracing tracing) {
         this.support = new ChannelSupport(history, encoder, broker, metrics, clock, dedupWindow, dedupMaxKeys,
-                new AtomicLong());
+                new AtomicLong(), tracing);
         this.fanOut = new FanOut(loops, metrics);
-        this.delivery = new LocalDelivery(fanOut);
+        this.delivery = new LocalDelivery(fanOut, tracing);
         this.registry = new ChannelRegistry(heads, support, delivery, ids, loops.size());
         this.recovery = new Recovery(encoder, fanOut);
     }
@@ -92,6 +105,22 @@ public final class Hub implements AutoCloseable {
      */
     public void filteredReceivers(FilteredReceivers receivers) {
         fanOut.filteredReceivers(receivers);
+    }
+
+    /** Who is a member on every node (this hub's members on one node). */
+    public MemberDirectory members() {
+        return members;
+    }
+
+    /** Keeps the members of every node in {@code directory} (a cluster). Set once, before traffic starts. */
+    public void memberDirectory(MemberDirectory directory) {
+        members = directory;
+    }
+
+    /** When the session joined the channel, or {@code null} when it is not a member. */
+    public Instant joinedAt(Session session, ChannelKey key) {
+        BusChannel channel = registry.channel(key);
+        return channel == null ? null : channel.joinedAt(session);
     }
 
     /** Sets the bounds on the channels clients create. Set once, before traffic starts. */

@@ -99,12 +99,22 @@ final class JoinChannelCommand implements AsyncCommand {
 
     private CompletableFuture<CommandResult> join(CommandContext context, ChannelKey key, StreamPosition recover,
             Session session) throws CommandException {
-        JoinResult result;
+        ConnectionLifecycle.Joined joined;
         try {
-            result = lifecycle.join(session, key, recover, recoveryMaxMessages);
+            joined = lifecycle.joinCounted(session, key, recover, recoveryMaxMessages);
         } catch (ChannelRefusedException e) {
             throw new CommandException(e.code(), e.getMessage());
         }
+        // member_count is the channel's on every node: a cluster's directory answers it
+        return joined.memberCount().thenCombine(answer(context, key, recover, session, joined.result()),
+                (count, reply) -> {
+                    reply.data().put("member_count", count);
+                    return reply;
+                });
+    }
+
+    private CompletableFuture<CommandResult> answer(CommandContext context, ChannelKey key, StreamPosition recover,
+            Session session, JoinResult result) {
         StreamPosition now = result.position();
         ObjectNode data = context.object();
         data.put("room", key.room());

@@ -4,6 +4,8 @@ import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.session.Session;
+import io.arqonbus.server.internal.tracing.BusTracing;
+import io.arqonbus.server.internal.tracing.TraceSpan;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -19,10 +21,12 @@ final class LocalDelivery {
     private static final Logger log = LoggerFactory.getLogger(LocalDelivery.class);
 
     private final FanOut fanOut;
+    private final BusTracing tracing;
     private final CopyOnWriteArrayList<PublicationListener> listeners = new CopyOnWriteArrayList<>();
 
-    LocalDelivery(FanOut fanOut) {
+    LocalDelivery(FanOut fanOut, BusTracing tracing) {
         this.fanOut = fanOut;
+        this.tracing = tracing;
     }
 
     /**
@@ -32,17 +36,21 @@ final class LocalDelivery {
     BrokerEventHandler of(BusChannel channel, boolean clustered) {
         if (!clustered) {
             return (stream, position, publication) -> {
+                TraceSpan span = tracing.step(publication.envelope(), BusTracing.FAN_OUT);
                 fanOut.toChannel(channel, publication.frame(), publication.sender(), position.offset(),
                         publication.envelope());
                 observed(publication);
+                span.end();
             };
         }
         return new BrokerEventHandler() {
             @Override
             public void handlePublication(ChannelKey stream, StreamPosition position, SequencedPublication publication) {
+                TraceSpan span = tracing.step(publication.envelope(), BusTracing.FAN_OUT);
                 channel.released(position, () -> fanOut.toChannel(channel, publication.frame(), publication.sender(),
                         position.offset(), publication.envelope()));
                 observed(publication);
+                span.end();
             }
 
             @Override
@@ -55,9 +63,11 @@ final class LocalDelivery {
     /** The handler of a room's room-wide stream: a broadcast to the members of each of its channels. */
     BrokerEventHandler of(Room room) {
         return (stream, position, publication) -> {
+            TraceSpan span = tracing.step(publication.envelope(), BusTracing.FAN_OUT);
             fanOut.toRoom(List.copyOf(room.channels()), publication.frame(), publication.sender(),
                     publication.envelope());
             observed(publication);
+            span.end();
         };
     }
 

@@ -1,19 +1,19 @@
 package io.arqonbus.server.internal.presence;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.arqonbus.server.internal.command.Command;
+import io.arqonbus.server.internal.command.AsyncCommand;
 import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandException;
 import io.arqonbus.server.internal.command.CommandResult;
 import io.arqonbus.server.internal.command.CommandSpec;
 import io.arqonbus.server.internal.session.Session;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code presence {room, channel?}} → {@code {room, channel, count, clients:[…]}} (see {@link PresenceJson});
  * {@code NOT_FOUND} for an unknown room or channel, {@code AUTHORIZATION_ERROR} without
  * {@code subscribe} permission or for a private channel that does not admit the caller.
  */
-final class PresenceCommand implements Command {
+final class PresenceCommand implements AsyncCommand {
     private static final CommandSpec SPEC = CommandSpec.of("presence",
             "Who is online in a room or channel; args {room, channel?}");
 
@@ -29,14 +29,14 @@ final class PresenceCommand implements Command {
     }
 
     @Override
-    public CommandResult execute(CommandContext context) throws CommandException {
+    public CompletableFuture<CommandResult> executeAsync(CommandContext context) throws CommandException {
         String room = context.requiredRoom();
         String channel = context.optionalChannel();
         Session session = context.session();
         try {
-            ObjectNode data = PresenceJson.of(presence.of(room, channel, new Viewer(session.clientId(),
-                    session.principal(), session.grants())));
-            return new CommandResult("Presence of " + room + (channel == null ? "" : ":" + channel), data);
+            return presence.of(room, channel, new Viewer(session.clientId(), session.principal(), session.grants()))
+                    .thenApply(snapshot -> new CommandResult("Presence of " + room
+                            + (channel == null ? "" : ":" + channel), PresenceJson.of(snapshot)));
         } catch (PresenceException e) {
             throw new CommandException(e.code(), e.getMessage());
         }

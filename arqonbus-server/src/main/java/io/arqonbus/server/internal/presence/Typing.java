@@ -2,6 +2,7 @@ package io.arqonbus.server.internal.presence;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.arqonbus.protocol.Envelope;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.hub.Hub;
 import io.arqonbus.server.internal.reply.Replies;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Typing indicators (seed 004). A client's typing state in a channel is what the other members
  * were last told; only changes are relayed, as a system notice sent to the channel's other members
  * and never stored, inspected by publication listeners or delivered through filters:
- * {@code {"type":"system","payload":{"event":"typing","client_id","state","room","channel"}}}.
+ * {@code {"type":"system","payload":{"event":"typing","client_id","state","room","channel"}}}; in a
+ * cluster the members on every node are told (through the hub's {@code MemberDirectory}).
  *
  * <ul>
  *   <li><b>Rate.</b> At most one change per client per channel per {@code interval} (1 s) is relayed.
@@ -95,7 +97,9 @@ public final class Typing {
         payload.put("state", typing ? "start" : "stop");
         payload.put("room", key.room());
         payload.put("channel", key.channel());
-        hub.send(key, replies.system(key.room(), key.channel(), payload), session);
+        Envelope notice = replies.system(key.room(), key.channel(), payload);
+        hub.send(key, notice, session);
+        hub.members().relay(key, notice);
     }
 
     /** One client's typing state in one channel; loop-confined. */

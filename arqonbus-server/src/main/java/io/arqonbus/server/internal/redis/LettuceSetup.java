@@ -22,9 +22,10 @@ final class LettuceSetup {
     private LettuceSetup() {
     }
 
-    /** Client resources with {@code threads} I/O and computation threads. */
-    static ClientResources resources(int threads) {
+    /** Client resources with {@code threads} I/O and computation threads, and Lettuce's tracing hook. */
+    static ClientResources resources(int threads, io.lettuce.core.tracing.Tracing tracing) {
         return DefaultClientResources.builder()
+                .tracing(tracing)
                 .ioThreadPoolSize(threads)
                 .computationThreadPoolSize(threads)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,

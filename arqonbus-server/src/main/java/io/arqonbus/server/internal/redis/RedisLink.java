@@ -1,5 +1,9 @@
 package io.arqonbus.server.internal.redis;
 
+import io.arqonbus.server.internal.tracing.BusTracing;
+import io.arqonbus.server.internal.tracing.TraceContexts;
+import java.util.function.Supplier;
+
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.internal.async.Failures;
 import io.lettuce.core.RedisClient;
@@ -30,6 +34,7 @@ public final class RedisLink implements AutoCloseable {
     private static final int THREADS = 2;
 
     private final RedisConfig config;
+    private final BusTracing tracing;
     private final ClientResources resources;
     private final RedisClient client;
     private final Map<String, CompletableFuture<? extends StatefulRedisConnection<?, ?>>> connections =
@@ -38,9 +43,23 @@ public final class RedisLink implements AutoCloseable {
 
     /** Sets up the client for {@code config}; connects nothing yet. */
     public RedisLink(RedisConfig config) {
+        this(config, BusTracing.off());
+    }
+
+    /** Like the other constructor, with a span per Redis command issued in a traced step. */
+    public RedisLink(RedisConfig config, BusTracing tracing) {
         this.config = config;
-        this.resources = LettuceSetup.resources(THREADS);
+        this.tracing = tracing;
+        this.resources = LettuceSetup.resources(THREADS, tracing.redisCommands());
         this.client = LettuceSetup.client(resources, config);
+    }
+
+    /**
+     * {@code command}, to be issued on another thread (a pipeline's sender), under the span current
+     * on this one, so its Redis span joins the trace; {@code command} itself while tracing is off.
+     */
+    public <T> Supplier<T> inCurrentSpan(Supplier<T> command) {
+        return tracing.enabled() ? TraceContexts.carry(command) : command;
     }
 
     /** Where Redis is and how it is talked to. */

@@ -26,6 +26,8 @@ import io.arqonbus.server.internal.metrics.BusMetrics;
 import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.internal.session.SessionRegistry;
 import io.arqonbus.server.internal.telemetry.TelemetryHub;
+import io.arqonbus.server.internal.tracing.BusTracing;
+import io.arqonbus.server.internal.tracing.TraceSpan;
 import io.arqonbus.server.internal.session.Disconnector;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,10 +58,21 @@ public final class InboundRouter {
     private final int maxViolations;
     private final boolean legacyAcks;
     private final InspectionGate inspection;
+    private final BusTracing tracing;
 
     public InboundRouter(Hub hub, SessionRegistry sessions, CommandDispatcher commands, ConnectionLifecycle lifecycle,
             AgentActivity activity, TelemetryHub telemetry, Replies replies, BusMetrics metrics,
             Disconnector disconnector, int maxViolations, boolean legacyAcks, InspectionGate inspection) {
+        this(hub, sessions, commands, lifecycle, activity, telemetry, replies, metrics, disconnector, maxViolations,
+                legacyAcks, inspection, BusTracing.off());
+    }
+
+    /** Like the other constructor, with a span for each routed envelope (docs/operations.md#tracing). */
+    public InboundRouter(Hub hub, SessionRegistry sessions, CommandDispatcher commands, ConnectionLifecycle lifecycle,
+            AgentActivity activity, TelemetryHub telemetry, Replies replies, BusMetrics metrics,
+            Disconnector disconnector, int maxViolations, boolean legacyAcks, InspectionGate inspection,
+            BusTracing tracing) {
+        this.tracing = tracing;
         this.hub = hub;
         this.sessions = sessions;
         this.commands = commands;
@@ -102,15 +115,40 @@ public final class InboundRouter {
 
     /** Routes an envelope; {@code true} when it was routed, {@code false} when refused or undeliverable. */
     private boolean routeEnvelope(Session session, Envelope envelope) {
+        if (!tracing.enabled()) {
+            return routeEnvelope(session, envelope, TraceSpan.NONE);
+        }
+        // The receive span; what the envelope leads to (stored, delivered, sent to webhooks)
+        // carries its context in metadata.traceparent instead of the sender's.
+        TraceSpan received = tracing.receive(envelope, session.clientId());
+        try {
+            boolean routed = routeEnvelope(session, tracing.carry(envelope, received), received);
+            if (!routed) {
+                received.fail("REFUSED", "the envelope was refused or not delivered");
+            }
+            return routed;
+        } finally {
+            received.end();
+        }
+    }
+
+    private boolean routeEnvelope(Session session, Envelope envelope, TraceSpan received) {
+        TraceSpan inspecting = tracing.step(received, BusTracing.INSPECT);
         Inspection inspected = inspection.check(session.clientId(), envelope);
         if (inspected.blocked()) {
+            inspecting.fail(inspected.blockCode().name(), inspected.sentence());
+            inspecting.end();
             blockedByInspection(session, envelope, inspected);
             return false;
         }
+        inspecting.end();
         envelope = inspected.envelopeOr(envelope);
         MessageType type = envelope.type();
         if (type == MessageType.COMMAND) {
+            TraceSpan command = tracing.step(received, BusTracing.COMMAND).attribute("arqonbus.command",
+                    envelope.command());
             commands.dispatch(session, envelope);
+            command.end();
             return true;
         } else if (type == MessageType.TELEMETRY) {
             routeTelemetry(session, envelope);

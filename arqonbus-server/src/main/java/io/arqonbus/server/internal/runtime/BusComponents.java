@@ -80,6 +80,9 @@ import io.arqonbus.server.status.BusStats;
 import io.arqonbus.server.status.Readiness;
 import io.arqonbus.server.status.ServerInfo;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.arqonbus.server.internal.tracing.BusTracing;
+import io.arqonbus.server.internal.tracing.TracingSetup;
+import io.opentelemetry.api.OpenTelemetry;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -148,14 +151,17 @@ public final class BusComponents {
     private final ByteBufAllocator allocator;
     private final IntConsumer halt;
     private final MeterRegistry embedderMeters;
+    private final OpenTelemetry embedderTracing;
+    private BusTracing tracing = BusTracing.off();
 
     private BusComponents(ServerConfig config, Clock clock, ByteBufAllocator allocator, IntConsumer halt,
-            MeterRegistry embedderMeters) {
+            MeterRegistry embedderMeters, OpenTelemetry embedderTracing) {
         this.config = config;
         this.clock = clock;
         this.allocator = allocator;
         this.halt = halt;
         this.embedderMeters = embedderMeters;
+        this.embedderTracing = embedderTracing;
     }
 
     /**
@@ -168,11 +174,13 @@ public final class BusComponents {
      * @param allocator               the allocator of every connection's buffers and of the encoded frames
      * @param halt                    what ends the process when it runs out of memory under the exit policy
      * @param meters                  the embedding application's meter registry, or {@code null} (the server's own only)
+     * @param openTelemetry           the embedding application's OpenTelemetry, or {@code null} (the {@code OTEL_*}
+     *                                variables decide; docs/operations.md#tracing)
      */
     public static BusComponents start(ServerConfig config, Clock clock, int subscriberQueueCapacity,
-            Supplier<Readiness> readiness, ByteBufAllocator allocator, IntConsumer halt, MeterRegistry meters)
-            throws InterruptedException {
-        BusComponents parts = new BusComponents(config, clock, allocator, halt, meters);
+            Supplier<Readiness> readiness, ByteBufAllocator allocator, IntConsumer halt, MeterRegistry meters,
+            OpenTelemetry openTelemetry) throws InterruptedException {
+        BusComponents parts = new BusComponents(config, clock, allocator, halt, meters, openTelemetry);
         try {
             parts.buildFoundation();
             parts.buildStorage();
@@ -191,6 +199,7 @@ public final class BusComponents {
                 .addKeyValue("tls", config.tls() == null ? "off" : config.tls().portList())
                 .addKeyValue("auth", config.auth().enabled() ? "jwt-" + config.auth().jwtAlgorithm() : "off")
                 .addKeyValue("casil", config.casil().enabled() ? config.casil().mode().wireName() : "off")
+                .addKeyValue("tracing", parts.tracing.enabled() ? "otel" : "off")
                 .addKeyValue("version", parts.info.version())
                 .addKeyValue("cluster", config.cluster().enabled() ? config.cluster().redis().display() : "off")
                 .addKeyValue("node", config.cluster().enabled() ? config.cluster().nodeId() : null)
@@ -207,6 +216,9 @@ public final class BusComponents {
         codec = new EnvelopeCodec(ids, clock);
         metrics = new BusMetrics(embedderMeters, config.metricsLegacyNames(), allocator);
         hooks.add(ShutdownHooks.Priority.SECURITY, "metrics", metrics::close);
+        tracing = TracingSetup.create(config.tracing(), embedderTracing, System.getenv(), System::getProperty);
+        BusTracing spans = tracing;
+        hooks.add(ShutdownHooks.Priority.SECURITY, "tracing", spans::close);
         authenticator = config.auth().enabled()
                 ? JwtAuthenticator.create(JwtSettings.from(config), clock)
                 : Authenticator.none();
@@ -219,7 +231,7 @@ public final class BusComponents {
      * link when Redis is configured (closed after both: hooks of one priority run newest first).
      */
     private void buildStorage() {
-        RedisLink redis = config.storage().redis() == null ? null : new RedisLink(config.storage().redis());
+        RedisLink redis = config.storage().redis() == null ? null : new RedisLink(config.storage().redis(), tracing);
         redisLink = redis;
         if (redis != null) {
             hooks.add(ShutdownHooks.Priority.STORAGE, "redis link", redis::close);
@@ -238,7 +250,7 @@ public final class BusComponents {
         loops = new LoopContexts(listeners.workers());
         hub = new Hub(loops, history, heads, encoder, metrics, ids, clock,
                 config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS,
-                ClusterWiring.broker(config, redisLink, history, encoder, codec, metrics));
+                ClusterWiring.broker(config, redisLink, history, encoder, codec, metrics), tracing);
         hub.channelLimits(config.channels());
         hub.slowConsumerChannels(config.slowConsumerChannels(), config.limits().maxPendingBytes());
         hooks.add(ShutdownHooks.Priority.EVENT_LOOPS, "broker", hub::close);
@@ -253,6 +265,7 @@ public final class BusComponents {
         activity = new AgentActivity(hub, replies, telemetry);
         lifecycle = new ConnectionLifecycle(sessions, hub, replies, telemetry, activity, metrics,
                 config.auth().enabled());
+        ClusterWiring.presence(config, redisLink, hub, codec, clock, lifecycle, hooks);
         ScienceRoom.create(hub);
         ChannelReaper reaper = new ChannelReaper(hub, telemetry, listeners.workers().next(),
                 config.channels().idleGrace());
@@ -273,7 +286,7 @@ public final class BusComponents {
         WebhookRuleStore webhookRules = config.storage().redis() != null ? WebhookRuleStore.inKeyValueStore(kv)
                 : config.storage().store().isFile() ? WebhookRuleStore.inDirectory(config.storage().store().directory())
                 : null;
-        webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry(), webhookRules);
+        webhooks = new Webhooks(config.webhooks(), codec, clock, metrics.registry(), webhookRules, tracing);
         Webhooks hooksLane = webhooks;
         hooks.add(ShutdownHooks.Priority.LANES, "webhooks", hooksLane::close);
         hub.addListener(webhooks.dispatcher());
@@ -305,7 +318,8 @@ public final class BusComponents {
                 config.limits().maxSubscriptionsPerConnection());
         hub.filteredReceivers(subscriptions);
         CommandRegistry registry = new CommandRegistry();
-        SystemCommands.register(registry, clock, info, sessions, hub, history, authenticator, config.permissions());
+        SystemCommands.register(registry, clock, info, sessions, hub, history, authenticator, config.permissions(),
+                () -> clientDirectory == null ? null : clientDirectory.describe());
         HubCommands.register(registry, hub, lifecycle, history, telemetry, config);
         HistoryReaders historyReaders = new HistoryReaders(config.historyReads());
         hooks.add(ShutdownHooks.Priority.FEATURES, "history readers", historyReaders::close);
@@ -320,7 +334,8 @@ public final class BusComponents {
         CommandDispatcher dispatcher = new CommandDispatcher(registry, replies, hub::sendTo, metrics,
                 config.legacyAcks(), HistoryCommands::refusal);
         return new InboundRouter(hub, sessions, dispatcher, lifecycle, activity,
-                telemetry, replies, metrics, disconnector, config.limits().maxViolations(), config.legacyAcks(), inspection);
+                telemetry, replies, metrics, disconnector, config.limits().maxViolations(), config.legacyAcks(), inspection,
+                tracing);
     }
 
     /** The bus port, the telemetry port (unless off), the HTTP port (unless off), the stats line. */
@@ -358,7 +373,8 @@ public final class BusComponents {
                     recentEvents, codec, inProcess::count), DashboardAssets.load(BusComponents.class.getClassLoader()))
                     .getBelow(PresenceEndpoint.PREFIX, httpAuth.require(new PresenceEndpoint(presence)))
                     .mount(HttpApi.PREFIX, HttpApi.endpoint(new HttpApi.Parts(config, authenticator, hub, sessions,
-                            history, presence, view, codec, inspection, casil, telemetry, disconnector))).build(),
+                            history, presence, view, codec, inspection, casil, telemetry, disconnector, tracing)))
+                    .build(),
                     HttpApiServer.DEFAULT_IDLE_TIMEOUT,
                     config.httpApi().maxBodyBytes());
             httpAddress = listeners.bind(TlsConfig.Port.HTTP, config.listeners().httpHost(), config.listeners().httpPort(), http,
@@ -412,6 +428,7 @@ public final class BusComponents {
     public HostSubscriptions hostSubscriptions() { return hostSubscriptions; }
     public BusMetrics metrics() { return metrics; }
     public Hub hub() { return hub; }
+    public BusTracing tracing() { return tracing; }
     public SessionRegistry sessions() { return sessions; }
     public HistoryStore history() { return history; }
     public RecentEvents recentEventRing() { return recentEvents; }

@@ -4,6 +4,7 @@ import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.server.config.ServerConfig;
 import io.arqonbus.server.internal.cluster.ClientDirectory;
 import io.arqonbus.server.internal.cluster.RedisBroker;
+import io.arqonbus.server.internal.cluster.RedisMemberDirectory;
 import io.arqonbus.server.internal.cron.CronScheduler;
 import io.arqonbus.server.internal.cron.RedisCronLease;
 import io.arqonbus.server.internal.history.HistoryStore;
@@ -52,6 +53,22 @@ final class ClusterWiring {
         lifecycle.onClosed(directory::disconnected);
         router.privateRelay(directory);
         return directory;
+    }
+
+    /**
+     * In cluster mode the members of every node are kept in Redis: member counts, presence and the
+     * join, leave and typing notices are the cluster's (docs/cluster.md); a single node keeps the hub's.
+     */
+    static void presence(ServerConfig config, RedisLink redis, Hub hub, EnvelopeCodec codec, Clock clock,
+            ConnectionLifecycle lifecycle, ShutdownHooks hooks) {
+        if (!config.cluster().enabled()) {
+            return;
+        }
+        RedisMemberDirectory members = new RedisMemberDirectory(redis, config.cluster().nodeId(),
+                config.cluster().presenceTtl(), hub, codec, clock).start();
+        hub.memberDirectory(members);
+        lifecycle.onRenamed(members::renamed);
+        hooks.add(ShutdownHooks.Priority.FEATURES, "cluster presence", members::close);
     }
 
     /** In cluster mode a durable cron job fires only on the node holding its lease in Redis (docs/cluster.md). */

@@ -2,7 +2,7 @@ package io.arqonbus.server.internal.system;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Timestamps;
-import io.arqonbus.server.internal.command.Command;
+import io.arqonbus.server.internal.command.AsyncCommand;
 import io.arqonbus.server.internal.command.CommandContext;
 import io.arqonbus.server.internal.command.CommandResult;
 import io.arqonbus.server.internal.command.CommandSpec;
@@ -14,12 +14,17 @@ import io.arqonbus.server.status.ServerInfo;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * {@code status}: server, clients, rooms, channels, messages and storage. Reads counters and
- * walks the live sessions once (bounded by the connection limit).
+ * walks the live sessions once (bounded by the connection limit). In cluster mode it adds the
+ * cluster's nodes as {@code GET /status} shows them ({@code "cluster":{"node","nodes":[…],"clients"}}),
+ * read from Redis in one step.
  */
-final class StatusCommand implements Command {
+final class StatusCommand implements AsyncCommand {
     private static final CommandSpec SPEC = CommandSpec.of("status",
             "Server status: uptime, version, clients by type, rooms, channels, messages, storage");
 
@@ -28,8 +33,11 @@ final class StatusCommand implements Command {
     private final SessionRegistry sessions;
     private final Hub hub;
     private final HistoryStore history;
+    private final Supplier<CompletionStage<ObjectNode>> cluster;
 
-    StatusCommand(Clock clock, ServerInfo info, SessionRegistry sessions, Hub hub, HistoryStore history) {
+    StatusCommand(Clock clock, ServerInfo info, SessionRegistry sessions, Hub hub, HistoryStore history,
+            Supplier<CompletionStage<ObjectNode>> cluster) {
+        this.cluster = cluster;
         this.clock = clock;
         this.info = info;
         this.sessions = sessions;
@@ -43,7 +51,7 @@ final class StatusCommand implements Command {
     }
 
     @Override
-    public CommandResult execute(CommandContext context) {
+    public CompletableFuture<CommandResult> executeAsync(CommandContext context) {
         Instant now = clock.instant();
         ObjectNode data = context.object();
 
@@ -75,6 +83,29 @@ final class StatusCommand implements Command {
         storage.put("backend", history.backend());
         storage.put("messages", history.size());
         data.put("timestamp", Timestamps.format(now));
-        return new CommandResult("Server status retrieved", data);
+        CommandResult result = new CommandResult("Server status retrieved", data);
+        CompletionStage<ObjectNode> nodes = cluster.get();
+        if (nodes == null) {
+            return CompletableFuture.completedFuture(result);
+        }
+        return nodes.handle((found, error) -> {
+            if (found != null) {
+                data.set("cluster", withClientTotal(found));
+            } else {
+                data.putObject("cluster").put("error", "the cluster's registry could not be read: "
+                        + error.getMessage());
+            }
+            return result;
+        }).toCompletableFuture();
+    }
+
+    /** Adds {@code "clients"}: the clients of every live node. */
+    static ObjectNode withClientTotal(ObjectNode cluster) {
+        long total = 0;
+        for (com.fasterxml.jackson.databind.JsonNode node : cluster.path("nodes")) {
+            total += node.path("clients").asLong();
+        }
+        cluster.put("clients", total);
+        return cluster;
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.server.internal.tracing.BusTracing;
+import io.arqonbus.server.internal.tracing.TraceSpan;
 import io.arqonbus.server.config.WebhookSettings;
 import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.internal.hub.PublicationListener;
@@ -61,6 +63,7 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
 
     private final WebhookRegistry registry;
     private final Timer attemptDuration;
+    private final BusTracing tracing;
     private final WebhookSettings settings;
     private final EnvelopeCodec codec;
     private final Clock clock;
@@ -75,8 +78,10 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
     private final AtomicBoolean overflowing = new AtomicBoolean();
     private volatile boolean closed;
 
+    /** @param tracing a span for each attempt of a traced publication */
     public WebhookDispatcher(WebhookRegistry registry, WebhookSettings settings, EnvelopeCodec codec, Clock clock,
-            Timer attemptDuration) {
+            Timer attemptDuration, BusTracing tracing) {
+        this.tracing = tracing;
         this.attemptDuration = attemptDuration;
         this.registry = registry;
         this.settings = settings;
@@ -259,6 +264,7 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
         for (Map.Entry<String, String> header : rule.headers().entrySet()) {
             builder.header(header.getKey(), header.getValue());
         }
+        TraceSpan span = WebhookSpans.start(tracing, delivery, rule, builder);
         HttpRequest request = builder
                 .header(StandardSignature.ID_HEADER, delivery.eventId)
                 .header(StandardSignature.TIMESTAMP_HEADER, timestamp)
@@ -276,8 +282,10 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
         }
         long sent = System.nanoTime();
         return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .whenComplete((response, error) -> attemptDuration.record(System.nanoTime() - sent,
-                        java.util.concurrent.TimeUnit.NANOSECONDS));
+                .whenComplete((response, error) -> {
+                    attemptDuration.record(System.nanoTime() - sent, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    WebhookSpans.ended(span, response, error);
+                });
     }
 
     private byte[] body(RuleLane.Delivery delivery) {

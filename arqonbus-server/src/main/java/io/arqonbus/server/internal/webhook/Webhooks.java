@@ -1,6 +1,7 @@
 package io.arqonbus.server.internal.webhook;
 
 import io.arqonbus.protocol.EnvelopeCodec;
+import io.arqonbus.server.internal.tracing.BusTracing;
 import io.arqonbus.server.config.ChannelPermissions;
 import io.arqonbus.server.config.DeclaredWebhook;
 import io.arqonbus.server.config.WebhookSettings;
@@ -61,12 +62,19 @@ public final class Webhooks implements AutoCloseable {
     /** @param store where durable rules are kept, or {@code null} (memory: not across restarts) */
     public Webhooks(WebhookSettings settings, EnvelopeCodec codec, Clock clock, MeterRegistry meters,
             WebhookRuleStore store) {
+        this(settings, codec, clock, meters, store, BusTracing.off());
+    }
+
+    /** Like the other constructor, with a span for each delivery attempt (docs/operations.md#tracing). */
+    public Webhooks(WebhookSettings settings, EnvelopeCodec codec, Clock clock, MeterRegistry meters,
+            WebhookRuleStore store, BusTracing tracing) {
         this.settings = settings;
         this.registry = new WebhookRegistry(settings);
         this.dispatcher = new WebhookDispatcher(registry, settings, codec, clock,
                 Timer.builder("arqonbus.webhook.delivery.duration")
                         .description("Time from sending one webhook request to its answer or failure (each attempt)")
-                        .serviceLevelObjectives(BusMetrics.LATENCY_BUCKETS.toArray(Duration[]::new)).register(meters));
+                        .serviceLevelObjectives(BusMetrics.LATENCY_BUCKETS.toArray(Duration[]::new)).register(meters),
+                tracing);
         this.meters = meters;
         this.clock = clock;
         this.store = store;

@@ -7,6 +7,7 @@ import io.arqonbus.protocol.EnvelopeCodec;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.server.config.ApiKey;
 import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.internal.tracing.BusTracing;
 import io.arqonbus.server.testing.ArqonBusExtension;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,8 +44,8 @@ class OpenApiDocumentTest {
         JsonNode document = document();
         assertThat(document.path("openapi").asText()).isEqualTo("3.1.0");
         EnvelopeCodec codec = new EnvelopeCodec(new IdGenerator(), Clock.systemUTC());
-        List<String> routes = HttpApi.endpoint(new HttpApi.Parts(ServerConfig.defaults(), null, null, null, null,
-                null, null, codec, null, null, null, null)).routes();
+        List<String> routes = HttpApi.routes(new HttpApi.Parts(ServerConfig.defaults(), null, null, null, null,
+                null, null, codec, null, null, null, null, BusTracing.off())).routes();
         assertThat(documented(document)).containsExactlyInAnyOrderElementsOf(routes);
     }
 
