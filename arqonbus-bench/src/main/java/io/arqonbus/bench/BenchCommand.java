@@ -87,11 +87,18 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--window", defaultValue = "128", description = "Messages in flight (not yet delivered to all subscribers) at most, when --rate is 0 (default: ${DEFAULT-VALUE}).")
         int window;
 
+        @Option(names = "--stuck-readers", defaultValue = "0", description = {"Also this many subscribers that stop reading once joined (slow consumers "
+                + "that stay stuck; not counted as loss); reports how many the server disconnected and its RSS at the "
+                + "warm-up's end and at the end (default: ${DEFAULT-VALUE})."})
+        int stuckReaders;
+
         @Override
         public Integer call() {
             return WorkloadRunner.execute(spec, common, settings -> {
                 checkPubSub(1, subscribers, 1, rate, window);
-                return new PubSubWorkload("fan-out", 1, subscribers, 1, rate, window).run(settings);
+                CommonOptions.check(stuckReaders >= 0 && stuckReaders <= 10_000, "--stuck-readers must be 0..10000");
+                return new PubSubWorkload("fan-out", 1, subscribers, 1, rate, window).withStuckReaders(stuckReaders)
+                        .run(settings);
             });
         }
     }

@@ -50,6 +50,7 @@ public final class PubSubWorkload {
     private final int publishers;
     private final double rate;
     private final int window;
+    private final int stuckReaders;
 
     /**
      * @param rate   total messages per second over all publishers, 0 = as fast as the window allows
@@ -57,12 +58,27 @@ public final class PubSubWorkload {
      */
     public PubSubWorkload(String name, int channels, int subscribersPerChannel, int publishers, double rate,
             int window) {
+        this(name, channels, subscribersPerChannel, publishers, rate, window, 0);
+    }
+
+    private PubSubWorkload(String name, int channels, int subscribersPerChannel, int publishers, double rate,
+            int window, int stuckReaders) {
+        this.stuckReaders = stuckReaders;
         this.name = name;
         this.channels = channels;
         this.subscribersPerChannel = subscribersPerChannel;
         this.publishers = publishers;
         this.rate = rate;
         this.window = window;
+    }
+
+    /**
+     * Adds {@code count} subscribers of the first channel that stop reading once joined (a slow
+     * consumer that stays stuck): not counted in the expected deliveries; the report then says how
+     * many the server disconnected and the server's RSS at the end of the warm-up and at the end.
+     */
+    public PubSubWorkload withStuckReaders(int count) {
+        return new PubSubWorkload(name, channels, subscribersPerChannel, publishers, rate, window, count);
     }
 
     /** Runs it; returns the result (the JSON object and the human summary). */
@@ -104,6 +120,9 @@ public final class PubSubWorkload {
             throw new BenchException(subs.failed() + " of " + subscriberCount + " subscribers could not connect and join: "
                     + subs.firstFailure());
         }
+        List<BenchConnection> stuck = openStuck(client, run, channelNames.get(0), subscriberCount, setupDeadline,
+                settings);
+        all.addAll(stuck);
         Opener.Opened pubs = Opener.openReady(publishers, settings.connectConcurrency(), setupDeadline,
                 i -> client.connect(settings.dialect().target(settings.publishUri(), ROOM, channelNames.get(i % channels)),
                         subscriberCount + i, BenchConnection.Role.PUBLISHER, null));
@@ -119,11 +138,34 @@ public final class PubSubWorkload {
             drivers.add(new Publisher(p, pubs.connections().get(p), template, board, subscribersPerChannel,
                     rate / publishers, window));
         }
-        return publish(settings, client, board, subs.connections(), drivers);
+        return publish(settings, client, board, subs.connections(), drivers, stuck);
+    }
+
+    /** Opens the stuck readers: joined, then never read from again. */
+    private List<BenchConnection> openStuck(LoadClient client, String run, String channel, int firstIndex,
+            long setupDeadline, RunSettings settings) throws BenchException, InterruptedException {
+        if (stuckReaders == 0) {
+            return List.of();
+        }
+        int base = firstIndex + publishers;
+        Opener.Opened opened = Opener.open(stuckReaders, settings.connectConcurrency(), setupDeadline, i -> {
+            BenchConnection connection = client.connect(base + i, BenchConnection.Role.SUBSCRIBER,
+                    new SeqTracker(publishers, publishersOf(0)));
+            return new Opener.Started(connection, connection.ready().thenCompose(ready -> {
+                ready.join(ROOM, channel, joinId(run, base + i));
+                return ready.joined();
+            }).thenRun(() -> connection.channel().config().setAutoRead(false)));
+        });
+        if (opened.failed() > 0) {
+            Opener.closeAll(opened.connections());
+            throw new BenchException(opened.failed() + " of " + stuckReaders + " stuck readers could not connect and join: "
+                    + opened.firstFailure());
+        }
+        return opened.connections();
     }
 
     private Report publish(RunSettings settings, LoadClient client, StatsBoard board, List<BenchConnection> subscribers,
-            List<Publisher> drivers) throws InterruptedException {
+            List<Publisher> drivers, List<BenchConnection> stuck) throws InterruptedException {
         ServerProbe probe = settings.probe();
         long start = System.nanoTime();
         long warmEnd = start + settings.warmup().toNanos();
@@ -175,6 +217,11 @@ public final class PubSubWorkload {
         json.put("deliveries_per_s", round(deliveriesPerSecond));
         Report.latency(json, latency);
         Report.server(json, probe, progress.cpuAtWarm, cpuAtEnd, deliveredAtEnd - progress.deliveredAtWarm, measured);
+        if (!stuck.isEmpty()) {
+            json.put("stuck_readers", stuck.size());
+            json.put("stuck_readers_disconnected", stuck.stream().filter(BenchConnection::dropped).count());
+            json.put("server_rss_at_warm_bytes", progress.cpuAtWarm.rssBytes());
+        }
         List<String> errors = new ArrayList<>();
         if (lost > 0) {
             errors.add(lost + " deliveries lost");

@@ -151,6 +151,8 @@ public final class ServerConfig {
     public WebhookSettings webhooks() { return settings.webhooks; }
     /** The HTTP API under {@code /api/}: its keys, rate limit and body limit. */
     public HttpApiSettings httpApi() { return settings.httpApi; }
+    /** Which channels choose their own slow-consumer policy, and the bound of a member's backlog. */
+    public SlowConsumerChannels slowConsumerChannels() { return settings.slowConsumerChannels; }
 
 
     /**
@@ -239,6 +241,7 @@ public final class ServerConfig {
         private ChannelLimits channels = ChannelLimits.defaults();
         private WebhookSettings webhooks = WebhookSettings.defaults();
         private HttpApiSettings httpApi = HttpApiSettings.defaults();
+        private SlowConsumerChannels slowConsumerChannels = SlowConsumerChannels.defaults();
 
         private Builder() {
         }
@@ -362,6 +365,9 @@ public final class ServerConfig {
         public Builder httpApi(HttpApiSettings value) { httpApi = Objects.requireNonNull(value, "httpApi"); return this; }
         /** Changes the HTTP API settings set so far. */
         public Builder httpApi(UnaryOperator<HttpApiSettings> change) { return httpApi(change.apply(httpApi)); }
+        public Builder slowConsumerChannels(SlowConsumerChannels value) { slowConsumerChannels = Objects.requireNonNull(value); return this; }
+        /** Changes the per-channel slow-consumer settings set so far. */
+        public Builder slowConsumerChannels(UnaryOperator<SlowConsumerChannels> change) { return slowConsumerChannels(change.apply(slowConsumerChannels)); }
 
         /**
          * Validates every setting and builds the configuration.

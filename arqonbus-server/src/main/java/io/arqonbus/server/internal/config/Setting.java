@@ -12,6 +12,7 @@ import static io.arqonbus.server.internal.config.SettingValue.text;
 import io.arqonbus.server.config.OutOfMemoryPolicy;
 import io.arqonbus.server.config.RedisConfig;
 import io.arqonbus.server.config.ServerConfig;
+import io.arqonbus.server.config.SlowConsumerChannels;
 import io.arqonbus.server.config.SlowConsumerPolicy;
 import io.arqonbus.server.config.StorageMode;
 import io.arqonbus.server.config.StoreLocation;
@@ -194,6 +195,21 @@ public enum Setting {
             parsed(Setting::slowConsumerPolicy, ServerConfig.Builder::slowConsumerPolicy),
             c -> c.limits().slowConsumerPolicy().name().toLowerCase(Locale.ROOT))
             .flag("--slow-consumer-policy", "close|drop")),
+    SLOW_CONSUMER_CHANNELS(spec(Section.LIMITS, "ARQONBUS_SLOW_CONSUMER_CHANNELS", "slow-consumer policy per channel",
+            "empty (every channel `disconnect`)",
+            "comma list of `room:channel-glob=policy`, the first match wins; policies `disconnect` (the connection's "
+                    + "budget as above), `drop-oldest` (a member over `ARQONBUS_WRITE_BUFFER_HIGH` gets the channel's "
+                    + "frames through a bounded backlog; when it overflows the oldest are dropped and the member gets a "
+                    + "`missed` notice) and `conflate` (the latest value per key wins); "
+                    + "`create_channel`'s `slow_consumer` argument overrides it "
+                    + "([protocol.md](protocol.md#slow-consumers-per-channel))",
+            parsed(SlowConsumerChannels::parseRules, (b, v) -> b.slowConsumerChannels(c -> c.withRules(v))),
+            c -> c.slowConsumerChannels().rules().isEmpty() ? "(none)" : c.slowConsumerChannels().rulesText())),
+    SLOW_CONSUMER_BACKLOG(spec(Section.LIMITS, "ARQONBUS_SLOW_CONSUMER_BACKLOG", "slow-consumer backlog", "`1000`",
+            "frames one member that fell behind keeps waiting per `drop-oldest` or `conflate` channel (also bounded by "
+                    + "`ARQONBUS_MAX_PENDING_BYTES` in bytes); past it the oldest go",
+            integer((b, v) -> b.slowConsumerChannels(c -> c.withBacklogMessages(v))),
+            c -> c.slowConsumerChannels().backlogMessages())),
     KEEPALIVE_INTERVAL(spec(Section.LIMITS, "ARQONBUS_KEEPALIVE_INTERVAL_SECONDS", "keepalive interval", "`20`",
             "a quiet connection gets a ping; 0 disables keepalive",
             seconds(ServerConfig.Builder::keepAliveInterval), c -> c.timeouts().keepAliveInterval())),

@@ -3,6 +3,7 @@ package io.arqonbus.server.internal.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.StreamPosition;
+import io.arqonbus.server.config.ChannelSlowConsumerPolicy;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.internal.tracing.BusTracing;
@@ -59,6 +60,10 @@ final class BusChannel implements ChannelView {
     /** Completes once the channel knows its stream's position: at once on one node; in a cluster, once the broker told it. */
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private volatile Set<String> admitted;
+    /** The slow-consumer policy chosen for the channel (set before it is shared). */
+    private ChannelSlowConsumerPolicy slowConsumer = ChannelSlowConsumerPolicy.DISCONNECT;
+    /** The backlog of a {@code drop-oldest}/{@code conflate} channel's members; {@code null} for {@code disconnect}. */
+    private ChannelBacklogPolicy backlog;
     private volatile int[] activeLoops = NO_LOOPS;
     private IdempotencyWindow idempotency;
     private long lastOffset;
@@ -97,6 +102,28 @@ final class BusChannel implements ChannelView {
     /** Makes the channel private to these client ids or subjects; call before the channel is shared. */
     void admitOnly(Set<String> clients) {
         admitted = Collections.unmodifiableSet(new TreeSet<>(clients));
+    }
+
+    /** Sets the slow-consumer policy and, unless {@code disconnect}, its backlog; call before the channel is shared. */
+    void slowConsumer(ChannelSlowConsumerPolicy policy, ChannelBacklogPolicy backlogPolicy) {
+        slowConsumer = policy;
+        backlog = backlogPolicy;
+    }
+
+    ChannelSlowConsumerPolicy slowConsumer() {
+        return slowConsumer;
+    }
+
+    /** The backlog policy of its members, or {@code null} ({@code disconnect}): read once per publication. */
+    ChannelBacklogPolicy backlog() {
+        return backlog;
+    }
+
+    /** The stream's current epoch. */
+    String epoch() {
+        synchronized (lock) {
+            return epoch;
+        }
     }
 
     /** Starts with keys remembered from the store (a restart); call before the channel is shared. */

@@ -7,6 +7,10 @@ import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.history.StoredMessage;
 import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.config.ChannelLimits;
+import io.arqonbus.server.config.ChannelSlowConsumerPolicy;
+import io.arqonbus.server.config.ConnectionLimits;
+import io.arqonbus.server.config.SlowConsumerChannels;
+import io.arqonbus.server.internal.reply.Replies;
 import io.arqonbus.server.internal.session.Session;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +40,7 @@ final class ChannelRegistry {
     private final ChannelSupport support;
     private final LocalDelivery delivery;
     private volatile ChannelQuota quota;
+    private volatile ChannelSlowConsumers slowConsumers;
     private final IdGenerator ids;
     private final int loops;
     /** Set once a private channel was made: until then no publication needs the private check. */
@@ -54,6 +59,14 @@ final class ChannelRegistry {
         this.ids = ids;
         this.loops = loops;
         this.quota = new ChannelQuota(ChannelLimits.defaults(), support.metrics());
+        this.slowConsumers = new ChannelSlowConsumers(SlowConsumerChannels.defaults(),
+                ConnectionLimits.DEFAULT_MAX_PENDING_BYTES, support, new Replies(ids, support.clock()));
+    }
+
+    /** Sets how new channels choose their slow-consumer policy; call before traffic starts. */
+    void slowConsumers(SlowConsumerChannels settings, long maxBacklogBytes) {
+        this.slowConsumers = new ChannelSlowConsumers(settings, maxBacklogBytes, support,
+                new Replies(ids, support.clock()));
     }
 
     /** Sets the bounds on channels clients create; call before traffic starts. */
@@ -121,6 +134,15 @@ final class ChannelRegistry {
      */
     Created create(ChannelKey key, String createdBy, String type, boolean hardcoded, Set<String> admitted,
             Session requester, Origin origin) {
+        return create(key, createdBy, type, hardcoded, admitted, requester, origin, null);
+    }
+
+    /**
+     * Like {@link #create(ChannelKey, String, String, boolean, Set, Session, Origin)}, a new channel
+     * taking {@code slowConsumer} ({@code null}: the configured patterns') as its slow-consumer policy.
+     */
+    Created create(ChannelKey key, String createdBy, String type, boolean hardcoded, Set<String> admitted,
+            Session requester, Origin origin, ChannelSlowConsumerPolicy slowConsumer) {
         BusChannel existing = channels.get(key);
         if (existing != null) {
             return new Created(existing, false);
@@ -135,6 +157,7 @@ final class ChannelRegistry {
                 created[0] = true;
                 BusChannel made = new BusChannel(key, support.clock().instant(), createdBy, type, hardcoded,
                         startPosition(key), loops, support);
+                slowConsumers.apply(made, slowConsumer);
                 IdempotencyWindow remembered = rememberedKeys.remove(key);
                 if (remembered != null) {
                     made.idempotency(remembered);

@@ -267,6 +267,7 @@ public final class ConnectionLifecycle {
     /** The connection ended: leave every channel, unregister, tell close listeners and telemetry. */
     public void closed(Session session) {
         session.dropRecoveries();
+        session.dropBacklogs();
         for (ChannelKey key : session.membershipSnapshot()) {
             leave(session, key);
         }

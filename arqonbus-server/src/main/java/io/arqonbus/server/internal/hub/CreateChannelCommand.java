@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.Timestamps;
+import io.arqonbus.server.config.ChannelSlowConsumerPolicy;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.command.Command;
 import io.arqonbus.server.internal.telemetry.TelemetryEvent;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /** {@code create_channel {room, channel}} (admin): creates an empty channel; exists → {@code CONFLICT}. */
 final class CreateChannelCommand implements Command {
     private static final CommandSpec SPEC = CommandSpec.of("create_channel",
-            "Creates room:channel without joining it (admin); args {room, channel} or {room:\"r:c\"}")
+            "Creates room:channel without joining it (admin); args {room, channel} or {room:\"r:c\"}, "
+                    + "optional slow_consumer: disconnect|drop-oldest|conflate")
             .forAdmins();
 
     private static final Logger log = LoggerFactory.getLogger(CreateChannelCommand.class);
@@ -43,9 +45,10 @@ final class CreateChannelCommand implements Command {
         ChannelKey key = context.requiredChannel();
         String creator = context.session().clientId();
         Set<String> admitted = admittedArg(context);
+        ChannelSlowConsumerPolicy slowConsumer = slowConsumerArg(context);
         JoinResult result;
         try {
-            result = hub.createFor(context.session(), key, admitted);
+            result = hub.createFor(context.session(), key, admitted, slowConsumer);
         } catch (ChannelRefusedException e) {
             throw new CommandException(e.code(), e.getMessage());
         }
@@ -65,11 +68,30 @@ final class CreateChannelCommand implements Command {
         ObjectNode data = ChannelViews.address(context.object(), key);
         data.put("created_at", createdAt);
         data.put("private", admitted != null);
+        ChannelSlowConsumerPolicy chosen = hub.slowConsumerPolicy(key);
+        data.put("slow_consumer", (chosen != null ? chosen : ChannelSlowConsumerPolicy.DISCONNECT).wireName());
         if (admitted != null) {
             ArrayNode list = data.putArray("allowed_members");
             result.admitted().forEach(list::add);
         }
         return new CommandResult("Channel " + key + " created", data);
+    }
+
+    /**
+     * {@code slow_consumer}: the channel's slow-consumer policy, or {@code null} when not given
+     * (the configured patterns decide).
+     */
+    private static ChannelSlowConsumerPolicy slowConsumerArg(CommandContext context) throws CommandException {
+        JsonNode value = context.args().get("slow_consumer");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        ChannelSlowConsumerPolicy policy = value.isTextual() ? ChannelSlowConsumerPolicy.ofWireName(value.asText())
+                : null;
+        if (policy == null) {
+            throw CommandException.validation("'slow_consumer' must be one of " + ChannelSlowConsumerPolicy.names());
+        }
+        return policy;
     }
 
     /** How many clients a private channel may list at most: {@value}. */

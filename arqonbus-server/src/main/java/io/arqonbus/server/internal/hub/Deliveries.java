@@ -34,6 +34,24 @@ final class Deliveries {
         };
     }
 
+    /**
+     * A publication (or notice, offset 0) of a {@code drop-oldest} or {@code conflate} channel for
+     * one loop's members: a member that fell behind keeps it in its backlog of the channel.
+     */
+    static Runnable toBackloggedChannel(ByteBuf frame, ChannelKey key, long offset, Object conflationKey,
+            LocalMembers members, Session exclude, ChannelBacklogPolicy backlog, BusMetrics metrics) {
+        return () -> {
+            int size = frame.readableBytes();
+            int sent = 0;
+            try {
+                sent = toBackloggedMembers(frame, key, offset, conflationKey, members, exclude, backlog, NO_STAMP);
+            } finally {
+                frame.release();
+                metrics.sent(sent, size);
+            }
+        };
+    }
+
     /** {@link #toMembers}'s stamp when no stamp is needed. */
     private static final long NO_STAMP = -1;
 
@@ -62,6 +80,28 @@ final class Deliveries {
         return sent;
     }
 
+    /** Like {@link #toMembers}, a member that fell behind keeping the frame in its backlog. */
+    private static int toBackloggedMembers(ByteBuf frame, ChannelKey key, long offset, Object conflationKey,
+            LocalMembers members, Session exclude, ChannelBacklogPolicy backlog, long stamp) {
+        int sent = 0;
+        for (Session session : members.sessions()) {
+            if (session == exclude) {
+                continue;
+            }
+            if (stamp != NO_STAMP) {
+                session.stamp(stamp);
+            }
+            ByteBuf copy = FrameEncoder.share(frame);
+            if (session.isRecovering() && session.hold(key, offset, copy)) {
+                continue;
+            }
+            if (session.deliverOrBacklog(key, offset, conflationKey, copy, backlog)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
     /**
      * A channel publication for one loop's members of the channel and then for the loop's
      * connections whose filters match it, each once: members are stamped, so a member with a
@@ -71,11 +111,14 @@ final class Deliveries {
             Session exclude, long stamp, Envelope delivered, FilteredReceivers filters, BusMetrics metrics) {
         LocalMembers members = channel.local(loopIndex);
         ChannelKey key = channel.key();
+        ChannelBacklogPolicy backlog = channel.backlog();
+        Object conflationKey = backlog != null && backlog.conflates() ? ConflationKey.of(delivered) : null;
         return () -> {
             int size = frame.readableBytes();
             int sent = 0;
             try {
-                sent = toMembers(frame, key, offset, members, exclude, stamp);
+                sent = backlog == null ? toMembers(frame, key, offset, members, exclude, stamp)
+                        : toBackloggedMembers(frame, key, offset, conflationKey, members, exclude, backlog, stamp);
                 sent += filters.deliver(loopIndex, delivered, channel, frame, exclude, stamp);
             } finally {
                 frame.release();

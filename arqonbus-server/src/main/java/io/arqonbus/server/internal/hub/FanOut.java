@@ -44,11 +44,34 @@ final class FanOut {
             toChannelAndFilters(channel, frame, exclude, offset, delivered, filters);
             return;
         }
+        ChannelBacklogPolicy backlog = channel.backlog();
+        if (backlog != null) {
+            toBackloggedChannel(channel, frame, exclude, offset, delivered, backlog);
+            return;
+        }
         try {
             for (int loop : channel.activeLoops()) {
                 frame.retain();
                 loops.get(loop).enqueue(
                         Deliveries.toChannel(frame, channel.key(), offset, channel.local(loop), exclude, metrics));
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    /**
+     * {@link #toChannel} for a {@code drop-oldest} or {@code conflate} channel: a member that fell
+     * behind keeps the frame in its backlog; the conflation key is read here, once per publication.
+     */
+    private void toBackloggedChannel(BusChannel channel, ByteBuf frame, Session exclude, long offset,
+            Envelope delivered, ChannelBacklogPolicy backlog) {
+        Object conflationKey = backlog.conflates() && delivered != null ? ConflationKey.of(delivered) : null;
+        try {
+            for (int loop : channel.activeLoops()) {
+                frame.retain();
+                loops.get(loop).enqueue(Deliveries.toBackloggedChannel(frame, channel.key(), offset, conflationKey,
+                        channel.local(loop), exclude, backlog, metrics));
             }
         } finally {
             frame.release();

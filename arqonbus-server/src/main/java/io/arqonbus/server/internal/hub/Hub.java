@@ -4,6 +4,8 @@ import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.config.ChannelLimits;
+import io.arqonbus.server.config.ChannelSlowConsumerPolicy;
+import io.arqonbus.server.config.SlowConsumerChannels;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
@@ -128,6 +130,14 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
+     * Sets how new channels choose their slow-consumer policy (configured patterns) and how many
+     * bytes one member's backlog of a channel holds at most. Set once, before traffic starts.
+     */
+    public void slowConsumerChannels(SlowConsumerChannels settings, long maxBacklogBytes) {
+        registry.slowConsumers(settings, maxBacklogBytes);
+    }
+
+    /**
      * Lets {@code listener} observe every publication delivered from now on.
      *
      * @return removes the listener
@@ -228,8 +238,17 @@ public final class Hub implements AutoCloseable {
      * @throws ChannelRefusedException when a bound refuses a new channel
      */
     public JoinResult createFor(Session requester, ChannelKey key, Set<String> admitted) {
+        return createFor(requester, key, admitted, null);
+    }
+
+    /**
+     * Like {@link #createFor(Session, ChannelKey, Set)}, a new channel taking {@code slowConsumer}
+     * as its slow-consumer policy ({@code null}: the configured patterns').
+     */
+    public JoinResult createFor(Session requester, ChannelKey key, Set<String> admitted,
+            ChannelSlowConsumerPolicy slowConsumer) {
         ChannelRegistry.Created made = registry.create(key, requester.clientId(), "dynamic", false, admitted,
-                requester, ChannelRegistry.Origin.EXPLICIT);
+                requester, ChannelRegistry.Origin.EXPLICIT, slowConsumer);
         JoinResult result = made.channel().created(made.created());
         if (made.created()) {
             changes.created(key, requester.clientId(), admitted == null ? null : result.admitted());
@@ -278,6 +297,12 @@ public final class Hub implements AutoCloseable {
             case NOT_EMPTY -> DeleteOutcome.NOT_EMPTY;
             case DELETED -> DeleteOutcome.DELETED;
         };
+    }
+
+    /** The channel's slow-consumer policy, or {@code null} when it does not exist. */
+    public ChannelSlowConsumerPolicy slowConsumerPolicy(ChannelKey key) {
+        BusChannel channel = registry.channel(key);
+        return channel == null ? null : channel.slowConsumer();
     }
 
     /**
@@ -409,6 +434,7 @@ public final class Hub implements AutoCloseable {
         BusChannel channel = registry.channel(key);
         int left = channel == null ? -1 : channel.leave(session);
         session.memberships().remove(key);
+        session.dropBacklog(key);
         return left;
     }
 

@@ -48,6 +48,8 @@ public final class BusMetrics implements AutoCloseable {
     private final Counter bytesSent;
     private final Counter slowConsumerDisconnects;
     private final Counter slowConsumerDrops;
+    private final Counter droppedOldest;
+    private final Counter conflated;
     private final Counter connectionsRejected;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Timer commandLatency;
@@ -92,6 +94,8 @@ public final class BusMetrics implements AutoCloseable {
                 .description("Connections closed because their pending output passed the budget").register(registry);
         slowConsumerDrops = Counter.builder("arqonbus.slow.consumer.drops")
                 .description("Deliveries dropped for slow consumers (drop policy)").register(registry);
+        droppedOldest = skipped(registry, "drop-oldest");
+        conflated = skipped(registry, "conflate");
         connectionsRejected = Counter.builder("arqonbus.connections.rejected")
                 .description("Connections refused (limit reached or authentication failed)").register(registry);
         for (ErrorCode code : ErrorCode.values()) {
@@ -200,6 +204,23 @@ public final class BusMetrics implements AutoCloseable {
     /** A delivery to a slow consumer was dropped. */
     public void slowConsumerDropped() {
         slowConsumerDrops.increment();
+    }
+
+    private static Counter skipped(MeterRegistry registry, String policy) {
+        return Counter.builder("arqonbus.slow.consumer.skipped")
+                .description("Publications a member that fell behind did not get: dropped from its backlog "
+                        + "(drop-oldest) or replaced by a newer one with the same key (conflate)")
+                .tag("policy", policy).register(registry);
+    }
+
+    /** A publication was dropped from (or replaced in) a backlog under this channel policy. */
+    public void slowConsumerSkipped(String policy) {
+        ("conflate".equals(policy) ? conflated : droppedOldest).increment();
+    }
+
+    /** Publications skipped in backlogs under this channel policy ({@code drop-oldest} or {@code conflate}). */
+    public long slowConsumerSkippedTotal(String policy) {
+        return (long) ("conflate".equals(policy) ? conflated : droppedOldest).count();
     }
 
     /** A connection was refused. */

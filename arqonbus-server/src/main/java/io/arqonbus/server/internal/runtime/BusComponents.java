@@ -252,6 +252,7 @@ public final class BusComponents {
                 config.history().dedupWindow(), Hub.DEFAULT_DEDUP_MAX_KEYS,
                 ClusterWiring.broker(config, redisLink, history, encoder, codec, metrics), tracing);
         hub.channelLimits(config.channels());
+        hub.slowConsumerChannels(config.slowConsumerChannels(), config.limits().maxPendingBytes());
         hooks.add(ShutdownHooks.Priority.EVENT_LOOPS, "broker", hub::close);
         new IdempotencyRestore(hub, history, clock, IdempotencyRestore.DEFAULT_PARALLELISM,
                 IdempotencyRestore.DEFAULT_TOTAL_TIME).restore(heads.keySet());

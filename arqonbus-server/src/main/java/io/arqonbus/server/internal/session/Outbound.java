@@ -149,6 +149,16 @@ public final class Outbound {
         return closing || closingMark.get() != null;
     }
 
+    /**
+     * Whether the connection takes a frame of {@code bytes} now without falling behind: it is
+     * writable (its pending output is below the write-buffer high-water mark) and the frame stays
+     * within the pending-output budget. Used by channels that keep a backlog for members that fall
+     * behind, so that such a channel never closes a connection for its budget.
+     */
+    public boolean takes(int bytes) {
+        return channel.isWritable() && pendingBytes() + bytes <= maxPendingBytes;
+    }
+
     /** Bytes written but not yet taken by the socket. */
     public long pendingBytes() {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();

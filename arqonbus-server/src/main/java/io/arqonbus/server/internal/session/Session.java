@@ -36,6 +36,8 @@ public final class Session {
     private long deliveryStamp = -1;
     private long lastActivitySample = Long.MIN_VALUE;
     private Map<ChannelKey, HeldFrames> recovering;
+    /** The backlogs of {@code drop-oldest}/{@code conflate} channels while behind; {@code null} otherwise. */
+    private Backlogs backlogs;
     private Grants grants = Grants.ALL;
     private TokenBucket channelCreations;
 
@@ -226,6 +228,79 @@ public final class Session {
             recovering.values().forEach(HeldFrames::release);
             recovering = null;
         }
+    }
+
+    // ---- backlogs of drop-oldest and conflate channels (loop-confined) -----------------------
+
+    /**
+     * Writes a frame of a channel that keeps a backlog for members that fall behind, or keeps it in
+     * that backlog: once the connection is over its write-buffer high-water mark, and for as long as
+     * the channel's backlog is not written out (so the channel's frames stay in order). Takes
+     * ownership of {@code frame}; returns whether it was written now.
+     *
+     * @param offset        the publication's offset, 0 for a notice
+     * @param conflationKey the publication's conflation key under {@code conflate}, else {@code null}
+     */
+    public boolean deliverOrBacklog(ChannelKey key, long offset, Object conflationKey, ByteBuf frame,
+            BacklogPolicy policy) {
+        Backlog backlog = backlogs == null ? null : backlogs.get(key);
+        if (backlog == null) {
+            if (!isOpen() || outbound.takes(frame.readableBytes())) {
+                return outbound.write(frame);
+            }
+            if (backlogs == null) {
+                backlogs = new Backlogs();
+            }
+            backlog = backlogs.open(key, policy);
+        }
+        backlog.add(frame, offset, conflationKey);
+        if (outbound.takes(0)) {
+            drainBacklogs();
+        }
+        return false;
+    }
+
+    /**
+     * The connection takes output again: writes the backlogs out (each one's {@code missed} notice
+     * first) while it does. Call on this session's loop.
+     */
+    public void drainBacklogs() {
+        if (backlogs != null && backlogs.drainInto(outbound)) {
+            backlogs = null;
+        }
+    }
+
+    /** Whether frames of some channel wait in a backlog (the session fell behind on it). */
+    public boolean hasBacklogs() {
+        return backlogs != null;
+    }
+
+    /** Drops the backlog of a channel the session left. */
+    public void dropBacklog(ChannelKey key) {
+        if (backlogs != null) {
+            backlogs.release(key);
+            if (backlogs.isEmpty()) {
+                backlogs = null;
+            }
+        }
+    }
+
+    /** Releases every backlog (the connection closed). */
+    public void dropBacklogs() {
+        if (backlogs != null) {
+            backlogs.releaseAll();
+            backlogs = null;
+        }
+    }
+
+    /** Bytes held in this session's backlogs (0 when it is not behind on any). */
+    public long backlogBytes() {
+        return backlogs == null ? 0 : backlogs.bytes();
+    }
+
+    /** Frames held in this session's backlogs. */
+    public int backlogFrames() {
+        return backlogs == null ? 0 : backlogs.frames();
     }
 
     @Override

@@ -42,6 +42,8 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
     private int rateLimited;
     private long lastRateLimitedNanos;
     private final String rateLimitSentence;
+    /** Writes the session's backlogs out; made the first time it is needed. */
+    private Runnable drainBacklogs;
 
     BusFrameHandler(BusDependencies deps, Session session, InboundFrameDecoder inbound) {
         this.deps = deps;
@@ -188,6 +190,22 @@ final class BusFrameHandler extends ChannelInboundHandlerAdapter {
             fragments = null;
             inbound.messageDone();
         }
+    }
+
+    /**
+     * The connection takes output again: what waits in its backlogs (per-channel slow-consumer
+     * policy) goes out — in a task of its own, never inside the flush that may have fired this
+     * event, whose batch a write would join too late.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && session.hasBacklogs()) {
+            if (drainBacklogs == null) {
+                drainBacklogs = session::drainBacklogs;
+            }
+            ctx.channel().eventLoop().execute(drainBacklogs);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
