@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpWidth = 110,
         subcommands = {BenchCommand.FanOut.class, BenchCommand.ManyChannels.class, BenchCommand.Connections.class,
-                BenchCommand.Durable.class, BenchCommand.HttpPublish.class, FloorCommand.class},
+                BenchCommand.Durable.class, BenchCommand.HttpPublish.class, SoakCommand.class, FloorCommand.class},
         description = {
                 "Load generator and floor server for ArqonBus (loopback only). Workloads:",
                 "",
@@ -38,6 +38,10 @@ import picocli.CommandLine.Spec;
                 "  http-publish   POST /api/publish over HTTP/1.1 keep-alive, --connections requests in flight,",
                 "                 at most --count messages; a WebSocket subscriber counts lost and duplicates.",
                 "                   bench http-publish --http-url http://127.0.0.1:8080 --connections 32 --count 200000",
+                "  soak           --connections held with steady mixed traffic (fan-out, many channels, durable",
+                "                 publishes with acks, commands, presence) for --warmup + --duration seconds;",
+                "                 a CSV line per --sample-seconds (server memory, fds, CPU, p99, loss) and a PNG.",
+                "                   bench soak --connections 10000 --warmup 600 --duration 3000 --server-pid <pid>",
                 "  floor          run the floor server (the smallest Netty WebSocket broadcast server).",
                 "                   bench floor --port 9200 --io-threads 1",
                 "",
