@@ -15,9 +15,10 @@ import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
 /**
- * Draws a soak run's samples as a PNG with Java2D (headless): four panels over the minutes of the
+ * Draws a soak run's samples as a PNG with Java2D (headless): five panels over the minutes of the
  * run — server memory (RSS, heap after GC, Netty direct), delivery latency (p50, p99) with the ack
- * and command p99, CPU, and open file descriptors with the load tool's connections. The warm-up is
+ * and command p99, traffic, CPU (with the machine's load average, for what else ran), and open file
+ * descriptors with the load tool's connections. The warm-up is
  * shaded. Unknown values (-1) are left out.
  */
 public final class SoakChart {
@@ -49,8 +50,11 @@ public final class SoakChart {
                 new Panel("Latency", "ms", List.of(new Series("delivery p50", SoakRow::p50Ms),
                         new Series("delivery p99", SoakRow::p99Ms), new Series("durable ack p99", SoakRow::ackP99Ms),
                         new Series("command p99", SoakRow::commandP99Ms))),
+                new Panel("Traffic", "per second", List.of(new Series("deliveries", SoakRow::deliveriesPerS),
+                        new Series("publications", SoakRow::publishedPerS))),
                 new Panel("CPU", "% of one core", List.of(new Series("server", SoakRow::serverCpuPct),
-                        new Series("load tool", SoakRow::benchCpuPct))),
+                        new Series("load tool", SoakRow::benchCpuPct),
+                        new Series("machine load avg x 100", r -> r.machineLoad() < 0 ? -1 : r.machineLoad() * 100))),
                 new Panel("Descriptors and connections", "count", List.of(new Series("server fds", r -> r.fds()),
                         new Series("open connections", r -> r.connections()))));
         int height = TOP + panels.size() * (PANEL_HEIGHT + GAP) + 20;

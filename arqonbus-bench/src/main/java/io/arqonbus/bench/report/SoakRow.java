@@ -31,26 +31,27 @@ import java.util.Locale;
  * @param lost             sequence gaps seen by subscribers
  * @param duplicates       publications a subscriber received twice, and acks received twice
  * @param errors           error replies, commands without a reply, refused durable publishes, dropped connections
+ * @param machineLoad      the machine's one-minute load average ({@code /proc/loadavg}): what else ran
  */
 public record SoakRow(double minute, boolean warmUp, long connections, double rssMb, double heapAfterGcMb,
         double nettyDirectMb, double jvmDirectMb, long fds, double serverCpuPct, double benchCpuPct,
         double publishedPerS, double deliveriesPerS, double p50Ms, double p99Ms, double maxMs, long durableSent,
         long durableAcked, long durableReceived, double ackP99Ms, long commands, double commandP99Ms, long lost,
-        long duplicates, long errors) {
+        long duplicates, long errors, double machineLoad) {
 
     /** The CSV header line. */
     public static final String HEADER = "minute,phase,connections,server_rss_mib,server_heap_after_gc_mib,"
             + "server_netty_direct_mib,server_jvm_direct_mib,server_fds,server_cpu_pct,bench_cpu_pct,"
             + "published_per_s,deliveries_per_s,p50_ms,p99_ms,max_ms,durable_sent,durable_acked,durable_received,"
-            + "ack_p99_ms,commands,command_p99_ms,lost,duplicates,errors";
+            + "ack_p99_ms,commands,command_p99_ms,lost,duplicates,errors,machine_load1";
 
     /** This sample as a CSV line (no line end). */
     public String csv() {
         return String.format(Locale.ROOT,
-                "%.2f,%s,%d,%.1f,%.1f,%.1f,%.1f,%d,%.1f,%.1f,%.1f,%.1f,%.2f,%.2f,%.2f,%d,%d,%d,%.2f,%d,%.2f,%d,%d,%d",
+                "%.2f,%s,%d,%.1f,%.1f,%.1f,%.1f,%d,%.1f,%.1f,%.1f,%.1f,%.2f,%.2f,%.2f,%d,%d,%d,%.2f,%d,%.2f,%d,%d,%d,%.2f",
                 minute, warmUp ? "warm-up" : "measured", connections, rssMb, heapAfterGcMb, nettyDirectMb, jvmDirectMb,
                 fds, serverCpuPct, benchCpuPct, publishedPerS, deliveriesPerS, p50Ms, p99Ms, maxMs, durableSent,
-                durableAcked, durableReceived, ackP99Ms, commands, commandP99Ms, lost, duplicates, errors);
+                durableAcked, durableReceived, ackP99Ms, commands, commandP99Ms, lost, duplicates, errors, machineLoad);
     }
 
     /** Bytes as MiB, -1 when unknown (negative). */

@@ -87,7 +87,7 @@ final class SoakSampler {
                 millis(latency, 50), millis(latency, 99), latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1e6,
                 durableSent - lastDurableSent, durableAcked - lastDurableAcked, durableReceived - lastDurableReceived,
                 millis(ackLatency, 99), commandReplies - lastCommands, millis(commandLatency, 99), lost, duplicates,
-                errors);
+                errors, machineLoad());
         lastAt = now;
         lastPublished = published;
         lastDelivered = delivered;
@@ -124,6 +124,16 @@ final class SoakSampler {
 
     private static double millis(Histogram histogram, double percentile) {
         return histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    /** The one-minute load average of the machine, -1 when unknown. */
+    private static double machineLoad() {
+        try {
+            String loadavg = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"));
+            return Double.parseDouble(loadavg.substring(0, loadavg.indexOf(' ')));
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long benchCpuNanos() {
