@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
                 "channel, many small channels, durable publishes with acks (their channels have subscribers),",
                 "command clients (join_channel, presence, history, leave_channel, ping on a cycle) and idle",
                 "connections. Every --sample-seconds: a line in <out>/soak.csv with the server's RSS, heap after",
-                "a full GC (jcmd, needs --server-pid), Netty direct memory (--metrics-url), open descriptors and",
+                "a full GC (jcmd, needs --server-pid; every --heap-every samples), Netty direct memory (--metrics-url), open descriptors and",
                 "CPU, and the traffic's rates, p50/p99, lost, duplicates and errors. At the end <out>/soak.png,",
                 "the server's class histograms at the end of the warm-up and at the end, and the JSON line",
                 "with the drift (docs/reliability.md, \"Soak\").",
@@ -69,6 +69,10 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = "--sample-seconds", defaultValue = "60", description = "Seconds between two samples (default: ${DEFAULT-VALUE}).")
     double sampleSeconds;
 
+    @Option(names = "--heap-every", defaultValue = "5", description = {"Read the heap after a full GC every this many samples and at the last one",
+            "(jcmd GC.run pauses the server for the collection; default: ${DEFAULT-VALUE})."})
+    int heapEvery;
+
     @Option(names = "--metrics-url", description = "The server's /metrics on its HTTP port, loopback only, e.g. http://127.0.0.1:8080/metrics (direct memory); none: the columns are -1.")
     URI metricsUrl;
 
@@ -87,11 +91,12 @@ final class SoakCommand implements Callable<Integer> {
                     && fanOutRate <= 100_000 && durableRate <= 100_000, "every rate must be > 0 (and moderate)");
             CommonOptions.check(commandInterval >= 0.01 && commandInterval <= 3600, "--command-interval must be 0.01..3600");
             CommonOptions.check(sampleSeconds >= 0.5 && sampleSeconds <= 3600, "--sample-seconds must be 0.5..3600");
+            CommonOptions.check(heapEvery >= 1 && heapEvery <= 10_000, "--heap-every must be 1..10000");
             CommonOptions.check(metricsUrl == null || "http".equals(metricsUrl.getScheme()) && metricsUrl.getHost() != null
                     && Loopback.isLoopback(metricsUrl.getHost()), "--metrics-url must be http:// on a loopback address");
             SoakPlan plan = new SoakPlan(connections, fanOutSubscribers, fanOutRate, channels, subscribersPerChannel,
                     publishers, rate, durableChannels, subscribersPerDurableChannel, durableRate, commandClients,
-                    CommonOptions.seconds(commandInterval), CommonOptions.seconds(sampleSeconds), metricsUrl, out);
+                    CommonOptions.seconds(commandInterval), CommonOptions.seconds(sampleSeconds), heapEvery, metricsUrl, out);
             CommonOptions.check(plan.idle() >= 0, "--connections (" + connections + ") is smaller than the "
                     + (connections - plan.idle()) + " connections the parts need");
             return new SoakWorkload(plan).run(settings);

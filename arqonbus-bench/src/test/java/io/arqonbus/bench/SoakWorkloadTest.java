@@ -30,7 +30,7 @@ class SoakWorkloadTest {
                 "--connections", "120", "--fan-out-subscribers", "20", "--fan-out-rate", "20",
                 "--channels", "6", "--subscribers-per-channel", "5", "--publishers", "4", "--rate", "80",
                 "--durable-channels", "3", "--subscribers-per-durable-channel", "4", "--durable-rate", "30",
-                "--command-clients", "20", "--command-interval", "0.2", "--sample-seconds", "1",
+                "--command-clients", "20", "--command-interval", "0.2", "--sample-seconds", "1", "--heap-every", "1",
                 "--warmup", "1", "--duration", "3", "--drain", "10", "--threads", "2", "--source-addresses", "2",
                 "--metrics-url", server.httpUri("/metrics").toString(),
                 "--server-pid", Long.toString(ProcessHandle.current().pid()), "--out", out.toString());

@@ -22,13 +22,15 @@ import java.time.Duration;
  * @param commandClients               connections sending commands (join, presence, history, leave, ping)
  * @param commandInterval              time between two commands of one command client
  * @param sampleInterval               time between two samples (CSV lines)
+ * @param heapEvery                    the heap after a full GC is read every this many samples (and at the
+ *                                     last one); the other lines say -1 (a forced full GC pauses the server)
  * @param metricsUrl                   the server's {@code /metrics} (direct memory), or {@code null}
  * @param out                          the directory for soak.csv, soak.png and the class histograms
  */
 public record SoakPlan(int connections, int fanOutSubscribers, double fanOutRate, int channels,
         int subscribersPerChannel, int publishers, double rate, int durableChannels,
         int subscribersPerDurableChannel, double durableRate, int commandClients, Duration commandInterval,
-        Duration sampleInterval, URI metricsUrl, Path out) {
+        Duration sampleInterval, int heapEvery, URI metricsUrl, Path out) {
 
     /** Subscriber connections. */
     public int subscribers() {

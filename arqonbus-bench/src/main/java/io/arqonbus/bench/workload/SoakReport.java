@@ -79,8 +79,8 @@ final class SoakReport {
 
     /**
      * {@code drift}: the base is the last warm-up sample (the first sample without a warm-up); RSS,
-     * heap after GC and Netty direct memory of the last sample against it in %; the measured samples'
-     * delivery p99 (min, median, max).
+     * heap after GC (from the last warm-up sample that read it) and Netty direct memory of the last
+     * sample against it in %; the measured samples' delivery p99 and p50 (min, median, max).
      */
     private static void drift(ObjectNode json, List<SoakRow> rows) {
         ObjectNode drift = json.putObject("drift");
@@ -89,10 +89,13 @@ final class SoakReport {
         }
         SoakRow base = rows.stream().filter(SoakRow::warmUp).reduce((a, b) -> b).orElse(rows.get(0));
         SoakRow last = rows.get(rows.size() - 1);
+        SoakRow heapBase = rows.stream().filter(r -> r.warmUp() && r.heapAfterGcMb() >= 0).reduce((a, b) -> b)
+                .orElse(rows.stream().filter(r -> r.heapAfterGcMb() >= 0).findFirst().orElse(base));
         drift.put("base_minute", round(base.minute()));
         drift.put("last_minute", round(last.minute()));
         drift.put("rss_pct", percent(base.rssMb(), last.rssMb()));
-        drift.put("heap_after_gc_pct", percent(base.heapAfterGcMb(), last.heapAfterGcMb()));
+        drift.put("heap_base_minute", round(heapBase.minute()));
+        drift.put("heap_after_gc_pct", percent(heapBase.heapAfterGcMb(), last.heapAfterGcMb()));
         drift.put("netty_direct_pct", percent(base.nettyDirectMb(), last.nettyDirectMb()));
         List<SoakRow> measured = rows.stream().filter(r -> !r.warmUp()).toList();
         percentiles(drift, "p99_ms", measured, SoakRow::p99Ms);

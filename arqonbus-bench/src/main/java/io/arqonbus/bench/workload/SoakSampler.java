@@ -59,7 +59,7 @@ final class SoakSampler {
         commands.takeLatency();
     }
 
-    SoakRow sample(long now, boolean warmUp) {
+    SoakRow sample(long now, boolean warmUp, boolean withHeap) {
         double seconds = Math.max(1e-3, (now - lastAt) / 1e9);
         long published = PubSubWorkload.sent(plain);
         long delivered = deliveries.delivered();
@@ -78,7 +78,7 @@ final class SoakSampler {
         ServerProbe.Sample server = probe.sample();
         long fds = probe.openFiles();
         MetricsScrape.Direct direct = metrics.direct();
-        long heap = probe.liveHeapBytes();
+        long heap = withHeap ? probe.liveHeapBytes() : -1;
         SoakRow row = new SoakRow((now - start) / 60e9, warmUp, open, SoakRow.mib(server.rssBytes()), SoakRow.mib(heap),
                 SoakRow.mib(direct.nettyBytes()), SoakRow.mib(direct.jvmBufferBytes()), fds,
                 cpuPercent(lastServer, server, seconds), benchCpu < 0 || lastBenchCpu < 0 ? -1

@@ -163,7 +163,7 @@ public final class SoakWorkload {
                 long next = Math.min(end, start + k * step);
                 Ticks.parkUntil(next);
                 long now = System.nanoTime();
-                SoakRow row = sampler.sample(now, next <= warmEnd);
+                SoakRow row = sampler.sample(now, next <= warmEnd, k % plan.heapEvery() == 0 || next >= end);
                 rows.add(row);
                 writer.write(row.csv());
                 writer.newLine();
