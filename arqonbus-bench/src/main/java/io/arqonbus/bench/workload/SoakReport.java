@@ -56,6 +56,11 @@ final class SoakReport {
         json.put("commands_timed_out", commands.timedOutCount());
         json.put("first_command_failure", commands.firstFailure());
         json.put("dropped_connections", dropped);
+        ObjectNode droppedByRole = json.putObject("dropped_by_role");
+        for (BenchConnection.Role role : BenchConnection.Role.values()) {
+            droppedByRole.put(role.name().toLowerCase(java.util.Locale.ROOT),
+                    all.stream().filter(c -> c.role() == role && c.dropped()).count());
+        }
         json.put("errors", errors);
         drift(json, rows);
         json.put("csv", csv.toString());
