@@ -32,6 +32,7 @@ class SoakWorkloadTest {
                 "--durable-channels", "3", "--subscribers-per-durable-channel", "4", "--durable-rate", "30",
                 "--command-clients", "20", "--command-interval", "0.2", "--sample-seconds", "1", "--heap-every", "100",
                 "--warmup", "1", "--duration", "3", "--drain", "10", "--threads", "2", "--source-addresses", "2",
+                "--connect-concurrency", "8",
                 "--metrics-url", server.httpUri("/metrics").toString(),
                 "--server-pid", Long.toString(ProcessHandle.current().pid()), "--out", out.toString());
 
