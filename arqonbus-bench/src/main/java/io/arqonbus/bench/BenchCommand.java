@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpWidth = 110,
         subcommands = {BenchCommand.FanOut.class, BenchCommand.ManyChannels.class, BenchCommand.Connections.class,
-                BenchCommand.Durable.class, BenchCommand.HttpPublish.class, ReconnectStormCommand.class,
+                BenchCommand.Durable.class, BenchCommand.HttpPublish.class, ReconnectStormCommand.class, SoakCommand.class,
                 FloorCommand.class},
         description = {
                 "Load generator and floor server for ArqonBus (loopback only). Workloads:",
@@ -43,6 +43,10 @@ import picocli.CommandLine.Spec;
                 "                 restarted; all reconnect with jittered backoff and rejoin with recover: time",
                 "                 until 99 % / 100 % are back and recovered, refusals by status and close code.",
                 "                   bench reconnect-storm --clients 19000 --jwt-secret S --kill-pid <pid> --restart-command CMD",
+                "  soak           --connections held with steady mixed traffic (fan-out, many channels, durable",
+                "                 publishes with acks, commands, presence) for --warmup + --duration seconds;",
+                "                 a CSV line per --sample-seconds (server memory, fds, CPU, p99, loss) and a PNG.",
+                "                   bench soak --connections 10000 --warmup 600 --duration 3000 --server-pid <pid>",
                 "  floor          run the floor server (the smallest Netty WebSocket broadcast server).",
                 "                   bench floor --port 9200 --io-threads 1",
                 "",

@@ -38,6 +38,7 @@ public final class AckedPublisher implements Runnable, ReplyHandler, PublishDriv
     private final BenchConnection connection;
     private final PublishTemplate template;
     private final int window;
+    private final double ratePerSecond;
     private final byte[] requestId;
     private final long[] inFlightSeq;
     private final long[] sentAt;
@@ -50,6 +51,7 @@ public final class AckedPublisher implements Runnable, ReplyHandler, PublishDriv
     private volatile long otherErrors;
     private volatile long strayAnswers;
     private volatile boolean stopped;
+    private long startNanos;
     private long endNanos;
 
     /**
@@ -58,6 +60,19 @@ public final class AckedPublisher implements Runnable, ReplyHandler, PublishDriv
      */
     public AckedPublisher(int index, BenchConnection connection, PublishTemplate template, String idPrefix,
             int window) {
+        this(index, connection, template, idPrefix, window, 0);
+    }
+
+    /**
+     * A publisher that also keeps to {@code ratePerSecond} messages per second (0 = as fast as the
+     * window allows); between messages it sleeps until the next one is due.
+     */
+    public AckedPublisher(int index, BenchConnection connection, PublishTemplate template, String idPrefix,
+            int window, double ratePerSecond) {
+        if (ratePerSecond < 0) {
+            throw new IllegalArgumentException("rate must be >= 0");
+        }
+        this.ratePerSecond = ratePerSecond;
         if (window < 1 || window > 1 << 20) {
             throw new IllegalArgumentException("window must be 1..1048576");
         }
@@ -128,6 +143,7 @@ public final class AckedPublisher implements Runnable, ReplyHandler, PublishDriv
 
     /** Publishes until {@code endNanos} ({@link System#nanoTime()}). */
     public void start(long endNanos) {
+        this.startNanos = System.nanoTime();
         this.endNanos = endNanos;
         submit(0);
     }
@@ -147,6 +163,10 @@ public final class AckedPublisher implements Runnable, ReplyHandler, PublishDriv
         }
         long count = sent;
         long budget = Math.min(window - (count - answered), Publisher.BATCH);
+        long now = System.nanoTime();
+        if (ratePerSecond > 0) {
+            budget = Math.min(budget, (long) ((now - startNanos) * ratePerSecond / 1e9) + 1 - count);
+        }
         int wrote = 0;
         while (wrote < budget && channel.isWritable()) {
             count++;
@@ -160,7 +180,15 @@ public final class AckedPublisher implements Runnable, ReplyHandler, PublishDriv
             sent = count;
             channel.flush();
         }
-        submit(wrote == Publisher.BATCH ? 0 : POLL_NANOS);
+        submit(wrote == Publisher.BATCH ? 0 : nextDelay(count, now));
+    }
+
+    private long nextDelay(long count, long now) {
+        if (ratePerSecond > 0 && count - answered < window) {
+            long nextDue = startNanos + (long) (count * 1e9 / ratePerSecond);
+            return Math.max(POLL_NANOS, nextDue - now);
+        }
+        return POLL_NANOS;
     }
 
     @Override

@@ -79,6 +79,11 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
         return channel;
     }
 
+    /** What the connection is for. */
+    public Role role() {
+        return role;
+    }
+
     public SeqTracker tracker() {
         return tracker;
     }

@@ -117,7 +117,9 @@ public final class Publisher implements Runnable, PublishDriver {
         }
         if (ratePerSecond > 0) {
             long nextDue = startNanos + (long) (count * 1e9 / ratePerSecond);
-            return Math.max(POLL_NANOS / 5, Math.min(MAX_WAIT_NANOS, nextDue - now));
+            // A slow publisher (a period over 1 ms) sleeps until its next message is due.
+            long maxWait = Math.max(MAX_WAIT_NANOS, (long) (1e9 / ratePerSecond));
+            return Math.max(POLL_NANOS / 5, Math.min(maxWait, nextDue - now));
         }
         return POLL_NANOS;
     }

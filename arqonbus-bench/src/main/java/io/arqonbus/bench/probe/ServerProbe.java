@@ -133,6 +133,37 @@ public final class ServerProbe {
         }
     }
 
+    /** The number of open file descriptors of the server ({@code /proc/<pid>/fd}), or -1 when unknown. */
+    public long openFiles() {
+        if (pid < 0) {
+            return -1;
+        }
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * What {@code jcmd <pid> <command>} printed (e.g. {@code GC.class_histogram}), or {@code null}
+     * when it could not be run (no pid, not a JVM, jcmd missing or slower than 60 s).
+     */
+    public String jcmd(String command) {
+        if (pid < 0) {
+            return null;
+        }
+        try {
+            Path jcmd = jcmdOf(pid);
+            return jcmd == null ? null : output(Duration.ofSeconds(60), jcmd.toString(), Long.toString(pid), command);
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     private static Path jcmdOf(long pid) {
         return ProcessHandle.of(pid)
                 .flatMap(handle -> handle.info().command())

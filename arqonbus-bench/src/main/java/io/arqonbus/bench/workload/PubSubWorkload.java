@@ -276,7 +276,7 @@ public final class PubSubWorkload {
         return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static long missingTail(List<BenchConnection> subscribers, long[] finalSeq) throws InterruptedException {
+    static long missingTail(List<BenchConnection> subscribers, long[] finalSeq) throws InterruptedException {
         Map<EventLoop, List<BenchConnection>> byLoop = new HashMap<>();
         for (BenchConnection subscriber : subscribers) {
             byLoop.computeIfAbsent(subscriber.channel().eventLoop(), l -> new ArrayList<>()).add(subscriber);
