@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client's payload reaches subscribers and the publisher's {@code message_response} as the
- * client wrote it — unless an object in it repeats a name or it is not strict UTF-8, when the
- * server writes it again from the value it read (docs/protocol.md §2).
+ * client wrote it — unless an object in it repeats a name, when the server writes it again from the
+ * value it read; a frame that is not strict UTF-8 is refused (docs/protocol.md §2).
  */
 class PayloadTextTest {
     @RegisterExtension
@@ -68,15 +68,18 @@ class PayloadTextTest {
     }
 
     @Test
-    void aPayloadThatIsNotStrictUtf8ArrivesAsValidUtf8() throws Exception {
+    void aFrameThatIsNotStrictUtf8IsRefusedAndNothingIsDelivered() throws Exception {
         RawWebSocket[] p = pair("overlong");
         byte[] frame = publish("overlong", "{\"s\":\"a__b\"}");
         int at = new String(frame, StandardCharsets.ISO_8859_1).indexOf("__");
-        frame[at] = (byte) 0xC0; // an overlong '"', which the JSON parser decodes
+        frame[at] = (byte) 0xC0; // an overlong '"': not UTF-8, refused like any bad UTF-8
         frame[at + 1] = (byte) 0xA2;
         p[1].sendTextBytes(frame);
+        String error = p[1].awaitText(t -> t.contains("\"type\":\"error\""), T);
+        assertThat(error).contains("\"error_code\":\"INVALID_JSON\"").contains("the frame is not valid UTF-8");
+        // The subscriber's next message is the next valid publication: nothing of the refused one.
+        p[1].sendTextBytes(publish("overlong", "{\"n\":2}"));
         String delivered = p[0].awaitText(t -> t.contains("\"type\":\"message\""), T);
-        assertThat(payloadText(delivered)).isEqualTo("{\"s\":\"a\\\"b\"}");
-        assertThat(delivered).doesNotContain("\ufffd");
+        assertThat(payloadText(delivered)).isEqualTo("{\"n\":2}");
     }
 }

@@ -1,19 +1,11 @@
 package io.arqonbus.server.internal.auth;
 
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyType;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
-import io.arqonbus.server.config.ConfigException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -36,20 +28,14 @@ final class JwksKeySource implements KeySource {
     static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
     /** The largest JWKS document read: {@value} bytes. */
     static final int MAX_DOCUMENT_BYTES = 512 * 1024;
-    /** The most keys kept from one document: {@value}. */
-    static final int MAX_KEYS = 100;
-
-    private record Entry(String kid, VerificationKey key) {
-    }
-
     private final URI url;
     private final String algorithm;
     private final long minRefetchNanos;
     private final HttpClient http;
     private final ScheduledExecutorService timer;
     private final Object lock = new Object();
-    private volatile List<Entry> cached = List.of();
-    private CompletableFuture<List<Entry>> inFlight;
+    private volatile JwksDocument cached = JwksDocument.EMPTY;
+    private CompletableFuture<JwksDocument> inFlight;
     private long lastFetchNanos;
     private boolean fetchedOnce;
     private boolean closed;
@@ -75,11 +61,11 @@ final class JwksKeySource implements KeySource {
     @Override
     public CompletableFuture<List<VerificationKey>> keysFor(JWSHeader header) {
         String kid = header.getKeyID();
-        List<VerificationKey> found = select(cached, kid);
+        List<VerificationKey> found = cached.keysFor(kid);
         if (!found.isEmpty()) {
             return CompletableFuture.completedFuture(found);
         }
-        CompletableFuture<List<Entry>> pending;
+        CompletableFuture<JwksDocument> pending;
         synchronized (lock) {
             pending = inFlight;
             if (pending == null && mayRefetch()) {
@@ -94,7 +80,7 @@ final class JwksKeySource implements KeySource {
         if (pending == null) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return pending.thenApply(entries -> select(entries, kid));
+        return pending.thenApply(document -> document.keysFor(kid));
     }
 
     private boolean mayRefetch() {
@@ -111,35 +97,35 @@ final class JwksKeySource implements KeySource {
     }
 
     /** Starts a fetch; call holding the lock. */
-    private CompletableFuture<List<Entry>> startFetch() {
+    private CompletableFuture<JwksDocument> startFetch() {
         fetchedOnce = true;
         lastFetchNanos = System.nanoTime();
         HttpRequest request = HttpRequest.newBuilder(url).timeout(FETCH_TIMEOUT)
                 .header("Accept", "application/json").GET().build();
-        CompletableFuture<List<Entry>> fetch;
+        CompletableFuture<JwksDocument> fetch;
         try {
             fetch = http.sendAsync(request, BoundedBody.handler(MAX_DOCUMENT_BYTES))
                     .thenApply(this::parse);
         } catch (RuntimeException e) {
             fetch = CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<List<Entry>> done = fetch.whenComplete((entries, error) -> {
+        CompletableFuture<JwksDocument> done = fetch.whenComplete((document, error) -> {
             synchronized (lock) {
                 inFlight = null;
             }
             if (error == null) {
-                cached = entries;
+                cached = document;
                 log.atDebug()
                         .addKeyValue("event", "jwks_fetched")
                         .addKeyValue("url", url)
-                        .addKeyValue("keys", entries.size())
+                        .addKeyValue("keys", document.entries().size())
                         .log("jwks_fetched");
             } else {
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
                 log.atWarn()
                         .addKeyValue("event", "jwks_fetch_failed")
                         .addKeyValue("url", url)
-                        .addKeyValue("keys_kept", cached.size())
+                        .addKeyValue("keys_kept", cached.entries().size())
                         .addKeyValue("msg", String.valueOf(cause.getMessage()).replace('"', '\''))
                         .log("jwks_fetch_failed");
             }
@@ -149,63 +135,11 @@ final class JwksKeySource implements KeySource {
         return done;
     }
 
-    private List<Entry> parse(HttpResponse<String> response) {
+    private JwksDocument parse(HttpResponse<String> response) {
         if (response.statusCode() != 200) {
             throw new IllegalStateException("HTTP " + response.statusCode() + " from " + url);
         }
-        JWKSet set;
-        try {
-            set = JWKSet.parse(response.body());
-        } catch (java.text.ParseException e) {
-            throw new IllegalStateException("not a JWKS document: " + e.getMessage());
-        }
-        List<Entry> entries = new ArrayList<>();
-        for (JWK jwk : set.getKeys()) {
-            if (entries.size() == MAX_KEYS) {
-                break;
-            }
-            VerificationKey key = usable(jwk);
-            if (key != null) {
-                entries.add(new Entry(jwk.getKeyID(), key));
-            }
-        }
-        return List.copyOf(entries);
-    }
-
-    /** A verifier for this JWK when it fits the algorithm, else {@code null}. */
-    private VerificationKey usable(JWK jwk) {
-        if (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse())) {
-            return null;
-        }
-        if (jwk.getAlgorithm() != null && !algorithm.equals(jwk.getAlgorithm().getName())) {
-            return null;
-        }
-        try {
-            if (JwtAlgorithms.isRsa(algorithm) && KeyType.RSA.equals(jwk.getKeyType())) {
-                return JwtAlgorithms.publicKey(algorithm, ((RSAKey) jwk).toRSAPublicKey(), "JWK " + jwk.getKeyID());
-            }
-            if (JwtAlgorithms.isEc(algorithm) && KeyType.EC.equals(jwk.getKeyType())
-                    && JwtAlgorithms.curve(algorithm).equals(((ECKey) jwk).getCurve())) {
-                return JwtAlgorithms.publicKey(algorithm, ((ECKey) jwk).toECPublicKey(), "JWK " + jwk.getKeyID());
-            }
-        } catch (com.nimbusds.jose.JOSEException | ConfigException e) {
-            log.atDebug()
-                    .addKeyValue("event", "jwk_skipped")
-                    .addKeyValue("kid", jwk.getKeyID())
-                    .addKeyValue("msg", e.getMessage())
-                    .log("jwk_skipped");
-        }
-        return null;
-    }
-
-    private static List<VerificationKey> select(List<Entry> entries, String kid) {
-        List<VerificationKey> out = new ArrayList<>();
-        for (Entry entry : entries) {
-            if (kid == null || kid.equals(entry.kid())) {
-                out.add(entry.key());
-            }
-        }
-        return out;
+        return JwksDocument.parse(response.body(), algorithm);
     }
 
     @Override

@@ -268,7 +268,7 @@ public enum Setting {
     STORE(spec(Section.HISTORY, "ARQONBUS_STORE", "store", "`memory`",
             "`memory`, or `file:<dir>`: a durable store (RocksDB) in directory `<dir>` (relative to the working "
                     + "directory; created when missing). History and every channel's offset and epoch survive restarts "
-                    + "and crashes. Linux x86-64 only",
+                    + "and crashes. Linux (glibc) on x86-64, aarch64, ppc64le, s390x or riscv64 only",
             parsed(StoreLocation::parse, ServerConfig.Builder::store), c -> c.storage().store())
             .flag("--store", "memory|file:DIR")),
     STORE_SYNC(spec(Section.HISTORY, "ARQONBUS_STORE_SYNC", "store sync", "`always`",

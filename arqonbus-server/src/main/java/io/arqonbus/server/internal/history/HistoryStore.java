@@ -58,6 +58,27 @@ public interface HistoryStore extends AutoCloseable {
     /** Messages across streams that match the query, in the query's order. */
     CompletableFuture<List<StoredMessage>> query(HistoryQuery query);
 
+    /**
+     * The idempotency keys of a channel stream's newest {@code limit} publications stored at or after
+     * {@code since}, oldest first (publications without a key count towards the limit but give no
+     * entry): what a restart reads to keep answering retries as duplicates. Same result as
+     * {@link #query} of that range with each envelope decoded; a store that can read less than whole
+     * envelopes overrides it.
+     */
+    default CompletableFuture<List<StoredIdempotencyKey>> idempotencyKeys(ChannelKey key, Instant since, int limit) {
+        return query(new HistoryQuery(key.room(), key.channel(), since, null, limit, HistoryQuery.Window.LATEST,
+                false)).thenApply(messages -> {
+                    List<StoredIdempotencyKey> keys = new java.util.ArrayList<>();
+                    for (StoredMessage message : messages) {
+                        StoredIdempotencyKey stored = StoredIdempotencyKey.of(message);
+                        if (stored != null) {
+                            keys.add(stored);
+                        }
+                    }
+                    return keys;
+                });
+    }
+
     /** Forgets a stream and its position (its channel was deleted). */
     CompletableFuture<Void> delete(ChannelKey key);
 

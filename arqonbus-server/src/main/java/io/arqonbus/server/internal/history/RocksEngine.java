@@ -69,7 +69,7 @@ final class RocksEngine {
             RocksDB.loadLibrary();
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             throw new StoreUnavailableException("cannot load RocksDB's native library (the file store runs on "
-                    + "Linux x86-64 with glibc): " + e.getMessage(), e);
+                    + "Linux with glibc on x86-64, aarch64, ppc64le, s390x or riscv64): " + e.getMessage(), e);
         }
         try {
             Files.createDirectories(directory);

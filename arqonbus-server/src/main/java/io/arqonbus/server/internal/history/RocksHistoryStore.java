@@ -170,7 +170,13 @@ public final class RocksHistoryStore implements HistoryStore {
         return onReader(() -> reader.query(query));
     }
 
-    private CompletableFuture<List<StoredMessage>> onReader(Supplier<List<StoredMessage>> read) {
+    /** Reads only the keys: each entry's JSON is scanned, never decoded into an envelope. */
+    @Override
+    public CompletableFuture<List<StoredIdempotencyKey>> idempotencyKeys(ChannelKey key, Instant since, int limit) {
+        return onReader(() -> reader.idempotencyKeys(key, since, limit));
+    }
+
+    private <T> CompletableFuture<T> onReader(Supplier<T> read) {
         ThreadPoolExecutor pool = readers;
         if (pool == null || closing) {
             return CompletableFuture.failedFuture(unavailable("the history store is not open"));

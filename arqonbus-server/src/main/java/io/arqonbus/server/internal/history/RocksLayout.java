@@ -56,6 +56,9 @@ final class RocksLayout {
         return value;
     }
 
+    /** Where the JSON starts in an entry's value. */
+    static final int JSON_START = 8;
+
     static long storedAtOf(byte[] entryValue) {
         return ByteBuffer.wrap(entryValue).getLong();
     }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -25,6 +26,7 @@ final class RocksReader {
     private final Duration maxAge;
     private final Clock clock;
     private final EnvelopeCodec codec;
+    private final StoredKeyReader keys;
 
     RocksReader(RocksEngine engine, Map<ChannelKey, StreamState> streams, Duration maxAge, Clock clock,
             EnvelopeCodec codec) {
@@ -33,6 +35,7 @@ final class RocksReader {
         this.maxAge = maxAge;
         this.clock = clock;
         this.codec = codec;
+        this.keys = new StoredKeyReader(codec.mapper().getFactory());
     }
 
     /** See {@link HistoryStore#read}. */
@@ -77,12 +80,12 @@ final class RocksReader {
             ChannelKey key = ChannelKey.of(query.room(), query.channel());
             StreamState s = streams.get(key);
             if (s != null) {
-                collect(key, s, merge, latest, cutoff);
+                collect(key, s, merge, latest, cutoff, Raw::new);
             }
         } else {
             for (var entry : streams.entrySet()) {
                 if (query.room() == null || query.room().equals(entry.getKey().room())) {
-                    collect(entry.getKey(), entry.getValue(), merge, latest, cutoff);
+                    collect(entry.getKey(), entry.getValue(), merge, latest, cutoff, Raw::new);
                 }
             }
         }
@@ -94,7 +97,35 @@ final class RocksReader {
         return out;
     }
 
-    private void collect(ChannelKey key, StreamState s, BoundedMerge<Raw> merge, boolean latest, long cutoff) {
+    /**
+     * See {@link HistoryStore#idempotencyKeys}: the walk of {@link #query} for that range, keeping of
+     * each entry only what {@link StoredKeyReader} reads from its JSON.
+     */
+    List<StoredIdempotencyKey> idempotencyKeys(ChannelKey key, Instant since, int limit) {
+        HistoryQuery query = new HistoryQuery(key.room(), key.channel(), since, null, limit,
+                HistoryQuery.Window.LATEST, false);
+        StreamState s = streams.get(key);
+        if (limit == 0 || s == null) {
+            return List.of();
+        }
+        BoundedMerge<Optional<StoredIdempotencyKey>> merge = new BoundedMerge<>(query);
+        collect(key, s, merge, true, cutoff(), (offset, value) -> Optional.ofNullable(
+                keys.read(value, RocksLayout.JSON_START, Instant.ofEpochMilli(RocksLayout.storedAtOf(value)))));
+        List<StoredIdempotencyKey> out = new ArrayList<>();
+        for (Optional<StoredIdempotencyKey> kept : merge.result()) {
+            kept.ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** What a walk keeps of one entry, made only when the merge keeps the entry. */
+    @FunctionalInterface
+    private interface Keep<T> {
+        T of(long offset, byte[] value);
+    }
+
+    private <T> void collect(ChannelKey key, StreamState s, BoundedMerge<T> merge, boolean latest, long cutoff,
+            Keep<T> keep) {
         if (s.count() == 0) {
             return;
         }
@@ -110,7 +141,7 @@ final class RocksReader {
                     continue;
                 }
                 long offset = walk.offset();
-                if (!merge.offer(Instant.ofEpochMilli(millis), stream, offset, () -> new Raw(offset, value))) {
+                if (!merge.offer(Instant.ofEpochMilli(millis), stream, offset, () -> keep.of(offset, value))) {
                     return;
                 }
             }

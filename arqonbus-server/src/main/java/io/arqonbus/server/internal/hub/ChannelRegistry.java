@@ -1,10 +1,9 @@
 package io.arqonbus.server.internal.hub;
 
-import io.arqonbus.protocol.Envelope;
 import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.internal.channel.ChannelKey;
-import io.arqonbus.server.internal.history.StoredMessage;
+import io.arqonbus.server.internal.history.StoredIdempotencyKey;
 import io.arqonbus.server.internal.session.Session;
 import io.arqonbus.server.config.ChannelLimits;
 import io.arqonbus.server.config.ChannelSlowConsumerPolicy;
@@ -205,15 +204,10 @@ final class ChannelRegistry {
     }
 
     /** Remembers the idempotency keys of stored publications, for the channel made for {@code key} later. */
-    void rememberStored(ChannelKey key, List<StoredMessage> recent) {
-        for (StoredMessage message : recent) {
-            Envelope stored = message.envelope();
-            String idempotencyKey = BusChannel.idempotencyKey(stored);
-            if (idempotencyKey != null) {
-                rememberedKeys.computeIfAbsent(key, k -> support.newIdempotencyWindow())
-                        .remember(idempotencyKey, CompletableFuture.completedFuture(stored.position()),
-                                message.storedAt());
-            }
+    void rememberStored(ChannelKey key, List<StoredIdempotencyKey> recent) {
+        for (StoredIdempotencyKey stored : recent) {
+            rememberedKeys.computeIfAbsent(key, k -> support.newIdempotencyWindow())
+                    .remember(stored.key(), CompletableFuture.completedFuture(stored.position()), stored.storedAt());
         }
     }
 

@@ -9,7 +9,7 @@ import io.arqonbus.server.config.SlowConsumerChannels;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
-import io.arqonbus.server.internal.history.StoredMessage;
+import io.arqonbus.server.internal.history.StoredIdempotencyKey;
 import io.arqonbus.server.internal.metrics.BusMetrics;
 import io.arqonbus.server.internal.tracing.BusTracing;
 import io.arqonbus.server.internal.reply.Replies;
@@ -333,11 +333,11 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Remembers the idempotency keys of publications a durable store kept from before a restart,
-     * so a publisher retrying after a crash is not stored twice. Call before traffic starts, in
-     * store order.
+     * Remembers the idempotency keys of publications a durable store kept from before a restart
+     * ({@code HistoryStore.idempotencyKeys}), so a publisher retrying after a crash is not stored
+     * twice. Call before traffic starts, in store order.
      */
-    public void rememberStored(ChannelKey key, List<StoredMessage> recent) {
+    public void rememberStored(ChannelKey key, List<StoredIdempotencyKey> recent) {
         registry.rememberStored(key, recent);
     }
 

@@ -1,7 +1,6 @@
 package io.arqonbus.server.internal.runtime;
 
 import io.arqonbus.server.internal.channel.ChannelKey;
-import io.arqonbus.server.internal.history.HistoryQuery;
 import io.arqonbus.server.internal.history.HistoryStore;
 import io.arqonbus.server.internal.hub.Hub;
 import java.time.Clock;
@@ -20,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads, before traffic starts, the publications each stored channel kept within the dedup window,
- * so that their idempotency keys survive a restart (a durable store only; the in-memory store
+ * Reads, before traffic starts, the idempotency keys of the publications each stored channel kept
+ * within the dedup window ({@code HistoryStore.idempotencyKeys}: the file store reads only the keys,
+ * not whole envelopes), so that they survive a restart (a durable store only; the in-memory store
  * starts empty). The streams are read concurrently, at most {@code parallelism} at a time, and the
  * whole restore is bounded in time: a stream not read by then (or whose read fails) starts without
  * its keys, logged as {@code event=idempotency_keys_not_loaded}, and the bus starts anyway.
@@ -104,11 +104,10 @@ final class IdempotencyRestore {
     private CompletableFuture<Void> read(ChannelKey key, Instant since, AtomicInteger restored) {
         CompletableFuture<Void> read;
         try {
-            read = history.query(new HistoryQuery(key.room(), key.channel(), since, null, KEYS_PER_STREAM,
-                    HistoryQuery.Window.LATEST, false)).thenAccept(messages -> {
+            read = history.idempotencyKeys(key, since, KEYS_PER_STREAM).thenAccept(keys -> {
                         synchronized (applyLock) {
                             if (!closed) {
-                                hub.rememberStored(key, messages);
+                                hub.rememberStored(key, keys);
                                 restored.incrementAndGet();
                             }
                         }

@@ -141,6 +141,56 @@ class FileStoreRestartTest {
         }
     }
 
+    /** Publishes {@code {"n": n}} with an idempotency key, asking for a durable ack; returns the ack's payload. */
+    private static JsonNode publishWithKey(TestClient client, String id, String channel, String idempotencyKey)
+            throws Exception {
+        ObjectNode frame = TestClient.object();
+        frame.put("id", id);
+        frame.put("type", "message");
+        frame.put("room", "ledger");
+        frame.put("channel", channel);
+        frame.put("ack", "durable");
+        frame.set("payload", TestClient.object().put("text", "x".repeat(20_000)));
+        frame.putObject("metadata").put("idempotency_key", idempotencyKey);
+        client.send(frame);
+        JsonNode ack = client.await(f -> "ack".equals(f.path("type").asText())
+                && id.equals(f.path("request_id").asText()), TIMEOUT);
+        assertThat(ack.path("status").asText()).as("%s", ack).isEqualTo("success");
+        return ack.path("payload");
+    }
+
+    @Test
+    void idempotencyKeysStoredBeforeARestartStillMakeRetriesDuplicates() throws Exception {
+        ArqonBus first = start();
+        try (TestClient client = connect(first)) {
+            for (int n = 1; n <= 30; n++) {
+                String channel = n % 2 == 0 ? "even" : "odd";
+                assertThat(publishWithKey(client, "arq_k" + n, channel, "order-" + n).path("duplicate").asBoolean())
+                        .isFalse();
+            }
+            publishDurably(client, 31); // a publication without a key, on another channel
+        } finally {
+            first.stop().orTimeout(30, TimeUnit.SECONDS).join();
+        }
+
+        ArqonBus second = start();
+        try (TestClient client = connect(second)) {
+            // order-7 was the 4th publication on "odd", order-30 the 15th on "even".
+            JsonNode retry = publishWithKey(client, "arq_r7", "odd", "order-7");
+            assertThat(retry.path("duplicate").asBoolean()).as("%s", retry).isTrue();
+            assertThat(retry.path("offset").asLong()).isEqualTo(4);
+            JsonNode retryEven = publishWithKey(client, "arq_r30", "even", "order-30");
+            assertThat(retryEven.path("duplicate").asBoolean()).as("%s", retryEven).isTrue();
+            assertThat(retryEven.path("offset").asLong()).isEqualTo(15);
+            // A key stored on another channel is not a duplicate here.
+            JsonNode elsewhere = publishWithKey(client, "arq_x7", "even", "order-7");
+            assertThat(elsewhere.path("duplicate").asBoolean()).as("%s", elsewhere).isFalse();
+            assertThat(elsewhere.path("offset").asLong()).isEqualTo(16);
+        } finally {
+            second.stop().orTimeout(30, TimeUnit.SECONDS).join();
+        }
+    }
+
     @Test
     void aStoreThatCannotWriteTellsDurablePublishersAndTurnsHealthDegraded() throws Exception {
         ArqonBus bus = start();

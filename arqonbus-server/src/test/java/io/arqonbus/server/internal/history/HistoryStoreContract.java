@@ -265,6 +265,68 @@ public abstract class HistoryStoreContract {
         assertThat(offsets(latest)).containsExactly(6L, 5L);
     }
 
+    // ---- idempotency keys --------------------------------------------------------------------
+
+    /** Appends {@code metadata} (and {@code payload}) as publication {@code offset}'s JSON, stored at T0 + offset ms. */
+    private static void appendWith(HistoryStore store, long offset, String payload, String metadata) {
+        String json = "{\"id\":\"arq_m" + offset + "\",\"timestamp\":\"2026-12-01T06:00:00.000Z\",\"type\":\"message\","
+                + "\"version\":\"1.0\",\"payload\":" + payload + ",\"args\":{},\"metadata\":" + metadata
+                + ",\"room\":\"science\",\"channel\":\"explore\",\"sender\":\"arq_client_x\"}";
+        ByteBuf buf = Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8));
+        try {
+            join(store.append(EXPLORE, new StreamPosition(offset, EPOCH), buf, T0.plusMillis(offset)));
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void idempotencyKeysAreThoseOfTheDecodedEnvelopesOfTheNewestEntries() {
+        HistoryStore store = store();
+        String pos = ",\"offset\":%d,\"epoch\":\"e1\"}";
+        appendWith(store, 1, "{}", "{\"idempotency_key\":\"k1\"" + pos.formatted(1));
+        appendWith(store, 2, "{\"n\":2}", "{\"offset\":2,\"epoch\":\"e1\"}");
+        appendWith(store, 3, "{}", "{\"idempotency_key\":3" + pos.formatted(3));
+        appendWith(store, 4, "{\"metadata\":{\"idempotency_key\":\"from-the-payload\"}}",
+                "{\"trace\":{\"idempotency_key\":\"nested\"}" + pos.formatted(4));
+        appendWith(store, 5, "{\"text\":\"" + "x".repeat(70_000) + "\"}",
+                "{\"idempotency_key\":\"k5 \\\"quoted\\\" \\u00e9\"" + pos.formatted(5));
+        appendWith(store, 6, "{}", "{\"idempotency_key\":\"without-position\"}");
+        appendWith(store, 7, "{}", "{\"idempotency_key\":\"first\",\"idempotency_key\":\"last\"" + pos.formatted(7));
+        appendWith(store, 8, "{}", "{\"idempotency_key\":\"k8\",\"offset\":8.9,\"epoch\":\"e1\"}");
+        appendWith(store, 9, "[1,{\"a\":null}]", "{\"idempotency_key\":\"k9\",\"offset\":\"9\",\"epoch\":\"e1\"}");
+        appendWith(store, 10, "{}", "{\"idempotency_key\":\"k10\",\"offset\":99999999999999999999,\"epoch\":\"e1\"}");
+        appendWith(store, 11, "{}", "{\"idempotency_key\":\"k11\",\"offset\":11,\"epoch\":7}");
+        appendWith(store, 12, "{}", "{\"idempotency_key\":\"k12\",\"offset\":12,\"epoch\":\"e1\",\"x\":[true,{}]}");
+
+        List<StoredIdempotencyKey> all = join(store.idempotencyKeys(EXPLORE, T0, 100));
+        assertThat(all).extracting(StoredIdempotencyKey::key).containsExactly("k1", "k5 \"quoted\" é",
+                "without-position", "last", "k8", "k9", "k10", "k11", "k12");
+        assertThat(all.get(0)).isEqualTo(new StoredIdempotencyKey("k1", new StreamPosition(1, EPOCH), T0.plusMillis(1)));
+        assertThat(all.get(2).position()).isNull();
+        assertThat(all.get(4).position()).isEqualTo(new StreamPosition(8, EPOCH));
+        assertThat(all.get(5).position()).isNull();
+        assertThat(all.get(6).position()).isNull();
+        assertThat(all.get(7).position()).isNull();
+        assertThat(all.get(8).position()).isEqualTo(new StreamPosition(12, EPOCH));
+
+        for (Instant since : new Instant[] {null, T0, T0.plusMillis(5), T0.plusMillis(13)}) {
+            for (int limit : new int[] {0, 1, 4, 8, 100}) {
+                List<StoredIdempotencyKey> decoded = new ArrayList<>();
+                for (StoredMessage message : join(store.query(new HistoryQuery("science", "explore", since, null,
+                        limit, HistoryQuery.Window.LATEST, false)))) {
+                    StoredIdempotencyKey key = StoredIdempotencyKey.of(message);
+                    if (key != null) {
+                        decoded.add(key);
+                    }
+                }
+                assertThat(join(store.idempotencyKeys(EXPLORE, since, limit)))
+                        .as("since %s, limit %d", since, limit).isEqualTo(decoded);
+            }
+        }
+        assertThat(join(store.idempotencyKeys(SHARE, T0, 100))).isEmpty();
+    }
+
     // ---- concurrency -------------------------------------------------------------------------
 
     @Test

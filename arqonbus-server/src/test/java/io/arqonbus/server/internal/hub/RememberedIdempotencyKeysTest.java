@@ -12,6 +12,7 @@ import io.arqonbus.protocol.IdGenerator;
 import io.arqonbus.protocol.MessageType;
 import io.arqonbus.protocol.StreamPosition;
 import io.arqonbus.server.internal.history.MemoryHistoryStore;
+import io.arqonbus.server.internal.history.StoredIdempotencyKey;
 import io.arqonbus.server.internal.history.StoredMessage;
 import io.arqonbus.server.internal.metrics.BusMetrics;
 import io.arqonbus.server.internal.session.LoopContexts;
@@ -47,12 +48,12 @@ class RememberedIdempotencyKeysTest {
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 
-    private static StoredMessage stored(long offset, String idempotencyKey, Instant at, EnvelopeCodec codec) {
+    private static StoredIdempotencyKey stored(long offset, String idempotencyKey, Instant at, EnvelopeCodec codec) {
         String json = "{\"id\":\"arq_m" + offset + "\",\"timestamp\":\"2026-12-01T09:00:00.000Z\",\"type\":\"message\","
                 + "\"version\":\"1.0\",\"payload\":{},\"args\":{},\"metadata\":{\"idempotency_key\":\"" + idempotencyKey
                 + "\",\"offset\":" + offset + ",\"epoch\":\"e-before\"},\"room\":\"orders\",\"channel\":\"placed\","
                 + "\"sender\":\"arq_client_p\"}";
-        return StoredMessage.of(json.getBytes(StandardCharsets.UTF_8), offset, at, codec);
+        return StoredIdempotencyKey.of(StoredMessage.of(json.getBytes(StandardCharsets.UTF_8), offset, at, codec));
     }
 
     private Envelope message(String idempotencyKey) {
