@@ -209,8 +209,17 @@ public final class ConnectionLifecycle {
      * are told once the directory gave the channel's member count.
      */
     public Joined joinCounted(Session session, ChannelKey key, StreamPosition recover, int maxRecovery) {
+        return joinCounted(session, key, recover, maxRecovery, false);
+    }
+
+    /**
+     * As {@link #joinCounted(Session, ChannelKey, StreamPosition, int)}, for a channel that
+     * {@code madeBefore} (made for this join by {@link Hub#synced}, in a cluster) or not.
+     */
+    public Joined joinCounted(Session session, ChannelKey key, StreamPosition recover, int maxRecovery,
+            boolean madeBefore) {
         JoinResult result = hub.join(session, key, recover, maxRecovery);
-        if (result.created()) {
+        if (result.created() || madeBefore) {
             telemetry.emit(new TelemetryEvent.ChannelCreated(key.room(), key.channel(), session.clientId()));
         }
         MemberDirectory members = hub.members();

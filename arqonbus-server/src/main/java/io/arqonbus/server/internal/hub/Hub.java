@@ -418,11 +418,23 @@ public final class Hub implements AutoCloseable {
 
     /**
      * Completes once the channel (made when missing, as by {@link #join}) knows its stream's position:
-     * at once on one node, once the broker read the shared head in a cluster. Throws as {@link #join}.
+     * at once on one node (where nothing is made here), once the broker read the shared head in a
+     * cluster. Throws as {@link #join}.
      */
-    public CompletableFuture<Void> synced(Session session, ChannelKey key) {
-        return registry.create(key, session.clientId(), "dynamic", false, null, session,
-                ChannelRegistry.Origin.IMPLICIT).channel().synced();
+    public Synced synced(Session session, ChannelKey key) {
+        if (!support.broker().sequences()) {
+            return new Synced(CompletableFuture.completedFuture(null), false);
+        }
+        ChannelRegistry.Created made = registry.create(key, session.clientId(), "dynamic", false, null, session,
+                ChannelRegistry.Origin.IMPLICIT);
+        return new Synced(made.channel().synced(), made.created());
+    }
+
+    /**
+     * What {@link #synced} answers: when the channel knows its stream's position, and whether this
+     * call made the channel (the join that follows then reports it as created).
+     */
+    public record Synced(CompletableFuture<Void> ready, boolean created) {
     }
 
     /**

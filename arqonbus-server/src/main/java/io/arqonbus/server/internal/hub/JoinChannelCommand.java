@@ -76,39 +76,41 @@ final class JoinChannelCommand implements AsyncCommand {
             throw new CommandException(ErrorCode.MAX_SUBSCRIBERS, "This connection is already a member of "
                     + maxChannels + " channels (ARQONBUS_MAX_CHANNELS_PER_CONNECTION); leave one first");
         }
-        CompletableFuture<Void> synced;
+        Hub.Synced synced;
         try {
             synced = hub.synced(session, key);
         } catch (ChannelRefusedException e) {
             throw new CommandException(e.code(), e.getMessage());
         }
-        if (synced.isDone()) {
-            return join(context, key, recover, session);
+        boolean made = synced.created();
+        if (synced.ready().isDone()) {
+            return join(context, key, recover, session, made);
         }
         // In a cluster, a channel new to this node first subscribes to the shared stream and learns
         // its head (bounded wait): the reply's position is then one from which this node delivers
         // every later publication, whichever node accepts it.
-        return synced.copy().completeOnTimeout(null, SYNC_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+        return synced.ready().copy().completeOnTimeout(null, SYNC_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> null)
                 .thenComposeAsync(v -> {
                     try {
-                        return join(context, key, recover, session);
+                        return join(context, key, recover, session, made);
                     } catch (CommandException e) {
                         return CompletableFuture.failedFuture(e);
                     }
                 }, session.loop().loop());
     }
 
+    /** @param made whether the channel was made for this join before it (in a cluster, while syncing) */
     private CompletableFuture<CommandResult> join(CommandContext context, ChannelKey key, StreamPosition recover,
-            Session session) throws CommandException {
+            Session session, boolean made) throws CommandException {
         ConnectionLifecycle.Joined joined;
         try {
-            joined = lifecycle.joinCounted(session, key, recover, recoveryMaxMessages);
+            joined = lifecycle.joinCounted(session, key, recover, recoveryMaxMessages, made);
         } catch (ChannelRefusedException e) {
             throw new CommandException(e.code(), e.getMessage());
         }
         // member_count is the channel's on every node: a cluster's directory answers it
-        return joined.memberCount().thenCombine(answer(context, key, recover, session, joined.result()),
+        return joined.memberCount().thenCombine(answer(context, key, recover, session, joined.result(), made),
                 (count, reply) -> {
                     reply.data().put("member_count", count);
                     return reply;
@@ -116,13 +118,13 @@ final class JoinChannelCommand implements AsyncCommand {
     }
 
     private CompletableFuture<CommandResult> answer(CommandContext context, ChannelKey key, StreamPosition recover,
-            Session session, JoinResult result) {
+            Session session, JoinResult result, boolean made) {
         StreamPosition now = result.position();
         ObjectNode data = context.object();
         data.put("room", key.room());
         data.put("channel", key.channel());
         data.put("member_count", result.memberCount());
-        data.put("created", result.created());
+        data.put("created", result.created() || made);
         data.put("offset", now.offset());
         data.put("epoch", now.epoch());
         if (recover == null) {
