@@ -43,6 +43,7 @@ class SoakWorkloadTest {
         assertThat(json.path("lost").asLong()).isZero();
         assertThat(json.path("duplicates").asLong()).isZero();
         assertThat(json.path("errors").asLong()).isZero();
+        assertThat(json.path("dropped_by_close_code").size()).as(json.path("dropped_by_close_code").toString()).isZero();
         assertThat(json.path("durable_sent").asLong()).isPositive();
         assertThat(json.path("durable_acked").asLong()).isEqualTo(json.path("durable_sent").asLong());
         assertThat(json.path("durable_received").asLong()).isEqualTo(json.path("durable_expected_received").asLong());

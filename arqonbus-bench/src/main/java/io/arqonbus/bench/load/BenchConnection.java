@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import java.io.IOException;
@@ -42,6 +43,9 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
     private volatile State state = State.CONNECTING;
     private volatile boolean closing;
     private volatile boolean dropped;
+    /** The close code the server sent, or 1006 when the connection ended without a close frame. */
+    private volatile int closeCode = 1006;
+    private volatile String closeReason = "";
     private volatile ReplyHandler replies;
     private LoopStats stats;
     /** A subscriber's copy of the frame being scanned (grown to the largest frame; loop-confined). */
@@ -73,6 +77,16 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
     /** Whether it closed after it was ready without this side asking. */
     public boolean dropped() {
         return dropped;
+    }
+
+    /** The server's close code (1006: no close frame arrived), meaningful once {@link #closed()} completed. */
+    public int closeCode() {
+        return closeCode;
+    }
+
+    /** The server's close reason, empty when none was sent. */
+    public String closeReason() {
+        return closeReason;
     }
 
     public Channel channel() {
@@ -149,6 +163,21 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
             fail(ctx, new IOException("WebSocket handshake timed out"));
         }
         super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof CloseWebSocketFrame close) {
+            try {
+                closeCode = close.statusCode() < 0 ? 1005 : close.statusCode();
+                closeReason = close.reasonText();
+            } finally {
+                close.release();
+            }
+            ctx.close();
+            return;
+        }
+        super.channelRead(ctx, msg);
     }
 
     @Override

@@ -87,6 +87,7 @@ public final class LoadClient implements AutoCloseable {
                 .version(WebSocketVersion.V13)
                 .maxFramePayloadLength(MAX_FRAME)
                 .handshakeTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
+                .handleCloseFrames(false)
                 .withUTF8Validator(false)
                 .build();
         Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {

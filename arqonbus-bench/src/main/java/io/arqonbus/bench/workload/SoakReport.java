@@ -12,7 +12,9 @@ import io.arqonbus.bench.report.SoakRow;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * The JSON result of a soak run: totals (sent, delivered, lost, duplicates, durable acks, commands,
@@ -61,6 +63,11 @@ final class SoakReport {
             droppedByRole.put(role.name().toLowerCase(java.util.Locale.ROOT),
                     all.stream().filter(c -> c.role() == role && c.dropped()).count());
         }
+        ObjectNode droppedByCode = json.putObject("dropped_by_close_code");
+        all.stream().filter(BenchConnection::dropped)
+                .collect(Collectors.groupingBy(c -> c.closeCode() + (c.closeReason().isEmpty() ? ""
+                        : " " + c.closeReason()), TreeMap::new, Collectors.counting()))
+                .forEach(droppedByCode::put);
         json.put("errors", errors);
         drift(json, rows);
         json.put("csv", csv.toString());
