@@ -43,7 +43,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** {@link #start(Map, List, Path)} with the HTTP port open on a free loopback port. */
     public static ServerProcess startWithHttp(Map<String, String> env, List<String> args, Path log) {
-        return start(env, args, log, List.of(), "0");
+        return start(env, args, log, List.of(), "0", List.of());
     }
 
     /**
@@ -59,12 +59,23 @@ public final class ServerProcess implements AutoCloseable {
 
     /** {@link #start(Map, List, Path)} with more JVM options (e.g. a small direct memory). */
     public static ServerProcess start(Map<String, String> env, List<String> args, Path log, List<String> jvmOptions) {
-        return start(env, args, log, jvmOptions, "-1");
+        return start(env, args, log, jvmOptions, "-1", List.of());
+    }
+
+    /**
+     * {@link #start(Map, List, Path)} with the JVM launched through {@code launcher}, e.g.
+     * {@code ip netns exec <name>} to run it in a network namespace (the banner's address is then
+     * that namespace's loopback). The launcher must exec the JVM so that {@link #pid()} is its pid.
+     */
+    public static ServerProcess startThrough(List<String> launcher, Map<String, String> env, List<String> args,
+            Path log) {
+        return start(env, args, log, List.of(), "-1", launcher);
     }
 
     private static ServerProcess start(Map<String, String> env, List<String> args, Path log, List<String> jvmOptions,
-            String httpPort) {
-        List<String> command = new ArrayList<>(List.of(
+            String httpPort, List<String> launcher) {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
