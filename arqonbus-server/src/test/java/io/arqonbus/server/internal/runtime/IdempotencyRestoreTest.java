@@ -64,15 +64,13 @@ class IdempotencyRestoreTest {
     @Test
     void readsStreamsConcurrentlyButNoMoreThanTheParallelismAtOnce() throws Exception {
         SlowStore store = new SlowStore(Duration.ofMillis(100));
-        long started = System.nanoTime();
         int restored = new IdempotencyRestore(hub(store), store, CLOCK, 6, Duration.ofSeconds(20)).restore(STREAMS);
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(restored).isEqualTo(STREAMS.size());
         assertThat(store.queries.get()).isEqualTo(STREAMS.size());
+        // Concurrent (more than one query open at a time), never more than the parallelism; read from
+        // the store's own count rather than from the wall clock, which a loaded machine stretches.
         assertThat(store.maxInFlight.get()).isBetween(2, 6);
-        // One after another would take 24 × 100 ms; six at a time about 4 × 100 ms.
-        assertThat(took).isLessThan(Duration.ofMillis(24 * 100));
     }
 
     @Test
