@@ -39,6 +39,28 @@ public final class ArqonBusClientBuilder {
         return this;
     }
 
+    /**
+     * The keep-alive (default 20 s and 10 s, the server's own defaults): when nothing has arrived
+     * from the server for {@code interval}, the client sends a WebSocket ping; when nothing (a pong
+     * or any frame) arrives within {@code timeout} after it, the client drops the connection
+     * (a {@link ClientState#DISCONNECTED} event with code 1006 and a reason starting
+     * {@code keep-alive timeout}) and reconnects and recovers as after any broken connection. So a
+     * server that went silent (a frozen process, a half-open connection after a network partition)
+     * is noticed within {@code interval + timeout}.
+     */
+    public ArqonBusClientBuilder keepAlive(Duration interval, Duration timeout) {
+        settings.keepAliveInterval = positive(interval, "keepAlive interval");
+        settings.keepAliveTimeout = positive(timeout, "keepAlive timeout");
+        return this;
+    }
+
+    /** No keep-alive: a silent server is noticed only when a command times out or the OS reports the connection broken. */
+    public ArqonBusClientBuilder noKeepAlive() {
+        settings.keepAliveInterval = null;
+        settings.keepAliveTimeout = null;
+        return this;
+    }
+
     /** Frames kept while not connected (default {@value ClientSettings#DEFAULT_OUTBOX}). */
     public ArqonBusClientBuilder outboxCapacity(int capacity) {
         settings.outboxCapacity = atLeastOne(capacity, "outboxCapacity");

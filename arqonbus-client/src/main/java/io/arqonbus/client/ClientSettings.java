@@ -12,11 +12,16 @@ import java.util.function.Supplier;
 record ClientSettings(URI uri, Supplier<String> tokenSupplier, ReconnectPolicy reconnect, Duration commandTimeout,
         Duration connectTimeout, int outboxCapacity, int maxPendingPublications, int maxPendingCommands,
         Map<String, String> headers, HttpClient httpClient, ConnectionListener connectionListener,
-        FrameListener frameListener, Consumer<Throwable> errorHandler) {
+        FrameListener frameListener, Consumer<Throwable> errorHandler, Duration keepAliveInterval,
+        Duration keepAliveTimeout) {
     /** The default outbox capacity. */
     static final int DEFAULT_OUTBOX = 1000;
     /** The default bound of pending commands and of pending durable publications. */
     static final int DEFAULT_PENDING = 1000;
+    /** The default keep-alive interval: the server's own default ({@code ARQONBUS_KEEPALIVE_INTERVAL_SECONDS}). */
+    static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(20);
+    /** The default keep-alive timeout: the server's own default ({@code ARQONBUS_KEEPALIVE_TIMEOUT_SECONDS}). */
+    static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
 
     static final class Mutable {
         final URI uri;
@@ -32,6 +37,9 @@ record ClientSettings(URI uri, Supplier<String> tokenSupplier, ReconnectPolicy r
         ConnectionListener connectionListener = event -> { };
         FrameListener frameListener;
         Consumer<Throwable> errorHandler = Throwable::printStackTrace;
+        /** Null: keep-alive off. */
+        Duration keepAliveInterval = DEFAULT_KEEPALIVE_INTERVAL;
+        Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
 
         Mutable(URI uri) {
             String scheme = uri == null ? null : uri.getScheme();
@@ -47,7 +55,7 @@ record ClientSettings(URI uri, Supplier<String> tokenSupplier, ReconnectPolicy r
             headers.forEach(probe::header); // fails now, with the JDK's sentence, on a header it does not allow
             return new ClientSettings(uri, tokenSupplier, reconnect, commandTimeout, connectTimeout, outboxCapacity,
                     maxPendingPublications, maxPendingCommands, Map.copyOf(headers), http, connectionListener,
-                    frameListener, errorHandler);
+                    frameListener, errorHandler, keepAliveInterval, keepAliveTimeout);
         }
     }
 }

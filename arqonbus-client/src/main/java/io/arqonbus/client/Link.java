@@ -37,6 +37,8 @@ final class Link implements WebSocket.Listener {
     private WebSocket socket;
     private boolean sending;
     private boolean ended;
+    /** {@link System#nanoTime()} when the last frame of any kind arrived (or the link opened): the keep-alive's clock. */
+    private volatile long lastHeard = System.nanoTime();
 
     private Link(Handler handler, int maxQueued) {
         this.handler = handler;
@@ -57,6 +59,7 @@ final class Link implements WebSocket.Listener {
         synchronized (this) {
             socket = webSocket;
         }
+        lastHeard = System.nanoTime();
         handler.onOpen(this);
         webSocket.request(1);
     }
@@ -133,6 +136,11 @@ final class Link implements WebSocket.Listener {
 
     /** Drops the socket without a close handshake. */
     void abort() {
+        abort("connection aborted by the client");
+    }
+
+    /** Drops the socket without a close handshake; the link ends with 1006 and {@code reason}. */
+    void abort(String reason) {
         WebSocket ws;
         synchronized (this) {
             ws = socket;
@@ -140,11 +148,50 @@ final class Link implements WebSocket.Listener {
         if (ws != null) {
             ws.abort();
         }
-        end(CloseCodeTable.ABNORMAL, "connection aborted by the client");
+        end(CloseCodeTable.ABNORMAL, reason);
+    }
+
+    /** Sends a WebSocket ping (for the keep-alive); a failure to send is left to the keep-alive's timeout. */
+    void ping() {
+        WebSocket ws;
+        synchronized (this) {
+            ws = socket;
+        }
+        if (ws != null) {
+            try {
+                ws.sendPing(ByteBuffer.allocate(0)).exceptionally(e -> null);
+            } catch (RuntimeException e) {
+                // e.g. a ping still being sent: the timeout decides
+            }
+        }
+    }
+
+    /** When the last frame of any kind arrived, in {@link System#nanoTime()}. */
+    long lastHeard() {
+        return lastHeard;
+    }
+
+    synchronized boolean hasEnded() {
+        return ended;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        lastHeard = System.nanoTime();
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        lastHeard = System.nanoTime();
+        webSocket.request(1);
+        return null;
     }
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        lastHeard = System.nanoTime();
         partial.append(data);
         if (last) {
             String text = partial.toString();
@@ -157,6 +204,7 @@ final class Link implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        lastHeard = System.nanoTime();
         webSocket.request(1);
         return null;
     }

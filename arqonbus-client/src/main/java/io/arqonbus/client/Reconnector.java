@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * Keeps one connection open: opens a {@link Link} with a token from the supplier, waits for the
  * welcome, and when the link ends applies the {@link CloseCodeTable}: reconnect after the
  * {@link ReconnectPolicy}'s delay, ask the supplier for a new token after 4003, or stop. Also
- * sends {@code refresh} before the token expires. Timers run on one daemon thread; at most one
- * reconnect, one welcome deadline and one refresh are scheduled at a time.
+ * sends {@code refresh} before the token expires, and watches the link with a {@link KeepAlive}.
+ * Timers run on one daemon thread; at most one reconnect, one welcome deadline, one refresh and
+ * one keep-alive check are scheduled at a time.
  */
 final class Reconnector implements Link.Handler {
     /** What the client does at each step. */
@@ -162,6 +163,7 @@ final class Reconnector implements Link.Handler {
         link = opened;
         token = attemptToken;
         welcomed = false;
+        KeepAlive.watch(opened, timers, settings.keepAliveInterval(), settings.keepAliveTimeout());
         timers.schedule(() -> {
             synchronized (this) {
                 if (link == opened && !welcomed) {
