@@ -4,6 +4,7 @@ import { Emitter } from "./emitter.js";
 import { ArqonBusError } from "./errors.js";
 import { type Filter, type FilterHost, type FilterOptions, FilterSubscription } from "./filter.js";
 import { newId, newIdempotencyKey } from "./ids.js";
+import { KeepAlive } from "./keepalive.js";
 import { type Request, Requests } from "./requests.js";
 import { type ChannelEvent, type SubscribeOptions, Subscription, type SubscriptionHost } from "./subscription.js";
 import { TokenRefresher } from "./token.js";
@@ -35,6 +36,17 @@ export interface ClientOptions {
   publishTimeoutMs?: number;
   /** Time from opening the socket to the welcome frame before the attempt is abandoned (10000 ms). */
   connectTimeoutMs?: number;
+  /**
+   * Keep-alive (default true): when nothing has arrived from the server for `keepAliveIntervalMs`,
+   * the client sends the `ping` command; when nothing arrives within `keepAliveTimeoutMs` after
+   * it, the client drops the socket (a `disconnected` event with code 1006 and a reason starting
+   * `keep-alive timeout`) and reconnects and recovers as after any broken connection.
+   */
+  keepAlive?: boolean;
+  /** Quiet time before a keep-alive `ping` in ms (20000, the server's own keep-alive interval). */
+  keepAliveIntervalMs?: number;
+  /** Time the `ping` may go unanswered before the connection counts as dead, in ms (10000). */
+  keepAliveTimeoutMs?: number;
 }
 
 const OPEN = 1;
@@ -59,6 +71,7 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
   private readonly filters = new Set<FilterSubscription>();
   private readonly WebSocketImpl: WebSocketConstructor;
   private readonly refresher: TokenRefresher;
+  private readonly keepAlive: KeepAlive | undefined;
 
   constructor(readonly url: string, private readonly options: ClientOptions = {}) {
     super();
@@ -70,6 +83,17 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
     this.WebSocketImpl = impl;
     this.backoff = new Backoff({ minDelayMs: options.minReconnectDelayMs, maxDelayMs: options.maxReconnectDelayMs });
     this.requests = new Requests(options.maxOutbox ?? 1000);
+    this.keepAlive = options.keepAlive === false ? undefined : new KeepAlive(
+        positive(options.keepAliveIntervalMs, 20_000, "keepAliveIntervalMs"),
+        positive(options.keepAliveTimeoutMs, 10_000, "keepAliveTimeoutMs"),
+        () => {
+          try {
+            this.socket?.send(JSON.stringify({ id: newId(), type: "command", command: "ping", args: {} }));
+          } catch {
+            // not writable: the timeout decides
+          }
+        },
+        (reason) => this.dropDead(reason));
     this.refresher = new TokenRefresher(
         async () => (this.options.getToken ? await this.options.getToken() : undefined) ?? undefined,
         async (token) => {
@@ -267,7 +291,11 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
     this.socket = socket;
     this.welcomed = false;
     this.connectTimer = setTimeout(() => socket.close(4100, "no welcome"), this.options.connectTimeoutMs ?? 10_000);
-    socket.onmessage = (event) => { if (this.socket === socket) this.onFrame(String(event.data)); };
+    socket.onmessage = (event) => {
+      if (this.socket !== socket) return;
+      this.keepAlive?.heard();
+      this.onFrame(String(event.data));
+    };
     socket.onclose = (event) => { if (this.socket === socket) this.onClose(event.code, event.reason); };
     socket.onerror = () => { /* a close event follows */ };
   }
@@ -300,6 +328,7 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
     this.id = clientId;
     this.backoff.reset();
     this.setState("connected");
+    this.keepAlive?.start();
     for (const subscription of this.subscriptions.values()) this.join(subscription);
     for (const filter of this.filters) this.filterSubscribe(filter);
     for (const request of this.requests.drain()) this.write(request);
@@ -357,9 +386,31 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
     if (!taken) this.emit("message", message);
   }
 
+  /**
+   * The keep-alive found the server silent: drop the socket without waiting for a close handshake
+   * that will not come (`terminate()` where the WebSocket has it, as `ws` does; else `close()`,
+   * whose late close event is ignored) and go on as after an abnormal close.
+   */
+  private dropDead(reason: string): void {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = undefined;
+    socket.onmessage = null;
+    socket.onclose = null;
+    try {
+      const terminate = (socket as { terminate?: () => void }).terminate;
+      if (typeof terminate === "function") terminate.call(socket);
+      else socket.close(4000, "keep-alive timeout");
+    } catch {
+      // already closing: nothing more to do with it
+    }
+    this.onClose(1006, reason);
+  }
+
   private onClose(code: number, reason: string): void {
     this.socket = undefined;
     this.welcomed = false;
+    this.keepAlive?.stop();
     clearTimeout(this.connectTimer);
     this.refresher.cancel();
     for (const subscription of this.subscriptions.values()) subscription.disconnected();
@@ -394,6 +445,7 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
     this.refresher.cancel();
+    this.keepAlive?.stop();
     clearTimeout(this.connectTimer);
     const socket = this.socket;
     this.socket = undefined;
@@ -412,4 +464,13 @@ export class ArqonBusClient extends Emitter<ClientEvents> implements Subscriptio
     this.currentState = state;
     this.emit("state", state);
   }
+}
+
+/** An option that must be a positive number of ms when given. */
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === "number" && Number.isFinite(value) && value > 0)) {
+    throw new ArqonBusError("INVALID_OPTION", `${name}: ${String(value)} (expected: a number of ms > 0)`);
+  }
+  return value;
 }
