@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * loaded machine), reported as a 1006 {@code keep-alive timeout} disconnect; after SIGCONT the
  * client reconnects by itself and recovers by position the publications it missed. A healthy idle
  * connection (the server's own keep-alive off, so only the client's pings and their pongs cross
- * it) stays open over many intervals.
+ * it) stays open over many intervals, and the server's own pings are still answered.
  */
 @Timeout(120)
 class KeepAliveTest {
@@ -34,6 +34,10 @@ class KeepAliveTest {
 
     @RegisterExtension
     static final ArqonBusExtension quietServer = new ArqonBusExtension(b -> b.keepAliveInterval(Duration.ZERO));
+
+    @RegisterExtension
+    static final ArqonBusExtension pingingServer = new ArqonBusExtension(b -> b.keepAliveInterval(Duration.ofSeconds(1))
+            .keepAliveTimeout(Duration.ofSeconds(1)));
 
     @TempDir
     Path dir;
@@ -106,6 +110,20 @@ class KeepAliveTest {
             client.connect().get(20, TimeUnit.SECONDS);
             // Only pings and pongs cross this connection: were a pong not taken as life, the client
             // would drop it after 2.3 s.
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
+                    .until(() -> client.state() == ClientState.CONNECTED);
+            assertThat(events.states()).containsExactly(ClientState.CONNECTING, ClientState.CONNECTED);
+        }
+    }
+
+    @Test
+    void theServersPingsAreStillAnsweredWithTheClientsOwnKeepAliveOff() throws Exception {
+        Recorder events = new Recorder();
+        try (ArqonBusClient client = ArqonBusClient.builder(pingingServer.wsUri()).noKeepAlive().onStateChange(events)
+                .build()) {
+            client.connect().get(20, TimeUnit.SECONDS);
+            // The server pings after 1 s of quiet and closes with 1011 one second later unless the
+            // JDK answers (the SDK watches pings and pongs for its keep-alive, the JDK still answers).
             await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
                     .until(() -> client.state() == ClientState.CONNECTED);
             assertThat(events.states()).containsExactly(ClientState.CONNECTING, ClientState.CONNECTED);
