@@ -15,7 +15,9 @@ export type ClientErrorCode =
   /** the server closed the connection because a frame of ours was too large (1009) */
   | "MESSAGE_TOO_BIG"
   /** a subscription was unsubscribed while its join was pending */
-  | "UNSUBSCRIBED";
+  | "UNSUBSCRIBED"
+  /** the constructor was given an option out of range (e.g. `keepAliveIntervalMs: 0`) */
+  | "INVALID_OPTION";
 
 export class ArqonBusError extends Error {
   /** The SDK's code (ClientErrorCode) or the server's `error_code`. */

@@ -99,3 +99,10 @@ test("a healthy idle connection stays open over many keep-alive intervals", asyn
   assert.deepEqual(events, ["connected"]);
   c.close();
 });
+
+test("a keep-alive option that is not a positive number of ms is refused with its name", () => {
+  assert.throws(() => new ArqonBusClient(server.url, { WebSocket, keepAliveIntervalMs: 0 }),
+      { code: "INVALID_OPTION", message: "keepAliveIntervalMs: 0 (expected: a number of ms > 0)" });
+  assert.throws(() => new ArqonBusClient(server.url, { WebSocket, keepAliveTimeoutMs: Number.NaN }),
+      { code: "INVALID_OPTION", message: "keepAliveTimeoutMs: NaN (expected: a number of ms > 0)" });
+});

@@ -129,4 +129,15 @@ class KeepAliveTest {
             assertThat(events.states()).containsExactly(ClientState.CONNECTING, ClientState.CONNECTED);
         }
     }
+
+    @Test
+    void aKeepAliveOfZeroOrNothingIsRefusedWithItsName() {
+        ArqonBusClientBuilder builder = ArqonBusClient.builder(java.net.URI.create("ws://127.0.0.1:9/"));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> builder.keepAlive(Duration.ZERO, Duration.ofSeconds(1)))
+                .withMessage("keepAlive interval: PT0S (expected: > 0)");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> builder.keepAlive(Duration.ofSeconds(1), null))
+                .withMessage("keepAlive timeout: null (expected: > 0)");
+    }
 }
