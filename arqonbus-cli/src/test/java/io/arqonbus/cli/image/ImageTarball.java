@@ -136,12 +136,15 @@ public final class ImageTarball {
         }
     }
 
+    /** The entry's mode, and its owner when running as root (as an engine does; others keep their own). */
     private static void own(Path path, TarArchiveEntry entry) throws IOException {
         if (entry.isSymbolicLink()) {
             return;
         }
-        Files.setAttribute(path, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(path, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+        if ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0) {
+            Files.setAttribute(path, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+        }
         Files.setPosixFilePermissions(path, permissions(entry.getMode()));
     }
 
