@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,15 +104,25 @@ public final class BaseImageBuilder {
         env.put("JAVA_HOME", JAVA_HOME);
         env.put("PATH", JAVA_HOME + "/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("LANG", "C.UTF-8");
-        Jib.fromScratch()
-                .setFormat(ImageFormat.Docker)
-                .addFileEntriesLayer(userland.build())
-                .addFileEntriesLayer(runtime.build())
-                .setEnvironment(env)
-                .setCreationTime(MODIFIED)
-                .containerize(Containerizer.to(TarImage.at(output).named("arqonbus/base:local"))
-                        .setApplicationLayersCache(rootfs.resolveSibling("jib-cache"))
-                        .setOfflineMode(true));
+        // Jib's layer cache only serves this one build: the tarball itself is what is cached.
+        Path layers = Files.createTempDirectory(rootfs.getParent(), "jib-layers");
+        try {
+            Jib.fromScratch()
+                    .setFormat(ImageFormat.Docker)
+                    .addFileEntriesLayer(userland.build())
+                    .addFileEntriesLayer(runtime.build())
+                    .setEnvironment(env)
+                    .setCreationTime(MODIFIED)
+                    .containerize(Containerizer.to(TarImage.at(output).named("arqonbus/base:local"))
+                            .setApplicationLayersCache(layers)
+                            .setOfflineMode(true));
+        } finally {
+            try (Stream<Path> files = Files.walk(layers)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
     }
 
     /** Every file and directory under the root, in order, the root itself left out. */
