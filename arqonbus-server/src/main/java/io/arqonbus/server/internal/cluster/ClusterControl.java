@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.server.casil.CasilPolicy;
+import io.arqonbus.server.config.ChannelSlowConsumerPolicy;
 import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.internal.channel.ChannelKey;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
@@ -87,6 +88,7 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
     private final String webhooksKey;
     private final String casilKey;
     private final String feedChannel;
+    private final RuleSweep sweep;
     /** Where every change from Redis is applied, one at a time, in order. */
     private final EventExecutor worker;
     private final ControlApplier applier;
@@ -98,6 +100,8 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
     private volatile StatefulRedisPubSubConnection<String, String> feed;
     private volatile ScheduledFuture<?> check;
     private volatile boolean closed;
+    /** Why Redis was last found unreachable (a change or a check failed), or {@code null} once it answered again. */
+    private volatile String unreachable;
 
     /** One change as published: {@code version|node|kind|field\n<value>}. */
     record Change(long version, String node, String kind, String field, String value) {
@@ -135,6 +139,8 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         this.casilKey = prefix + "{control}:casil";
         this.feedChannel = prefix + "control";
         this.worker = link.executor().next();
+        this.sweep = new RuleSweep(nodeId, prefix + "node:", webhooksKey, versionKey, feedChannel, applier, webhooks,
+                worker);
     }
 
     /**
@@ -171,12 +177,33 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         hub.channelChanges(this);
         webhooks.onChange(this);
         casil.onReload(this::reloaded);
+        casil.checkBeforeReload(this::checkAvailable);
         long period = CHECK_INTERVAL.toMillis();
         check = worker.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
         return this;
     }
 
     // ---- this node's changes, announced --------------------------------------------------
+
+    /**
+     * Refuses a change this node could not share now: the control connection is down, or the last
+     * change or check found Redis unreachable (until a check answers again). A change made anyway
+     * would stay on this node and the nodes would diverge (docs/cluster.md, "Control plane").
+     *
+     * @throws StoreUnavailableException naming Redis and the reason
+     */
+    @Override
+    public void checkAvailable() {
+        StatefulRedisConnection<String, String> conn = commands;
+        if (closed) {
+            return;
+        }
+        String reason = conn == null || !conn.isOpen() ? "lost the connection" : unreachable;
+        if (reason != null) {
+            throw new StoreUnavailableException("the cluster cannot share this change now (" + link.description()
+                    + ": " + reason + "); nothing was changed, retry once Redis answers");
+        }
+    }
 
     @Override
     public void created(ChannelKey key, String createdBy, Set<String> admitted) {
@@ -188,6 +215,10 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         value.put("room", key.room());
         value.put("channel", key.channel());
         value.put("created_by", createdBy);
+        ChannelSlowConsumerPolicy slowConsumer = hub.slowConsumerPolicy(key);
+        if (slowConsumer != null) {
+            value.put("slow_consumer", slowConsumer.wireName());
+        }
         if (admitted != null) {
             ArrayNode members = value.putArray("members");
             admitted.forEach(members::add);
@@ -206,12 +237,23 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
 
     @Override
     public void registered(String ruleId, String rule) {
-        announce(webhooksKey, "hset", ruleId, rule, WEBHOOK_REGISTERED);
+        String shared = rule;
+        try {
+            // The owner's node, so that the other nodes can remove a connection's rule once that node is gone.
+            shared = ((ObjectNode) mapper.readTree(rule)).put("node", nodeId).toString();
+        } catch (Exception e) {
+            log.atWarn().addKeyValue("event", "control_rule_unreadable").addKeyValue("rule", ruleId)
+                    .addKeyValue("msg", e.getMessage()).log("control_rule_unreadable");
+        }
+        announce(webhooksKey, "hset", ruleId, shared, WEBHOOK_REGISTERED);
     }
 
     @Override
     public void unregistered(String ruleId) {
-        announce(webhooksKey, "hdel", ruleId, "", WEBHOOK_UNREGISTERED);
+        announce(webhooksKey, "hdel", ruleId, "", WEBHOOK_UNREGISTERED).exceptionally(error -> {
+            sweep.removeLater(ruleId);
+            return null;
+        });
     }
 
     /** Runs under the policy holder's lock, so the announcements go out in the order of the reloads. */
@@ -221,14 +263,15 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         announce(casilKey, "set", "policy", snapshot, CASIL_RELOADED);
     }
 
-    private void announce(String key, String op, String field, String value, String kind) {
+    private CompletableFuture<Long> announce(String key, String op, String field, String value, String kind) {
         StatefulRedisConnection<String, String> conn = commands;
         if (conn == null || closed) {
-            return;
+            return CompletableFuture.completedFuture(0L);
         }
-        conn.async().<Long>eval(CHANGE, ScriptOutputType.INTEGER, new String[] {key, versionKey},
+        return conn.async().<Long>eval(CHANGE, ScriptOutputType.INTEGER, new String[] {key, versionKey},
                 op, field, value, feedChannel, nodeId, kind).toCompletableFuture().whenComplete((version, error) -> {
                     if (error != null) {
+                        unreachable = String.valueOf(Failures.unwrap(error).getMessage());
                         log.atWarn()
                                 .addKeyValue("event", "control_change_failed")
                                 .addKeyValue("code", "STORAGE_UNAVAILABLE")
@@ -279,7 +322,11 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
             return; // never ends the periodic check; the next one tries again
         }
         read.whenComplete((version, error) -> {
-            if (error == null) {
+            if (error != null) {
+                unreachable = String.valueOf(Failures.unwrap(error).getMessage());
+            } else {
+                unreachable = null;
+                sweep.run(conn);
                 long current = version == null ? 0 : Long.parseLong(version);
                 worker.execute(() -> {
                     if (current != applied && !loading) {
