@@ -7,6 +7,8 @@ import io.arqonbus.server.casil.CasilPolicy;
 import io.arqonbus.server.config.ChannelSlowConsumerPolicy;
 import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.cron.CronJobChanges;
+import io.arqonbus.server.internal.cron.CronScheduler;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
 import io.arqonbus.server.internal.hub.ChannelChanges;
 import io.arqonbus.server.internal.hub.Hub;
@@ -53,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>A change made while Redis cannot be reached takes effect on its node only (logged as
  * {@code control_change_failed}).
  */
-public final class ClusterControl implements ChannelChanges, WebhookRuleChanges, AutoCloseable {
+public final class ClusterControl implements ChannelChanges, WebhookRuleChanges, CronJobChanges, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterControl.class);
     /** How often a node compares its version with the cluster's. */
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
@@ -69,13 +71,17 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
     /** Reads the whole state and its version in one step. */
     static final String STATE = """
             return {redis.call('GET', KEYS[1]) or '0', redis.call('HGETALL', KEYS[2]),
-                    redis.call('HGETALL', KEYS[3]), redis.call('GET', KEYS[4]) or ''}
+                    redis.call('HGETALL', KEYS[3]), redis.call('GET', KEYS[4]) or '', redis.call('HGETALL', KEYS[5])}
             """;
     static final String CHANNEL_CREATED = "channel_created";
     static final String CHANNEL_DELETED = "channel_deleted";
     static final String WEBHOOK_REGISTERED = "webhook_registered";
     static final String WEBHOOK_UNREGISTERED = "webhook_unregistered";
     static final String CASIL_RELOADED = "casil_reloaded";
+    static final String CRON_SCHEDULED = "cron_scheduled";
+    static final String CRON_CANCELLED = "cron_cancelled";
+    /** A durable job made its last run: its entry leaves the state; every node finishes it by itself. */
+    static final String CRON_FINISHED = "cron_finished";
 
     private final RedisLink link;
     private final String nodeId;
@@ -87,6 +93,8 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
     private final String channelsKey;
     private final String webhooksKey;
     private final String casilKey;
+    private final String cronKey;
+    private final CronScheduler cron;
     private final String feedChannel;
     private final RuleSweep sweep;
     /** Where every change from Redis is applied, one at a time, in order. */
@@ -124,19 +132,21 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
     }
 
     public ClusterControl(RedisLink link, String nodeId, Hub hub, CasilPolicyHolder casil, Webhooks webhooks,
-            ObjectMapper mapper) {
+            CronScheduler cron, ObjectMapper mapper) {
+        this.cron = cron;
         this.link = link;
         this.nodeId = nodeId;
         this.hub = hub;
         this.casil = casil;
         this.webhooks = webhooks;
         this.mapper = mapper;
-        this.applier = new ControlApplier(hub, casil, webhooks, mapper);
+        this.applier = new ControlApplier(hub, casil, webhooks, cron, mapper);
         String prefix = link.config().keyPrefix();
         this.versionKey = prefix + "{control}:version";
         this.channelsKey = prefix + "{control}:channels";
         this.webhooksKey = prefix + "{control}:webhooks";
         this.casilKey = prefix + "{control}:casil";
+        this.cronKey = prefix + "{control}:cron";
         this.feedChannel = prefix + "control";
         this.worker = link.executor().next();
         this.sweep = new RuleSweep(nodeId, prefix + "node:", webhooksKey, versionKey, feedChannel, applier, webhooks,
@@ -176,6 +186,7 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         }
         hub.channelChanges(this);
         webhooks.onChange(this);
+        cron.onChange(this);
         casil.onReload(this::reloaded);
         casil.checkBeforeReload(this::checkAvailable);
         long period = CHECK_INTERVAL.toMillis();
@@ -254,6 +265,26 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
             sweep.removeLater(ruleId);
             return null;
         });
+    }
+
+    @Override
+    public void scheduled(String jobId, String shared) {
+        announce(cronKey, "hset", jobId, shared, CRON_SCHEDULED);
+    }
+
+    @Override
+    public void cancelled(String jobId) {
+        announce(cronKey, "hdel", jobId, "", CRON_CANCELLED);
+    }
+
+    @Override
+    public void finished(String jobId) {
+        StatefulRedisConnection<String, String> conn = commands;
+        if (conn != null && !closed) {
+            // Every node finishes the job: the first removes its entry, the others find it gone.
+            conn.async().eval(RuleSweep.REMOVE, ScriptOutputType.INTEGER, new String[] {cronKey, versionKey},
+                    jobId, feedChannel, nodeId, CRON_FINISHED);
+        }
     }
 
     /** Runs under the policy holder's lock, so the announcements go out in the order of the reloads. */
@@ -346,7 +377,7 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         loading = true;
         CompletableFuture<Void> done = new CompletableFuture<>();
         conn.async().<List<Object>>eval(STATE, ScriptOutputType.MULTI,
-                new String[] {versionKey, channelsKey, webhooksKey, casilKey}).toCompletableFuture()
+                new String[] {versionKey, channelsKey, webhooksKey, casilKey, cronKey}).toCompletableFuture()
                 .whenComplete((state, error) -> worker.execute(() -> {
                     loading = false;
                     if (error != null) {
@@ -382,6 +413,7 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         }
         hub.channelChanges(ChannelChanges.NONE);
         webhooks.onChange(WebhookRuleChanges.NONE);
+        cron.onChange(CronJobChanges.NONE);
         StatefulRedisPubSubConnection<String, String> subscriber = feed;
         if (subscriber != null && subscriber.isOpen()) {
             subscriber.async().unsubscribe(feedChannel);

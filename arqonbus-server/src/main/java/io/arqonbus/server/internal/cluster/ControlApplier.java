@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.server.casil.CasilPolicyException;
 import io.arqonbus.server.config.ChannelSlowConsumerPolicy;
 import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.cron.CronScheduler;
 import io.arqonbus.server.internal.hub.Hub;
 import io.arqonbus.server.internal.inspect.CasilCommands;
 import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
@@ -33,6 +34,7 @@ final class ControlApplier {
     private final Hub hub;
     private final CasilPolicyHolder casil;
     private final Webhooks webhooks;
+    private final CronScheduler cron;
     private final ObjectMapper mapper;
     /** The rules of connections on other nodes this node holds copies of: rule id → the owner's node. */
     private final Map<String, String> connectionRules = new ConcurrentHashMap<>();
@@ -40,7 +42,8 @@ final class ControlApplier {
     private final Set<ChannelKey> shared = ConcurrentHashMap.newKeySet();
     private volatile String casilApplied = "";
 
-    ControlApplier(Hub hub, CasilPolicyHolder casil, Webhooks webhooks, ObjectMapper mapper) {
+    ControlApplier(Hub hub, CasilPolicyHolder casil, Webhooks webhooks, CronScheduler cron, ObjectMapper mapper) {
+        this.cron = cron;
         this.hub = hub;
         this.casil = casil;
         this.webhooks = webhooks;
@@ -70,6 +73,11 @@ final class ControlApplier {
                 case ClusterControl.WEBHOOK_REGISTERED -> applyRule(change.field(), change.value());
                 case ClusterControl.WEBHOOK_UNREGISTERED -> removeRule(change.field());
                 case ClusterControl.CASIL_RELOADED -> applyCasil(change.value(), change.node());
+                case ClusterControl.CRON_SCHEDULED -> cron.applyCopy(change.value());
+                case ClusterControl.CRON_CANCELLED -> cron.removeCopy(change.field());
+                case ClusterControl.CRON_FINISHED -> {
+                    // every node finishes the job by itself
+                }
                 default -> log.atWarn().addKeyValue("event", "control_change_unknown")
                         .addKeyValue("change", change.kind()).addKeyValue("from", change.node())
                         .log("control_change_unknown");
@@ -194,6 +202,7 @@ final class ControlApplier {
         Map<String, String> channels = pairs(state.get(1));
         Map<String, String> rules = pairs(state.get(2));
         String policy = String.valueOf(state.get(3));
+        Map<String, String> jobs = state.size() > 4 ? pairs(state.get(4)) : Map.of();
         boolean wentBack = version < applied;
         if (wentBack) {
             log.atWarn()
@@ -216,7 +225,15 @@ final class ControlApplier {
         for (Map.Entry<String, String> rule : rules.entrySet()) {
             applyRule(rule.getKey(), rule.getValue());
         }
+        for (String job : jobs.values()) {
+            cron.applyCopy(job);
+        }
         if (!wentBack) {
+            for (String id : cron.copyIds()) {
+                if (!jobs.containsKey(id)) {
+                    cron.removeCopy(id);
+                }
+            }
             for (ChannelKey key : Set.copyOf(shared)) {
                 if (!present.contains(key)) {
                     deleteChannel(ClusterControl.field(key), "state");
