@@ -100,7 +100,7 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
     /** Where every change from Redis is applied, one at a time, in order. */
     private final EventExecutor worker;
     private final ControlApplier applier;
-    private final ArrayDeque<Change> held = new ArrayDeque<>();
+    private final ArrayDeque<ControlChange> held = new ArrayDeque<>();
     // Touched on the worker only.
     private long applied = -1;
     private boolean loading;
@@ -110,26 +110,6 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
     private volatile boolean closed;
     /** Why Redis was last found unreachable (a change or a check failed), or {@code null} once it answered again. */
     private volatile String unreachable;
-
-    /** One change as published: {@code version|node|kind|field\n<value>}. */
-    record Change(long version, String node, String kind, String field, String value) {
-        static Change parse(String message) {
-            int newline = message.indexOf('\n');
-            if (newline < 0) {
-                return null;
-            }
-            String[] header = message.substring(0, newline).split("\\|", 4);
-            if (header.length < 4) {
-                return null;
-            }
-            try {
-                return new Change(Long.parseLong(header[0]), header[1], header[2], header[3],
-                        message.substring(newline + 1));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-    }
 
     public ClusterControl(RedisLink link, String nodeId, Hub hub, CasilPolicyHolder casil, Webhooks webhooks,
             CronScheduler cron, ObjectMapper mapper) {
@@ -169,7 +149,7 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
             subscriber.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {
-                    Change change = Change.parse(message);
+                    ControlChange change = ControlChange.parse(message);
                     if (change != null && !closed) {
                         worker.execute(() -> received(change));
                     }
@@ -197,11 +177,9 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
     // ---- this node's changes, announced --------------------------------------------------
 
     /**
-     * Refuses a change this node could not share now: the control connection is down, or the last
-     * change or check found Redis unreachable (until a check answers again). A change made anyway
-     * would stay on this node and the nodes would diverge (docs/cluster.md, "Control plane").
-     *
-     * @throws StoreUnavailableException naming Redis and the reason
+     * Refuses a change this node could not share now (its control connection is down, or the last
+     * change or check found Redis unreachable, until a check answers): made anyway, it would stay
+     * on this node and the nodes would diverge (docs/cluster.md, "Control plane").
      */
     @Override
     public void checkAvailable() {
@@ -321,7 +299,7 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
 
     // ---- the cluster's changes, applied on the worker ------------------------------------
 
-    private void received(Change change) {
+    private void received(ControlChange change) {
         if (loading) {
             held.addLast(change);
             return;

@@ -65,7 +65,7 @@ final class ControlApplier {
     }
 
     /** Applies one change another node made. */
-    void apply(ClusterControl.Change change) {
+    void apply(ControlChange change) {
         try {
             switch (change.kind()) {
                 case ClusterControl.CHANNEL_CREATED -> createChannel(mapper.readTree(change.value()), change.node());

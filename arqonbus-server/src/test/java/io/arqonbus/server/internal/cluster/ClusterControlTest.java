@@ -19,6 +19,7 @@ import io.arqonbus.server.testing.TestRedis;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -149,17 +150,7 @@ class ClusterControlTest {
     void aWebhookRuleRegisteredOnOneNodeFiresOncePerPublicationAcceptedOnAnother() throws Exception {
         Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
         AtomicInteger total = new AtomicInteger();
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            JsonNode body = TestClient.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            String id = body.path("event_id").asText(body.toString());
-            deliveries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-            total.incrementAndGet();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        receiver.start();
-        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        String url = startReceiver(deliveries, total);
 
         TestClient owner = admin(0);
         String ruleId = data(reply(owner, "op.webhook.register",
@@ -272,5 +263,74 @@ class ClusterControlTest {
 
     private static String rules(TestClient admin) throws Exception {
         return data(reply(admin, "op.webhook.list", "{}")).path("rules").toString();
+    }
+
+    /** Starts a loopback HTTP receiver counting deliveries by event id; answers its URL. */
+    private String startReceiver(Map<String, AtomicInteger> deliveries, AtomicInteger total) throws Exception {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            JsonNode body = TestClient.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String id = body.path("event_id").asText(body.toString());
+            deliveries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            total.incrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+    }
+
+    @Test
+    void aPublicationWhoseOwnMessageWasLostReachesTheWebhookOnceFromTheNodeThatAcceptedIt() throws Exception {
+        Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        AtomicInteger total = new AtomicInteger();
+        String url = startReceiver(deliveries, total);
+        String ruleId = data(reply(admin(0), "op.webhook.register",
+                "{\"url\":\"" + url + "\",\"room\":\"science\",\"channel\":\"refilled\"}")).path("rule_id").asText();
+        TestClient adminOnB = admin(1);
+        TestClient adminOnC = admin(2);
+        await().atMost(T).until(() -> rules(adminOnB).contains(ruleId) && rules(adminOnC).contains(ruleId));
+        List<TestClient> members = new java.util.ArrayList<>();
+        for (int node = 0; node < 3; node++) {
+            TestClient member = on(node, "member-" + node, "user");
+            data(member.joinChannel("science", "refilled").get(T.toMillis(), TimeUnit.MILLISECONDS));
+            members.add(member);
+        }
+        TestClient publisher = on(1, "publisher", "user");
+        data(publisher.joinChannel("science", "refilled").get(T.toMillis(), TimeUnit.MILLISECONDS));
+        double filledBefore = gapsFilled(1);
+
+        // Every node's publish/subscribe connection is cut: the publication's message reaches no node,
+        // not even the one that accepted it (they resubscribe after 50 ms at least); each node reads it
+        // back from the stream.
+        RedisClient client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
+        try (StatefulRedisConnection<String, String> conn = client.connect()) {
+            for (String line : conn.sync().clientList().split("\n")) {
+                if (line.contains(" name=arqonbus-cluster-feed ")) {
+                    conn.sync().clientKill(io.lettuce.core.KillArgs.Builder.id(
+                            Long.parseLong(line.substring(3, line.indexOf(' ')))));
+                }
+            }
+        } finally {
+            client.shutdown();
+        }
+        publisher.publish("science", "refilled", Map.of("n", 1));
+        for (TestClient member : members) {
+            member.await(f -> "message".equals(f.path("type").asText()) && f.path("payload").path("n").asInt() == 1, T);
+        }
+        assertThat(gapsFilled(1)).as("the accepting node read its own publication back").isGreaterThan(filledBefore);
+
+        await().atMost(T).until(() -> total.get() >= 1);
+        await().during(Duration.ofSeconds(1)).atMost(T).until(() -> total.get() == 1);
+        assertThat(deliveries).hasSize(1);
+        JsonNode back = publisher.poll(Duration.ofMillis(300));
+        assertThat(back == null || back.path("payload").path("n").asInt() != 1)
+                .as("not sent back to its sender: %s", back).isTrue();
+    }
+
+    private double gapsFilled(int node) {
+        io.micrometer.core.instrument.Counter counter = nodes.node(node).components().metrics().registry()
+                .find("arqonbus_cluster_gaps_filled").counter();
+        return counter == null ? 0 : counter.count();
     }
 }
