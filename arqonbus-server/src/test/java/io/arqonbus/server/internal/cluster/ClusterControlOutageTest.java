@@ -72,7 +72,9 @@ class ClusterControlOutageTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> "success".equals(
                 reply(onA, "create_channel", create).path("status").asText()));
         await().atMost(T).until(() -> nodes.node(1).components().hub().channel(key) != null);
-        data(reply(onB, "delete_channel", create));
+        // B may still be reconnecting: it refuses until its check finds Redis answering; retried as documented.
+        await().atMost(Duration.ofSeconds(30)).until(() -> "success".equals(
+                reply(onB, "delete_channel", create).path("status").asText()));
         await().atMost(T).until(() -> nodes.node(0).components().hub().channel(key) == null);
     }
 }
