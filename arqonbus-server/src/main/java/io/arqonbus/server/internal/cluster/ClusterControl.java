@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.server.casil.CasilPolicy;
+import io.arqonbus.server.config.ChannelSlowConsumerPolicy;
 import io.arqonbus.server.internal.async.Failures;
 import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.cron.CronJobChanges;
+import io.arqonbus.server.internal.cron.CronScheduler;
 import io.arqonbus.server.internal.history.StoreUnavailableException;
 import io.arqonbus.server.internal.hub.ChannelChanges;
 import io.arqonbus.server.internal.hub.Hub;
@@ -52,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>A change made while Redis cannot be reached takes effect on its node only (logged as
  * {@code control_change_failed}).
  */
-public final class ClusterControl implements ChannelChanges, WebhookRuleChanges, AutoCloseable {
+public final class ClusterControl implements ChannelChanges, WebhookRuleChanges, CronJobChanges, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterControl.class);
     /** How often a node compares its version with the cluster's. */
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
@@ -68,13 +71,17 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
     /** Reads the whole state and its version in one step. */
     static final String STATE = """
             return {redis.call('GET', KEYS[1]) or '0', redis.call('HGETALL', KEYS[2]),
-                    redis.call('HGETALL', KEYS[3]), redis.call('GET', KEYS[4]) or ''}
+                    redis.call('HGETALL', KEYS[3]), redis.call('GET', KEYS[4]) or '', redis.call('HGETALL', KEYS[5])}
             """;
     static final String CHANNEL_CREATED = "channel_created";
     static final String CHANNEL_DELETED = "channel_deleted";
     static final String WEBHOOK_REGISTERED = "webhook_registered";
     static final String WEBHOOK_UNREGISTERED = "webhook_unregistered";
     static final String CASIL_RELOADED = "casil_reloaded";
+    static final String CRON_SCHEDULED = "cron_scheduled";
+    static final String CRON_CANCELLED = "cron_cancelled";
+    /** A durable job made its last run: its entry leaves the state; every node finishes it by itself. */
+    static final String CRON_FINISHED = "cron_finished";
 
     private final RedisLink link;
     private final String nodeId;
@@ -86,11 +93,14 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
     private final String channelsKey;
     private final String webhooksKey;
     private final String casilKey;
+    private final String cronKey;
+    private final CronScheduler cron;
     private final String feedChannel;
+    private final RuleSweep sweep;
     /** Where every change from Redis is applied, one at a time, in order. */
     private final EventExecutor worker;
     private final ControlApplier applier;
-    private final ArrayDeque<Change> held = new ArrayDeque<>();
+    private final ArrayDeque<ControlChange> held = new ArrayDeque<>();
     // Touched on the worker only.
     private long applied = -1;
     private boolean loading;
@@ -98,43 +108,29 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
     private volatile StatefulRedisPubSubConnection<String, String> feed;
     private volatile ScheduledFuture<?> check;
     private volatile boolean closed;
-
-    /** One change as published: {@code version|node|kind|field\n<value>}. */
-    record Change(long version, String node, String kind, String field, String value) {
-        static Change parse(String message) {
-            int newline = message.indexOf('\n');
-            if (newline < 0) {
-                return null;
-            }
-            String[] header = message.substring(0, newline).split("\\|", 4);
-            if (header.length < 4) {
-                return null;
-            }
-            try {
-                return new Change(Long.parseLong(header[0]), header[1], header[2], header[3],
-                        message.substring(newline + 1));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-    }
+    /** Why Redis was last found unreachable (a change or a check failed), or {@code null} once it answered again. */
+    private volatile String unreachable;
 
     public ClusterControl(RedisLink link, String nodeId, Hub hub, CasilPolicyHolder casil, Webhooks webhooks,
-            ObjectMapper mapper) {
+            CronScheduler cron, ObjectMapper mapper) {
+        this.cron = cron;
         this.link = link;
         this.nodeId = nodeId;
         this.hub = hub;
         this.casil = casil;
         this.webhooks = webhooks;
         this.mapper = mapper;
-        this.applier = new ControlApplier(hub, casil, webhooks, mapper);
+        this.applier = new ControlApplier(hub, casil, webhooks, cron, mapper);
         String prefix = link.config().keyPrefix();
         this.versionKey = prefix + "{control}:version";
         this.channelsKey = prefix + "{control}:channels";
         this.webhooksKey = prefix + "{control}:webhooks";
         this.casilKey = prefix + "{control}:casil";
+        this.cronKey = prefix + "{control}:cron";
         this.feedChannel = prefix + "control";
         this.worker = link.executor().next();
+        this.sweep = new RuleSweep(nodeId, prefix + "node:", webhooksKey, versionKey, feedChannel, applier, webhooks,
+                worker);
     }
 
     /**
@@ -153,7 +149,7 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
             subscriber.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {
-                    Change change = Change.parse(message);
+                    ControlChange change = ControlChange.parse(message);
                     if (change != null && !closed) {
                         worker.execute(() -> received(change));
                     }
@@ -170,13 +166,33 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         }
         hub.channelChanges(this);
         webhooks.onChange(this);
+        cron.onChange(this);
         casil.onReload(this::reloaded);
+        casil.checkBeforeReload(this::checkAvailable);
         long period = CHECK_INTERVAL.toMillis();
         check = worker.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
         return this;
     }
 
     // ---- this node's changes, announced --------------------------------------------------
+
+    /**
+     * Refuses a change this node could not share now (its control connection is down, or the last
+     * change or check found Redis unreachable, until a check answers): made anyway, it would stay
+     * on this node and the nodes would diverge (docs/cluster.md, "Control plane").
+     */
+    @Override
+    public void checkAvailable() {
+        StatefulRedisConnection<String, String> conn = commands;
+        if (closed) {
+            return;
+        }
+        String reason = conn == null || !conn.isOpen() ? "lost the connection" : unreachable;
+        if (reason != null) {
+            throw new StoreUnavailableException("the cluster cannot share this change now (" + link.description()
+                    + ": " + reason + "); nothing was changed, retry once Redis answers");
+        }
+    }
 
     @Override
     public void created(ChannelKey key, String createdBy, Set<String> admitted) {
@@ -188,6 +204,10 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         value.put("room", key.room());
         value.put("channel", key.channel());
         value.put("created_by", createdBy);
+        ChannelSlowConsumerPolicy slowConsumer = hub.slowConsumerPolicy(key);
+        if (slowConsumer != null) {
+            value.put("slow_consumer", slowConsumer.wireName());
+        }
         if (admitted != null) {
             ArrayNode members = value.putArray("members");
             admitted.forEach(members::add);
@@ -206,12 +226,43 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
 
     @Override
     public void registered(String ruleId, String rule) {
-        announce(webhooksKey, "hset", ruleId, rule, WEBHOOK_REGISTERED);
+        String shared = rule;
+        try {
+            // The owner's node, so that the other nodes can remove a connection's rule once that node is gone.
+            shared = ((ObjectNode) mapper.readTree(rule)).put("node", nodeId).toString();
+        } catch (Exception e) {
+            log.atWarn().addKeyValue("event", "control_rule_unreadable").addKeyValue("rule", ruleId)
+                    .addKeyValue("msg", e.getMessage()).log("control_rule_unreadable");
+        }
+        announce(webhooksKey, "hset", ruleId, shared, WEBHOOK_REGISTERED);
     }
 
     @Override
     public void unregistered(String ruleId) {
-        announce(webhooksKey, "hdel", ruleId, "", WEBHOOK_UNREGISTERED);
+        announce(webhooksKey, "hdel", ruleId, "", WEBHOOK_UNREGISTERED).exceptionally(error -> {
+            sweep.removeLater(ruleId);
+            return null;
+        });
+    }
+
+    @Override
+    public void scheduled(String jobId, String shared) {
+        announce(cronKey, "hset", jobId, shared, CRON_SCHEDULED);
+    }
+
+    @Override
+    public void cancelled(String jobId) {
+        announce(cronKey, "hdel", jobId, "", CRON_CANCELLED);
+    }
+
+    @Override
+    public void finished(String jobId) {
+        StatefulRedisConnection<String, String> conn = commands;
+        if (conn != null && !closed) {
+            // Every node finishes the job: the first removes its entry, the others find it gone.
+            conn.async().eval(RuleSweep.REMOVE, ScriptOutputType.INTEGER, new String[] {cronKey, versionKey},
+                    jobId, feedChannel, nodeId, CRON_FINISHED);
+        }
     }
 
     /** Runs under the policy holder's lock, so the announcements go out in the order of the reloads. */
@@ -221,14 +272,15 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         announce(casilKey, "set", "policy", snapshot, CASIL_RELOADED);
     }
 
-    private void announce(String key, String op, String field, String value, String kind) {
+    private CompletableFuture<Long> announce(String key, String op, String field, String value, String kind) {
         StatefulRedisConnection<String, String> conn = commands;
         if (conn == null || closed) {
-            return;
+            return CompletableFuture.completedFuture(0L);
         }
-        conn.async().<Long>eval(CHANGE, ScriptOutputType.INTEGER, new String[] {key, versionKey},
+        return conn.async().<Long>eval(CHANGE, ScriptOutputType.INTEGER, new String[] {key, versionKey},
                 op, field, value, feedChannel, nodeId, kind).toCompletableFuture().whenComplete((version, error) -> {
                     if (error != null) {
+                        unreachable = String.valueOf(Failures.unwrap(error).getMessage());
                         log.atWarn()
                                 .addKeyValue("event", "control_change_failed")
                                 .addKeyValue("code", "STORAGE_UNAVAILABLE")
@@ -247,7 +299,7 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
 
     // ---- the cluster's changes, applied on the worker ------------------------------------
 
-    private void received(Change change) {
+    private void received(ControlChange change) {
         if (loading) {
             held.addLast(change);
             return;
@@ -279,7 +331,11 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
             return; // never ends the periodic check; the next one tries again
         }
         read.whenComplete((version, error) -> {
-            if (error == null) {
+            if (error != null) {
+                unreachable = String.valueOf(Failures.unwrap(error).getMessage());
+            } else {
+                unreachable = null;
+                sweep.run(conn);
                 long current = version == null ? 0 : Long.parseLong(version);
                 worker.execute(() -> {
                     if (current != applied && !loading) {
@@ -299,7 +355,7 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         loading = true;
         CompletableFuture<Void> done = new CompletableFuture<>();
         conn.async().<List<Object>>eval(STATE, ScriptOutputType.MULTI,
-                new String[] {versionKey, channelsKey, webhooksKey, casilKey}).toCompletableFuture()
+                new String[] {versionKey, channelsKey, webhooksKey, casilKey, cronKey}).toCompletableFuture()
                 .whenComplete((state, error) -> worker.execute(() -> {
                     loading = false;
                     if (error != null) {
@@ -335,6 +391,7 @@ public final class ClusterControl implements ChannelChanges, WebhookRuleChanges,
         }
         hub.channelChanges(ChannelChanges.NONE);
         webhooks.onChange(WebhookRuleChanges.NONE);
+        cron.onChange(CronJobChanges.NONE);
         StatefulRedisPubSubConnection<String, String> subscriber = feed;
         if (subscriber != null && subscriber.isOpen()) {
             subscriber.async().unsubscribe(feedChannel);

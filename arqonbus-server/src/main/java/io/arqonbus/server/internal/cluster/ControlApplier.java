@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.server.casil.CasilPolicyException;
+import io.arqonbus.server.config.ChannelSlowConsumerPolicy;
 import io.arqonbus.server.internal.channel.ChannelKey;
+import io.arqonbus.server.internal.cron.CronScheduler;
 import io.arqonbus.server.internal.hub.Hub;
 import io.arqonbus.server.internal.inspect.CasilCommands;
 import io.arqonbus.server.internal.inspect.CasilPolicyHolder;
@@ -32,12 +34,16 @@ final class ControlApplier {
     private final Hub hub;
     private final CasilPolicyHolder casil;
     private final Webhooks webhooks;
+    private final CronScheduler cron;
     private final ObjectMapper mapper;
+    /** The rules of connections on other nodes this node holds copies of: rule id → the owner's node. */
+    private final Map<String, String> connectionRules = new ConcurrentHashMap<>();
     /** The channels of the cluster's state as this node knows them. */
     private final Set<ChannelKey> shared = ConcurrentHashMap.newKeySet();
     private volatile String casilApplied = "";
 
-    ControlApplier(Hub hub, CasilPolicyHolder casil, Webhooks webhooks, ObjectMapper mapper) {
+    ControlApplier(Hub hub, CasilPolicyHolder casil, Webhooks webhooks, CronScheduler cron, ObjectMapper mapper) {
+        this.cron = cron;
         this.hub = hub;
         this.casil = casil;
         this.webhooks = webhooks;
@@ -59,14 +65,19 @@ final class ControlApplier {
     }
 
     /** Applies one change another node made. */
-    void apply(ClusterControl.Change change) {
+    void apply(ControlChange change) {
         try {
             switch (change.kind()) {
                 case ClusterControl.CHANNEL_CREATED -> createChannel(mapper.readTree(change.value()), change.node());
                 case ClusterControl.CHANNEL_DELETED -> deleteChannel(change.field(), change.node());
-                case ClusterControl.WEBHOOK_REGISTERED -> webhooks.applyCopy(change.value());
-                case ClusterControl.WEBHOOK_UNREGISTERED -> webhooks.removeCopy(change.field());
+                case ClusterControl.WEBHOOK_REGISTERED -> applyRule(change.field(), change.value());
+                case ClusterControl.WEBHOOK_UNREGISTERED -> removeRule(change.field());
                 case ClusterControl.CASIL_RELOADED -> applyCasil(change.value(), change.node());
+                case ClusterControl.CRON_SCHEDULED -> cron.applyCopy(change.value());
+                case ClusterControl.CRON_CANCELLED -> cron.removeCopy(change.field());
+                case ClusterControl.CRON_FINISHED -> {
+                    // every node finishes the job by itself
+                }
                 default -> log.atWarn().addKeyValue("event", "control_change_unknown")
                         .addKeyValue("change", change.kind()).addKeyValue("from", change.node())
                         .log("control_change_unknown");
@@ -85,6 +96,39 @@ final class ControlApplier {
                 .log("control_change_not_applied");
     }
 
+    /**
+     * Adds a copy of a rule as the state holds it: the rule with {@code node}, the node its owner
+     * connection is on (absent in a state written before it was shared), which the copy leaves out.
+     */
+    private void applyRule(String id, String value) {
+        try {
+            ObjectNode tree = (ObjectNode) mapper.readTree(value);
+            JsonNode node = tree.remove("node");
+            String ruleId = id != null ? id : tree.path("rule_id").asText(null);
+            if (node != null && ruleId != null && "connection".equals(tree.path("origin").asText())) {
+                connectionRules.put(ruleId, node.asText());
+            }
+            webhooks.applyCopy(tree.toString());
+        } catch (Exception e) {
+            notApplied(ClusterControl.WEBHOOK_REGISTERED, id, e);
+        }
+    }
+
+    private void removeRule(String id) {
+        connectionRules.remove(id);
+        webhooks.removeCopy(id);
+    }
+
+    /** The rules of connections on other nodes this node holds: rule id → the owner's node. */
+    Map<String, String> connectionRules() {
+        return Map.copyOf(connectionRules);
+    }
+
+    /** A rule whose owner's node is gone was removed from the state: its copy goes here too. */
+    void ownerNodeGone(String id) {
+        removeRule(id);
+    }
+
     private void createChannel(JsonNode value, String from) {
         ChannelKey key = ChannelKey.of(value.path("room").asText(), value.path("channel").asText());
         Set<String> admitted = null;
@@ -94,8 +138,11 @@ final class ControlApplier {
                 admitted.add(member.asText());
             }
         }
+        // Absent in a state written before the policy was shared: the configured patterns' then.
+        ChannelSlowConsumerPolicy slowConsumer = ChannelSlowConsumerPolicy.ofWireName(
+                value.path("slow_consumer").asText(""));
         shared.add(key);
-        if (hub.createCopy(key, value.path("created_by").asText(null), admitted)) {
+        if (hub.createCopy(key, value.path("created_by").asText(null), admitted, slowConsumer)) {
             log.atInfo().addKeyValue("event", "control_channel_created").addKeyValue("room", key.room())
                     .addKeyValue("channel", key.channel()).addKeyValue("from", from).log("control_channel_created");
         }
@@ -155,6 +202,7 @@ final class ControlApplier {
         Map<String, String> channels = pairs(state.get(1));
         Map<String, String> rules = pairs(state.get(2));
         String policy = String.valueOf(state.get(3));
+        Map<String, String> jobs = state.size() > 4 ? pairs(state.get(4)) : Map.of();
         boolean wentBack = version < applied;
         if (wentBack) {
             log.atWarn()
@@ -174,10 +222,18 @@ final class ControlApplier {
                 notApplied(ClusterControl.CHANNEL_CREATED, entry.getKey(), e);
             }
         }
-        for (String rule : rules.values()) {
-            webhooks.applyCopy(rule);
+        for (Map.Entry<String, String> rule : rules.entrySet()) {
+            applyRule(rule.getKey(), rule.getValue());
+        }
+        for (String job : jobs.values()) {
+            cron.applyCopy(job);
         }
         if (!wentBack) {
+            for (String id : cron.copyIds()) {
+                if (!jobs.containsKey(id)) {
+                    cron.removeCopy(id);
+                }
+            }
             for (ChannelKey key : Set.copyOf(shared)) {
                 if (!present.contains(key)) {
                     deleteChannel(ClusterControl.field(key), "state");
@@ -185,7 +241,7 @@ final class ControlApplier {
             }
             for (String id : webhooks.copyIds()) {
                 if (!rules.containsKey(id)) {
-                    webhooks.removeCopy(id);
+                    removeRule(id);
                 }
             }
         }

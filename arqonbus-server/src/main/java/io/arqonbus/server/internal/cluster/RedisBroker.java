@@ -78,6 +78,7 @@ public final class RedisBroker implements Broker {
     private final AtomicLong sequence = new AtomicLong();
     /** The senders of this node's publications whose message has not come back yet, by sequence number. */
     private final SendersInFlight<Session> inFlight = new SendersInFlight<>(SENDERS_KEPT_SWEEPS);
+    private final OwnPublications own = new OwnPublications(inFlight, SENDERS_KEPT_SWEEPS);
     /** The subscribed streams by their publish/subscribe channel. */
     private final ConcurrentHashMap<String, StreamFeed> feeds = new ConcurrentHashMap<>();
     private volatile StatefulRedisConnection<byte[], byte[]> commands;
@@ -170,7 +171,7 @@ public final class RedisBroker implements Broker {
             return;
         }
         String channel = names.channel(stream);
-        StreamFeed feed = new StreamFeed(stream, handler, reader, encoder, codec, metrics);
+        StreamFeed feed = new StreamFeed(stream, handler, reader, encoder, codec, metrics, own);
         StreamFeed old = feeds.put(channel, feed);
         if (old != null) {
             old.close();
@@ -254,6 +255,7 @@ public final class RedisBroker implements Broker {
             return CompletableFuture.failedFuture(new StoreUnavailableException(link.description() + " is not connected"));
         }
         long seq = track(publication.sender());
+        own.accepted(publication.envelope().id(), seq);
         CompletableFuture<SequencingOutcome> result = new CompletableFuture<>();
         afterSubscribed(stream, () -> script.run(conn, stream, publication, nodeId + "|" + seq).whenComplete((done, error) -> {
             if (done != null && done.duplicate()) {
@@ -345,6 +347,7 @@ public final class RedisBroker implements Broker {
     private void sweepHeads() {
         StatefulRedisConnection<byte[], byte[]> conn = commands;
         inFlight.sweep(sequence.get());
+        own.sweep(sequence.get());
         if (conn == null || !conn.isOpen() || closed) {
             return;
         }
@@ -374,6 +377,7 @@ public final class RedisBroker implements Broker {
         }
         feeds.clear();
         inFlight.clear();
+        own.clear();
         // The connections are the link's: its owner closes them.
     }
 

@@ -8,6 +8,7 @@ import io.arqonbus.server.internal.history.StoredMessage;
 import io.arqonbus.server.internal.hub.BrokerEventHandler;
 import io.arqonbus.server.internal.hub.FrameEncoder;
 import io.arqonbus.server.internal.hub.SequencedPublication;
+import io.arqonbus.server.internal.session.Session;
 import io.netty.buffer.ByteBuf;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -35,6 +36,7 @@ final class StreamFeed {
     }
 
     private final ChannelKey key;
+    private final OwnPublications own;
     private final BrokerEventHandler handler;
     private final GapReader reader;
     private final FrameEncoder encoder;
@@ -54,6 +56,13 @@ final class StreamFeed {
 
     StreamFeed(ChannelKey key, BrokerEventHandler handler, GapReader reader, FrameEncoder encoder,
             EnvelopeCodec codec, ClusterMetrics metrics) {
+        this(key, handler, reader, encoder, codec, metrics, null);
+    }
+
+    /** @param own this node's publications not come back yet, claimed when read from the stream; {@code null}: none */
+    StreamFeed(ChannelKey key, BrokerEventHandler handler, GapReader reader, FrameEncoder encoder,
+            EnvelopeCodec codec, ClusterMetrics metrics, OwnPublications own) {
+        this.own = own;
         this.key = key;
         this.handler = handler;
         this.reader = reader;
@@ -186,7 +195,7 @@ final class StreamFeed {
         }
         for (StoredMessage message : found) {
             if (message.offset() == expected && message.offset() <= upTo) {
-                deliver(new Incoming(message.offset(), epoch, message.json(), null, false));
+                deliver(new Incoming(message.offset(), epoch, message.json(), null, false), true);
                 metrics.gapFilled();
                 expected++;
             }
@@ -212,6 +221,11 @@ final class StreamFeed {
     }
 
     private void deliver(Incoming incoming) {
+        deliver(incoming, false);
+    }
+
+    /** @param filled read from the stream to fill a gap: this node's own publication is claimed from {@link #own} */
+    private void deliver(Incoming incoming, boolean filled) {
         if (incoming.offset() > 0) {
             last = incoming.offset();
         }
@@ -230,11 +244,22 @@ final class StreamFeed {
             return;
         }
         // Encoded after the decode, so that a refused publication leaves no frame behind.
+        Session sender = incoming.sender();
+        boolean here = incoming.here();
+        if (own != null) {
+            if (here) {
+                own.forget(envelope.id());
+            } else if (filled) {
+                // A publication of this node whose own message was lost: still this node's, once.
+                OwnPublications.Claim claim = own.claim(envelope.id());
+                here = claim.here();
+                sender = claim.sender();
+            }
+        }
         ByteBuf frame = encoder.encode(incoming.json());
         StreamPosition position = new StreamPosition(incoming.offset(), epoch == null ? "" : epoch);
         metrics.received();
-        handler.handlePublication(key, position, new SequencedPublication(envelope, frame, incoming.sender(),
-                incoming.here()));
+        handler.handlePublication(key, position, new SequencedPublication(envelope, frame, sender, here));
     }
 
     /**

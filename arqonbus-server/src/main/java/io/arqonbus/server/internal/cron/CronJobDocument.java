@@ -30,6 +30,16 @@ record CronJobDocument(@JsonProperty("version") int version, @JsonProperty("jobs
     }
 
     /** Reads a document; a job entry that cannot be read is logged and left out. */
+    /** One job as JSON, as a cluster shares it. */
+    static String writeJob(StoredCronJob job) {
+        return MAPPER.valueToTree(job).toString();
+    }
+
+    /** One job from its JSON ({@link #writeJob}). */
+    static StoredCronJob readJob(String json) throws IOException {
+        return MAPPER.readValue(json, StoredCronJob.class);
+    }
+
     static CronJobDocument read(byte[] json) throws IOException {
         JsonNode root = MAPPER.readTree(json);
         int version = root == null ? VERSION : root.path("version").asInt(VERSION);

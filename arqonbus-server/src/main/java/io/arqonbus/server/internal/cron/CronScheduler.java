@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,6 +69,10 @@ public final class CronScheduler implements AutoCloseable {
     private volatile boolean keepStored;
     /** Who fires durable jobs: this node, or (in a cluster) the holder of the job's lease. */
     private volatile CronLease lease = CronLease.ALWAYS;
+    /** Told of the durable jobs scheduled, cancelled and finished here (a cluster shares them). */
+    private volatile CronJobChanges changes = CronJobChanges.NONE;
+    /** The ids of the durable jobs applied from other nodes of a cluster. */
+    private final Set<String> copies = new HashSet<>();
     private boolean closed;
 
     /**
@@ -117,6 +122,58 @@ public final class CronScheduler implements AutoCloseable {
         lease = java.util.Objects.requireNonNull(value, "lease");
     }
 
+    /** Tells {@code value} of the durable jobs scheduled, cancelled and finished here. Set once, before traffic. */
+    public void onChange(CronJobChanges value) {
+        changes = java.util.Objects.requireNonNull(value, "changes");
+    }
+
+    /**
+     * Applies a durable job another node of a cluster scheduled ({@code shared} as
+     * {@link CronJobChanges#scheduled} gave it), planned from its next run as a restored job is;
+     * a job this node holds is left as it is. Not told to the {@link #onChange} listener.
+     *
+     * @return whether the job was added
+     */
+    public boolean applyCopy(String shared) {
+        StoredCronJob entry;
+        try {
+            entry = CronJobDocument.readJob(shared);
+        } catch (IOException e) {
+            log.atWarn().addKeyValue("event", "cron_copy_not_added").addKeyValue("msg", e.getMessage())
+                    .log("cron_copy_not_added");
+            return false;
+        }
+        synchronized (this) {
+            if (closed || jobs.containsKey(entry.jobId())) {
+                return false;
+            }
+            boolean added = restoreOne(entry);
+            if (added) {
+                copies.add(entry.jobId());
+            }
+            return added;
+        }
+    }
+
+    /** Drops a durable job another node of a cluster cancelled; not told to the {@link #onChange} listener. */
+    public boolean removeCopy(String jobId) {
+        synchronized (this) {
+            copies.remove(jobId);
+            CronJob job = jobs.get(jobId);
+            if (job == null || !job.spec.durable()) {
+                return false;
+            }
+            stop(job);
+        }
+        persistSoon();
+        return true;
+    }
+
+    /** The ids of the durable jobs applied from other nodes. */
+    public synchronized Set<String> copyIds() {
+        return Set.copyOf(copies);
+    }
+
     /** Jobs held now. */
     public synchronized int size() {
         return jobs.size();
@@ -157,22 +214,10 @@ public final class CronScheduler implements AutoCloseable {
                             .log("cron_job_not_restored");
                     continue;
                 }
-                try {
-                    if (jobs.containsKey(entry.jobId())) {
-                        throw new IllegalArgumentException("repeated job id");
-                    }
-                    CronJob job = entry.toJob(settings.maxRepeatCount(), clock.instant());
-                    if (job.hasRunsLeft()) {
-                        jobs.put(job.id, job);
-                        planFrom(job, entry.nextRunAt() == null ? clock.instant() : Instant.parse(entry.nextRunAt()));
-                        restored++;
-                    }
-                } catch (RuntimeException | InvalidCronException e) {
-                    log.atWarn()
-                            .addKeyValue("event", "cron_job_not_restored")
-                            .addKeyValue("job", entry.jobId())
-                            .addKeyValue("msg", e.getMessage())
-                            .log("cron_job_not_restored");
+                if (jobs.containsKey(entry.jobId())) {
+                    notRestored(entry, "repeated job id");
+                } else if (restoreOne(entry)) {
+                    restored++;
                 }
             }
         }
@@ -186,6 +231,30 @@ public final class CronScheduler implements AutoCloseable {
         persistSoon();
     }
 
+    /** Adds a stored durable job and plans its next run; {@code false} when it has none or is not valid. Hold the monitor. */
+    private boolean restoreOne(StoredCronJob entry) {
+        try {
+            CronJob job = entry.toJob(settings.maxRepeatCount(), clock.instant());
+            if (!job.hasRunsLeft()) {
+                return false;
+            }
+            jobs.put(job.id, job);
+            planFrom(job, entry.nextRunAt() == null ? clock.instant() : Instant.parse(entry.nextRunAt()));
+            return true;
+        } catch (RuntimeException | InvalidCronException e) {
+            notRestored(entry, e.getMessage());
+            return false;
+        }
+    }
+
+    private static void notRestored(StoredCronJob entry, String why) {
+        log.atWarn()
+                .addKeyValue("event", "cron_job_not_restored")
+                .addKeyValue("job", entry.jobId())
+                .addKeyValue("msg", why)
+                .log("cron_job_not_restored");
+    }
+
     /**
      * Adds a job owned by {@code owner} and plans its first run.
      *
@@ -195,6 +264,10 @@ public final class CronScheduler implements AutoCloseable {
     public CronJobView schedule(CronJobSpec spec, Session owner) throws CronLimitException {
         boolean watch;
         CronJobView scheduled;
+        StoredCronJob shared = null;
+        if (spec.durable()) {
+            changes.checkAvailable();
+        }
         synchronized (this) {
             if (closed) {
                 throw new CronLimitException("the scheduler is stopping");
@@ -227,6 +300,9 @@ public final class CronScheduler implements AutoCloseable {
                 forget(job);
             }
             scheduled = job.view();
+            if (spec.durable() && !job.finished) {
+                shared = StoredCronJob.of(job);
+            }
             log.atDebug()
                     .addKeyValue("event", "cron_job_scheduled")
                     .addKeyValue("job", id)
@@ -242,6 +318,9 @@ public final class CronScheduler implements AutoCloseable {
         }
         if (spec.durable()) {
             persistSoon();
+        }
+        if (shared != null) {
+            changes.scheduled(shared.jobId(), CronJobDocument.writeJob(shared));
         }
         return scheduled;
     }
@@ -269,6 +348,10 @@ public final class CronScheduler implements AutoCloseable {
                 return false;
             }
             durable = job.spec.durable();
+            if (durable) {
+                changes.checkAvailable();
+                copies.remove(jobId);
+            }
             stop(job);
             log.atDebug()
                     .addKeyValue("event", "cron_job_cancelled")
@@ -278,6 +361,7 @@ public final class CronScheduler implements AutoCloseable {
         }
         if (durable) {
             persistSoon();
+            changes.cancelled(jobId);
         }
         return true;
     }
@@ -347,6 +431,7 @@ public final class CronScheduler implements AutoCloseable {
 
     private void fire(CronJob job) {
         boolean durable = job.spec.durable();
+        boolean ended = false;
         try {
             // Claimed before taking the monitor: the lease may be a Redis round trip.
             boolean here = !durable || lease.claim(job.id);
@@ -361,11 +446,13 @@ public final class CronScheduler implements AutoCloseable {
                 }
                 if (!job.hasRunsLeft()) {
                     stop(job);
+                    ended = true;
                 } else if (job.spec.cron() != null) {
                     Instant after = job.nextRunAt.isAfter(clock.instant()) ? job.nextRunAt : clock.instant();
                     planCron(job, after);
                     if (job.finished) {
                         forget(job);
+                        ended = true;
                     }
                 } else {
                     planNextInterval(job);
@@ -380,6 +467,9 @@ public final class CronScheduler implements AutoCloseable {
         }
         if (durable) {
             persistSoon();
+            if (ended) {
+                changes.finished(job.id);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.protocol.ErrorCode;
 import io.arqonbus.server.internal.async.Failures;
+import io.arqonbus.server.internal.history.StoreUnavailableException;
 import io.arqonbus.server.internal.http.HttpAnswer;
 import io.arqonbus.server.internal.http.HttpCall;
 import io.arqonbus.server.internal.http.HttpEndpoint;
@@ -93,6 +94,10 @@ public final class ApiEndpoint implements HttpEndpoint {
             Throwable cause = Failures.unwrap(error);
             if (cause instanceof ApiException refused) {
                 return refused.answer();
+            }
+            if (cause instanceof StoreUnavailableException unavailable) {
+                return ApiException.of(ErrorCode.STORAGE_UNAVAILABLE,
+                        "The store is unavailable: " + unavailable.getMessage()).answer();
             }
             log.atWarn().setCause(cause)
                     .addKeyValue("event", "api_call_failed")

@@ -60,10 +60,10 @@ final class BusChannel implements ChannelView {
     /** Completes once the channel knows its stream's position: at once on one node; in a cluster, once the broker told it. */
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private volatile Set<String> admitted;
-    /** The slow-consumer policy chosen for the channel (set before it is shared). */
-    private ChannelSlowConsumerPolicy slowConsumer = ChannelSlowConsumerPolicy.DISCONNECT;
+    /** The slow-consumer policy chosen for the channel (a cluster's control plane may set it again later). */
+    private volatile ChannelSlowConsumerPolicy slowConsumer = ChannelSlowConsumerPolicy.DISCONNECT;
     /** The backlog of a {@code drop-oldest}/{@code conflate} channel's members; {@code null} for {@code disconnect}. */
-    private ChannelBacklogPolicy backlog;
+    private volatile ChannelBacklogPolicy backlog;
     private volatile int[] activeLoops = NO_LOOPS;
     private IdempotencyWindow idempotency;
     private long lastOffset;
@@ -104,7 +104,7 @@ final class BusChannel implements ChannelView {
         admitted = Collections.unmodifiableSet(new TreeSet<>(clients));
     }
 
-    /** Sets the slow-consumer policy and, unless {@code disconnect}, its backlog; call before the channel is shared. */
+    /** Sets the slow-consumer policy and, unless {@code disconnect}, its backlog; later publications use it. */
     void slowConsumer(ChannelSlowConsumerPolicy policy, ChannelBacklogPolicy backlogPolicy) {
         slowConsumer = policy;
         backlog = backlogPolicy;

@@ -23,6 +23,15 @@ public interface ChannelChanges {
     };
 
     /**
+     * Called before a client's or the HTTP API's change, on the caller's thread (must not block):
+     * throws {@link io.arqonbus.server.internal.history.StoreUnavailableException} when the change
+     * could not be shared now (a cluster whose Redis is unreachable), so it is refused
+     * ({@code STORAGE_UNAVAILABLE}) rather than made on this node only. A single node accepts.
+     */
+    default void checkAvailable() {
+    }
+
+    /**
      * A channel was created.
      *
      * @param admitted the client ids and token subjects a private channel admits; {@code null} for a public one

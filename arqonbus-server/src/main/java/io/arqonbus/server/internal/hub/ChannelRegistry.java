@@ -183,6 +183,11 @@ final class ChannelRegistry {
         }
     }
 
+    /** Gives an existing channel another slow-consumer policy (a cluster's control plane says so). */
+    void slowConsumer(BusChannel channel, ChannelSlowConsumerPolicy policy) {
+        slowConsumers.apply(channel, policy);
+    }
+
     /** The room, made when missing (its room-wide stream continuing a stored one). */
     Room roomFor(String name) {
         Room room = rooms.get(name);

@@ -31,6 +31,7 @@ final class ChannelSlowConsumers {
         ChannelSlowConsumerPolicy policy = requested != null ? requested
                 : settings.policyOf(channel.key().room(), channel.key().channel());
         if (policy == ChannelSlowConsumerPolicy.DISCONNECT) {
+            channel.slowConsumer(policy, null);
             return;
         }
         channel.slowConsumer(policy, new ChannelBacklogPolicy(channel.key(), policy, settings.backlogMessages(),

@@ -247,6 +247,7 @@ public final class Hub implements AutoCloseable {
      */
     public JoinResult createFor(Session requester, ChannelKey key, Set<String> admitted,
             ChannelSlowConsumerPolicy slowConsumer) {
+        changes.checkAvailable();
         ChannelRegistry.Created made = registry.create(key, requester.clientId(), "dynamic", false, admitted,
                 requester, ChannelRegistry.Origin.EXPLICIT, slowConsumer);
         JoinResult result = made.channel().created(made.created());
@@ -261,6 +262,7 @@ public final class Hub implements AutoCloseable {
      * {@link #create(ChannelKey, String, String, boolean, Set)}, and tells the {@link ChannelChanges}.
      */
     public JoinResult createByAdmin(ChannelKey key, String createdBy, Set<String> admitted) {
+        changes.checkAvailable();
         JoinResult result = create(key, createdBy, "dynamic", false, admitted);
         if (result.created()) {
             changes.created(key, createdBy, admitted == null ? null : result.admitted());
@@ -276,7 +278,22 @@ public final class Hub implements AutoCloseable {
      * @return whether this call made the channel
      */
     public boolean createCopy(ChannelKey key, String createdBy, Set<String> admitted) {
-        return registry.create(key, createdBy, "dynamic", false, admitted).created();
+        return createCopy(key, createdBy, admitted, null);
+    }
+
+    /**
+     * Like {@link #createCopy(ChannelKey, String, Set)}, the channel taking {@code slowConsumer} as
+     * its slow-consumer policy ({@code null}: the configured patterns'); a channel that already
+     * exists here takes that policy too (made before by a restore or a publication).
+     */
+    public boolean createCopy(ChannelKey key, String createdBy, Set<String> admitted,
+            ChannelSlowConsumerPolicy slowConsumer) {
+        ChannelRegistry.Created made = registry.create(key, createdBy, "dynamic", false, admitted, null,
+                ChannelRegistry.Origin.SERVER, slowConsumer);
+        if (!made.created() && slowConsumer != null && made.channel().slowConsumer() != slowConsumer) {
+            registry.slowConsumer(made.channel(), slowConsumer);
+        }
+        return made.created();
     }
 
     /**
@@ -366,6 +383,7 @@ public final class Hub implements AutoCloseable {
 
     /** Deletes an empty channel and its history. */
     public DeleteOutcome delete(ChannelKey key) {
+        changes.checkAvailable();
         switch (registry.delete(key)) {
             case NOT_FOUND:
                 return DeleteOutcome.NOT_FOUND;

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 public final class CasilPolicyHolder {
     private volatile CasilPolicy current;
     private final CopyOnWriteArrayList<Consumer<CasilPolicy>> reloaded = new CopyOnWriteArrayList<>();
+    private volatile Runnable beforeReload = () -> { };
 
     public CasilPolicyHolder(CasilPolicy initial) {
         this.current = Objects.requireNonNull(initial, "initial");
@@ -35,6 +36,7 @@ public final class CasilPolicyHolder {
      */
     public synchronized CasilPolicy reload(ObjectNode changes) throws CasilPolicyException {
         CasilPolicy next = CasilPolicyParser.merge(current, changes);
+        beforeReload.run();
         current = next;
         for (Consumer<CasilPolicy> listener : reloaded) {
             listener.accept(next);
@@ -48,6 +50,14 @@ public final class CasilPolicyHolder {
      */
     public void onReload(Consumer<CasilPolicy> listener) {
         reloaded.add(listener);
+    }
+
+    /**
+     * Runs {@code check} before each {@link #reload} swaps a valid policy in; a check that throws
+     * refuses the reload (a cluster whose Redis is unreachable). Set once, before traffic.
+     */
+    public void checkBeforeReload(Runnable check) {
+        beforeReload = Objects.requireNonNull(check, "check");
     }
 
     /** Replaces the policy in force (embedding applications, tests). */

@@ -305,7 +305,7 @@ public final class BusComponents {
         cron.restore();
         webhooks.start(config.permissions());
         router = commands();
-        ClusterWiring.control(config, redisLink, hub, casil, webhooks, codec, hooks);
+        ClusterWiring.control(config, redisLink, hub, casil, webhooks, cron, codec, hooks);
         clientDirectory = ClusterWiring.directory(config, redisLink, sessions, hub, codec, clock, lifecycle, router,
                 hooks);
     }

@@ -88,15 +88,15 @@ final class ClusterWiring {
     }
 
     /**
-     * In cluster mode channel create/delete, CASIL reloads and webhook rules registered at run
-     * time are cluster state, applied on every node (docs/cluster.md); loads that state (blocks).
+     * In cluster mode channel create/delete, CASIL reloads, webhook rules registered at run time
+     * and durable cron jobs are cluster state, applied on every node (docs/cluster.md); loads that state (blocks).
      */
     static void control(ServerConfig config, RedisLink redis, Hub hub, CasilPolicyHolder casil, Webhooks webhooks,
-            EnvelopeCodec codec, ShutdownHooks hooks) {
+            CronScheduler cron, EnvelopeCodec codec, ShutdownHooks hooks) {
         if (!config.cluster().enabled()) {
             return;
         }
-        ClusterControl control = new ClusterControl(redis, config.cluster().nodeId(), hub, casil, webhooks,
+        ClusterControl control = new ClusterControl(redis, config.cluster().nodeId(), hub, casil, webhooks, cron,
                 codec.mapper());
         hooks.add(ShutdownHooks.Priority.FEATURES, "cluster control", control::close);
         control.start();

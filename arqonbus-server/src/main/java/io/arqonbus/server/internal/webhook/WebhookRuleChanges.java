@@ -20,6 +20,15 @@ public interface WebhookRuleChanges {
     };
 
     /**
+     * Called before a rule is registered or unregistered by a command, on the caller's thread (must
+     * not block): throws {@link io.arqonbus.server.internal.history.StoreUnavailableException} when
+     * the change could not be shared now (a cluster whose Redis is unreachable), so it is refused
+     * ({@code STORAGE_UNAVAILABLE}) rather than made on this node only. A single node accepts.
+     */
+    default void checkAvailable() {
+    }
+
+    /**
      * A rule was registered.
      *
      * @param shared the rule as another node takes it in {@link Webhooks#applyCopy} (JSON, its secret included)

@@ -185,6 +185,7 @@ public final class Webhooks implements AutoCloseable {
 
     /** Adds a rule and its meters, or refuses it at a bound; a durable rule is saved. */
     public void register(WebhookRule rule) throws WebhookLimitException {
+        changes.checkAvailable();
         add(rule);
         if (rule.origin() == WebhookRule.Origin.DURABLE) {
             save();
@@ -298,6 +299,7 @@ public final class Webhooks implements AutoCloseable {
 
     /** Removes a rule and its meters; returns it, or {@code null}. A durable rule's removal is saved. */
     public WebhookRule unregister(String id) {
+        changes.checkAvailable();
         return remove(id, true);
     }
 
@@ -328,7 +330,7 @@ public final class Webhooks implements AutoCloseable {
     public void ownerClosed(Session owner) {
         for (WebhookRule rule : registry.list(owner)) {
             if (!rule.outlivesConnection()) {
-                unregister(rule.id());
+                remove(rule.id(), true);
             }
         }
     }
