@@ -222,6 +222,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private void shed(ChannelHandlerContext ctx, FullHttpRequest request) {
         done();
         deps.metrics().connectionRejected();
+        deps.metrics().limitClose("handshakes_in_progress");
         log.atDebug()
                 .addKeyValue("event", "handshake_shed")
                 .addKeyValue("remote", ctx.channel().remoteAddress())

@@ -103,6 +103,8 @@ class HandshakeSheddingTest {
                     .hasMessageContaining("code=1013")
                     .hasMessageContaining("server busy: retry with backoff");
         }
+        assertThat(server.components().metrics().registry().counter("arqonbus.limit.closes",
+                "reason", "handshakes_in_progress").count()).isGreaterThanOrEqualTo(burst);
         JsonNode delivered = neighbour.await(f -> "burst".equals(f.path("payload").path("during").asText()), T);
         assertThat(delivered.path("channel").asText()).isEqualTo("news");
         assertThat(neighbour.command("ping", null).get(T.toSeconds(), TimeUnit.SECONDS).path("status").asText())
