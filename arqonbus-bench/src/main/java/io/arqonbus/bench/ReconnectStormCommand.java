@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
                 "away: --kill-pid (SIGKILL, or SIGTERM with --sigterm), then --restart-command (run with sh -c,",
                 "not waited for), or by someone else within --wait-for-drop. Every client reconnects with",
                 "full-jitter exponential backoff (the SDKs' defaults), authenticates and rejoins with recover.",
-                "Reports the time from the first drop until 99 % and 100 % are back (welcomed) and recovered",
+                "Reports the time from the first drop until 99 %% and 100 %% are back (welcomed) and recovered",
                 "(recovered:true), refused handshakes by HTTP status and close code (1013 is retried and",
                 "allowed), errors, and the CPU of the process that listens on the port afterwards.",
                 "Progress prints event=storm_ready once every client is joined and positioned.",

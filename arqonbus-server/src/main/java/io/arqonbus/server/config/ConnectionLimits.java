@@ -20,10 +20,14 @@ import java.util.Objects;
  * @param maxSubscriptionsPerConnection filtered subscriptions one connection may hold
  * @param telemetryMaxClients           telemetry WebSocket clients at once
  * @param allowedOrigins                browser origins allowed to connect; empty allows every origin
+ * @param maxPendingHandshakes          bus connections accepted but not yet welcomed (TCP accepted, upgrade,
+ *                                      token check, session set-up) past which a new upgrade is answered
+ *                                      at once and closed with 1013 instead of queuing; 0 = no bound
  */
 public record ConnectionLimits(int maxMessageSize, int maxFrameSize, int maxConnections, int maxConnectionsPerClient,
         int maxViolations, int maxPendingBytes, SlowConsumerPolicy slowConsumerPolicy, int maxChannelsPerConnection,
-        int maxSubscriptionsPerConnection, int telemetryMaxClients, List<String> allowedOrigins) {
+        int maxSubscriptionsPerConnection, int telemetryMaxClients, List<String> allowedOrigins,
+        int maxPendingHandshakes) {
     /** Default largest accepted message, in bytes: {@value} (1 MiB). */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 1_048_576;
     /** Default maximum number of concurrent bus connections: {@value}. */
@@ -40,6 +44,9 @@ public record ConnectionLimits(int maxMessageSize, int maxFrameSize, int maxConn
     public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 32;
     /** Default maximum telemetry WebSocket clients: {@value}. */
     public static final int DEFAULT_TELEMETRY_MAX_CLIENTS = 500;
+
+    /** Default bound on handshakes in progress before new ones are shed with 1013: {@value}. */
+    public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 2_000;
 
     /** The frame size that goes with a message size when none is set: four times it. */
     public static int defaultFrameSize(int maxMessageSize) {
@@ -63,6 +70,8 @@ public record ConnectionLimits(int maxMessageSize, int maxFrameSize, int maxConn
                 maxChannelsPerConnection);
         ConfigException.check(maxSubscriptionsPerConnection > 0,
                 "max subscriptions per connection: %d (expected: > 0)", maxSubscriptionsPerConnection);
+        ConfigException.check(maxPendingHandshakes >= 0, "max pending handshakes: %d (expected: >= 0)",
+                maxPendingHandshakes);
         ConfigException.check(telemetryMaxClients > 0, "telemetry max clients: %d (expected: > 0)",
                 telemetryMaxClients);
     }

@@ -42,7 +42,8 @@ public final class ServerConfig {
         limits = new ConnectionLimits(b.maxMessageSize,
                 b.maxFrameSize > 0 ? b.maxFrameSize : ConnectionLimits.defaultFrameSize(b.maxMessageSize),
                 b.maxConnections, b.maxConnectionsPerClient, b.maxViolations, b.maxPendingBytes, b.slowConsumerPolicy,
-                b.maxChannelsPerConnection, b.maxSubscriptionsPerConnection, b.telemetryMaxClients, b.allowedOrigins);
+                b.maxChannelsPerConnection, b.maxSubscriptionsPerConnection, b.telemetryMaxClients, b.allowedOrigins,
+                b.maxPendingHandshakes);
         rateLimits = new RateLimits(b.rateLimitPerSecond, b.rateLimitBurst, b.rateLimitCloseAfter);
         historyReads = new HistoryReads(b.historyReadRate, b.historyReadBurst);
         timeouts = new Timeouts(b.keepAliveInterval, b.keepAliveTimeout, b.idleTimeout, b.handshakeTimeout,
@@ -176,6 +177,7 @@ public final class ServerConfig {
         private int maxFrameSize;
         private int maxConnections = ConnectionLimits.DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerClient = ConnectionLimits.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+        private int maxPendingHandshakes = ConnectionLimits.DEFAULT_MAX_PENDING_HANDSHAKES;
         private int maxViolations = ConnectionLimits.DEFAULT_MAX_VIOLATIONS;
         private int maxPendingBytes = ConnectionLimits.DEFAULT_MAX_PENDING_BYTES;
         private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.CLOSE;
@@ -265,6 +267,7 @@ public final class ServerConfig {
         public Builder maxFrameSize(int value) { maxFrameSize = value; return this; }
         public Builder maxConnections(int value) { maxConnections = value; return this; }
         public Builder maxConnectionsPerClient(int value) { maxConnectionsPerClient = value; return this; }
+        public Builder maxPendingHandshakes(int value) { maxPendingHandshakes = value; return this; }
         public Builder maxViolations(int value) { maxViolations = value; return this; }
         public Builder maxPendingBytes(int value) { maxPendingBytes = value; return this; }
         public Builder slowConsumerPolicy(SlowConsumerPolicy value) { slowConsumerPolicy = Objects.requireNonNull(value); return this; }

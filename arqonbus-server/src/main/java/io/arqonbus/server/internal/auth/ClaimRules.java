@@ -25,6 +25,16 @@ final class ClaimRules {
         this.audience = audience;
     }
 
+    /** The server's clock the rules read. */
+    Clock clock() {
+        return clock;
+    }
+
+    /** The clock skew allowed on {@code exp}, {@code nbf} and {@code iat}. */
+    Duration skew() {
+        return skew;
+    }
+
     /** Why the claims are refused, or {@code null} when they pass. */
     String problem(JWTClaimsSet claims) {
         Instant now = clock.instant();

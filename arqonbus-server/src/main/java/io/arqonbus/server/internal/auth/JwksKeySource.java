@@ -83,6 +83,12 @@ final class JwksKeySource implements KeySource {
         return pending.thenApply(document -> document.keysFor(kid));
     }
 
+    /** The document in use: every fetch makes a new one, changed or not. */
+    @Override
+    public Object generation() {
+        return cached;
+    }
+
     private boolean mayRefetch() {
         return !closed && (!fetchedOnce || System.nanoTime() - lastFetchNanos >= minRefetchNanos);
     }

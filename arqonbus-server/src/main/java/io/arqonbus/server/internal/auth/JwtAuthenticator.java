@@ -11,15 +11,12 @@ import io.arqonbus.server.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * {@code role} (default {@code user}), {@code tenant_id} and {@code sub} make the
  * {@link Principal}.
  *
- * <p>HMAC signatures are checked with the JDK's {@link Mac} rather than Nimbus's verifier because
- * the original accepts secrets shorter than the hash, which Nimbus refuses.
+ * <p>HMAC signatures are checked with the JDK's {@link javax.crypto.Mac} rather than Nimbus's
+ * verifier because the original accepts secrets shorter than the hash, which Nimbus refuses
+ * ({@link HmacKey}). A token that verified before is accepted from {@link VerifiedTokens} without
+ * being parsed or checked again, under the same expiry and key rules.
  */
 public final class JwtAuthenticator implements Authenticator {
     private static final Logger log = LoggerFactory.getLogger(JwtAuthenticator.class);
@@ -46,11 +45,13 @@ public final class JwtAuthenticator implements Authenticator {
     private final JWSAlgorithm algorithm;
     private final KeySource keys;
     private final ClaimRules rules;
+    private final VerifiedTokens verified;
 
     JwtAuthenticator(JWSAlgorithm algorithm, KeySource keys, ClaimRules rules) {
         this.algorithm = algorithm;
         this.keys = keys;
         this.rules = rules;
+        this.verified = new VerifiedTokens(rules.clock(), rules.skew());
     }
 
     /**
@@ -97,23 +98,42 @@ public final class JwtAuthenticator implements Authenticator {
     }
 
     private static VerificationKey hmac(String alg, String secret) {
-        SecretKeySpec key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), JwtAlgorithms.MAC_NAMES.get(alg));
-        return jwt -> {
-            Mac mac = Mac.getInstance(key.getAlgorithm());
-            mac.init(key);
-            byte[] expected = mac.doFinal(jwt.getSigningInput());
-            return MessageDigest.isEqual(expected, jwt.getSignature().decode());
-        };
+        return new HmacKey(JwtAlgorithms.MAC_NAMES.get(alg), secret);
     }
 
     @Override
     public CompletableFuture<AuthResult> verify(String token) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            return done(AuthResult.Rejected.invalid("the token is longer than " + MAX_TOKEN_LENGTH + " characters"));
+        }
+        // Read before the check: a key set that changes meanwhile leaves the acceptance uncached.
+        Object generation = keys.generation();
+        CompletableFuture<AuthResult> known = verified.get(token, generation);
+        if (known != null) {
+            return known;
+        }
+        CompletableFuture<AuthResult> answer = check(token);
+        if (answer.isDone()) {
+            remember(token, generation, answer.getNow(null));
+            return answer;
+        }
+        return answer.thenApply(result -> {
+            remember(token, generation, result);
+            return result;
+        });
+    }
+
+    private void remember(String token, Object generation, AuthResult result) {
+        if (result instanceof AuthResult.Accepted accepted) {
+            verified.put(token, generation, accepted);
+        }
+    }
+
+    /** The full check: parse, header, keys, signature, claims. */
+    private CompletableFuture<AuthResult> check(String token) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
-            if (token.length() > MAX_TOKEN_LENGTH) {
-                return done(AuthResult.Rejected.invalid("the token is longer than " + MAX_TOKEN_LENGTH + " characters"));
-            }
             jwt = SignedJWT.parse(token);
             claims = jwt.getJWTClaimsSet();
         } catch (ParseException | RuntimeException e) {

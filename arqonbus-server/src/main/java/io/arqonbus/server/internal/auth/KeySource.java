@@ -18,6 +18,15 @@ interface KeySource extends AutoCloseable {
      */
     CompletableFuture<List<VerificationKey>> keysFor(JWSHeader header);
 
+    /**
+     * The key set in use now, compared by identity: a different object once the keys changed (a
+     * JWKS document fetched again), so that {@link VerifiedTokens} checks its tokens afresh. A
+     * source whose keys never change keeps the default: itself.
+     */
+    default Object generation() {
+        return this;
+    }
+
     @Override
     default void close() {
     }
@@ -25,6 +34,17 @@ interface KeySource extends AutoCloseable {
     /** A source with one fixed key. */
     static KeySource fixed(VerificationKey key) {
         List<VerificationKey> keys = List.of(key);
-        return header -> CompletableFuture.completedFuture(keys);
+        CompletableFuture<List<VerificationKey>> answer = CompletableFuture.completedFuture(keys);
+        return new KeySource() {
+            @Override
+            public CompletableFuture<List<VerificationKey>> keysFor(JWSHeader header) {
+                return answer;
+            }
+
+            @Override
+            public Object generation() {
+                return keys;
+            }
+        };
     }
 }

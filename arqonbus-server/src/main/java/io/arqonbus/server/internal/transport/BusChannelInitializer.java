@@ -17,9 +17,11 @@ public final class BusChannelInitializer extends ChannelInitializer<SocketChanne
     static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
 
     private final BusDependencies deps;
+    private final PendingHandshakes pending;
 
     public BusChannelInitializer(BusDependencies deps) {
         this.deps = deps;
+        this.pending = new PendingHandshakes(deps.config().limits().maxPendingHandshakes());
     }
 
     @Override
@@ -34,7 +36,7 @@ public final class BusChannelInitializer extends ChannelInitializer<SocketChanne
             // bound, a small frame of zeros would take as much memory as it inflates to.
             p.addLast(HandlerNames.WS_COMPRESSION, new WebSocketServerCompressionHandler(deps.config().limits().maxFrameSize()));
         }
-        p.addLast(HandlerNames.HANDSHAKE, new HandshakeHandler(deps));
+        p.addLast(HandlerNames.HANDSHAKE, new HandshakeHandler(deps, pending));
         p.addLast(HandlerNames.EXCEPTION, deps.exceptionHandler());
     }
 }

@@ -36,15 +36,28 @@ import org.slf4j.LoggerFactory;
  * the original's exact 401 answer; when a key must be fetched first, the upgrade finishes on this
  * loop once it is in, without blocking the loop), starts the token expiry timer, enforces the connection limit (1013 after the upgrade), runs
  * the WebSocket handshake, and replaces itself with the keepalive and frame handlers.
+ *
+ * <p>The connection counts as a handshake in progress ({@link PendingHandshakes}) from the moment
+ * its pipeline is made until it is welcomed, shed or closed; while more are in progress than the
+ * bound allows, a new upgrade is shed: upgraded without a token check or a session and closed at
+ * once with 1013 ({@link PendingHandshakes#SHED_REASON}).
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
     private final BusDependencies deps;
     private final WebSocketDecoderConfig decoderConfig;
     private final OriginAllowList origins;
+    private final PendingHandshakes pending;
+    /** Whether this connection is still counted in {@link #pending}; touched on its loop only. */
+    private boolean counted;
 
     HandshakeHandler(BusDependencies deps) {
+        this(deps, new PendingHandshakes(deps.config().limits().maxPendingHandshakes()));
+    }
+
+    HandshakeHandler(BusDependencies deps, PendingHandshakes pending) {
         this.deps = deps;
+        this.pending = pending;
         ServerConfig config = deps.config();
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.limits().maxFrameSize())
@@ -52,6 +65,21 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 .closeOnProtocolViolation(false) // InboundFrameDecoder answers, then reads until the peer leaves
                 .build();
         this.origins = new OriginAllowList(config.limits().allowedOrigins());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        pending.begin();
+        counted = true;
+        ctx.channel().closeFuture().addListener(f -> done());
+    }
+
+    /** This connection no longer counts as a handshake in progress (once). */
+    private void done() {
+        if (counted) {
+            counted = false;
+            pending.end();
+        }
     }
 
     @Override
@@ -93,6 +121,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             deps.metrics().connectionRejected();
             HttpResponses.sendAndClose(ctx, HttpResponses.json(HttpResponseStatus.FORBIDDEN,
                     "{\"error\":\"Forbidden\",\"details\":\"Origin not allowed\"}"));
+            return;
+        }
+        if (pending.overloaded()) {
+            shed(ctx, request);
             return;
         }
         CompletableFuture<AuthResult> auth = deps.authenticator().authenticate(request);
@@ -140,9 +172,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         Principal principal = ((AuthResult.Accepted) auth).principal();
         Map<String, List<String>> query = query(request.uri());
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                (ctx.pipeline().get(HandlerNames.TLS) != null ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null, decoderConfig)
-                .newHandshaker(request);
+        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             ctx.close();
@@ -163,13 +193,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             badUpgrade(ctx, e);
             return;
         }
-        // Netty's handshaker has put its frame decoder in place: ours takes its place (same settings,
-        // plus the close codes it answers with and the bound on unfinished frames).
-        InboundFrameDecoder decoder = new InboundFrameDecoder(decoderConfig, deps.partialInbound(),
-                deps.config().memory().receiveTimeout(), deps.disconnector(), deps.metrics());
-        if (channel.pipeline().get(HandlerNames.WS_DECODER) != null) {
-            channel.pipeline().replace(HandlerNames.WS_DECODER, HandlerNames.WS_DECODER, decoder);
-        }
+        InboundFrameDecoder decoder = replaceDecoder(channel);
         handshake.addListener(future -> {
             if (!future.isSuccess()) {
                 if (future.cause() instanceof WebSocketServerHandshakeException e && channel.isActive()) {
@@ -179,6 +203,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 }
             } else if (overLimit || overSubjectLimit) {
                 deps.metrics().connectionRejected();
+                done();
                 ctx.pipeline().remove(this);
                 deps.disconnector().close(channel, CloseCodes.TRY_AGAIN_LATER, overLimit ? "connection limit reached"
                         : "connection limit for this client reached");
@@ -186,6 +211,66 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 upgraded(ctx, principal, query, decoder);
             }
         });
+    }
+
+    /**
+     * Sheds the connection: the upgrade is answered (the client learns why only from a close
+     * code, and a refused handshake would read as a failure) and closed at once with 1013 and
+     * {@link PendingHandshakes#SHED_REASON}; no token check, no session, no count against the
+     * connection limits.
+     */
+    private void shed(ChannelHandlerContext ctx, FullHttpRequest request) {
+        done();
+        deps.metrics().connectionRejected();
+        deps.metrics().limitClose("handshakes_in_progress");
+        log.atDebug()
+                .addKeyValue("event", "handshake_shed")
+                .addKeyValue("remote", ctx.channel().remoteAddress())
+                .addKeyValue("in_progress", pending.inProgress())
+                .log("handshake_shed");
+        WebSocketServerHandshaker handshaker = handshaker(ctx, request);
+        Channel channel = ctx.channel();
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
+            ctx.close();
+            return;
+        }
+        io.netty.channel.ChannelFuture handshake;
+        try {
+            handshake = handshaker.handshake(channel, request);
+        } catch (WebSocketServerHandshakeException e) {
+            badUpgrade(ctx, e);
+            return;
+        }
+        replaceDecoder(channel);
+        handshake.addListener(future -> {
+            if (!future.isSuccess()) {
+                channel.close();
+                return;
+            }
+            ctx.pipeline().remove(this);
+            deps.disconnector().close(channel, CloseCodes.TRY_AGAIN_LATER, PendingHandshakes.SHED_REASON);
+        });
+    }
+
+    private WebSocketServerHandshaker handshaker(ChannelHandlerContext ctx, FullHttpRequest request) {
+        return new WebSocketServerHandshakerFactory(
+                (ctx.pipeline().get(HandlerNames.TLS) != null ? "wss://" : "ws://")
+                        + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null, decoderConfig)
+                .newHandshaker(request);
+    }
+
+    /**
+     * Netty's handshaker has put its frame decoder in place: ours takes its place (same settings,
+     * plus the close codes it answers with and the bound on unfinished frames).
+     */
+    private InboundFrameDecoder replaceDecoder(Channel channel) {
+        InboundFrameDecoder decoder = new InboundFrameDecoder(decoderConfig, deps.partialInbound(),
+                deps.config().memory().receiveTimeout(), deps.disconnector(), deps.metrics());
+        if (channel.pipeline().get(HandlerNames.WS_DECODER) != null) {
+            channel.pipeline().replace(HandlerNames.WS_DECODER, HandlerNames.WS_DECODER, decoder);
+        }
+        return decoder;
     }
 
     /** The decoded query parameters of the upgrade URL; none when they cannot be decoded. */
@@ -253,6 +338,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         outbound.writeAt(wireContext(pipeline));
         channel.closeFuture().addListener(f -> deps.lifecycle().closed(session));
         deps.lifecycle().opened(session, query);
+        done();
     }
 
     /**
