@@ -24,7 +24,7 @@ PIDS=(); LABELS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 wait_for_port() {
-  local deadline=$((SECONDS + 60))
+  local deadline=$((SECONDS + ${PORT_WAIT:-180}))
   until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
     [ "$SECONDS" -lt "$deadline" ] || { echo "bench/cluster-cpu.sh: port $1 did not open" >&2; exit 1; }
     sleep 0.2

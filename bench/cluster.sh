@@ -9,6 +9,7 @@
 #   RUNS=1 bench/cluster.sh     # one run of each
 #   WARMUP=10 bench/cluster.sh  # the maximum-rate runs' warm-up, seconds (default 30)
 #   KINDS=max bench/cluster.sh  # only the maximum-rate runs (default: "max rate")
+#   PORT_WAIT=300 bench/cluster.sh    # seconds a server may take to open its port (default 180)
 #   BENCH_ARGS="--connect-concurrency 32" bench/cluster.sh   # more arguments for every bench run
 #
 # The maximum-rate runs warm up 30 s: the three nodes and redis-server share one CPU, so each JVM
@@ -31,7 +32,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
 trap cleanup EXIT
 wait_for_port() {
-  local deadline=$((SECONDS + 60))
+  local deadline=$((SECONDS + ${PORT_WAIT:-180}))
   until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
     [ "$SECONDS" -lt "$deadline" ] || { echo "bench/cluster.sh: port $1 did not open" >&2; exit 1; }
     sleep 0.2
