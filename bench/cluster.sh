@@ -14,8 +14,9 @@
 #
 # The maximum-rate runs warm up 30 s: the three nodes and redis-server share one CPU, so each JVM
 # gets about a quarter of the CPU a single node gets in the same wall time, and with 10 s its JIT
-# compiler threads were still busy in the measured window (a third of the cluster's CPU there on a
-# loaded machine; docs/benchmarks.md, "Clusters"). Single node and cluster warm up alike.
+# compiler threads were still busy in the measured window (two fifths of the cluster's CPU there on
+# a loaded machine; docs/benchmarks.md, "Clusters"). Single node and cluster warm up alike. On a
+# loaded machine even 30 s may not do: bench/cluster-cpu.sh shows the compiler threads' share.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$ROOT"
