@@ -7,11 +7,21 @@
 #
 #   bench/cluster.sh            # 3 runs of each
 #   RUNS=1 bench/cluster.sh     # one run of each
+#   WARMUP=10 bench/cluster.sh  # the maximum-rate runs' warm-up, seconds (default 30)
+#   KINDS=max bench/cluster.sh  # only the maximum-rate runs (default: "max rate")
+#   PORT_WAIT=300 bench/cluster.sh    # seconds a server may take to open its port (default 180)
+#   BENCH_ARGS="--connect-concurrency 32" bench/cluster.sh   # more arguments for every bench run
+#
+# The maximum-rate runs warm up 30 s: the three nodes and redis-server share one CPU, so each JVM
+# gets about a quarter of the CPU a single node gets in the same wall time, and with 10 s its JIT
+# compiler threads were still busy in the measured window (two fifths of the cluster's CPU there on
+# a loaded machine; docs/benchmarks.md, "Clusters"). Single node and cluster warm up alike. On a
+# loaded machine even 30 s may not do: bench/cluster-cpu.sh shows the compiler threads' share.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$ROOT"
 . "$ROOT/.mvn/select-jdk.sh"
-RUNS="${RUNS:-3}"; SERVER_CPU="${SERVER_CPU:-0}"; LOAD_CPU="${LOAD_CPU:-1}"
+RUNS="${RUNS:-3}"; WARMUP="${WARMUP:-30}"; KINDS="${KINDS:-max rate}"; SERVER_CPU="${SERVER_CPU:-0}"; LOAD_CPU="${LOAD_CPU:-1}"
 SUBSCRIBERS="${SUBSCRIBERS:-1000}"; RATE="${RATE:-20}"
 REDIS_PORT="${REDIS_PORT:-16390}"; BASE="${BASE_PORT:-19110}"
 OUT="${OUT:-$ROOT/bench/results/cluster-$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -23,7 +33,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
 trap cleanup EXIT
 wait_for_port() {
-  local deadline=$((SECONDS + 60))
+  local deadline=$((SECONDS + ${PORT_WAIT:-180}))
   until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
     [ "$SECONDS" -lt "$deadline" ] || { echo "bench/cluster.sh: port $1 did not open" >&2; exit 1; }
     sleep 0.2
@@ -38,13 +48,13 @@ node() { # node <port> [cluster args...]
 }
 bench() { # bench <label> <args...>
   local label="$1"; shift
-  taskset -c "$LOAD_CPU" ./arqon bench fan-out --subscribers "$SUBSCRIBERS" "$@" 2> "$OUT/$label.err" \
+  taskset -c "$LOAD_CPU" ./arqon bench fan-out --subscribers "$SUBSCRIBERS" ${BENCH_ARGS:-} "$@" 2> "$OUT/$label.err" \
     | sed "s/^{/{\"label\":\"$label\",/" >> "$RESULTS" || true
 }
 for run in $(seq 1 "$RUNS"); do
   for mode in single cluster; do
-    for kind in max rate; do
-      args=(--duration 10 --warmup 10); [ "$kind" = rate ] && args=(--rate "$RATE" --duration 30 --warmup 5)
+    for kind in $KINDS; do
+      args=(--duration 10 --warmup "$WARMUP"); [ "$kind" = rate ] && args=(--rate "$RATE" --duration 30 --warmup 5)
       if [ "$mode" = single ]; then
         node "$BASE"; wait_for_port "$BASE"
         bench "single-$kind" --url "ws://127.0.0.1:$BASE/" --server-pid "${PIDS[0]}" "${args[@]}"
