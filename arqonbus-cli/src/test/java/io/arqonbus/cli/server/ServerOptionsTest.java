@@ -60,7 +60,7 @@ class ServerOptionsTest {
         ResolvedConfig resolved = parse("serve", "--host", "127.0.0.2", "--port", "1", "--telemetry-host", "127.0.0.3",
                 "--telemetry-port", "-1", "--http-host", "127.0.0.4", "--http-port", "3", "--io-threads", "3",
                 "--compression", "--max-message-size", "2048", "--max-frame-size", "4096", "--max-connections", "7",
-                "--slow-consumer-policy", "DROP", "--auth", "--jwt-secret", "s3cret", "--jwt-algorithm", "hs512",
+                "--max-pending-handshakes", "9", "--slow-consumer-policy", "DROP", "--auth", "--jwt-secret", "s3cret", "--jwt-algorithm", "hs512",
                 "--jwt-issuer", "iss", "--jwt-audience", "aud", "--jwt-clock-skew-seconds", "5",
                 "--max-history-size", "5", "--legacy-acks=false", "--metrics-legacy-names", "--stats-interval-seconds", "0",
                 "--shutdown-grace-seconds", "1.5", "--redis-url", "redis://127.0.0.1:6390/2",
@@ -80,6 +80,7 @@ class ServerOptionsTest {
         assertThat(c.limits().maxMessageSize()).isEqualTo(2048);
         assertThat(c.limits().maxFrameSize()).isEqualTo(4096);
         assertThat(c.limits().maxConnections()).isEqualTo(7);
+        assertThat(c.limits().maxPendingHandshakes()).isEqualTo(9);
         assertThat(c.limits().slowConsumerPolicy()).isEqualTo(SlowConsumerPolicy.DROP);
         assertThat(c.auth().enabled()).isTrue();
         assertThat(c.auth().jwtSecret()).isEqualTo("s3cret");
