@@ -3,8 +3,6 @@ package io.arqonbus.cli.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.cli.crash.ServerProcess;
 import io.arqonbus.server.testing.TestClient;
 import java.io.IOException;
@@ -48,6 +46,7 @@ class DroppedPacketsTest {
     private static final Duration T = Duration.ofSeconds(20);
     private static final String ROOM = "faults";
     private static final String CHANNEL = "dropped";
+    private static final FaultChannel ON = new FaultChannel(ROOM, CHANNEL, T);
     private static final int BATCH = 100;
     private static final Pattern JOINED = Pattern.compile("joined (\\S+)");
     private static final Pattern LOCAL_PORT = Pattern.compile("^\\S+\\s+\\S+\\s+\\S+:(\\d+)\\s");
@@ -69,30 +68,30 @@ class DroppedPacketsTest {
                 NamespaceBridge bridge = NamespaceBridge.open(namespace, server.uri().getPort(), dir);
                 TestClient reader = TestClient.connect(bridge.uri()).get(10, TimeUnit.SECONDS);
                 TestClient publisher = TestClient.connect(bridge.uri()).get(10, TimeUnit.SECONDS)) {
-            assertSuccess(reader.joinChannel(ROOM, CHANNEL).get(10, TimeUnit.SECONDS));
+            FaultChannel.assertSuccess(reader.joinChannel(ROOM, CHANNEL).get(10, TimeUnit.SECONDS));
             long descriptorsBefore = descriptors(server);
             Path peerOut = dir.resolve("peer.out");
             Process peer = startPeer(namespace, server, peerOut);
             try {
                 String peerId = awaitJoined(peer, peerOut);
-                assertThat(present(publisher)).containsExactlyInAnyOrder(peerId, reader.clientId());
+                assertThat(ON.present(publisher)).containsExactlyInAnyOrder(peerId, reader.clientId());
                 int peerPort = localPort(namespace, server.uri().getPort(), peer.pid());
                 long descriptorsWithPeer = descriptors(server);
 
                 namespace.dropTcpPort(peerPort);
                 long droppedAt = System.nanoTime();
-                publish(publisher, 0, BATCH);
+                ON.publish(publisher, 0, BATCH);
                 await().atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(50))
-                        .until(() -> !present(publisher).contains(peerId));
+                        .until(() -> !ON.present(publisher).contains(peerId));
                 long detectedMillis = (System.nanoTime() - droppedAt) / 1_000_000;
-                assertThat(present(publisher)).containsExactly(reader.clientId());
-                assertThat(count(publisher)).isEqualTo(1);
+                assertThat(ON.present(publisher)).containsExactly(reader.clientId());
+                assertThat(ON.count(publisher)).isEqualTo(1);
                 await().atMost(T).pollInterval(Duration.ofMillis(50))
                         .until(() -> descriptors(server) <= descriptorsBefore);
                 long descriptorsAfter = descriptors(server);
-                publish(publisher, BATCH, 2 * BATCH);
+                ON.publish(publisher, BATCH, 2 * BATCH);
 
-                assertThat(received(reader, 2 * BATCH)).isEqualTo(sequence(2 * BATCH));
+                assertThat(ON.received(reader, 2 * BATCH)).isEqualTo(FaultChannel.sequence(2 * BATCH));
                 assertThat(reader.isClosed()).isFalse();
                 assertThat(peer.isAlive()).as("the peer's process still runs: only its packets were lost").isTrue();
                 System.out.println("event=fault_test kind=dropped_packets keepalive_interval_s=" + INTERVAL.toSeconds()
@@ -157,51 +156,10 @@ class DroppedPacketsTest {
         }
     }
 
-    private static List<String> present(TestClient asker) throws Exception {
-        return presence(asker).path("clients").findValuesAsText("client_id");
-    }
 
-    private static int count(TestClient asker) throws Exception {
-        return presence(asker).path("count").asInt();
-    }
 
-    private static JsonNode presence(TestClient asker) throws Exception {
-        ObjectNode args = TestClient.object();
-        args.put("room", ROOM);
-        args.put("channel", CHANNEL);
-        JsonNode reply = asker.command("presence", args).get(10, TimeUnit.SECONDS);
-        assertSuccess(reply);
-        return reply.path("payload").path("data");
-    }
 
-    private static void publish(TestClient publisher, int from, int to) {
-        for (int n = from; n < to; n++) {
-            publisher.publish(ROOM, CHANNEL, Map.of("n", n)).join();
-        }
-    }
 
-    /** The {@code n} of the first {@code count} publications this reader receives, in arrival order. */
-    private static List<Integer> received(TestClient reader, int count) {
-        List<Integer> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + T.toNanos();
-        while (seen.size() < count && System.nanoTime() < deadline) {
-            JsonNode frame = reader.poll(Duration.ofMillis(200));
-            if (frame != null && "message".equals(frame.path("type").asText()) && frame.path("payload").has("n")) {
-                seen.add(frame.path("payload").path("n").asInt());
-            }
-        }
-        return seen;
-    }
 
-    private static List<Integer> sequence(int count) {
-        List<Integer> all = new ArrayList<>();
-        for (int n = 0; n < count; n++) {
-            all.add(n);
-        }
-        return all;
-    }
 
-    private static void assertSuccess(JsonNode reply) {
-        assertThat(reply.path("status").asText()).as(reply.toString()).isEqualTo("success");
-    }
 }

@@ -3,8 +3,6 @@ package io.arqonbus.cli.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.cli.crash.ServerProcess;
 import io.arqonbus.server.testing.TestClient;
 import java.io.IOException;
@@ -12,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +38,7 @@ class StoppedPeerTest {
     private static final Duration T = Duration.ofSeconds(20);
     private static final String ROOM = "faults";
     private static final String CHANNEL = "stuck";
+    private static final FaultChannel ON = new FaultChannel(ROOM, CHANNEL, T);
     private static final int BATCH = 100;
     private static final Pattern JOINED = Pattern.compile("joined (\\S+)");
 
@@ -56,26 +54,26 @@ class StoppedPeerTest {
                 TestClient first = TestClient.connect(server.uri()).get(10, TimeUnit.SECONDS);
                 TestClient second = TestClient.connect(server.uri()).get(10, TimeUnit.SECONDS);
                 TestClient publisher = TestClient.connect(server.uri()).get(10, TimeUnit.SECONDS)) {
-            assertSuccess(first.joinChannel(ROOM, CHANNEL).get(10, TimeUnit.SECONDS));
-            assertSuccess(second.joinChannel(ROOM, CHANNEL).get(10, TimeUnit.SECONDS));
+            FaultChannel.assertSuccess(first.joinChannel(ROOM, CHANNEL).get(10, TimeUnit.SECONDS));
+            FaultChannel.assertSuccess(second.joinChannel(ROOM, CHANNEL).get(10, TimeUnit.SECONDS));
             Path peerOut = dir.resolve("peer.out");
             Process peer = startPeer(server, peerOut);
             try {
                 String peerId = awaitJoined(peer, peerOut);
-                assertThat(present(publisher)).contains(peerId, first.clientId(), second.clientId());
+                assertThat(ON.present(publisher)).contains(peerId, first.clientId(), second.clientId());
 
                 signal(peer, "STOP");
                 long stoppedAt = System.nanoTime();
-                publish(publisher, 0, BATCH);
+                ON.publish(publisher, 0, BATCH);
                 await().atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(50))
-                        .until(() -> !present(publisher).contains(peerId));
+                        .until(() -> !ON.present(publisher).contains(peerId));
                 long detectedMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
-                assertThat(present(publisher)).containsExactlyInAnyOrder(first.clientId(), second.clientId());
-                assertThat(count(publisher)).isEqualTo(2);
-                publish(publisher, BATCH, 2 * BATCH);
+                assertThat(ON.present(publisher)).containsExactlyInAnyOrder(first.clientId(), second.clientId());
+                assertThat(ON.count(publisher)).isEqualTo(2);
+                ON.publish(publisher, BATCH, 2 * BATCH);
 
-                assertThat(received(first, 2 * BATCH)).isEqualTo(sequence(2 * BATCH));
-                assertThat(received(second, 2 * BATCH)).isEqualTo(sequence(2 * BATCH));
+                assertThat(ON.received(first, 2 * BATCH)).isEqualTo(FaultChannel.sequence(2 * BATCH));
+                assertThat(ON.received(second, 2 * BATCH)).isEqualTo(FaultChannel.sequence(2 * BATCH));
                 assertThat(first.isClosed()).isFalse();
                 assertThat(second.isClosed()).isFalse();
 
@@ -126,52 +124,10 @@ class StoppedPeerTest {
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 
-    private static List<String> present(TestClient asker) throws Exception {
-        return presence(asker).path("clients").findValuesAsText("client_id");
-    }
 
-    private static int count(TestClient asker) throws Exception {
-        return presence(asker).path("count").asInt();
-    }
 
-    private static JsonNode presence(TestClient asker) throws Exception {
-        ObjectNode args = TestClient.object();
-        args.put("room", ROOM);
-        args.put("channel", CHANNEL);
-        JsonNode reply = asker.command("presence", args).get(10, TimeUnit.SECONDS);
-        assertSuccess(reply);
-        return reply.path("payload").path("data");
-    }
 
-    private static void publish(TestClient publisher, int from, int to) {
-        for (int n = from; n < to; n++) {
-            publisher.publish(ROOM, CHANNEL, Map.of("n", n)).join();
-        }
-    }
 
-    /** The {@code n} of the first {@code count} publications this reader receives, in arrival order. */
-    private static List<Integer> received(TestClient reader, int count) throws Exception {
-        List<Integer> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + T.toNanos();
-        while (seen.size() < count && System.nanoTime() < deadline) {
-            JsonNode frame = reader.poll(Duration.ofMillis(200));
-            if (frame != null && "message".equals(frame.path("type").asText())
-                    && frame.path("payload").has("n")) {
-                seen.add(frame.path("payload").path("n").asInt());
-            }
-        }
-        return seen;
-    }
 
-    private static List<Integer> sequence(int count) {
-        List<Integer> all = new ArrayList<>();
-        for (int n = 0; n < count; n++) {
-            all.add(n);
-        }
-        return all;
-    }
 
-    private static void assertSuccess(JsonNode reply) {
-        assertThat(reply.path("status").asText()).as(reply.toString()).isEqualTo("success");
-    }
 }
