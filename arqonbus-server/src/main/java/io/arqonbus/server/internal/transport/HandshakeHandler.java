@@ -10,6 +10,7 @@ import io.arqonbus.server.internal.session.LoopContext;
 import io.arqonbus.server.internal.session.Outbound;
 import io.arqonbus.server.internal.session.Session;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -186,11 +187,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         if (!overSubjectLimit) {
             channel.closeFuture().addListener(f -> deps.connectionsPerSubject().closed(subject));
         }
-        io.netty.channel.ChannelFuture handshake;
-        try {
-            handshake = handshaker.handshake(channel, request);
-        } catch (WebSocketServerHandshakeException e) {
-            badUpgrade(ctx, e);
+        ChannelFuture handshake = answerUpgrade(ctx, handshaker, request);
+        if (handshake == null) {
             return;
         }
         InboundFrameDecoder decoder = replaceDecoder(channel);
@@ -211,6 +209,17 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 upgraded(ctx, principal, query, decoder);
             }
         });
+    }
+
+    /** Answers the upgrade request; {@code null} when it was malformed (then answered with 400 and closed). */
+    private static ChannelFuture answerUpgrade(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker,
+            FullHttpRequest request) {
+        try {
+            return handshaker.handshake(ctx.channel(), request);
+        } catch (WebSocketServerHandshakeException e) {
+            badUpgrade(ctx, e);
+            return null;
+        }
     }
 
     /**
@@ -235,11 +244,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        io.netty.channel.ChannelFuture handshake;
-        try {
-            handshake = handshaker.handshake(channel, request);
-        } catch (WebSocketServerHandshakeException e) {
-            badUpgrade(ctx, e);
+        ChannelFuture handshake = answerUpgrade(ctx, handshaker, request);
+        if (handshake == null) {
             return;
         }
         replaceDecoder(channel);
