@@ -222,14 +222,6 @@ final class ChannelRegistry {
         }
     }
 
-    /** Whether this node is subscribed to the stream (always for an existing stream on one node). */
-    boolean subscribed(ChannelKey stream) {
-        if (interest == null) {
-            return stream.channel() == null ? rooms.containsKey(stream.room()) : channels.containsKey(stream);
-        }
-        return interest.subscribed(stream);
-    }
-
     /** The room, made when missing (its room-wide stream continuing a stored one). */
     Room roomFor(String name) {
         Room room = rooms.get(name);

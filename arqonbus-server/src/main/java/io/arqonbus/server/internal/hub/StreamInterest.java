@@ -64,12 +64,6 @@ final class StreamInterest {
         }
     }
 
-    /** Whether this node is subscribed to the stream now. */
-    boolean subscribed(ChannelKey key) {
-        Stream stream = streams.get(key);
-        return stream != null && stream.isSubscribed();
-    }
-
     /** Forgets the stream (its channel is deleted) and unsubscribes it at once. */
     void remove(ChannelKey key) {
         Stream stream = streams.remove(key);
@@ -111,10 +105,6 @@ final class StreamInterest {
         synchronized void lost() {
             lastWanted = System.nanoTime();
             schedule(lingerNanos);
-        }
-
-        synchronized boolean isSubscribed() {
-            return subscribed;
         }
 
         synchronized void remove() {

@@ -79,6 +79,17 @@ class ClusterInterestTest {
         return conn.sync().pubsubNumsub(name).getOrDefault(name, 0L);
     }
 
+    /** How many times Redis ran the command since it started ({@code INFO commandstats}). */
+    private long calls(String command) {
+        String marker = "cmdstat_" + command + ":calls=";
+        for (String line : conn.sync().info("commandstats").split("\r?\n")) {
+            if (line.startsWith(marker)) {
+                return Long.parseLong(line.substring(marker.length(), line.indexOf(',', marker.length())));
+            }
+        }
+        return 0;
+    }
+
     private double received(int node) {
         Counter counter = nodes.get(node).components().metrics().registry().find("arqonbus_cluster_receives")
                 .counter();
@@ -146,6 +157,17 @@ class ClusterInterestTest {
             assertThat(got.get(i).path("metadata").path("offset").asLong()).isEqualTo(joinedAt + 1 + i);
         }
         assertThat(gapsFilled(1)).as("what was published before the join is not a gap").isEqualTo(filledBefore);
+
+        long subscribes = calls("subscribe");
+        assertThat(subscribes).as("Redis counted the subscriptions so far").isPositive();
+        long unsubscribes = calls("unsubscribe");
+        for (int round = 0; round < 5; round++) {
+            member.leaveChannel("science", "admin-made").get();
+            member.joinChannel("science", "admin-made").get();
+        }
+        assertThat(calls("subscribe")).as("join/leave churn within the linger subscribes nothing")
+                .isEqualTo(subscribes);
+        assertThat(calls("unsubscribe")).isEqualTo(unsubscribes);
 
         member.leaveChannel("science", "admin-made").get();
         assertThat(subscribers(key)).as("the subscription lingers").isEqualTo(1);
