@@ -15,7 +15,6 @@ import io.arqonbus.server.internal.hub.SequencingOutcome;
 import io.arqonbus.server.internal.hub.UnpositionedPublication;
 import io.arqonbus.server.internal.redis.RedisLink;
 import io.arqonbus.server.internal.session.Session;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -26,8 +25,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -45,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * (this one included) receives it, in offset order, and its {@link StreamFeed} hands it to the
  * local fan-out, encoded once per node; a gap in the offsets is filled from the stream first.
  *
- * <p>A node subscribes a stream when the hub makes its channel (its first local use) and
- * unsubscribes when the hub drops it. On subscribing, and every {@link #SWEEP_INTERVAL} after, it
+ * <p>A node subscribes a stream when the hub says so — while the stream has local members, with
+ * a linger (docs/cluster.md) — and unsubscribes when the hub says so; each subscription starts a
+ * new {@link StreamFeed}, which adopts the stream's head as it is then (what was published while
+ * the node was not subscribed is history, not a gap). On subscribing, and every {@link #SWEEP_INTERVAL} after, it
  * reads the stream's head, so a publication whose message was lost (a Redis blip) is filled even
  * when nothing follows it. The connection that published a publication is known by the message's
  * header (node id and a sequence number of this node), so it does not receive it back.
@@ -62,8 +61,6 @@ public final class RedisBroker implements Broker {
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
     /** How many sweeps a sender waits for its message to come back before it is forgotten (30 s). */
     static final int SENDERS_KEPT_SWEEPS = 30;
-    private static final byte[] EPOCH = bytes("epoch");
-    private static final byte[] LAST = bytes("last");
 
     private final RedisLink link;
     private final String nodeId;
@@ -75,10 +72,17 @@ public final class RedisBroker implements Broker {
     private final RedisKeys keys;
     private final ClusterKeys names;
     private final SequenceScript script;
+    private final StreamHeads heads;
     private final AtomicLong sequence = new AtomicLong();
     /** The senders of this node's publications whose message has not come back yet, by sequence number. */
     private final SendersInFlight<Session> inFlight = new SendersInFlight<>(SENDERS_KEPT_SWEEPS);
     private final OwnPublications own = new OwnPublications(inFlight, SENDERS_KEPT_SWEEPS);
+    /**
+     * This node's publications sequenced while it was not subscribed to their stream, by sequence
+     * number: the hub told the listeners of accepted publications of them already, so should the
+     * message come back (the stream was subscribed meanwhile) it is not this node's to tell again.
+     */
+    private final SendersInFlight<Boolean> unheard = new SendersInFlight<>(SENDERS_KEPT_SWEEPS);
     /** The subscribed streams by their publish/subscribe channel. */
     private final ConcurrentHashMap<String, StreamFeed> feeds = new ConcurrentHashMap<>();
     private volatile StatefulRedisConnection<byte[], byte[]> commands;
@@ -104,6 +108,7 @@ public final class RedisBroker implements Broker {
         this.metrics = new ClusterMetrics(registry, nodeId);
         this.keys = new RedisKeys(link.config().keyPrefix());
         this.names = new ClusterKeys(link.config().keyPrefix());
+        this.heads = new StreamHeads(keys);
         this.script = new SequenceScript(keys, names, maxPerStream, metrics, link.description());
     }
 
@@ -221,9 +226,7 @@ public final class RedisBroker implements Broker {
             publication.frame().release();
         }
         long seq = track(publication.sender());
-        byte[] header = bytes(nodeId + "|" + seq + "|" + position.offset() + "|" + position.epoch() + "\n");
-        byte[] message = Arrays.copyOf(header, header.length + json.length);
-        System.arraycopy(json, 0, message, header.length, json.length);
+        byte[] message = ClusterMessage.encode(nodeId, seq, position, json);
         StatefulRedisConnection<byte[], byte[]> conn = commands;
         afterSubscribed(stream, () -> conn.async().publish(bytes(names.channel(stream)), message).toCompletableFuture()
                 .whenComplete((n, error) -> {
@@ -257,7 +260,22 @@ public final class RedisBroker implements Broker {
         long seq = track(publication.sender());
         own.accepted(publication.envelope().id(), seq);
         CompletableFuture<SequencingOutcome> result = new CompletableFuture<>();
-        afterSubscribed(stream, () -> script.run(conn, stream, publication, nodeId + "|" + seq).whenComplete((done, error) -> {
+        String channel = names.channel(stream);
+        afterSubscribed(stream, () -> {
+            // Not subscribed (no local member): the message will not come back; the outcome says so.
+            boolean heard = feeds.containsKey(channel);
+            if (!heard) {
+                unheard.put(seq, Boolean.TRUE);
+                own.forget(publication.envelope().id());
+            }
+            sequenceNow(conn, stream, publication, seq, heard, result);
+        });
+        return result;
+    }
+
+    private void sequenceNow(StatefulRedisConnection<byte[], byte[]> conn, ChannelKey stream,
+            UnpositionedPublication publication, long seq, boolean heard, CompletableFuture<SequencingOutcome> result) {
+        script.run(conn, stream, publication, nodeId + "|" + seq).whenComplete((done, error) -> {
             if (done != null && done.duplicate()) {
                 inFlight.remove(seq);
             }
@@ -268,10 +286,9 @@ public final class RedisBroker implements Broker {
                 }
                 result.completeExceptionally(error);
             } else {
-                result.complete(done);
+                result.complete(heard ? done : new SequencingOutcome(done.position(), done.duplicate(), false));
             }
-        }));
-        return result;
+        });
     }
 
     /** A publication Redis could not take, delivered to this node's members only, without a position. */
@@ -290,22 +307,12 @@ public final class RedisBroker implements Broker {
         return seq;
     }
 
-    /** A message from the nodes' channel: {@code node|seq|offset|epoch\n<json>}. */
-    private void received(byte[] channel, byte[] message) {
+    /** A message from the nodes' channel ({@link ClusterMessage}). */
+    private void received(byte[] channel, byte[] bytes) {
         StreamFeed feed = feeds.get(new String(channel, StandardCharsets.UTF_8));
-        int newline = indexOf(message, (byte) '\n');
-        if (newline < 0) {
-            return;
-        }
-        String[] header = new String(message, 0, newline, StandardCharsets.UTF_8).split("\\|", 4);
-        if (header.length < 4) {
-            return;
-        }
-        long seq;
-        long offset;
+        ClusterMessage message;
         try {
-            seq = Long.parseLong(header[1]);
-            offset = Long.parseLong(header[2]);
+            message = ClusterMessage.parse(bytes);
         } catch (NumberFormatException e) {
             log.atWarn()
                     .addKeyValue("event", "cluster_message_invalid")
@@ -314,13 +321,18 @@ public final class RedisBroker implements Broker {
                     .log("cluster_message_invalid");
             return;
         }
-        boolean here = header[0].equals(nodeId);
-        Session sender = here ? inFlight.remove(seq) : null;
+        if (message == null) {
+            return;
+        }
+        boolean here = message.node().equals(nodeId);
+        Session sender = here ? inFlight.remove(message.seq()) : null;
+        if (here && unheard.remove(message.seq()) != null) {
+            here = false; // told by the hub when it was sequenced (this node was not subscribed then)
+        }
         if (feed == null || closed) {
             return;
         }
-        byte[] json = Arrays.copyOfRange(message, newline + 1, message.length);
-        feed.offer(new Incoming(offset, header[3], json, sender, here));
+        feed.offer(new Incoming(message.offset(), message.epoch(), message.json(), sender, here));
     }
 
     private void readHead(StreamFeed feed) {
@@ -328,19 +340,11 @@ public final class RedisBroker implements Broker {
         if (conn == null || closed) {
             return;
         }
-        conn.async().hmget(keys.meta(feed.key()), EPOCH, LAST).toCompletableFuture().whenComplete((meta, error) -> {
+        heads.read(conn, feed.key()).whenComplete((head, error) -> {
             if (error == null) {
-                StreamPosition head = head(meta);
-                feed.head(head != null ? head : new StreamPosition(0, ""));
+                feed.head(head);
             }
         });
-    }
-
-    private static StreamPosition head(List<KeyValue<byte[], byte[]>> meta) {
-        if (meta.size() < 2 || !meta.get(0).hasValue() || !meta.get(1).hasValue()) {
-            return null;
-        }
-        return new StreamPosition(Long.parseLong(text(meta.get(1).getValue())), text(meta.get(0).getValue()));
     }
 
     /** Reads every subscribed stream's head (pipelined), filling what the publish/subscribe channel lost. */
@@ -348,6 +352,7 @@ public final class RedisBroker implements Broker {
         StatefulRedisConnection<byte[], byte[]> conn = commands;
         inFlight.sweep(sequence.get());
         own.sweep(sequence.get());
+        unheard.sweep(sequence.get());
         if (conn == null || !conn.isOpen() || closed) {
             return;
         }
@@ -378,20 +383,8 @@ public final class RedisBroker implements Broker {
         feeds.clear();
         inFlight.clear();
         own.clear();
+        unheard.clear();
         // The connections are the link's: its owner closes them.
-    }
-
-    private static int indexOf(byte[] bytes, byte b) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static String text(Object value) {
-        return value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(value);
     }
 
     private static byte[] bytes(String s) {

@@ -57,8 +57,11 @@ final class BusChannel implements ChannelView {
     private final ConcurrentHashMap<Session, Instant> members = new ConcurrentHashMap<>();
     private final LocalMembers[] byLoop;
     private final ArrayDeque<PendingPublication> pending = new ArrayDeque<>();
-    /** Completes once the channel knows its stream's position: at once on one node; in a cluster, once the broker told it. */
-    private final CompletableFuture<Void> synced = new CompletableFuture<>();
+    /**
+     * Completes once the channel knows its stream's position: at once on one node; in a cluster,
+     * once the broker told it since this node last subscribed the stream.
+     */
+    private volatile CompletableFuture<Void> synced = new CompletableFuture<>();
     private volatile Set<String> admitted;
     /** The slow-consumer policy chosen for the channel (a cluster's control plane may set it again later). */
     private volatile ChannelSlowConsumerPolicy slowConsumer = ChannelSlowConsumerPolicy.DISCONNECT;
@@ -148,6 +151,11 @@ final class BusChannel implements ChannelView {
 
     int memberCount() {
         return members.size();
+    }
+
+    /** Whether the channel has members on this node. */
+    boolean hasMembers() {
+        return !members.isEmpty();
     }
 
     /** When the session joined, or {@code null} when it is not a member. */
@@ -301,7 +309,7 @@ final class BusChannel implements ChannelView {
                 proposed = epoch;
                 shared = epochShared;
             }
-            return ClusterSequencing.channel(support, key, envelope, senderId, sender, mustStore, idempotencyKey,
+            return ClusterSequencing.channel(support, this, envelope, senderId, sender, mustStore, idempotencyKey,
                     proposed, shared);
         }
         long received = System.nanoTime();
@@ -408,8 +416,27 @@ final class BusChannel implements ChannelView {
         try {
             advance(position, fanOut);
         } finally {
-            if (fanOut == null) {
+            if (fanOut == null || position.offset() > 0) {
                 synced.complete(null);
+            }
+        }
+    }
+
+    /**
+     * In a cluster, a publication this node accepted while not subscribed to the stream: only the
+     * last offset {@link #info} shows moves (joins wait for the head of a new subscription).
+     */
+    void accepted(StreamPosition position) {
+        synchronized (lock) {
+            if (!position.epoch().equals(epoch)) {
+                if (epochShared) {
+                    return; // a head or a delivery will tell the stream's new epoch
+                }
+                epoch = position.epoch();
+                epochShared = true;
+                lastOffset = position.offset();
+            } else if (position.offset() > lastOffset) {
+                lastOffset = position.offset();
             }
         }
     }
@@ -417,6 +444,18 @@ final class BusChannel implements ChannelView {
     /** Completes once the channel knows its stream's position (see {@link #released}). */
     CompletableFuture<Void> synced() {
         return synced;
+    }
+
+    /**
+     * In a cluster, the stream is subscribed again after a pause: the channel learns its position
+     * anew (the head the broker reads, which it adopts: what was published meanwhile is history).
+     */
+    void resync() {
+        synchronized (lock) {
+            if (synced.isDone()) {
+                synced = new CompletableFuture<>();
+            }
+        }
     }
 
     private void advance(StreamPosition position, Runnable fanOut) {

@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * The rooms and channels of one node: create, look up, delete and list them, with the room index
  * (a room's channels by name). A new channel or room continues the stream position the store
- * already holds for it, and subscribes its stream at the {@link Broker}; a deleted channel
- * unsubscribes it.
+ * already holds for it. On one node it subscribes its stream at the {@link Broker} when it is made
+ * and unsubscribes it when it is deleted; in a cluster (a broker that sequences publications) the
+ * subscription follows the local members instead ({@link StreamInterest}).
  */
 final class ChannelRegistry {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
@@ -38,6 +39,8 @@ final class ChannelRegistry {
     private final ConcurrentLinkedQueue<BusChannel> implicit = new ConcurrentLinkedQueue<>();
     private final ChannelSupport support;
     private final LocalDelivery delivery;
+    /** In a cluster, which streams are subscribed; {@code null} on one node (every stream is). */
+    private final StreamInterest interest;
     private volatile ChannelQuota quota;
     private volatile ChannelSlowConsumers slowConsumers;
     private final IdGenerator ids;
@@ -51,8 +54,9 @@ final class ChannelRegistry {
      * @param loops    how many event loops serve members
      */
     ChannelRegistry(Map<ChannelKey, StreamPosition> heads, ChannelSupport support, LocalDelivery delivery,
-            IdGenerator ids, int loops) {
+            IdGenerator ids, int loops, StreamInterest interest) {
         this.heads = new ConcurrentHashMap<>(heads);
+        this.interest = interest;
         this.support = support;
         this.delivery = delivery;
         this.ids = ids;
@@ -168,7 +172,11 @@ final class ChannelRegistry {
                 if (tenant != null) {
                     charged.put(key, tenant);
                 }
-                support.broker().subscribe(key, delivery.of(made, support.broker().sequences()));
+                if (interest == null) {
+                    support.broker().subscribe(key, delivery.of(made, false));
+                } else {
+                    interest.register(key, delivery.of(made, true), made::hasMembers, made::resync);
+                }
                 channels.put(key, made);
                 if (origin == Origin.IMPLICIT && !hardcoded) {
                     implicit.add(made);
@@ -188,6 +196,32 @@ final class ChannelRegistry {
         slowConsumers.apply(channel, policy);
     }
 
+    /**
+     * In a cluster, subscribes the channel's stream and its room's when they are not: a join is
+     * coming. Does nothing on one node (every stream is subscribed).
+     */
+    void want(ChannelKey key) {
+        if (interest != null) {
+            interest.want(ChannelKey.roomWide(key.room()));
+            interest.want(key);
+        }
+    }
+
+    /** In a cluster, a publication this node accepts keeps the stream's subscription for the linger. */
+    void touch(ChannelKey key) {
+        if (interest != null) {
+            interest.touch(key);
+        }
+    }
+
+    /** In a cluster, the channel's last local member left: its stream and its room's may be unsubscribed. */
+    void lost(ChannelKey key) {
+        if (interest != null) {
+            interest.lost(key);
+            interest.lost(ChannelKey.roomWide(key.room()));
+        }
+    }
+
     /** The room, made when missing (its room-wide stream continuing a stored one). */
     Room roomFor(String name) {
         Room room = rooms.get(name);
@@ -197,7 +231,11 @@ final class ChannelRegistry {
         return rooms.computeIfAbsent(name, n -> {
             ChannelKey stream = ChannelKey.roomWide(n);
             Room made = new Room(n, stream, startPosition(stream));
-            support.broker().subscribe(stream, delivery.of(made));
+            if (interest == null) {
+                support.broker().subscribe(stream, delivery.of(made));
+            } else {
+                interest.register(stream, delivery.of(made), made::hasMembers, () -> { });
+            }
             return made;
         });
     }
@@ -234,7 +272,11 @@ final class ChannelRegistry {
     private void unregister(Room room, BusChannel channel) {
         ChannelKey key = channel.key();
         // Before the channel leaves the map: a channel made again for the key subscribes after this.
-        support.broker().unsubscribe(key);
+        if (interest == null) {
+            support.broker().unsubscribe(key);
+        } else {
+            interest.remove(key);
+        }
         room.channelMap().remove(key.channel(), channel);
         channels.remove(key, channel);
         String tenant = charged.remove(key);

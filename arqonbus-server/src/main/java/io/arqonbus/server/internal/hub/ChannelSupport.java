@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * @param publications publications accepted since start (channel and room)
  * @param tracing      spans of the steps of traced publications
+ * @param unheard      told of a publication this node accepted that its broker does not deliver
+ *                     back here (a cluster node not subscribed to the stream)
  */
 record ChannelSupport(HistoryStore history, FrameEncoder encoder, Broker broker, BusMetrics metrics, Clock clock,
-        Duration dedupWindow, int dedupMaxKeys, AtomicLong publications, BusTracing tracing) {
+        Duration dedupWindow, int dedupMaxKeys, AtomicLong publications, BusTracing tracing,
+        PublicationListener unheard) {
 
     /** A new, empty idempotency window of this hub's bounds. */
     IdempotencyWindow newIdempotencyWindow() {

@@ -24,8 +24,9 @@ final class ClusterSequencing {
      * new channel keep a valid position), and a fresh one once it had learnt the epoch from the
      * store (the store lost the stream: it starts again in an epoch no client has seen).
      */
-    static Publication channel(ChannelSupport support, ChannelKey key, Envelope envelope, String senderId,
+    static Publication channel(ChannelSupport support, BusChannel channel, Envelope envelope, String senderId,
             Session sender, boolean mustStore, String idempotencyKey, String knownEpoch, boolean shared) {
+        ChannelKey key = channel.key();
         Envelope unpositioned = envelope.toBuilder().sender(senderId).position(null).build();
         byte[] json = support.encoder().json(unpositioned.toBuilder()
                 .position(new StreamPosition(0, knownEpoch)).build());
@@ -47,6 +48,11 @@ final class ClusterSequencing {
             if (done.duplicate()) {
                 support.metrics().duplicatePublication();
             }
+            if (!done.duplicate() && !done.heard()) {
+                // Not subscribed here (no member): the channel's info still shows what this node accepted.
+                channel.accepted(done.position());
+                support.unheard().published(unpositioned.toBuilder().position(done.position()).build(), sender);
+            }
             repeated.complete(done.duplicate());
             stored.complete(done.position());
         });
@@ -61,6 +67,8 @@ final class ClusterSequencing {
                 .whenComplete((done, error) -> {
                     if (error != null) {
                         support.metrics().storeAppendFailed();
+                    } else if (!done.duplicate() && !done.heard()) {
+                        support.unheard().published(stamped, sender);
                     }
                 });
     }

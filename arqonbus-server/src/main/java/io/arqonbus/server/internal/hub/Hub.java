@@ -53,6 +53,11 @@ public final class Hub implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
     /** How long an idempotency key is remembered by default (five minutes). */
     public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(5);
+    /**
+     * In a cluster, how long a node stays subscribed to a channel's (or a room's) stream after its
+     * last local member left: 10 s, so join/leave churn costs no SUBSCRIBE/UNSUBSCRIBE pair each.
+     */
+    public static final Duration SUBSCRIPTION_LINGER = StreamInterest.LINGER;
     /** How many idempotency keys a channel remembers at most by default: {@value}. */
     public static final int DEFAULT_DEDUP_MAX_KEYS = 100_000;
 
@@ -92,11 +97,13 @@ public final class Hub implements AutoCloseable {
     public Hub(LoopContexts loops, HistoryStore history, Map<ChannelKey, StreamPosition> heads, FrameEncoder encoder,
             BusMetrics metrics, IdGenerator ids, Clock clock, Duration dedupWindow, int dedupMaxKeys, Broker broker,
             BusTracing tracing) {
-        this.support = new ChannelSupport(history, encoder, broker, metrics, clock, dedupWindow, dedupMaxKeys,
-                new AtomicLong(), tracing);
         this.fanOut = new FanOut(loops, metrics);
         this.delivery = new LocalDelivery(fanOut, tracing);
-        this.registry = new ChannelRegistry(heads, support, delivery, ids, loops.size());
+        this.support = new ChannelSupport(history, encoder, broker, metrics, clock, dedupWindow, dedupMaxKeys,
+                new AtomicLong(), tracing, delivery::acceptedUnheard);
+        StreamInterest interest = broker.sequences()
+                ? new StreamInterest(broker, loops.get(0).loop(), StreamInterest.LINGER) : null;
+        this.registry = new ChannelRegistry(heads, support, delivery, ids, loops.size(), interest);
         this.recovery = new Recovery(encoder, fanOut);
     }
 
@@ -429,6 +436,7 @@ public final class Hub implements AutoCloseable {
             JoinResult result = made.channel().join(session, support.clock().instant(), made.created(), recover,
                     maxRecovery);
             if (result != null) {
+                registry.want(key);
                 return result;
             }
         }
@@ -445,6 +453,8 @@ public final class Hub implements AutoCloseable {
         }
         ChannelRegistry.Created made = registry.create(key, session.clientId(), "dynamic", false, null, session,
                 ChannelRegistry.Origin.IMPLICIT);
+        // The first local member's join subscribes the stream (and its room's); the join waits for its head.
+        registry.want(key);
         return new Synced(made.channel().synced(), made.created());
     }
 
@@ -463,6 +473,9 @@ public final class Hub implements AutoCloseable {
     public int leave(Session session, ChannelKey key) {
         BusChannel channel = registry.channel(key);
         int left = channel == null ? -1 : channel.leave(session);
+        if (left == 0) {
+            registry.lost(key);
+        }
         session.memberships().remove(key);
         session.dropBacklog(key);
         return left;
@@ -505,6 +518,7 @@ public final class Hub implements AutoCloseable {
         while (true) {
             BusChannel channel = registry.create(key, createdBy, "dynamic", false, null, sender,
                     ChannelRegistry.Origin.IMPLICIT).channel();
+            registry.touch(key);
             Publication publication = channel.publish(envelope, senderId, sender, mustStore);
             if (publication != null) {
                 return publication;
@@ -522,6 +536,7 @@ public final class Hub implements AutoCloseable {
         Room room = registry.roomFor(envelope.room());
         Envelope stamped = envelope.withSender(sender == null ? envelope.sender() : sender.clientId());
         if (support.broker().sequences()) {
+            registry.touch(room.streamKey());
             ClusterSequencing.room(support, room.streamKey(), stamped, sender);
             return stamped;
         }

@@ -90,6 +90,20 @@ final class LocalDelivery {
         };
     }
 
+    /**
+     * A publication this node accepted that its broker does not deliver back here (a cluster node
+     * not subscribed to the stream): only the listeners of accepted publications observe it, as
+     * they would have on delivery.
+     */
+    void acceptedUnheard(Envelope accepted, Session sender) {
+        if (acceptedOnly.isEmpty()) {
+            return;
+        }
+        for (PublicationListener listener : acceptedOnly) {
+            notifyOne(listener, accepted, sender);
+        }
+    }
+
     private void observed(SequencedPublication publication) {
         if (!listeners.isEmpty()) {
             notifyListeners(publication.envelope(), publication.sender(), publication.here());
@@ -101,16 +115,20 @@ final class LocalDelivery {
             if (!here && acceptedOnly.contains(listener)) {
                 continue;
             }
-            try {
-                listener.published(delivered, sender);
-            } catch (RuntimeException e) {
-                log.atWarn()
-                        .addKeyValue("event", "listener_failed")
-                        .addKeyValue("code", "INTERNAL_ERROR")
-                        .addKeyValue("listener", listener.getClass().getSimpleName())
-                        .addKeyValue("msg", e.toString())
-                        .log("listener_failed");
-            }
+            notifyOne(listener, delivered, sender);
+        }
+    }
+
+    private static void notifyOne(PublicationListener listener, Envelope delivered, Session sender) {
+        try {
+            listener.published(delivered, sender);
+        } catch (RuntimeException e) {
+            log.atWarn()
+                    .addKeyValue("event", "listener_failed")
+                    .addKeyValue("code", "INTERNAL_ERROR")
+                    .addKeyValue("listener", listener.getClass().getSimpleName())
+                    .addKeyValue("msg", e.toString())
+                    .log("listener_failed");
         }
     }
 }

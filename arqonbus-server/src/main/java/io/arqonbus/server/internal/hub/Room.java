@@ -44,7 +44,17 @@ final class Room {
         return channels;
     }
 
-    /** The key of the room-wide stream that room broadcasts are stored in. */
+    /** Whether any channel of the room has members on this node. */
+    boolean hasMembers() {
+        for (BusChannel channel : channels.values()) {
+            if (channel.memberCount() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+        /** The key of the room-wide stream that room broadcasts are stored in. */
     ChannelKey streamKey() {
         return streamKey;
     }
