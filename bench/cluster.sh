@@ -7,12 +7,12 @@
 #
 #   bench/cluster.sh            # 3 runs of each
 #   RUNS=1 bench/cluster.sh     # one run of each
-#   WARMUP=10 bench/cluster.sh  # the maximum-rate runs' warm-up, seconds (default 30)
+#   WARMUP=10 bench/cluster.sh  # the maximum-rate runs' warm-up, seconds (default 60)
 #   KINDS=max bench/cluster.sh  # only the maximum-rate runs (default: "max rate")
 #   PORT_WAIT=300 bench/cluster.sh    # seconds a server may take to open its port (default 180)
 #   BENCH_ARGS="--connect-concurrency 32" bench/cluster.sh   # more arguments for every bench run
 #
-# The maximum-rate runs warm up 30 s: the three nodes and redis-server share one CPU, so each JVM
+# The maximum-rate runs warm up 60 s: the three nodes and redis-server share one CPU, so each JVM
 # gets about a quarter of the CPU a single node gets in the same wall time, and with 10 s its JIT
 # compiler threads were still busy in the measured window (two fifths of the cluster's CPU there on
 # a loaded machine; docs/benchmarks.md, "Clusters"). Single node and cluster warm up alike. On a
@@ -21,7 +21,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$ROOT"
 . "$ROOT/.mvn/select-jdk.sh"
-RUNS="${RUNS:-3}"; WARMUP="${WARMUP:-30}"; KINDS="${KINDS:-max rate}"; SERVER_CPU="${SERVER_CPU:-0}"; LOAD_CPU="${LOAD_CPU:-1}"
+RUNS="${RUNS:-3}"; WARMUP="${WARMUP:-60}"; KINDS="${KINDS:-max rate}"; SERVER_CPU="${SERVER_CPU:-0}"; LOAD_CPU="${LOAD_CPU:-1}"
 SUBSCRIBERS="${SUBSCRIBERS:-1000}"; RATE="${RATE:-20}"
 REDIS_PORT="${REDIS_PORT:-16390}"; BASE="${BASE_PORT:-19110}"
 OUT="${OUT:-$ROOT/bench/results/cluster-$(date -u +%Y%m%dT%H%M%SZ)}"
