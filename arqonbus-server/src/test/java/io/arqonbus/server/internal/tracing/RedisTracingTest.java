@@ -72,7 +72,9 @@ class RedisTracingTest {
         assertThat(command.getName()).isEqualToIgnoringCase("EVALSHA");
         assertThat(command.getAttributes().asMap().toString()).contains("db.system.name=redis")
                 .contains("server.port=" + redis.port()).doesNotContain("redis.args");
-        assertThat(store.getEndEpochNanos()).isGreaterThanOrEqualTo(command.getEndEpochNanos());
+        // The command is issued inside the store step. Their ends are not ordered: Lettuce completes
+        // the append's future (which ends the store span) before its tracing hook ends the command's span.
+        assertThat(command.getStartEpochNanos()).isGreaterThanOrEqualTo(store.getStartEpochNanos());
         assertThat(delivered.path("metadata").path("offset").asLong()).isPositive();
         assertThat(SPANS.getFinishedSpanItems()).as("Redis commands outside a trace record nothing")
                 .allMatch(s -> s.getParentSpanContext().isValid() || s.getName().startsWith("arqonbus."));
