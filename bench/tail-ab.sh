@@ -10,7 +10,7 @@
 # load tool to $LOAD_CPU; both under chrt -r 10 when CHRT=1 (the default; needs root). Raw JSON lines
 # go to bench/results/tail-<UTC time>/results.jsonl, one per run with "variant" added; the medians of
 # p50 / p99 / p99.9 per variant are printed at the end; threads-<variant>-<run>.txt holds the server's
-# CPU time per thread at the end of the run (GC and compiler threads share the event loop's core). Loopback only; every run bounded in time.
+# CPU ticks per thread at the end of the run (GC and compiler threads share the event loop's core). Loopback only; every run bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"; SUBSCRIBERS="${SUBSCRIBERS:-100}"; RATE="${RATE:-200}"
@@ -70,7 +70,9 @@ for run in $(seq 1 "$RUNS"); do
     line="$("${RT[@]}" taskset -c "$LOAD_CPU" ./arqon bench fan-out --subscribers "$SUBSCRIBERS" --rate "$RATE" \
         --payload-bytes 128 --warmup "$WARMUP" --duration "$DURATION" --dialect "$dialect" --port "$PORT" \
         --server-pid "$SERVER_PID" --quiet 2>>"$OUT/load.log")" || true
-    ps -L -o comm=,time= -p "$SERVER_PID" 2>/dev/null | sort -k2 -r >"$OUT/threads-$name-$run.txt" || true
+    for t in /proc/"$SERVER_PID"/task/*; do  # CPU ticks (utime + stime) and name of each thread
+      echo "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null) $(cat "$t/comm" 2>/dev/null)"
+    done | sort -rn >"$OUT/threads-$name-$run.txt" 2>/dev/null || true
     stop_server
     wait "$SAMPLER" 2>/dev/null || true
     c="$(awk '{n++; if ($1>0) k++} END {printf "%.2f", n ? k/n : 0}' "$OUT/contention")"
