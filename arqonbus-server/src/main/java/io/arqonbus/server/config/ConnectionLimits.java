@@ -45,8 +45,12 @@ public record ConnectionLimits(int maxMessageSize, int maxFrameSize, int maxConn
     /** Default maximum telemetry WebSocket clients: {@value}. */
     public static final int DEFAULT_TELEMETRY_MAX_CLIENTS = 500;
 
-    /** Default bound on handshakes in progress before new ones are shed with 1013: {@value}. */
-    public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 2_000;
+    /**
+     * Default bound on handshakes in progress before new ones are shed with 1013: {@value}. A
+     * backstop for memory and descriptors; a server that is behind sheds by how long an upgrade
+     * waited (half the handshake timeout), not by this count.
+     */
+    public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 10_000;
 
     /** The frame size that goes with a message size when none is set: four times it. */
     public static int defaultFrameSize(int maxMessageSize) {

@@ -81,10 +81,12 @@ public enum Setting {
             "connections one authenticated subject (the token's `sub`) may hold at once; one more is closed with 1013 "
                     + "`connection limit for this client reached` right after the upgrade; 0 = no bound",
             integer(ServerConfig.Builder::maxConnectionsPerClient), c -> c.limits().maxConnectionsPerClient())),
-    MAX_PENDING_HANDSHAKES(spec(Section.LIMITS, "ARQONBUS_MAX_PENDING_HANDSHAKES", "handshakes in progress", "`2000`",
+    MAX_PENDING_HANDSHAKES(spec(Section.LIMITS, "ARQONBUS_MAX_PENDING_HANDSHAKES", "handshakes in progress", "`10000`",
             "bus connections accepted but not yet welcomed (upgrade, token check, session set-up) past which a new upgrade "
                     + "is not checked or queued: it is answered at once and closed with 1013 `server busy: retry with backoff` "
-                    + "(a reconnect storm is shed, not queued until clients time out); 0 = no bound",
+                    + "(a backstop for memory and descriptors; 0 = no bound). Whatever the count, an upgrade whose request "
+                    + "reaches the server more than half `ARQONBUS_HANDSHAKE_TIMEOUT_SECONDS` after its connection was accepted "
+                    + "is shed the same way: the server is that far behind",
             integer(ServerConfig.Builder::maxPendingHandshakes), c -> c.limits().maxPendingHandshakes())
             .flag("--max-pending-handshakes", "N")),
     TLS_CERT_FILE(spec(Section.LIMITS, "ARQONBUS_TLS_CERT_FILE", "TLS certificate", "none (plain)",

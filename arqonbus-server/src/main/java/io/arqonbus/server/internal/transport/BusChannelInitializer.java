@@ -21,7 +21,8 @@ public final class BusChannelInitializer extends ChannelInitializer<SocketChanne
 
     public BusChannelInitializer(BusDependencies deps) {
         this.deps = deps;
-        this.pending = new PendingHandshakes(deps.config().limits().maxPendingHandshakes());
+        this.pending = PendingHandshakes.of(deps.config().limits().maxPendingHandshakes(),
+                deps.config().timeouts().handshakeTimeout());
     }
 
     @Override

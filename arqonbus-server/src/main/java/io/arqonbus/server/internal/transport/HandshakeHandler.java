@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The connection counts as a handshake in progress ({@link PendingHandshakes}) from the moment
  * its pipeline is made until it is welcomed, shed or closed; while more are in progress than the
- * bound allows, a new upgrade is shed: upgraded without a token check or a session and closed at
+ * bound allows, or when its request reaches the loop more than half the handshake timeout after
+ * the accept, the upgrade is shed: upgraded without a token check or a session and closed at
  * once with 1013 ({@link PendingHandshakes#SHED_REASON}).
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
@@ -51,9 +52,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private final PendingHandshakes pending;
     /** Whether this connection is still counted in {@link #pending}; touched on its loop only. */
     private boolean counted;
+    /** {@link System#nanoTime()} when the connection's pipeline was made (just after its accept). */
+    private long acceptedAt;
 
     HandshakeHandler(BusDependencies deps) {
-        this(deps, new PendingHandshakes(deps.config().limits().maxPendingHandshakes()));
+        this(deps, PendingHandshakes.of(deps.config().limits().maxPendingHandshakes(),
+                deps.config().timeouts().handshakeTimeout()));
     }
 
     HandshakeHandler(BusDependencies deps, PendingHandshakes pending) {
@@ -70,6 +74,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        acceptedAt = System.nanoTime();
         pending.begin();
         counted = true;
         ctx.channel().closeFuture().addListener(f -> done());
@@ -124,8 +129,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                     "{\"error\":\"Forbidden\",\"details\":\"Origin not allowed\"}"));
             return;
         }
-        if (pending.overloaded()) {
-            shed(ctx, request);
+        long waited = System.nanoTime() - acceptedAt;
+        if (pending.overloaded() || pending.waitedTooLong(waited)) {
+            shed(ctx, request, waited);
             return;
         }
         CompletableFuture<AuthResult> auth = deps.authenticator().authenticate(request);
@@ -228,7 +234,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
      * {@link PendingHandshakes#SHED_REASON}; no token check, no session, no count against the
      * connection limits.
      */
-    private void shed(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private void shed(ChannelHandlerContext ctx, FullHttpRequest request, long waitedNanos) {
         done();
         deps.metrics().connectionRejected();
         deps.metrics().limitClose("handshakes_in_progress");
@@ -236,6 +242,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 .addKeyValue("event", "handshake_shed")
                 .addKeyValue("remote", ctx.channel().remoteAddress())
                 .addKeyValue("in_progress", pending.inProgress())
+                .addKeyValue("waited_ms", waitedNanos / 1_000_000)
                 .log("handshake_shed");
         WebSocketServerHandshaker handshaker = handshaker(ctx, request);
         Channel channel = ctx.channel();

@@ -1,5 +1,6 @@
 package io.arqonbus.server.internal.transport;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -10,6 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * timeouts instead of all of them waiting behind each other until they give up (and retrying,
  * which costs the server the same work again).
  *
+ * <p>Two signs that the server is behind, either of which sheds: more connections in progress
+ * than the bound (a backstop for memory and descriptors), or an upgrade request that reaches its
+ * event loop more than half the handshake timeout after its connection was accepted (the loop is
+ * that far behind: serving it and the ones queued after it would take the clients past their
+ * timeouts). A count alone sheds while the loop is idle: at a restart, thousands of connections
+ * are accepted within milliseconds and count as in progress before their requests are even read,
+ * though the loop gets through them in well under a second each.
+ *
  * <p>One per bus port, shared by its event loops. A connection {@link #begin() begins} when its
  * pipeline is made and {@link #end() ends} once, when it is welcomed, shed or closed.
  */
@@ -19,10 +28,21 @@ final class PendingHandshakes {
 
     private final AtomicInteger inProgress = new AtomicInteger();
     private final int max;
+    private final long maxWaitNanos;
 
-    /** @param max the bound; 0 = none */
-    PendingHandshakes(int max) {
+    /**
+     * @param max     the bound; 0 = none
+     * @param maxWait the longest an upgrade request may have waited since its connection was
+     *                accepted and still be served; zero or negative = no bound
+     */
+    PendingHandshakes(int max, Duration maxWait) {
         this.max = max;
+        this.maxWaitNanos = maxWait.isPositive() ? maxWait.toNanos() : Long.MAX_VALUE;
+    }
+
+    /** The bound of the configuration: its count, and half its handshake timeout. */
+    static PendingHandshakes of(int max, Duration handshakeTimeout) {
+        return new PendingHandshakes(max, handshakeTimeout.dividedBy(2));
     }
 
     void begin() {
@@ -36,6 +56,11 @@ final class PendingHandshakes {
     /** Whether more connections are in progress than the bound allows (this one counted). */
     boolean overloaded() {
         return max > 0 && inProgress.get() > max;
+    }
+
+    /** Whether an upgrade request read {@code waitedNanos} after its connection's accept came too late to serve. */
+    boolean waitedTooLong(long waitedNanos) {
+        return waitedNanos > maxWaitNanos;
     }
 
     /** Connections in progress now. */

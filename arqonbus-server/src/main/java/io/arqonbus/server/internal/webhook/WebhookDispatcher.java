@@ -67,7 +67,7 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
     private final WebhookSettings settings;
     private final EnvelopeCodec codec;
     private final Clock clock;
-    private final HttpClient http;
+    private final WebhookHttpClient http = new WebhookHttpClient();
     private final ExecutorService worker;
     private final ScheduledExecutorService scheduler;
     private final Map<String, RuleLane> lanes = new ConcurrentHashMap<>();
@@ -90,10 +90,6 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
         this.inFlight = new Semaphore(settings.maxInFlight());
         this.worker = Executors.newSingleThreadExecutor(daemon("arqonbus-webhooks"));
         this.scheduler = Executors.newScheduledThreadPool(2, daemon("arqonbus-webhook-attempts"));
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
     }
 
     /** Opens the lane of a registered rule. */
@@ -281,7 +277,7 @@ public final class WebhookDispatcher implements PublicationListener, AutoCloseab
             rule.stats().retried.incrementAndGet();
         }
         long sent = System.nanoTime();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        return http.get().sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .whenComplete((response, error) -> {
                     attemptDuration.record(System.nanoTime() - sent, java.util.concurrent.TimeUnit.NANOSECONDS);
                     WebhookSpans.ended(span, response, error);
