@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# bench/run.sh — measures ArqonBus against the floor server (and Socket.IO 4 for fan-out) on this
-# machine and writes the medians and ratios into docs/benchmarks.md.
+# bench/run.sh — measures ArqonBus against the floor server, NATS (core NATS, for the pub/sub
+# workloads) and Socket.IO 4 (fan-out) on this machine and writes the medians and ratios into
+# docs/benchmarks.md.
 #
 #   bench/run.sh              # the full table: every workload, 3 runs each, alternating servers
 #   RUNS=1 QUICK=1 bench/run.sh   # a short smoke run (5 s workloads, no 19k connections)
 #   ONLY='many-channels' RUNS=1 bench/run.sh   # only the workloads whose label matches (grep -E)
 #   ONLY=durable RUNS=1 bench/run.sh          # durable acks (memory store); runs only when ONLY selects it
 #   PATH_FLOOR=0 bench/run.sh  # without the path-routing floor (bench floor --mode path) beside the scanning floor
+#   NATS=0 bench/run.sh        # without the NATS column (nats-server is installed with apt-get when missing)
 #
 # The server under test is pinned to CPU $SERVER_CPU (default 0) with one I/O thread; the load tool
 # to CPU $LOAD_CPU (default 1). For every run and every workload the servers are started fresh, one
-# after the other (ArqonBus, floor, Socket.IO), so slow drift of the machine hits all of them alike.
+# after the other (ArqonBus, floor, NATS, Socket.IO), so slow drift of the machine hits all of them alike.
 # Raw JSON lines go to bench/results/<UTC time>/results.jsonl; bench/summarize.py turns them into the
 # table. Only loopback addresses are used; every workload is bounded in time.
 set -euo pipefail
@@ -52,6 +54,17 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 fi
 [ "$SOCKETIO" = 1 ] || echo "bench/run.sh: node/npm or socket.io unavailable; the Socket.IO column stays empty" >&2
 
+# NATS (Debian's nats-server 2.9): one process pinned like the others; Go uses one OS thread for Go
+# code with GOMAXPROCS=1 (nats-server has no I/O-thread option).
+NATS="${NATS:-1}"
+if [ "$NATS" = 1 ] && ! command -v nats-server >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bench/run.sh: installing nats-server (apt-get) ..." >&2
+    apt-get install -y nats-server >&2 || { apt-get update >&2 && apt-get install -y nats-server >&2; } || true
+  fi
+  command -v nats-server >/dev/null || { echo "bench/run.sh: nats-server unavailable (apt-get install -y nats-server); the NATS column stays empty" >&2; NATS=0; }
+fi
+
 SERVER_PID=""
 
 wait_for_port() {
@@ -86,6 +99,9 @@ start_server() {
       ;;
     socketio)
       taskset -c "$SERVER_CPU" node bench/socketio/server.js "$PORT" >>"$OUT/server.log" 2>&1 &
+      ;;
+    nats)
+      GOMAXPROCS=1 taskset -c "$SERVER_CPU" nats-server -a 127.0.0.1 -p "$PORT" >>"$OUT/server.log" 2>&1 &
       ;;
   esac
   SERVER_PID=$!
@@ -133,9 +149,12 @@ servers=(arqonbus floor)
 # The path-routing floor (routes by the URL path, never reads a frame) is measured beside the scanning
 # floor in the pub/sub workloads; the idle-connection workload keeps the two servers above.
 [ "${PATH_FLOOR:-1}" = 1 ] && servers+=(floor-path)
+# NATS joins the pub/sub workloads (not the idle connections).
+pubsub=("${servers[@]}")
+[ "$NATS" = 1 ] && pubsub+=(nats)
 TIMING=(--duration "$DURATION" --warmup "$WARMUP")
 for RUN in $(seq 1 "$RUNS"); do
-  for kind in "${servers[@]}" socketio; do
+  for kind in "${pubsub[@]}" socketio; do
     [ "$kind" = socketio ] && [ "$SOCKETIO" = 0 ] && continue
     measure "fan-out 1x1000 max" "$kind" fan-out --subscribers 1000 --payload-bytes 128 "${TIMING[@]}"
   done
@@ -143,18 +162,23 @@ for RUN in $(seq 1 "$RUNS"); do
   # payload makes a ~395-byte envelope; the floor forwards the ~200-byte client frame as it is).
   measure "fan-out 1x1000 max, floor frames as long as ArqonBus's" floor fan-out --subscribers 1000 \
       --payload-bytes 330 "${TIMING[@]}"
-  for kind in "${servers[@]}"; do
+  for kind in "${pubsub[@]}"; do
     measure "fan-out 1x100 max" "$kind" fan-out --subscribers 100 --payload-bytes 128 "${TIMING[@]}"
   done
-  for kind in "${servers[@]}"; do
+  for kind in "${pubsub[@]}"; do
     measure "many-channels 100x10 max" "$kind" many-channels --channels 100 --subscribers-per-channel 10 \
         --publishers 100 --payload-bytes 128 "${TIMING[@]}"
   done
-  for kind in "${servers[@]}"; do
+  # Fixed rate, 20,000 deliveries/s: 1 x 1000 at 20 messages/s and 1 x 100 at 200 messages/s.
+  for kind in "${pubsub[@]}"; do
     measure "fan-out 1x1000 at 20000/s" "$kind" fan-out --subscribers 1000 --rate 20 --payload-bytes 128 "${TIMING[@]}"
   done
+  for kind in "${pubsub[@]}"; do
+    measure "fan-out 1x100 at 20000/s" "$kind" fan-out --subscribers 100 --rate 200 --payload-bytes 128 "${TIMING[@]}"
+  done
   # Durable acks against the memory store: only when ONLY selects it (ONLY=durable), not part of the full table.
-  # The disk and Redis stores are measured by hand (docs/benchmarks.md, "Durable acks").
+  # The disk and Redis stores are measured by hand (docs/benchmarks.md, "Durable acks"); against
+  # JetStream by bench/durable.sh.
   if [ -n "${ONLY:-}" ]; then
     measure "durable 4 publishers x 1 channel, memory store" arqonbus durable --publishers 4 --channels 1 --window 64 \
         --payload-bytes 128 "${TIMING[@]}"

@@ -3,7 +3,7 @@
 
 Each input line: {"label", "server", "run", "exit", "result": <the load tool's JSON line>}.
 Medians are taken over the runs of one (label, server); ratios are ArqonBus / floor (or
-ArqonBus / Socket.IO). The tables replace what lies between the markers
+ArqonBus / Socket.IO, ArqonBus / NATS). The tables replace what lies between the markers
 <!-- bench:results:begin --> and <!-- bench:results:end --> in the target file.
 """
 import argparse
@@ -135,12 +135,54 @@ def render(runs, machine, command, measured):
             r = ratio(ma, mp)
             out.append(f"| {label} | deliveries per server CPU-s | {fmt(ma)} | {fmt(mp)} | {fmt(r, 2)} | {per_run(a, p, key)} "
                        f"| {fmt(ratio(ma, mf), 2)} | ≥ {goal:.2f} | {verdict(r, goal)} |")
-        label = "fan-out 1x1000 at 20000/s"
-        a, p, f = get(label, "arqonbus"), get(label, "floor-path"), get(label, "floor")
-        pa, pp, pf = med(a, "latency_us", "p99"), med(p, "latency_us", "p99"), med(f, "latency_us", "p99")
-        r = ratio(pa, pp)
-        out.append(f"| {label} | p99 latency µs | {fmt(pa)} | {fmt(pp)} | {fmt(r, 2)} | {per_run(a, p, 'latency_us', 'p99')} "
-                   f"| {fmt(ratio(pa, pf), 2)} | ≤ 1.25 | {verdict(r, 1.25, False)} |")
+        for label in ("fan-out 1x100 at 20000/s", "fan-out 1x1000 at 20000/s"):
+            a, p, f = get(label, "arqonbus"), get(label, "floor-path"), get(label, "floor")
+            if not a and not p:
+                continue
+            pa, pp, pf = med(a, "latency_us", "p99"), med(p, "latency_us", "p99"), med(f, "latency_us", "p99")
+            r = ratio(pa, pp)
+            out.append(f"| {label} | p99 latency µs | {fmt(pa)} | {fmt(pp)} | {fmt(r, 2)} | {per_run(a, p, 'latency_us', 'p99')} "
+                       f"| {fmt(ratio(pa, pf), 2)} | ≤ 1.25 | {verdict(r, 1.25, False)} |")
+        out.append("")
+
+    if any(server == "nats" for (_, server) in runs):
+        out.append("### Against NATS")
+        out.append("")
+        out.append("Core NATS (Debian's `nats-server`, pinned to the server CPU with `GOMAXPROCS=1`) in the same run; "
+                   "the ratios are ArqonBus ÷ NATS and ArqonBus ÷ the path-routing floor, of the medians.")
+        out.append("")
+        out.append("| workload | figure | ArqonBus | NATS | path floor | ArqonBus ÷ NATS | ArqonBus ÷ path floor | per-run ÷ NATS | goal ÷ NATS | met |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
+        for label, goal in (("fan-out 1x1000 max", None), ("fan-out 1x100 max", None), ("many-channels 100x10 max", 1.3)):
+            a, n, p = get(label, "arqonbus"), get(label, "nats"), get(label, "floor-path")
+            for name, key in (("deliveries/s", "deliveries_per_s"), ("deliveries per server CPU-s", "deliveries_per_server_cpu_s")):
+                ma, mn, mp = med(a, key), med(n, key), med(p, key)
+                r = ratio(ma, mn)
+                judged = goal is not None and key == "deliveries_per_server_cpu_s"
+                out.append(f"| {label} | {name} | {fmt(ma)} | {fmt(mn)} | {fmt(mp)} | {fmt(r, 2)} | {fmt(ratio(ma, mp), 2)} "
+                           f"| {per_run(a, n, key)} | {'≥ %.2f' % goal if judged else ''} | {verdict(r, goal) if judged else ''} |")
+        out.append("")
+
+    rated = [label for label in ("fan-out 1x100 at 20000/s", "fan-out 1x1000 at 20000/s") if any(l == label for (l, _) in runs)]
+    if rated:
+        out.append("### Tail latency at 20,000 deliveries/s")
+        out.append("")
+        out.append("Publisher timestamp to subscriber arrival, medians of the runs' percentiles (µs). Goal: ArqonBus's p99 "
+                   "≤ 1.25 × the path-routing floor's and below every peer's (NATS, Socket.IO) in the same run.")
+        out.append("")
+        out.append("| workload | server | p50 µs | p99 µs | p99.9 µs | max µs | lost | p99 ÷ path floor | ArqonBus p99 ÷ this p99 |")
+        out.append("|---|---|---|---|---|---|---|---|---|")
+        for label in rated:
+            pa = med(get(label, "arqonbus"), "latency_us", "p99")
+            pp = med(get(label, "floor-path"), "latency_us", "p99")
+            for server in ("arqonbus", "floor-path", "floor", "nats", "socketio"):
+                r = get(label, server)
+                if not r:
+                    continue
+                p99 = med(r, "latency_us", "p99")
+                out.append(f"| {label} | {server} | {fmt(med(r, 'latency_us', 'p50'))} | {fmt(p99)} | "
+                           f"{fmt(med(r, 'latency_us', 'p999'))} | {fmt(med(r, 'latency_us', 'max'))} | {fmt(med(r, 'lost'))} | "
+                           f"{fmt(ratio(p99, pp), 2)} | {fmt(ratio(pa, p99), 2) if server != 'arqonbus' else ''} |")
         out.append("")
 
     out.append("### Every figure (medians)")

@@ -2,7 +2,9 @@ package io.arqonbus.bench;
 
 import io.arqonbus.bench.floor.FloorCommand;
 import io.arqonbus.bench.workload.ConnectionsWorkload;
+import io.arqonbus.bench.load.Dialect;
 import io.arqonbus.bench.workload.DurableWorkload;
+import io.arqonbus.bench.workload.JetStreamDurableWorkload;
 import io.arqonbus.bench.workload.HttpPublishWorkload;
 import io.arqonbus.bench.workload.PubSubWorkload;
 import java.util.concurrent.Callable;
@@ -51,7 +53,8 @@ import picocli.CommandLine.Spec;
                 "                   bench floor --port 9200 --io-threads 1",
                 "",
                 "Dialects (--dialect): arqonbus (default), floor, floor-path (bench floor --mode path),",
-                "socketio (bench/socketio/server.js). Several servers (a cluster): --urls URL,URL,... and",
+                "socketio (bench/socketio/server.js), nats (core NATS: fan-out, many-channels; --port 4222),",
+                "jetstream (NATS JetStream: durable; nats-server -js). Several servers (a cluster): --urls URL,URL,... and",
                 "--server-pids PID,PID,... (fan-out and many-channels).",
                 "Output: one JSON line on stdout, progress and a summary on stderr; --json-out FILE also",
                 "writes the line to a file. Exit codes: 0 ok, 1 loss/duplicates/drops/failures/errors,",
@@ -181,7 +184,10 @@ public final class BenchCommand implements Callable<Integer> {
                     "channel's history by offset and checks that each acked message is there",
                     "exactly once, at its acked offset, in publication order. The server's store",
                     "is what is measured (memory by default; docs/benchmarks.md shows how to run",
-                    "the disk and Redis stores)."})
+                    "the disk and Redis stores). --dialect jetstream runs the same workload against",
+                    "NATS JetStream (nats-server -js): one file-storage stream over the run's",
+                    "subjects, publishAsync with at most --window unacked per publisher; --verify",
+                    "reads the stream back."})
     static final class Durable implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -214,6 +220,9 @@ public final class BenchCommand implements Callable<Integer> {
                 CommonOptions.check(publishers >= 1 && publishers <= 10_000, "--publishers must be 1..10000");
                 CommonOptions.check(channels >= 1 && channels <= publishers, "--channels must be 1..publishers");
                 CommonOptions.check(window >= 1 && window <= 100_000, "--window must be 1..100000");
+                if (settings.dialect() == Dialect.JETSTREAM) {
+                    return new JetStreamDurableWorkload(channels, publishers, window, verify).run(settings);
+                }
                 return new DurableWorkload(channels, publishers, window, idempotencyKeys, verify).run(settings);
             });
         }

@@ -36,7 +36,9 @@ public final class CommonOptions {
     int port;
 
     @Option(names = "--dialect", defaultValue = "arqonbus",
-            description = "arqonbus (the real protocol), floor (the floor server), floor-path (the floor with --mode path) or socketio (Socket.IO 4; default: ${DEFAULT-VALUE}).")
+            description = {"arqonbus (the real protocol), floor (the floor server), floor-path (the floor with --mode path),",
+                    "socketio (Socket.IO 4), nats (core NATS over TCP; --port 4222 or --url nats://127.0.0.1:4222)",
+                    "or jetstream (NATS JetStream, durable only; default: ${DEFAULT-VALUE})."})
     String dialect;
 
     @Option(names = "--payload-bytes", defaultValue = "128", description = "Size of each message's payload object (default: ${DEFAULT-VALUE}).")
@@ -125,8 +127,10 @@ public final class CommonOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--url must look like ws://127.0.0.1:9100/ (got " + text + ")");
         }
-        if (!"ws".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getPort() <= 0) {
-            throw new IllegalArgumentException("--url must look like ws://127.0.0.1:9100/ (got " + uri + ")");
+        String scheme = d.nats() ? "nats" : "ws";
+        if (!scheme.equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getPort() <= 0) {
+            throw new IllegalArgumentException("--url must look like " + d.endpoint("127.0.0.1", d.nats() ? 4222 : 9100)
+                    + " for --dialect " + d.label() + " (got " + uri + ")");
         }
         if (d.socketIo() && (uri.getPath() == null || !uri.getPath().startsWith("/socket.io"))) {
             uri = d.endpoint(uri.getHost(), uri.getPort());

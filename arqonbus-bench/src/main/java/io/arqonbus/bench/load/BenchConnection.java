@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One load-generator connection. It becomes ready after the WebSocket upgrade and the dialect's
- * greeting (the welcome frame, or Socket.IO's open and connect packets); a subscriber then joins
+ * greeting (the welcome frame, Socket.IO's open and connect packets, or NATS's {@code PONG} to the
+ * first {@code PING}, see {@link NatsCodec}); a subscriber then joins
  * its channel. In steady state a subscriber scans each text frame for {@code "bp":},
  * {@code "bseq":} and {@code "bt":} and parses nothing else; everything else a connection
  * receives (acks, notices) is discarded, unless a publisher was given a {@link ReplyHandler}.
@@ -219,7 +220,7 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
             } else if (text.startsWith("44")) {
                 fail(ctx, new IOException("socket.io refused the connection: " + text));
             }
-        } else if (text.contains("\"welcome\"")) {
+        } else if (dialect.nats() ? text.equals(NatsCodec.PONG) : text.contains("\"welcome\"")) {
             becomeReady();
         }
     }

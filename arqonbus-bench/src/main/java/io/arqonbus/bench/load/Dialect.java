@@ -10,13 +10,18 @@ import java.util.Locale;
  * path mode ({@code bench floor --mode path}): a connection's group is its URL path
  * {@code /<room>/<channel>}, there is no join frame, and the same message frames are forwarded
  * unread. {@code socketio}: Socket.IO 4 over a raw Engine.IO v4 WebSocket against
- * bench/socketio/server.js.
+ * bench/socketio/server.js. {@code nats}: the NATS client protocol over plain TCP against
+ * {@code nats-server} ({@link NatsCodec}; a channel is the subject {@code <room>.<channel>}, joining
+ * is {@code SUB} followed by a {@code PING} whose {@code PONG} confirms it). {@code jetstream}:
+ * NATS JetStream through the official client {@code io.nats:jnats}, for {@code bench durable} only.
  */
 public enum Dialect {
     ARQONBUS("arqonbus"),
     FLOOR("floor"),
     FLOOR_PATH("floor-path"),
-    SOCKETIO("socketio");
+    SOCKETIO("socketio"),
+    NATS("nats"),
+    JETSTREAM("jetstream");
 
     private final String label;
 
@@ -29,7 +34,7 @@ public enum Dialect {
         return label;
     }
 
-    /** Parses {@code arqonbus}, {@code floor} or {@code socketio} (case-insensitive). */
+    /** Parses a dialect's {@linkplain #label() label} (case-insensitive). */
     public static Dialect parse(String text) {
         String wanted = text.trim().toLowerCase(Locale.ROOT);
         for (Dialect dialect : values()) {
@@ -38,7 +43,7 @@ public enum Dialect {
             }
         }
         throw new IllegalArgumentException("unknown dialect '" + text
-                + "' (expected arqonbus, floor, floor-path or socketio)");
+                + "' (expected arqonbus, floor, floor-path, socketio, nats or jetstream)");
     }
 
     /** Whether this is Socket.IO (Engine.IO packets) rather than JSON envelopes. */
@@ -46,8 +51,19 @@ public enum Dialect {
         return this == SOCKETIO;
     }
 
-    /** The WebSocket URI for {@code host:port}, with the Engine.IO path and query for Socket.IO. */
+    /** Whether this speaks the NATS client protocol over TCP ({@code nats}, {@code jetstream}) rather than WebSocket. */
+    public boolean nats() {
+        return this == NATS || this == JETSTREAM;
+    }
+
+    /**
+     * The server URI for {@code host:port}: {@code nats://host:port} for NATS, otherwise the
+     * WebSocket URI, with the Engine.IO path and query for Socket.IO.
+     */
     public URI endpoint(String host, int port) {
+        if (nats()) {
+            return URI.create("nats://" + host + ':' + port);
+        }
         String path = socketIo() ? "/socket.io/?EIO=4&transport=websocket" : "/";
         return URI.create("ws://" + host + ':' + port + path);
     }
@@ -69,13 +85,19 @@ public enum Dialect {
         return URI.create("ws://" + server.getHost() + ':' + server.getPort() + '/' + room + '/' + channel);
     }
 
-    /** The group name for a room and channel: Socket.IO has rooms only, so they are joined with ':'. */
+    /**
+     * The group name for a room and channel: Socket.IO has rooms only, so they are joined with
+     * ':'; a NATS subject joins them with '.' ({@code <room>.<channel>}).
+     */
     public String group(String room, String channel) {
-        return room + ':' + channel;
+        return nats() ? room + '.' + channel : room + ':' + channel;
     }
 
     /** The text of a subscribe request; {@code requestId} correlates the reply (ack id 0 for Socket.IO). */
     public String joinFrame(String room, String channel, String requestId) {
+        if (nats()) {
+            return "SUB " + group(room, channel) + " 1\r\nPING\r\n";
+        }
         if (socketIo()) {
             return "420[\"join\",\"" + group(room, channel) + "\"]";
         }
@@ -101,6 +123,12 @@ public enum Dialect {
      * {@code ""} on success, otherwise the reason for a refusal.
      */
     String joinReply(String text, String requestId) {
+        if (nats()) {
+            if (text.equals(NatsCodec.PONG)) {
+                return "";
+            }
+            return text.startsWith("-ERR") ? "nats-server refused the subscription: " + text : null;
+        }
         if (socketIo()) {
             if (text.startsWith("430")) {
                 return "";

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #connect(URI, int, BenchConnection.Role, SeqTracker)}, to several): Netty (epoll when
  * available), one WebSocket client handshaker per connection, connections spread round-robin over
  * the local source addresses (127.0.0.2, 127.0.0.3, …) so each address has its own ephemeral port
- * range.
+ * range. The {@code nats} dialect opens plain TCP connections speaking the NATS protocol
+ * ({@link NatsCodec}) instead of WebSocket.
  */
 public final class LoadClient implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -94,6 +95,10 @@ public final class LoadClient implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 connection.attach(board.of(ch.eventLoop()));
+                if (dialect.nats()) {
+                    ch.pipeline().addLast(new NatsCodec(), connection);
+                    return;
+                }
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
                         new WebSocketClientProtocolHandler(config), connection);
             }

@@ -67,7 +67,8 @@ public final class DurableWorkload {
     /** Runs it; returns the result (the JSON object and the human summary). */
     public Report run(RunSettings settings) throws BenchException, InterruptedException {
         if (settings.dialect() != Dialect.ARQONBUS) {
-            throw new IllegalArgumentException("durable needs --dialect arqonbus (durable acks are an ArqonBus feature)");
+            throw new IllegalArgumentException("durable needs --dialect arqonbus or jetstream (durable acks are not part of "
+                    + settings.dialect().label() + ")");
         }
         StatsBoard board = new StatsBoard(publishers);
         String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));

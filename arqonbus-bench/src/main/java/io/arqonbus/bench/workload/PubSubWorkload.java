@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.arqonbus.bench.load.BenchConnection;
+import io.arqonbus.bench.load.Dialect;
 import io.arqonbus.bench.load.LoadClient;
 import io.arqonbus.bench.load.PublishDriver;
 import io.arqonbus.bench.load.PublishTemplate;
@@ -83,6 +84,10 @@ public final class PubSubWorkload {
 
     /** Runs it; returns the result (the JSON object and the human summary). */
     public Report run(RunSettings settings) throws BenchException, InterruptedException {
+        if (settings.dialect() == Dialect.JETSTREAM) {
+            throw new IllegalArgumentException("--dialect jetstream is for bench durable; use --dialect nats for "
+                    + name + " against nats-server");
+        }
         StatsBoard board = new StatsBoard(publishers);
         String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
         List<String> channelNames = new ArrayList<>(channels);
