@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * time it runs, so the loop wakes once and flushes each connection once per group.
  *
  * <p>Each connection gets its replies in the order they were given. A reply caused on the
- * connection's own loop (a store that completed at once, like the memory store) is queued behind
- * the loop's other work as before, so its order with the connection's other replies is kept.
+ * connection's own loop (a store that completed at once, like the memory store, or a callback
+ * attached after the store completed) is queued behind the loop's other work as before, so its
+ * order with the connection's other replies is kept, unless replies from a store thread still
+ * wait for the loop: then it waits behind them, in the batch.
  * A reply from a store thread has no order with the loop's own replies to keep: it is written
  * with its batch.
  */
@@ -37,11 +39,18 @@ final class StoreReplies {
     void send(Session target, ByteBuf frame) {
         LoopContext loop = target.loop();
         int index = loop.index();
-        if (loop.loop().inEventLoop() || index >= batches.length || batches[index].loop != loop) {
+        if (index >= batches.length || batches[index].loop != loop) {
             fanOut.toSession(target, frame);
             return;
         }
-        batches[index].add(target, frame);
+        Batch batch = batches[index];
+        if (loop.loop().inEventLoop() && batch.waiting.isEmpty()) {
+            // Nothing from a store thread waits for this loop: every earlier reply was written.
+            fanOut.toSession(target, frame);
+        } else {
+            // Behind the replies still waiting, so a connection's acks keep their order.
+            batch.add(target, frame);
+        }
     }
 
     private record Reply(Session target, ByteBuf frame) {
