@@ -66,6 +66,7 @@ public final class Hub implements AutoCloseable {
     private final FanOut fanOut;
     private final LocalDelivery delivery;
     private final Recovery recovery;
+    private final StoreReplies storeReplies;
     private volatile MemberDirectory members = new InProcessMemberDirectory(this);
     private volatile ChannelChanges changes = ChannelChanges.NONE;
 
@@ -105,6 +106,7 @@ public final class Hub implements AutoCloseable {
                 ? new StreamInterest(broker, loops.get(0).loop(), StreamInterest.LINGER) : null;
         this.registry = new ChannelRegistry(heads, support, delivery, ids, loops.size(), interest);
         this.recovery = new Recovery(encoder, fanOut);
+        this.storeReplies = new StoreReplies(loops, fanOut);
     }
 
     /**
@@ -561,6 +563,15 @@ public final class Hub implements AutoCloseable {
     /** Sends one envelope to one session, on that session's loop. */
     public void sendTo(Session target, Envelope envelope) {
         fanOut.toSession(target, support.encoder().encode(envelope));
+    }
+
+    /**
+     * Sends a reply that a store's completion caused (a durable ack) to one session: from a store
+     * thread, batched with the other such replies for that session's loop (one task and one flush
+     * per group of appends); on the session's loop, as {@link #sendTo(Session, Envelope)}.
+     */
+    public void sendStoreReply(Session target, Envelope envelope) {
+        storeReplies.send(target, support.encoder().encode(envelope));
     }
 
     /** Sends one envelope to several sessions, encoded once. */

@@ -248,11 +248,11 @@ public final class InboundRouter {
     private void acknowledgeStored(Session session, Envelope envelope, Publication publication) {
         publication.stored().whenComplete((position, error) -> {
             if (error == null) {
-                hub.sendTo(session, replies.durableAck(envelope.id(), position, publication.duplicate()));
+                hub.sendStoreReply(session, replies.durableAck(envelope.id(), position, publication.duplicate()));
             } else {
                 Throwable cause = Failures.unwrap(error);
                 metrics.error(ErrorCode.STORAGE_UNAVAILABLE);
-                hub.sendTo(session, replies.error(ErrorCode.STORAGE_UNAVAILABLE,
+                hub.sendStoreReply(session, replies.error(ErrorCode.STORAGE_UNAVAILABLE,
                         "The message was not stored, and not delivered: " + cause.getMessage(),
                         List.of(String.valueOf(cause.getMessage())), envelope.id()));
             }
