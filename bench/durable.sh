@@ -74,6 +74,12 @@ wait_for_port() {
   return 1
 }
 
+# ArqonBus keeps every message of the run for --verify and reads it back unthrottled: no per-connection
+# history read budget, and history byte limits (memory store: direct memory) above what a run stores.
+ARQONBUS_BENCH_ENV=(ARQONBUS_STATS_INTERVAL_SECONDS=0 ARQONBUS_HISTORY_READ_RATE=0
+  ARQONBUS_MAX_HISTORY_BYTES=2000000000 ARQONBUS_MAX_HISTORY_TOTAL_BYTES=2000000000
+  "ARQON_JAVA_OPTS=-XX:MaxDirectMemorySize=4g")
+
 # start_server <kind>: arqonbus-memory, arqonbus-file or jetstream-file, on an empty data directory.
 start_server() {
   local kind="$1"
@@ -81,11 +87,11 @@ start_server() {
   mkdir -p "$DATA"
   case "$kind" in
     arqonbus-memory)
-      ARQONBUS_STATS_INTERVAL_SECONDS=0 taskset -c "$SERVER_CPU" ./arqon serve --port "$PORT" --io-threads 1 \
+      env "${ARQONBUS_BENCH_ENV[@]}" taskset -c "$SERVER_CPU" ./arqon serve --port "$PORT" --io-threads 1 \
         --max-history-size 5000000 --telemetry-port -1 --http-port -1 >>"$OUT/server.log" 2>&1 &
       ;;
     arqonbus-file)
-      ARQONBUS_STATS_INTERVAL_SECONDS=0 taskset -c "$SERVER_CPU" ./arqon serve --port "$PORT" --io-threads 1 \
+      env "${ARQONBUS_BENCH_ENV[@]}" taskset -c "$SERVER_CPU" ./arqon serve --port "$PORT" --io-threads 1 \
         --max-history-size 5000000 --store "file:$DATA/arqonbus" --store-sync always \
         --telemetry-port -1 --http-port -1 >>"$OUT/server.log" 2>&1 &
       ;;
