@@ -169,6 +169,12 @@ for RUN in $(seq 1 "$RUNS"); do
     measure "many-channels 100x10 max" "$kind" many-channels --channels 100 --subscribers-per-channel 10 \
         --publishers 100 --payload-bytes 128 "${TIMING[@]}"
   done
+  # The issue's shape of many channels: 10 publishers (publisher p -> channel p mod 100, so 10 busy channels),
+  # at most 8 publications in flight each.
+  for kind in "${pubsub[@]}"; do
+    measure "many-channels 100x10, 10 publishers, window 8" "$kind" many-channels --channels 100 \
+        --subscribers-per-channel 10 --publishers 10 --window 8 --payload-bytes 128 "${TIMING[@]}"
+  done
   # Fixed rate, 20,000 deliveries/s: 1 x 1000 at 20 messages/s and 1 x 100 at 200 messages/s (Socket.IO too:
   # the issue compares tail latency with every peer).
   for kind in "${pubsub[@]}" socketio; do
