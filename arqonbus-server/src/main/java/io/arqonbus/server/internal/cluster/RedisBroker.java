@@ -375,7 +375,11 @@ public final class RedisBroker implements Broker {
         closed = true;
         ScheduledFuture<?> task = sweep;
         if (task != null) {
-            task.cancel(false);
+            try {
+                task.cancel(false);
+            } catch (java.util.concurrent.RejectedExecutionException loopGone) {
+                // The sweep's event loop has already terminated: the task can never run again.
+            }
         }
         for (StreamFeed feed : feeds.values()) {
             feed.close();
