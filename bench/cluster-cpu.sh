@@ -13,6 +13,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$ROOT"
 . "$ROOT/.mvn/select-jdk.sh"
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
+PORT_WAIT="${PORT_WAIT:-180}"
 MODE="${MODE:-cluster}"; WARMUP="${WARMUP:-30}"; WINDOW="${WINDOW:-20}"
 SERVER_CPU="${SERVER_CPU:-0}"; LOAD_CPU="${LOAD_CPU:-1}"
 REDIS_PORT="${REDIS_PORT:-16391}"; BASE="${BASE_PORT:-19120}"
@@ -23,13 +26,6 @@ export ARQON_NO_BUILD=1
 PIDS=(); LABELS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-wait_for_port() {
-  local deadline=$((SECONDS + ${PORT_WAIT:-180}))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || { echo "bench/cluster-cpu.sh: port $1 did not open" >&2; exit 1; }
-    sleep 0.2
-  done
-}
 node() { # node <label> <port> [cluster args...]
   local label="$1" port="$2"; shift 2
   ARQONBUS_STATS_INTERVAL_SECONDS=0 ARQONBUS_KEEPALIVE_INTERVAL_SECONDS=0 ARQONBUS_MAX_CONNECTIONS=20000 \

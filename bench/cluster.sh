@@ -21,6 +21,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$ROOT"
 . "$ROOT/.mvn/select-jdk.sh"
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
+PORT_WAIT="${PORT_WAIT:-180}"
 RUNS="${RUNS:-3}"; WARMUP="${WARMUP:-60}"; KINDS="${KINDS:-max rate}"; SERVER_CPU="${SERVER_CPU:-0}"; LOAD_CPU="${LOAD_CPU:-1}"
 SUBSCRIBERS="${SUBSCRIBERS:-1000}"; RATE="${RATE:-20}"
 REDIS_PORT="${REDIS_PORT:-16390}"; BASE="${BASE_PORT:-19110}"
@@ -32,13 +35,6 @@ export ARQON_NO_BUILD=1
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
 trap cleanup EXIT
-wait_for_port() {
-  local deadline=$((SECONDS + ${PORT_WAIT:-180}))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || { echo "bench/cluster.sh: port $1 did not open" >&2; exit 1; }
-    sleep 0.2
-  done
-}
 node() { # node <port> [cluster args...]
   local port="$1"; shift
   ARQONBUS_STATS_INTERVAL_SECONDS=0 ARQONBUS_KEEPALIVE_INTERVAL_SECONDS=0 ARQONBUS_MAX_CONNECTIONS=20000 \

@@ -25,6 +25,8 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$ROOT"
 # shellcheck source=../.mvn/select-jdk.sh
 . "$ROOT/.mvn/select-jdk.sh"
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
 
 RUNS="${RUNS:-3}"
 PUBLISHERS="${PUBLISHERS:-4 16}"
@@ -36,6 +38,7 @@ LOAD_CPU="${LOAD_CPU:-1}"
 PORT="${PORT:-19400}"
 OUT="${OUT:-$ROOT/bench/results/durable-$(date -u +%Y%m%dT%H%M%SZ)}"
 RESULTS="$OUT/results.jsonl"
+BENCH_SERVER_LOG="$OUT/server.log"
 DATA="$OUT/data"
 mkdir -p "$OUT"
 : > "$RESULTS"
@@ -57,22 +60,6 @@ if [ "$JETSTREAM" = 1 ] && ! command -v nats-server >/dev/null; then
 fi
 
 SERVER_PID=""
-
-wait_for_port() {
-  local port="$1" deadline=$((SECONDS + 60))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      return 0
-    fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      echo "bench/durable.sh: the server exited before listening; see $OUT/server.log" >&2
-      return 1
-    fi
-    sleep 0.2
-  done
-  echo "bench/durable.sh: nothing listens on $port after 60 s" >&2
-  return 1
-}
 
 # ArqonBus keeps every message of the run for --verify and reads it back unthrottled: no per-connection
 # history read budget, and history byte limits (memory store: direct memory) above what a run stores.
@@ -101,17 +88,11 @@ start_server() {
       ;;
   esac
   SERVER_PID=$!
-  wait_for_port "$PORT"
+  wait_for_port "$PORT" "$SERVER_PID"
 }
 
 stop_server() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local deadline=$((SECONDS + 20))
-    while kill -0 "$SERVER_PID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_pid "$SERVER_PID"
   SERVER_PID=""
   rm -rf "$DATA"
 }

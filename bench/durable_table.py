@@ -9,8 +9,10 @@ import argparse
 import datetime
 import json
 import os
-import statistics
 import sys
+
+import stats
+from stats import fmt, med
 
 SERVERS = (("arqonbus-memory", "ArqonBus, memory store"),
            ("arqonbus-file", "ArqonBus, file store (--store-sync always: fsync per group commit)"),
@@ -18,32 +20,7 @@ SERVERS = (("arqonbus-memory", "ArqonBus, memory store"),
 
 
 def load(path):
-    runs = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                row = json.loads(line)
-                runs.setdefault((row["server"], row["publishers"]), []).append(row["result"])
-    return runs
-
-
-def value(result, keys):
-    v = result
-    for k in keys:
-        v = v.get(k) if isinstance(v, dict) else None
-    return v if isinstance(v, (int, float)) else None
-
-
-def med(results, *keys):
-    values = [v for v in (value(r, keys) for r in results) if v is not None]
-    return statistics.median(values) if values else None
-
-
-def fmt(v, digits=0):
-    if v is None:
-        return "–"
-    return f"{v:,.{digits}f}"
+    return stats.load(path, "server", "publishers")
 
 
 def ms(micros):

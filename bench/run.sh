@@ -21,6 +21,8 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$ROOT"
 # shellcheck source=../.mvn/select-jdk.sh
 . "$ROOT/.mvn/select-jdk.sh"
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
 
 RUNS="${RUNS:-3}"
 QUICK="${QUICK:-0}"
@@ -34,6 +36,7 @@ else
 fi
 OUT="${OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 RESULTS="$OUT/results.jsonl"
+BENCH_SERVER_LOG="$OUT/server.log"
 mkdir -p "$OUT"
 : > "$RESULTS"
 
@@ -67,21 +70,6 @@ fi
 
 SERVER_PID=""
 
-wait_for_port() {
-  local port="$1" deadline=$((SECONDS + 60))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      return 0
-    fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      echo "bench/run.sh: the server exited before listening; see $OUT/server.log" >&2
-      return 1
-    fi
-    sleep 0.2
-  done
-  echo "bench/run.sh: nothing listens on $port after 60 s" >&2
-  return 1
-}
 
 start_server() {
   local kind="$1"
@@ -105,17 +93,11 @@ start_server() {
       ;;
   esac
   SERVER_PID=$!
-  wait_for_port "$PORT"
+  wait_for_port "$PORT" "$SERVER_PID"
 }
 
 stop_server() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local deadline=$((SECONDS + 20))
-    while kill -0 "$SERVER_PID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_pid "$SERVER_PID"
   SERVER_PID=""
 }
 trap stop_server EXIT

@@ -10,46 +10,17 @@ import argparse
 import datetime
 import json
 import os
-import statistics
 import sys
+
+import stats
+from stats import fmt, med, ratio, value
 
 BEGIN = "<!-- bench:results:begin -->"
 END = "<!-- bench:results:end -->"
 
 
 def load(path):
-    runs = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                row = json.loads(line)
-                runs.setdefault((row["label"], row["server"]), []).append(row["result"])
-    return runs
-
-
-def value(result, keys):
-    v = result
-    for k in keys:
-        v = v.get(k) if isinstance(v, dict) else None
-    return v if isinstance(v, (int, float)) else None
-
-
-def med(results, *keys):
-    values = [v for v in (value(r, keys) for r in results) if v is not None]
-    return statistics.median(values) if values else None
-
-
-def fmt(v, digits=0):
-    if v is None:
-        return "–"
-    if digits == 0:
-        return f"{v:,.0f}"
-    return f"{v:,.{digits}f}"
-
-
-def ratio(a, b):
-    return a / b if a is not None and b not in (None, 0) else None
+    return stats.load(path, "label", "server")
 
 
 def per_run(a, f, *keys):

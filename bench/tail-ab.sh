@@ -13,6 +13,8 @@
 # CPU ticks per thread at the end of the run (GC and compiler threads share the event loop's core). Loopback only; every run bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib.sh
+. bench/lib.sh
 RUNS="${RUNS:-3}"; SUBSCRIBERS="${SUBSCRIBERS:-100}"; RATE="${RATE:-200}"
 WARMUP="${WARMUP:-20}"; DURATION="${DURATION:-30}"; PORT="${PORT:-19140}"
 SERVER_CPU="${SERVER_CPU:-0}"; LOAD_CPU="${LOAD_CPU:-1}"
@@ -22,23 +24,10 @@ OUT="bench/results/tail-$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$OUT"
 ARQON_NO_BUILD=1; export ARQON_NO_BUILD
 SERVER_PID=""
 stop_server() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local deadline=$((SECONDS + 20))
-    while kill -0 "$SERVER_PID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_pid "$SERVER_PID"
   SERVER_PID=""
 }
 trap stop_server EXIT
-wait_for_port() {
-  local deadline=$((SECONDS + 60))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || { echo "tail-ab: port $1 never opened" >&2; exit 1; }
-    sleep 0.2
-  done
-}
 # On a shared machine other real-time (chrt) processes take turns with ours in 100 ms slices: wait up
 # to QUIET_WAIT seconds before each run until none runs, note whether one did ("quiet_at_start"),
 # and sample once a second during the run whether any other one ran ("contended_fraction").
@@ -63,7 +52,7 @@ for run in $(seq 1 "$RUNS"); do
         --io-threads 1 --telemetry-port -1 --http-port -1 >>"$OUT/server.log" 2>&1 &
     fi
     SERVER_PID=$!
-    wait_for_port "$PORT"
+    wait_for_port "$PORT" "$SERVER_PID"
     : >"$OUT/contention"
     ( while kill -0 "$SERVER_PID" 2>/dev/null; do others_rr "$SERVER_PID" "$BASHPID" >>"$OUT/contention"; sleep 1; done ) &
     SAMPLER=$!
