@@ -1,5 +1,6 @@
 package io.arqonbus.bench;
 
+import io.arqonbus.server.testing.ExternalServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterStormTest {
     @TempDir
     Path dir;
-    private RedisProcess redis;
+    private ExternalServer redis;
     private final List<ArqonBusExtension> nodes = new ArrayList<>();
 
     @AfterEach

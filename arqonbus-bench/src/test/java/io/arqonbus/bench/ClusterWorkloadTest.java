@@ -1,5 +1,6 @@
 package io.arqonbus.bench;
 
+import io.arqonbus.server.testing.ExternalServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterWorkloadTest {
     @TempDir
     static Path dir;
-    private static RedisProcess redis;
+    private static ExternalServer redis;
     private static final List<ArqonBusExtension> nodes = new ArrayList<>();
 
     @BeforeAll

@@ -1,5 +1,6 @@
 package io.arqonbus.bench;
 
+import io.arqonbus.server.testing.ExternalServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,7 @@ class NatsWorkloadTest {
 
     @Test
     void fanOutOverCoreNatsDeliversEveryMessageToEverySubscriberOnce(@TempDir Path dir) throws Exception {
-        try (NatsServerProcess nats = NatsServerProcess.start(dir, false)) {
+        try (ExternalServer nats = NatsServerProcess.start(dir, false)) {
             BenchRun run = BenchRun.of("fan-out", "--dialect", "nats", "--port", Integer.toString(nats.port()),
                     "--subscribers", "20", "--duration", "1", "--warmup", "0.2", "--threads", "2",
                     "--server-pid", Long.toString(nats.pid()));
@@ -44,7 +45,7 @@ class NatsWorkloadTest {
 
     @Test
     void manyChannelsAndAFixedRateOverCoreNatsKeepEachChannelApart(@TempDir Path dir) throws Exception {
-        try (NatsServerProcess nats = NatsServerProcess.start(dir, false)) {
+        try (ExternalServer nats = NatsServerProcess.start(dir, false)) {
             String port = Integer.toString(nats.port());
             BenchRun channels = BenchRun.of("many-channels", "--dialect", "nats", "--port", port, "--channels", "4",
                     "--subscribers-per-channel", "3", "--publishers", "8", "--duration", "1", "--warmup", "0",
@@ -66,7 +67,7 @@ class NatsWorkloadTest {
 
     @Test
     void durableOverJetStreamAcksEveryPublishAndVerifiesTheStream(@TempDir Path dir) throws Exception {
-        try (NatsServerProcess nats = NatsServerProcess.start(dir, true)) {
+        try (ExternalServer nats = NatsServerProcess.start(dir, true)) {
             BenchRun run = BenchRun.of("durable", "--dialect", "jetstream", "--port", Integer.toString(nats.port()),
                     "--publishers", "2", "--channels", "2", "--window", "16", "--duration", "1", "--warmup", "0.2",
                     "--verify", "--server-pid", Long.toString(nats.pid()));
@@ -95,7 +96,7 @@ class NatsWorkloadTest {
 
     @Test
     void theDialectsRefuseTheWorkloadsTheyDoNotSpeak(@TempDir Path dir) throws Exception {
-        try (NatsServerProcess nats = NatsServerProcess.start(dir, false)) {
+        try (ExternalServer nats = NatsServerProcess.start(dir, false)) {
             BenchRun durable = BenchRun.of("durable", "--dialect", "nats", "--port", Integer.toString(nats.port()),
                     "--duration", "1", "--quiet");
             BenchRun fanOut = BenchRun.of("fan-out", "--dialect", "jetstream", "--port", Integer.toString(nats.port()),

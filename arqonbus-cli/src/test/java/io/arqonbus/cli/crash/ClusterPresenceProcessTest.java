@@ -1,5 +1,6 @@
 package io.arqonbus.cli.crash;
 
+import io.arqonbus.server.testing.ExternalServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,8 +44,8 @@ class ClusterPresenceProcessTest {
         }
     }
 
-    private ServerProcess node(RedisProcess redis, String id) {
-        ServerProcess node = ServerProcess.startWithHttp(Map.of("ARQONBUS_CLUSTER_URL", redis.url(),
+    private ServerProcess node(ExternalServer redis, String id) {
+        ServerProcess node = ServerProcess.startWithHttp(Map.of("ARQONBUS_CLUSTER_URL", RedisProcess.url(redis),
                         "ARQONBUS_CLUSTER_PRESENCE_TTL_SECONDS", Long.toString(TTL.toSeconds())),
                 List.of("--node-id", id), dir.resolve(id + ".log"));
         opened.add(node);
@@ -73,7 +74,7 @@ class ClusterPresenceProcessTest {
 
     @Test
     void presenceAndTypingAreTheClustersAndAKilledNodesMembersVanishWithinTheTtl() throws Exception {
-        RedisProcess redis = RedisProcess.start(dir);
+        ExternalServer redis = RedisProcess.start(dir);
         opened.add(redis);
         ServerProcess a = node(redis, "node-a");
         ServerProcess b = node(redis, "node-b");

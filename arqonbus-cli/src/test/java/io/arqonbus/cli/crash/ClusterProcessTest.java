@@ -1,5 +1,6 @@
 package io.arqonbus.cli.crash;
 
+import io.arqonbus.server.testing.ExternalServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,8 +43,8 @@ class ClusterProcessTest {
         }
     }
 
-    private ServerProcess node(RedisProcess redis, String id) {
-        ServerProcess node = ServerProcess.start(Map.of("ARQONBUS_CLUSTER_URL", redis.url()),
+    private ServerProcess node(ExternalServer redis, String id) {
+        ServerProcess node = ServerProcess.start(Map.of("ARQONBUS_CLUSTER_URL", RedisProcess.url(redis)),
                 List.of("--node-id", id), dir.resolve(id + ".log"));
         opened.add(node);
         return node;
@@ -70,7 +71,7 @@ class ClusterProcessTest {
 
     @Test
     void threeNodeProcessesServeAsOneBus() throws Exception {
-        RedisProcess redis = RedisProcess.start(dir);
+        ExternalServer redis = RedisProcess.start(dir);
         opened.add(redis);
         List<ServerProcess> nodes = List.of(node(redis, "node-a"), node(redis, "node-b"), node(redis, "node-c"));
         List<TestClient> members = new ArrayList<>();
@@ -159,7 +160,7 @@ class ClusterProcessTest {
      */
     @Test
     void aNodeKilledMidStreamLosesNothingAckedAndDuplicatesNothing() throws Exception {
-        RedisProcess redis = RedisProcess.start(dir);
+        ExternalServer redis = RedisProcess.start(dir);
         opened.add(redis);
         List<ServerProcess> nodes = List.of(node(redis, "node-a"), node(redis, "node-b"), node(redis, "node-c"));
         java.util.concurrent.atomic.AtomicReference<java.net.URI> publisherNode =

@@ -1,5 +1,6 @@
 package io.arqonbus.cli.crash;
 
+import io.arqonbus.server.testing.ExternalServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -54,8 +55,8 @@ class CrashRecoveryTest {
 
     @Test
     void redisKeepsEveryAckedMessageThroughSigkill() throws Exception {
-        try (RedisProcess redis = RedisProcess.start(dir)) {
-            Crash crash = crash("redis", Map.of("ARQONBUS_STORAGE_BACKEND", "redis", "ARQONBUS_REDIS_URL", redis.url()),
+        try (ExternalServer redis = RedisProcess.start(dir)) {
+            Crash crash = crash("redis", Map.of("ARQONBUS_STORAGE_BACKEND", "redis", "ARQONBUS_REDIS_URL", RedisProcess.url(redis)),
                     List.of(), TOTAL, KILL_AT);
 
             crash.assertEveryAckedMessageOnceInOrder();

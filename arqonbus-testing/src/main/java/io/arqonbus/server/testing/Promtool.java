@@ -1,9 +1,7 @@
 package io.arqonbus.server.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +30,7 @@ public final class Promtool {
 
     /** The promtool on the {@code PATH}; fails the test, saying how to install it, when there is none. */
     public static Promtool require() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "promtool");
-            if (Files.isExecutable(candidate)) {
-                return new Promtool(candidate);
-            }
-        }
-        throw new AssertionError("promtool is not on the PATH: this test checks the server's metrics and alert "
-                + "rules with it. Install it (apt-get install -y prometheus); ./arqon test installs it when missing.");
+        return new Promtool(Programs.require("promtool", "apt-get install -y prometheus"));
     }
 
     /** {@code promtool check metrics} on a scrape in the Prometheus text format. */
