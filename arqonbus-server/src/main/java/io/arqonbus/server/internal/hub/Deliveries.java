@@ -58,46 +58,80 @@ final class Deliveries {
     /**
      * Writes the frame to each member but {@code exclude} (a recovering member holds it back),
      * stamping each with {@code stamp} unless it is {@link #NO_STAMP}; returns how many were sent.
+     * The references the members' views hold are taken with one {@code retain(n)} for the whole
+     * member list, not one atomic increment per member (a {@linkplain FrameEncoder#share share} is
+     * a retain and a plain duplicate); each member's duplicate releases one when written.
      */
     private static int toMembers(ByteBuf frame, ChannelKey key, long offset, LocalMembers members, Session exclude,
             long stamp) {
+        Session[] sessions = members.sessions();
+        int references = sessions.length;
+        if (references == 0) {
+            return 0;
+        }
+        frame.retain(references);
+        int handed = 0;
         int sent = 0;
-        for (Session session : members.sessions()) {
-            if (session == exclude) {
-                continue;
+        try {
+            for (Session session : sessions) {
+                if (session == exclude) {
+                    continue;
+                }
+                if (stamp != NO_STAMP) {
+                    session.stamp(stamp);
+                }
+                handed++;
+                ByteBuf copy = frame.duplicate();
+                if (session.isRecovering() && session.hold(key, offset, copy)) {
+                    continue;
+                }
+                if (session.deliver(copy)) {
+                    sent++;
+                }
             }
-            if (stamp != NO_STAMP) {
-                session.stamp(stamp);
-            }
-            ByteBuf copy = FrameEncoder.share(frame);
-            if (session.isRecovering() && session.hold(key, offset, copy)) {
-                continue;
-            }
-            if (session.deliver(copy)) {
-                sent++;
-            }
+        } finally {
+            releaseUnhanded(frame, references, handed);
         }
         return sent;
+    }
+
+    /** Gives back the references taken for members that were skipped (the excluded sender). */
+    private static void releaseUnhanded(ByteBuf frame, int references, int handed) {
+        if (handed < references) {
+            frame.release(references - handed);
+        }
     }
 
     /** Like {@link #toMembers}, a member that fell behind keeping the frame in its backlog. */
     private static int toBackloggedMembers(ByteBuf frame, ChannelKey key, long offset, Object conflationKey,
             LocalMembers members, Session exclude, ChannelBacklogPolicy backlog, long stamp) {
+        Session[] sessions = members.sessions();
+        int references = sessions.length;
+        if (references == 0) {
+            return 0;
+        }
+        frame.retain(references);
+        int handed = 0;
         int sent = 0;
-        for (Session session : members.sessions()) {
-            if (session == exclude) {
-                continue;
+        try {
+            for (Session session : sessions) {
+                if (session == exclude) {
+                    continue;
+                }
+                if (stamp != NO_STAMP) {
+                    session.stamp(stamp);
+                }
+                handed++;
+                ByteBuf copy = frame.duplicate();
+                if (session.isRecovering() && session.hold(key, offset, copy)) {
+                    continue;
+                }
+                if (session.deliverOrBacklog(key, offset, conflationKey, copy, backlog)) {
+                    sent++;
+                }
             }
-            if (stamp != NO_STAMP) {
-                session.stamp(stamp);
-            }
-            ByteBuf copy = FrameEncoder.share(frame);
-            if (session.isRecovering() && session.hold(key, offset, copy)) {
-                continue;
-            }
-            if (session.deliverOrBacklog(key, offset, conflationKey, copy, backlog)) {
-                sent++;
-            }
+        } finally {
+            releaseUnhanded(frame, references, handed);
         }
         return sent;
     }

@@ -3,11 +3,14 @@ package io.arqonbus.server.internal.session;
 import io.arqonbus.server.config.SlowConsumerPolicy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
+import java.util.Map;
 
 /**
  * A connection's way out: writes prepared frames on the connection's loop, batches flushes
@@ -45,6 +48,12 @@ public final class Outbound {
      * channel's own write is used.
      */
     private ChannelHandlerContext wire;
+    /**
+     * Whether no outbound handler sits between {@link #wire} and the socket (no TLS): then a
+     * prepared frame and its flush go straight to the channel's outbound buffer, which is where
+     * the pipeline's head would put them, without walking the pipeline's contexts per delivery.
+     */
+    private boolean direct;
     private boolean dirty;
     private boolean closing;
 
@@ -64,6 +73,21 @@ public final class Outbound {
      */
     public void writeAt(ChannelHandlerContext context) {
         this.wire = context;
+        this.direct = nothingWritesBelow(context);
+    }
+
+    /** Whether no outbound handler comes before {@code context} in its pipeline (head first). */
+    private static boolean nothingWritesBelow(ChannelHandlerContext context) {
+        for (Map.Entry<String, ChannelHandler> entry : context.pipeline()) {
+            ChannelHandler handler = entry.getValue();
+            if (handler == context.handler()) {
+                return true;
+            }
+            if (handler instanceof ChannelOutboundHandler) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Binds the session whose flushes the loop batches; called once, right after construction. */
@@ -92,7 +116,11 @@ public final class Outbound {
             }
             return false;
         }
-        entry().write(frame, channel.voidPromise());
+        if (direct && !wire.isRemoved()) {
+            channel.unsafe().write(frame, channel.voidPromise());
+        } else {
+            entry().write(frame, channel.voidPromise());
+        }
         markDirty();
         return true;
     }
@@ -134,7 +162,12 @@ public final class Outbound {
     /** Flushes now; called by the loop's batcher. */
     void flush() {
         dirty = false;
-        if (channel.isActive()) {
+        if (!channel.isActive()) {
+            return;
+        }
+        if (direct && !wire.isRemoved()) {
+            channel.unsafe().flush();
+        } else {
             entry().flush();
         }
     }

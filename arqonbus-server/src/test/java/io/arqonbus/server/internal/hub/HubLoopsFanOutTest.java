@@ -186,6 +186,52 @@ class HubLoopsFanOutTest {
         }
     }
 
+    @Test
+    void theMembersSharesHoldThePublicationsOnlyReferencesAndTheSkippedSendersIsGivenBack() throws Exception {
+        LoopContext first = loops.get(0);
+        LoopContext second = loops.get(1);
+        Session sender = member(first, "arq_client_sender");
+        List<Session> others = List.of(member(first, "arq_client_a"), member(second, "arq_client_b"),
+                member(second, "arq_client_c"));
+        onLoop(first, () -> {
+            hub.publish(sender, publication(1));
+            return null;
+        });
+        for (int i = 0; i < loops.size(); i++) {
+            settle(loops.get(i));
+        }
+
+        List<ByteBuf> shares = new ArrayList<>();
+        for (Session member : others) {
+            EmbeddedChannel channel = (EmbeddedChannel) member.channel();
+            onLoop(member.loop(), () -> {
+                for (ByteBuf frame = channel.readOutbound(); frame != null; frame = channel.readOutbound()) {
+                    shares.add(frame);
+                }
+                return null;
+            });
+        }
+        ByteBuf frame = root(shares.get(0));
+        try {
+            assertThat(shares).as("one share per member but the sender").hasSize(others.size());
+            assertThat(shares).allSatisfy(share -> assertThat(root(share)).isSameAs(frame));
+            assertThat(frame.refCnt()).as("references left on the frame: one per member's share")
+                    .isEqualTo(others.size());
+        } finally {
+            shares.forEach(ByteBuf::release);
+        }
+        assertThat(frame.refCnt()).as("references left once every member's share was written").isZero();
+    }
+
+    /** The buffer a share (and the leak detector's wrapper around it) stands for. */
+    private static ByteBuf root(ByteBuf buffer) {
+        ByteBuf root = buffer;
+        while (root.unwrap() != null) {
+            root = root.unwrap();
+        }
+        return root;
+    }
+
     private static int counted(LoopContext loop) {
         return ((CountingLoop) loop.loop()).hubTasks.get();
     }
