@@ -35,7 +35,7 @@ final class JoinChannelCommand implements AsyncCommand {
 
     private final Hub hub;
     private final ConnectionLifecycle lifecycle;
-    private final HistoryStore history;
+    private final SharedRecoveryReads recoveryReads;
     private final int maxChannels;
     private final int recoveryMaxMessages;
     private final long recoveryMaxBytes;
@@ -49,7 +49,7 @@ final class JoinChannelCommand implements AsyncCommand {
             int recoveryMaxMessages, long recoveryMaxBytes) {
         this.hub = hub;
         this.lifecycle = lifecycle;
-        this.history = history;
+        this.recoveryReads = new SharedRecoveryReads(history);
         this.maxChannels = maxChannels;
         this.recoveryMaxMessages = recoveryMaxMessages;
         this.recoveryMaxBytes = recoveryMaxBytes;
@@ -137,7 +137,7 @@ final class JoinChannelCommand implements AsyncCommand {
             data.put("recovered", upToDate);
             return CompletableFuture.completedFuture(new CommandResult("Joined " + key, data));
         }
-        return history.read(key, recover.offset(), (int) missed, false)
+        return recoveryReads.read(key, recover.offset(), (int) missed)
                 .handle((messages, error) -> {
                     // Whole or not at all: a recovery past half the output budget would close the
                     // connection as a slow consumer, so it is refused like one past the count bound.

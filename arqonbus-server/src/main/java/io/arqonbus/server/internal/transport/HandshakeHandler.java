@@ -130,8 +130,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long waited = System.nanoTime() - acceptedAt;
-        if (pending.overloaded() || pending.waitedTooLong(waited)) {
-            shed(ctx, request, waited);
+        if (pending.overloaded()) {
+            shed(ctx, request, waited, "handshakes_in_progress");
+            return;
+        }
+        if (pending.waitedTooLong(waited)) {
+            shed(ctx, request, waited, "handshake_waited");
             return;
         }
         CompletableFuture<AuthResult> auth = deps.authenticator().authenticate(request);
@@ -234,12 +238,13 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
      * {@link PendingHandshakes#SHED_REASON}; no token check, no session, no count against the
      * connection limits.
      */
-    private void shed(ChannelHandlerContext ctx, FullHttpRequest request, long waitedNanos) {
+    private void shed(ChannelHandlerContext ctx, FullHttpRequest request, long waitedNanos, String reason) {
         done();
         deps.metrics().connectionRejected();
-        deps.metrics().limitClose("handshakes_in_progress");
+        deps.metrics().limitClose(reason);
         log.atDebug()
                 .addKeyValue("event", "handshake_shed")
+                .addKeyValue("reason", reason)
                 .addKeyValue("remote", ctx.channel().remoteAddress())
                 .addKeyValue("in_progress", pending.inProgress())
                 .addKeyValue("waited_ms", waitedNanos / 1_000_000)

@@ -78,7 +78,9 @@ class HandshakeWaitSheddingTest {
                     .isEqualTo(PendingHandshakes.SHED_REASON);
         }
         assertThat(server.components().metrics().registry().counter("arqonbus.limit.closes",
-                "reason", "handshakes_in_progress").count()).isGreaterThanOrEqualTo(1);
+                "reason", "handshake_waited").count()).isGreaterThanOrEqualTo(1);
+        assertThat(server.components().metrics().registry().find("arqonbus.limit.closes")
+                .tag("reason", "handshakes_in_progress").counter()).isNull();
     }
 
     @Test
