@@ -77,6 +77,7 @@ final class EnvelopeValidator {
         if (version != null && !Envelope.VERSION.equals(version)) {
             errors.add("'version' must be \"1.0\"");
         }
+        ReceivedJson payloadText = root.payloadJson();
         ObjectNode payload = object(root, Field.PAYLOAD, errors);
         ObjectNode args = object(root, Field.ARGS, errors);
         ObjectNode metadata = withoutPosition(object(root, Field.METADATA, errors));
@@ -93,8 +94,13 @@ final class EnvelopeValidator {
             errors.add("'ack' must be \"durable\"");
         }
 
-        // Seed conveniences and legacy shapes.
+        // Seed conveniences and legacy shapes: the only rules that read the payload's tree.
         JsonNode message = root.get(Field.MESSAGE);
+        boolean readsPayload = message != null && !message.isNull() || type == MessageType.COMMAND
+                || type == MessageType.TELEMETRY || type == MessageType.PRIVATE && to == null;
+        if (readsPayload && payload == null && payloadText != null) {
+            payload = payloadText.tree();
+        }
         if (message != null && !message.isNull() && (payload == null || !payload.has("message"))) {
             payload = payload == null ? JsonNodeFactory.instance.objectNode() : payload.deepCopy();
             payload.set("message", message);
@@ -128,7 +134,7 @@ final class EnvelopeValidator {
         Envelope envelope = Envelope.builder(id != null ? id : ids.nextId(),
                         timestamp != null ? timestamp : Timestamps.now(clock), type)
                 .payload(payload)
-                .payloadJson(textOf(payload, root.payloadJson()))
+                .payloadJson(payload == null ? payloadText : textOf(payload, payloadText))
                 .args(args)
                 .metadata(metadata)
                 .room(room)
