@@ -66,7 +66,7 @@ final class EnvelopeValidator {
             errors.add("'id' must start with 'arq_' and be 5-128 letters, digits, '_' or '-'");
         }
         String timestamp = text(root, Field.TIMESTAMP, errors);
-        if (timestamp != null) {
+        if (timestamp != null && !Timestamps.isCanonical(timestamp)) {
             try {
                 timestamp = Timestamps.format(Timestamps.parse(timestamp));
             } catch (DateTimeParseException e) {
