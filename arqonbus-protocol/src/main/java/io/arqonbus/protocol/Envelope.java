@@ -138,6 +138,16 @@ public record Envelope(
                 requestId, status, error, errorCode, to, ack, position);
     }
 
+    /** The record's text, with the payload's tree (read from its text if nobody read it yet). */
+    @Override
+    public String toString() {
+        return "Envelope[id=" + id + ", timestamp=" + timestamp + ", type=" + type + ", version=" + version
+                + ", payload=" + payload() + ", args=" + args + ", metadata=" + metadata + ", room=" + room
+                + ", channel=" + channel + ", sender=" + sender + ", command=" + command + ", requestId=" + requestId
+                + ", status=" + status + ", error=" + error + ", errorCode=" + errorCode + ", to=" + to + ", ack=" + ack
+                + ", position=" + position + ", payloadJson=" + payloadJson + "]";
+    }
+
     /** Whether this envelope names a channel inside a room. */
     public boolean hasChannel() {
         return room != null && channel != null;
