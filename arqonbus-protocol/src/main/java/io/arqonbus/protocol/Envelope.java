@@ -32,8 +32,9 @@ import java.util.Objects;
  * @param position    the stream position the server gave a stored publication, written into
  *                    {@code metadata.offset} / {@code metadata.epoch}; {@code null} otherwise
  * @param payloadJson the text the client sent for {@code payload}, which encoding copies while
- *                    {@code payload} is still the tree read from it; {@code null} when there is
- *                    none. A cache of the payload's encoding, not part of the envelope's value:
+ *                    {@code payload} is still the tree read from it (or {@code null}: the tree is
+ *                    then read from the text on first use); {@code null} when there is none. A
+ *                    cache of the payload's encoding, not part of the envelope's value:
  *                    {@link #equals} and {@link #hashCode} ignore it.
  */
 public record Envelope(
@@ -69,10 +70,29 @@ public record Envelope(
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(type, "type");
         version = version == null ? VERSION : version;
-        payload = payload == null ? JsonNodeFactory.instance.objectNode() : payload;
+        // A payload kept only as its text is read into a tree on first use (payload()).
+        payload = payload == null && payloadJson == null ? JsonNodeFactory.instance.objectNode() : payload;
         args = args == null ? JsonNodeFactory.instance.objectNode() : args;
         metadata = metadata == null ? JsonNodeFactory.instance.objectNode() : metadata;
         to = to == null ? null : List.copyOf(to);
+    }
+
+    /**
+     * The body. A payload that arrived from a client and that nobody replaced is kept as its text
+     * ({@link #payloadJson}) and read into a tree the first time this is called; every call
+     * returns the same tree.
+     */
+    @Override
+    public ObjectNode payload() {
+        return payload != null ? payload : payloadJson.tree();
+    }
+
+    /** The payload's received text when it still stands for {@link #payload()}, else {@code null}; reads no tree. */
+    ReceivedJson payloadText() {
+        if (payloadJson == null) {
+            return null;
+        }
+        return payload == null || payloadJson.isTextOf(payload) ? payloadJson : null;
     }
 
     /** A builder for an envelope of this type with a fresh id and timestamp. */
@@ -104,7 +124,7 @@ public record Envelope(
     @Override
     public boolean equals(Object o) {
         return o instanceof Envelope e && id.equals(e.id) && timestamp.equals(e.timestamp) && type == e.type
-                && version.equals(e.version) && payload.equals(e.payload) && args.equals(e.args)
+                && version.equals(e.version) && payload().equals(e.payload()) && args.equals(e.args)
                 && metadata.equals(e.metadata) && Objects.equals(room, e.room) && Objects.equals(channel, e.channel)
                 && Objects.equals(sender, e.sender) && Objects.equals(command, e.command)
                 && Objects.equals(requestId, e.requestId) && Objects.equals(status, e.status)
@@ -114,8 +134,18 @@ public record Envelope(
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, timestamp, type, version, payload, args, metadata, room, channel, sender, command,
+        return Objects.hash(id, timestamp, type, version, payload(), args, metadata, room, channel, sender, command,
                 requestId, status, error, errorCode, to, ack, position);
+    }
+
+    /** The record's text, with the payload's tree (read from its text if nobody read it yet). */
+    @Override
+    public String toString() {
+        return "Envelope[id=" + id + ", timestamp=" + timestamp + ", type=" + type + ", version=" + version
+                + ", payload=" + payload() + ", args=" + args + ", metadata=" + metadata + ", room=" + room
+                + ", channel=" + channel + ", sender=" + sender + ", command=" + command + ", requestId=" + requestId
+                + ", status=" + status + ", error=" + error + ", errorCode=" + errorCode + ", to=" + to + ", ack=" + ack
+                + ", position=" + position + ", payloadJson=" + payloadJson + "]";
     }
 
     /** Whether this envelope names a channel inside a room. */
@@ -189,7 +219,17 @@ public record Envelope(
         public Builder to(List<String> value) { to = value; return this; }
         public Builder ack(String value) { ack = value; return this; }
         public Builder position(StreamPosition value) { position = value; return this; }
-        public Builder payloadJson(ReceivedJson value) { payloadJson = value; return this; }
+        /**
+         * The payload's received text. Dropping or replacing the text of a payload whose tree
+         * was not read yet reads it first, so the payload stays what it was.
+         */
+        public Builder payloadJson(ReceivedJson value) {
+            if (payload == null && payloadJson != null && value != payloadJson) {
+                payload = payloadJson.tree();
+            }
+            payloadJson = value;
+            return this;
+        }
 
         /** The payload of {@code other}, with the text it was read from. */
         public Builder payloadOf(Envelope other) {

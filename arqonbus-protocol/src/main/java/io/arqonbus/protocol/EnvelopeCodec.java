@@ -45,14 +45,15 @@ public final class EnvelopeCodec {
      * throws for bad input: bad input is an {@link Inbound.Invalid}.
      *
      * <p>A frame is read field by field with a streaming parser: only the values of the
-     * top-level fields the validator reads are kept (small trees for {@code payload},
-     * {@code args} and {@code metadata}), with no tree for the frame as a whole. A frame that is
+     * top-level fields the validator reads are kept (small trees for {@code args} and
+     * {@code metadata}; the {@code payload} object as its text, its tree made on first use), with no
+     * tree for the frame as a whole. A frame that is
      * not one well-formed JSON object is decoded again as a tree by
      * {@link #decodeTree(byte[], int, int)}, which words the refusal.
      */
     public Inbound decode(byte[] frame, int offset, int length) {
         try (JsonParser parser = mapper.getFactory().createParser(frame, offset, length)) {
-            FrameFields fields = FrameFields.read(parser, frame, offset);
+            FrameFields fields = FrameFields.read(parser, frame, offset, mapper.getFactory());
             if (fields != null) {
                 return validator.validate(fields);
             }
@@ -65,7 +66,7 @@ public final class EnvelopeCodec {
     /** Decodes one text frame given as a string. */
     public Inbound decode(String frame) {
         try (JsonParser parser = mapper.getFactory().createParser(frame)) {
-            FrameFields fields = FrameFields.read(parser, null, 0);
+            FrameFields fields = FrameFields.read(parser, null, 0, mapper.getFactory());
             if (fields != null) {
                 return validator.validate(fields);
             }

@@ -8,21 +8,16 @@ import java.time.Clock;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Turns the top-level fields of a client's JSON object into an {@link Inbound}: fills defaults, accepts the seed (v0)
  * conveniences and the original's legacy shapes, and collects every problem it finds.
  */
 final class EnvelopeValidator {
-    /** A client-supplied id: {@code arq_} and then letters, digits, {@code _} or {@code -}, 5–128 chars. */
-    static final Pattern CLIENT_ENVELOPE_ID = Pattern.compile("arq_[A-Za-z0-9_-]{1,124}");
-    /**
-     * Room and channel names: 1–128 printable characters, no white space; rooms have no {@code :}.
-     * The rule as patterns; {@link #isName} checks the same by hand (NameRuleTest holds the two equal).
-     */
-    static final Pattern ROOM_NAME = Pattern.compile("[^\\s:\\p{Cntrl}]{1,128}");
-    static final Pattern CHANNEL_NAME = Pattern.compile("[^\\s\\p{Cntrl}]{1,128}");
+    /** The prefix of every envelope id. */
+    private static final String ID_PREFIX = "arq_";
+    /** The longest client-supplied id: the prefix and 124 more characters. */
+    private static final int MAX_ENVELOPE_ID_CHARS = 128;
     static final int MAX_CLIENT_ID_LENGTH = 128;
     static final int MAX_SHORT_TEXT = 256;
 
@@ -67,11 +62,11 @@ final class EnvelopeValidator {
         }
 
         String id = text(root, Field.ID, errors);
-        if (id != null && !CLIENT_ENVELOPE_ID.matcher(id).matches()) {
+        if (id != null && !isClientEnvelopeId(id)) {
             errors.add("'id' must start with 'arq_' and be 5-128 letters, digits, '_' or '-'");
         }
         String timestamp = text(root, Field.TIMESTAMP, errors);
-        if (timestamp != null) {
+        if (timestamp != null && !Timestamps.isCanonical(timestamp)) {
             try {
                 timestamp = Timestamps.format(Timestamps.parse(timestamp));
             } catch (DateTimeParseException e) {
@@ -82,6 +77,7 @@ final class EnvelopeValidator {
         if (version != null && !Envelope.VERSION.equals(version)) {
             errors.add("'version' must be \"1.0\"");
         }
+        ReceivedJson payloadText = root.payloadJson();
         ObjectNode payload = object(root, Field.PAYLOAD, errors);
         ObjectNode args = object(root, Field.ARGS, errors);
         ObjectNode metadata = withoutPosition(object(root, Field.METADATA, errors));
@@ -98,8 +94,13 @@ final class EnvelopeValidator {
             errors.add("'ack' must be \"durable\"");
         }
 
-        // Seed conveniences and legacy shapes.
+        // Seed conveniences and legacy shapes: the only rules that read the payload's tree.
         JsonNode message = root.get(Field.MESSAGE);
+        boolean readsPayload = message != null && !message.isNull() || type == MessageType.COMMAND
+                || type == MessageType.TELEMETRY || type == MessageType.PRIVATE && to == null;
+        if (readsPayload && payload == null && payloadText != null) {
+            payload = payloadText.tree();
+        }
         if (message != null && !message.isNull() && (payload == null || !payload.has("message"))) {
             payload = payload == null ? JsonNodeFactory.instance.objectNode() : payload.deepCopy();
             payload.set("message", message);
@@ -133,7 +134,7 @@ final class EnvelopeValidator {
         Envelope envelope = Envelope.builder(id != null ? id : ids.nextId(),
                         timestamp != null ? timestamp : Timestamps.now(clock), type)
                 .payload(payload)
-                .payloadJson(textOf(payload, root.payloadJson()))
+                .payloadJson(payload == null ? payloadText : textOf(payload, payloadText))
                 .args(args)
                 .metadata(metadata)
                 .room(room)
@@ -274,9 +275,29 @@ final class EnvelopeValidator {
     }
 
     /**
-     * Whether {@code value} matches {@link #ROOM_NAME} (no {@code ':'}) or {@link #CHANNEL_NAME}:
-     * 1 to 128 code points, none of them white space ({@code \\s}) or control characters. The
-     * same rule as the patterns, checked by hand because it runs for every publication.
+     * Whether {@code id} is a client-supplied envelope id: {@code arq_} and then 1 to 124 ASCII
+     * letters, digits, {@code _} or {@code -} (the rule {@code arq_[A-Za-z0-9_-]{1,124}}, checked
+     * char by char because SDKs send an id with every publication; EnvelopeIdRuleTest holds the two equal).
+     */
+    static boolean isClientEnvelopeId(String id) {
+        int length = id.length();
+        if (length <= ID_PREFIX.length() || length > MAX_ENVELOPE_ID_CHARS || !id.startsWith(ID_PREFIX)) {
+            return false;
+        }
+        for (int i = ID_PREFIX.length(); i < length; i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code value} is a room name (no {@code ':'}) or a channel name: 1 to 128 code
+     * points, none of them white space ({@code \\s}) or control characters: the rule
+     * {@code [^\\s:\\p{Cntrl}]{1,128}} (rooms) and {@code [^\\s\\p{Cntrl}]{1,128}} (channels),
+     * checked by hand because it runs for every publication (NameRuleTest holds the two equal).
      */
     static boolean isName(String value, boolean room) {
         int length = value.length();

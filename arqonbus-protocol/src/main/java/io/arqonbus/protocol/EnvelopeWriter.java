@@ -141,8 +141,8 @@ public final class EnvelopeWriter {
     }
 
     private void payload(Envelope e) throws IOException {
-        ReceivedJson text = e.payloadJson();
-        if (text != null && text.isTextOf(e.payload())) {
+        ReceivedJson text = e.payloadText();
+        if (text != null) {
             text.writeTo(sink);
         } else {
             tree(e.payload());

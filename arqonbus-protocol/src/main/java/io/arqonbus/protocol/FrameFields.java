@@ -1,5 +1,6 @@
 package io.arqonbus.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,13 +81,17 @@ final class FrameFields {
      * refusal.
      *
      * <p>When the parser reads {@code source} (the frame's bytes start at {@code sourceOffset};
-     * {@code null} for a frame given as text), the text of a {@code payload} object is kept as
-     * {@link ReceivedJson} unless an object in it repeats a name or it is not strict UTF-8 (the
-     * parser decodes overlong forms and encoded surrogates, which must not reach a receiver).
+     * {@code null} for a frame given as text), a {@code payload} object is checked without a tree
+     * ({@link PayloadScan}) and kept as its text, {@link ReceivedJson}, whose tree is made on first
+     * use; unless an object in it repeats a name or it is not strict UTF-8 (the parser decodes
+     * overlong forms and encoded surrogates, which must not reach a receiver): then it becomes a
+     * tree at once and its text is dropped.
      *
+     * @param factory the factory of {@code parser}, which reads a kept payload's tree later
      * @throws IOException when the JSON is malformed or passes the parser's limits
      */
-    static FrameFields read(JsonParser parser, byte[] source, int sourceOffset) throws IOException {
+    static FrameFields read(JsonParser parser, byte[] source, int sourceOffset, JsonFactory factory)
+            throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             return null;
         }
@@ -95,7 +100,7 @@ final class FrameFields {
             JsonToken token = parser.nextToken();
             Field field = Field.of(name);
             if (field == Field.PAYLOAD && source != null && token == JsonToken.START_OBJECT) {
-                fields.readPayload(parser, source, sourceOffset);
+                fields.readPayload(parser, source, sourceOffset, factory);
                 continue;
             }
             JsonNode value = JsonTrees.read(parser);
@@ -110,34 +115,45 @@ final class FrameFields {
     }
 
     /** Reads a payload object from bytes, keeping its text. Byte offsets count from the parser's start. */
-    private void readPayload(JsonParser parser, byte[] source, int sourceOffset) throws IOException {
+    private void readPayload(JsonParser parser, byte[] source, int sourceOffset, JsonFactory factory)
+            throws IOException {
         long start = parser.currentTokenLocation().getByteOffset();
-        JsonTrees.Reader reader = new JsonTrees.Reader();
-        JsonNode payload = reader.read(parser);
+        boolean repeatedName = PayloadScan.readObject(parser);
         long end = parser.currentLocation().getByteOffset();
-        values[Field.PAYLOAD.ordinal()] = payload;
-        payloadJson = null;
-        if (!reader.repeatedName() && start >= 0 && end > start) {
-            int from = sourceOffset + (int) start;
-            int to = from + (int) (end - start);
-            if (Utf8.isValid(source, from, to)) {
-                payloadJson = new ReceivedJson(payload, java.util.Arrays.copyOfRange(source, from, to));
-            }
+        if (start < 0 || end <= start) {
+            // A parser over bytes always knows its offsets; without them the tree decoder takes the frame.
+            throw new IOException("no byte offsets for the payload");
+        }
+        int from = sourceOffset + (int) start;
+        int to = from + (int) (end - start);
+        ReceivedJson text = new ReceivedJson(factory, java.util.Arrays.copyOfRange(source, from, to));
+        if (!repeatedName && Utf8.isValid(source, from, to)) {
+            values[Field.PAYLOAD.ordinal()] = null;
+            payloadJson = text;
+        } else {
+            values[Field.PAYLOAD.ordinal()] = text.tree();
+            payloadJson = null;
         }
     }
 
-    /** The payload's text, or {@code null}; see {@link #read}. */
+    /**
+     * The payload object's text, whose tree is made on first use, or {@code null}: then the
+     * payload, if any, is {@link #get}'s tree.
+     */
     ReceivedJson payloadJson() {
         return payloadJson;
     }
 
-    /** The field's value ({@code NullNode} for an explicit {@code null}), or {@code null} when absent. */
+    /**
+     * The field's value ({@code NullNode} for an explicit {@code null}), or {@code null} when absent
+     * or, for the payload, when it was kept as {@link #payloadJson()}.
+     */
     JsonNode get(Field field) {
         return values[field.ordinal()];
     }
 
     /** Whether the frame has the field, even as {@code null}. */
     boolean has(Field field) {
-        return values[field.ordinal()] != null;
+        return values[field.ordinal()] != null || field == Field.PAYLOAD && payloadJson != null;
     }
 }

@@ -1,8 +1,14 @@
 package io.arqonbus.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The JSON text a client sent for one tree, kept so that encoding the tree again can copy the
@@ -18,20 +24,66 @@ import java.io.OutputStream;
  * accepts overlong forms, which a browser would refuse by closing its connection). Otherwise the text may differ from what
  * encoding the tree would give only in ways JSON readers do not see: white space, escapes such
  * as {@code \u0041}, and the spelling of numbers (which it keeps more exactly than the tree's
- * doubles). Immutable; the bytes are never handed out.
+ * doubles). The bytes are never handed out.
+ *
+ * <p>The tree is made on first use ({@link #tree()}): a plain publication's payload is checked
+ * while its frame is decoded ({@link PayloadScan}) and then only copied, so most payloads never
+ * become trees. Every reader of the tree gets the same object; safe for concurrent use.
  */
 public final class ReceivedJson {
-    private final JsonNode tree;
-    private final byte[] utf8;
+    private static final VarHandle TREE;
 
-    ReceivedJson(JsonNode tree, byte[] utf8) {
-        this.tree = tree;
+    static {
+        try {
+            TREE = MethodHandles.lookup().findVarHandle(ReceivedJson.class, "tree", ObjectNode.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final JsonFactory factory;
+    private final byte[] utf8;
+    /** The tree read from {@link #utf8}, once someone asked for it; set once, through {@link #TREE}. */
+    @SuppressWarnings("unused")
+    private volatile ObjectNode tree;
+
+    /**
+     * The text of a JSON object that {@code factory}'s parsers have read without error and whose
+     * objects repeat no name; its tree is read from it on first use.
+     */
+    ReceivedJson(JsonFactory factory, byte[] utf8) {
+        this.factory = factory;
         this.utf8 = utf8;
     }
 
     /** Whether this is the text {@code node} was read from (the very same tree object). */
     public boolean isTextOf(JsonNode node) {
-        return node == tree;
+        return node != null && node == tree;
+    }
+
+    /**
+     * The tree of this text, read the first time it is asked for; the same object for every caller.
+     *
+     * @throws UncheckedIOException never for text the decoder kept (it was read once already)
+     */
+    ObjectNode tree() {
+        ObjectNode read = tree;
+        if (read != null) {
+            return read;
+        }
+        try (JsonParser parser = factory.createParser(utf8)) {
+            parser.nextToken();
+            read = (ObjectNode) JsonTrees.read(parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ObjectNode won = (ObjectNode) TREE.compareAndExchange(this, null, read);
+        return won != null ? won : read;
+    }
+
+    /** Whether the tree was read already (for tests of when it is). */
+    boolean treeRead() {
+        return tree != null;
     }
 
     /** The text's length in bytes. */

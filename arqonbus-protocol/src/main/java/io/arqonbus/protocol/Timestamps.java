@@ -80,6 +80,44 @@ public final class Timestamps {
     }
 
     /**
+     * Whether {@code text} is already in the form {@link #format} writes ({@code uuuu-MM-dd'T'HH:mm:ss.SSS'Z'},
+     * years 1000–9999, a real date and time of day): then {@code format(parse(text))} is {@code text}
+     * itself, and a client's timestamp needs no parsing (TimestampsTest holds the two equal).
+     * {@code false} says nothing: the text may still parse.
+     */
+    public static boolean isCanonical(String text) {
+        if (text.length() != 24 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(19) != '.'
+                || text.charAt(23) != 'Z') {
+            return false;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 2);
+        int day = digits(text, 8, 2);
+        int hour = digits(text, 11, 2);
+        int minute = digits(text, 14, 2);
+        int second = digits(text, 17, 2);
+        if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59 || digits(text, 20, 3) < 0) {
+            return false;
+        }
+        return day <= java.time.Month.of(month).length(java.time.Year.isLeap(year));
+    }
+
+    /** The value of {@code count} ASCII digits at {@code from}, or -1 when one is not a digit. */
+    private static int digits(String text, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /**
      * Parses an ISO-8601 date-time. A value without an offset is taken as UTC (the original's
      * clients send such naive timestamps).
      *

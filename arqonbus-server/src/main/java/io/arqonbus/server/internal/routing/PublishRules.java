@@ -27,14 +27,18 @@ public final class PublishRules {
     public static String permissionProblem(Grants grants, Predicate<ChannelKey> admits, Envelope envelope) {
         ChannelKey key = envelope.channel() == null ? ChannelKey.roomWide(envelope.room())
                 : ChannelKey.of(envelope.room(), envelope.channel());
-        String address = envelope.room() + ":" + (envelope.channel() == null ? "*" : envelope.channel());
         if (!grants.allows(ChannelAction.PUBLISH, key)) {
-            return "Not allowed to publish to " + address;
+            return "Not allowed to publish to " + address(envelope);
         }
         if (envelope.channel() != null && !admits.test(key)) {
-            return "Channel " + address + " is private: only its members may publish to it";
+            return "Channel " + address(envelope) + " is private: only its members may publish to it";
         }
         return null;
+    }
+
+    /** {@code room:channel}, or {@code room:*} for a room broadcast: made only for a refusal's sentence. */
+    private static String address(Envelope envelope) {
+        return envelope.room() + ":" + (envelope.channel() == null ? "*" : envelope.channel());
     }
 
     /**
