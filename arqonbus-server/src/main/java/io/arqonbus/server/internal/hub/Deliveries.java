@@ -26,7 +26,7 @@ final class Deliveries {
             int size = frame.readableBytes();
             int sent = 0;
             try {
-                sent = toMembers(frame, key, offset, members, exclude, NO_STAMP);
+                sent = toMembers(frame, key, offset, null, members, exclude, null, NO_STAMP);
             } finally {
                 frame.release();
                 metrics.sent(sent, size);
@@ -44,7 +44,7 @@ final class Deliveries {
             int size = frame.readableBytes();
             int sent = 0;
             try {
-                sent = toBackloggedMembers(frame, key, offset, conflationKey, members, exclude, backlog, NO_STAMP);
+                sent = toMembers(frame, key, offset, conflationKey, members, exclude, backlog, NO_STAMP);
             } finally {
                 frame.release();
                 metrics.sent(sent, size);
@@ -58,52 +58,12 @@ final class Deliveries {
     /**
      * Writes the frame to each member but {@code exclude} (a recovering member holds it back),
      * stamping each with {@code stamp} unless it is {@link #NO_STAMP}; returns how many were sent.
-     * The references the members' views hold are taken with one {@code retain(n)} for the whole
+     * With a {@code backlog} policy ({@code drop-oldest}, {@code conflate}; null for the default), a
+     * member that fell behind keeps the frame in its backlog of the channel instead. The references the members' views hold are taken with one {@code retain(n)} for the whole
      * member list, not one atomic increment per member (a {@linkplain FrameEncoder#share share} is
      * a retain and a plain duplicate); each member's duplicate releases one when written.
      */
-    private static int toMembers(ByteBuf frame, ChannelKey key, long offset, LocalMembers members, Session exclude,
-            long stamp) {
-        Session[] sessions = members.sessions();
-        int references = sessions.length;
-        if (references == 0) {
-            return 0;
-        }
-        frame.retain(references);
-        int handed = 0;
-        int sent = 0;
-        try {
-            for (Session session : sessions) {
-                if (session == exclude) {
-                    continue;
-                }
-                if (stamp != NO_STAMP) {
-                    session.stamp(stamp);
-                }
-                handed++;
-                ByteBuf copy = frame.duplicate();
-                if (session.isRecovering() && session.hold(key, offset, copy)) {
-                    continue;
-                }
-                if (session.deliver(copy)) {
-                    sent++;
-                }
-            }
-        } finally {
-            releaseUnhanded(frame, references, handed);
-        }
-        return sent;
-    }
-
-    /** Gives back the references taken for members that were skipped (the excluded sender). */
-    private static void releaseUnhanded(ByteBuf frame, int references, int handed) {
-        if (handed < references) {
-            frame.release(references - handed);
-        }
-    }
-
-    /** Like {@link #toMembers}, a member that fell behind keeping the frame in its backlog. */
-    private static int toBackloggedMembers(ByteBuf frame, ChannelKey key, long offset, Object conflationKey,
+    private static int toMembers(ByteBuf frame, ChannelKey key, long offset, Object conflationKey,
             LocalMembers members, Session exclude, ChannelBacklogPolicy backlog, long stamp) {
         Session[] sessions = members.sessions();
         int references = sessions.length;
@@ -126,7 +86,8 @@ final class Deliveries {
                 if (session.isRecovering() && session.hold(key, offset, copy)) {
                     continue;
                 }
-                if (session.deliverOrBacklog(key, offset, conflationKey, copy, backlog)) {
+                if (backlog == null ? session.deliver(copy)
+                        : session.deliverOrBacklog(key, offset, conflationKey, copy, backlog)) {
                     sent++;
                 }
             }
@@ -135,6 +96,14 @@ final class Deliveries {
         }
         return sent;
     }
+
+    /** Gives back the references taken for members that were skipped (the excluded sender). */
+    private static void releaseUnhanded(ByteBuf frame, int references, int handed) {
+        if (handed < references) {
+            frame.release(references - handed);
+        }
+    }
+
 
     /**
      * A channel publication for one loop's members of the channel and then for the loop's
@@ -151,8 +120,7 @@ final class Deliveries {
             int size = frame.readableBytes();
             int sent = 0;
             try {
-                sent = backlog == null ? toMembers(frame, key, offset, members, exclude, stamp)
-                        : toBackloggedMembers(frame, key, offset, conflationKey, members, exclude, backlog, stamp);
+                sent = toMembers(frame, key, offset, conflationKey, members, exclude, backlog, stamp);
                 sent += filters.deliver(loopIndex, delivered, channel, frame, exclude, stamp);
             } finally {
                 frame.release();
