@@ -46,6 +46,10 @@ command -v taskset >/dev/null || { echo "bench/run.sh: taskset is missing (util-
 echo "bench/run.sh: building arqon.jar ..." >&2
 ./mvnw -B -q -DskipTests -pl arqonbus-cli -am package >&2
 export ARQON_NO_BUILD=1
+# No start-up cache (./arqon serve's class cache is made by a training run in the background on the
+# first start of a new jar, which would share the machine with the first measurement; start-up time
+# is not measured here, the reconnect storm measures it).
+export ARQON_NO_CACHE=1
 
 SOCKETIO=0
 if command -v node >/dev/null && command -v npm >/dev/null; then
