@@ -22,6 +22,7 @@ VARIANTS="${VARIANTS:-default=-XX:+UseG1GC -XX:MaxGCPauseMillis=50;floor-path=}"
 RT=(); [ "${CHRT:-1}" = 1 ] && RT=(chrt -r 10)
 OUT="bench/results/tail-$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$OUT"
 ARQON_NO_BUILD=1; export ARQON_NO_BUILD
+ARQON_NO_CACHE=1; export ARQON_NO_CACHE  # no start-up cache training beside the measurement (bench/run.sh)
 SERVER_PID=""
 stop_server() {
   stop_pid "$SERVER_PID"
